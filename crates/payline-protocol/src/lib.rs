@@ -1,0 +1,1 @@
+//! Payline (Monext) protocol.
