@@ -1,1 +1,3 @@
 //! Payline (Monext) protocol.
+
+pub mod secret;
