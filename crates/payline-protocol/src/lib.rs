@@ -1,3 +1,4 @@
 //! Payline (Monext) protocol.
 
 pub mod secret;
+pub mod web2token;
