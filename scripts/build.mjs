@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// npm run build: the `card-capture` crate → WebAssembly → pkg/ (an npm package).
+//
+//   cargo build --profile wasm-release ─► wasm-bindgen --target web ────────► card_capture.js (+ .d.ts)
+//                                      └► wasm-bindgen --target no-modules ─► card-capture.global.js
+//   both runs emit the same .wasm ─► wasm-opt -Oz ─► card_capture_bg.wasm (one file, both entry points)
+//
+// The script-tag file fetches the .wasm with `fetch(url, {integrity})` (Fetch standard, "integrity"
+// request option; W3C SRI), the hash baked in here, so a page that pins the script's own hash with
+// `<script integrity>` pins the whole module. Cargo honours CARGO_TARGET_DIR (default ./target);
+// wasm-opt, the slow step, is cached by input hash under that directory, and pkg/ files are only
+// rewritten when their bytes change, so a build with nothing to do takes about a second.
+import fs from 'node:fs';
+import path from 'node:path';
+import { run, toolEnv } from './lib/exec.mjs';
+import { FILES, PKG_DIR, ROOT, sha256, sri } from './lib/files.mjs';
+
+const CRATE = 'card-capture';
+const LIB = 'card_capture';
+const WASM_OPT = path.join(ROOT, 'node_modules', '.bin', 'wasm-opt');
+const WASM_OPT_FLAGS = ['-Oz'];
+// Options shared by both wasm-bindgen runs: names and the producers section are dropped here
+// rather than by `strip = true`, which would also drop target_features (see Cargo.toml profile).
+const BINDGEN_FLAGS = ['--remove-name-section', '--remove-producers-section'];
+
+function cargoBuild() {
+  const out = run(
+    'cargo',
+    ['build', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release', '-p', CRATE,
+      '--message-format=json-render-diagnostics'],
+    { cwd: ROOT, capture: true },
+  );
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const msg = JSON.parse(line);
+    if (msg.reason === 'compiler-artifact' && msg.target?.name === LIB) {
+      const wasm = msg.filenames.find((f) => f.endsWith('.wasm'));
+      if (wasm) return wasm;
+    }
+  }
+  throw new Error(`cargo produced no ${LIB}.wasm`);
+}
+
+function crateMetadata() {
+  const meta = JSON.parse(
+    run('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: ROOT, capture: true }),
+  );
+  const pkg = meta.packages.find((p) => p.name === CRATE);
+  if (!pkg) throw new Error(`cargo metadata: no package ${CRATE}`);
+  return { ...pkg, targetDirectory: meta.target_directory };
+}
+
+function bindgen(wasmIn, target, outDir, extra = []) {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', target, ...BINDGEN_FLAGS, ...extra, '--out-dir', outDir, wasmIn]);
+  return (name) => fs.readFileSync(path.join(outDir, name));
+}
+
+function wasmOpt(input, cacheDir) {
+  const binaryen = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'binaryen', 'package.json'), 'utf8'));
+  const key = sha256(Buffer.concat([input, Buffer.from(`\0${binaryen.version}\0${WASM_OPT_FLAGS.join(' ')}`)]));
+  const cached = path.join(cacheDir, `opt-${key}.wasm`);
+  if (fs.existsSync(cached)) return { bytes: fs.readFileSync(cached), cached: true };
+  const tmpIn = path.join(cacheDir, 'opt-input.wasm');
+  fs.writeFileSync(tmpIn, input);
+  run(WASM_OPT, [...WASM_OPT_FLAGS, tmpIn, '-o', `${cached}.tmp`]);
+  for (const old of fs.readdirSync(cacheDir)) {
+    if (old.startsWith('opt-') && old.endsWith('.wasm') && old !== path.basename(cached)) {
+      fs.rmSync(path.join(cacheDir, old));
+    }
+  }
+  fs.renameSync(`${cached}.tmp`, cached);
+  return { bytes: fs.readFileSync(cached), cached: false };
+}
+
+// The no-modules glue is one `let wasm_bindgen = (function (exports) {...})({})` statement that
+// finds its .wasm from `document.currentScript`, with no `import.meta`. Wrapping it in a function
+// keeps `wasm_bindgen` out of the page's global scope; the loader below is the only addition.
+function globalScript(noModulesGlue, { version, license, wasmIntegrity }) {
+  const glue = noModulesGlue.toString('utf8');
+  if (!glue.startsWith('let wasm_bindgen = (function(exports) {') || glue.includes('import.meta')) {
+    throw new Error('wasm-bindgen --target no-modules output changed shape; update scripts/build.mjs');
+  }
+  return `/*! card-capture ${version} (${license}). Script-tag build: defines window.CardCapture. */
+(function () {
+'use strict';
+${glue.trimEnd()}
+
+var WASM_FILE = ${JSON.stringify(FILES.wasm)};
+var WASM_INTEGRITY = ${JSON.stringify(wasmIntegrity)};
+var api = {};
+Object.keys(wasm_bindgen).forEach(function (name) {
+  if (name !== 'initSync') api[name] = wasm_bindgen[name];
+});
+
+// The .wasm sits next to this script: resolve it against the script's own URL (read now, while
+// the script runs; currentScript is null afterwards), not the page's, so the file can be served
+// from any path or CDN. The fetch carries the hash, so a changed .wasm is never instantiated.
+function load() {
+  var script = typeof document !== 'undefined' ? document.currentScript : null;
+  if (!script || !script.src) {
+    return Promise.reject(new Error('card-capture: load ${FILES.global} with a classic <script src> tag'));
+  }
+  var url = new URL(WASM_FILE, script.src);
+  return wasm_bindgen({ module_or_path: fetch(url, { integrity: WASM_INTEGRITY }) })
+    .then(function () { return api; });
+}
+
+api.ready = load();
+globalThis.CardCapture = Object.freeze(api);
+})();
+`;
+}
+
+function globalTypes() {
+  return `/** Types of \`window.CardCapture\`, defined by the classic script ${FILES.global}. */
+import type * as CardCaptureModule from './${FILES.esm}';
+
+/** The ES module's functions, plus \`ready\`. Call the functions once \`ready\` has resolved. */
+export type CardCaptureGlobal = Omit<typeof CardCaptureModule, 'default' | 'initSync'> & {
+  /** Resolves (with the same object) once the integrity-checked WebAssembly is instantiated. */
+  readonly ready: Promise<CardCaptureGlobal>;
+};
+
+declare global {
+  var CardCapture: CardCaptureGlobal;
+}
+`;
+}
+
+function packageJson(meta, files) {
+  const json = {
+    name: CRATE,
+    version: meta.version,
+    description: meta.description,
+    license: meta.license,
+    ...(meta.repository ? { repository: { type: 'git', url: `git+${meta.repository}.git` } } : {}),
+    keywords: ['payline', 'monext', 'credit-card', 'validation', 'webassembly'],
+    type: 'module',
+    main: `./${FILES.esm}`,
+    types: `./${FILES.types}`,
+    exports: {
+      '.': { types: `./${FILES.types}`, import: `./${FILES.esm}` },
+      [`./${FILES.global}`]: { types: `./${FILES.globalTypes}`, default: `./${FILES.global}` },
+      [`./${FILES.wasm}`]: `./${FILES.wasm}`,
+      [`./${FILES.integrity}`]: `./${FILES.integrity}`,
+      './package.json': './package.json',
+    },
+    // CDNs that serve a package's browser file by default (unpkg, jsDelivr) get the script-tag build.
+    unpkg: `./${FILES.global}`,
+    jsdelivr: `./${FILES.global}`,
+    files,
+    // Only the script-tag file runs code on load (it defines window.CardCapture); the ES module
+    // has no top-level effects, so bundlers may drop it when unused.
+    sideEffects: [`./${FILES.global}`],
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function readme(meta, integrity) {
+  return `# card-capture ${meta.version}
+
+${meta.description}
+
+ES module (browsers, bundlers):
+
+\`\`\`js
+import init, { validateNumber, formatNumber } from 'card-capture';
+await init(); // fetches ${FILES.wasm} next to the module
+validateNumber('4970 1011 2233 4455'); // { valid: true, brands: [{ id: 'cb', ... }, { id: 'visa', ... }], ... }
+\`\`\`
+
+Script tag (no bundler, no \`type="module"\`):
+
+\`\`\`html
+<script src="/pkg/${FILES.global}" integrity="${integrity[FILES.global]}" crossorigin="anonymous"></script>
+<script src="/checkout.js"></script> <!-- CardCapture.ready.then((cc) => cc.validateNumber(...)) -->
+\`\`\`
+
+The script-tag file fetches \`${FILES.wasm}\` with this hash baked in: \`${integrity[FILES.wasm]}\`.
+Every file's sha384 is in \`${FILES.integrity}\`. The page needs no CSP relaxation beyond
+\`script-src 'self' 'wasm-unsafe-eval'\`.
+`;
+}
+
+// wasm-bindgen types the raw WebAssembly exports (the `InitOutput` interface and
+// card_capture_bg.wasm.d.ts) with `any` wherever the ABI passes an externref. Those values are
+// opaque handles nobody should read, so `unknown` states the same thing without switching type
+// checking off; the public functions keep the types the crate declares.
+function rawExportTypes(dts, { wholeFile }) {
+  const text = dts.toString('utf8');
+  if (wholeFile) return text.replace(/\bany\b/g, 'unknown');
+  return text.replace(/export interface InitOutput \{[^}]*\}/, (block) => block.replace(/\bany\b/g, 'unknown'));
+}
+
+/** Writes `wanted` (name → bytes) into `dir`, touching only changed files; removes the rest. */
+function syncDir(dir, wanted) {
+  fs.mkdirSync(dir, { recursive: true });
+  const changed = [];
+  for (const [name, bytes] of Object.entries(wanted)) {
+    const file = path.join(dir, name);
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+    if (fs.existsSync(file) && fs.readFileSync(file).equals(buf)) continue;
+    fs.writeFileSync(`${file}.tmp`, buf);
+    fs.renameSync(`${file}.tmp`, file);
+    changed.push(name);
+  }
+  for (const name of fs.readdirSync(dir)) {
+    if (!(name in wanted)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+  return changed;
+}
+
+function main() {
+  const started = Date.now();
+  const wasmIn = cargoBuild();
+  const meta = crateMetadata();
+  const work = path.join(meta.targetDirectory, 'card-capture-pkg');
+  fs.mkdirSync(work, { recursive: true });
+
+  const web = bindgen(wasmIn, 'web', path.join(work, 'web'));
+  const noModules = bindgen(wasmIn, 'no-modules', path.join(work, 'no-modules'), ['--no-typescript']);
+  // Both entry points must share one .wasm: the glue differs, the module must not.
+  if (!web(FILES.wasm).equals(noModules(FILES.wasm))) {
+    throw new Error('wasm-bindgen emitted different .wasm files for --target web and no-modules');
+  }
+  const opt = wasmOpt(web(FILES.wasm), work);
+
+  const wasmIntegrity = sri(opt.bytes);
+  const global = globalScript(noModules(`${LIB}.js`), { ...meta, wasmIntegrity });
+  const integrity = {
+    [FILES.esm]: sri(web(FILES.esm)),
+    [FILES.global]: sri(global),
+    [FILES.wasm]: wasmIntegrity,
+  };
+  const shipped = {
+    [FILES.esm]: web(FILES.esm),
+    [FILES.types]: rawExportTypes(web(FILES.types), { wholeFile: false }),
+    [FILES.wasm]: opt.bytes,
+    [FILES.wasmTypes]: rawExportTypes(web(FILES.wasmTypes), { wholeFile: true }),
+    [FILES.global]: global,
+    [FILES.globalTypes]: globalTypes(),
+    [FILES.integrity]: `${JSON.stringify(integrity, null, 2)}\n`,
+  };
+  const changed = syncDir(PKG_DIR, {
+    ...shipped,
+    'README.md': readme(meta, integrity),
+    'package.json': packageJson(meta, Object.keys(shipped)),
+  });
+
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`card-capture ${meta.version} → pkg/ in ${secs} s (wasm-opt ${opt.cached ? 'cached' : 'ran'}; `
+    + `${changed.length ? `updated ${changed.join(', ')}` : 'no file changed'})`);
+  console.log(`  ${FILES.wasm}  ${opt.bytes.length} B`);
+  console.log('Script tag (integrity also in pkg/integrity.json):');
+  console.log(`  <script src=".../${FILES.global}" integrity="${integrity[FILES.global]}" crossorigin="anonymous"></script>`);
+}
+
+try {
+  process.env.PATH = toolEnv().PATH;
+  main();
+} catch (err) {
+  console.error(`build failed: ${err.message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// Demo server for `npm start` and the end-to-end tests: www/ at /, pkg/ at /pkg/, on 127.0.0.1.
+//
+// Every response carries a strict Content-Security-Policy: scripts only from this origin plus
+// 'wasm-unsafe-eval' (CSP Level 3: allows WebAssembly compilation and nothing else eval-like), no
+// inline script or style, Trusted Types enforced. The demo pages pass under it, which shows the
+// module needs no looser policy.
+//
+// HTML pages may contain `{{integrity FILE}}`, replaced with FILE's sha384 from pkg/integrity.json
+// (written by the build), so `<script integrity>` always matches the file being served. The
+// payment server will do the same when it takes over serving these pages.
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FILES, PKG_DIR, WWW_DIR } from './lib/files.mjs';
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
+].join('; ');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  // WebAssembly.instantiateStreaming rejects any other type (WebAssembly Web API §3).
+  '.wasm': 'application/wasm',
+  '.ts': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/** Maps a URL path to a file under `www` or `pkg`, or null if it names nothing we serve. */
+function resolve(urlPath, { wwwDir, pkgDir }) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.split('/').some((seg) => seg.startsWith('.'))) return null;
+  let base = wwwDir;
+  let rel = decoded;
+  if (decoded === '/pkg' || decoded.startsWith('/pkg/')) {
+    base = pkgDir;
+    rel = decoded.slice('/pkg'.length);
+  }
+  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+  const file = path.resolve(base, `.${path.posix.normalize(rel)}`);
+  return file.startsWith(base + path.sep) ? file : null;
+}
+
+async function renderHtml(bytes, pkgDir) {
+  const html = bytes.toString('utf8');
+  if (!html.includes('{{integrity')) return bytes;
+  const table = JSON.parse(await fs.readFile(path.join(pkgDir, FILES.integrity), 'utf8'));
+  return Buffer.from(html.replace(/\{\{integrity ([\w.-]+)\}\}/g, (_, name) => {
+    if (!table[name]) throw new Error(`no integrity for ${name} in ${FILES.integrity}`);
+    return table[name];
+  }));
+}
+
+/**
+ * Starts the server. Options: `port` (0 = any free port), `host`, `wwwDir`, `pkgDir`, `csp`.
+ * Resolves to `{ server, url, close() }` once listening.
+ */
+export async function startServer({
+  port = 0, host = '127.0.0.1', wwwDir = WWW_DIR, pkgDir = PKG_DIR, csp = CSP,
+} = {}) {
+  const dirs = { wwwDir: path.resolve(wwwDir), pkgDir: path.resolve(pkgDir) };
+  const server = http.createServer(async (req, res) => {
+    const headers = {
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cache-Control': 'no-cache',
+    };
+    const send = (status, body, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { ...headers, 'Content-Type': type, 'Content-Length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      send(405, Buffer.from('method not allowed\n'));
+      return;
+    }
+    const file = resolve(new URL(req.url, 'http://localhost').pathname, dirs);
+    if (!file) {
+      send(404, Buffer.from('not found\n'));
+      return;
+    }
+    try {
+      let body = await fs.readFile(file);
+      const ext = path.extname(file);
+      if (ext === '.html') body = await renderHtml(body, dirs.pkgDir);
+      send(200, body, MIME[ext] || 'application/octet-stream');
+    } catch (err) {
+      if (err.code === 'ENOENT' || err.code === 'EISDIR') send(404, Buffer.from('not found\n'));
+      else send(500, Buffer.from(`${err.message}\n`));
+    }
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, ok);
+  });
+  const { port: bound } = server.address();
+  const url = `http://${host}:${bound}/`;
+  const close = () => new Promise((ok) => {
+    server.closeAllConnections();
+    server.close(() => ok());
+  });
+  return { server, url, close };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const port = Number.parseInt(process.env.PORT ?? '8080', 10);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number (0 = any free port), got ${process.env.PORT}`);
+    process.exit(2);
+  }
+  try {
+    await fs.access(path.join(PKG_DIR, FILES.integrity));
+  } catch {
+    console.error('pkg/ is missing: run `npm run build` (or `npm start`) first');
+    process.exit(1);
+  }
+  const { url, close } = await startServer({ port });
+  console.log(`card-capture demo: ${url}`);
+  console.log(`script-tag page:   ${url}script-tag.html`);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => close().then(() => process.exit(0)));
+}

@@ -1,0 +1,76 @@
+// The npm package in pkg/: what `npm pack` would publish, its manifest, its types, and that the
+// ES module runs in node from the packed files alone.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { FILES, PKG_DIR, ROOT } from './helpers.mjs';
+
+const manifest = JSON.parse(fs.readFileSync(path.join(PKG_DIR, 'package.json'), 'utf8'));
+
+function packedFiles() {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', PKG_DIR], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const [result] = JSON.parse(out);
+  return { name: result.name, version: result.version, files: result.files.map((f) => f.path).sort() };
+}
+
+// Strips comments, then finds `any` used as a type.
+function anyTypes(source) {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  return code.split('\n').filter((line) => /\bany\b/.test(line));
+}
+
+describe('npm package', () => {
+  it('packs the module, the script-tag file, the wasm, the types and the integrity table', () => {
+    const packed = packedFiles();
+    assert.equal(packed.name, 'card-capture');
+    assert.equal(packed.version, manifest.version);
+    for (const file of Object.values(FILES)) assert.ok(packed.files.includes(file), file);
+    assert.ok(packed.files.includes('package.json'));
+    assert.ok(packed.files.includes('README.md'));
+    // Nothing else slips in (build leftovers, temporary files).
+    assert.deepEqual(packed.files, [...Object.values(FILES), 'package.json', 'README.md'].sort());
+  });
+
+  it('has a manifest whose entry points all exist', () => {
+    const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
+    const version = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(cargo)?.[1];
+    assert.equal(manifest.version, version, 'version comes from Cargo.toml');
+    assert.equal(manifest.type, 'module');
+    assert.equal(manifest.types, `./${FILES.types}`);
+    assert.deepEqual(manifest.exports['.'], { types: `./${FILES.types}`, import: `./${FILES.esm}` });
+    assert.deepEqual(manifest.sideEffects, [`./${FILES.global}`]);
+    const targets = JSON.stringify(manifest.exports).match(/"\.\/[^"]+"/g).map((s) => JSON.parse(s));
+    for (const target of targets.filter((t) => t !== './')) {
+      if (!target.startsWith('./') || target === '.') continue;
+      assert.ok(fs.existsSync(path.join(PKG_DIR, target)), target);
+    }
+  });
+
+  it('declares precise types: no `any` in any .d.ts', () => {
+    for (const file of [FILES.types, FILES.wasmTypes, FILES.globalTypes]) {
+      const source = fs.readFileSync(path.join(PKG_DIR, file), 'utf8');
+      assert.deepEqual(anyTypes(source), [], file);
+    }
+    const types = fs.readFileSync(path.join(PKG_DIR, FILES.types), 'utf8');
+    for (const fn of ['validateNumber', 'validateExpiry', 'validateCvv', 'validateHolder',
+      'formatNumber', 'formatExpiry']) {
+      assert.match(types, new RegExp(`export function ${fn}\\(`), fn);
+    }
+  });
+
+  it('runs from the package in node (initSync with the wasm bytes)', async () => {
+    const mod = await import(pathToFileURL(path.join(PKG_DIR, FILES.esm)).href);
+    mod.initSync({ module: fs.readFileSync(path.join(PKG_DIR, FILES.wasm)) });
+    const visa = mod.validateNumber('4242 4242 4242 4242');
+    assert.equal(visa.valid, true);
+    assert.deepEqual(visa.brands.map((b) => b.id), ['visa']);
+    assert.deepEqual(mod.formatNumber('4970101122334455', 16), { value: '4970 1011 2233 4455', caret: 19 });
+  });
+});
