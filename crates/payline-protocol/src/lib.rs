@@ -2,3 +2,6 @@
 
 pub mod secret;
 pub mod web2token;
+
+#[cfg(feature = "client")]
+pub mod client;

@@ -1,0 +1,405 @@
+//! Async HTTP client for Payline's SOAP services (cargo feature `client`).
+//!
+//! A thin transport over the pure codec: one `POST <base>/<API>` per call with HTTP Basic
+//! `merchantId:accessKey`, a `SOAPAction` header and a `text/xml` body (Payline SOAP binding,
+//! PROTOCOL.md §1.3–1.4). TLS is rustls on the `ring` provider with the platform's root
+//! certificates; no process-wide crypto provider is installed.
+//!
+//! How to read the result of a call is described in [`ClientError`]: a Payline refusal is an
+//! `Ok` response whose `result.code` says so; an `Err` means no usable answer came back.
+
+mod error;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::Url;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+
+pub use error::{ClientError, TransportError, TransportErrorKind};
+
+use crate::secret::Secret;
+
+/// Payline's homologation (test) SOAP services; the API name is appended (Payline hosts).
+pub const HOMOLOGATION_URL: &str = "https://homologation.payline.com/V4/services/";
+/// Payline's production SOAP services; the API name is appended (Payline hosts).
+pub const PRODUCTION_URL: &str = "https://services.payline.com/V4/services/";
+
+/// Per-call timeout unless [`ClientConfig::with_timeout`] or [`PaylineClient::with_timeout`]
+/// says otherwise. An authorization goes to the card network, which can take several seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connect (and TLS handshake) timeout: kept short and separate from the call timeout, because
+/// a call that times out while connecting is known not to have been sent.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The largest answer read, in bytes; a transactionsSearch answer with many transactions
+/// stays far below it.
+const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Where and as whom to call Payline.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    base_url: Url,
+    merchant_id: String,
+    access_key: Secret,
+    timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl ClientConfig {
+    /// A configuration for the services at `base_url`.
+    ///
+    /// `base_url` is the services base the API name is appended to, e.g. [`HOMOLOGATION_URL`];
+    /// a bare origin such as `http://127.0.0.1:8081` means `<origin>/V4/services/`.
+    /// It must be http or https, without credentials, query or fragment (the URL appears in
+    /// transport errors, so it must hold nothing secret).
+    pub fn new(
+        base_url: &str,
+        merchant_id: impl Into<String>,
+        access_key: Secret,
+    ) -> Result<Self, ClientError> {
+        let merchant_id = merchant_id.into();
+        if merchant_id.is_empty() || merchant_id.contains(':') || !is_header_safe(&merchant_id) {
+            return Err(ClientError::Config(
+                "merchant id must be printable ASCII without ':'",
+            ));
+        }
+        if access_key.is_empty() || !is_header_safe(access_key.expose()) {
+            return Err(ClientError::Config("access key must be printable ASCII"));
+        }
+        Ok(Self {
+            base_url: services_base(base_url)?,
+            merchant_id,
+            access_key,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+        })
+    }
+
+    /// Payline's homologation (test) platform.
+    pub fn homologation(
+        merchant_id: impl Into<String>,
+        access_key: Secret,
+    ) -> Result<Self, ClientError> {
+        Self::new(HOMOLOGATION_URL, merchant_id, access_key)
+    }
+
+    /// Payline's production platform.
+    pub fn production(
+        merchant_id: impl Into<String>,
+        access_key: Secret,
+    ) -> Result<Self, ClientError> {
+        Self::new(PRODUCTION_URL, merchant_id, access_key)
+    }
+
+    /// The default per-call timeout (connect, send and read the whole answer).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout (TCP and TLS).
+    #[must_use]
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The services base URL, ending in `/`.
+    pub fn base_url(&self) -> &str {
+        self.base_url.as_str()
+    }
+
+    /// The merchant id.
+    pub fn merchant_id(&self) -> &str {
+        &self.merchant_id
+    }
+
+    /// The URL of one service, e.g. `…/V4/services/DirectPaymentAPI`.
+    pub fn service_url(&self, api: &str) -> Result<Url, ClientError> {
+        self.base_url
+            .join(api)
+            .map_err(|_| ClientError::Config("API name does not form a URL"))
+    }
+}
+
+/// The raw answer to a SOAP call: its HTTP status and body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SoapReply {
+    /// HTTP status code.
+    pub status: u16,
+    /// The body, UTF-8.
+    pub body: String,
+}
+
+impl core::fmt::Debug for SoapReply {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The body of a getToken or verifyEnrollment answer can hold card data.
+        f.debug_struct("SoapReply")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A Payline SOAP client. Cheap to clone (the connection pool is shared).
+#[derive(Clone)]
+pub struct PaylineClient {
+    http: reqwest::Client,
+    config: Arc<ClientConfig>,
+    authorization: HeaderValue,
+    timeout: Duration,
+}
+
+impl core::fmt::Debug for PaylineClient {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PaylineClient")
+            .field("config", &self.config)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaylineClient {
+    /// A client for `config`.
+    pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = {
+            use rustls_platform_verifier::BuilderVerifierExt as _;
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|_| ClientError::Config("TLS protocol versions"))?
+                .with_platform_verifier()
+                .map_err(|_| ClientError::Config("TLS root certificates"))?
+                .with_no_client_auth()
+        };
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .connect_timeout(config.connect_timeout)
+            // A redirected POST would be resent elsewhere or turned into a GET: never wanted.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("payline-protocol/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|_| ClientError::Config("HTTP client could not be built"))?;
+        let authorization = basic_authorization(&config.merchant_id, &config.access_key)?;
+        Ok(Self {
+            http,
+            timeout: config.timeout,
+            config: Arc::new(config),
+            authorization,
+        })
+    }
+
+    /// The same client with another per-call timeout, for the calls made through it:
+    /// `client.with_timeout(Duration::from_secs(5)).do_capture(&request)`.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        Self {
+            timeout,
+            ..self.clone()
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Posts a SOAP envelope to `<base>/<api>` with `SOAPAction: "<soap_action>"` and returns
+    /// the answer whatever its HTTP status (a SOAP Fault comes with HTTP 500).
+    ///
+    /// This is the transport under the typed operation methods, for operations this crate
+    /// has no types for yet.
+    pub async fn post_soap(
+        &self,
+        api: &str,
+        soap_action: &str,
+        envelope: String,
+    ) -> Result<SoapReply, ClientError> {
+        let url = self.config.service_url(api)?;
+        // PHP's SoapClient quotes the action, and Payline serves the PHP SDK (PROTOCOL.md §1.3).
+        let action = HeaderValue::from_str(&format!("\"{soap_action}\""))
+            .map_err(|_| ClientError::Config("SOAP action is not a valid header value"))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, self.authorization.clone());
+        headers.insert("SOAPAction", action);
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/xml; charset=utf-8"),
+        );
+        headers.insert(header::ACCEPT, HeaderValue::from_static("text/xml"));
+
+        let mut response = self
+            .http
+            .post(url)
+            .headers(headers)
+            .timeout(self.timeout)
+            .body(envelope)
+            .send()
+            .await
+            .map_err(send_error)?;
+
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(read_error)? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(ClientError::Decode {
+                    status,
+                    reason: "answer too large".into(),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = String::from_utf8(body).map_err(|_| ClientError::Decode {
+            status,
+            reason: "answer is not UTF-8".into(),
+        })?;
+        Ok(SoapReply { status, body })
+    }
+}
+
+/// `Authorization: Basic base64(merchantId:accessKey)` (Payline service authentication),
+/// marked sensitive so HTTP-level debugging never prints it.
+fn basic_authorization(merchant_id: &str, access_key: &Secret) -> Result<HeaderValue, ClientError> {
+    let credentials = zeroize::Zeroizing::new(format!("{merchant_id}:{}", access_key.expose()));
+    let encoded = zeroize::Zeroizing::new(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes())
+    ));
+    let mut value = HeaderValue::from_str(&encoded)
+        .map_err(|_| ClientError::Config("credentials are not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn is_header_safe(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The services base: http(s), no credentials, query or fragment, ending in `/`; a bare
+/// origin gets Payline's `/V4/services/` path.
+fn services_base(base_url: &str) -> Result<Url, ClientError> {
+    let mut url =
+        Url::parse(base_url.trim()).map_err(|_| ClientError::Config("base URL does not parse"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ClientError::Config("base URL must be http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ClientError::Config("base URL must not carry credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ClientError::Config(
+            "base URL must not have a query or fragment",
+        ));
+    }
+    if url.path() == "/" {
+        url.set_path("/V4/services/");
+    } else if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+/// Classifies a failure of `send()`: connecting failed (nothing sent) or anything later
+/// (the request may have been written). A timeout that fires while still connecting is
+/// reported by reqwest as a timeout too; it is counted as unknown, the safe side.
+fn send_error(e: reqwest::Error) -> ClientError {
+    if e.is_connect() {
+        ClientError::NotSent(TransportError::new(TransportErrorKind::Connect, e))
+    } else if e.is_builder() {
+        ClientError::Config("request could not be built")
+    } else {
+        read_error(e)
+    }
+}
+
+/// A failure after the request was (possibly) written.
+fn read_error(e: reqwest::Error) -> ClientError {
+    let kind = if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::ConnectionLost
+    };
+    ClientError::OutcomeUnknown(TransportError::new(kind, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_authorization_matches_paylines_documented_example() {
+        // Payline "Service Authentication Access Key" example.
+        let value = basic_authorization("111111111", &Secret::new("AFju9XHplQzvamffO72L"));
+        let value = value.ok().and_then(|v| v.to_str().ok().map(str::to_owned));
+        assert_eq!(
+            value.as_deref(),
+            Some("Basic MTExMTExMTExOkFGanU5WEhwbFF6dmFtZmZPNzJM")
+        );
+    }
+
+    #[test]
+    fn services_base_accepts_origins_and_service_bases() {
+        let cases = [
+            (
+                "http://127.0.0.1:8081",
+                "http://127.0.0.1:8081/V4/services/",
+            ),
+            (
+                "http://127.0.0.1:8081/",
+                "http://127.0.0.1:8081/V4/services/",
+            ),
+            (HOMOLOGATION_URL, HOMOLOGATION_URL),
+            ("https://services.payline.com/V4/services", PRODUCTION_URL),
+            (
+                "http://sandbox.local/services/",
+                "http://sandbox.local/services/",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                services_base(input).map(|u| u.to_string()).ok().as_deref(),
+                Some(want),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn services_base_rejects_urls_that_could_leak_or_mislead() {
+        for bad in [
+            "ftp://host/",
+            "https://user:pw@host/",
+            "https://host/V4/services/?x=1",
+            "https://host/#f",
+            "not a url",
+            "",
+        ] {
+            assert!(
+                matches!(services_base(bad), Err(ClientError::Config(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn service_url_appends_the_api_name() {
+        let config = ClientConfig::homologation("1", Secret::new("k"));
+        let url = config.and_then(|c| c.service_url("DirectPaymentAPI"));
+        assert_eq!(
+            url.map(|u| u.to_string()).ok().as_deref(),
+            Some("https://homologation.payline.com/V4/services/DirectPaymentAPI")
+        );
+    }
+
+    #[test]
+    fn config_rejects_credentials_that_cannot_be_sent() {
+        assert!(ClientConfig::new(HOMOLOGATION_URL, "12:34", Secret::new("k")).is_err());
+        assert!(ClientConfig::new(HOMOLOGATION_URL, "", Secret::new("k")).is_err());
+        assert!(ClientConfig::new(HOMOLOGATION_URL, "1", Secret::new("")).is_err());
+        assert!(ClientConfig::new(HOMOLOGATION_URL, "1", Secret::new("k\r\nX: y")).is_err());
+    }
+}

@@ -1,0 +1,385 @@
+//! The HTTP client against a real HTTP server on loopback (no mocked HTTP library): what it
+//! sends (path, Basic auth, SOAPAction, body) and how each network failure is classified.
+//!
+//! The server is a raw `TcpListener` so that each test can misbehave at an exact point:
+//! refuse the connection, drop it after reading the request, stall, or cut the answer short.
+
+#![cfg(feature = "client")]
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use payline_protocol::client::{ClientConfig, ClientError, PaylineClient, TransportErrorKind};
+use payline_protocol::secret::Secret;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+// ---------------------------------------------------------------------------------------------
+// Loopback server
+
+const MERCHANT: &str = "12345678901234";
+const ACCESS_KEY: &str = "SANDBOXACCESSKEY0001";
+const ENVELOPE: &str = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>";
+
+/// What the server does once it has read a whole request.
+#[derive(Clone)]
+enum Behaviour {
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+    },
+    /// Never answers (the client's timeout must fire).
+    Stall,
+    /// Closes the connection without a byte of answer.
+    Drop,
+    /// Sends headers announcing `declared` bytes, then `sent` bytes of body, then closes.
+    Truncate {
+        declared: usize,
+        sent: usize,
+    },
+    /// Sends headers and part of the body, then stalls.
+    StallMidBody,
+}
+
+/// The request as the server read it.
+#[derive(Debug)]
+struct Seen {
+    request_line: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let header_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..header_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next()?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[header_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Seen {
+        request_line,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn head(status: u16, length: usize) -> String {
+    format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+/// Serves one connection with `behaviour`; the handle yields the request it read.
+async fn serve_once(behaviour: Behaviour) -> (SocketAddr, JoinHandle<Option<Seen>>) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let handle = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.ok()?;
+        let seen = read_request(&mut stream).await?;
+        match behaviour {
+            Behaviour::Answer { status, body } => {
+                stream
+                    .write_all(head(status, body.len()).as_bytes())
+                    .await
+                    .ok()?;
+                stream.write_all(&body).await.ok()?;
+                stream.shutdown().await.ok()?;
+            }
+            Behaviour::Stall => tokio::time::sleep(Duration::from_secs(30)).await,
+            Behaviour::Drop => drop(stream),
+            Behaviour::Truncate { declared, sent } => {
+                stream
+                    .write_all(head(200, declared).as_bytes())
+                    .await
+                    .ok()?;
+                stream.write_all(&vec![b'<'; sent]).await.ok()?;
+                drop(stream);
+            }
+            Behaviour::StallMidBody => {
+                stream.write_all(head(200, 100).as_bytes()).await.ok()?;
+                stream.write_all(b"<soapenv:Envelope").await.ok()?;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+        }
+        Some(seen)
+    });
+    (addr, handle)
+}
+
+fn client(base: &str, timeout: Duration) -> PaylineClient {
+    let config = ClientConfig::new(base, MERCHANT, Secret::new(ACCESS_KEY))
+        .expect("valid config")
+        .with_timeout(timeout)
+        .with_connect_timeout(Duration::from_millis(500));
+    PaylineClient::new(config).expect("client builds")
+}
+
+async fn post(client: &PaylineClient) -> Result<payline_protocol::client::SoapReply, ClientError> {
+    client
+        .post_soap("DirectPaymentAPI", "doAuthorization", ENVELOPE.to_owned())
+        .await
+}
+
+fn unknown_kind(err: &ClientError) -> Option<TransportErrorKind> {
+    match err {
+        ClientError::OutcomeUnknown(t) => Some(t.kind()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What goes on the wire
+
+#[tokio::test]
+async fn sends_basic_auth_soap_action_and_envelope_to_the_service_path() {
+    let answer = b"<soapenv:Envelope/>".to_vec();
+    let (addr, server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: answer.clone(),
+    })
+    .await;
+    let reply = post(&client(&format!("http://{addr}"), Duration::from_secs(5)))
+        .await
+        .expect("answered");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body.as_bytes(), answer.as_slice());
+
+    let seen = server
+        .await
+        .expect("server task")
+        .expect("server read a request");
+    assert_eq!(
+        seen.request_line,
+        "POST /V4/services/DirectPaymentAPI HTTP/1.1"
+    );
+    // base64("12345678901234:SANDBOXACCESSKEY0001")
+    assert_eq!(
+        seen.header("authorization"),
+        Some("Basic MTIzNDU2Nzg5MDEyMzQ6U0FOREJPWEFDQ0VTU0tFWTAwMDE=")
+    );
+    assert_eq!(seen.header("soapaction"), Some("\"doAuthorization\""));
+    assert_eq!(seen.header("content-type"), Some("text/xml; charset=utf-8"));
+    assert_eq!(seen.body, ENVELOPE);
+}
+
+#[tokio::test]
+async fn keeps_an_explicit_services_base() {
+    let (addr, server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: b"ok".to_vec(),
+    })
+    .await;
+    let c = client(&format!("http://{addr}/services/"), Duration::from_secs(5));
+    c.post_soap("ExtendedAPI", "getTransactionDetails", ENVELOPE.to_owned())
+        .await
+        .expect("answered");
+    let seen = server.await.expect("server task").expect("request read");
+    assert_eq!(seen.request_line, "POST /services/ExtendedAPI HTTP/1.1");
+    assert_eq!(seen.header("soapaction"), Some("\"getTransactionDetails\""));
+}
+
+#[tokio::test]
+async fn returns_error_statuses_with_their_body() {
+    // A SOAP Fault comes with HTTP 500; the raw transport hands it over for decoding.
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 500,
+        body: b"<fault/>".to_vec(),
+    })
+    .await;
+    let reply = post(&client(&format!("http://{addr}"), Duration::from_secs(5)))
+        .await
+        .expect("answered");
+    assert_eq!((reply.status, reply.body.as_str()), (500, "<fault/>"));
+}
+
+#[tokio::test]
+async fn rejects_a_body_that_is_not_utf8() {
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: vec![b'<', 0xff, 0xfe],
+    })
+    .await;
+    let err = post(&client(&format!("http://{addr}"), Duration::from_secs(5)))
+        .await
+        .expect_err("bad body");
+    assert!(
+        matches!(err, ClientError::Decode { status: 200, .. }),
+        "{err:?}"
+    );
+    // Payline answered 2xx: it processed the call even though we cannot read the result.
+    assert!(err.needs_reconciliation());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Never sent
+
+#[tokio::test]
+async fn refused_connection_was_not_sent() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener); // nothing listens on addr any more
+    let err = post(&client(&format!("http://{addr}"), Duration::from_secs(5)))
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&err, ClientError::NotSent(t) if t.kind() == TransportErrorKind::Connect),
+        "{err:?}"
+    );
+    assert!(err.was_not_sent());
+    assert!(!err.needs_reconciliation());
+}
+
+#[tokio::test]
+async fn unreachable_host_was_not_sent() {
+    // TEST-NET-1 (RFC 5737) is never routed: either the connect timeout fires or the network
+    // stack refuses at once; both are "never left".
+    let started = Instant::now();
+    let err = post(&client("http://192.0.2.1:9", Duration::from_secs(20)))
+        .await
+        .expect_err("unreachable");
+    assert!(matches!(err, ClientError::NotSent(_)), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "connect timeout, not the call timeout"
+    );
+}
+
+#[tokio::test]
+async fn bad_base_url_is_a_config_error() {
+    let err = ClientConfig::new(
+        "http://user:pw@127.0.0.1/",
+        MERCHANT,
+        Secret::new(ACCESS_KEY),
+    )
+    .expect_err("creds in URL");
+    assert!(matches!(err, ClientError::Config(_)));
+    assert!(err.was_not_sent());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcome unknown
+
+#[tokio::test]
+async fn timeout_after_sending_is_outcome_unknown() {
+    let (addr, server) = serve_once(Behaviour::Stall).await;
+    let started = Instant::now();
+    let err = post(&client(
+        &format!("http://{addr}"),
+        Duration::from_millis(300),
+    ))
+    .await
+    .expect_err("timeout");
+    assert_eq!(
+        unknown_kind(&err),
+        Some(TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    assert!(err.needs_reconciliation() && !err.was_not_sent());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    server.abort();
+}
+
+#[tokio::test]
+async fn per_call_timeout_overrides_the_configured_one() {
+    let (addr, server) = serve_once(Behaviour::Stall).await;
+    let slow = client(&format!("http://{addr}"), Duration::from_secs(60));
+    let started = Instant::now();
+    let err = post(&slow.with_timeout(Duration::from_millis(200)))
+        .await
+        .expect_err("timeout");
+    assert_eq!(
+        unknown_kind(&err),
+        Some(TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    server.abort();
+}
+
+#[tokio::test]
+async fn connection_dropped_after_request_is_outcome_unknown() {
+    let (addr, server) = serve_once(Behaviour::Drop).await;
+    let err = post(&client(&format!("http://{addr}"), Duration::from_secs(5)))
+        .await
+        .expect_err("dropped");
+    assert_eq!(
+        unknown_kind(&err),
+        Some(TransportErrorKind::ConnectionLost),
+        "{err:?}"
+    );
+    assert!(err.needs_reconciliation());
+    // The server did receive the whole request: exactly why a retry could charge twice.
+    assert!(server.await.expect("server task").is_some());
+}
+
+#[tokio::test]
+async fn truncated_answer_is_outcome_unknown() {
+    let (addr, _server) = serve_once(Behaviour::Truncate {
+        declared: 1000,
+        sent: 10,
+    })
+    .await;
+    let err = post(&client(&format!("http://{addr}"), Duration::from_secs(5)))
+        .await
+        .expect_err("truncated");
+    assert_eq!(
+        unknown_kind(&err),
+        Some(TransportErrorKind::ConnectionLost),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn stall_in_the_middle_of_the_answer_is_outcome_unknown() {
+    let (addr, server) = serve_once(Behaviour::StallMidBody).await;
+    let err = post(&client(
+        &format!("http://{addr}"),
+        Duration::from_millis(300),
+    ))
+    .await
+    .expect_err("stall");
+    assert_eq!(
+        unknown_kind(&err),
+        Some(TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    server.abort();
+}
