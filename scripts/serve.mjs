@@ -126,8 +126,9 @@ export async function startServer({
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const port = Number.parseInt(process.env.PORT ?? '8080', 10);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const raw = process.env.PORT ?? '8080';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
     console.error(`PORT must be a port number (0 = any free port), got ${process.env.PORT}`);
     process.exit(2);
   }

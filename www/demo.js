@@ -44,10 +44,11 @@
   }
 
   // Formats the field in place and puts the caret where the formatter says, so typing or
-  // deleting in the middle of the number does not throw the caret to the end.
-  function reformat(input, format) {
+  // deleting in the middle of the number does not throw the caret to the end. The event's
+  // inputType (Input Events Level 2) tells the formatter a Backspace from a Delete.
+  function reformat(input, format, inputType) {
     var caret = input.selectionStart === null ? input.value.length : input.selectionStart;
-    var out = format(input.value, caret);
+    var out = format(input.value, caret, inputType);
     if (out.value !== input.value) input.value = out.value;
     if (document.activeElement === input) input.setSelectionRange(out.caret, out.caret);
   }
@@ -58,10 +59,12 @@
     var network = byId('network');
     var networkOptions = byId('network-options');
     var summary = byId('summary');
+    var cvvLabel = document.querySelector('label[for=cvv]');
     var inputs = {};
     FIELDS.forEach(function (name) { inputs[name] = byId(name); });
     var brands = [];
     var results = {};
+    var cvvRequired = true;
 
     // Field states: empty, incomplete (could still become valid), valid, invalid. While the buyer
     // types, only input that can never become valid is flagged; `strict` (after leaving a field
@@ -69,15 +72,20 @@
     function show(name, strict) {
       var value = inputs[name].value;
       var r = results[name];
-      var state = value.trim() === '' ? 'empty'
+      var state = value.trim() === '' ? (name === 'cvv' && !cvvRequired ? 'valid' : 'empty')
         : r.valid ? 'valid' : r.potentiallyValid ? 'incomplete' : 'invalid';
+      // A wrong number of a length the brand issues stays potentially valid when longer numbers
+      // exist (a 16-digit Visa with a typo: Visa also issues 19 digits). Once the buyer leaves
+      // the field, say it is wrong rather than incomplete.
+      if (strict && name === 'number' && state === 'incomplete'
+        && r.lengths.indexOf(value.replace(/\D/g, '').length) !== -1) state = 'invalid';
       var flagged = state === 'invalid' || (strict && state !== 'valid');
       var field = inputs[name].closest('.field');
       field.dataset.state = state;
       field.classList.toggle('flagged', flagged);
       inputs[name].setAttribute('aria-invalid', flagged ? 'true' : 'false');
       var text = '';
-      if (flagged || state === 'valid') text = MESSAGES[name][state];
+      if (flagged || (state === 'valid' && value !== '')) text = MESSAGES[name][state];
       if (name === 'expiry' && state === 'valid') text = 'Expires ' + pad(r.month) + '/' + r.year + '.';
       byId(name + '-status').textContent = text;
     }
@@ -120,21 +128,24 @@
       });
     }
 
-    function checkNumber(strict) {
-      reformat(inputs.number, cc.formatNumber);
+    function checkNumber(strict, inputType) {
+      reformat(inputs.number, cc.formatNumber, inputType);
       var r = cc.validateNumber(inputs.number.value);
       results.number = r;
       setBrands(r.brands);
-      // The CVV field follows the brand (Amex 4 digits, most others 3).
-      var len = typeof r.cvvLength === 'number' && r.cvvLength > 0 ? r.cvvLength : 4;
-      inputs.cvv.maxLength = len;
-      inputs.cvv.placeholder = typeof r.cvvLength === 'number' && r.cvvLength > 0 ? len + ' digits' : '';
+      // The CVV field follows the brand: Amex 4 digits, most others 3, and some brands print
+      // none (Maestro, for one), where the field becomes optional.
+      var known = r.brands.length > 0;
+      inputs.cvv.maxLength = known ? r.cvvLength : 4;
+      inputs.cvv.placeholder = known ? r.cvvLength + ' digits' : '';
+      cvvRequired = !known || r.cvvRequired !== false;
+      cvvLabel.textContent = cvvRequired ? 'Security code' : 'Security code (optional)';
       show('number', strict);
-      if (inputs.cvv.value !== '') checkCvv(false);
+      checkCvv(false);
     }
 
-    function checkExpiry(strict) {
-      reformat(inputs.expiry, cc.formatExpiry);
+    function checkExpiry(strict, inputType) {
+      reformat(inputs.expiry, cc.formatExpiry, inputType);
       results.expiry = cc.validateExpiry(inputs.expiry.value);
       show('expiry', strict);
     }
@@ -154,7 +165,7 @@
     FIELDS.forEach(function (name) {
       var input = inputs[name];
       // `change` too: some autofill implementations fire only that.
-      input.addEventListener('input', function () { checks[name](false); });
+      input.addEventListener('input', function (event) { checks[name](false, event.inputType); });
       input.addEventListener('change', function () { checks[name](false); });
       input.addEventListener('blur', function () { if (input.value !== '') checks[name](true); });
     });
@@ -163,7 +174,7 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       FIELDS.forEach(function (name) { checks[name](true); });
-      var bad = FIELDS.filter(function (name) { return !results[name].valid; });
+      var bad = FIELDS.filter(function (name) { return inputs[name].closest('.field').dataset.state !== 'valid'; });
       if (bad.length > 0) {
         summary.textContent = 'Check the ' + bad.map(function (n) { return LABELS[n]; }).join(', ') + '.';
         inputs[bad[0]].focus();

@@ -77,10 +77,21 @@ for (const [label, pagePath] of PAGES) {
 
     it('flags a number failing Luhn as invalid', async () => {
       await open();
+      // Amex numbers have 15 digits only: a Luhn failure there can never become valid.
+      await typeInto(page, '#number', '378282246310006');
+      let n = await field(page, 'number');
+      assert.equal(n.value, '3782 822463 10006');
+      assert.equal(n.state, 'invalid');
+      assert.equal(n.ariaInvalid, 'true');
+      assert.match(n.status, /not valid/);
+      // Visa also issues 19 digits, so a failing 16-digit Visa is only flagged on leaving the field.
+      await page.fill('#number', '');
       await typeInto(page, '#number', '4242424242424241');
-      await page.keyboard.press('Tab');
-      const n = await field(page, 'number');
+      n = await field(page, 'number');
       assert.equal(n.value, '4242 4242 4242 4241');
+      assert.equal(n.ariaInvalid, 'false');
+      await page.keyboard.press('Tab');
+      n = await field(page, 'number');
       assert.equal(n.state, 'invalid');
       assert.equal(n.ariaInvalid, 'true');
       assert.match(n.status, /not valid/);
@@ -156,11 +167,15 @@ for (const [label, pagePath] of PAGES) {
       e = await field(page, 'expiry');
       assert.match(e.value, /^04/);
       assert.equal(e.state, 'incomplete');
-      await page.fill('#expiry', '');
-      await typeInto(page, '#expiry', '1399');
-      e = await field(page, 'expiry');
-      assert.equal(e.state, 'invalid');
-      assert.equal(e.ariaInvalid, 'true');
+      for (const [typed, shown] of [['0119', '01 / 19'], ['1299', '12 / 99']]) {
+        // A past month; a year too far ahead.
+        await page.fill('#expiry', '');
+        await typeInto(page, '#expiry', typed);
+        e = await field(page, 'expiry');
+        assert.equal(e.value, shown);
+        assert.equal(e.state, 'invalid', typed);
+        assert.equal(e.ariaInvalid, 'true', typed);
+      }
       await clean();
     });
 
@@ -179,6 +194,12 @@ for (const [label, pagePath] of PAGES) {
       const c = await field(page, 'cvv');
       assert.equal(c.value, '123');
       assert.equal(c.state, 'valid');
+      // Maestro cards may have no security code: the field becomes optional.
+      await page.fill('#cvv', '');
+      await page.fill('#number', '');
+      await typeInto(page, '#number', '6759649826438453');
+      assert.equal(await page.textContent('label[for=cvv]'), 'Security code (optional)');
+      assert.equal((await field(page, 'cvv')).state, 'valid');
       await clean();
     });
 
