@@ -1,0 +1,303 @@
+//! Tolerant reading of an envelope into a normalized body that serde can map by local name.
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::reader::Reader;
+use serde::de::DeserializeOwned;
+
+use super::{MAX_DEPTH, MAX_MESSAGE_BYTES};
+use crate::error::{DecodeError, Fault};
+use crate::messages::Operation;
+
+/// An element of the body, reduced to what the messages use.
+#[derive(Default)]
+struct Node {
+    name: String,
+    /// Unqualified attributes (`functionParameter/@id`); namespace declarations and `xsi:*`
+    /// are dropped.
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+    text: String,
+    nil: bool,
+}
+
+impl Node {
+    /// Absent in Payline's sense: `xsi:nil="true"`, or no attribute, child nor non-blank text.
+    fn is_absent(&self) -> bool {
+        self.nil
+            || (self.attrs.is_empty() && self.children.is_empty() && self.text.trim().is_empty())
+    }
+}
+
+/// The body element of an envelope: its local name and its normalized XML.
+pub(super) struct Body {
+    pub(super) name: String,
+    pub(super) normalized: String,
+}
+
+impl Body {
+    pub(super) fn expect(&self, operation: Operation, suffix: &str) -> Result<(), DecodeError> {
+        let matches = self.name.strip_suffix(suffix) == Some(operation.name());
+        if matches {
+            Ok(())
+        } else {
+            let mut expected = operation.name().to_owned();
+            expected.push_str(suffix);
+            Err(DecodeError::UnexpectedElement {
+                expected,
+                found: truncate(&self.name),
+            })
+        }
+    }
+
+    pub(super) fn deserialize<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        quick_xml::de::from_str(&self.normalized).map_err(de_error)
+    }
+}
+
+pub(super) fn de_error(e: quick_xml::DeError) -> DecodeError {
+    DecodeError::Invalid(e.to_string())
+}
+
+pub(super) fn truncate(s: &str) -> String {
+    s.chars().take(64).collect()
+}
+
+fn malformed(reader: &Reader<&[u8]>, reason: &'static str) -> DecodeError {
+    DecodeError::Malformed {
+        position: reader.buffer_position(),
+        reason,
+    }
+}
+
+fn xml_error(reader: &Reader<&[u8]>, e: &quick_xml::Error) -> DecodeError {
+    use quick_xml::Error as E;
+    let reason = match e {
+        E::Io(_) => "read error",
+        E::Syntax(_) => "syntax error",
+        E::IllFormed(_) => "ill-formed document",
+        E::InvalidAttr(_) => "invalid attribute",
+        E::Encoding(_) => "invalid encoding",
+        E::Escape(_) => "invalid character or entity reference",
+        E::Namespace(_) => "invalid namespace",
+    };
+    malformed(reader, reason)
+}
+
+fn local(qname: &[u8]) -> &[u8] {
+    match qname.iter().position(|&b| b == b':') {
+        Some(i) => qname.get(i + 1..).unwrap_or_default(),
+        None => qname,
+    }
+}
+
+fn utf8<'a>(reader: &Reader<&[u8]>, b: &'a [u8]) -> Result<&'a str, DecodeError> {
+    core::str::from_utf8(b).map_err(|_| malformed(reader, "invalid UTF-8"))
+}
+
+fn open(reader: &Reader<&[u8]>, e: &BytesStart<'_>) -> Result<Node, DecodeError> {
+    let mut node = Node {
+        name: utf8(reader, local(e.name().as_ref()))?.to_owned(),
+        ..Node::default()
+    };
+    for attr in e.attributes() {
+        let attr = attr.map_err(|_| malformed(reader, "invalid attribute"))?;
+        let key = attr.key.as_ref();
+        if key == b"xmlns" || key.starts_with(b"xmlns:") {
+            continue;
+        }
+        if local(key) == b"nil" && key.contains(&b':') {
+            let v = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| xml_error(reader, &e))?;
+            node.nil = matches!(v.trim(), "true" | "1");
+        } else if !key.contains(&b':') {
+            let v = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| xml_error(reader, &e))?;
+            node.attrs
+                .push((utf8(reader, key)?.to_owned(), v.into_owned()));
+        }
+    }
+    Ok(node)
+}
+
+/// Reads the envelope and returns its first body element, normalized.
+pub(super) fn read_body(xml: &str) -> Result<Body, DecodeError> {
+    if xml.len() > MAX_MESSAGE_BYTES {
+        return Err(DecodeError::TooLarge {
+            actual: xml.len(),
+            limit: MAX_MESSAGE_BYTES,
+        });
+    }
+    let mut reader = Reader::from_str(xml);
+    // Element path from the root: [Envelope, Body, payload, …]. `stack` holds the open payload
+    // elements (depth ≥ 2).
+    let mut path_len = 0usize;
+    let mut in_body = false;
+    let mut stack: Vec<Node> = Vec::new();
+    let mut payload: Option<Node> = None;
+    let mut seen_root = false;
+
+    loop {
+        let event = reader.read_event().map_err(|e| xml_error(&reader, &e))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                let name = local(e.name().as_ref()).to_vec();
+                match path_len {
+                    0 => {
+                        if seen_root {
+                            return Err(malformed(&reader, "more than one root element"));
+                        }
+                        seen_root = true;
+                        if name != b"Envelope" {
+                            return Err(DecodeError::NotSoap("the root element is not Envelope"));
+                        }
+                    }
+                    1 => in_body = name == b"Body",
+                    _ if in_body && payload.is_none() => {
+                        if path_len + 1 > MAX_DEPTH {
+                            return Err(DecodeError::TooDeep(MAX_DEPTH));
+                        }
+                        let node = open(&reader, e)?;
+                        if is_empty {
+                            close(&mut stack, &mut payload, node);
+                        } else {
+                            stack.push(node);
+                        }
+                    }
+                    // Headers, or elements after the payload: only checked for nesting depth.
+                    _ if path_len + 1 > MAX_DEPTH => return Err(DecodeError::TooDeep(MAX_DEPTH)),
+                    _ => {}
+                }
+                if !is_empty {
+                    path_len += 1;
+                }
+            }
+            Event::End(_) => {
+                path_len = path_len.saturating_sub(1);
+                if path_len == 1 {
+                    in_body = false;
+                }
+                if path_len >= 2 {
+                    if let Some(node) = stack.pop() {
+                        close(&mut stack, &mut payload, node);
+                    }
+                }
+            }
+            Event::Text(ref t) => {
+                if let Some(top) = stack.last_mut() {
+                    let text = t
+                        .xml10_content()
+                        .map_err(|_| malformed(&reader, "invalid encoding"))?;
+                    top.text.push_str(&text);
+                } else if path_len == 0 && !t.iter().all(u8::is_ascii_whitespace) {
+                    return Err(malformed(&reader, "text outside the root element"));
+                }
+            }
+            Event::CData(ref t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(utf8(&reader, t)?);
+                }
+            }
+            Event::GeneralRef(ref r) => {
+                let c = match r.resolve_char_ref().map_err(|e| xml_error(&reader, &e))? {
+                    Some(c) => c,
+                    None => match r.as_ref() {
+                        b"amp" => '&',
+                        b"lt" => '<',
+                        b"gt" => '>',
+                        b"quot" => '"',
+                        b"apos" => '\'',
+                        _ => return Err(malformed(&reader, "unknown entity reference")),
+                    },
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.text.push(c);
+                }
+            }
+            // Entity declarations could expand without bound; SOAP forbids a DTD (SOAP 1.1 §3).
+            Event::DocType(_) => {
+                return Err(malformed(&reader, "DTD not allowed in SOAP messages"));
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+    }
+    if !seen_root {
+        return Err(DecodeError::NotSoap("no root element"));
+    }
+    if path_len != 0 || !stack.is_empty() {
+        return Err(malformed(&reader, "truncated document"));
+    }
+    let payload = payload.ok_or(DecodeError::NotSoap("the Body holds no element"))?;
+    if payload.name == "Fault" {
+        return Err(DecodeError::Fault(fault(&payload)));
+    }
+    let mut w = Writer::new(Vec::with_capacity(xml.len()));
+    write_node(&mut w, &payload).map_err(|_| malformed(&reader, "cannot normalize"))?;
+    let normalized =
+        String::from_utf8(w.into_inner()).map_err(|_| malformed(&reader, "invalid UTF-8"))?;
+    Ok(Body {
+        name: payload.name,
+        normalized,
+    })
+}
+
+fn close(stack: &mut Vec<Node>, payload: &mut Option<Node>, node: Node) {
+    match stack.last_mut() {
+        Some(parent) => {
+            if !node.is_absent() {
+                parent.children.push(node);
+            }
+        }
+        None => *payload = Some(node),
+    }
+}
+
+fn write_node(w: &mut Writer<Vec<u8>>, node: &Node) -> std::io::Result<()> {
+    let start = BytesStart::new(node.name.as_str())
+        .with_attributes(node.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    w.write_event(Event::Start(start))?;
+    if node.children.is_empty() {
+        w.write_event(Event::Text(BytesText::new(node.text.trim())))?;
+    } else {
+        for child in &node.children {
+            write_node(w, child)?;
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new(node.name.as_str())))
+}
+
+fn fault(node: &Node) -> Fault {
+    let child = |name: &str| {
+        node.children.iter().find(|c| c.name == name).map(|c| {
+            if c.children.is_empty() {
+                c.text.trim().to_owned()
+            } else {
+                flatten_text(c)
+            }
+        })
+    };
+    Fault {
+        code: child("faultcode").unwrap_or_default(),
+        string: child("faultstring").unwrap_or_default(),
+        actor: child("faultactor"),
+        detail: child("detail"),
+    }
+}
+
+fn flatten_text(node: &Node) -> String {
+    let mut out = node.text.trim().to_owned();
+    for c in &node.children {
+        let t = flatten_text(c);
+        if !t.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&t);
+        }
+    }
+    out
+}

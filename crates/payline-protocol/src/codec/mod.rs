@@ -1,0 +1,244 @@
+//! SOAP 1.1 codec: typed messages to and from envelopes (PROTOCOL.md §1.3, §1.6).
+//!
+//! ```text
+//!   encode:  message ──serde──▶ body XML (local names) ──prefix pass──▶ envelope
+//!   decode:  envelope ──tolerant reader──▶ normalized body (local names, no nil/empty) ──serde──▶ message
+//! ```
+//!
+//! **Encoding is strict.** Element order is the order of the struct fields, which is the
+//! WSDL sequence. The operation element and its direct children are written in the `impl`
+//! namespace, everything below them in the `obj` namespace (the types of those elements live in
+//! the objects schema, `elementFormDefault="qualified"`). Nillable mandatory elements that have
+//! no value are written `xsi:nil="true"`. quick-xml escapes every value.
+//!
+//! **Decoding is tolerant**, as Payline's clients and servers differ (PROTOCOL.md §1.6): any
+//! namespace prefix or a default namespace, children without namespace, `xsi:type` and other
+//! attributes are ignored (elements are matched by local name); elements with `xsi:nil="true"`
+//! and empty elements are treated as absent; unknown elements are skipped. A SOAP Fault in the
+//! body becomes [`DecodeError::Fault`]. Input is bounded by [`MAX_MESSAGE_BYTES`] and
+//! [`MAX_DEPTH`]; no input makes the codec panic.
+
+mod decode;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::reader::Reader;
+use serde::Serialize;
+
+use crate::error::{DecodeError, EncodeError, Fault};
+use crate::messages::{AnyRequest, AnyResponse, Operation, Request, Response};
+
+/// SOAP 1.1 envelope namespace.
+pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// Namespace of Payline's operation elements.
+pub const IMPL_NS: &str = "http://impl.ws.payline.experian.com";
+/// Namespace of Payline's object types.
+pub const OBJ_NS: &str = "http://obj.ws.payline.experian.com";
+/// XML Schema instance namespace (`xsi:nil`).
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Largest message the decoder reads. The biggest legitimate Payline messages are a
+/// transactionsSearch answer (up to 5000 transactions) and `transient` values up to 100 KB.
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Deepest element nesting the decoder accepts (Payline messages stay under 12 levels).
+pub const MAX_DEPTH: usize = 48;
+
+/// Encodes a request as a SOAP envelope, ready to POST with `SOAPAction: R::OPERATION`.
+pub fn encode_request<R: Request>(request: &R) -> Result<String, EncodeError> {
+    let body = serialize_body(R::OPERATION, request, "Request").map_err(se_error)?;
+    wrap(&body)
+}
+
+/// Encodes a response as a SOAP envelope (the server side: the sandbox).
+pub fn encode_response<T: Response>(response: &T) -> Result<String, EncodeError> {
+    let body = serialize_body(T::OPERATION, response, "Response").map_err(se_error)?;
+    wrap(&body)
+}
+
+/// Encodes any response as a SOAP envelope.
+pub fn encode_any_response(response: &AnyResponse) -> Result<String, EncodeError> {
+    let body = response.serialize_body().map_err(se_error)?;
+    wrap(&body)
+}
+
+/// Encodes a SOAP 1.1 Fault envelope. Its children are unqualified, as SOAP 1.1 §4.4 defines.
+pub fn encode_fault(fault: &Fault) -> Result<String, EncodeError> {
+    let mut w = Writer::new(Vec::with_capacity(512));
+    let io = |e: std::io::Error| EncodeError::Serializer(e.to_string());
+    let texts = [
+        Some(&fault.code),
+        Some(&fault.string),
+        fault.actor.as_ref(),
+        fault.detail.as_ref(),
+    ];
+    for t in texts.into_iter().flatten() {
+        check_chars(t)?;
+    }
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .map_err(io)?;
+    w.write_event(Event::Start(
+        BytesStart::new("soapenv:Envelope").with_attributes([("xmlns:soapenv", SOAP_ENV_NS)]),
+    ))
+    .map_err(io)?;
+    w.write_event(Event::Start(BytesStart::new("soapenv:Body")))
+        .map_err(io)?;
+    w.write_event(Event::Start(BytesStart::new("soapenv:Fault")))
+        .map_err(io)?;
+    for (name, value) in [
+        ("faultcode", Some(&fault.code)),
+        ("faultstring", Some(&fault.string)),
+        ("faultactor", fault.actor.as_ref()),
+        ("detail", fault.detail.as_ref()),
+    ] {
+        if let Some(value) = value {
+            w.create_element(name)
+                .write_text_content(BytesText::new(value))
+                .map_err(io)?;
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new("soapenv:Fault")))
+        .map_err(io)?;
+    w.write_event(Event::End(BytesEnd::new("soapenv:Body")))
+        .map_err(io)?;
+    w.write_event(Event::End(BytesEnd::new("soapenv:Envelope")))
+        .map_err(io)?;
+    into_string(w.into_inner())
+}
+
+/// Decodes a request envelope of a known operation (the server side).
+pub fn decode_request<R: Request>(xml: &str) -> Result<R, DecodeError> {
+    let body = decode::read_body(xml)?;
+    body.expect(R::OPERATION, "Request")?;
+    body.deserialize()
+}
+
+/// Decodes any supported request, dispatching on the body element's name (a server receives
+/// every operation on a few URLs; PROTOCOL.md §1.2).
+pub fn decode_any_request(xml: &str) -> Result<AnyRequest, DecodeError> {
+    let body = decode::read_body(xml)?;
+    let operation = body
+        .name
+        .strip_suffix("Request")
+        .and_then(Operation::from_name)
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?;
+    AnyRequest::decode_body(operation, &body.normalized)
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?
+        .map_err(decode::de_error)
+}
+
+/// Decodes the response to request type `R` (the client side). A SOAP Fault gives
+/// [`DecodeError::Fault`].
+pub fn decode_response<R: Request>(xml: &str) -> Result<R::Response, DecodeError> {
+    let body = decode::read_body(xml)?;
+    body.expect(R::OPERATION, "Response")?;
+    body.deserialize()
+}
+
+/// The operation named by the body element of a request envelope, without decoding the
+/// message (for routing or logging).
+pub fn request_operation(xml: &str) -> Result<Operation, DecodeError> {
+    let body = decode::read_body(xml)?;
+    body.name
+        .strip_suffix("Request")
+        .and_then(Operation::from_name)
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))
+}
+
+pub(crate) fn serialize_body<T: Serialize>(
+    operation: Operation,
+    value: &T,
+    suffix: &str,
+) -> Result<String, quick_xml::SeError> {
+    let mut root = String::with_capacity(operation.name().len() + suffix.len());
+    root.push_str(operation.name());
+    root.push_str(suffix);
+    quick_xml::se::to_string_with_root(&root, value)
+}
+
+fn se_error(e: quick_xml::SeError) -> EncodeError {
+    EncodeError::Serializer(e.to_string())
+}
+
+fn into_string(bytes: Vec<u8>) -> Result<String, EncodeError> {
+    String::from_utf8(bytes).map_err(|e| EncodeError::Serializer(e.to_string()))
+}
+
+/// XML 1.0 `Char` production (§2.2): Rust `char`s exclude surrogates already.
+fn check_chars(s: &str) -> Result<(), EncodeError> {
+    match s.chars().find(|&c| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')) {
+        Some(c) => Err(EncodeError::InvalidCharacter(u32::from(c))),
+        None => Ok(()),
+    }
+}
+
+/// Puts the serialized body in an envelope and qualifies its elements: depth 0 (operation
+/// element) and 1 (its children) in `impl`, deeper in `obj`.
+fn wrap(body: &str) -> Result<String, EncodeError> {
+    check_chars(body)?;
+    let io = |e: std::io::Error| EncodeError::Serializer(e.to_string());
+    let xml = |e: quick_xml::Error| EncodeError::Serializer(e.to_string());
+    let mut w = Writer::new(Vec::with_capacity(body.len() + body.len() / 2 + 400));
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .map_err(io)?;
+    w.write_event(Event::Start(
+        BytesStart::new("soapenv:Envelope").with_attributes([
+            ("xmlns:soapenv", SOAP_ENV_NS),
+            ("xmlns:impl", IMPL_NS),
+            ("xmlns:obj", OBJ_NS),
+            ("xmlns:xsi", XSI_NS),
+        ]),
+    ))
+    .map_err(io)?;
+    w.write_event(Event::Start(BytesStart::new("soapenv:Body")))
+        .map_err(io)?;
+
+    let mut reader = Reader::from_str(body);
+    let mut depth = 0usize;
+    let mut name = String::with_capacity(64);
+    let mut qualify = |depth: usize, local: &[u8]| -> Result<String, EncodeError> {
+        name.clear();
+        name.push_str(if depth < 2 { "impl:" } else { "obj:" });
+        name.push_str(
+            core::str::from_utf8(local).map_err(|e| EncodeError::Serializer(e.to_string()))?,
+        );
+        Ok(name.clone())
+    };
+    loop {
+        match reader.read_event().map_err(xml)? {
+            Event::Start(e) => {
+                let q = qualify(depth, e.name().as_ref())?;
+                w.write_event(Event::Start(
+                    BytesStart::new(q).with_attributes(e.attributes().flatten()),
+                ))
+                .map_err(io)?;
+                depth += 1;
+            }
+            Event::Empty(e) => {
+                let q = qualify(depth, e.name().as_ref())?;
+                w.write_event(Event::Empty(
+                    BytesStart::new(q).with_attributes(e.attributes().flatten()),
+                ))
+                .map_err(io)?;
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                let q = qualify(depth, e.name().as_ref())?;
+                w.write_event(Event::End(BytesEnd::new(q))).map_err(io)?;
+            }
+            // Already escaped by the serializer: copied as is.
+            ev @ (Event::Text(_) | Event::GeneralRef(_) | Event::CData(_)) => {
+                w.write_event(ev).map_err(io)?
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new("soapenv:Body")))
+        .map_err(io)?;
+    w.write_event(Event::End(BytesEnd::new("soapenv:Envelope")))
+        .map_err(io)?;
+    into_string(w.into_inner())
+}
+
+#[cfg(test)]
+mod tests;

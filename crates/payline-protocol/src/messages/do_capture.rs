@@ -1,0 +1,45 @@
+//! `doCapture` (DirectPaymentAPI): Capture of an accepted authorization (PROTOCOL.md §5.1).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Operation, Request, Response};
+use crate::objects::{PaylineResult, Payment, PrivateDataList, Transaction};
+
+/// `doCaptureRequest` (impl namespace).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoCaptureRequest {
+    #[serde(default)]
+    pub version: String,
+    #[serde(rename = "transactionID", default)]
+    pub transaction_id: String,
+    pub payment: Payment,
+    #[serde(default, with = "crate::wire::nil")]
+    pub private_data_list: Option<PrivateDataList>,
+    #[serde(default, with = "crate::wire::nil")]
+    pub sequence_number: Option<String>,
+    #[serde(default, with = "crate::wire::nil")]
+    pub media: Option<String>,
+    #[serde(default, with = "crate::wire::nil")]
+    pub misc_data: Option<String>,
+}
+
+/// `doCaptureResponse` (impl namespace).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoCaptureResponse {
+    pub result: PaylineResult,
+    #[serde(default)]
+    pub transaction: Transaction,
+    #[serde(default, with = "crate::wire::nil")]
+    pub re_authorization: Option<String>,
+}
+
+impl Request for DoCaptureRequest {
+    const OPERATION: Operation = Operation::DoCapture;
+    type Response = DoCaptureResponse;
+}
+
+impl Response for DoCaptureResponse {
+    const OPERATION: Operation = Operation::DoCapture;
+}

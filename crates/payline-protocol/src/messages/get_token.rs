@@ -1,0 +1,50 @@
+//! `getToken` (DirectPaymentAPI): Server-side tokenization of a card number (PROTOCOL.md §2.5).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Operation, Request, Response};
+use crate::objects::{PaylineResult};
+use crate::secret::Secret;
+use crate::values::{CardType, CardExpiry};
+
+/// `getTokenRequest` (impl namespace).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetTokenRequest {
+    #[serde(default)]
+    pub card_number: Secret,
+    #[serde(default, with = "crate::wire::nil")]
+    pub expiration_date: Option<CardExpiry>,
+    #[serde(default)]
+    pub contract_number: String,
+}
+
+/// `getTokenResponse` (impl namespace).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetTokenResponse {
+    pub result: PaylineResult,
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub masked_card_number: String,
+    pub expiration_date: CardExpiry,
+    #[serde(default)]
+    pub virtual_card: String,
+    pub card_type: CardType,
+    #[serde(default)]
+    pub card_product: String,
+    #[serde(default)]
+    pub acceptance_network: String,
+    #[serde(default)]
+    pub bank: String,
+}
+
+impl Request for GetTokenRequest {
+    const OPERATION: Operation = Operation::GetToken;
+    type Response = GetTokenResponse;
+}
+
+impl Response for GetTokenResponse {
+    const OPERATION: Operation = Operation::GetToken;
+}

@@ -1,0 +1,122 @@
+//! Messages of the `impl` namespace (`http://impl.ws.payline.experian.com`): one file per
+//! operation holding its `<op>Request` and `<op>Response`, fields in WSDL sequence order.
+//!
+//! Adding an operation: write `messages/<operation>.rs` with the two structs (objects from
+//! [`crate::objects`], field shapes as described there) and their [`Request`]/[`Response`]
+//! impls, then add one line to the `messages!` list below; add fixtures under
+//! `tests/fixtures/<operation>/` and a case to the schema conformance test.
+
+use core::fmt::Debug;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+mod operation;
+
+pub use operation::{Api, Operation};
+
+/// A request message: the body element a client sends.
+pub trait Request: Serialize + DeserializeOwned + Debug {
+    /// The operation this request calls.
+    const OPERATION: Operation;
+    /// The matching response message.
+    type Response: Response;
+}
+
+/// A response message: the body element the service answers with.
+pub trait Response: Serialize + DeserializeOwned + Debug {
+    /// The operation this response answers.
+    const OPERATION: Operation;
+}
+
+macro_rules! messages {
+    ($($module:ident :: $variant:ident ($request:ident, $response:ident),)*) => {
+        $(
+            mod $module;
+            pub use $module::{$request, $response};
+        )*
+
+        /// Any request this crate can decode, for a server that dispatches on the body element
+        /// (PROTOCOL.md §1.2: every WSDL declares every operation).
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum AnyRequest {
+            $(#[doc = concat!("`", stringify!($request), "`")] $variant($request),)*
+        }
+
+        /// Any response this crate can encode, so a server can return one type from its
+        /// dispatcher.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum AnyResponse {
+            $(#[doc = concat!("`", stringify!($response), "`")] $variant($response),)*
+        }
+
+        impl AnyRequest {
+            /// The operation called.
+            pub fn operation(&self) -> Operation {
+                match self {
+                    $(AnyRequest::$variant(_) => Operation::$variant,)*
+                }
+            }
+
+            /// Operations with typed messages.
+            pub const SUPPORTED: &'static [Operation] = &[$(Operation::$variant),*];
+
+            pub(crate) fn decode_body(
+                operation: Operation,
+                body: &str,
+            ) -> Option<Result<AnyRequest, quick_xml::DeError>> {
+                match operation {
+                    $(Operation::$variant => Some(quick_xml::de::from_str(body).map(AnyRequest::$variant)),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl AnyResponse {
+            /// The operation answered.
+            pub fn operation(&self) -> Operation {
+                match self {
+                    $(AnyResponse::$variant(_) => Operation::$variant,)*
+                }
+            }
+
+            pub(crate) fn serialize_body(&self) -> Result<String, quick_xml::SeError> {
+                match self {
+                    $(AnyResponse::$variant(r) => crate::codec::serialize_body::<$response>(Operation::$variant, r, "Response"),)*
+                }
+            }
+        }
+
+        $(
+            impl From<$request> for AnyRequest {
+                fn from(r: $request) -> Self {
+                    AnyRequest::$variant(r)
+                }
+            }
+
+            impl From<$response> for AnyResponse {
+                fn from(r: $response) -> Self {
+                    AnyResponse::$variant(r)
+                }
+            }
+        )*
+    };
+}
+
+messages! {
+    do_authorization::DoAuthorization(DoAuthorizationRequest, DoAuthorizationResponse),
+    do_capture::DoCapture(DoCaptureRequest, DoCaptureResponse),
+    do_reset::DoReset(DoResetRequest, DoResetResponse),
+    do_refund::DoRefund(DoRefundRequest, DoRefundResponse),
+    do_credit::DoCredit(DoCreditRequest, DoCreditResponse),
+    do_re_authorization::DoReAuthorization(DoReAuthorizationRequest, DoReAuthorizationResponse),
+    verify_enrollment::VerifyEnrollment(VerifyEnrollmentRequest, VerifyEnrollmentResponse),
+    verify_authentication::VerifyAuthentication(VerifyAuthenticationRequest, VerifyAuthenticationResponse),
+    get_token::GetToken(GetTokenRequest, GetTokenResponse),
+    get_transaction_details::GetTransactionDetails(GetTransactionDetailsRequest, GetTransactionDetailsResponse),
+    transactions_search::TransactionsSearch(TransactionsSearchRequest, TransactionsSearchResponse),
+}

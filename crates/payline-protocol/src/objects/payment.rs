@@ -1,0 +1,30 @@
+//! `payment`: amount, currency, action and mode of an operation (PROTOCOL.md §3.3).
+
+use serde::{Deserialize, Serialize};
+
+use crate::values::{Action, Amount, Currency, Mode, ShortDate};
+
+/// WSDL `payment`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    #[serde(default, with = "crate::wire::nil")]
+    pub amount: Option<Amount>,
+    pub currency: Currency,
+    pub action: Action,
+    pub mode: Mode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub differed_action_date: Option<ShortDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cumulated_amount: Option<Amount>,
+}

@@ -1,0 +1,76 @@
+use super::ReturnCode;
+use crate::messages::Operation;
+
+/// What a result code means for the caller of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The operation succeeded.
+    Accepted,
+    /// The operation succeeded, but part of it did not (some wallets not disabled, schedule
+    /// created but the card expires before its end, …).
+    AcceptedWithWarning,
+    /// The bank, the fraud module or a business rule refused it.
+    Refused,
+    /// Cancelled by the buyer, the merchant or a fallback process.
+    Cancelled,
+    /// Not final yet: ask again later (partner hold, risk review, buyer still paying).
+    Pending,
+    /// A 3-D Secure step is needed before authorizing (go to the ACS, run the 3DS method, or
+    /// authenticate after a soft decline).
+    ThreeDSecureStep,
+    /// A technical or request error; nothing was done. Unknown codes land here.
+    Error,
+}
+
+/// The meaning of `code` as an answer to `operation` (PROTOCOL.md §6 and §4.3).
+///
+/// The same code means different things per operation: `03000` is "go to the ACS" for
+/// verifyEnrollment but plain success for verifyAuthentication; `02506` is a warning on a
+/// created schedule but an error elsewhere.
+pub fn outcome(operation: Operation, code: ReturnCode) -> Outcome {
+    use Operation as Op;
+    match (operation, code) {
+        // 3-D Secure module answers to verifyEnrollment (Payline "3DSecure 03" codes, 3DS V2
+        // direct interface): everything ACCEPTED except the frictionless 03102 is a next step.
+        (
+            Op::VerifyEnrollment,
+            ReturnCode::THREE_DS_ACCEPTED
+            | ReturnCode::THREE_DS_METHOD_REQUESTED
+            | ReturnCode::THREE_DS_CHALLENGE_REQUESTED
+            | ReturnCode::THREE_DS_NO_METHOD
+            | ReturnCode::THREE_DS_SDK_CHALLENGE_REQUESTED,
+        ) => Outcome::ThreeDSecureStep,
+        // An authorization refused because authentication is required: soft decline 01131, or
+        // the fraud module asking for a challenge (04401/04402), after which Payline's samples
+        // run verifyEnrollment.
+        (
+            Op::DoAuthorization | Op::DoImmediateWalletPayment,
+            ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED
+            | ReturnCode::FRAUD_CHALLENGE_REQUESTED
+            | ReturnCode::FRAUD_CHALLENGE_MANDATED,
+        ) => Outcome::ThreeDSecureStep,
+        // A schedule is created even though the card expires before its last due date.
+        (
+            Op::DoRecurrentWalletPayment | Op::DoScheduledWalletPayment,
+            ReturnCode::CARD_EXPIRES_BEFORE_SCHEDULE,
+        ) => Outcome::AcceptedWithWarning,
+        (
+            _,
+            ReturnCode::OPERATION_SUCCESSFUL_WITH_WARNING
+            | ReturnCode::SOME_WALLETS_NOT_DISABLED
+            | ReturnCode::SOME_WALLETS_NOT_ENABLED
+            | ReturnCode::WALLET_CREATION_ERROR,
+        ) => Outcome::AcceptedWithWarning,
+        (_, code) => match code.known().map(|k| k.short_message) {
+            Some("ACCEPTED") => Outcome::Accepted,
+            Some("REFUSED") => Outcome::Refused,
+            Some("CANCELLED") => Outcome::Cancelled,
+            Some("INPROGRESS" | "ONHOLD_PARTNER" | "PENDING_RISK") => Outcome::Pending,
+            _ => Outcome::Error,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
