@@ -1,0 +1,3 @@
+//! The gateway's rules: one module per group of Payline operations.
+
+pub mod tokens;

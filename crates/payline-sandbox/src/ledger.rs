@@ -1,0 +1,298 @@
+//! The sandbox ledger: every transaction with its amounts, state and link to the transaction
+//! it follows (capture → authorization, refund → payment, re-authorization → original, …).
+//!
+//! Never holds a card number (only the masked number and the sandbox token) nor a CVV.
+
+use serde::Serialize;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use time::OffsetDateTime;
+
+use crate::error::Result;
+
+/// Kind of ledger entry, named after the Payline operation that created it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Kind {
+    /// doAuthorization (action 100 or 101).
+    Authorization,
+    /// doCapture (action 201).
+    Capture,
+    /// doReset: the cancellation record; the cancelled entry becomes `CANCELLED`.
+    Reset,
+    /// doRefund (action 421).
+    Refund,
+    /// doCredit (action 422).
+    Credit,
+    /// doReAuthorization (action 202): an authorization followed by a capture.
+    ReAuthorization,
+}
+
+impl Kind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Authorization => "AUTHORIZATION",
+            Kind::Capture => "CAPTURE",
+            Kind::Reset => "RESET",
+            Kind::Refund => "REFUND",
+            Kind::Credit => "CREDIT",
+            Kind::ReAuthorization => "RE_AUTHORIZATION",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "AUTHORIZATION" => Kind::Authorization,
+            "CAPTURE" => Kind::Capture,
+            "RESET" => Kind::Reset,
+            "REFUND" => Kind::Refund,
+            "CREDIT" => Kind::Credit,
+            "RE_AUTHORIZATION" => Kind::ReAuthorization,
+            _ => return None,
+        })
+    }
+}
+
+/// States of a ledger entry.
+pub mod state {
+    /// Accepted authorization, nothing captured yet.
+    pub const AUTHORIZED: &str = "AUTHORIZED";
+    /// Accepted authorization past its 7-day validity with nothing captured.
+    pub const EXPIRED: &str = "EXPIRED";
+    /// Authorization with at least one capture, or capture entry waiting for settlement.
+    pub const CAPTURED: &str = "CAPTURED";
+    /// Refund waiting for settlement.
+    pub const REFUNDED: &str = "REFUNDED";
+    /// Credit waiting for settlement.
+    pub const CREDITED: &str = "CREDITED";
+    /// Sent to the bank at the sandbox midnight (UTC) after it was made; only doRefund applies.
+    pub const SETTLED: &str = "SETTLED";
+    /// Cancelled by doReset.
+    pub const CANCELLED: &str = "CANCELLED";
+    /// Refused (bank outcome, duplicate, card check…).
+    pub const REFUSED: &str = "REFUSED";
+    /// A doReset record.
+    pub const DONE: &str = "DONE";
+}
+
+/// One ledger entry.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// Payline transaction id (14 digits).
+    pub id: String,
+    /// Operation.
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    /// Payline action code (100, 101, 201, 202, 421, 422; 0 for a reset).
+    pub action: i64,
+    /// Payment mode (`CPT`).
+    pub mode: String,
+    /// Contract used.
+    pub contract_number: String,
+    /// Merchant order reference.
+    pub order_ref: String,
+    /// Amount, minor units.
+    pub amount: i64,
+    /// ISO 4217 numeric currency.
+    pub currency: i64,
+    /// Payline result code returned for the operation.
+    pub result_code: String,
+    /// True when the result code was an accepted one.
+    pub accepted: bool,
+    /// State (see [`state`]).
+    pub state: String,
+    /// Payline card type (`card.type`).
+    pub card_type: Option<String>,
+    /// Co-badge choice (`payment.cardBrand`).
+    pub card_brand: Option<String>,
+    /// Masked card number (first 6, last 4).
+    pub masked_card: Option<String>,
+    /// Sandbox card token.
+    pub token: Option<String>,
+    /// Card expiry `MMYY`.
+    pub expiry: Option<String>,
+    /// `Y` when 3-D Secure authenticated, else `N`.
+    pub three_d_secure: String,
+    /// ECI of the 3-D Secure authentication.
+    pub eci: Option<String>,
+    /// True when the authentication shifts liability to the issuer.
+    pub liability_shift: bool,
+    /// Bank authorization number.
+    pub authorization_number: Option<String>,
+    /// The transaction this one follows.
+    pub original_id: Option<String>,
+    /// `isDuplicated` of the answer.
+    pub is_duplicated: bool,
+    /// Creation time, sandbox clock, RFC 3339.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Settlement time for captures, refunds and credits (sandbox midnight UTC).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub settles_at: Option<OffsetDateTime>,
+}
+
+const COLUMNS: &str = "id, kind, action, mode, contract_number, order_ref, amount, currency, result_code, accepted, \
+     state, card_type, card_brand, masked_pan, token, expiry, three_ds, eci, liability_shift, authorization_number, \
+     original_id, is_duplicated, created_at, settles_at";
+
+fn ts(secs: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn from_row(row: &SqliteRow) -> Result<Entry> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Entry {
+        id: row.try_get("id")?,
+        kind: Kind::parse(&kind).ok_or(crate::error::SandboxError::Bug("unknown transaction kind in ledger"))?,
+        action: row.try_get("action")?,
+        mode: row.try_get("mode")?,
+        contract_number: row.try_get("contract_number")?,
+        order_ref: row.try_get("order_ref")?,
+        amount: row.try_get("amount")?,
+        currency: row.try_get("currency")?,
+        result_code: row.try_get("result_code")?,
+        accepted: row.try_get::<i64, _>("accepted")? != 0,
+        state: row.try_get("state")?,
+        card_type: row.try_get("card_type")?,
+        card_brand: row.try_get("card_brand")?,
+        masked_card: row.try_get("masked_pan")?,
+        token: row.try_get("token")?,
+        expiry: row.try_get("expiry")?,
+        three_d_secure: row.try_get("three_ds")?,
+        eci: row.try_get("eci")?,
+        liability_shift: row.try_get::<i64, _>("liability_shift")? != 0,
+        authorization_number: row.try_get("authorization_number")?,
+        original_id: row.try_get("original_id")?,
+        is_duplicated: row.try_get::<i64, _>("is_duplicated")? != 0,
+        created_at: ts(row.try_get("created_at")?),
+        settles_at: row.try_get::<Option<i64>, _>("settles_at")?.map(ts),
+    })
+}
+
+/// Writes a new entry.
+pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO transactions (id, merchant_id, kind, action, mode, contract_number, order_ref, amount, currency, \
+         result_code, accepted, state, card_type, card_brand, masked_pan, token, expiry, three_ds, eci, liability_shift, \
+         authorization_number, original_id, is_duplicated, created_at, settles_at) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&e.id)
+    .bind(merchant_id)
+    .bind(e.kind.as_str())
+    .bind(e.action)
+    .bind(&e.mode)
+    .bind(&e.contract_number)
+    .bind(&e.order_ref)
+    .bind(e.amount)
+    .bind(e.currency)
+    .bind(&e.result_code)
+    .bind(i64::from(e.accepted))
+    .bind(&e.state)
+    .bind(&e.card_type)
+    .bind(&e.card_brand)
+    .bind(&e.masked_card)
+    .bind(&e.token)
+    .bind(&e.expiry)
+    .bind(&e.three_d_secure)
+    .bind(&e.eci)
+    .bind(i64::from(e.liability_shift))
+    .bind(&e.authorization_number)
+    .bind(&e.original_id)
+    .bind(i64::from(e.is_duplicated))
+    .bind(e.created_at.unix_timestamp())
+    .bind(e.settles_at.map(OffsetDateTime::unix_timestamp))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One entry of a merchant.
+pub async fn get(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> Result<Option<Entry>> {
+    let sql = format!("SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND id = ?");
+    let row = sqlx::query(&sql).bind(merchant_id).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Entries of a merchant for an order reference, oldest first.
+pub async fn by_order_ref(conn: &mut SqliteConnection, merchant_id: &str, order_ref: &str) -> Result<Vec<Entry>> {
+    let sql = format!("SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND order_ref = ? ORDER BY created_at, rowid");
+    let rows = sqlx::query(&sql).bind(merchant_id).bind(order_ref).fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Entries that follow `original_id`, oldest first.
+pub async fn follow_ups(conn: &mut SqliteConnection, original_id: &str) -> Result<Vec<Entry>> {
+    let sql = format!("SELECT {COLUMNS} FROM transactions WHERE original_id = ? ORDER BY created_at, rowid");
+    let rows = sqlx::query(&sql).bind(original_id).fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Entries of a merchant created in `[from, to)`, with optional filters, oldest first.
+pub async fn search(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    order_ref: Option<&str>,
+    transaction_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Entry>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND created_at >= ? AND created_at < ? \
+         AND (? IS NULL OR order_ref = ?) AND (? IS NULL OR id = ?) ORDER BY created_at, rowid LIMIT ?"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(merchant_id)
+        .bind(from.unix_timestamp())
+        .bind(to.unix_timestamp())
+        .bind(order_ref)
+        .bind(order_ref)
+        .bind(transaction_id)
+        .bind(transaction_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Changes the state of an entry.
+pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: &str) -> Result<()> {
+    sqlx::query("UPDATE transactions SET state = ? WHERE id = ?").bind(state).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Cancels an entry (doReset).
+pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) -> Result<()> {
+    sqlx::query("UPDATE transactions SET state = 'CANCELLED', cancelled_at = ? WHERE id = ?")
+        .bind(now.unix_timestamp())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Runs the date-driven state changes that fell due: settlement at sandbox midnight and the
+/// 7-day expiry of uncaptured authorizations. Idempotent; called before every operation and
+/// after the clock moves, so the ledger always shows states as of sandbox now.
+pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
+    let now = now.unix_timestamp();
+    sqlx::query(
+        "UPDATE transactions SET state = 'SETTLED' WHERE settles_at IS NOT NULL AND settles_at <= ? \
+         AND state IN ('CAPTURED', 'REFUNDED', 'CREDITED')",
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE transactions SET state = 'EXPIRED' WHERE kind = 'AUTHORIZATION' AND action = 100 \
+         AND state = 'AUTHORIZED' AND created_at + ? <= ?",
+    )
+    .bind(crate::rules::AUTHORIZATION_VALIDITY.whole_seconds())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

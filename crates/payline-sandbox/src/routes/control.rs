@@ -1,0 +1,94 @@
+//! Sandbox control for tests and demos (CONTRACTS §9): the clock and the ledger.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::auth::{authenticate, unauthorized};
+use crate::error::Result;
+use crate::{ledger, Sandbox};
+
+#[derive(Serialize)]
+struct ClockView {
+    #[serde(with = "time::serde::rfc3339")]
+    now: OffsetDateTime,
+    offset_seconds: i64,
+}
+
+async fn clock_view(sandbox: &Sandbox) -> Result<Response> {
+    let now = sandbox.clock().now().await?;
+    let offset_seconds = sandbox.clock().offset().await?;
+    Ok(Json(ClockView { now, offset_seconds }).into_response())
+}
+
+/// `GET /sandbox/clock` → `{"now": "<RFC 3339>", "offset_seconds": N}`.
+pub async fn get_clock(State(sandbox): State<Sandbox>, headers: HeaderMap) -> Result<Response> {
+    if authenticate(&headers, sandbox.config()).is_none() {
+        return Ok(unauthorized());
+    }
+    clock_view(&sandbox).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    advance_seconds: i64,
+}
+
+fn bad_request(message: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": { "code": "bad_request", "message": message } })))
+        .into_response()
+}
+
+/// `POST /sandbox/clock {"advance_seconds": N}`: moves the clock forward (N ≥ 0) and returns
+/// once every date-driven change that fell due (settlement, expiry) has been applied.
+pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+    if authenticate(&headers, sandbox.config()).is_none() {
+        return Ok(unauthorized());
+    }
+    let Ok(advance) = serde_json::from_slice::<Advance>(&body) else {
+        return Ok(bad_request("expected {\"advance_seconds\": N}"));
+    };
+    if advance.advance_seconds < 0 {
+        return Ok(bad_request("advance_seconds must be >= 0: the sandbox clock only moves forward"));
+    }
+    {
+        let _guard = sandbox.lock().await;
+        sandbox.clock().advance(advance.advance_seconds).await?;
+        let now = sandbox.clock().now().await?;
+        let mut conn = sandbox.pool().acquire().await?;
+        ledger::sweep(&mut conn, now).await?;
+    }
+    clock_view(&sandbox).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LedgerQuery {
+    order_ref: Option<String>,
+}
+
+/// `GET /sandbox/transactions?orderRef=…` → the merchant's ledger entries for the order
+/// reference (never a card number or CVV).
+pub(crate) async fn transactions(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    Query(q): Query<LedgerQuery>,
+) -> Result<Response> {
+    let Some(merchant) = authenticate(&headers, sandbox.config()) else {
+        return Ok(unauthorized());
+    };
+    let Some(order_ref) = q.order_ref.filter(|r| !r.is_empty()) else {
+        return Ok(bad_request("orderRef is required"));
+    };
+    let _guard = sandbox.lock().await;
+    let now = sandbox.clock().now().await?;
+    let mut conn = sandbox.pool().acquire().await?;
+    ledger::sweep(&mut conn, now).await?;
+    let entries = ledger::by_order_ref(&mut conn, &merchant.id, &order_ref).await?;
+    Ok(Json(entries).into_response())
+}

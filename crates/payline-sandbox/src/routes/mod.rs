@@ -1,0 +1,31 @@
+//! HTTP routes, one module per resource.
+
+pub mod acs;
+pub mod control;
+pub mod soap;
+pub mod tokenizer;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::{Sandbox, MAX_BODY_BYTES, REQUEST_TIMEOUT};
+
+/// All routes of the sandbox.
+pub fn router(sandbox: Sandbox) -> Router {
+    Router::new()
+        // Payline accepts `/V4/services/<API>` and the fail-over form `/services/<API>`
+        // (PHP SDK endpoint directory).
+        .route("/V4/services/{api}", post(soap::handle))
+        .route("/services/{api}", post(soap::handle))
+        .route("/webpayment/getToken", post(tokenizer::get_token).options(tokenizer::preflight))
+        .route("/sandbox/clock", get(control::get_clock).post(control::advance_clock))
+        .route("/sandbox/transactions", get(control::transactions))
+        .merge(acs::routes())
+        .with_state(sandbox)
+        // The SOAP handler reads its body with its own limit so that an oversized envelope gets a
+        // SOAP Fault; this outer limit (a little larger) protects every other route.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES * 2))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the sandbox runs on a loopback port 0 inside each test and is driven over
+//! HTTP, as a merchant, a browser or a test harness would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+mod control;
+mod tokenizer;
