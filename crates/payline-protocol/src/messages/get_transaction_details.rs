@@ -3,8 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Operation, Request, Response};
-use crate::objects::{AssociatedTransactionsList, Authentication3DSecure, Authorization, BankAccountData, Buyer, CardOut, ExtendedCard, Media, Order, PaylineResult, Payment, PaymentAdditionalList, PointOfSell, PrivateDataList, RoutingRule, StatusHistoryList, SubMerchant, Transaction};
-use crate::values::{Date};
+use crate::objects::{
+    AssociatedTransactionsList, Authentication3DSecure, Authorization, BankAccountData, Buyer,
+    CardOut, ExtendedCard, Media, Order, PaylineResult, Payment, PaymentAdditionalList,
+    PointOfSell, PrivateDataList, RoutingRule, StatusHistoryList, SubMerchant, Transaction,
+};
+use crate::values::Date;
 
 /// `getTransactionDetailsRequest` (impl namespace).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,8 +67,13 @@ pub struct GetTransactionDetailsResponse {
     pub bank_account_data: Option<BankAccountData>,
     #[serde(default, with = "crate::wire::nil")]
     pub sub_merchant: Option<SubMerchant>,
-    #[serde(rename = "authentication3DSecure", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authentication3DSecure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authentication_3d_secure: Option<Authentication3DSecure>,
+    #[serde(default)]
     pub point_of_sell: PointOfSell,
     #[serde(default)]
     pub routing_rule: RoutingRule,
