@@ -3,7 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Operation, Request, Response};
-use crate::objects::{Authentication3DSecure, Authorization, BankAccountData, Buyer, Card, CardOut, ExtendedCard, Order, Owner, PaylineResult, Payment, PrivateDataList, Recurring, SubMerchant, ThreeDsInfo, Transaction};
+use crate::objects::{
+    Authentication3DSecure, Authorization, BankAccountData, Buyer, Card, CardOut, ExtendedCard,
+    Order, Owner, PaylineResult, Payment, PrivateDataList, Recurring, SubMerchant, ThreeDsInfo,
+    Transaction,
+};
 
 /// `doAuthorizationRequest` (impl namespace).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +69,11 @@ pub struct DoAuthorizationResponse {
     pub linked_transaction_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel_file_number: Option<String>,
-    #[serde(rename = "authentication3DSecure", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authentication3DSecure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authentication_3d_secure: Option<Authentication3DSecure>,
     #[serde(default, with = "crate::wire::nil")]
     pub result_container: Option<String>,
@@ -78,4 +86,49 @@ impl Request for DoAuthorizationRequest {
 
 impl Response for DoAuthorizationResponse {
     const OPERATION: Operation = Operation::DoAuthorization;
+}
+
+impl DoAuthorizationRequest {
+    /// A `DoAuthorizationRequest` with its mandatory values; every optional element absent.
+    pub fn new(payment: Payment, card: Card, order: Order) -> Self {
+        Self {
+            transient: None,
+            version: super::VERSION.to_owned(),
+            payment,
+            bank_account_data: Default::default(),
+            card,
+            order,
+            buyer: None,
+            owner: None,
+            private_data_list: None,
+            authentication_3d_secure: None,
+            media: None,
+            sub_merchant: None,
+            asynchronous_retry_timeout: None,
+            linked_transaction_id: None,
+            three_ds_info: None,
+            travel_file_number: None,
+            recurring: None,
+        }
+    }
+}
+
+impl DoAuthorizationResponse {
+    /// A `DoAuthorizationResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            transient: None,
+            result,
+            transaction: Default::default(),
+            authorization: Default::default(),
+            card: Default::default(),
+            extended_card: Default::default(),
+            private_data_list: None,
+            contract_number: Default::default(),
+            linked_transaction_id: None,
+            travel_file_number: None,
+            authentication_3d_secure: None,
+            result_container: None,
+        }
+    }
 }

@@ -43,3 +43,29 @@ impl Request for DoCaptureRequest {
 impl Response for DoCaptureResponse {
     const OPERATION: Operation = Operation::DoCapture;
 }
+
+impl DoCaptureRequest {
+    /// A `DoCaptureRequest` with its mandatory values; every optional element absent.
+    pub fn new(payment: Payment) -> Self {
+        Self {
+            version: super::VERSION.to_owned(),
+            transaction_id: Default::default(),
+            payment,
+            private_data_list: None,
+            sequence_number: None,
+            media: None,
+            misc_data: None,
+        }
+    }
+}
+
+impl DoCaptureResponse {
+    /// A `DoCaptureResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction: Default::default(),
+            re_authorization: None,
+        }
+    }
+}

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Operation, Request, Response};
-use crate::objects::{Buyer, Card, CardOut, ExtendedCard, Order, Owner, PaylineResult, Payment, PrivateDataList, SubMerchant, Transaction};
+use crate::objects::{
+    Buyer, Card, CardOut, ExtendedCard, Order, Owner, PaylineResult, Payment, PrivateDataList,
+    SubMerchant, Transaction,
+};
 
 /// `doCreditRequest` (impl namespace).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,4 +54,35 @@ impl Request for DoCreditRequest {
 
 impl Response for DoCreditResponse {
     const OPERATION: Operation = Operation::DoCredit;
+}
+
+impl DoCreditRequest {
+    /// A `DoCreditRequest` with its mandatory values; every optional element absent.
+    pub fn new(payment: Payment, card: Card) -> Self {
+        Self {
+            version: super::VERSION.to_owned(),
+            payment,
+            card,
+            comment: None,
+            order: None,
+            buyer: None,
+            owner: None,
+            private_data_list: None,
+            misc_data: None,
+            media: None,
+            sub_merchant: None,
+        }
+    }
+}
+
+impl DoCreditResponse {
+    /// A `DoCreditResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction: Default::default(),
+            card: Default::default(),
+            extended_card: Default::default(),
+        }
+    }
 }

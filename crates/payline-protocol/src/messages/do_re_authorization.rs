@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Operation, Request, Response};
-use crate::objects::{CardOut, ExtendedCard, Order, PaylineResult, Payment, PrivateDataList, Transaction};
+use crate::objects::{
+    CardOut, ExtendedCard, Order, PaylineResult, Payment, PrivateDataList, Transaction,
+};
 
 /// `doReAuthorizationRequest` (impl namespace).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,4 +43,30 @@ impl Request for DoReAuthorizationRequest {
 
 impl Response for DoReAuthorizationResponse {
     const OPERATION: Operation = Operation::DoReAuthorization;
+}
+
+impl DoReAuthorizationRequest {
+    /// A `DoReAuthorizationRequest` with its mandatory values; every optional element absent.
+    pub fn new(payment: Payment, order: Order) -> Self {
+        Self {
+            version: super::VERSION.to_owned(),
+            transaction_id: Default::default(),
+            payment,
+            order,
+            private_data_list: None,
+            media: None,
+        }
+    }
+}
+
+impl DoReAuthorizationResponse {
+    /// A `DoReAuthorizationResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction: Default::default(),
+            card: Default::default(),
+            extended_card: Default::default(),
+        }
+    }
 }

@@ -47,3 +47,31 @@ impl Request for DoRefundRequest {
 impl Response for DoRefundResponse {
     const OPERATION: Operation = Operation::DoRefund;
 }
+
+impl DoRefundRequest {
+    /// A `DoRefundRequest` with its mandatory values; every optional element absent.
+    pub fn new(payment: Payment) -> Self {
+        Self {
+            version: super::VERSION.to_owned(),
+            transaction_id: Default::default(),
+            payment,
+            comment: None,
+            private_data_list: None,
+            sequence_number: None,
+            media: None,
+            details: None,
+            misc_data: None,
+        }
+    }
+}
+
+impl DoRefundResponse {
+    /// A `DoRefundResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction: Default::default(),
+            misc_data: None,
+        }
+    }
+}

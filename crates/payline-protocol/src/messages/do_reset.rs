@@ -45,3 +45,13 @@ impl Request for DoResetRequest {
 impl Response for DoResetResponse {
     const OPERATION: Operation = Operation::DoReset;
 }
+
+impl DoResetResponse {
+    /// A `DoResetResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction: Default::default(),
+        }
+    }
+}

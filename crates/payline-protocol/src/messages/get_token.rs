@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Operation, Request, Response};
-use crate::objects::{PaylineResult};
+use crate::objects::PaylineResult;
 use crate::secret::Secret;
-use crate::values::{CardType, CardExpiry};
+use crate::values::{CardExpiry, CardType};
 
 /// `getTokenRequest` (impl namespace).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,4 +47,21 @@ impl Request for GetTokenRequest {
 
 impl Response for GetTokenResponse {
     const OPERATION: Operation = Operation::GetToken;
+}
+
+impl GetTokenResponse {
+    /// A `GetTokenResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult, expiration_date: CardExpiry, card_type: CardType) -> Self {
+        Self {
+            result,
+            token: Default::default(),
+            masked_card_number: Default::default(),
+            expiration_date,
+            virtual_card: Default::default(),
+            card_type,
+            card_product: Default::default(),
+            acceptance_network: Default::default(),
+            bank: Default::default(),
+        }
+    }
 }

@@ -91,3 +91,33 @@ impl Request for GetTransactionDetailsRequest {
 impl Response for GetTransactionDetailsResponse {
     const OPERATION: Operation = Operation::GetTransactionDetails;
 }
+
+impl GetTransactionDetailsResponse {
+    /// A `GetTransactionDetailsResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction: None,
+            payment: None,
+            authorization: None,
+            order: None,
+            buyer: None,
+            private_data_list: None,
+            card: Default::default(),
+            extended_card: Default::default(),
+            associated_transactions_list: None,
+            status_history_list: None,
+            media: None,
+            customer_media: Default::default(),
+            contract_number: Default::default(),
+            payment_additional_list: None,
+            bank_account_data: None,
+            sub_merchant: None,
+            authentication_3d_secure: None,
+            point_of_sell: Default::default(),
+            routing_rule: Default::default(),
+            linked_transaction_id: None,
+            travel_file_number: None,
+        }
+    }
+}

@@ -15,6 +15,11 @@ mod operation;
 
 pub use operation::{Api, Operation};
 
+/// The web-service `version` the `new` constructors of requests put in the message: the
+/// current level (releases 4.76, 4.77 and 24.x; PROTOCOL.md §1.5). It selects which optional
+/// fields Payline reads and returns.
+pub const VERSION: &str = "34";
+
 /// A request message: the body element a client sends.
 pub trait Request: Serialize + DeserializeOwned + Debug {
     /// The operation this request calls.

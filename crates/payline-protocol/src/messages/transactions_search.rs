@@ -76,3 +76,45 @@ impl Request for TransactionsSearchRequest {
 impl Response for TransactionsSearchResponse {
     const OPERATION: Operation = Operation::TransactionsSearch;
 }
+
+impl TransactionsSearchRequest {
+    /// A `TransactionsSearchRequest` with its mandatory values; every optional element absent.
+    pub fn new(start_date: Date, end_date: Date) -> Self {
+        Self {
+            version: super::VERSION.to_owned(),
+            transaction_id: None,
+            order_ref: None,
+            start_date,
+            end_date,
+            contract_number: None,
+            authorization_number: None,
+            return_code: None,
+            payment_mean: None,
+            transaction_type: None,
+            name: None,
+            first_name: None,
+            email: None,
+            card_number: None,
+            currency: None,
+            min_amount: None,
+            max_amount: None,
+            wallet_id: None,
+            sequence_number: None,
+            token: None,
+            point_of_sell_id: None,
+            card_network: None,
+            three_d_secured: None,
+            customer_media_id: None,
+        }
+    }
+}
+
+impl TransactionsSearchResponse {
+    /// A `TransactionsSearchResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            result,
+            transaction_list: None,
+        }
+    }
+}

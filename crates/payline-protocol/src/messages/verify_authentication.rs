@@ -48,3 +48,16 @@ impl Request for VerifyAuthenticationRequest {
 impl Response for VerifyAuthenticationResponse {
     const OPERATION: Operation = Operation::VerifyAuthentication;
 }
+
+impl VerifyAuthenticationResponse {
+    /// A `VerifyAuthenticationResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            transient: None,
+            result,
+            authentication_3d_secure: None,
+            mpi_result: None,
+            private_data_list: None,
+        }
+    }
+}

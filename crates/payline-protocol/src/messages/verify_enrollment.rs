@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Operation, Request, Response};
-use crate::objects::{Authentication3DSecure, Buyer, Card, Order, PaylineResult, Payment, PrivateDataList, Recurring, SdkChallenge, SubMerchant, ThreeDsInfo};
+use crate::objects::{
+    Authentication3DSecure, Buyer, Card, Order, PaylineResult, Payment, PrivateDataList, Recurring,
+    SdkChallenge, SubMerchant, ThreeDsInfo,
+};
 use crate::secret::Secret;
 
 /// `verifyEnrollmentRequest` (impl namespace).
@@ -30,7 +33,11 @@ pub struct VerifyEnrollmentRequest {
     pub generate_virtual_cvx: Option<String>,
     #[serde(default, with = "crate::wire::nil")]
     pub merchant_name: Option<String>,
-    #[serde(rename = "merchantURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "merchantURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub merchant_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_country_code: Option<String>,
@@ -96,4 +103,57 @@ impl Request for VerifyEnrollmentRequest {
 
 impl Response for VerifyEnrollmentResponse {
     const OPERATION: Operation = Operation::VerifyEnrollment;
+}
+
+impl VerifyEnrollmentRequest {
+    /// A `VerifyEnrollmentRequest` with its mandatory values; every optional element absent.
+    pub fn new(card: Card, payment: Payment) -> Self {
+        Self {
+            transient: None,
+            version: super::VERSION.to_owned(),
+            card,
+            payment,
+            order_ref: Default::default(),
+            md_field_value: None,
+            user_agent: None,
+            wallet_id: None,
+            wallet_card_ind: None,
+            generate_virtual_cvx: None,
+            merchant_name: None,
+            merchant_url: None,
+            merchant_country_code: None,
+            return_url: None,
+            order: None,
+            buyer: None,
+            sub_merchant: None,
+            recurring: None,
+            three_ds_info: None,
+            merchant_score: None,
+            private_data_list: None,
+        }
+    }
+}
+
+impl VerifyEnrollmentResponse {
+    /// A `VerifyEnrollmentResponse` with its mandatory values; every optional element absent.
+    pub fn new(result: PaylineResult) -> Self {
+        Self {
+            transient: None,
+            result,
+            action_url: None,
+            action_method: None,
+            pareq_field_name: None,
+            pareq_field_value: None,
+            term_url_name: None,
+            term_url_value: None,
+            md_field_name: None,
+            md_field_value: None,
+            mpi_result: None,
+            authentication_3d_secure: None,
+            virtual_cvx: None,
+            token: None,
+            private_data_list: None,
+            sdk_challenge: None,
+        }
+    }
 }

@@ -95,3 +95,28 @@ pub struct ExtendedCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
 }
+
+impl Card {
+    /// A `Card` with its mandatory values; every optional element absent.
+    pub fn new(r#type: CardType) -> Self {
+        Self {
+            encryption_key_id: None,
+            encrypted_data: None,
+            number: None,
+            r#type,
+            expiration_date: None,
+            cvx: None,
+            owner_birthday_date: None,
+            password: None,
+            card_present: None,
+            cardholder: None,
+            token: None,
+            payment_data: None,
+            par: None,
+            token_requestor_cryptogram: None,
+            token_requestor_id: None,
+            last4: None,
+            pan_type: None,
+        }
+    }
+}

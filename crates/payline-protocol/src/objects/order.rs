@@ -84,3 +84,31 @@ pub struct OrderDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_type: Option<String>,
 }
+
+impl Order {
+    /// A `Order` with its mandatory values; every optional element absent.
+    pub fn new(amount: Amount, currency: Currency, date: DateTimeMinutes) -> Self {
+        Self {
+            r#ref: Default::default(),
+            origin: None,
+            country: None,
+            taxes: None,
+            amount,
+            currency,
+            date,
+            details: None,
+            delivery_time: None,
+            delivery_mode: None,
+            delivery_expected_date: None,
+            delivery_expected_delay: None,
+            delivery_charge: None,
+            discount_amount: None,
+            ota_package_type: None,
+            ota_destination_country: None,
+            booking_reference: None,
+            order_detail: None,
+            order_extended: None,
+            order_ota: None,
+        }
+    }
+}

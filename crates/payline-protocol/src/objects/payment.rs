@@ -28,3 +28,22 @@ pub struct Payment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cumulated_amount: Option<Amount>,
 }
+
+impl Payment {
+    /// A `Payment` with its mandatory values; every optional element absent.
+    pub fn new(currency: Currency, action: Action, mode: Mode) -> Self {
+        Self {
+            amount: None,
+            currency,
+            action,
+            mode,
+            contract_number: None,
+            differed_action_date: None,
+            method: None,
+            soft_descriptor: None,
+            card_brand: None,
+            registration_token: None,
+            cumulated_amount: None,
+        }
+    }
+}

@@ -32,3 +32,17 @@ pub struct PaymentAdditional {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_card: Option<ExtendedCard>,
 }
+
+impl PaymentAdditional {
+    /// A `PaymentAdditional` with its mandatory values; every optional element absent.
+    pub fn new(payment: Payment) -> Self {
+        Self {
+            transaction: Default::default(),
+            payment,
+            authorization: Default::default(),
+            authentication_3d_secure: None,
+            card: None,
+            extended_card: None,
+        }
+    }
+}

@@ -27,3 +27,21 @@ pub struct Recurring {
     #[serde(default, with = "crate::wire::nil")]
     pub billing_rank: Option<String>,
 }
+
+impl Recurring {
+    /// A `Recurring` with its mandatory values; every optional element absent.
+    pub fn new(amount: Amount, billing_cycle: BillingCycle) -> Self {
+        Self {
+            first_amount: None,
+            amount,
+            billing_cycle,
+            billing_left: Default::default(),
+            billing_day: None,
+            start_date: None,
+            end_date: None,
+            new_amount: None,
+            amount_modification_date: None,
+            billing_rank: None,
+        }
+    }
+}

@@ -18,3 +18,16 @@ pub struct PaylineResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_code_label: Option<String>,
 }
+
+impl PaylineResult {
+    /// A `PaylineResult` with its mandatory values; every optional element absent.
+    pub fn new(code: ReturnCode) -> Self {
+        Self {
+            code,
+            short_message: None,
+            long_message: None,
+            partner_code: None,
+            partner_code_label: None,
+        }
+    }
+}
