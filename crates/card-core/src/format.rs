@@ -19,8 +19,10 @@
 //!   4-4-4-4-3); digits past the brand's longest length (19 when unknown) are dropped.
 //! - Expiry: `MM / YY`. A first digit `2`–`9` becomes `02`–`09`; `1` followed by `3`–`9`
 //!   becomes `01 / 3`… ; a typed `/` after one digit pads it (`1/` → `01 / `). The separator
-//!   appears as soon as the month is complete, except after a deletion, so Backspace from
-//!   `12 / ` gives `12`. A pasted `MM/YYYY` keeps the last two year digits.
+//!   appears as soon as the month is complete and stays while intact; a deletion that damages
+//!   it removes it, so Backspace from `12 / ` gives `12`, and Backspace from `12 / |28`
+//!   deletes the `2` of the month (`1 / 28`). A pasted `MM/YYYY` keeps the last two year
+//!   digits. After a deletion no `0` is added (`2 / 28` stays as the buyer left it).
 
 use crate::brand::{BinTable, DEFAULT_GAPS, MAX_PAN_DIGITS};
 
@@ -191,6 +193,13 @@ pub fn format_number(table: &BinTable, input: &str, caret: Option<u32>, edit: Ed
     finish(&out, at)
 }
 
+/// Whether the month is the first digit alone: `2`–`9`, or `1` followed by `3`–`9`.
+fn month_starts_single(d: &[Digit]) -> bool {
+    let first = d.first().map(|x| x.ch);
+    let second = d.get(1).map(|x| x.ch);
+    matches!(first, Some(b'2'..=b'9')) || (first == Some(b'1') && matches!(second, Some(b'3'..=b'9')))
+}
+
 /// Formats an expiry date as typed: `MM / YY`.
 ///
 /// ```
@@ -210,14 +219,19 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
         Some(slash) => {
             let n = s.spans.iter().take_while(|(start, _)| *start < slash).count();
             let (m, y) = d.split_at(n.min(d.len()));
-            let pad = m.len() == 1 && !deleting && m.first().is_some_and(|x| x.ch != b'0');
-            (m.to_vec(), y.to_vec(), pad)
+            if m.len() >= 2 && month_starts_single(m) {
+                // `37/…` cannot be month 37: read it as `03 / 7…`, as without the slash.
+                let (m1, rest) = m.split_at(1);
+                (m1.to_vec(), rest.iter().chain(y).copied().collect(), true)
+            } else {
+                let pad = m.len() == 1 && !deleting && m.first().is_some_and(|x| x.ch != b'0');
+                (m.to_vec(), y.to_vec(), pad)
+            }
         }
         None => {
-            let first = d.first().map(|x| x.ch);
-            let second = d.get(1).map(|x| x.ch);
-            let single = !deleting
-                && (matches!(first, Some(b'2'..=b'9')) || (first == Some(b'1') && matches!(second, Some(b'3'..=b'9'))));
+            // After a deletion a lone digit is left as the buyer left it; with a second digit
+            // the month cannot be `2x` or `13`–`19`, so the 0 goes in anyway.
+            let single = (!deleting || d.len() >= 2) && month_starts_single(d);
             let n = if single { 1 } else { 2 }.min(d.len());
             let (m, y) = d.split_at(n);
             (m.to_vec(), y.to_vec(), single)
@@ -225,6 +239,7 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     };
     month.truncate(2);
     let mut before = s.before;
+    let mut ate_month_digit = false;
     // Backspace/Delete over a damaged separator between a full month and the year.
     if month.len() == 2 && !year.is_empty() {
         let month_end = month.last().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.1);
@@ -241,6 +256,7 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
                 year.remove(0);
             } else if let Some(last) = month.pop() {
                 before = before.min(last.src);
+                ate_month_digit = true;
             }
         }
     }
@@ -253,12 +269,16 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
         }
     }
     let month_len = month.len() + usize::from(pad);
-    let damaged_trailing = {
+    // What follows the month when no year digit does: the intact separator `" / "` stays
+    // (Backspace on the last year digit leaves `12 / `), a damaged one goes.
+    let (intact_trailing, damaged_trailing) = {
         let after_month = month.last().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.1);
-        let rest: String = input.encode_utf16().skip(after_month).take(4).map(|u| char::from_u32(u32::from(u)).unwrap_or('?')).collect();
-        matches!(rest.as_str(), " " | " /" | "  ")
+        let rest: String =
+            input.encode_utf16().skip(after_month).take(4).map(|u| char::from_u32(u32::from(u)).unwrap_or('?')).collect();
+        (rest.starts_with(" / "), !pad && matches!(rest.as_str(), " " | " /" | "  "))
     };
-    let separator = !year.is_empty() || (month_len == 2 && !deleting && !(edit == Edit::Unknown && damaged_trailing));
+    let separator = !year.is_empty()
+        || (month_len == 2 && (intact_trailing || (!deleting && !(edit == Edit::Unknown && damaged_trailing))));
     let mut out: Vec<(u8, Option<usize>)> = Vec::with_capacity(7);
     if pad {
         out.push((b'0', None));
@@ -269,7 +289,10 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     }
     out.extend(year.iter().map(|x| (x.ch, Some(x.src))));
     let mut at = caret_after(&out, before);
-    if !deleting && separator && at == month_len {
+    // Past the separator when typing on, or when the caret already was past the month.
+    let caret_pos = caret.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+    let month_end = month.last().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.1);
+    if separator && at == month_len && !ate_month_digit && (!deleting || caret_pos > month_end) {
         at += 3;
     }
     finish(&out, at)
