@@ -1,0 +1,313 @@
+//! Configuration: environment variables, each with a matching command-line flag (the flag wins).
+//!
+//! Without `--sandbox`, every gateway setting must be given: the server never falls back to a
+//! fake gateway by itself. With `--sandbox`, the embedded sandbox and its built-in merchant are
+//! used, and `PUBLIC_URL` must stay on loopback (the sandbox is not a payment gateway).
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+use payline_protocol::secret::Secret;
+
+/// The sandbox's built-in merchant (payline-sandbox README): used only with `--sandbox`.
+pub mod sandbox_merchant {
+    /// Merchant id.
+    pub const MERCHANT_ID: &str = "12345678901234";
+    /// Access key (a sandbox value, not a secret).
+    pub const ACCESS_KEY: &str = "SANDBOXACCESSKEY0001";
+    /// Access key reference given to the tokenizer.
+    pub const ACCESS_KEY_REF: &str = "sandbox-ref-1";
+    /// Contract with 3-D Secure and the re-authorization option.
+    pub const CONTRACT: &str = "1234567";
+}
+
+/// Command line and environment. `payment-server --help` prints this.
+#[derive(Debug, Parser)]
+#[command(
+    name = "payment-server",
+    version,
+    about = "The merchant's Payline payment service: checkout sessions, 3-D Secure, back office.",
+    long_about = None
+)]
+pub struct Cli {
+    /// Start the offline payline-sandbox in this process on a loopback port and use its
+    /// built-in merchant. For the demo and tests only.
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Public base URL of this server, used for the 3-D Secure return URL and the URLs handed
+    /// to the browser. Default: http://<LISTEN address>.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Database: `sqlite://path` (default ./data/payment-server.db) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Payline web services base URL, e.g. https://homologation.payline.com/V4/services/
+    /// (without --sandbox: required).
+    #[arg(long, env = "PAYLINE_ENDPOINT")]
+    pub payline_endpoint: Option<String>,
+
+    /// Payline merchant id (required without --sandbox).
+    #[arg(long, env = "PAYLINE_MERCHANT_ID")]
+    pub payline_merchant_id: Option<String>,
+
+    /// Payline access key (required without --sandbox). Prefer the environment over the flag.
+    #[arg(long, env = "PAYLINE_ACCESS_KEY", hide_env_values = true)]
+    pub payline_access_key: Option<String>,
+
+    /// Reference of the access key, given to the tokenizer (required without --sandbox).
+    #[arg(long, env = "PAYLINE_ACCESS_KEY_REF")]
+    pub payline_access_key_ref: Option<String>,
+
+    /// Payline contract number used for payments (required without --sandbox).
+    #[arg(long, env = "PAYLINE_CONTRACT")]
+    pub payline_contract: Option<String>,
+
+    /// URL of the gateway's Ajax tokenizer, e.g.
+    /// https://homologation-webpayment.payline.com/webpayment/getToken (required without --sandbox).
+    #[arg(long, env = "PAYLINE_TOKENIZER_URL")]
+    pub payline_tokenizer_url: Option<String>,
+
+    /// Bearer token of the shop backend for /api/checkout-sessions and /api/payments.
+    #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Comma-separated origins of the checkout pages allowed to call the browser-facing API and
+    /// to frame the 3-D Secure return page.
+    #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// URL receiving the signed payment events.
+    #[arg(long, env = "SHOP_WEBHOOK_URL")]
+    pub shop_webhook_url: Option<String>,
+
+    /// HMAC-SHA256 secret signing the payment events.
+    #[arg(long, env = "SHOP_WEBHOOK_SECRET", hide_env_values = true)]
+    pub shop_webhook_secret: Option<String>,
+
+    /// Directory with the demo pages (www/).
+    #[arg(long, env = "WWW_DIR", default_value = "www")]
+    pub www_dir: String,
+
+    /// Directory with the built module (pkg/).
+    #[arg(long, env = "PKG_DIR", default_value = "pkg")]
+    pub pkg_dir: String,
+
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "LOG_JSON")]
+    pub log_json: bool,
+}
+
+/// Gateway settings: where and as whom the server talks to Payline.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// Base URL of the web services (`…/V4/services/`).
+    pub endpoint: String,
+    /// Merchant id.
+    pub merchant_id: String,
+    /// Access key (HTTP Basic password and Web2Token key).
+    pub access_key: Secret,
+    /// Reference of the access key, for the tokenizer.
+    pub access_key_ref: String,
+    /// Contract number.
+    pub contract: String,
+    /// Tokenizer servlet URL.
+    pub tokenizer_url: String,
+}
+
+/// Validated settings the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Public base URL, no trailing slash.
+    pub public_url: String,
+    /// Database URL.
+    pub database_url: String,
+    /// Gateway.
+    pub gateway: GatewayConfig,
+    /// Shop backend token; `None` disables the admin API (401).
+    pub admin_token: Option<Secret>,
+    /// Allowed checkout origins (`scheme://host[:port]`).
+    pub allowed_origins: Vec<String>,
+    /// Signed shop events.
+    pub webhook: Option<WebhookConfig>,
+    /// Serving the demo and module.
+    pub www_dir: String,
+    /// Built module directory.
+    pub pkg_dir: String,
+    /// Sandbox mode: the demo session endpoint exists.
+    pub sandbox: bool,
+    /// Session lifetime in seconds (CONTRACTS.md §3: 30 minutes).
+    pub session_ttl_secs: i64,
+    /// Attempts per session (CONTRACTS.md §5: 5).
+    pub max_attempts: i64,
+}
+
+/// Shop webhook destination.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Destination URL.
+    pub url: String,
+    /// HMAC key.
+    pub secret: Secret,
+}
+
+/// A setting that makes start-up impossible.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A gateway setting is missing and `--sandbox` was not given.
+    #[error(
+        "{0} is not set: the payment server needs the Payline gateway settings \
+         (PAYLINE_ENDPOINT, PAYLINE_MERCHANT_ID, PAYLINE_ACCESS_KEY, PAYLINE_ACCESS_KEY_REF, \
+         PAYLINE_CONTRACT, PAYLINE_TOKENIZER_URL), or --sandbox for the offline sandbox"
+    )]
+    MissingGatewaySetting(&'static str),
+    /// In sandbox mode, PUBLIC_URL points off this machine.
+    #[error("PUBLIC_URL {0} is not a loopback URL: --sandbox is for this machine only")]
+    SandboxPublicUrl(String),
+    /// A URL or origin that does not parse.
+    #[error("{name} is not a valid http(s) URL: {value}")]
+    InvalidUrl {
+        /// Setting name.
+        name: &'static str,
+        /// Offending value (never a secret).
+        value: String,
+    },
+    /// Webhook URL without secret or the reverse.
+    #[error("SHOP_WEBHOOK_URL and SHOP_WEBHOOK_SECRET go together")]
+    WebhookHalfConfigured,
+}
+
+/// True for `http(s)://localhost…`, `127.x`, `[::1]`.
+pub fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default().to_owned()
+    } else {
+        authority.split(':').next().unwrap_or_default().to_owned()
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+fn check_url(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let ok = (value.starts_with("http://") || value.starts_with("https://"))
+        && value.len() > "https://".len();
+    if ok {
+        Ok(value.trim_end_matches('/').to_owned())
+    } else {
+        Err(ConfigError::InvalidUrl { name, value: value.to_owned() })
+    }
+}
+
+impl Cli {
+    /// Validates the command line for a server listening on `bound` (the real address after
+    /// binding, so that port 0 gives a usable default PUBLIC_URL). `sandbox_endpoint` is the
+    /// embedded sandbox's base URL in sandbox mode.
+    pub fn settings(
+        &self,
+        bound: SocketAddr,
+        sandbox_endpoint: Option<&str>,
+    ) -> Result<Settings, ConfigError> {
+        let public_url = match &self.public_url {
+            Some(u) => check_url("PUBLIC_URL", u)?,
+            None => format!("http://{bound}"),
+        };
+        let gateway = match (self.sandbox, sandbox_endpoint) {
+            (true, Some(base)) => {
+                if !is_loopback_url(&public_url) {
+                    return Err(ConfigError::SandboxPublicUrl(public_url));
+                }
+                let base = base.trim_end_matches('/');
+                GatewayConfig {
+                    endpoint: format!("{base}/V4/services/"),
+                    merchant_id: sandbox_merchant::MERCHANT_ID.to_owned(),
+                    access_key: Secret::new(sandbox_merchant::ACCESS_KEY),
+                    access_key_ref: sandbox_merchant::ACCESS_KEY_REF.to_owned(),
+                    contract: sandbox_merchant::CONTRACT.to_owned(),
+                    tokenizer_url: format!("{base}/webpayment/getToken"),
+                }
+            }
+            _ => {
+                fn need<'a>(
+                    v: &'a Option<String>,
+                    name: &'static str,
+                ) -> Result<&'a str, ConfigError> {
+                    v.as_deref()
+                        .filter(|s| !s.trim().is_empty())
+                        .ok_or(ConfigError::MissingGatewaySetting(name))
+                }
+                let endpoint = need(&self.payline_endpoint, "PAYLINE_ENDPOINT")?;
+                let endpoint = format!("{}/", check_url("PAYLINE_ENDPOINT", endpoint)?);
+                let merchant_id = need(&self.payline_merchant_id, "PAYLINE_MERCHANT_ID")?;
+                let access_key = need(&self.payline_access_key, "PAYLINE_ACCESS_KEY")?;
+                let access_key_ref = need(&self.payline_access_key_ref, "PAYLINE_ACCESS_KEY_REF")?;
+                let contract = need(&self.payline_contract, "PAYLINE_CONTRACT")?;
+                let tokenizer = need(&self.payline_tokenizer_url, "PAYLINE_TOKENIZER_URL")?;
+                GatewayConfig {
+                    endpoint,
+                    merchant_id: merchant_id.to_owned(),
+                    access_key: Secret::new(access_key),
+                    access_key_ref: access_key_ref.to_owned(),
+                    contract: contract.to_owned(),
+                    tokenizer_url: check_url("PAYLINE_TOKENIZER_URL", tokenizer)?,
+                }
+            }
+        };
+        let mut allowed_origins = Vec::new();
+        for o in self.allowed_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+            allowed_origins.push(check_url("ALLOWED_ORIGINS", o)?);
+        }
+        // The demo pages are served by this server itself: its own origin is always allowed.
+        let own_origin = origin_of(&public_url);
+        if !allowed_origins.contains(&own_origin) {
+            allowed_origins.push(own_origin);
+        }
+        let webhook = match (&self.shop_webhook_url, &self.shop_webhook_secret) {
+            (Some(u), Some(s)) if !s.is_empty() => Some(WebhookConfig {
+                url: check_url("SHOP_WEBHOOK_URL", u)?,
+                secret: Secret::new(s.as_str()),
+            }),
+            (None, None) => None,
+            _ => return Err(ConfigError::WebhookHalfConfigured),
+        };
+        Ok(Settings {
+            public_url,
+            database_url: self
+                .database_url
+                .clone()
+                .unwrap_or_else(|| "sqlite://data/payment-server.db".to_owned()),
+            gateway,
+            admin_token: self.admin_token.as_deref().filter(|t| !t.is_empty()).map(Secret::new),
+            allowed_origins,
+            webhook,
+            www_dir: self.www_dir.clone(),
+            pkg_dir: self.pkg_dir.clone(),
+            sandbox: self.sandbox,
+            session_ttl_secs: 30 * 60,
+            max_attempts: 5,
+        })
+    }
+}
+
+/// `scheme://host[:port]` of a URL (RFC 6454 serialisation, as browsers send it in `Origin`).
+pub fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{authority}")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,75 @@
+//! `payment-server`: reads the configuration, binds, serves with graceful shutdown.
+//!
+//! Run with `cargo run -p payment-server -- --sandbox` (offline demo) or with the `PAYLINE_*`
+//! settings of a real Payline account (`--help` lists them).
+
+use std::sync::Arc;
+
+use clap::Parser;
+use payment_server::config::Cli;
+use payment_server::state::SystemClock;
+use payment_server::store::Store;
+use payment_server::{AppState, app};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_json);
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("payment-server: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    // Configuration errors come before anything is bound or started.
+    if !cli.sandbox {
+        let probe = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        cli.settings(probe, None)?;
+    }
+    let listener = tokio::net::TcpListener::bind(cli.listen).await?;
+    let bound = listener.local_addr()?;
+    let settings = cli.settings(bound, None)?;
+    let store = Store::connect(&settings.database_url).await?;
+    let state = AppState::new(settings, store, Arc::new(SystemClock));
+    print_line(&format!("payment-server listening on http://{bound}"));
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+/// Writes one line to stdout and flushes it (tests and `npm start` read the first lines).
+fn print_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

@@ -1,0 +1,166 @@
+//! Serves the demo pages (`www/` at `/`) and the built module (`pkg/` at `/pkg/`).
+//!
+//! - `.wasm` is `application/wasm` (WebAssembly Web API: `instantiateStreaming` rejects any
+//!   other type).
+//! - HTML pages may contain `{{integrity FILE}}`, replaced by FILE's `sha384-…` from
+//!   `pkg/integrity.json` (written by the build), so a `<script integrity>` always matches the
+//!   file being served (W3C Subresource Integrity).
+//! - Caching (RFC 9111): a request naming a version (`?v=…`) may be cached for a year
+//!   (`immutable`); everything else is `no-cache` with a strong `ETag`, revalidated with
+//!   `If-None-Match` → 304.
+
+use std::path::{Component, Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "ts" | "txt" | "md" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Maps a URL path to a file under www/ or pkg/; `None` for anything that tries to leave them
+/// (`..`, hidden files, backslashes, NUL).
+pub fn resolve(www: &Path, pkg: &Path, url_path: &str) -> Option<PathBuf> {
+    let (base, rel) = match url_path.strip_prefix("/pkg") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => (pkg, rest),
+        _ => (www, url_path),
+    };
+    let mut rel = rel.trim_start_matches('/').to_owned();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    if rel.contains(['\\', '\0']) {
+        return None;
+    }
+    let p = Path::new(&rel);
+    for c in p.components() {
+        match c {
+            Component::Normal(s) if !s.to_string_lossy().starts_with('.') => {}
+            _ => return None,
+        }
+    }
+    Some(base.join(p))
+}
+
+async fn render_html(bytes: Vec<u8>, pkg: &Path) -> Result<Vec<u8>, AppError> {
+    let Ok(html) = String::from_utf8(bytes.clone()) else { return Ok(bytes) };
+    if !html.contains("{{integrity ") {
+        return Ok(bytes);
+    }
+    let table = tokio::fs::read_to_string(pkg.join("integrity.json"))
+        .await
+        .map_err(|e| AppError::Internal(format!("pkg/integrity.json: {e} (run `npm run build`)")))?;
+    let table: serde_json::Value = serde_json::from_str(&table)
+        .map_err(|e| AppError::Internal(format!("pkg/integrity.json: {e}")))?;
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("{{integrity ") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + "{{integrity ".len()..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let name = after[..end].trim();
+        let value = table[name]
+            .as_str()
+            .ok_or_else(|| AppError::Internal(format!("no integrity for {name} in pkg/integrity.json")))?;
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out.into_bytes())
+}
+
+/// The fallback handler: static files for GET and HEAD.
+pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return AppError::NotFound("route").into_response();
+    }
+    let s = state.settings();
+    let (www, pkg) = (PathBuf::from(&s.www_dir), PathBuf::from(&s.pkg_dir));
+    let Some(file) = resolve(&www, &pkg, req.uri().path()) else {
+        return AppError::NotFound("file").into_response();
+    };
+    let bytes = match tokio::fs::read(&file).await {
+        Ok(b) => b,
+        Err(_) => return AppError::NotFound("file").into_response(),
+    };
+    let is_html = file.extension().is_some_and(|e| e == "html");
+    let bytes = if is_html {
+        match render_html(bytes, &pkg).await {
+            Ok(b) => b,
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        bytes
+    };
+    let etag = format!("\"{}\"", &crate::ids::sha256_hex(&bytes)[..32]);
+    let versioned = req.uri().query().is_some_and(|q| q.split('&').any(|kv| kv.starts_with("v=")));
+    let cache = if versioned { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut res = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if req.method() == Method::HEAD {
+        let mut r = Response::new(Body::empty());
+        if let Ok(v) = HeaderValue::from_str(&bytes.len().to_string()) {
+            r.headers_mut().insert(header::CONTENT_LENGTH, v);
+        }
+        r
+    } else {
+        Response::new(Body::from(bytes))
+    };
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime(&file)));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if is_html {
+        // The checkout page frames the ACS itself; isolating its browsing context group keeps
+        // other windows from scripting it (HTML "cross-origin opener policies").
+        h.insert(
+            axum::http::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_stays_inside() {
+        let (w, p) = (Path::new("/w"), Path::new("/p"));
+        assert_eq!(resolve(w, p, "/"), Some(PathBuf::from("/w/index.html")));
+        assert_eq!(resolve(w, p, "/demo.js"), Some(PathBuf::from("/w/demo.js")));
+        assert_eq!(resolve(w, p, "/pkg/card_capture_bg.wasm"), Some(PathBuf::from("/p/card_capture_bg.wasm")));
+        assert_eq!(resolve(w, p, "/pkgx.js"), Some(PathBuf::from("/w/pkgx.js")));
+        for bad in ["/../etc/passwd", "/pkg/../x", "/.git/config", "/a\\b", "/pkg/./x"] {
+            assert_eq!(resolve(w, p, bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! HTTP routes, one module per resource; [`crate::app`] merges them.
+
+pub mod assets;
+pub mod ops;
+pub mod sessions;

@@ -1,0 +1,109 @@
+//! `POST /api/checkout-sessions`, `POST /api/demo/checkout-sessions`, `GET statusUrl`
+//! (CONTRACTS.md §3 and §8).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::{AppError, JsonBody, Result};
+use crate::payments;
+use crate::sessions::{self, NewSession, parse_amount, parse_currency, parse_order_ref, status};
+use crate::state::AppState;
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/checkout-sessions", post(create))
+        .route("/api/demo/checkout-sessions", post(create_demo))
+        .route("/api/checkout-sessions/{id}", get(session_status))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CreateBody {
+    amount: Value,
+    currency: Value,
+    order_ref: Option<String>,
+    description: Option<String>,
+    return_url: Option<String>,
+}
+
+fn parse_return_url(u: Option<String>) -> Result<Option<String>> {
+    match u {
+        None => Ok(None),
+        Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 => Ok(Some(u)),
+        Some(_) => Err(AppError::invalid("invalid_return_url", "returnUrl must be an absolute http(s) URL")),
+    }
+}
+
+async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody<CreateBody>) -> Result<impl IntoResponse> {
+    crate::security::require_admin(&state, &headers)?;
+    let description = match body.description {
+        Some(d) if d.chars().count() > 255 => {
+            return Err(AppError::invalid("invalid_description", "description is at most 255 characters"));
+        }
+        d => d,
+    };
+    let new = NewSession {
+        amount: parse_amount(&body.amount)?,
+        currency: parse_currency(&body.currency)?,
+        order_ref: body.order_ref.as_deref().map(parse_order_ref).transpose()?,
+        description,
+        return_url: parse_return_url(body.return_url)?,
+    };
+    let created = sessions::create(&state, new).await?;
+    tracing::info!(session = %created.session.id, order_ref = %created.session.order_ref, amount = created.session.amount, "checkout session created");
+    Ok((StatusCode::CREATED, Json(sessions::created_json(&state, &created))))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct DemoBody {
+    amount: Option<Value>,
+    return_url: Option<String>,
+}
+
+/// Sandbox only: the demo page creates its own session (there is no shop backend in the demo).
+async fn create_demo(State(state): State<AppState>, body: axum::body::Bytes) -> Result<impl IntoResponse> {
+    if !state.settings().sandbox {
+        return Err(AppError::NotFound("route"));
+    }
+    let body: DemoBody = if body.iter().all(u8::is_ascii_whitespace) {
+        DemoBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| AppError::invalid("invalid_body", "expected {\"amount\"?: integer}"))?
+    };
+    let amount = match body.amount {
+        Some(a) => parse_amount(&a)?,
+        None => 2599,
+    };
+    let new = NewSession {
+        amount,
+        currency: "978".to_owned(),
+        order_ref: None,
+        description: Some("card-capture demo".to_owned()),
+        return_url: parse_return_url(body.return_url)?,
+    };
+    let created = sessions::create(&state, new).await?;
+    Ok((StatusCode::CREATED, Json(sessions::created_json(&state, &created))))
+}
+
+async fn session_status(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<Value>> {
+    let mut session = sessions::authorize(&state, &id, &headers).await?;
+    sessions::expire_if_due(&state, &mut session).await?;
+    let mut out = json!({ "id": session.id, "status": session.status });
+    if let Some(pid) = &session.payment_id {
+        if let Some(p) = payments::load(&state, pid).await? {
+            out["payment"] = p.browser_json();
+        }
+    }
+    debug_assert!(
+        [status::OPEN, status::PROCESSING, status::AUTHORIZED, status::REFUSED, status::EXPIRED]
+            .contains(&session.status.as_str())
+    );
+    Ok(Json(out))
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the payment server over HTTP, on SQLite and on a throw-away
+//! PostgreSQL cluster. One binary; one module per area.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod support;
+
+mod serving;
+mod sessions;
+mod storage;
