@@ -19,6 +19,15 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 
 pub use error::{ClientError, TransportError, TransportErrorKind};
 
+use crate::error::{DecodeError, Fault};
+use crate::messages::{
+    DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse,
+    DoCreditRequest, DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse,
+    DoRefundRequest, DoRefundResponse, DoResetRequest, DoResetResponse, GetTokenRequest,
+    GetTokenResponse, GetTransactionDetailsRequest, GetTransactionDetailsResponse, Request,
+    TransactionsSearchRequest, TransactionsSearchResponse, VerifyAuthenticationRequest,
+    VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
+};
 use crate::secret::Secret;
 
 /// Payline's homologation (test) SOAP services; the API name is appended (Payline hosts).
@@ -33,9 +42,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// a call that times out while connecting is known not to have been sent.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The largest answer read, in bytes; a transactionsSearch answer with many transactions
-/// stays far below it.
-const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// The largest answer read: the codec's own limit, so an answer is never cut short of what
+/// it would decode.
+const MAX_RESPONSE_BYTES: usize = crate::codec::MAX_MESSAGE_BYTES;
 
 /// Where and as whom to call Payline.
 #[derive(Clone, Debug)]
@@ -207,6 +216,19 @@ impl PaylineClient {
         &self.config
     }
 
+    /// Calls the operation of `request` and decodes its response.
+    ///
+    /// `Ok` whenever Payline answered with a response message, whatever its `result.code`
+    /// (a refusal is an answer) and whatever the HTTP status it came with.
+    pub async fn call<R: Request>(&self, request: &R) -> Result<R::Response, ClientError> {
+        let envelope = crate::codec::encode_request(request).map_err(ClientError::Encode)?;
+        let operation = R::OPERATION;
+        let reply = self
+            .post_soap(operation.api().name(), operation.soap_action(), envelope)
+            .await?;
+        read_reply::<R>(&reply)
+    }
+
     /// Posts a SOAP envelope to `<base>/<api>` with `SOAPAction: "<soap_action>"` and returns
     /// the answer whatever its HTTP status (a SOAP Fault comes with HTTP 500).
     ///
@@ -244,19 +266,107 @@ impl PaylineClient {
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(read_error)? {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(ClientError::Decode {
-                    status,
-                    reason: "answer too large".into(),
-                });
+            let actual = body.len() + chunk.len();
+            if actual > MAX_RESPONSE_BYTES {
+                let source = DecodeError::TooLarge {
+                    actual,
+                    limit: MAX_RESPONSE_BYTES,
+                };
+                return Err(ClientError::Decode { status, source });
             }
             body.extend_from_slice(&chunk);
         }
-        let body = String::from_utf8(body).map_err(|_| ClientError::Decode {
+        let body = String::from_utf8(body).map_err(|e| ClientError::Decode {
             status,
-            reason: "answer is not UTF-8".into(),
+            source: DecodeError::Malformed {
+                position: e.utf8_error().valid_up_to() as u64,
+                reason: "answer is not UTF-8",
+            },
         })?;
         Ok(SoapReply { status, body })
+    }
+}
+
+/// One method per operation, each a [`PaylineClient::call`] with the message types fixed.
+macro_rules! operations {
+    ($($(#[$doc:meta])* $method:ident($request:ty) -> $response:ty;)*) => {
+        impl PaylineClient {
+            $(
+                $(#[$doc])*
+                pub async fn $method(&self, request: &$request) -> Result<$response, ClientError> {
+                    self.call(request).await
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    /// `doAuthorization` (DirectPaymentAPI): authorize, or authorize and capture, a card payment.
+    do_authorization(DoAuthorizationRequest) -> DoAuthorizationResponse;
+    /// `doCapture` (DirectPaymentAPI): capture an authorized transaction.
+    do_capture(DoCaptureRequest) -> DoCaptureResponse;
+    /// `doReset` (DirectPaymentAPI): cancel an authorization or a capture not yet remitted.
+    do_reset(DoResetRequest) -> DoResetResponse;
+    /// `doRefund` (DirectPaymentAPI): refund a remitted capture, fully or partly.
+    do_refund(DoRefundRequest) -> DoRefundResponse;
+    /// `doCredit` (DirectPaymentAPI): stand-alone credit to a card.
+    do_credit(DoCreditRequest) -> DoCreditResponse;
+    /// `doReAuthorization` (DirectPaymentAPI): re-authorize an expired authorization.
+    do_re_authorization(DoReAuthorizationRequest) -> DoReAuthorizationResponse;
+    /// `verifyEnrollment` (DirectPaymentAPI): start 3-D Secure for a card.
+    verify_enrollment(VerifyEnrollmentRequest) -> VerifyEnrollmentResponse;
+    /// `verifyAuthentication` (DirectPaymentAPI): read the 3-D Secure authentication result.
+    verify_authentication(VerifyAuthenticationRequest) -> VerifyAuthenticationResponse;
+    /// `getToken` (DirectPaymentAPI): tokenize a card number server-side.
+    get_token(GetTokenRequest) -> GetTokenResponse;
+    /// `getTransactionDetails` (ExtendedAPI): one transaction, e.g. to reconcile an unknown outcome.
+    get_transaction_details(GetTransactionDetailsRequest) -> GetTransactionDetailsResponse;
+    /// `transactionsSearch` (ExtendedAPI): transactions by order reference, date range, ….
+    transactions_search(TransactionsSearchRequest) -> TransactionsSearchResponse;
+}
+
+/// Reads a reply as the response to `R`: a response message is `Ok` whatever the HTTP status
+/// (the Java SDK's fixtures show technical errors as a normal response with code `XXXXX`),
+/// a Fault is [`ClientError::Fault`], and an error status without a readable message is
+/// [`ClientError::Http`].
+fn read_reply<R: Request>(reply: &SoapReply) -> Result<R::Response, ClientError> {
+    let success = (200..300).contains(&reply.status);
+    match crate::codec::decode_response::<R>(&reply.body) {
+        Ok(response) => Ok(response),
+        Err(DecodeError::Fault(fault)) => Err(ClientError::Fault(masked_fault(fault))),
+        Err(_) if !success => Err(ClientError::Http {
+            status: reply.status,
+        }),
+        Err(source) => Err(ClientError::Decode {
+            status: reply.status,
+            source: masked_decode_error(source),
+        }),
+    }
+}
+
+/// The codec's errors name elements found in the answer; a hostile or broken server could
+/// put anything there, so digit runs are masked as in faults.
+fn masked_decode_error(error: DecodeError) -> DecodeError {
+    match error {
+        DecodeError::UnexpectedElement { expected, found } => DecodeError::UnexpectedElement {
+            expected,
+            found: error::mask_card_numbers(&found),
+        },
+        DecodeError::UnsupportedOperation(name) => {
+            DecodeError::UnsupportedOperation(error::mask_card_numbers(&name))
+        }
+        DecodeError::Invalid(reason) => DecodeError::Invalid(error::mask_card_numbers(&reason)),
+        other => other,
+    }
+}
+
+fn masked_fault(fault: Fault) -> Fault {
+    Fault {
+        code: error::mask_card_numbers(&fault.code),
+        string: error::mask_card_numbers(&fault.string),
+        actor: fault.actor.as_deref().map(error::mask_card_numbers),
+        detail: fault.detail.as_deref().map(error::mask_card_numbers),
     }
 }
 

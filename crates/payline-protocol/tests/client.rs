@@ -10,7 +10,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use payline_protocol::client::{ClientConfig, ClientError, PaylineClient, TransportErrorKind};
+use payline_protocol::messages::{DoAuthorizationRequest, GetTransactionDetailsRequest};
 use payline_protocol::secret::Secret;
+use payline_protocol::{Fault, decode_request, encode_fault};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -382,4 +384,172 @@ async fn stall_in_the_middle_of_the_answer_is_outcome_unknown() {
         "{err:?}"
     );
     server.abort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed operations
+
+/// PROTOCOL.md §1.6's minimal doAuthorization request.
+const AUTHORIZATION_REQUEST: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:im="http://impl.ws.payline.experian.com" xmlns:ob="http://obj.ws.payline.experian.com"><soapenv:Body><im:doAuthorizationRequest><im:version>34</im:version><im:payment><ob:amount>2599</ob:amount><ob:currency>978</ob:currency><ob:action>101</ob:action><ob:mode>CPT</ob:mode><ob:contractNumber>1234567</ob:contractNumber></im:payment><im:bankAccountData/><im:card><ob:number>4970100000000154</ob:number><ob:type>CB</ob:type><ob:expirationDate>1230</ob:expirationDate><ob:cvx>123</ob:cvx></im:card><im:order><ob:ref>CMD-2025-0001</ob:ref><ob:amount>2599</ob:amount><ob:currency>978</ob:currency><ob:date>14/02/2025 09:30</ob:date></im:order></im:doAuthorizationRequest></soapenv:Body></soapenv:Envelope>"#;
+
+fn authorization_response(code: &str, short: &str) -> Vec<u8> {
+    format!(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><im:doAuthorizationResponse xmlns:im="http://impl.ws.payline.experian.com" xmlns:ob="http://obj.ws.payline.experian.com"><im:result><ob:code>{code}</ob:code><ob:shortMessage>{short}</ob:shortMessage></im:result><im:transaction><ob:id>25045093012345</ob:id><ob:date>14/02/25 09:30:12</ob:date><ob:isDuplicated>0</ob:isDuplicated><ob:isPossibleFraud>0</ob:isPossibleFraud></im:transaction><im:authorization><ob:number>A55A</ob:number><ob:date>14/02/25 09:30:12</ob:date></im:authorization><im:card><ob:number>497010XXXXXX0154</ob:number><ob:type>CB</ob:type><ob:expirationDate>1230</ob:expirationDate></im:card><im:extendedCard><ob:country>FRA</ob:country></im:extendedCard><im:contractNumber>1234567</im:contractNumber></im:doAuthorizationResponse></soapenv:Body></soapenv:Envelope>"#
+    )
+    .into_bytes()
+}
+
+fn authorization_request() -> DoAuthorizationRequest {
+    decode_request(AUTHORIZATION_REQUEST).expect("PROTOCOL.md example decodes")
+}
+
+#[tokio::test]
+async fn do_authorization_sends_the_encoded_request_and_decodes_the_answer() {
+    let answer = authorization_response("00000", "ACCEPTED");
+    let (addr, server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: answer,
+    })
+    .await;
+    let request = authorization_request();
+    let response = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&request)
+        .await
+        .expect("accepted");
+    assert_eq!(response.result.code.as_str(), "00000");
+    assert_eq!(response.transaction.id, "25045093012345");
+
+    let seen = server.await.expect("server task").expect("request read");
+    assert_eq!(
+        seen.request_line,
+        "POST /V4/services/DirectPaymentAPI HTTP/1.1"
+    );
+    assert_eq!(seen.header("soapaction"), Some("\"doAuthorization\""));
+    // What reached the server is the request, card number included.
+    let received: DoAuthorizationRequest = decode_request(&seen.body).expect("server decodes it");
+    assert_eq!(received, request);
+}
+
+#[tokio::test]
+async fn a_refusal_is_an_answer_not_an_error() {
+    let answer = authorization_response("01116", "REFUSED");
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: answer,
+    })
+    .await;
+    let response = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&authorization_request())
+        .await
+        .expect("refusal is Ok");
+    assert_eq!(response.result.code.as_str(), "01116");
+}
+
+#[tokio::test]
+async fn a_response_with_an_error_status_is_still_an_answer() {
+    // Payline's technical errors are a normal response with result code XXXXX.
+    let answer = authorization_response("XXXXX", "EXCEPTION");
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 500,
+        body: answer,
+    })
+    .await;
+    let response = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&authorization_request())
+        .await
+        .expect("answer");
+    assert_eq!(response.result.code.as_str(), "XXXXX");
+}
+
+#[tokio::test]
+async fn soap_fault_is_a_typed_error() {
+    let fault = encode_fault(&Fault::client("Unmarshalling Error"))
+        .expect("fault encodes")
+        .into_bytes();
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 500,
+        body: fault,
+    })
+    .await;
+    let err = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&authorization_request())
+        .await
+        .expect_err("fault");
+    let ClientError::Fault(fault) = &err else {
+        panic!("expected a fault, got {err:?}")
+    };
+    assert_eq!(fault.string, "Unmarshalling Error");
+    assert!(!err.needs_reconciliation() && !err.was_not_sent());
+}
+
+#[tokio::test]
+async fn unauthorized_is_an_http_error() {
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 401,
+        body: b"Unauthorized".to_vec(),
+    })
+    .await;
+    let err = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&authorization_request())
+        .await
+        .expect_err("401");
+    assert!(matches!(err, ClientError::Http { status: 401 }), "{err:?}");
+    assert!(!err.needs_reconciliation());
+}
+
+#[tokio::test]
+async fn gateway_timeout_from_a_proxy_needs_reconciliation() {
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 504,
+        body: b"<html/>".to_vec(),
+    })
+    .await;
+    let err = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&authorization_request())
+        .await
+        .expect_err("504");
+    assert!(
+        matches!(err, ClientError::Http { status: 504 }) && err.needs_reconciliation(),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn answer_of_another_operation_is_a_decode_error_needing_reconciliation() {
+    let answer = b"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><doCaptureResponse/></soapenv:Body></soapenv:Envelope>".to_vec();
+    let (addr, _server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: answer,
+    })
+    .await;
+    let err = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_authorization(&authorization_request())
+        .await
+        .expect_err("wrong element");
+    assert!(
+        matches!(err, ClientError::Decode { status: 200, .. }),
+        "{err:?}"
+    );
+    assert!(err.needs_reconciliation());
+}
+
+#[tokio::test]
+async fn extended_api_operations_go_to_their_service() {
+    let (addr, server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: b"<x/>".to_vec(),
+    })
+    .await;
+    let request: GetTransactionDetailsRequest = decode_request(
+        r#"<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><getTransactionDetailsRequest><version>34</version><transactionId>25045093012345</transactionId></getTransactionDetailsRequest></Body></Envelope>"#,
+    )
+    .expect("decodes");
+    let err = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .get_transaction_details(&request)
+        .await
+        .expect_err("<x/> is no answer");
+    assert!(matches!(err, ClientError::Decode { .. }), "{err:?}");
+    let seen = server.await.expect("server task").expect("request read");
+    assert_eq!(seen.request_line, "POST /V4/services/ExtendedAPI HTTP/1.1");
+    assert_eq!(seen.header("soapaction"), Some("\"getTransactionDetails\""));
 }

@@ -13,11 +13,14 @@
 //! | [`ClientError::Http`] | no, except 502/504 | see [`ClientError::needs_reconciliation`] |
 //! | [`ClientError::Fault`] | no | a request the service rejected as a whole |
 //! | [`ClientError::Decode`] | yes, if the HTTP status was 2xx | reconcile |
+//! | [`ClientError::Encode`] | no | fix the request |
 //!
 //! No variant carries a request or response body, so no card number can reach a log through
 //! an error.
 
 use core::fmt;
+
+use crate::error::{DecodeError, EncodeError, Fault};
 
 /// An error from [`PaylineClient`](super::PaylineClient).
 #[derive(Debug, thiserror::Error)]
@@ -45,23 +48,22 @@ pub enum ClientError {
         status: u16,
     },
     /// A SOAP Fault: the service rejected the request as a whole (malformed envelope, schema
-    /// violation) without processing it.
-    #[error("Payline SOAP fault {code}: {message}")]
-    Fault {
-        /// `faultcode`, e.g. `soap:Client` or `soap:Server`.
-        code: String,
-        /// `faultstring`, Payline's explanation.
-        message: String,
-    },
+    /// violation) without processing it. Any run of 12 or more digits in its texts is masked,
+    /// as a server may quote the offending value.
+    #[error("Payline SOAP fault: {0}")]
+    Fault(Fault),
     /// The answer arrived but could not be read: not UTF-8, too large, not a SOAP envelope, or
     /// not the expected response element. With a 2xx status Payline processed the request.
-    #[error("Payline answer (HTTP {status}) could not be decoded: {reason}")]
+    #[error("Payline answer (HTTP {status}) could not be decoded: {source}")]
     Decode {
         /// The HTTP status the answer came with.
         status: u16,
-        /// Why decoding failed; never contains the body.
-        reason: String,
+        /// Why decoding failed; never contains message text.
+        source: DecodeError,
     },
+    /// The request could not be encoded (a value XML cannot carry); nothing was sent.
+    #[error("request could not be encoded: {0}")]
+    Encode(#[source] EncodeError),
 }
 
 impl ClientError {
@@ -76,14 +78,39 @@ impl ClientError {
             Self::OutcomeUnknown(_) => true,
             Self::Decode { status, .. } => (200..300).contains(status),
             Self::Http { status } => matches!(status, 502 | 504),
-            Self::Config(_) | Self::NotSent(_) | Self::Fault { .. } => false,
+            Self::Config(_) | Self::NotSent(_) | Self::Fault(_) | Self::Encode(_) => false,
         }
     }
 
     /// True when the request certainly never reached Payline, so sending it again is safe.
     pub fn was_not_sent(&self) -> bool {
-        matches!(self, Self::Config(_) | Self::NotSent(_))
+        matches!(self, Self::Config(_) | Self::NotSent(_) | Self::Encode(_))
     }
+}
+
+/// Masks every run of 12 or more ASCII digits (the shortest card numbers have 12), so a fault
+/// text that quotes a card number can be logged.
+pub(super) fn mask_card_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() >= 12 {
+            out.extend(core::iter::repeat_n('*', digits.len()));
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
 }
 
 /// Which step of the exchange failed.
@@ -131,5 +158,28 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_digit_runs_of_card_number_length_only() {
+        let cases = [
+            (
+                "card 4970100000000154 refused",
+                "card **************** refused",
+            ),
+            ("123456789012", "************"),
+            ("12345678901", "12345678901"),
+            ("code 02101, amount 2599", "code 02101, amount 2599"),
+            ("a4970100000000154", "a****************"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(mask_card_numbers(input), want);
+        }
     }
 }
