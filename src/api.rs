@@ -293,6 +293,7 @@ pub fn set_bin_table(
             }
         }
     };
+    reject_unknown_keys(&table)?;
     let spec: TableSpec = serde_wasm_bindgen::from_value(table).map_err(|e| {
         let detail: String = e.to_string().chars().take(200).collect();
         table_error("malformed_table", &format!("the table must be {{brands: [...]}} as documented: {detail}"))
@@ -302,6 +303,31 @@ pub fn set_bin_table(
         *current.borrow_mut() = next;
         Ok(())
     })
+}
+
+/// Field names of a table brand (`BrandSpec` in camelCase).
+const BRAND_KEYS: &[&str] =
+    &["id", "name", "paylineType", "ranges", "lengths", "gaps", "cvvLength", "cvvRequired", "luhn", "coBadge"];
+
+/// serde-wasm-bindgen reads only the fields a struct names, so a misspelt key (`range`) would be
+/// ignored silently; this check makes it an error, as `deny_unknown_fields` does for JSON.
+fn reject_unknown_keys(table: &JsValue) -> Result<(), JsValue> {
+    let unknown = |obj: &JsValue, allowed: &[&str]| -> Option<String> {
+        let obj = obj.dyn_ref::<js_sys::Object>()?;
+        js_sys::Object::keys(obj).iter().filter_map(|k| k.as_string()).find(|k| !allowed.contains(&k.as_str()))
+    };
+    let found = unknown(table, &["brands"]).or_else(|| {
+        let brands = js_sys::Reflect::get(table, &JsValue::from_str("brands")).ok()?;
+        let brands = brands.dyn_ref::<js_sys::Array>()?;
+        brands.iter().find_map(|b| unknown(&b, BRAND_KEYS))
+    });
+    match found {
+        Some(key) => {
+            let key: String = key.chars().take(32).collect();
+            Err(table_error("malformed_table", &format!("unknown field {key:?}")))
+        }
+        None => Ok(()),
+    }
 }
 
 /// A JS `Error` named `BinTableError` with a stable `code` property, the code also leading the

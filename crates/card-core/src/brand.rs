@@ -91,9 +91,7 @@ impl PrefixRange {
             // range of k-digit prefixes contains a completion of `pan` exactly then.
             let cut = 10u32.pow(u32::try_from(k - pan.len()).unwrap_or(0));
             let typed = digits_value(pan);
-            (self.lo / cut <= typed && typed <= self.hi / cut)
-                .then_some(RangeMatch::Partial)
-                .unwrap_or(RangeMatch::None)
+            if self.lo / cut <= typed && typed <= self.hi / cut { RangeMatch::Partial } else { RangeMatch::None }
         }
     }
 }

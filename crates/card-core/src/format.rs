@@ -278,7 +278,7 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
         (rest.starts_with(" / "), !pad && matches!(rest.as_str(), " " | " /" | "  "))
     };
     let separator = !year.is_empty()
-        || (month_len == 2 && (intact_trailing || (!deleting && !(edit == Edit::Unknown && damaged_trailing))));
+        || (month_len == 2 && (intact_trailing || !(deleting || (edit == Edit::Unknown && damaged_trailing))));
     let mut out: Vec<(u8, Option<usize>)> = Vec::with_capacity(7);
     if pad {
         out.push((b'0', None));

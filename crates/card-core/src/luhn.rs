@@ -40,7 +40,7 @@ pub(crate) fn luhn_valid_bytes(digits: &[u8]) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The check digit (`0`–`9`) that makes `payload` followed by it Luhn-valid, or `None` when

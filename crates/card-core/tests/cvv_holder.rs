@@ -1,4 +1,5 @@
 //! CVV and cardholder name checks.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
 use card_core::{
     check_cvv, check_holder, holder_for_authorization, normalize_holder, BinTable, Cvv, CvvError, CvvRule, Validity,

@@ -1,4 +1,5 @@
 //! No input makes the core panic, and the two flags stay consistent.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
 use card_core::{
     check_cvv, check_expiry, check_holder, check_number, detect_brands, format_expiry, format_number, parse_expiry,

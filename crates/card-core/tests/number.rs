@@ -1,4 +1,5 @@
 //! Card number validation and brand detection, table-driven.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
 use card_core::{check_number, detect_brands, luhn_check_digit, luhn_valid, BinTable, CardNumber, NumberError};
 

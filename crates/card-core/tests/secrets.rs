@@ -1,4 +1,5 @@
 //! Card numbers and CVVs never show their digits in `Debug`, errors or masked forms.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
 use card_core::{BinTable, CardNumber, Cvv, CvvRule, NumberError};
 
