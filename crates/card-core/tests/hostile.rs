@@ -62,7 +62,14 @@ fn exercise(text: &str, caret: Option<u32>, edit: Edit) {
     assert!(x.value.len() <= 7, "{:?}", x.value);
     assert!(x.value.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'/'));
     assert!(usize::try_from(x.caret).unwrap_or(usize::MAX) <= x.value.len());
-    assert_eq!(format_expiry(&x.value, None, edit).value, x.value, "{text:?} {caret:?} {edit:?}");
+    let again = format_expiry(&x.value, None, edit).value;
+    if edit == Edit::Unknown {
+        // Without the edit kind, `MM /` is read as a Backspace on the separator (→ `MM`) and
+        // `MM` as typing (→ `MM / `): the only instability allowed is that separator.
+        assert!(again == x.value || again == format!("{} / ", x.value), "{text:?} {caret:?}: {again:?}");
+    } else {
+        assert_eq!(again, x.value, "{text:?} {caret:?} {edit:?}");
+    }
 }
 
 proptest! {
