@@ -89,7 +89,8 @@ impl Response for DoAuthorizationResponse {
 }
 
 impl DoAuthorizationRequest {
-    /// A `DoAuthorizationRequest` with its mandatory values; every optional element absent.
+    /// A `DoAuthorizationRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(payment: Payment, card: Card, order: Order) -> Self {
         Self {
             transient: None,
@@ -114,7 +115,8 @@ impl DoAuthorizationRequest {
 }
 
 impl DoAuthorizationResponse {
-    /// A `DoAuthorizationResponse` with its mandatory values; every optional element absent.
+    /// A `DoAuthorizationResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             transient: None,

@@ -45,7 +45,8 @@ impl Response for DoCaptureResponse {
 }
 
 impl DoCaptureRequest {
-    /// A `DoCaptureRequest` with its mandatory values; every optional element absent.
+    /// A `DoCaptureRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(payment: Payment) -> Self {
         Self {
             version: super::VERSION.to_owned(),
@@ -60,7 +61,8 @@ impl DoCaptureRequest {
 }
 
 impl DoCaptureResponse {
-    /// A `DoCaptureResponse` with its mandatory values; every optional element absent.
+    /// A `DoCaptureResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

@@ -57,7 +57,8 @@ impl Response for DoCreditResponse {
 }
 
 impl DoCreditRequest {
-    /// A `DoCreditRequest` with its mandatory values; every optional element absent.
+    /// A `DoCreditRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(payment: Payment, card: Card) -> Self {
         Self {
             version: super::VERSION.to_owned(),
@@ -76,7 +77,8 @@ impl DoCreditRequest {
 }
 
 impl DoCreditResponse {
-    /// A `DoCreditResponse` with its mandatory values; every optional element absent.
+    /// A `DoCreditResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

@@ -46,7 +46,8 @@ impl Response for DoReAuthorizationResponse {
 }
 
 impl DoReAuthorizationRequest {
-    /// A `DoReAuthorizationRequest` with its mandatory values; every optional element absent.
+    /// A `DoReAuthorizationRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(payment: Payment, order: Order) -> Self {
         Self {
             version: super::VERSION.to_owned(),
@@ -60,7 +61,8 @@ impl DoReAuthorizationRequest {
 }
 
 impl DoReAuthorizationResponse {
-    /// A `DoReAuthorizationResponse` with its mandatory values; every optional element absent.
+    /// A `DoReAuthorizationResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

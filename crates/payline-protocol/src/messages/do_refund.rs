@@ -49,7 +49,8 @@ impl Response for DoRefundResponse {
 }
 
 impl DoRefundRequest {
-    /// A `DoRefundRequest` with its mandatory values; every optional element absent.
+    /// A `DoRefundRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(payment: Payment) -> Self {
         Self {
             version: super::VERSION.to_owned(),
@@ -66,7 +67,8 @@ impl DoRefundRequest {
 }
 
 impl DoRefundResponse {
-    /// A `DoRefundResponse` with its mandatory values; every optional element absent.
+    /// A `DoRefundResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

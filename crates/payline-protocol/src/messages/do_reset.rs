@@ -47,7 +47,8 @@ impl Response for DoResetResponse {
 }
 
 impl DoResetResponse {
-    /// A `DoResetResponse` with its mandatory values; every optional element absent.
+    /// A `DoResetResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

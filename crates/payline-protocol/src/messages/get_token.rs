@@ -50,7 +50,8 @@ impl Response for GetTokenResponse {
 }
 
 impl GetTokenResponse {
-    /// A `GetTokenResponse` with its mandatory values; every optional element absent.
+    /// A `GetTokenResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult, expiration_date: CardExpiry, card_type: CardType) -> Self {
         Self {
             result,

@@ -93,7 +93,8 @@ impl Response for GetTransactionDetailsResponse {
 }
 
 impl GetTransactionDetailsResponse {
-    /// A `GetTransactionDetailsResponse` with its mandatory values; every optional element absent.
+    /// A `GetTransactionDetailsResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

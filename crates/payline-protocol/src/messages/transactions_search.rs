@@ -78,7 +78,8 @@ impl Response for TransactionsSearchResponse {
 }
 
 impl TransactionsSearchRequest {
-    /// A `TransactionsSearchRequest` with its mandatory values; every optional element absent.
+    /// A `TransactionsSearchRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(start_date: Date, end_date: Date) -> Self {
         Self {
             version: super::VERSION.to_owned(),
@@ -110,7 +111,8 @@ impl TransactionsSearchRequest {
 }
 
 impl TransactionsSearchResponse {
-    /// A `TransactionsSearchResponse` with its mandatory values; every optional element absent.
+    /// A `TransactionsSearchResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             result,

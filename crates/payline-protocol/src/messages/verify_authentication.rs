@@ -50,7 +50,8 @@ impl Response for VerifyAuthenticationResponse {
 }
 
 impl VerifyAuthenticationResponse {
-    /// A `VerifyAuthenticationResponse` with its mandatory values; every optional element absent.
+    /// A `VerifyAuthenticationResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             transient: None,

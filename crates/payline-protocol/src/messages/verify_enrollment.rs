@@ -106,7 +106,8 @@ impl Response for VerifyEnrollmentResponse {
 }
 
 impl VerifyEnrollmentRequest {
-    /// A `VerifyEnrollmentRequest` with its mandatory values; every optional element absent.
+    /// A `VerifyEnrollmentRequest` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(card: Card, payment: Payment) -> Self {
         Self {
             transient: None,
@@ -135,7 +136,8 @@ impl VerifyEnrollmentRequest {
 }
 
 impl VerifyEnrollmentResponse {
-    /// A `VerifyEnrollmentResponse` with its mandatory values; every optional element absent.
+    /// A `VerifyEnrollmentResponse` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(result: PaylineResult) -> Self {
         Self {
             transient: None,

@@ -97,7 +97,8 @@ pub struct ExtendedCard {
 }
 
 impl Card {
-    /// A `Card` with its mandatory values; every optional element absent.
+    /// A `Card` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(r#type: CardType) -> Self {
         Self {
             encryption_key_id: None,

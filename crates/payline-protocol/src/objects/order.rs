@@ -86,7 +86,8 @@ pub struct OrderDetail {
 }
 
 impl Order {
-    /// A `Order` with its mandatory values; every optional element absent.
+    /// A `Order` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(amount: Amount, currency: Currency, date: DateTimeMinutes) -> Self {
         Self {
             r#ref: Default::default(),

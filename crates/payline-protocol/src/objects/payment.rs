@@ -30,7 +30,8 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// A `Payment` with its mandatory values; every optional element absent.
+    /// A `Payment` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(currency: Currency, action: Action, mode: Mode) -> Self {
         Self {
             amount: None,

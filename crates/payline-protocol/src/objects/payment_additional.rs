@@ -34,7 +34,8 @@ pub struct PaymentAdditional {
 }
 
 impl PaymentAdditional {
-    /// A `PaymentAdditional` with its mandatory values; every optional element absent.
+    /// A `PaymentAdditional` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(payment: Payment) -> Self {
         Self {
             transaction: Default::default(),

@@ -29,7 +29,8 @@ pub struct Recurring {
 }
 
 impl Recurring {
-    /// A `Recurring` with its mandatory values; every optional element absent.
+    /// A `Recurring` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(amount: Amount, billing_cycle: BillingCycle) -> Self {
         Self {
             first_amount: None,

@@ -20,7 +20,8 @@ pub struct PaylineResult {
 }
 
 impl PaylineResult {
-    /// A `PaylineResult` with its mandatory values; every optional element absent.
+    /// A `PaylineResult` from its mandatory typed values; mandatory text
+    /// elements start empty, optional ones absent.
     pub fn new(code: ReturnCode) -> Self {
         Self {
             code,
