@@ -179,7 +179,8 @@ Script tag (no bundler, no \`type="module"\`):
 
 The script-tag file fetches \`${FILES.wasm}\` with this hash baked in: \`${integrity[FILES.wasm]}\`.
 Every file's sha384 is in \`${FILES.integrity}\`. The page needs no CSP relaxation beyond
-\`script-src 'self' 'wasm-unsafe-eval'\`.
+\`script-src 'self' 'wasm-unsafe-eval'\`. Served from another origin (a CDN), the files need
+\`Access-Control-Allow-Origin\`: integrity checks apply to CORS requests only.
 `;
 }
 
