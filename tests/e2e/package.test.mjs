@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,45 @@ function anyTypes(source) {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   return code.split('\n').filter((line) => /\bany\b/.test(line));
 }
+
+const CONSUMER = `
+import init, {
+  formatExpiry, formatNumber, setBinTable, validateCvv, validateExpiry, validateHolder, validateNumber,
+} from 'card-capture';
+import type { Formatted, NumberValidation } from 'card-capture';
+import type { CardCaptureGlobal } from 'card-capture/card-capture.global.js';
+
+export async function moduleUse(): Promise<string> {
+  await init();
+  const n: NumberValidation = validateNumber('4970 1011 2233 4455');
+  const ids: string[] = n.brands.map((b) => b.id);
+  const flags: boolean = n.valid && n.potentiallyValid && n.cvvRequired;
+  const sizes: number[] = [...n.gaps, ...n.lengths, n.cvvLength];
+  const e = validateExpiry('12 / 30', { year: 2026, month: 11 });
+  const mmyy: string | undefined = e.payline;
+  const f: Formatted = formatNumber('4242', 4, 'insertText');
+  const g: Formatted = formatExpiry('1', 1);
+  const v: boolean = validateCvv('123', 'visa').valid && validateHolder('Jean Dupont').potentiallyValid;
+  setBinTable({ brands: [{ id: 'cb', ranges: ['497010'] }] }, { mode: 'extend' });
+  // @ts-expect-error: a result has only its declared fields
+  n.notAField;
+  // @ts-expect-error: the input is a string
+  validateNumber(4242);
+  // @ts-expect-error: mode is "extend" or "replace"
+  setBinTable({ brands: [] }, { mode: 'merge' });
+  return [ids, flags, sizes, mmyy, f.value, g.caret, v].join();
+}
+
+export async function scriptTagUse(): Promise<boolean> {
+  const cc: CardCaptureGlobal = await CardCapture.ready;
+  const caret: number = window.CardCapture.formatExpiry('1', 1).caret;
+  // @ts-expect-error: initSync is not part of the script-tag API
+  cc.initSync;
+  // @ts-expect-error: a result has only its declared fields
+  cc.validateHolder('x').notAField;
+  return cc.validateNumber('4').brands.length + caret > 0;
+}
+`;
 
 describe('npm package', () => {
   it('packs the module, the script-tag file, the wasm, the types and the integrity table', () => {
@@ -61,6 +101,33 @@ describe('npm package', () => {
     for (const fn of ['validateNumber', 'validateExpiry', 'validateCvv', 'validateHolder',
       'formatNumber', 'formatExpiry']) {
       assert.match(types, new RegExp(`export function ${fn}\\(`), fn);
+    }
+  });
+
+  it('gives consumers precise types: a strict TypeScript program type-checks against them', () => {
+    // A consumer project with `card-capture` installed (a link to pkg/), checked by tsc with
+    // the package's own .d.ts included (skipLibCheck off). The @ts-expect-error lines fail the
+    // check if a result or argument were typed `any`.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'card-capture-types-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'node_modules'));
+      fs.symlinkSync(PKG_DIR, path.join(dir, 'node_modules', 'card-capture'), 'dir');
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: {
+          strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', module: 'ESNext',
+          moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [],
+        },
+        files: ['consumer.ts'],
+      }));
+      fs.writeFileSync(path.join(dir, 'consumer.ts'), CONSUMER);
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      assert.fail(`tsc rejected the package types:\n${err.stdout || err.message}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
