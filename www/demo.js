@@ -15,7 +15,7 @@
     expiry: {
       valid: 'Valid expiry date.',
       incomplete: 'Enter month and year, MM / YY.',
-      invalid: 'This expiry date is past or not a real month.',
+      invalid: 'This date is in the past, too far ahead or not a real month.',
       empty: 'Enter the expiry date.',
     },
     cvv: {
