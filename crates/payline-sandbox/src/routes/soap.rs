@@ -1,10 +1,92 @@
-//! SOAP endpoint.
+//! The SOAP endpoint: `POST /V4/services/{DirectPaymentAPI,WebPaymentAPI,ExtendedAPI}` (and the
+//! fail-over form `/services/...`). Dispatch is on the body element, as Payline's three WSDLs
+//! each declare every binding. Errors speak Payline's dialect: a result code inside the
+//! operation's response where one exists, a SOAP 1.1 Fault for transport-level problems
+//! (malformed XML, unknown operation, oversized body), and nothing is changed in either case.
 
-use axum::response::Response;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use payline_protocol::{decode_any_request, encode_any_response, encode_fault, AnyRequest, AnyResponse, Fault};
+
+use crate::auth::{authenticate, unauthorized};
+use crate::engine::{payments, reports, three_ds, Ctx};
+use crate::error::Result;
+use crate::{ledger, Sandbox, MAX_BODY_BYTES};
+
+const SERVICES: [&str; 3] = ["DirectPaymentAPI", "WebPaymentAPI", "ExtendedAPI"];
+
+fn xml(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+}
+
+/// A SOAP 1.1 Fault; SOAP 1.1 §6.2 answers faults with HTTP 500.
+fn fault(client: bool, text: &str) -> Response {
+    let f = if client { Fault::client(text) } else { Fault::server(text) };
+    match encode_fault(&f) {
+        Ok(body) => xml(StatusCode::INTERNAL_SERVER_ERROR, body),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "SOAP fault").into_response(),
+    }
+}
+
+/// The base URL the buyer's browser uses to reach this sandbox: the configured `public_url`, or
+/// the `Host` the SOAP client used (the payment server embeds the sandbox on loopback).
+fn public_url(sandbox: &Sandbox, headers: &HeaderMap) -> String {
+    if let Some(u) = &sandbox.config().public_url {
+        return u.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8081");
+    format!("http://{host}")
+}
 
 /// `POST /V4/services/{api}`.
-pub async fn handle() -> Response {
-    StatusCode::NOT_IMPLEMENTED.into_response()
+pub async fn handle(State(sandbox): State<Sandbox>, Path(api): Path<String>, headers: HeaderMap, body: Body) -> Result<Response> {
+    // Authentication first: a refused caller gets 401 and nothing is read or recorded.
+    let Some(merchant) = authenticate(&headers, sandbox.config()) else {
+        return Ok(unauthorized());
+    };
+    if !SERVICES.contains(&api.as_str()) {
+        return Ok(fault(true, "Unknown service"));
+    }
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return Ok(fault(true, "Request body too large"));
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Ok(fault(true, "Request is not UTF-8"));
+    };
+    // The error text never echoes the request (it may hold a card number).
+    let request = match decode_any_request(text) {
+        Ok(r) => r,
+        Err(payline_protocol::DecodeError::UnsupportedOperation(_)) => return Ok(fault(true, "Unknown or unsupported operation")),
+        Err(payline_protocol::DecodeError::TooLarge { .. }) => return Ok(fault(true, "Request body too large")),
+        Err(_) => return Ok(fault(true, "Malformed SOAP request")),
+    };
+    let _guard = sandbox.lock().await;
+    let now = sandbox.clock().now().await?;
+    let mut tx = sandbox.pool().begin().await?;
+    ledger::sweep(&mut tx, now).await?;
+    let mut ctx = Ctx { conn: &mut tx, vault: sandbox.vault(), merchant, now, public_url: public_url(&sandbox, &headers) };
+    let response: AnyResponse = match request {
+        AnyRequest::DoAuthorization(r) => payments::do_authorization(&mut ctx, r).await?.into(),
+        AnyRequest::DoCapture(r) => payments::do_capture(&mut ctx, r).await?.into(),
+        AnyRequest::DoReset(r) => payments::do_reset(&mut ctx, r).await?.into(),
+        AnyRequest::DoRefund(r) => payments::do_refund(&mut ctx, r).await?.into(),
+        AnyRequest::DoCredit(r) => payments::do_credit(&mut ctx, r).await?.into(),
+        AnyRequest::DoReAuthorization(r) => payments::do_re_authorization(&mut ctx, r).await?.into(),
+        AnyRequest::VerifyEnrollment(r) => three_ds::verify_enrollment(&mut ctx, r).await?.into(),
+        AnyRequest::VerifyAuthentication(r) => three_ds::verify_authentication(&mut ctx, r).await?.into(),
+        AnyRequest::GetToken(r) => reports::get_token(&mut ctx, r).await?.into(),
+        AnyRequest::GetTransactionDetails(r) => reports::get_transaction_details(&mut ctx, r).await?.into(),
+        AnyRequest::TransactionsSearch(r) => reports::transactions_search(&mut ctx, r).await?.into(),
+        _ => return Ok(fault(true, "Unknown or unsupported operation")),
+    };
+    match encode_any_response(&response) {
+        Ok(body) => {
+            tx.commit().await?;
+            Ok(xml(StatusCode::OK, body))
+        }
+        // Dropping the transaction rolls the operation back: the caller never saw an answer.
+        Err(_) => Ok(fault(false, "Internal error while encoding the response")),
+    }
 }

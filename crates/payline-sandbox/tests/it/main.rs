@@ -6,4 +6,6 @@
 mod common;
 
 mod control;
+mod payments;
+mod soapkit;
 mod tokenizer;

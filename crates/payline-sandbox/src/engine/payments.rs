@@ -1,0 +1,620 @@
+//! doAuthorization, doCapture, doReset, doRefund, doCredit, doReAuthorization.
+
+use payline_protocol::messages::{
+    DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse, DoCreditRequest,
+    DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse, DoRefundRequest, DoRefundResponse,
+    DoResetRequest, DoResetResponse,
+};
+use payline_protocol::objects::{Authorization, Card, Transaction};
+use payline_protocol::secret::Secret;
+use payline_protocol::values::Amount;
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+
+use super::{
+    accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result,
+    three_ds, tokens, transaction, Ctx,
+};
+use crate::cards::{self, CardInfo};
+use crate::config::ContractConfig;
+use crate::error::Result;
+use crate::ledger::{self, state, Entry, Kind};
+use crate::rules::{self, DUPLICATE_WINDOW};
+use crate::scenarios;
+
+/// A card resolved from a request (by number or by token).
+#[derive(Debug)]
+pub struct ResolvedCard {
+    /// Sandbox token of the card.
+    pub token: String,
+    /// Card number.
+    pub pan: Secret,
+    /// Payline card type.
+    pub card_type: String,
+    /// Masked number.
+    pub masked: String,
+    /// Expiry `MMYY`.
+    pub expiry: Option<String>,
+}
+
+/// Early refusal: a Payline code and whether to record the attempt.
+type Refusal = &'static str;
+
+fn empty(s: &Option<String>) -> bool {
+    s.as_deref().is_none_or(|v| v.trim().is_empty())
+}
+
+/// Checks the card of a request: number or token (not both, `02538`), Luhn, expiry, CVV or the
+/// virtual CVV issued by the tokenizer for this order reference.
+pub async fn resolve_card(
+    ctx: &mut Ctx<'_>,
+    card: &Card,
+    contract: &ContractConfig,
+    order_ref: &str,
+    require_cvv: bool,
+) -> Result<std::result::Result<ResolvedCard, Refusal>> {
+    let number = card.number.as_ref().filter(|n| !n.is_empty());
+    let has_token = !empty(&card.token);
+    let expiry = card.expiration_date.map(|e| e.to_string());
+    if number.is_some() && has_token {
+        return Ok(Err("02538"));
+    }
+    let today = ctx.now.date();
+    if let Some(pan) = number {
+        let info: CardInfo = match cards::check_number(pan) {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(e.code())),
+        };
+        let Some(exp) = expiry.as_deref() else { return Ok(Err("02305")) };
+        if let Err(e) = cards::check_expiry(exp, today) {
+            return Ok(Err(e.code()));
+        }
+        if require_cvv {
+            if let Err(e) = cards::check_cvv(card.cvx.as_ref(), &info) {
+                return Ok(Err(e.code()));
+            }
+        }
+        if !contract.accepts(card.r#type.as_str()) || !contract.accepts(&info.card_type) {
+            return Ok(Err("02541"));
+        }
+        let token = tokens::tokenize(ctx.conn, ctx.vault, &ctx.merchant.id, pan, &info.card_type, ctx.now).await?;
+        return Ok(Ok(ResolvedCard {
+            token,
+            pan: pan.clone(),
+            card_type: info.card_type,
+            masked: cards::mask(pan),
+            expiry,
+        }));
+    }
+    let Some(token) = card.token.as_deref().filter(|t| !t.trim().is_empty()) else {
+        return Ok(Err("02305"));
+    };
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, token).await? else {
+        return Ok(Err("02540"));
+    };
+    // Payline: the expiry is mandatory with this token format (first 6 + 6 + last 4).
+    let Some(exp) = expiry else { return Ok(Err("02539")) };
+    if let Err(e) = cards::check_expiry(&exp, today) {
+        return Ok(Err(e.code()));
+    }
+    if !contract.accepts(&stored.card_type) {
+        return Ok(Err("02541"));
+    }
+    if require_cvv {
+        let info = cards::check_number(&stored.pan).map_err(|_| crate::error::SandboxError::Vault)?;
+        match card.cvx.as_ref().filter(|c| !c.is_empty()) {
+            // The virtual CVV is valid once, for the order reference it was issued for, 15 min.
+            Some(vcvv) => {
+                if !tokens::consume_virtual_cvv(ctx.conn, ctx.vault, &ctx.merchant.id, token, order_ref, vcvv, ctx.now)
+                    .await?
+                {
+                    return Ok(Err("01130"));
+                }
+            }
+            None if info.cvv_required => return Ok(Err("01130")),
+            None => {}
+        }
+    }
+    Ok(Ok(ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(exp) }))
+}
+
+/// The bank outcome for an authorization (Payline homologation conventions: card number first,
+/// then amount; otherwise approved).
+pub fn bank_outcome(pan: &Secret, amount: u64) -> String {
+    let simulated = |code: &str| code.starts_with("01") && super::rc(code).known().is_some();
+    if let Some(code) = scenarios::outcome_by_card_number(pan.expose(), simulated) {
+        return code.to_owned();
+    }
+    scenarios::outcome_by_amount(amount).unwrap_or("00000").to_owned()
+}
+
+/// True when an accepted authorization already uses this order reference in the last 24 h.
+async fn is_duplicate(conn: &mut SqliteConnection, merchant_id: &str, order_ref: &str, now: OffsetDateTime) -> Result<bool> {
+    let since = (now - DUPLICATE_WINDOW).unix_timestamp();
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM transactions WHERE merchant_id = ? AND order_ref = ? AND accepted = 1 \
+         AND kind IN ('AUTHORIZATION', 'RE_AUTHORIZATION') AND created_at > ?",
+    )
+    .bind(merchant_id)
+    .bind(order_ref)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+fn refused_authorization(code: &str, ctx: &Ctx<'_>, contract: String) -> DoAuthorizationResponse {
+    DoAuthorizationResponse {
+        transient: None,
+        result: result(code),
+        transaction: Transaction { id: String::new(), date: payline_date(ctx.now), ..Transaction::default() },
+        authorization: Authorization {
+            number: String::new(),
+            date: payline_date(ctx.now),
+            authorized_amount: None,
+            authorized_currency: None,
+            reattempt: None,
+        },
+        card: Default::default(),
+        extended_card: Default::default(),
+        private_data_list: None,
+        contract_number: contract,
+        linked_transaction_id: None,
+        travel_file_number: None,
+        authentication_3d_secure: None,
+        result_container: None,
+    }
+}
+
+fn amount_of(a: Option<Amount>) -> Option<u64> {
+    a.map(Amount::minor).filter(|m| *m > 0)
+}
+
+/// doAuthorization (actions 100 and 101, mode CPT).
+pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) -> Result<DoAuthorizationResponse> {
+    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
+    let Some(contract) = ctx.merchant.contract(&contract_number) else {
+        return Ok(refused_authorization("02303", ctx, contract_number));
+    };
+    let contract = contract.clone();
+    let action = req.payment.action.code();
+    if action != 100 && action != 101 {
+        return Ok(refused_authorization("02321", ctx, contract_number));
+    }
+    if req.payment.mode.as_str() != "CPT" {
+        return Ok(refused_authorization("02308", ctx, contract_number));
+    }
+    let Some(amount) = amount_of(req.payment.amount) else {
+        return Ok(refused_authorization("02305", ctx, contract_number));
+    };
+    let currency = i64::from(req.payment.currency.numeric());
+    let order_ref = req.order.r#ref.trim().to_owned();
+    if order_ref.is_empty() {
+        return Ok(refused_authorization("02305", ctx, contract_number));
+    }
+    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, true).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(refused_authorization(code, ctx, contract_number)),
+    };
+    let card_brand = req.payment.card_brand.clone().filter(|b| !b.trim().is_empty());
+    let amount_i = i64::try_from(amount).unwrap_or(i64::MAX);
+
+    let mut entry = Entry {
+        id: new_transaction_id(),
+        kind: Kind::Authorization,
+        action: i64::from(action),
+        mode: "CPT".to_owned(),
+        contract_number: contract_number.clone(),
+        order_ref: order_ref.clone(),
+        amount: amount_i,
+        currency,
+        result_code: String::new(),
+        accepted: false,
+        state: state::REFUSED.to_owned(),
+        card_type: Some(card.card_type.clone()),
+        card_brand,
+        masked_card: Some(card.masked.clone()),
+        token: Some(card.token.clone()),
+        expiry: card.expiry.clone(),
+        three_d_secure: "N".to_owned(),
+        eci: None,
+        liability_shift: false,
+        authorization_number: None,
+        original_id: None,
+        is_duplicated: false,
+        created_at: ctx.now,
+        settles_at: None,
+    };
+
+    // Payline duplicate control: order.ref is the key; an accepted authorization with the same
+    // reference in the last 24 h makes this one a duplicate, and nothing is charged.
+    let mut code = "00000".to_owned();
+    let mut auth_3ds = None;
+    if is_duplicate(ctx.conn, &ctx.merchant.id, &order_ref, ctx.now).await? {
+        code = "02001".to_owned();
+        entry.is_duplicated = true;
+    } else {
+        let given = req.authentication_3d_secure.as_ref().filter(|a| !empty(&a.md));
+        match given {
+            Some(a) => {
+                let check = three_ds::Binding {
+                    fingerprint: ctx.vault.fingerprint("pan", card.pan.expose()),
+                    amount: amount_i,
+                    currency,
+                    order_ref: order_ref.clone(),
+                    contract_number: contract_number.clone(),
+                };
+                match three_ds::consume_for_authorization(ctx, a, &check).await? {
+                    Ok(done) => {
+                        entry.three_d_secure = "Y".to_owned();
+                        entry.eci = Some(done.eci.clone());
+                        entry.liability_shift = done.liability_shift;
+                        auth_3ds = Some(done.authentication);
+                    }
+                    Err(c) => code = c.to_owned(),
+                }
+            }
+            // An enrolled card on a 3-D Secure contract without authentication: soft decline,
+            // "3DS authentication required" (Payline 01131); run verifyEnrollment first.
+            None if contract.three_ds && scenarios::enrollment(card.pan.expose()) != scenarios::Enrollment::NotEnrolled => {
+                code = "01131".to_owned();
+            }
+            None => {}
+        }
+        if code == "00000" {
+            code = bank_outcome(&card.pan, amount);
+        }
+    }
+    entry.result_code = code.clone();
+    entry.accepted = accepted(&code);
+    if entry.accepted {
+        entry.authorization_number = Some(new_authorization_number());
+        if action == 101 {
+            entry.state = state::CAPTURED.to_owned();
+            entry.settles_at = Some(rules::settlement_time(ctx.now));
+        } else {
+            entry.state = state::AUTHORIZED.to_owned();
+        }
+    }
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+
+    Ok(DoAuthorizationResponse {
+        transient: None,
+        result: result(&code),
+        transaction: transaction(&entry.id, ctx.now, entry.is_duplicated, &entry.three_d_secure),
+        authorization: Authorization {
+            number: entry.authorization_number.clone().unwrap_or_default(),
+            date: payline_date(ctx.now),
+            authorized_amount: entry.accepted.then_some(req.payment.amount).flatten(),
+            authorized_currency: entry.accepted.then_some(req.payment.currency),
+            reattempt: None,
+        },
+        card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
+        extended_card: extended_card(Some(&card.card_type)),
+        private_data_list: req.private_data_list,
+        contract_number,
+        linked_transaction_id: None,
+        travel_file_number: None,
+        authentication_3d_secure: auth_3ds,
+        result_container: None,
+    })
+}
+
+fn bare(ctx: &Ctx<'_>) -> Transaction {
+    Transaction { id: String::new(), date: payline_date(ctx.now), ..Transaction::default() }
+}
+
+/// Amount captured on a payment (an authorization or re-authorization).
+async fn captured_amount(conn: &mut SqliteConnection, payment: &Entry) -> Result<i64> {
+    if payment.state == state::CANCELLED {
+        return Ok(0);
+    }
+    if payment.kind == Kind::ReAuthorization || payment.action == 101 {
+        return Ok(payment.amount);
+    }
+    let (sum,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(SUM(amount), 0) FROM transactions WHERE original_id = ? AND kind = 'CAPTURE' \
+         AND state IN ('CAPTURED', 'SETTLED')",
+    )
+    .bind(&payment.id)
+    .fetch_one(conn)
+    .await?;
+    Ok(sum)
+}
+
+async fn refunded_amount(conn: &mut SqliteConnection, payment_id: &str) -> Result<i64> {
+    let (sum,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(SUM(amount), 0) FROM transactions WHERE original_id = ? AND kind = 'REFUND' \
+         AND state IN ('REFUNDED', 'SETTLED')",
+    )
+    .bind(payment_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(sum)
+}
+
+fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i64, currency: i64, st: &str) -> Entry {
+    Entry {
+        id: new_transaction_id(),
+        kind,
+        action,
+        mode: "CPT".to_owned(),
+        contract_number: original.contract_number.clone(),
+        order_ref: original.order_ref.clone(),
+        amount,
+        currency,
+        result_code: "00000".to_owned(),
+        accepted: true,
+        state: st.to_owned(),
+        card_type: original.card_type.clone(),
+        card_brand: original.card_brand.clone(),
+        masked_card: original.masked_card.clone(),
+        token: original.token.clone(),
+        expiry: original.expiry.clone(),
+        three_d_secure: "N".to_owned(),
+        eci: None,
+        liability_shift: false,
+        authorization_number: None,
+        original_id: Some(original.id.clone()),
+        is_duplicated: false,
+        created_at: ctx.now,
+        settles_at: None,
+    }
+}
+
+/// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
+/// validity (`02602` after), never on a refused or cancelled authorization.
+pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCaptureResponse> {
+    let refuse = |code: &str, ctx: &Ctx<'_>| DoCaptureResponse { result: result(code), transaction: bare(ctx), re_authorization: None };
+    let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+        return Ok(refuse("02301", ctx));
+    };
+    if auth.kind == Kind::ReAuthorization || (auth.kind == Kind::Authorization && auth.action == 101) {
+        return Ok(refuse(if auth.accepted { "02617" } else { "02302" }, ctx));
+    }
+    if auth.kind != Kind::Authorization || !auth.accepted || auth.state == state::CANCELLED {
+        return Ok(refuse("02302", ctx));
+    }
+    if !rules::authorization_valid(auth.created_at, ctx.now) {
+        return Ok(refuse("02602", ctx));
+    }
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let currency = i64::from(req.payment.currency.numeric());
+    if currency != auth.currency {
+        return Ok(refuse("02305", ctx));
+    }
+    let amount = i64::try_from(amount).unwrap_or(i64::MAX);
+    let captured = captured_amount(ctx.conn, &auth).await?;
+    if captured.saturating_add(amount) > auth.amount {
+        return Ok(refuse("02613", ctx));
+    }
+    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, amount, currency, state::CAPTURED);
+    capture.settles_at = Some(rules::settlement_time(ctx.now));
+    ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
+    ledger::set_state(ctx.conn, &auth.id, state::CAPTURED).await?;
+    Ok(DoCaptureResponse {
+        result: result("00000"),
+        transaction: transaction(&capture.id, ctx.now, false, "N"),
+        re_authorization: Some("0".to_owned()),
+    })
+}
+
+/// doReset: cancels an authorization, or a capture/refund/credit not yet settled (settlement
+/// happens at the sandbox midnight UTC after it; then only doRefund applies, `02105`).
+pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetResponse> {
+    let refuse = |code: &str, ctx: &Ctx<'_>| DoResetResponse { result: result(code), transaction: bare(ctx) };
+    let Some(target) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+        return Ok(refuse("02604", ctx));
+    };
+    if target.kind == Kind::Reset || !target.accepted {
+        return Ok(refuse("02603", ctx));
+    }
+    if target.state == state::CANCELLED {
+        return Ok(refuse("02601", ctx));
+    }
+    if target.state == state::SETTLED {
+        return Ok(refuse("02105", ctx));
+    }
+    let children = ledger::follow_ups(ctx.conn, &target.id).await?;
+    if target.kind == Kind::Authorization && target.action == 100 {
+        if !rules::authorization_valid(target.created_at, ctx.now) {
+            return Ok(refuse("02602", ctx));
+        }
+        if children.iter().any(|c| c.kind == Kind::Capture && c.state == state::SETTLED) {
+            return Ok(refuse("02105", ctx));
+        }
+        for c in children.iter().filter(|c| c.kind == Kind::Capture && c.state == state::CAPTURED) {
+            ledger::cancel(ctx.conn, &c.id, ctx.now).await?;
+        }
+    }
+    if matches!(target.kind, Kind::Authorization | Kind::ReAuthorization)
+        && children.iter().any(|c| c.kind == Kind::Refund && c.state != state::CANCELLED)
+    {
+        return Ok(refuse("02603", ctx));
+    }
+    ledger::cancel(ctx.conn, &target.id, ctx.now).await?;
+    if target.kind == Kind::Capture {
+        if let Some(auth_id) = &target.original_id {
+            let (active,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM transactions WHERE original_id = ? AND kind = 'CAPTURE' AND state IN ('CAPTURED', 'SETTLED')",
+            )
+            .bind(auth_id)
+            .fetch_one(&mut *ctx.conn)
+            .await?;
+            if active == 0 {
+                ledger::set_state(ctx.conn, auth_id, state::AUTHORIZED).await?;
+            }
+        }
+    }
+    let reset = follow_up(ctx, Kind::Reset, 0, &target, target.amount, target.currency, state::DONE);
+    ledger::insert(ctx.conn, &ctx.merchant.id, &reset).await?;
+    Ok(DoResetResponse { result: result("00000"), transaction: transaction(&reset.id, ctx.now, false, "N") })
+}
+
+/// doRefund: after capture only (`02618`), partial refunds up to the captured amount (`02613`).
+pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefundResponse> {
+    let refuse = |code: &str, ctx: &Ctx<'_>| DoRefundResponse { result: result(code), transaction: bare(ctx), misc_data: None };
+    let Some(mut payment) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+        return Ok(refuse("02301", ctx));
+    };
+    // A refund given a capture's id refunds the payment that capture belongs to.
+    if payment.kind == Kind::Capture {
+        let Some(parent) = payment.original_id.clone() else { return Ok(refuse("02302", ctx)) };
+        let Some(p) = ledger::get(ctx.conn, &ctx.merchant.id, &parent).await? else { return Ok(refuse("02302", ctx)) };
+        payment = p;
+    }
+    if !matches!(payment.kind, Kind::Authorization | Kind::ReAuthorization) || !payment.accepted {
+        return Ok(refuse("02302", ctx));
+    }
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let currency = i64::from(req.payment.currency.numeric());
+    if currency != payment.currency {
+        return Ok(refuse("02305", ctx));
+    }
+    let amount = i64::try_from(amount).unwrap_or(i64::MAX);
+    let captured = captured_amount(ctx.conn, &payment).await?;
+    if captured == 0 {
+        return Ok(refuse("02618", ctx));
+    }
+    let refunded = refunded_amount(ctx.conn, &payment.id).await?;
+    if refunded.saturating_add(amount) > captured {
+        return Ok(refuse("02613", ctx));
+    }
+    let mut refund = follow_up(ctx, Kind::Refund, 421, &payment, amount, currency, state::REFUNDED);
+    refund.settles_at = Some(rules::settlement_time(ctx.now));
+    ledger::insert(ctx.conn, &ctx.merchant.id, &refund).await?;
+    Ok(DoRefundResponse { result: result("00000"), transaction: transaction(&refund.id, ctx.now, false, "N"), misc_data: None })
+}
+
+/// doCredit: a stand-alone credit to a card (action 422).
+pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
+    let refuse = |code: &str, ctx: &Ctx<'_>| DoCreditResponse {
+        result: result(code),
+        transaction: bare(ctx),
+        card: Default::default(),
+        extended_card: Default::default(),
+    };
+    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse("02303", ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let order_ref = req.order.as_ref().map(|o| o.r#ref.trim().to_owned()).unwrap_or_default();
+    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(refuse(code, ctx)),
+    };
+    let entry = Entry {
+        id: new_transaction_id(),
+        kind: Kind::Credit,
+        action: 422,
+        mode: "CPT".to_owned(),
+        contract_number,
+        order_ref,
+        amount: i64::try_from(amount).unwrap_or(i64::MAX),
+        currency: i64::from(req.payment.currency.numeric()),
+        result_code: "00000".to_owned(),
+        accepted: true,
+        state: state::CREDITED.to_owned(),
+        card_type: Some(card.card_type.clone()),
+        card_brand: None,
+        masked_card: Some(card.masked.clone()),
+        token: Some(card.token.clone()),
+        expiry: card.expiry.clone(),
+        three_d_secure: "N".to_owned(),
+        eci: None,
+        liability_shift: false,
+        authorization_number: None,
+        original_id: None,
+        is_duplicated: false,
+        created_at: ctx.now,
+        settles_at: Some(rules::settlement_time(ctx.now)),
+    };
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    Ok(DoCreditResponse {
+        result: result("00000"),
+        transaction: transaction(&entry.id, ctx.now, false, "N"),
+        card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
+        extended_card: extended_card(Some(&card.card_type)),
+    })
+}
+
+/// doReAuthorization: an authorization followed by a capture on the card of an earlier
+/// transaction, with the rules of Payline's re-authorization page (numbered as there):
+/// 1–2 accepted authorizations, auth+captures and re-authorizations qualify; 3 up to 11 months
+/// after the original's creation (`02602` after); 4 same contract (`02303`); 5 order reference
+/// copied when none is given; 6 a duplicate within 24 h unless the reference differs (`02001`);
+/// 7 allowed on a cancelled transaction; 8 never a liability shift; 9 no amount rule; 10 same
+/// currency (`02620`, nothing stored); 11 the contract's re-authorization option (`02619`).
+pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationRequest) -> Result<DoReAuthorizationResponse> {
+    let refuse = |code: &str, ctx: &Ctx<'_>| DoReAuthorizationResponse {
+        result: result(code),
+        transaction: bare(ctx),
+        card: Default::default(),
+        extended_card: Default::default(),
+    };
+    let Some(original) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+        return Ok(refuse("02301", ctx));
+    };
+    // Rules 1, 2 and 7: accepted authorizations (any capture state, cancelled too) and
+    // re-authorizations.
+    if !matches!(original.kind, Kind::Authorization | Kind::ReAuthorization) || !original.accepted {
+        return Ok(refuse("02302", ctx));
+    }
+    let Some(contract) = ctx.merchant.contract(&original.contract_number).cloned() else {
+        return Ok(refuse("02303", ctx));
+    };
+    // Rule 11.
+    if !contract.reauthorization {
+        return Ok(refuse("02619", ctx));
+    }
+    // Rule 4.
+    if req.payment.contract_number.as_deref().is_some_and(|c| !c.trim().is_empty() && c.trim() != original.contract_number) {
+        return Ok(refuse("02303", ctx));
+    }
+    // Rule 10: refused without storing anything.
+    let currency = i64::from(req.payment.currency.numeric());
+    if currency != original.currency {
+        return Ok(refuse("02620", ctx));
+    }
+    // Rule 3.
+    if ctx.now > rules::reauthorization_deadline(original.created_at) {
+        return Ok(refuse("02602", ctx));
+    }
+    // Rule 9: any amount.
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    // Rule 5.
+    let order_ref = match req.order.r#ref.trim() {
+        "" => original.order_ref.clone(),
+        given => given.to_owned(),
+    };
+    let Some(token) = original.token.clone() else { return Ok(refuse("02302", ctx)) };
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &token).await? else {
+        return Ok(refuse("02540", ctx));
+    };
+    let mut entry = follow_up(ctx, Kind::ReAuthorization, 202, &original, i64::try_from(amount).unwrap_or(i64::MAX), currency, state::REFUSED);
+    entry.order_ref = order_ref.clone();
+    entry.card_brand = original.card_brand.clone();
+    // Rule 6.
+    let code = if is_duplicate(ctx.conn, &ctx.merchant.id, &order_ref, ctx.now).await? {
+        entry.is_duplicated = true;
+        "02001".to_owned()
+    } else {
+        bank_outcome(&stored.pan, amount)
+    };
+    entry.result_code = code.clone();
+    entry.accepted = accepted(&code);
+    // Rule 8: the buyer is absent, no authentication, no liability shift.
+    entry.three_d_secure = "N".to_owned();
+    entry.liability_shift = false;
+    if entry.accepted {
+        entry.authorization_number = Some(new_authorization_number());
+        entry.state = state::CAPTURED.to_owned();
+        entry.settles_at = Some(rules::settlement_time(ctx.now));
+    }
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    Ok(DoReAuthorizationResponse {
+        result: result(&code),
+        transaction: transaction(&entry.id, ctx.now, entry.is_duplicated, "N"),
+        card: card_out(Some(&stored.masked), Some(&stored.card_type), original.expiry.as_deref(), Some(&stored.token)),
+        extended_card: extended_card(Some(&stored.card_type)),
+    })
+}

@@ -1,0 +1,548 @@
+//! 3-D Secure: verifyEnrollment, verifyAuthentication and the sessions the ACS pages drive
+//! (CONTRACTS §6). A session binds card, amount, currency, order reference and contract; the
+//! ACS answer (PaRes / CRes) is consumed once by verifyAuthentication, and the successful
+//! authentication once by doAuthorization.
+
+use base64::Engine as _;
+use payline_protocol::messages::{
+    VerifyAuthenticationRequest, VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
+};
+use payline_protocol::objects::Authentication3DSecure;
+use rand::RngCore;
+use sqlx::{Row, SqliteConnection};
+
+use super::payments::resolve_card;
+use super::{result, Ctx};
+use crate::error::Result;
+use crate::rules::THREE_DS_SESSION_VALIDITY;
+use crate::scenarios::{self, Enrollment};
+
+/// Session states.
+pub mod status {
+    /// 3DS Method asked (`03100`), waiting for the second verifyEnrollment.
+    pub const METHOD_PENDING: &str = "METHOD_PENDING";
+    /// Waiting for the cardholder on the ACS page.
+    pub const PENDING: &str = "PENDING";
+    /// The ACS page finished; its answer waits for verifyAuthentication.
+    pub const ACS_AUTHENTICATED: &str = "ACS_AUTHENTICATED";
+    /// The ACS page finished with a wrong code.
+    pub const ACS_FAILED: &str = "ACS_FAILED";
+    /// The cardholder pressed Cancel.
+    pub const ACS_CANCELLED: &str = "ACS_CANCELLED";
+    /// Authenticated (frictionless, or verifyAuthentication accepted the answer).
+    pub const AUTHENTICATED: &str = "AUTHENTICATED";
+    /// verifyAuthentication saw a failed authentication.
+    pub const FAILED: &str = "FAILED";
+    /// verifyAuthentication saw a cancelled challenge.
+    pub const CANCELLED: &str = "CANCELLED";
+}
+
+/// Flows.
+pub mod flow {
+    /// 3-D Secure 2 frictionless.
+    pub const FRICTIONLESS: &str = "FRICTIONLESS";
+    /// 3-D Secure 2 challenge (`creq` / `cres`).
+    pub const CHALLENGE: &str = "CHALLENGE";
+    /// 3-D Secure 1 style redirect (`PaReq` / `PaRes`).
+    pub const REDIRECT: &str = "REDIRECT";
+    /// 3DS Method, then frictionless.
+    pub const METHOD: &str = "METHOD";
+}
+
+/// What an authorization must match to use a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// Keyed fingerprint of the card number.
+    pub fingerprint: String,
+    /// Amount, minor units.
+    pub amount: i64,
+    /// ISO 4217 numeric.
+    pub currency: i64,
+    /// Order reference.
+    pub order_ref: String,
+    /// Contract.
+    pub contract_number: String,
+}
+
+/// A 3-D Secure session row.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// MD / threeDSSessionData.
+    pub md: String,
+    /// Owner.
+    pub merchant_id: String,
+    /// See [`flow`].
+    pub flow: String,
+    /// See [`status`].
+    pub status: String,
+    /// Binding.
+    pub binding: Binding,
+    /// returnURL / TermUrl.
+    pub return_url: Option<String>,
+    /// threeDSMethodNotificationURL.
+    pub method_notification_url: Option<String>,
+    /// The PaRes / CRes the ACS issued.
+    pub challenge_response: Option<String>,
+    /// The PaRes / CRes was consumed by verifyAuthentication.
+    pub response_consumed: bool,
+    /// The authentication was consumed by doAuthorization.
+    pub auth_consumed: bool,
+    /// ECI.
+    pub eci: Option<String>,
+    /// CAVV.
+    pub cavv: Option<String>,
+    /// XID.
+    pub xid: Option<String>,
+    /// resultContainer.
+    pub result_container: Option<String>,
+    /// Expiry (unix seconds, sandbox clock).
+    pub expires_at: i64,
+}
+
+fn random_b64(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    rand::rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A 3DS2-style UUID session id (MD, AN36).
+fn new_uuid() -> String {
+    let h = random_hex(16);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Base64url of a JSON object (creq, cres, threeDSMethodData, resultContainer use this shape).
+pub fn b64_json(v: &serde_json::Value) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+}
+
+/// Decodes a base64url JSON value; `None` when it is not one.
+pub fn json_b64(s: &str) -> Option<serde_json::Value> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim().trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn row_to_session(row: &sqlx::sqlite::SqliteRow) -> Result<Session> {
+    Ok(Session {
+        md: row.try_get("md")?,
+        merchant_id: row.try_get("merchant_id")?,
+        flow: row.try_get("flow")?,
+        status: row.try_get("status")?,
+        binding: Binding {
+            fingerprint: row.try_get("fingerprint")?,
+            amount: row.try_get("amount")?,
+            currency: row.try_get("currency")?,
+            order_ref: row.try_get("order_ref")?,
+            contract_number: row.try_get("contract_number")?,
+        },
+        return_url: row.try_get("return_url")?,
+        method_notification_url: row.try_get("method_notification_url")?,
+        challenge_response: row.try_get("challenge_response")?,
+        response_consumed: row.try_get::<i64, _>("response_consumed")? != 0,
+        auth_consumed: row.try_get::<i64, _>("auth_consumed")? != 0,
+        eci: row.try_get("eci")?,
+        cavv: row.try_get("cavv")?,
+        xid: row.try_get("xid")?,
+        result_container: row.try_get("result_container")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+/// A session by MD.
+pub async fn get(conn: &mut SqliteConnection, md: &str) -> Result<Option<Session>> {
+    let row = sqlx::query("SELECT * FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
+    row.as_ref().map(row_to_session).transpose()
+}
+
+async fn set(conn: &mut SqliteConnection, md: &str, column: &str, value: Option<&str>) -> Result<()> {
+    // `column` is one of this module's literals, never input.
+    let sql = format!("UPDATE threeds_sessions SET {column} = ? WHERE md = ?");
+    sqlx::query(&sql).bind(value).bind(md).execute(conn).await?;
+    Ok(())
+}
+
+/// Marks the ACS outcome of a challenge and stores the answer the page will post.
+pub async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_status: &str, response: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE threeds_sessions SET status = ?, challenge_response = ? WHERE md = ? AND status = 'PENDING'",
+    )
+    .bind(new_status)
+    .bind(response)
+    .bind(md)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records that the 3DS Method page ran.
+pub async fn method_completed(conn: &mut SqliteConnection, md: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE threeds_sessions SET method_result = 'Y' WHERE md = ? AND status = 'METHOD_PENDING'")
+        .bind(md)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the TermUrl of a 3DS1 session (the merchant gives it to the ACS, not to Payline).
+pub async fn set_term_url(conn: &mut SqliteConnection, md: &str, url: &str) -> Result<()> {
+    set(conn, md, "return_url", Some(url)).await
+}
+
+fn authenticated_values(s: &Session, eci: &str, auth_type: &str) -> (String, String, String, String) {
+    let cavv = random_b64(20);
+    let xid = random_b64(20);
+    let container = b64_json(&serde_json::json!({
+        "containerVersion": "2",
+        "eci": eci,
+        "authenticationValue": cavv,
+        "effectiveAuthType": auth_type,
+        "transStatus": "Y",
+        "transStatusReason": "00",
+        "dsTransID": new_uuid(),
+        "acsTransID": s.md,
+        "messageVersion": "2.2.0",
+        "purchaseAmount": s.binding.amount.to_string(),
+        "purchaseCurrency": s.binding.currency.to_string(),
+        "merchantName": "Payline sandbox merchant",
+    }));
+    (eci.to_owned(), cavv, xid, container)
+}
+
+async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &str) -> Result<()> {
+    let (eci, cavv, xid, container) = authenticated_values(s, "05", auth_type);
+    sqlx::query("UPDATE threeds_sessions SET status = 'AUTHENTICATED', eci = ?, cavv = ?, xid = ?, result_container = ? WHERE md = ?")
+        .bind(&eci)
+        .bind(&cavv)
+        .bind(&xid)
+        .bind(&container)
+        .bind(&s.md)
+        .execute(conn)
+        .await?;
+    s.status = status::AUTHENTICATED.to_owned();
+    s.eci = Some(eci);
+    s.cavv = Some(cavv);
+    s.xid = Some(xid);
+    s.result_container = Some(container);
+    Ok(())
+}
+
+fn authentication_of(s: &Session) -> Authentication3DSecure {
+    Authentication3DSecure {
+        md: Some(s.md.clone()),
+        eci: s.eci.clone(),
+        cavv: s.cavv.clone(),
+        xid: s.xid.clone(),
+        cavv_algorithm: Some("2".to_owned()),
+        pa_res_status: Some("Y".to_owned()),
+        ve_res_status: Some("Y".to_owned()),
+        result_container: s.result_container.clone(),
+        ..Authentication3DSecure::default()
+    }
+}
+
+fn enrollment_answer(code: &str) -> VerifyEnrollmentResponse {
+    VerifyEnrollmentResponse {
+        transient: None,
+        result: result(code),
+        action_url: None,
+        action_method: None,
+        pareq_field_name: None,
+        pareq_field_value: None,
+        term_url_name: None,
+        term_url_value: None,
+        md_field_name: None,
+        md_field_value: None,
+        mpi_result: None,
+        authentication_3d_secure: None,
+        virtual_cvx: None,
+        token: None,
+        private_data_list: None,
+        sdk_challenge: None,
+    }
+}
+
+/// verifyEnrollment: decides by the sandbox 3-D Secure test cards.
+pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) -> Result<VerifyEnrollmentResponse> {
+    let now = ctx.now.unix_timestamp();
+    let info = req.three_ds_info.as_ref();
+    // Second round after the 3DS Method: the transient names the session.
+    if let Some(transient) = req.transient.as_deref().filter(|t| !t.trim().is_empty()) {
+        let row = sqlx::query("SELECT * FROM threeds_sessions WHERE transient = ? AND merchant_id = ?")
+            .bind(transient.trim())
+            .bind(&ctx.merchant.id)
+            .fetch_optional(&mut *ctx.conn)
+            .await?;
+        let Some(mut s) = row.as_ref().map(row_to_session).transpose()? else {
+            return Ok(enrollment_answer("03200"));
+        };
+        if s.status != status::METHOD_PENDING || s.expires_at <= now {
+            return Ok(enrollment_answer("03200"));
+        }
+        let method_result = info.and_then(|i| i.three_ds_method_result.clone());
+        set(ctx.conn, &s.md, "method_result", method_result.as_deref().or(Some("U"))).await?;
+        authenticate(ctx.conn, &mut s, "FR").await?;
+        let mut answer = enrollment_answer("03102");
+        answer.mpi_result = Some("Y".to_owned());
+        answer.authentication_3d_secure = Some(authentication_of(&s));
+        return Ok(answer);
+    }
+
+    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else {
+        return Ok(enrollment_answer("02303"));
+    };
+    let order_ref = match req.order_ref.trim() {
+        "" => req.order.as_ref().map(|o| o.r#ref.trim().to_owned()).unwrap_or_default(),
+        r => r.to_owned(),
+    };
+    if order_ref.is_empty() {
+        return Ok(enrollment_answer("02305"));
+    }
+    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(enrollment_answer(code)),
+    };
+    if !contract.three_ds {
+        return Ok(enrollment_answer("03002"));
+    }
+    let enrollment = scenarios::enrollment(card.pan.expose());
+    if enrollment == Enrollment::NotEnrolled {
+        let mut a = enrollment_answer("03001");
+        a.mpi_result = Some("N".to_owned());
+        a.token = Some(card.token);
+        return Ok(a);
+    }
+    let md = if enrollment == Enrollment::Redirect3ds1 { random_hex(10) } else { new_uuid() };
+    let (flow, status) = match enrollment {
+        Enrollment::Frictionless => (flow::FRICTIONLESS, status::PENDING),
+        Enrollment::Challenge => (flow::CHALLENGE, status::PENDING),
+        Enrollment::Redirect3ds1 => (flow::REDIRECT, status::PENDING),
+        _ => (flow::METHOD, status::METHOD_PENDING),
+    };
+    let transient = (flow == flow::METHOD).then(|| random_hex(24));
+    let amount = req.payment.amount.map_or(0, |a| i64::try_from(a.minor()).unwrap_or(i64::MAX));
+    let currency = i64::from(req.payment.currency.numeric());
+    let browser = info.and_then(|i| i.browser.as_ref()).and_then(|b| serde_json::to_string(b).ok());
+    let notification_url = info.and_then(|i| i.three_ds_method_notification_url.clone());
+    sqlx::query(
+        "INSERT INTO threeds_sessions (md, merchant_id, contract_number, flow, status, fingerprint, amount, currency, order_ref, \
+         card_type, transient, return_url, method_notification_url, user_agent, browser_json, created_at, expires_at) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&md)
+    .bind(&ctx.merchant.id)
+    .bind(&contract_number)
+    .bind(flow)
+    .bind(status)
+    .bind(ctx.vault.fingerprint("pan", card.pan.expose()))
+    .bind(amount)
+    .bind(currency)
+    .bind(&order_ref)
+    .bind(&card.card_type)
+    .bind(&transient)
+    .bind(&req.return_url)
+    .bind(&notification_url)
+    .bind(&req.user_agent)
+    .bind(&browser)
+    .bind(now)
+    .bind((ctx.now + THREE_DS_SESSION_VALIDITY).unix_timestamp())
+    .execute(&mut *ctx.conn)
+    .await?;
+    let Some(mut session) = get(ctx.conn, &md).await? else {
+        return Err(crate::error::SandboxError::Bug("3-D Secure session vanished"));
+    };
+    let base = ctx.public_url.trim_end_matches('/').to_owned();
+    let mut a = match enrollment {
+        Enrollment::Frictionless => {
+            authenticate(ctx.conn, &mut session, "FR").await?;
+            let mut a = enrollment_answer("03102");
+            a.mpi_result = Some("Y".to_owned());
+            a.authentication_3d_secure = Some(authentication_of(&session));
+            a
+        }
+        Enrollment::Challenge => {
+            let mut a = enrollment_answer("03101");
+            a.action_url = Some(format!("{base}/acs/challenge"));
+            a.action_method = Some("POST".to_owned());
+            a.pareq_field_name = Some("creq".to_owned());
+            a.pareq_field_value = Some(b64_json(&serde_json::json!({
+                "threeDSServerTransID": md,
+                "acsTransID": md,
+                "messageType": "CReq",
+                "messageVersion": "2.2.0",
+                "challengeWindowSize": info.and_then(|i| i.challenge_window_size.clone()).unwrap_or_else(|| "05".to_owned()),
+            })));
+            a.md_field_name = Some("threeDSSessionData".to_owned());
+            a.md_field_value = Some(md.clone());
+            a.mpi_result = Some("C".to_owned());
+            a
+        }
+        Enrollment::Redirect3ds1 => {
+            let mut a = enrollment_answer("03000");
+            a.action_url = Some(format!("{base}/acs/pareq"));
+            a.action_method = Some("POST".to_owned());
+            a.pareq_field_name = Some("PaReq".to_owned());
+            a.pareq_field_value = Some(b64_json(&serde_json::json!({ "messageType": "PAReq", "md": md })));
+            a.term_url_name = Some("TermUrl".to_owned());
+            a.term_url_value = None;
+            a.md_field_name = Some("MD".to_owned());
+            a.md_field_value = Some(md.clone());
+            a
+        }
+        _ => {
+            let mut a = enrollment_answer("03100");
+            a.action_url = Some(format!("{base}/acs/method"));
+            a.action_method = Some("POST".to_owned());
+            a.pareq_field_name = Some("threeDSMethodData".to_owned());
+            a.pareq_field_value = Some(b64_json(&serde_json::json!({
+                "threeDSServerTransID": md,
+                "threeDSMethodNotificationURL": notification_url,
+            })));
+            a.md_field_name = Some("threeDSSessionData".to_owned());
+            a.md_field_value = Some(md.clone());
+            a.transient = transient;
+            a
+        }
+    };
+    a.token = Some(card.token);
+    Ok(a)
+}
+
+/// Consumes an ACS answer: the stored PaRes/CRes must be given back unchanged, once.
+async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Result<std::result::Result<(), &'static str>> {
+    let Some(expected) = s.challenge_response.clone() else {
+        // The ACS page did not finish yet: challenge not finalized.
+        return Ok(Err("03030"));
+    };
+    if s.response_consumed {
+        return Ok(Err("03011"));
+    }
+    if pares.trim() != expected {
+        return Ok(Err("03006"));
+    }
+    sqlx::query("UPDATE threeds_sessions SET response_consumed = 1 WHERE md = ? AND response_consumed = 0")
+        .bind(&s.md)
+        .execute(&mut *ctx.conn)
+        .await?;
+    s.response_consumed = true;
+    match s.status.as_str() {
+        status::ACS_AUTHENTICATED => {
+            authenticate(ctx.conn, s, "CH").await?;
+            Ok(Ok(()))
+        }
+        status::ACS_CANCELLED => {
+            set(ctx.conn, &s.md, "status", Some(status::CANCELLED)).await?;
+            Ok(Err("03022"))
+        }
+        _ => {
+            set(ctx.conn, &s.md, "status", Some(status::FAILED)).await?;
+            Ok(Err("03003"))
+        }
+    }
+}
+
+/// verifyAuthentication: consumes the PaRes / CRes posted back by the ACS.
+pub async fn verify_authentication(ctx: &mut Ctx<'_>, req: VerifyAuthenticationRequest) -> Result<VerifyAuthenticationResponse> {
+    let answer = |code: &str| VerifyAuthenticationResponse {
+        transient: None,
+        result: result(code),
+        authentication_3d_secure: None,
+        mpi_result: None,
+        private_data_list: None,
+    };
+    let md = req.md.as_deref().map(str::trim).unwrap_or_default();
+    let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
+        return Ok(answer("03004"));
+    };
+    if s.binding.contract_number != req.contract_number.trim() {
+        return Ok(answer("03010"));
+    }
+    if s.expires_at <= ctx.now.unix_timestamp() {
+        return Ok(answer("03011"));
+    }
+    match consume_response(ctx, &mut s, &req.pares).await? {
+        Ok(()) => {
+            let mut a = answer("03000");
+            a.authentication_3d_secure = Some(authentication_of(&s));
+            a.mpi_result = Some("Y".to_owned());
+            Ok(a)
+        }
+        Err(code) => {
+            let mut a = answer(code);
+            a.mpi_result = Some("N".to_owned());
+            Ok(a)
+        }
+    }
+}
+
+/// A successful authentication used by doAuthorization.
+#[derive(Debug)]
+pub struct Consumed {
+    /// ECI to record.
+    pub eci: String,
+    /// Whether the authentication shifts liability (fully authenticated ECI 05 / 02).
+    pub liability_shift: bool,
+    /// Values echoed in the doAuthorization answer.
+    pub authentication: Authentication3DSecure,
+}
+
+/// doAuthorization's use of an MD: once, for the same card, amount, currency, order reference
+/// and contract; the values given must be those the sandbox issued (tampering: `03006`).
+pub async fn consume_for_authorization(
+    ctx: &mut Ctx<'_>,
+    given: &Authentication3DSecure,
+    binding: &Binding,
+) -> Result<std::result::Result<Consumed, &'static str>> {
+    let md = given.md.as_deref().map(str::trim).unwrap_or_default();
+    let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
+        return Ok(Err("03004"));
+    };
+    if s.expires_at <= ctx.now.unix_timestamp() {
+        return Ok(Err("03011"));
+    }
+    // 3DS1 samples send the PaRes straight to doAuthorization instead of verifyAuthentication.
+    if let Some(pares) = given.pares.as_deref().filter(|p| !p.trim().is_empty()) {
+        if !s.response_consumed {
+            if let Err(code) = consume_response(ctx, &mut s, pares).await? {
+                return Ok(Err(code));
+            }
+        } else if Some(pares.trim()) != s.challenge_response.as_deref() {
+            return Ok(Err("03006"));
+        }
+    }
+    match s.status.as_str() {
+        status::AUTHENTICATED => {}
+        status::FAILED | status::ACS_FAILED => return Ok(Err("03003")),
+        status::CANCELLED | status::ACS_CANCELLED => return Ok(Err("03022")),
+        _ => return Ok(Err("03030")),
+    }
+    if s.auth_consumed {
+        return Ok(Err("03011"));
+    }
+    if &s.binding != binding {
+        return Ok(Err("03010"));
+    }
+    let differs = |given: &Option<String>, issued: &Option<String>| {
+        given.as_deref().is_some_and(|g| !g.trim().is_empty() && Some(g.trim()) != issued.as_deref())
+    };
+    if differs(&given.cavv, &s.cavv) || differs(&given.eci, &s.eci) || differs(&given.xid, &s.xid) {
+        return Ok(Err("03006"));
+    }
+    let done = sqlx::query("UPDATE threeds_sessions SET auth_consumed = 1 WHERE md = ? AND auth_consumed = 0")
+        .bind(&s.md)
+        .execute(&mut *ctx.conn)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(Err("03011"));
+    }
+    let eci = s.eci.clone().unwrap_or_default();
+    Ok(Ok(Consumed { liability_shift: matches!(eci.as_str(), "05" | "02"), eci, authentication: authentication_of(&s) }))
+}
