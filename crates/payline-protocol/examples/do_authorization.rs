@@ -60,7 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     match client.do_authorization(&request).await {
         Ok(response) => {
-            let code = response.result.code.clone();
+            let code = response.result.code;
             println!("result.code   {}", code.as_str());
             println!(
                 "outcome       {:?}",
