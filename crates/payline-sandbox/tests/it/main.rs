@@ -7,5 +7,8 @@ mod common;
 
 mod control;
 mod payments;
+mod reauth;
+mod soap;
 mod soapkit;
+mod three_ds;
 mod tokenizer;
