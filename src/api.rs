@@ -3,14 +3,18 @@
 //! Every function is synchronous once the module is initialised. Results are plain objects
 //! whose TypeScript types are declared below. Validators never throw: a non-string input is
 //! simply invalid. Only `setBinTable` throws, with a `BinTableError` carrying a stable `code`.
+//!
+//! Objects are built with `js_sys` and the BIN table is read field by field rather than through
+//! serde-wasm-bindgen: serde's error path alone links float formatting, and the whole costs
+//! about 30 KB of WebAssembly for four small result shapes.
 
 use std::cell::RefCell;
 
 use card_core::{
-    check_cvv, check_expiry, check_holder, check_number, format_expiry, format_number, BinTable, BinTableError, CvvRule,
-    Edit, Formatted, TableMode, TableSpec, Validity, YearMonth,
+    check_cvv, check_expiry, check_holder, check_number, format_expiry, format_number, BinTable, BinTableError, BrandSpec,
+    CvvRule, Edit, Formatted, TableMode, Validity, YearMonth,
 };
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -103,46 +107,83 @@ export interface BinTableError extends Error {
 }
 "#;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BrandOut<'a> {
-    id: &'a str,
-    name: &'a str,
-    payline_type: &'a str,
+/// Property names of the result objects, made into JS strings once: building each key from a
+/// Rust `&str` on every call (UTF-8 decoding in JS) would cost more than the validation.
+#[derive(Clone, Copy)]
+enum Key {
+    Valid,
+    PotentiallyValid,
+    Brands,
+    Gaps,
+    Lengths,
+    CvvLength,
+    CvvRequired,
+    Id,
+    Name,
+    PaylineType,
+    Month,
+    Year,
+    Payline,
+    Value,
+    Caret,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NumberOut<'a> {
-    valid: bool,
-    potentially_valid: bool,
-    brands: Vec<BrandOut<'a>>,
-    gaps: &'a [u8],
-    lengths: &'a [u8],
-    cvv_length: u8,
-    cvv_required: bool,
+const KEY_NAMES: [&str; 15] = [
+    "valid",
+    "potentiallyValid",
+    "brands",
+    "gaps",
+    "lengths",
+    "cvvLength",
+    "cvvRequired",
+    "id",
+    "name",
+    "paylineType",
+    "month",
+    "year",
+    "payline",
+    "value",
+    "caret",
+];
+
+thread_local! {
+    static KEYS: Vec<JsValue> = KEY_NAMES.iter().map(|k| JsValue::from_str(k)).collect();
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExpiryOut {
-    valid: bool,
-    potentially_valid: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    month: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    year: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payline: Option<String>,
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object written with `obj[key] = value`: unlike `Reflect.set` through js-sys,
+    /// no exception wrapper per property (a fresh plain object cannot throw on assignment).
+    #[wasm_bindgen(extends = Object)]
+    type PlainObject;
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set(this: &PlainObject, key: &JsValue, value: &JsValue);
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    // Serialising these plain structs cannot fail; `undefined` would show up in tests if it did.
-    serde_wasm_bindgen::to_value(value).unwrap_or(JsValue::UNDEFINED)
+/// A plain object from key/value pairs; `undefined` values are left out, so optional fields
+/// are absent rather than present-and-undefined.
+fn object(entries: &[(Key, JsValue)]) -> JsValue {
+    let obj: PlainObject = Object::new().unchecked_into();
+    KEYS.with(|keys| {
+        for (key, value) in entries {
+            if let (false, Some(key)) = (value.is_undefined(), keys.get(*key as usize)) {
+                obj.set(key, value);
+            }
+        }
+    });
+    obj.into()
+}
+
+fn numbers(values: &[u8]) -> JsValue {
+    values.iter().map(|&v| JsValue::from(v)).collect::<Array>().into()
 }
 
 fn validity_js(v: Validity) -> JsValue {
-    to_js(&v)
+    object(&[(Key::Valid, v.valid.into()), (Key::PotentiallyValid, v.potentially_valid.into())])
+}
+
+fn formatted_js(f: &Formatted) -> JsValue {
+    object(&[(Key::Value, JsValue::from_str(&f.value)), (Key::Caret, f.caret.into())])
 }
 
 /// A caret argument: a finite number, clamped to ≥ 0; anything else means "at the end".
@@ -165,20 +206,28 @@ pub fn validate_number(#[wasm_bindgen(unchecked_param_type = "string")] input: J
     let text = input.as_string();
     TABLE.with(|table| {
         let table = table.borrow();
+        // A non-string is checked as a NUL character: invalid, no brand.
         let check = check_number(&table, text.as_deref().unwrap_or("\u{0}"));
-        to_js(&NumberOut {
-            valid: check.validity.valid,
-            potentially_valid: check.validity.potentially_valid,
-            brands: check
-                .brands
-                .iter()
-                .map(|b| BrandOut { id: b.id(), name: b.name(), payline_type: b.payline_type() })
-                .collect(),
-            gaps: check.gaps,
-            lengths: &check.lengths,
-            cvv_length: check.cvv_length,
-            cvv_required: check.cvv_required,
-        })
+        let brands: Array = check
+            .brands
+            .iter()
+            .map(|b| {
+                object(&[
+                    (Key::Id, JsValue::from_str(b.id())),
+                    (Key::Name, JsValue::from_str(b.name())),
+                    (Key::PaylineType, JsValue::from_str(b.payline_type())),
+                ])
+            })
+            .collect();
+        object(&[
+            (Key::Valid, check.validity.valid.into()),
+            (Key::PotentiallyValid, check.validity.potentially_valid.into()),
+            (Key::Brands, brands.into()),
+            (Key::Gaps, numbers(check.gaps)),
+            (Key::Lengths, numbers(&check.lengths)),
+            (Key::CvvLength, check.cvv_length.into()),
+            (Key::CvvRequired, check.cvv_required.into()),
+        ])
     })
 }
 
@@ -189,18 +238,18 @@ pub fn validate_expiry(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "YearMonth")] today: Option<JsValue>,
 ) -> JsValue {
-    let invalid = ExpiryOut { valid: false, potentially_valid: false, month: None, year: None, payline: None };
     let (Some(text), Some(today)) = (input.as_string(), today_arg(today)) else {
-        return to_js(&invalid);
+        return validity_js(Validity::INVALID);
     };
     let check = check_expiry(&text, today);
-    to_js(&ExpiryOut {
-        valid: check.validity.valid,
-        potentially_valid: check.validity.potentially_valid,
-        month: check.date.map(|d| d.month()),
-        year: check.date.map(|d| d.year()),
-        payline: check.date.map(|d| d.payline_mmyy()),
-    })
+    let date = check.date;
+    object(&[
+        (Key::Valid, check.validity.valid.into()),
+        (Key::PotentiallyValid, check.validity.potentially_valid.into()),
+        (Key::Month, date.map_or(JsValue::UNDEFINED, |d| d.month().into())),
+        (Key::Year, date.map_or(JsValue::UNDEFINED, |d| d.year().into())),
+        (Key::Payline, date.map_or(JsValue::UNDEFINED, |d| JsValue::from_str(&d.payline_mmyy()))),
+    ])
 }
 
 /// `today` from JS, or the browser clock when absent. A malformed `today` gives `None`, which
@@ -212,14 +261,18 @@ fn today_arg(today: Option<JsValue>) -> Option<YearMonth> {
             YearMonth::new(u16::try_from(now.get_full_year()).ok()?, u8::try_from(now.get_month() + 1).ok()?)
         }
         Some(t) => {
-            let field = |name: &str| js_sys::Reflect::get(&t, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64());
-            let (year, month) = (field("year")?, field("month")?);
-            if year.fract() != 0.0 || month.fract() != 0.0 {
-                return None;
-            }
-            YearMonth::new(u16::try_from(year as i64).ok()?, u8::try_from(month as i64).ok()?)
+            let field = |name: &str| Reflect::get(&t, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64());
+            YearMonth::new(small_int(field("year")?)?, small_int(field("month")?)?)
         }
     }
+}
+
+/// An integral JS number that fits `T`.
+fn small_int<T: TryFrom<i64>>(n: f64) -> Option<T> {
+    if n.fract() != 0.0 || !n.is_finite() || n.abs() > 1e9 {
+        return None;
+    }
+    T::try_from(n as i64).ok()
 }
 
 /// Validates a CVV for a brand id (from `validateNumber`'s `brands`); without a known brand,
@@ -270,10 +323,6 @@ pub fn format_expiry_js(
     formatted_js(&format_expiry(&text, caret_arg(caret), edit_arg(input_type)))
 }
 
-fn formatted_js(f: &Formatted) -> JsValue {
-    to_js(f)
-}
-
 /// Extends or replaces the brand table used by every function. A bad table throws a
 /// `BinTableError` (with `code`) and changes nothing.
 #[wasm_bindgen(js_name = setBinTable)]
@@ -283,23 +332,16 @@ pub fn set_bin_table(
 ) -> Result<(), JsValue> {
     let mode = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
         None => TableMode::Extend,
-        Some(o) => {
-            let mode = js_sys::Reflect::get(&o, &JsValue::from_str("mode")).ok().filter(|m| !m.is_undefined());
-            match mode.map(|m| m.as_string()) {
-                None => TableMode::Extend,
-                Some(Some(m)) if m == "extend" => TableMode::Extend,
-                Some(Some(m)) if m == "replace" => TableMode::Replace,
-                Some(_) => return Err(table_error("invalid_mode", "mode must be \"extend\" or \"replace\"")),
-            }
-        }
+        Some(o) => match optional(&o, "mode").map(|m| m.as_string()) {
+            None => TableMode::Extend,
+            Some(Some(m)) if m == "extend" => TableMode::Extend,
+            Some(Some(m)) if m == "replace" => TableMode::Replace,
+            Some(_) => return Err(table_error("invalid_mode", "mode must be 'extend' or 'replace'")),
+        },
     };
-    reject_unknown_keys(&table)?;
-    let spec: TableSpec = serde_wasm_bindgen::from_value(table).map_err(|e| {
-        let detail: String = e.to_string().chars().take(200).collect();
-        table_error("malformed_table", &format!("the table must be {{brands: [...]}} as documented: {detail}"))
-    })?;
+    let specs = read_table(&table).map_err(|message| table_error("malformed_table", &message))?;
     TABLE.with(|current| {
-        let next = current.borrow().apply(&spec.brands, mode).map_err(|e: BinTableError| table_error(e.code(), &e.to_string()))?;
+        let next = current.borrow().apply(&specs, mode).map_err(|e: BinTableError| table_error(e.code(), &e.to_string()))?;
         *current.borrow_mut() = next;
         Ok(())
     })
@@ -309,25 +351,67 @@ pub fn set_bin_table(
 const BRAND_KEYS: &[&str] =
     &["id", "name", "paylineType", "ranges", "lengths", "gaps", "cvvLength", "cvvRequired", "luhn", "coBadge"];
 
-/// serde-wasm-bindgen reads only the fields a struct names, so a misspelt key (`range`) would be
-/// ignored silently; this check makes it an error, as `deny_unknown_fields` does for JSON.
-fn reject_unknown_keys(table: &JsValue) -> Result<(), JsValue> {
-    let unknown = |obj: &JsValue, allowed: &[&str]| -> Option<String> {
-        let obj = obj.dyn_ref::<js_sys::Object>()?;
-        js_sys::Object::keys(obj).iter().filter_map(|k| k.as_string()).find(|k| !allowed.contains(&k.as_str()))
-    };
-    let found = unknown(table, &["brands"]).or_else(|| {
-        let brands = js_sys::Reflect::get(table, &JsValue::from_str("brands")).ok()?;
-        let brands = brands.dyn_ref::<js_sys::Array>()?;
-        brands.iter().find_map(|b| unknown(&b, BRAND_KEYS))
-    });
-    match found {
-        Some(key) => {
-            let key: String = key.chars().take(32).collect();
-            Err(table_error("malformed_table", &format!("unknown field {key:?}")))
-        }
+/// A property that is neither `undefined` nor `null`.
+fn optional(obj: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A plain object (not an array, not a primitive) whose own keys are all in `allowed`.
+fn plain_object(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), String> {
+    let obj = value.dyn_ref::<Object>().filter(|_| !Array::is_array(value)).ok_or_else(|| format!("{what} must be an object"))?;
+    match Object::keys(obj).iter().filter_map(|k| k.as_string()).find(|k| !allowed.contains(&k.as_str())) {
+        Some(key) => Err(format!("{what} has an unknown field '{}'", key.chars().take(32).collect::<String>())),
         None => Ok(()),
     }
+}
+
+/// Reads `{brands: [...]}` as documented in card-core's README; the message says what is wrong.
+fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
+    plain_object(table, &["brands"], "the table")?;
+    let brands = optional(table, "brands").ok_or("the table needs 'brands'")?;
+    let brands = brands.dyn_ref::<Array>().ok_or("'brands' must be an array")?;
+    let mut specs = Vec::new();
+    for (i, brand) in brands.iter().enumerate() {
+        let at = |field: &str| format!("brands[{i}].{field}");
+        plain_object(&brand, BRAND_KEYS, &format!("brands[{i}]"))?;
+        let string = |field: &str| -> Result<Option<String>, String> {
+            optional(&brand, field).map(|v| v.as_string().ok_or_else(|| format!("{} must be a string", at(field)))).transpose()
+        };
+        let boolean = |field: &str| -> Result<Option<bool>, String> {
+            optional(&brand, field).map(|v| v.as_bool().ok_or_else(|| format!("{} must be a boolean", at(field)))).transpose()
+        };
+        let int = |v: JsValue, field: &str| -> Result<u8, String> {
+            v.as_f64().and_then(small_int).ok_or_else(|| format!("{} must hold integers 0-255", at(field)))
+        };
+        let list = |field: &str| -> Result<Option<Array>, String> {
+            optional(&brand, field)
+                .map(|v| v.dyn_into::<Array>().map_err(|_| format!("{} must be an array", at(field))))
+                .transpose()
+        };
+        let ints = |field: &str| -> Result<Option<Vec<u8>>, String> {
+            list(field)?.map(|a| a.iter().map(|v| int(v, field)).collect()).transpose()
+        };
+        let ranges = match list("ranges")? {
+            Some(a) => a
+                .iter()
+                .map(|v| v.as_string().ok_or_else(|| format!("{} must hold strings", at("ranges"))))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+        specs.push(BrandSpec {
+            id: string("id")?.ok_or_else(|| format!("{} is required", at("id")))?,
+            name: string("name")?,
+            payline_type: string("paylineType")?,
+            ranges,
+            lengths: ints("lengths")?,
+            gaps: ints("gaps")?,
+            cvv_length: optional(&brand, "cvvLength").map(|v| int(v, "cvvLength")).transpose()?,
+            cvv_required: boolean("cvvRequired")?,
+            luhn: boolean("luhn")?,
+            co_badge: boolean("coBadge")?,
+        });
+    }
+    Ok(specs)
 }
 
 /// A JS `Error` named `BinTableError` with a stable `code` property, the code also leading the
@@ -336,6 +420,6 @@ fn table_error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(&format!("{code}: {message}"));
     error.set_name("BinTableError");
     // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
+    let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
     error.into()
 }

@@ -675,14 +675,14 @@ impl fmt::Display for BinTableError {
         match self {
             Self::EmptyTable => f.write_str("the BIN table would hold no brand"),
             Self::TooLarge => write!(f, "at most {MAX_BRANDS} brands and {MAX_RANGES_PER_BRAND} ranges per brand"),
-            Self::InvalidBrandId { id } => write!(f, "brand id {id:?} must be 1-32 of a-z, 0-9, '-', '_'"),
-            Self::DuplicateBrand { id } => write!(f, "brand {id:?} is given twice"),
-            Self::MissingField { id, field } => write!(f, "new brand {id:?} needs {field:?}"),
-            Self::InvalidRange { id, range } => write!(f, "brand {id:?}: range {range:?} is not 1-8 digits or a low-high pair of equal length"),
-            Self::InvalidLengths { id } => write!(f, "brand {id:?}: lengths must be 12-19"),
-            Self::InvalidGaps { id } => write!(f, "brand {id:?}: gaps must ascend within 1-18"),
-            Self::InvalidCvvLength { id } => write!(f, "brand {id:?}: cvvLength must be 3 or 4"),
-            Self::InvalidText { id, field } => write!(f, "brand {id:?}: {field} is empty, too long or has forbidden characters"),
+            Self::InvalidBrandId { id } => write!(f, "brand id '{id}' must be 1-32 of a-z, 0-9, '-', '_'"),
+            Self::DuplicateBrand { id } => write!(f, "brand '{id}' is given twice"),
+            Self::MissingField { id, field } => write!(f, "new brand '{id}' needs '{field}'"),
+            Self::InvalidRange { id, range } => write!(f, "brand '{id}': range '{range}' is not 1-8 digits or a low-high pair of equal length"),
+            Self::InvalidLengths { id } => write!(f, "brand '{id}': lengths must be 12-19"),
+            Self::InvalidGaps { id } => write!(f, "brand '{id}': gaps must ascend within 1-18"),
+            Self::InvalidCvvLength { id } => write!(f, "brand '{id}': cvvLength must be 3 or 4"),
+            Self::InvalidText { id, field } => write!(f, "brand '{id}': {field} is empty, too long or has forbidden characters"),
         }
     }
 }

@@ -205,7 +205,8 @@ pub fn check_expiry(input: &str, today: YearMonth) -> ExpiryCheck {
     let in_range = |year: u16| ExpiryDate::new(month, year).is_some_and(|d| d.check_range(today).is_ok());
     // Some four-digit year within range starts with the typed digits.
     let four_digit_completion = || {
-        (today.year..=today.year.saturating_add(MAX_YEARS_AHEAD)).any(|y| in_range(y) && y.to_string().starts_with(year_text))
+        let scale = 10u16.pow(u32::try_from(4usize.saturating_sub(year_text.len())).unwrap_or(0));
+        (today.year..=today.year.saturating_add(MAX_YEARS_AHEAD)).any(|y| in_range(y) && y / scale == year_value)
     };
     let reachable = match year_text.len() {
         0 => true,
