@@ -688,3 +688,22 @@ impl fmt::Display for BinTableError {
 }
 
 impl std::error::Error for BinTableError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{BinTable, PrefixRange, TableMode, BUILTIN};
+
+    /// `BinTable::builtin` drops a range literal that does not parse; none may.
+    #[test]
+    fn builtin_table_is_well_formed() {
+        let table = BinTable::builtin();
+        for (row, brand) in BUILTIN.iter().zip(table.brands()) {
+            assert_eq!(row.3.len(), brand.ranges().len(), "{}", brand.id());
+            for text in row.3 {
+                assert_eq!(PrefixRange::parse(text).map(|r| r.to_string()).as_deref(), Some(*text));
+            }
+        }
+        // The checks `apply` makes hold for the built-in rows too.
+        assert_eq!(table.apply(&[], TableMode::Extend), Ok(table.clone()));
+    }
+}
