@@ -20,6 +20,8 @@
 
 pub mod config;
 pub mod error;
+pub mod background;
+pub mod checkout;
 pub mod gateway;
 pub mod http;
 pub mod ids;
@@ -33,6 +35,7 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod store;
+pub mod webhook;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -47,10 +50,12 @@ pub fn app(state: AppState) -> Router {
     // Browser-facing routes get CORS for the allowed origins; the rest is for the shop backend,
     // the gateway and operators.
     let browser = routes::sessions::router()
+        .merge(routes::pay::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::cors));
     Router::new()
         .merge(browser)
         .merge(routes::ops::router())
+        .merge(routes::threeds::router())
         .fallback(routes::assets::serve)
         // Layers wrap from the inside out: the body limit applies before any extractor runs,
         // and the headers/metrics layer sees every answer, errors included.

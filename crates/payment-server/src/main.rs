@@ -43,11 +43,39 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let bound = listener.local_addr()?;
-    let settings = cli.settings(bound, None)?;
+    // Sandbox mode: the offline gateway runs in this process on a loopback port of its own.
+    let sandbox = if cli.sandbox {
+        let sl = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = sl.local_addr()?;
+        // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
+        let db = payline_sandbox::DbLocation::File("data/payline-sandbox.db".into());
+        let mut config = payline_sandbox::Config::default();
+        config.public_url = Some(format!("http://{addr}"));
+        let sb = payline_sandbox::Sandbox::open(config, &db).await?;
+        Some((sl, addr, sb))
+    } else {
+        None
+    };
+    let sandbox_url = sandbox.as_ref().map(|(_, a, _)| format!("http://{a}"));
+    let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
     let state = AppState::new(settings, store, Arc::new(SystemClock));
     print_line(&format!("payment-server listening on http://{bound}"));
+    if let Some((sl, addr, sb)) = sandbox {
+        print_line(&format!("payline-sandbox listening on http://{addr}"));
+        tracing::warn!(
+            "SANDBOX MODE: payments go to the offline payline-sandbox at http://{addr}, \
+             not to Payline. Nothing is charged. Demo: http://{bound}/"
+        );
+        tokio::spawn(async move {
+            if let Err(e) = payline_sandbox::serve(sl, sb, std::future::pending()).await {
+                tracing::error!(error = %e, "embedded sandbox stopped");
+            }
+        });
+    }
+    let worker = payment_server::background::spawn(state.clone());
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    worker.abort();
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! HTTP routes, one module per resource; [`crate::app`] merges them.
 
 pub mod assets;
+pub mod pay;
+pub mod threeds;
 pub mod ops;
 pub mod sessions;

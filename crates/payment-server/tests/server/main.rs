@@ -5,6 +5,7 @@
 
 mod support;
 
+mod checkout;
 mod serving;
 mod sessions;
 mod storage;

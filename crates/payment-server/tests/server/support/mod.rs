@@ -116,3 +116,149 @@ pub async fn create_session(s: &Server, body: serde_json::Value) -> serde_json::
     assert_eq!(r.status(), 201, "session creation");
     r.json().await.unwrap()
 }
+
+/// An embedded sandbox on a loopback port 0 (in-memory ledger).
+pub struct Sandbox {
+    pub url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub async fn start_sandbox() -> Sandbox {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = payline_sandbox::Config::default();
+    config.public_url = Some(format!("http://{addr}"));
+    let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::Memory).await.unwrap();
+    let task = tokio::spawn(async move {
+        let _ = payline_sandbox::serve(listener, sb, std::future::pending()).await;
+    });
+    Sandbox { url: format!("http://{addr}"), task }
+}
+
+/// A sandbox and a payment server using it.
+pub async fn start_with_sandbox(db_url: String) -> (Sandbox, Server) {
+    let sb = start_sandbox().await;
+    let s = start(Opts { db_url, gateway_base: Some(sb.url.clone()), sandbox_mode: true, ..Opts::default() }).await;
+    (sb, s)
+}
+
+/// Posts the card to the tokenizer as the browser module does (CONTRACTS.md §4); returns the
+/// blob without `data=`, or the `errorCode=` text as an error.
+pub async fn tokenize(tokenizer: &serde_json::Value, pan: &str, exp: &str, cvv: Option<&str>) -> Result<String, String> {
+    let mut form = vec![
+        ("data", tokenizer["data"].as_str().unwrap().to_owned()),
+        ("accessKeyRef", tokenizer["accessKeyRef"].as_str().unwrap().to_owned()),
+        ("cardNumber", pan.to_owned()),
+        ("cardExpirationDate", exp.to_owned()),
+    ];
+    if let Some(c) = cvv {
+        form.push(("cardCvx", c.to_owned()));
+    }
+    let body = client().post(tokenizer["url"].as_str().unwrap()).form(&form).send().await.unwrap().text().await.unwrap();
+    body.strip_prefix("data=").map(str::to_owned).ok_or(body)
+}
+
+pub fn pay_body(blob: &str, key: &str) -> serde_json::Value {
+    serde_json::json!({
+        "tokenData": blob, "brand": "CB", "holder": "Jean Dupont",
+        "browser": {"colorDepth": 24, "screenWidth": 1920, "screenHeight": 1080, "timeZoneOffset": -60,
+                    "language": "fr-FR", "javaEnabled": false, "userAgent": "Mozilla/5.0 test", "challengeWindowSize": "05"},
+        "threeDS": {"mode": "iframe"},
+        "idempotencyKey": key,
+    })
+}
+
+/// POSTs to the pay URL with the client secret and the checkout origin.
+pub async fn pay(session: &serde_json::Value, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let r = client()
+        .post(session["payUrl"].as_str().unwrap())
+        .bearer_auth(session["clientSecret"].as_str().unwrap())
+        .header("origin", CHECKOUT_ORIGIN)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+pub async fn status(session: &serde_json::Value) -> serde_json::Value {
+    client()
+        .get(session["statusUrl"].as_str().unwrap())
+        .bearer_auth(session["clientSecret"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The sandbox ledger for an order reference (CONTRACTS.md §9).
+pub async fn ledger(sb: &Sandbox, order_ref: &str) -> serde_json::Value {
+    client()
+        .get(format!("{}/sandbox/transactions", sb.url))
+        .query(&[("orderRef", order_ref)])
+        .basic_auth(sandbox_merchant::MERCHANT_ID, Some(sandbox_merchant::ACCESS_KEY))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The `action` and hidden fields of the first form of an auto-posting page.
+pub fn form_of(html: &str) -> (String, Vec<(String, String)>) {
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let key = format!("{name}=\"");
+        let i = tag.find(&key)? + key.len();
+        let j = tag[i..].find('"')? + i;
+        Some(tag[i..j].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">"))
+    }
+    let form_start = html.find("<form").expect("a form");
+    let form_tag_end = html[form_start..].find('>').unwrap() + form_start;
+    let action = attr(&html[form_start..form_tag_end], "action").unwrap_or_default();
+    let mut fields = Vec::new();
+    let mut rest = &html[form_tag_end..];
+    while let Some(i) = rest.find("<input") {
+        let end = rest[i..].find('>').unwrap() + i;
+        let tag = &rest[i..end];
+        if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
+            fields.push((n, v));
+        }
+        rest = &rest[end..];
+    }
+    (action, fields)
+}
+
+/// Drives a challenge through the sandbox ACS as the browser would: posts the fields to the
+/// ACS, answers with `code` (or cancels), follows the auto-post to the server's /3ds/return.
+/// Returns the return page HTML.
+pub async fn run_challenge(sb: &Sandbox, answer: &serde_json::Value, code: Option<&str>) -> String {
+    let fields: Vec<(String, String)> = answer["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    let page = client().post(answer["url"].as_str().unwrap()).form(&fields).send().await.unwrap().text().await.unwrap();
+    let (action, mut hidden) = form_of(&page);
+    match code {
+        Some(c) => {
+            hidden.push(("code".into(), c.into()));
+            hidden.push(("action".into(), "submit".into()));
+        }
+        None => hidden.push(("action".into(), "cancel".into())),
+    }
+    let url = if action.starts_with("http") { action } else { format!("{}{action}", sb.url) };
+    let auto = client().post(url).form(&hidden).send().await.unwrap().text().await.unwrap();
+    let (ret, fields) = form_of(&auto);
+    client().post(ret).form(&fields).send().await.unwrap().text().await.unwrap()
+}
