@@ -260,13 +260,14 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
             }
         }
     }
-    if year.len() > 2 {
-        let is_full_year = year.len() == 4 && year.first().is_some_and(|x| x.ch == b'2') && year.get(1).is_some_and(|x| x.ch == b'0');
-        if is_full_year {
-            year.drain(..2);
-        } else {
-            year.truncate(2);
-        }
+    // A buyer typing a four-digit year: `20` then `2` stays `202` (it may become 2028), and
+    // `2028` becomes `28`. Any other third digit is dropped.
+    let starts_20 = year.first().is_some_and(|x| x.ch == b'2') && year.get(1).is_some_and(|x| x.ch == b'0');
+    if starts_20 && year.len() >= 4 {
+        year.truncate(4);
+        year.drain(..2);
+    } else if !(starts_20 && year.len() == 3) {
+        year.truncate(2);
     }
     let month_len = month.len() + usize::from(pad);
     // What follows the month when no year digit does: the intact separator `" / "` stays

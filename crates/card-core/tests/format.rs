@@ -92,6 +92,11 @@ fn expiry_formatting() {
         ("12 / 28|", Insert, "12 / 28|"),
         // Extra digits are dropped.
         ("12 / 289|", Insert, "12 / 28|"),
+        // A four-digit year typed out: kept while it may be one, then shortened.
+        ("12 / 202|", Insert, "12 / 202|"),
+        ("12 / 2028|", Insert, "12 / 28|"),
+        ("12 / 205|", Insert, "12 / 205|"),
+        ("12 / 20281|", Insert, "12 / 28|"),
         // Pastes.
         ("1228|", Insert, "12 / 28|"),
         ("12/2028|", Insert, "12 / 28|"),
@@ -150,4 +155,79 @@ fn carets_count_utf16_units() {
     // A caret inside a surrogate pair counts the character as before it.
     let got = format_expiry("😀12", Some(1), Edit::Insert);
     assert_eq!(got.value, "12 / ");
+}
+
+/// What a browser does with one key press: insert at the caret, or Backspace before it.
+fn press(value: &str, caret: u32, key: Option<char>) -> (String, u32, Edit) {
+    let units: Vec<u16> = value.encode_utf16().collect();
+    let at = usize::try_from(caret).unwrap_or(0).min(units.len());
+    match key {
+        Some(c) => {
+            let mut buf = [0u16; 2];
+            let typed = c.encode_utf16(&mut buf);
+            let next = [&units[..at], &*typed, &units[at..]].concat();
+            (String::from_utf16_lossy(&next), caret + u32::try_from(typed.len()).unwrap_or(1), Edit::Insert)
+        }
+        None if at == 0 => (value.to_owned(), 0, Edit::DeleteBackward),
+        None => {
+            let next = [&units[..at - 1], &units[at..]].concat();
+            (String::from_utf16_lossy(&next), caret - 1, Edit::DeleteBackward)
+        }
+    }
+}
+
+#[test]
+fn typing_then_backspacing_a_whole_number_never_sticks() {
+    let table = BinTable::default();
+    for (pan, shown) in [
+        ("4970101122334455", "4970 1011 2233 4455"),
+        ("378282246310005", "3782 822463 10005"),
+        ("36227206271667", "3622 720627 1667"),
+        ("4000000000000000006", "4000 0000 0000 0000 006"),
+    ] {
+        let (mut value, mut caret) = (String::new(), 0u32);
+        for c in pan.chars() {
+            let (v, k, edit) = press(&value, caret, Some(c));
+            let f = format_number(&table, &v, Some(k), edit);
+            (value, caret) = (f.value, f.caret);
+            assert_eq!(usize::try_from(caret).unwrap_or(0), value.len(), "caret stays at the end while typing");
+        }
+        assert_eq!(value, shown);
+        // Backspace from the end: one digit goes per press, whatever the separators.
+        let mut digits = pan.len();
+        while digits > 0 {
+            let (v, k, edit) = press(&value, caret, None);
+            let f = format_number(&table, &v, Some(k), edit);
+            (value, caret) = (f.value, f.caret);
+            let now = value.chars().filter(char::is_ascii_digit).count();
+            assert_eq!(now, digits - 1, "{value:?}");
+            digits = now;
+        }
+        assert_eq!((value.as_str(), caret), ("", 0));
+    }
+}
+
+#[test]
+fn typing_then_backspacing_an_expiry_never_sticks() {
+    for (typed, shown) in [("1228", "12 / 28"), ("428", "04 / 28"), ("1/28", "01 / 28"), ("12/2028", "12 / 28")] {
+        let (mut value, mut caret) = (String::new(), 0u32);
+        for c in typed.chars() {
+            let (v, k, edit) = press(&value, caret, Some(c));
+            let f = format_expiry(&v, Some(k), edit);
+            (value, caret) = (f.value, f.caret);
+        }
+        assert_eq!(value, shown, "{typed}");
+        // Every Backspace changes the field, and it empties in at most 6 presses.
+        for _ in 0..6 {
+            if value.is_empty() {
+                break;
+            }
+            let before = value.clone();
+            let (v, k, edit) = press(&value, caret, None);
+            let f = format_expiry(&v, Some(k), edit);
+            (value, caret) = (f.value, f.caret);
+            assert!(value.len() < before.len(), "{before:?} -> {value:?}");
+        }
+        assert_eq!(value, "", "{typed}");
+    }
 }
