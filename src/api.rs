@@ -11,8 +11,8 @@
 use std::cell::RefCell;
 
 use card_core::{
-    check_cvv, check_expiry, check_holder, check_number, format_expiry, format_number, BinTable, BinTableError, BrandSpec,
-    CvvRule, Edit, Formatted, TableMode, Validity, YearMonth,
+    BinTable, BinTableError, BrandSpec, CvvRule, Edit, Formatted, TableMode, Validity, YearMonth,
+    check_cvv, check_expiry, check_holder, check_number, format_expiry, format_number,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -175,15 +175,25 @@ fn object(entries: &[(Key, JsValue)]) -> JsValue {
 }
 
 fn numbers(values: &[u8]) -> JsValue {
-    values.iter().map(|&v| JsValue::from(v)).collect::<Array>().into()
+    values
+        .iter()
+        .map(|&v| JsValue::from(v))
+        .collect::<Array>()
+        .into()
 }
 
 fn validity_js(v: Validity) -> JsValue {
-    object(&[(Key::Valid, v.valid.into()), (Key::PotentiallyValid, v.potentially_valid.into())])
+    object(&[
+        (Key::Valid, v.valid.into()),
+        (Key::PotentiallyValid, v.potentially_valid.into()),
+    ])
 }
 
 fn formatted_js(f: &Formatted) -> JsValue {
-    object(&[(Key::Value, JsValue::from_str(&f.value)), (Key::Caret, f.caret.into())])
+    object(&[
+        (Key::Value, JsValue::from_str(&f.value)),
+        (Key::Caret, f.caret.into()),
+    ])
 }
 
 /// A caret argument: a finite number, clamped to ≥ 0; anything else means "at the end".
@@ -197,7 +207,9 @@ fn caret_arg(caret: Option<JsValue>) -> Option<u32> {
 }
 
 fn edit_arg(input_type: Option<JsValue>) -> Edit {
-    input_type.and_then(|t| t.as_string()).map_or(Edit::Unknown, |t| Edit::from_input_type(&t))
+    input_type
+        .and_then(|t| t.as_string())
+        .map_or(Edit::Unknown, |t| Edit::from_input_type(&t))
 }
 
 /// Validates a card number as typed (digits, spaces and dashes).
@@ -221,7 +233,10 @@ pub fn validate_number(#[wasm_bindgen(unchecked_param_type = "string")] input: J
             .collect();
         object(&[
             (Key::Valid, check.validity.valid.into()),
-            (Key::PotentiallyValid, check.validity.potentially_valid.into()),
+            (
+                Key::PotentiallyValid,
+                check.validity.potentially_valid.into(),
+            ),
             (Key::Brands, brands.into()),
             (Key::Gaps, numbers(check.gaps)),
             (Key::Lengths, numbers(&check.lengths)),
@@ -245,10 +260,22 @@ pub fn validate_expiry(
     let date = check.date;
     object(&[
         (Key::Valid, check.validity.valid.into()),
-        (Key::PotentiallyValid, check.validity.potentially_valid.into()),
-        (Key::Month, date.map_or(JsValue::UNDEFINED, |d| d.month().into())),
-        (Key::Year, date.map_or(JsValue::UNDEFINED, |d| d.year().into())),
-        (Key::Payline, date.map_or(JsValue::UNDEFINED, |d| JsValue::from_str(&d.payline_mmyy()))),
+        (
+            Key::PotentiallyValid,
+            check.validity.potentially_valid.into(),
+        ),
+        (
+            Key::Month,
+            date.map_or(JsValue::UNDEFINED, |d| d.month().into()),
+        ),
+        (
+            Key::Year,
+            date.map_or(JsValue::UNDEFINED, |d| d.year().into()),
+        ),
+        (
+            Key::Payline,
+            date.map_or(JsValue::UNDEFINED, |d| JsValue::from_str(&d.payline_mmyy())),
+        ),
     ])
 }
 
@@ -258,10 +285,17 @@ fn today_arg(today: Option<JsValue>) -> Option<YearMonth> {
     match today.filter(|t| !t.is_undefined() && !t.is_null()) {
         None => {
             let now = js_sys::Date::new_0();
-            YearMonth::new(u16::try_from(now.get_full_year()).ok()?, u8::try_from(now.get_month() + 1).ok()?)
+            YearMonth::new(
+                u16::try_from(now.get_full_year()).ok()?,
+                u8::try_from(now.get_month() + 1).ok()?,
+            )
         }
         Some(t) => {
-            let field = |name: &str| Reflect::get(&t, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64());
+            let field = |name: &str| {
+                Reflect::get(&t, &JsValue::from_str(name))
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
             YearMonth::new(small_int(field("year")?)?, small_int(field("month")?)?)
         }
     }
@@ -280,7 +314,9 @@ fn small_int<T: TryFrom<i64>>(n: f64) -> Option<T> {
 #[wasm_bindgen(js_name = validateCvv, unchecked_return_type = "Validation")]
 pub fn validate_cvv(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
-    #[wasm_bindgen(js_name = brandId, unchecked_optional_param_type = "string")] brand_id: Option<JsValue>,
+    #[wasm_bindgen(js_name = brandId, unchecked_optional_param_type = "string")] brand_id: Option<
+        JsValue,
+    >,
 ) -> JsValue {
     let Some(text) = input.as_string() else {
         return validity_js(Validity::INVALID);
@@ -288,7 +324,10 @@ pub fn validate_cvv(
     let brand_id = brand_id.and_then(|b| b.as_string());
     TABLE.with(|table| {
         let table = table.borrow();
-        let rule = brand_id.as_deref().and_then(|id| table.brand(id)).map_or_else(CvvRule::unknown_brand, CvvRule::for_brand);
+        let rule = brand_id
+            .as_deref()
+            .and_then(|id| table.brand(id))
+            .map_or_else(CvvRule::unknown_brand, CvvRule::for_brand);
         validity_js(check_cvv(&text, rule))
     })
 }
@@ -296,7 +335,11 @@ pub fn validate_cvv(
 /// Validates a cardholder name (2–45 characters: letters, spaces, `'`, `-`, `.`).
 #[wasm_bindgen(js_name = validateHolder, unchecked_return_type = "Validation")]
 pub fn validate_holder(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue) -> JsValue {
-    validity_js(input.as_string().map_or(Validity::INVALID, |t| check_holder(&t)))
+    validity_js(
+        input
+            .as_string()
+            .map_or(Validity::INVALID, |t| check_holder(&t)),
+    )
 }
 
 /// Formats a card number field as typed. `caret` is `selectionStart` after the edit (default:
@@ -305,10 +348,18 @@ pub fn validate_holder(#[wasm_bindgen(unchecked_param_type = "string")] input: J
 pub fn format_number_js(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "number")] caret: Option<JsValue>,
-    #[wasm_bindgen(js_name = inputType, unchecked_optional_param_type = "string")] input_type: Option<JsValue>,
+    #[wasm_bindgen(js_name = inputType, unchecked_optional_param_type = "string")]
+    input_type: Option<JsValue>,
 ) -> JsValue {
     let text = input.as_string().unwrap_or_default();
-    let formatted = TABLE.with(|table| format_number(&table.borrow(), &text, caret_arg(caret), edit_arg(input_type)));
+    let formatted = TABLE.with(|table| {
+        format_number(
+            &table.borrow(),
+            &text,
+            caret_arg(caret),
+            edit_arg(input_type),
+        )
+    });
     formatted_js(&formatted)
 }
 
@@ -317,10 +368,15 @@ pub fn format_number_js(
 pub fn format_expiry_js(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "number")] caret: Option<JsValue>,
-    #[wasm_bindgen(js_name = inputType, unchecked_optional_param_type = "string")] input_type: Option<JsValue>,
+    #[wasm_bindgen(js_name = inputType, unchecked_optional_param_type = "string")]
+    input_type: Option<JsValue>,
 ) -> JsValue {
     let text = input.as_string().unwrap_or_default();
-    formatted_js(&format_expiry(&text, caret_arg(caret), edit_arg(input_type)))
+    formatted_js(&format_expiry(
+        &text,
+        caret_arg(caret),
+        edit_arg(input_type),
+    ))
 }
 
 /// Extends or replaces the brand table used by every function. A bad table throws a
@@ -336,31 +392,61 @@ pub fn set_bin_table(
             None => TableMode::Extend,
             Some(Some(m)) if m == "extend" => TableMode::Extend,
             Some(Some(m)) if m == "replace" => TableMode::Replace,
-            Some(_) => return Err(table_error("invalid_mode", "mode must be 'extend' or 'replace'")),
+            Some(_) => {
+                return Err(table_error(
+                    "invalid_mode",
+                    "mode must be 'extend' or 'replace'",
+                ));
+            }
         },
     };
     let specs = read_table(&table).map_err(|message| table_error("malformed_table", &message))?;
     TABLE.with(|current| {
-        let next = current.borrow().apply(&specs, mode).map_err(|e: BinTableError| table_error(e.code(), &e.to_string()))?;
+        let next = current
+            .borrow()
+            .apply(&specs, mode)
+            .map_err(|e: BinTableError| table_error(e.code(), &e.to_string()))?;
         *current.borrow_mut() = next;
         Ok(())
     })
 }
 
 /// Field names of a table brand (`BrandSpec` in camelCase).
-const BRAND_KEYS: &[&str] =
-    &["id", "name", "paylineType", "ranges", "lengths", "gaps", "cvvLength", "cvvRequired", "luhn", "coBadge"];
+const BRAND_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "paylineType",
+    "ranges",
+    "lengths",
+    "gaps",
+    "cvvLength",
+    "cvvRequired",
+    "luhn",
+    "coBadge",
+];
 
 /// A property that is neither `undefined` nor `null`.
 fn optional(obj: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// A plain object (not an array, not a primitive) whose own keys are all in `allowed`.
 fn plain_object(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), String> {
-    let obj = value.dyn_ref::<Object>().filter(|_| !Array::is_array(value)).ok_or_else(|| format!("{what} must be an object"))?;
-    match Object::keys(obj).iter().filter_map(|k| k.as_string()).find(|k| !allowed.contains(&k.as_str())) {
-        Some(key) => Err(format!("{what} has an unknown field '{}'", key.chars().take(32).collect::<String>())),
+    let obj = value
+        .dyn_ref::<Object>()
+        .filter(|_| !Array::is_array(value))
+        .ok_or_else(|| format!("{what} must be an object"))?;
+    match Object::keys(obj)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .find(|k| !allowed.contains(&k.as_str()))
+    {
+        Some(key) => Err(format!(
+            "{what} has an unknown field '{}'",
+            key.chars().take(32).collect::<String>()
+        )),
         None => Ok(()),
     }
 }
@@ -369,32 +455,54 @@ fn plain_object(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), Str
 fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
     plain_object(table, &["brands"], "the table")?;
     let brands = optional(table, "brands").ok_or("the table needs 'brands'")?;
-    let brands = brands.dyn_ref::<Array>().ok_or("'brands' must be an array")?;
+    let brands = brands
+        .dyn_ref::<Array>()
+        .ok_or("'brands' must be an array")?;
     let mut specs = Vec::new();
     for (i, brand) in brands.iter().enumerate() {
         let at = |field: &str| format!("brands[{i}].{field}");
         plain_object(&brand, BRAND_KEYS, &format!("brands[{i}]"))?;
         let string = |field: &str| -> Result<Option<String>, String> {
-            optional(&brand, field).map(|v| v.as_string().ok_or_else(|| format!("{} must be a string", at(field)))).transpose()
+            optional(&brand, field)
+                .map(|v| {
+                    v.as_string()
+                        .ok_or_else(|| format!("{} must be a string", at(field)))
+                })
+                .transpose()
         };
         let boolean = |field: &str| -> Result<Option<bool>, String> {
-            optional(&brand, field).map(|v| v.as_bool().ok_or_else(|| format!("{} must be a boolean", at(field)))).transpose()
+            optional(&brand, field)
+                .map(|v| {
+                    v.as_bool()
+                        .ok_or_else(|| format!("{} must be a boolean", at(field)))
+                })
+                .transpose()
         };
         let int = |v: JsValue, field: &str| -> Result<u8, String> {
-            v.as_f64().and_then(small_int).ok_or_else(|| format!("{} must hold integers 0-255", at(field)))
+            v.as_f64()
+                .and_then(small_int)
+                .ok_or_else(|| format!("{} must hold integers 0-255", at(field)))
         };
         let list = |field: &str| -> Result<Option<Array>, String> {
             optional(&brand, field)
-                .map(|v| v.dyn_into::<Array>().map_err(|_| format!("{} must be an array", at(field))))
+                .map(|v| {
+                    v.dyn_into::<Array>()
+                        .map_err(|_| format!("{} must be an array", at(field)))
+                })
                 .transpose()
         };
         let ints = |field: &str| -> Result<Option<Vec<u8>>, String> {
-            list(field)?.map(|a| a.iter().map(|v| int(v, field)).collect()).transpose()
+            list(field)?
+                .map(|a| a.iter().map(|v| int(v, field)).collect())
+                .transpose()
         };
         let ranges = match list("ranges")? {
             Some(a) => a
                 .iter()
-                .map(|v| v.as_string().ok_or_else(|| format!("{} must hold strings", at("ranges"))))
+                .map(|v| {
+                    v.as_string()
+                        .ok_or_else(|| format!("{} must hold strings", at("ranges")))
+                })
                 .collect::<Result<Vec<_>, _>>()?,
             None => Vec::new(),
         };
@@ -405,7 +513,9 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
             ranges,
             lengths: ints("lengths")?,
             gaps: ints("gaps")?,
-            cvv_length: optional(&brand, "cvvLength").map(|v| int(v, "cvvLength")).transpose()?,
+            cvv_length: optional(&brand, "cvvLength")
+                .map(|v| int(v, "cvvLength"))
+                .transpose()?,
             cvv_required: boolean("cvvRequired")?,
             luhn: boolean("luhn")?,
             co_badge: boolean("coBadge")?,

@@ -7,5 +7,6 @@
 mod api;
 
 pub use api::{
-    format_expiry_js, format_number_js, set_bin_table, validate_cvv, validate_expiry, validate_holder, validate_number,
+    format_expiry_js, format_number_js, set_bin_table, validate_cvv, validate_expiry,
+    validate_holder, validate_number,
 };

@@ -6,10 +6,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use card_capture::{
-    format_expiry_js, format_number_js, set_bin_table, validate_cvv, validate_expiry, validate_holder, validate_number,
+    format_expiry_js, format_number_js, set_bin_table, validate_cvv, validate_expiry,
+    validate_holder, validate_number,
 };
 use card_core::BinTable;
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -24,11 +25,17 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn flags(obj: &JsValue) -> (bool, bool) {
-    (get(obj, "valid").as_bool().unwrap_or_default(), get(obj, "potentiallyValid").as_bool().unwrap_or_default())
+    (
+        get(obj, "valid").as_bool().unwrap_or_default(),
+        get(obj, "potentiallyValid").as_bool().unwrap_or_default(),
+    )
 }
 
 fn json(value: &JsValue) -> String {
-    JSON::stringify(value).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    JSON::stringify(value)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 fn parse(text: &str) -> JsValue {
@@ -36,7 +43,10 @@ fn parse(text: &str) -> JsValue {
 }
 
 fn brand_ids(result: &JsValue) -> Vec<String> {
-    Array::from(&get(result, "brands")).iter().filter_map(|b| get(&b, "id").as_string()).collect()
+    Array::from(&get(result, "brands"))
+        .iter()
+        .filter_map(|b| get(&b, "id").as_string())
+        .collect()
 }
 
 /// Puts the built-in table back (tests share one module instance).
@@ -62,8 +72,14 @@ fn validate_number_returns_the_documented_object() {
     assert_eq!(flags(&amex), (true, true));
     assert_eq!(brand_ids(&amex), ["amex"]);
     assert_eq!(get(&amex, "cvvLength").as_f64(), Some(4.0));
-    assert_eq!(flags(&validate_number(s("4111 1111 1111 1112"))), (false, true));
-    assert_eq!(flags(&validate_number(s("4242a4242 4242 4242"))), (false, false));
+    assert_eq!(
+        flags(&validate_number(s("4111 1111 1111 1112"))),
+        (false, true)
+    );
+    assert_eq!(
+        flags(&validate_number(s("4242a4242 4242 4242"))),
+        (false, false)
+    );
     assert_eq!(flags(&validate_number(s(""))), (false, true));
 }
 
@@ -96,14 +112,32 @@ fn non_string_inputs_are_invalid_not_thrown() {
 fn validate_expiry_with_given_today() {
     let today = parse(r#"{"year":2026,"month":11}"#);
     let ok = validate_expiry(s("12 / 28"), Some(today.clone()));
-    assert_eq!(json(&ok), r#"{"valid":true,"potentiallyValid":true,"month":12,"year":2028,"payline":"1228"}"#);
+    assert_eq!(
+        json(&ok),
+        r#"{"valid":true,"potentiallyValid":true,"month":12,"year":2028,"payline":"1228"}"#
+    );
     let past = validate_expiry(s("10/26"), Some(today.clone()));
     assert_eq!(json(&past), r#"{"valid":false,"potentiallyValid":false}"#);
-    assert!(!Reflect::has(&past, &s("month")).unwrap_or(true), "absent, not undefined-valued");
-    assert_eq!(flags(&validate_expiry(s("12/2"), Some(today))), (false, true));
+    assert!(
+        !Reflect::has(&past, &s("month")).unwrap_or(true),
+        "absent, not undefined-valued"
+    );
+    assert_eq!(
+        flags(&validate_expiry(s("12/2"), Some(today))),
+        (false, true)
+    );
     // A malformed `today` makes the expiry invalid rather than using another date.
-    for bad in [r#"{"year":2026}"#, r#"{"year":2026,"month":13}"#, r#"{"year":"2026","month":11}"#, r#"{"year":2026.5,"month":1}"#] {
-        assert_eq!(flags(&validate_expiry(s("12/28"), Some(parse(bad)))), (false, false), "{bad}");
+    for bad in [
+        r#"{"year":2026}"#,
+        r#"{"year":2026,"month":13}"#,
+        r#"{"year":"2026","month":11}"#,
+        r#"{"year":2026.5,"month":1}"#,
+    ] {
+        assert_eq!(
+            flags(&validate_expiry(s("12/28"), Some(parse(bad)))),
+            (false, false),
+            "{bad}"
+        );
     }
 }
 
@@ -118,27 +152,51 @@ fn validate_expiry_defaults_to_the_browser_clock() {
     assert_eq!(get(&result, "year").as_f64(), Some(f64::from(year)));
     assert_eq!(flags(&validate_expiry(s(&last_year), None)), (false, false));
     // `undefined` and `null` also mean "use the clock".
-    assert_eq!(flags(&validate_expiry(s(&this_month), Some(JsValue::UNDEFINED))), (true, true));
-    assert_eq!(flags(&validate_expiry(s(&this_month), Some(JsValue::NULL))), (true, true));
+    assert_eq!(
+        flags(&validate_expiry(s(&this_month), Some(JsValue::UNDEFINED))),
+        (true, true)
+    );
+    assert_eq!(
+        flags(&validate_expiry(s(&this_month), Some(JsValue::NULL))),
+        (true, true)
+    );
 }
 
 #[wasm_bindgen_test]
 fn validate_cvv_by_brand() {
     assert_eq!(flags(&validate_cvv(s("123"), None)), (true, true));
-    assert_eq!(flags(&validate_cvv(s("1234"), Some(s("amex")))), (true, true));
-    assert_eq!(flags(&validate_cvv(s("123"), Some(s("amex")))), (false, true));
-    assert_eq!(flags(&validate_cvv(s("1234"), Some(s("visa")))), (false, false));
-    assert_eq!(flags(&validate_cvv(s(""), Some(s("maestro")))), (true, true));
+    assert_eq!(
+        flags(&validate_cvv(s("1234"), Some(s("amex")))),
+        (true, true)
+    );
+    assert_eq!(
+        flags(&validate_cvv(s("123"), Some(s("amex")))),
+        (false, true)
+    );
+    assert_eq!(
+        flags(&validate_cvv(s("1234"), Some(s("visa")))),
+        (false, false)
+    );
+    assert_eq!(
+        flags(&validate_cvv(s(""), Some(s("maestro")))),
+        (true, true)
+    );
     assert_eq!(flags(&validate_cvv(s(""), Some(s("visa")))), (false, true));
     // An unknown brand id is treated as no brand.
-    assert_eq!(flags(&validate_cvv(s("1234"), Some(s("nope")))), (true, true));
+    assert_eq!(
+        flags(&validate_cvv(s("1234"), Some(s("nope")))),
+        (true, true)
+    );
 }
 
 #[wasm_bindgen_test]
 fn validate_holder_flags() {
     assert_eq!(flags(&validate_holder(s("Zoë O'Brien"))), (true, true));
     assert_eq!(flags(&validate_holder(s("J"))), (false, true));
-    assert_eq!(flags(&validate_holder(s("4970101122334455"))), (false, false));
+    assert_eq!(
+        flags(&validate_holder(s("4970101122334455"))),
+        (false, false)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -148,9 +206,17 @@ fn format_functions_return_value_and_caret() {
     let f = format_number_js(s("4111 1111"), None, None);
     assert_eq!(json(&f), r#"{"value":"4111 1111","caret":9}"#);
     // Backspace over the space, told by inputType.
-    let f = format_number_js(s("41111111"), Some(JsValue::from_f64(4.0)), Some(s("deleteContentBackward")));
+    let f = format_number_js(
+        s("41111111"),
+        Some(JsValue::from_f64(4.0)),
+        Some(s("deleteContentBackward")),
+    );
     assert_eq!(json(&f), r#"{"value":"4111 111","caret":3}"#);
-    let f = format_number_js(s("41111111"), Some(JsValue::from_f64(4.0)), Some(s("deleteContentForward")));
+    let f = format_number_js(
+        s("41111111"),
+        Some(JsValue::from_f64(4.0)),
+        Some(s("deleteContentForward")),
+    );
     assert_eq!(json(&f), r#"{"value":"4111 111","caret":4}"#);
     // Negative, fractional and NaN carets.
     let f = format_number_js(s("4111"), Some(JsValue::from_f64(-3.0)), None);
@@ -159,7 +225,11 @@ fn format_functions_return_value_and_caret() {
     assert_eq!(get(&f, "caret").as_f64(), Some(4.0));
     let f = format_expiry_js(s("4"), Some(JsValue::from_f64(1.0)), Some(s("insertText")));
     assert_eq!(json(&f), r#"{"value":"04 / ","caret":5}"#);
-    let f = format_expiry_js(s("12 /"), Some(JsValue::from_f64(4.0)), Some(s("deleteContentBackward")));
+    let f = format_expiry_js(
+        s("12 /"),
+        Some(JsValue::from_f64(4.0)),
+        Some(s("deleteContentBackward")),
+    );
     assert_eq!(json(&f), r#"{"value":"12","caret":2}"#);
 }
 
@@ -183,28 +253,74 @@ fn set_bin_table_extend_replace_and_errors() {
 
     // Errors: typed, with a stable code, and the table is unchanged.
     let cases = [
-        (r#"{"brands":[{"id":"cb","ranges":["49x"]}]}"#, r#"{"mode":"extend"}"#, "invalid_range"),
-        (r#"{"brands":[{"id":"new"}]}"#, r#"{"mode":"extend"}"#, "missing_field"),
+        (
+            r#"{"brands":[{"id":"cb","ranges":["49x"]}]}"#,
+            r#"{"mode":"extend"}"#,
+            "invalid_range",
+        ),
+        (
+            r#"{"brands":[{"id":"new"}]}"#,
+            r#"{"mode":"extend"}"#,
+            "missing_field",
+        ),
         (r#"{"brands":[]}"#, r#"{"mode":"replace"}"#, "empty_table"),
-        (r#"{"brands":[{"id":"visa","lengths":[25]}]}"#, r#"{"mode":"extend"}"#, "invalid_lengths"),
-        (r#"{"brands":[{"id":"visa","lengths":[300]}]}"#, r#"{"mode":"extend"}"#, "malformed_table"),
-        (r#"{"brandz":[]}"#, r#"{"mode":"extend"}"#, "malformed_table"),
-        (r#"{"brands":[{"id":"cb","range":["1"]}]}"#, r#"{"mode":"extend"}"#, "malformed_table"),
+        (
+            r#"{"brands":[{"id":"visa","lengths":[25]}]}"#,
+            r#"{"mode":"extend"}"#,
+            "invalid_lengths",
+        ),
+        (
+            r#"{"brands":[{"id":"visa","lengths":[300]}]}"#,
+            r#"{"mode":"extend"}"#,
+            "malformed_table",
+        ),
+        (
+            r#"{"brandz":[]}"#,
+            r#"{"mode":"extend"}"#,
+            "malformed_table",
+        ),
+        (
+            r#"{"brands":[{"id":"cb","range":["1"]}]}"#,
+            r#"{"mode":"extend"}"#,
+            "malformed_table",
+        ),
         (r#"[1,2,3]"#, r#"{"mode":"extend"}"#, "malformed_table"),
         (r#"{"brands":[]}"#, r#"{"mode":"merge"}"#, "invalid_mode"),
     ];
     for (table, options, code) in cases {
-        let err = set_bin_table(parse(table), Some(parse(options))).err().unwrap_or(JsValue::UNDEFINED);
+        let err = set_bin_table(parse(table), Some(parse(options)))
+            .err()
+            .unwrap_or(JsValue::UNDEFINED);
         assert!(err.is_instance_of::<js_sys::Error>(), "{table}");
-        assert_eq!(get(&err, "name").as_string().as_deref(), Some("BinTableError"));
-        assert_eq!(get(&err, "code").as_string().as_deref(), Some(code), "{table}");
+        assert_eq!(
+            get(&err, "name").as_string().as_deref(),
+            Some("BinTableError")
+        );
+        assert_eq!(
+            get(&err, "code").as_string().as_deref(),
+            Some(code),
+            "{table}"
+        );
         let message = get(&err, "message").as_string().unwrap_or_default();
         assert!(message.starts_with(code), "{message}");
-        assert_eq!(brand_ids(&validate_number(s("4137 8900"))), ["cb", "visa"], "unchanged after {code}");
-        assert_eq!(brand_ids(&validate_number(s("6703"))), ["bcmc"], "unchanged after {code}");
+        assert_eq!(
+            brand_ids(&validate_number(s("4137 8900"))),
+            ["cb", "visa"],
+            "unchanged after {code}"
+        );
+        assert_eq!(
+            brand_ids(&validate_number(s("6703"))),
+            ["bcmc"],
+            "unchanged after {code}"
+        );
     }
-    let err = set_bin_table(JsValue::UNDEFINED, None).err().unwrap_or(JsValue::UNDEFINED);
-    assert_eq!(get(&err, "code").as_string().as_deref(), Some("malformed_table"));
+    let err = set_bin_table(JsValue::UNDEFINED, None)
+        .err()
+        .unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(
+        get(&err, "code").as_string().as_deref(),
+        Some("malformed_table")
+    );
 
     // Replace: only the given brands are known.
     let only_visa = parse(
@@ -212,9 +328,15 @@ fn set_bin_table_extend_replace_and_errors() {
     );
     assert!(set_bin_table(only_visa, Some(parse(r#"{"mode":"replace"}"#))).is_ok());
     assert_eq!(brand_ids(&validate_number(s("4970 10"))), ["visa"]);
-    assert_eq!(flags(&validate_number(s("5555 5555 5555 4444"))), (false, false));
+    assert_eq!(
+        flags(&validate_number(s("5555 5555 5555 4444"))),
+        (false, false)
+    );
 
     restore_builtin_table();
     assert_eq!(brand_ids(&validate_number(s("4137 8900"))), ["visa"]);
-    assert_eq!(flags(&validate_number(s("5555 5555 5555 4444"))), (true, true));
+    assert_eq!(
+        flags(&validate_number(s("5555 5555 5555 4444"))),
+        (true, true)
+    );
 }

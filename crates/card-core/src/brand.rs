@@ -65,7 +65,11 @@ impl PrefixRange {
         if lo > hi {
             return None;
         }
-        Some(Self { lo, hi, digits: u8::try_from(digits).ok()? })
+        Some(Self {
+            lo,
+            hi,
+            digits: u8::try_from(digits).ok()?,
+        })
     }
 
     /// Number of digits of the prefixes in this range.
@@ -91,7 +95,11 @@ impl PrefixRange {
             // range of k-digit prefixes contains a completion of `pan` exactly then.
             let cut = 10u32.pow(u32::try_from(k - pan.len()).unwrap_or(0));
             let typed = digits_value(pan);
-            if self.lo / cut <= typed && typed <= self.hi / cut { RangeMatch::Partial } else { RangeMatch::None }
+            if self.lo / cut <= typed && typed <= self.hi / cut {
+                RangeMatch::Partial
+            } else {
+                RangeMatch::None
+            }
         }
     }
 }
@@ -116,10 +124,9 @@ fn parse_digits(text: &str) -> Option<u32> {
 
 /// Value of at most 8 ASCII digits (callers guarantee digits and length).
 fn digits_value(digits: &[u8]) -> u32 {
-    digits
-        .iter()
-        .take(MAX_PREFIX_DIGITS)
-        .fold(0u32, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0') % 10))
+    digits.iter().take(MAX_PREFIX_DIGITS).fold(0u32, |acc, b| {
+        acc * 10 + u32::from(b.wrapping_sub(b'0') % 10)
+    })
 }
 
 /// One card brand (network) and its rules.
@@ -206,7 +213,11 @@ impl Brand {
     }
 
     fn best_match(&self, pan: &[u8]) -> RangeMatch {
-        self.ranges.iter().map(|r| r.matches(pan)).max().unwrap_or(RangeMatch::None)
+        self.ranges
+            .iter()
+            .map(|r| r.matches(pan))
+            .max()
+            .unwrap_or(RangeMatch::None)
     }
 }
 
@@ -222,11 +233,23 @@ pub struct BinTable {
 
 /// Row of the built-in table:
 /// (id, name, Payline card.type, ranges, lengths, gaps, cvv length, cvv required, luhn, co-badge).
-type Row = (&'static str, &'static str, &'static str, &'static [&'static str], &'static [u8], &'static [u8], u8, bool, bool, bool);
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [u8],
+    &'static [u8],
+    u8,
+    bool,
+    bool,
+    bool,
+);
 
 /// Built-in brand data. Ranges are the networks' published IIN ranges as collected by
 /// braintree/credit-card-type (MIT), trimmed where a catch-all prefix would hide other brands;
 /// CB holds the one range Payline's own documentation and test cards use (see README).
+#[rustfmt::skip]
 const BUILTIN: &[Row] = &[
     ("visa", "Visa", "VISA", &["4"], &[16, 18, 19], &[4, 8, 12, 16], 3, true, true, false),
     ("mastercard", "Mastercard", "MASTERCARD", &["51-55", "2221-2720"], &[16], &[4, 8, 12], 3, true, true, false),
@@ -281,19 +304,35 @@ impl BinTable {
     pub fn builtin() -> Self {
         let brands = BUILTIN
             .iter()
-            .map(|&(id, name, payline, ranges, lengths, gaps, cvv_length, cvv_required, luhn, co_badge)| Brand {
-                id: id.to_owned(),
-                name: name.to_owned(),
-                payline_type: payline.to_owned(),
-                // Every literal above parses; `builtin_table_is_well_formed` checks it.
-                ranges: ranges.iter().filter_map(|r| PrefixRange::parse(r)).collect(),
-                lengths: lengths.to_vec(),
-                gaps: gaps.to_vec(),
-                cvv_length,
-                cvv_required,
-                luhn,
-                co_badge,
-            })
+            .map(
+                |&(
+                    id,
+                    name,
+                    payline,
+                    ranges,
+                    lengths,
+                    gaps,
+                    cvv_length,
+                    cvv_required,
+                    luhn,
+                    co_badge,
+                )| Brand {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    payline_type: payline.to_owned(),
+                    // Every literal above parses; `builtin_table_is_well_formed` checks it.
+                    ranges: ranges
+                        .iter()
+                        .filter_map(|r| PrefixRange::parse(r))
+                        .collect(),
+                    lengths: lengths.to_vec(),
+                    gaps: gaps.to_vec(),
+                    cvv_length,
+                    cvv_required,
+                    luhn,
+                    co_badge,
+                },
+            )
             .collect();
         Self { brands }
     }
@@ -342,7 +381,12 @@ impl BinTable {
             let ranges = spec
                 .ranges
                 .iter()
-                .map(|r| PrefixRange::parse(r).ok_or_else(|| BinTableError::InvalidRange { id: clip(id), range: clip(r) }))
+                .map(|r| {
+                    PrefixRange::parse(r).ok_or_else(|| BinTableError::InvalidRange {
+                        id: clip(id),
+                        range: clip(r),
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let position = brands.iter().position(|b| b.id == id);
             match position {
@@ -355,11 +399,17 @@ impl BinTable {
                 }
                 Some(_) => return Err(BinTableError::DuplicateBrand { id: clip(id) }),
                 None => {
-                    let missing = |field: &'static str| BinTableError::MissingField { id: clip(id), field };
+                    let missing = |field: &'static str| BinTableError::MissingField {
+                        id: clip(id),
+                        field,
+                    };
                     let mut brand = Brand {
                         id: id.to_owned(),
                         name: spec.name.clone().ok_or_else(|| missing("name"))?,
-                        payline_type: spec.payline_type.clone().ok_or_else(|| missing("paylineType"))?,
+                        payline_type: spec
+                            .payline_type
+                            .clone()
+                            .ok_or_else(|| missing("paylineType"))?,
                         ranges,
                         lengths: spec.lengths.clone().ok_or_else(|| missing("lengths"))?,
                         gaps: DEFAULT_GAPS.to_vec(),
@@ -390,7 +440,10 @@ impl BinTable {
 
     /// Brands a (possibly partial) card number belongs to; see [`detect_brands`].
     pub(crate) fn detect(&self, pan: &[u8]) -> Detection<'_> {
-        let mut detection = Detection { brands: Vec::new(), lead: None };
+        let mut detection = Detection {
+            brands: Vec::new(),
+            lead: None,
+        };
         if pan.is_empty() {
             return detection;
         }
@@ -495,21 +548,35 @@ fn overlay(brand: &mut Brand, spec: &BrandSpec) -> Result<(), BinTableError> {
 fn check_brand(brand: &mut Brand) -> Result<(), BinTableError> {
     let id = || clip(&brand.id);
     if !valid_text(&brand.name, 40) {
-        return Err(BinTableError::InvalidText { id: id(), field: "name" });
+        return Err(BinTableError::InvalidText {
+            id: id(),
+            field: "name",
+        });
     }
     // Payline card.type codes are short uppercase ASCII (`CB`, `AMEX-ONE CLICK`, `3XCB`).
     if brand.payline_type.is_empty()
         || brand.payline_type.len() > 30
-        || !brand.payline_type.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"_- ()".contains(&b))
+        || !brand
+            .payline_type
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"_- ()".contains(&b))
     {
-        return Err(BinTableError::InvalidText { id: id(), field: "paylineType" });
+        return Err(BinTableError::InvalidText {
+            id: id(),
+            field: "paylineType",
+        });
     }
     if brand.ranges.len() > MAX_RANGES_PER_BRAND {
         return Err(BinTableError::TooLarge);
     }
     brand.lengths.sort_unstable();
     brand.lengths.dedup();
-    if brand.lengths.is_empty() || brand.lengths.iter().any(|l| !(MIN_PAN_DIGITS..=MAX_PAN_DIGITS).contains(l)) {
+    if brand.lengths.is_empty()
+        || brand
+            .lengths
+            .iter()
+            .any(|l| !(MIN_PAN_DIGITS..=MAX_PAN_DIGITS).contains(l))
+    {
         return Err(BinTableError::InvalidLengths { id: id() });
     }
     let sorted = brand.gaps.windows(2).all(|w| matches!(w, [a, b] if a < b));
@@ -523,7 +590,11 @@ fn check_brand(brand: &mut Brand) -> Result<(), BinTableError> {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !id.is_empty()
+        && id.len() <= 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn valid_text(text: &str, max_chars: usize) -> bool {
@@ -553,7 +624,10 @@ pub enum TableMode {
 /// Field names in JSON are camelCase; unknown fields are an error.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct BrandSpec {
     /// Brand id: 1–32 of `a-z`, `0-9`, `-`, `_`.
     pub id: String,
@@ -589,7 +663,10 @@ pub struct BrandSpec {
 /// A BIN table update: `{"brands": [...]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct TableSpec {
     /// Brands to add, extend or use.
     pub brands: Vec<BrandSpec>,
@@ -674,15 +751,26 @@ impl fmt::Display for BinTableError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::EmptyTable => f.write_str("the BIN table would hold no brand"),
-            Self::TooLarge => write!(f, "at most {MAX_BRANDS} brands and {MAX_RANGES_PER_BRAND} ranges per brand"),
-            Self::InvalidBrandId { id } => write!(f, "brand id '{id}' must be 1-32 of a-z, 0-9, '-', '_'"),
+            Self::TooLarge => write!(
+                f,
+                "at most {MAX_BRANDS} brands and {MAX_RANGES_PER_BRAND} ranges per brand"
+            ),
+            Self::InvalidBrandId { id } => {
+                write!(f, "brand id '{id}' must be 1-32 of a-z, 0-9, '-', '_'")
+            }
             Self::DuplicateBrand { id } => write!(f, "brand '{id}' is given twice"),
             Self::MissingField { id, field } => write!(f, "new brand '{id}' needs '{field}'"),
-            Self::InvalidRange { id, range } => write!(f, "brand '{id}': range '{range}' is not 1-8 digits or a low-high pair of equal length"),
+            Self::InvalidRange { id, range } => write!(
+                f,
+                "brand '{id}': range '{range}' is not 1-8 digits or a low-high pair of equal length"
+            ),
             Self::InvalidLengths { id } => write!(f, "brand '{id}': lengths must be 12-19"),
             Self::InvalidGaps { id } => write!(f, "brand '{id}': gaps must ascend within 1-18"),
             Self::InvalidCvvLength { id } => write!(f, "brand '{id}': cvvLength must be 3 or 4"),
-            Self::InvalidText { id, field } => write!(f, "brand '{id}': {field} is empty, too long or has forbidden characters"),
+            Self::InvalidText { id, field } => write!(
+                f,
+                "brand '{id}': {field} is empty, too long or has forbidden characters"
+            ),
         }
     }
 }
@@ -691,7 +779,7 @@ impl std::error::Error for BinTableError {}
 
 #[cfg(test)]
 mod tests {
-    use super::{BinTable, PrefixRange, TableMode, BUILTIN};
+    use super::{BUILTIN, BinTable, PrefixRange, TableMode};
 
     /// `BinTable::builtin` drops a range literal that does not parse; none may.
     #[test]
@@ -700,7 +788,10 @@ mod tests {
         for (row, brand) in BUILTIN.iter().zip(table.brands()) {
             assert_eq!(row.3.len(), brand.ranges().len(), "{}", brand.id());
             for text in row.3 {
-                assert_eq!(PrefixRange::parse(text).map(|r| r.to_string()).as_deref(), Some(*text));
+                assert_eq!(
+                    PrefixRange::parse(text).map(|r| r.to_string()).as_deref(),
+                    Some(*text)
+                );
             }
         }
         // The checks `apply` makes hold for the built-in rows too.

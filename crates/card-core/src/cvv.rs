@@ -20,13 +20,21 @@ impl CvvRule {
     /// The rule of a brand of the table: its length, and whether a CVV may be left out.
     #[must_use]
     pub fn for_brand(brand: &Brand) -> Self {
-        Self { min: brand.cvv_length(), max: brand.cvv_length(), required: brand.cvv_required() }
+        Self {
+            min: brand.cvv_length(),
+            max: brand.cvv_length(),
+            required: brand.cvv_required(),
+        }
     }
 
     /// Brand not known yet: 3 or 4 digits, required.
     #[must_use]
     pub fn unknown_brand() -> Self {
-        Self { min: 3, max: 4, required: true }
+        Self {
+            min: 3,
+            max: 4,
+            required: true,
+        }
     }
 
     /// Whether an empty CVV is refused.
@@ -52,12 +60,20 @@ impl CvvRule {
 #[must_use]
 pub fn check_cvv(input: &str, rule: CvvRule) -> Validity {
     if input.is_empty() {
-        return if rule.required { Validity::INCOMPLETE } else { Validity::VALID };
+        return if rule.required {
+            Validity::INCOMPLETE
+        } else {
+            Validity::VALID
+        };
     }
     if input.len() > usize::from(rule.max) || !input.bytes().all(|b| b.is_ascii_digit()) {
         return Validity::INVALID;
     }
-    if input.len() < usize::from(rule.min) { Validity::INCOMPLETE } else { Validity::VALID }
+    if input.len() < usize::from(rule.min) {
+        Validity::INCOMPLETE
+    } else {
+        Validity::VALID
+    }
 }
 
 /// Why a CVV is refused. Never carries the digits.
@@ -116,7 +132,9 @@ impl Cvv {
         if !(usize::from(rule.min)..=usize::from(rule.max)).contains(&input.len()) {
             return Err(CvvError::WrongLength);
         }
-        Ok(Self { digits: input.to_owned() })
+        Ok(Self {
+            digits: input.to_owned(),
+        })
     }
 
     /// The digits. Every read of a CVV goes through here.

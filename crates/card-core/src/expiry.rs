@@ -53,7 +53,10 @@ impl ExpiryDate {
     /// `None` unless `month` is 1–12 and `year` is 2000–9999.
     #[must_use]
     pub fn new(month: u8, year: u16) -> Option<Self> {
-        YearMonth::new(year, month).map(|ym| Self { year: ym.year, month: ym.month })
+        YearMonth::new(year, month).map(|ym| Self {
+            year: ym.year,
+            month: ym.month,
+        })
     }
 
     /// Month, 1–12.
@@ -105,7 +108,10 @@ impl ExpiryDate {
     }
 
     fn as_year_month(self) -> YearMonth {
-        YearMonth { year: self.year, month: self.month }
+        YearMonth {
+            year: self.year,
+            month: self.month,
+        }
     }
 }
 
@@ -194,34 +200,51 @@ pub struct ExpiryCheck {
 /// ```
 #[must_use]
 pub fn check_expiry(input: &str, today: YearMonth) -> ExpiryCheck {
-    let invalid = ExpiryCheck { validity: Validity::INVALID, date: None };
-    let incomplete = ExpiryCheck { validity: Validity::INCOMPLETE, date: None };
+    let invalid = ExpiryCheck {
+        validity: Validity::INVALID,
+        date: None,
+    };
+    let incomplete = ExpiryCheck {
+        validity: Validity::INCOMPLETE,
+        date: None,
+    };
     let (month, year_text) = match split(input) {
         Parts::Invalid => return invalid,
         Parts::Incomplete => return incomplete,
         Parts::MonthYear(month, year_text) => (month, year_text),
     };
     let year_value = digits_value(year_text);
-    let in_range = |year: u16| ExpiryDate::new(month, year).is_some_and(|d| d.check_range(today).is_ok());
+    let in_range =
+        |year: u16| ExpiryDate::new(month, year).is_some_and(|d| d.check_range(today).is_ok());
     // Some four-digit year within range starts with the typed digits.
     let four_digit_completion = || {
         let scale = 10u16.pow(u32::try_from(4usize.saturating_sub(year_text.len())).unwrap_or(0));
-        (today.year..=today.year.saturating_add(MAX_YEARS_AHEAD)).any(|y| in_range(y) && y / scale == year_value)
+        (today.year..=today.year.saturating_add(MAX_YEARS_AHEAD))
+            .any(|y| in_range(y) && y / scale == year_value)
     };
     let reachable = match year_text.len() {
         0 => true,
-        1 => (0..10).any(|d| in_range(expand_two_digit_year(year_value * 10 + d, today))) || four_digit_completion(),
+        1 => {
+            (0..10).any(|d| in_range(expand_two_digit_year(year_value * 10 + d, today)))
+                || four_digit_completion()
+        }
         2 => {
             let year = expand_two_digit_year(year_value, today);
             if in_range(year) {
-                return ExpiryCheck { validity: Validity::VALID, date: ExpiryDate::new(month, year) };
+                return ExpiryCheck {
+                    validity: Validity::VALID,
+                    date: ExpiryDate::new(month, year),
+                };
             }
             four_digit_completion()
         }
         3 => four_digit_completion(),
         _ => {
             if in_range(year_value) {
-                return ExpiryCheck { validity: Validity::VALID, date: ExpiryDate::new(month, year_value) };
+                return ExpiryCheck {
+                    validity: Validity::VALID,
+                    date: ExpiryDate::new(month, year_value),
+                };
             }
             false
         }
@@ -289,7 +312,9 @@ fn split(input: &str) -> Parts<'_> {
 
 /// Value of at most four ASCII digits (callers check the digits).
 fn digits_value(text: &str) -> u16 {
-    text.bytes().take(4).fold(0u16, |acc, b| acc * 10 + u16::from(b.wrapping_sub(b'0') % 10))
+    text.bytes().take(4).fold(0u16, |acc, b| {
+        acc * 10 + u16::from(b.wrapping_sub(b'0') % 10)
+    })
 }
 
 /// Maps `YY` into `today.year - 50 ..= today.year + 49`.

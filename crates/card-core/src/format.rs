@@ -62,7 +62,10 @@ impl Edit {
     }
 
     fn is_deletion(self) -> bool {
-        matches!(self, Self::DeleteBackward | Self::DeleteForward | Self::Delete)
+        matches!(
+            self,
+            Self::DeleteBackward | Self::DeleteForward | Self::Delete
+        )
     }
 }
 
@@ -102,7 +105,14 @@ struct Scan {
 
 fn scan(input: &str, caret: Option<u32>) -> Scan {
     let caret = caret.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-    let mut s = Scan { digits: Vec::new(), before: 0, spans: Vec::new(), prev: None, next: None, slash: None };
+    let mut s = Scan {
+        digits: Vec::new(),
+        before: 0,
+        spans: Vec::new(),
+        prev: None,
+        next: None,
+        slash: None,
+    };
     let mut pos = 0usize;
     for c in input.chars().take(MAX_SCAN_CHARS) {
         let end = pos + c.len_utf16();
@@ -128,7 +138,9 @@ fn scan(input: &str, caret: Option<u32>) -> Scan {
 
 /// Caret after the last output character that came from a digit before the caret.
 fn caret_after(out: &[(u8, Option<usize>)], before: usize) -> usize {
-    out.iter().rposition(|(_, src)| src.is_some_and(|s| s < before)).map_or(0, |i| i + 1)
+    out.iter()
+        .rposition(|(_, src)| src.is_some_and(|s| s < before))
+        .map_or(0, |i| i + 1)
 }
 
 fn finish(out: &[(u8, Option<usize>)], caret: usize) -> Formatted {
@@ -139,7 +151,11 @@ fn finish(out: &[(u8, Option<usize>)], caret: usize) -> Formatted {
 }
 
 fn gaps_and_max<'t>(table: &'t BinTable, digits: &[Digit]) -> (&'t [u8], usize) {
-    let bytes: Vec<u8> = digits.iter().take(usize::from(MAX_PAN_DIGITS)).map(|d| d.ch).collect();
+    let bytes: Vec<u8> = digits
+        .iter()
+        .take(usize::from(MAX_PAN_DIGITS))
+        .map(|d| d.ch)
+        .collect();
     match table.detect(&bytes).lead {
         Some(brand) => (brand.gaps(), usize::from(brand.max_length())),
         None => (DEFAULT_GAPS, usize::from(MAX_PAN_DIGITS)),
@@ -161,7 +177,8 @@ fn gaps_and_max<'t>(table: &'t BinTable, digits: &[Digit]) -> (&'t [u8], usize) 
 pub fn format_number(table: &BinTable, input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     let mut s = scan(input, caret);
     let mut before = s.before;
-    let between_digits = s.prev.is_some_and(|c| c.is_ascii_digit()) && s.next.is_some_and(|c| c.is_ascii_digit());
+    let between_digits =
+        s.prev.is_some_and(|c| c.is_ascii_digit()) && s.next.is_some_and(|c| c.is_ascii_digit());
     if between_digits && before > 0 {
         let (gaps, _) = gaps_and_max(table, &s.digits);
         if gaps.iter().any(|&g| usize::from(g) == before) {
@@ -197,7 +214,8 @@ pub fn format_number(table: &BinTable, input: &str, caret: Option<u32>, edit: Ed
 fn month_starts_single(d: &[Digit]) -> bool {
     let first = d.first().map(|x| x.ch);
     let second = d.get(1).map(|x| x.ch);
-    matches!(first, Some(b'2'..=b'9')) || (first == Some(b'1') && matches!(second, Some(b'3'..=b'9')))
+    matches!(first, Some(b'2'..=b'9'))
+        || (first == Some(b'1') && matches!(second, Some(b'3'..=b'9')))
 }
 
 /// Formats an expiry date as typed: `MM / YY`.
@@ -217,7 +235,11 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     // Split into month and year digits; `pad` = a `0` goes in front of the month.
     let (mut month, mut year, pad): (Vec<Digit>, Vec<Digit>, bool) = match s.slash {
         Some(slash) => {
-            let n = s.spans.iter().take_while(|(start, _)| *start < slash).count();
+            let n = s
+                .spans
+                .iter()
+                .take_while(|(start, _)| *start < slash)
+                .count();
             let (m, y) = d.split_at(n.min(d.len()));
             if m.len() >= 2 && month_starts_single(m) {
                 // `37/…` cannot be month 37: read it as `03 / 7…`, as without the slash.
@@ -242,10 +264,21 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     let mut ate_month_digit = false;
     // Backspace/Delete over a damaged separator between a full month and the year.
     if month.len() == 2 && !year.is_empty() {
-        let month_end = month.last().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.1);
-        let year_start = year.first().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.0);
+        let month_end = month
+            .last()
+            .and_then(|x| s.spans.get(x.src))
+            .map_or(0, |sp| sp.1);
+        let year_start = year
+            .first()
+            .and_then(|x| s.spans.get(x.src))
+            .map_or(0, |sp| sp.0);
         let caret_pos = caret.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-        let sep: String = input.encode_utf16().skip(month_end).take(year_start.saturating_sub(month_end)).map(|u| char::from_u32(u32::from(u)).unwrap_or('?')).collect();
+        let sep: String = input
+            .encode_utf16()
+            .skip(month_end)
+            .take(year_start.saturating_sub(month_end))
+            .map(|u| char::from_u32(u32::from(u)).unwrap_or('?'))
+            .collect();
         let damaged = match edit {
             Edit::DeleteBackward | Edit::DeleteForward => sep != " / ",
             Edit::Unknown => matches!(sep.as_str(), " /" | "/ " | "  "),
@@ -262,7 +295,8 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     }
     // A buyer typing a four-digit year: `20` then `2` stays `202` (it may become 2028), and
     // `2028` becomes `28`. Any other third digit is dropped.
-    let starts_20 = year.first().is_some_and(|x| x.ch == b'2') && year.get(1).is_some_and(|x| x.ch == b'0');
+    let starts_20 =
+        year.first().is_some_and(|x| x.ch == b'2') && year.get(1).is_some_and(|x| x.ch == b'0');
     if starts_20 && year.len() >= 4 {
         year.truncate(4);
         year.drain(..2);
@@ -273,13 +307,24 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     // What follows the month when no year digit does: the intact separator `" / "` stays
     // (Backspace on the last year digit leaves `12 / `), a damaged one goes.
     let (intact_trailing, damaged_trailing) = {
-        let after_month = month.last().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.1);
-        let rest: String =
-            input.encode_utf16().skip(after_month).take(4).map(|u| char::from_u32(u32::from(u)).unwrap_or('?')).collect();
-        (rest.starts_with(" / "), !pad && matches!(rest.as_str(), " " | " /" | "  "))
+        let after_month = month
+            .last()
+            .and_then(|x| s.spans.get(x.src))
+            .map_or(0, |sp| sp.1);
+        let rest: String = input
+            .encode_utf16()
+            .skip(after_month)
+            .take(4)
+            .map(|u| char::from_u32(u32::from(u)).unwrap_or('?'))
+            .collect();
+        (
+            rest.starts_with(" / "),
+            !pad && matches!(rest.as_str(), " " | " /" | "  "),
+        )
     };
     let separator = !year.is_empty()
-        || (month_len == 2 && (intact_trailing || !(deleting || (edit == Edit::Unknown && damaged_trailing))));
+        || (month_len == 2
+            && (intact_trailing || !(deleting || (edit == Edit::Unknown && damaged_trailing))));
     let mut out: Vec<(u8, Option<usize>)> = Vec::with_capacity(7);
     if pad {
         out.push((b'0', None));
@@ -292,7 +337,10 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     let mut at = caret_after(&out, before);
     // Past the separator when typing on, or when the caret already was past the month.
     let caret_pos = caret.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-    let month_end = month.last().and_then(|x| s.spans.get(x.src)).map_or(0, |sp| sp.1);
+    let month_end = month
+        .last()
+        .and_then(|x| s.spans.get(x.src))
+        .map_or(0, |sp| sp.1);
     if separator && at == month_len && !ate_month_digit && (!deleting || caret_pos > month_end) {
         at += 3;
     }

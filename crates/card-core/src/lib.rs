@@ -42,17 +42,21 @@ mod number;
 mod validity;
 
 pub use brand::{
-    BinTable, BinTableError, Brand, BrandSpec, PrefixRange, TableMode, TableSpec, detect_brands, DEFAULT_GAPS,
-    MAX_BRANDS, MAX_PAN_DIGITS, MAX_PREFIX_DIGITS, MAX_RANGES_PER_BRAND, MIN_PAN_DIGITS,
+    BinTable, BinTableError, Brand, BrandSpec, DEFAULT_GAPS, MAX_BRANDS, MAX_PAN_DIGITS,
+    MAX_PREFIX_DIGITS, MAX_RANGES_PER_BRAND, MIN_PAN_DIGITS, PrefixRange, TableMode, TableSpec,
+    detect_brands,
 };
-pub use cvv::{check_cvv, Cvv, CvvError, CvvRule};
-pub use expiry::{check_expiry, parse_expiry, ExpiryCheck, ExpiryDate, ExpiryError, YearMonth, MAX_YEARS_AHEAD};
-pub use format::{format_expiry, format_number, Edit, Formatted};
+pub use cvv::{Cvv, CvvError, CvvRule, check_cvv};
+pub use expiry::{
+    ExpiryCheck, ExpiryDate, ExpiryError, MAX_YEARS_AHEAD, YearMonth, check_expiry, parse_expiry,
+};
+pub use format::{Edit, Formatted, format_expiry, format_number};
 pub use holder::{
-    check_holder, holder_for_authorization, normalize_holder, HOLDER_MAX, HOLDER_MAX_AUTHORIZATION, HOLDER_MIN,
+    HOLDER_MAX, HOLDER_MAX_AUTHORIZATION, HOLDER_MIN, check_holder, holder_for_authorization,
+    normalize_holder,
 };
 pub use luhn::{luhn_check_digit, luhn_valid};
-pub use number::{check_number, normalize_number, CardNumber, NumberCheck, NumberError};
+pub use number::{CardNumber, NumberCheck, NumberError, check_number, normalize_number};
 pub use validity::Validity;
 /// Re-exported for [`normalize_number`]'s return type.
 pub use zeroize::Zeroizing;

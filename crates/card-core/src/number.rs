@@ -20,7 +20,10 @@ impl PanDigits {
     /// character (letter, full-width or other Unicode digit, control character, tab) is an
     /// error, never skipped, so `4242a4242…` cannot pass as a card number.
     pub(crate) fn parse(input: &str) -> Result<Self, NumberError> {
-        let mut pan = Self { buf: [0; MAX_PAN_DIGITS as usize], len: 0 };
+        let mut pan = Self {
+            buf: [0; MAX_PAN_DIGITS as usize],
+            len: 0,
+        };
         for b in input.bytes() {
             match b {
                 b'0'..=b'9' => {
@@ -114,9 +117,13 @@ pub fn check_number<'t>(table: &'t BinTable, input: &str) -> NumberCheck<'t> {
     let len = u8::try_from(digits.len()).unwrap_or(u8::MAX);
     match detection.lead {
         Some(brand) => {
-            let valid = brand.lengths().contains(&len) && (!brand.luhn() || luhn_valid_bytes(digits));
+            let valid =
+                brand.lengths().contains(&len) && (!brand.luhn() || luhn_valid_bytes(digits));
             NumberCheck {
-                validity: Validity { valid, potentially_valid: valid || len < brand.max_length() },
+                validity: Validity {
+                    valid,
+                    potentially_valid: valid || len < brand.max_length(),
+                },
                 brands: detection.brands,
                 gaps: brand.gaps(),
                 lengths: brand.lengths().to_vec(),
@@ -125,12 +132,19 @@ pub fn check_number<'t>(table: &'t BinTable, input: &str) -> NumberCheck<'t> {
             }
         }
         None => {
-            let mut lengths: Vec<u8> = detection.brands.iter().flat_map(|b| b.lengths().iter().copied()).collect();
+            let mut lengths: Vec<u8> = detection
+                .brands
+                .iter()
+                .flat_map(|b| b.lengths().iter().copied())
+                .collect();
             lengths.sort_unstable();
             lengths.dedup();
             let max = lengths.last().copied().unwrap_or(0);
             NumberCheck {
-                validity: Validity { valid: false, potentially_valid: len < max },
+                validity: Validity {
+                    valid: false,
+                    potentially_valid: len < max,
+                },
                 brands: detection.brands,
                 gaps: DEFAULT_GAPS,
                 lengths,
@@ -213,7 +227,9 @@ impl CardNumber {
         if brand.luhn() && !luhn_valid_bytes(digits) {
             return Err(NumberError::LuhnMismatch);
         }
-        Ok(Self { digits: digits.iter().map(|&b| char::from(b)).collect() })
+        Ok(Self {
+            digits: digits.iter().map(|&b| char::from(b)).collect(),
+        })
     }
 
     /// The digits. Every read of a PAN goes through here.
@@ -231,7 +247,9 @@ impl CardNumber {
     /// The last four digits.
     #[must_use]
     pub fn last4(&self) -> &str {
-        self.digits.get(self.digits.len().saturating_sub(4)..).unwrap_or_default()
+        self.digits
+            .get(self.digits.len().saturating_sub(4)..)
+            .unwrap_or_default()
     }
 
     /// Number of digits.

@@ -17,9 +17,18 @@ pub struct Validity {
 
 impl Validity {
     /// Complete and acceptable.
-    pub const VALID: Self = Self { valid: true, potentially_valid: true };
+    pub const VALID: Self = Self {
+        valid: true,
+        potentially_valid: true,
+    };
     /// Not valid yet, but more typing can fix it.
-    pub const INCOMPLETE: Self = Self { valid: false, potentially_valid: true };
+    pub const INCOMPLETE: Self = Self {
+        valid: false,
+        potentially_valid: true,
+    };
     /// Can never become valid by typing more (the buyer has to delete something).
-    pub const INVALID: Self = Self { valid: false, potentially_valid: false };
+    pub const INVALID: Self = Self {
+        valid: false,
+        potentially_valid: false,
+    };
 }

@@ -2,12 +2,15 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
 use card_core::{
-    check_cvv, check_holder, holder_for_authorization, normalize_holder, BinTable, Cvv, CvvError, CvvRule, Validity,
+    BinTable, Cvv, CvvError, CvvRule, Validity, check_cvv, check_holder, holder_for_authorization,
+    normalize_holder,
 };
 
 fn rule(brand: &str) -> CvvRule {
     let table = BinTable::default();
-    table.brand(brand).map_or_else(|| panic!("no brand {brand}"), CvvRule::for_brand)
+    table
+        .brand(brand)
+        .map_or_else(|| panic!("no brand {brand}"), CvvRule::for_brand)
 }
 
 #[test]
@@ -46,10 +49,19 @@ fn cvv_table() {
 
 #[test]
 fn cvv_parse() {
-    assert_eq!(Cvv::parse("0123", rule("amex")).map(|c| c.peek().to_owned()), Ok("0123".to_owned()));
+    assert_eq!(
+        Cvv::parse("0123", rule("amex")).map(|c| c.peek().to_owned()),
+        Ok("0123".to_owned())
+    );
     assert_eq!(Cvv::parse("", rule("maestro")).err(), Some(CvvError::Empty));
-    assert_eq!(Cvv::parse("12a", rule("visa")).err(), Some(CvvError::NotDigits));
-    assert_eq!(Cvv::parse("1234", rule("visa")).err(), Some(CvvError::WrongLength));
+    assert_eq!(
+        Cvv::parse("12a", rule("visa")).err(),
+        Some(CvvError::NotDigits)
+    );
+    assert_eq!(
+        Cvv::parse("1234", rule("visa")).err(),
+        Some(CvvError::WrongLength)
+    );
     assert!(!rule("jcb").required());
     assert!(rule("visa").required());
 }
@@ -103,12 +115,24 @@ fn holder_is_cut_for_authorization_at_a_word_boundary() {
     let cases = [
         ("Jean Dupont", "Jean Dupont"),
         ("  Jean   Dupont ", "Jean Dupont"),
-        ("Maria Fernanda Rodriguez de la Cruz", "Maria Fernanda Rodriguez de la"),
-        ("Maria Fernanda Rodriguez Delacruz", "Maria Fernanda Rodriguez"),
+        (
+            "Maria Fernanda Rodriguez de la Cruz",
+            "Maria Fernanda Rodriguez de la",
+        ),
+        (
+            "Maria Fernanda Rodriguez Delacruz",
+            "Maria Fernanda Rodriguez",
+        ),
         // Exactly 30 stays whole.
-        ("Abcdefghij Abcdefghij Abcdefgh", "Abcdefghij Abcdefghij Abcdefgh"),
+        (
+            "Abcdefghij Abcdefghij Abcdefgh",
+            "Abcdefghij Abcdefghij Abcdefgh",
+        ),
         // One word longer than 30 is cut at 30.
-        ("Abcdefghijklmnopqrstuvwxyzabcdefghij", "Abcdefghijklmnopqrstuvwxyzabcd"),
+        (
+            "Abcdefghijklmnopqrstuvwxyzabcdefghij",
+            "Abcdefghijklmnopqrstuvwxyzabcd",
+        ),
     ];
     for (input, expected) in cases {
         let cut = holder_for_authorization(input);

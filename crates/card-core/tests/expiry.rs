@@ -1,7 +1,7 @@
 //! Expiry parsing against a fixed `today` (no clock in the core).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
-use card_core::{check_expiry, parse_expiry, ExpiryDate, ExpiryError, YearMonth};
+use card_core::{ExpiryDate, ExpiryError, YearMonth, check_expiry, parse_expiry};
 
 fn ym(year: u16, month: u8) -> YearMonth {
     YearMonth::new(year, month).unwrap_or_else(|| panic!("bad month {year}-{month}"))
@@ -73,25 +73,41 @@ fn expiry_table() {
             (valid, potentially_valid),
             "{input:?}: {check:?}"
         );
-        assert_eq!(check.date.map(ExpiryDate::payline_mmyy).as_deref(), payline, "{input:?}");
+        assert_eq!(
+            check.date.map(ExpiryDate::payline_mmyy).as_deref(),
+            payline,
+            "{input:?}"
+        );
     }
 }
 
 #[test]
 fn december_and_january_boundaries() {
     assert!(check_expiry("12/26", ym(2026, 12)).validity.valid);
-    assert!(!check_expiry("11/26", ym(2026, 12)).validity.potentially_valid);
+    assert!(
+        !check_expiry("11/26", ym(2026, 12))
+            .validity
+            .potentially_valid
+    );
     assert!(check_expiry("01/27", ym(2026, 12)).validity.valid);
     assert!(check_expiry("12/46", ym(2026, 12)).validity.valid);
     assert!(!check_expiry("01/47", ym(2026, 12)).validity.valid);
     // Century window: in 2095, "05" is 2105.
-    assert_eq!(check_expiry("01/05", ym(2095, 6)).date.map(ExpiryDate::year), Some(2105));
+    assert_eq!(
+        check_expiry("01/05", ym(2095, 6))
+            .date
+            .map(ExpiryDate::year),
+        Some(2105)
+    );
 }
 
 #[test]
 fn parse_gives_typed_errors() {
     let today = ym(2026, 11);
-    assert_eq!(parse_expiry("12/28", today).map(|d| (d.month(), d.year())), Ok((12, 2028)));
+    assert_eq!(
+        parse_expiry("12/28", today).map(|d| (d.month(), d.year())),
+        Ok((12, 2028))
+    );
     assert_eq!(parse_expiry("10/26", today), Err(ExpiryError::Expired));
     assert_eq!(parse_expiry("12/47", today), Err(ExpiryError::TooFarAhead));
     assert_eq!(parse_expiry("12/2", today), Err(ExpiryError::Malformed));
@@ -106,10 +122,20 @@ fn payline_mmyy_round_trip() {
         assert_eq!((date.month(), date.year()), (month, year));
         assert_eq!(date.payline_mmyy(), text);
     }
-    assert_eq!(ExpiryDate::parse_payline_mmyy("1328"), Err(ExpiryError::InvalidMonth));
-    assert_eq!(ExpiryDate::parse_payline_mmyy("0028"), Err(ExpiryError::InvalidMonth));
+    assert_eq!(
+        ExpiryDate::parse_payline_mmyy("1328"),
+        Err(ExpiryError::InvalidMonth)
+    );
+    assert_eq!(
+        ExpiryDate::parse_payline_mmyy("0028"),
+        Err(ExpiryError::InvalidMonth)
+    );
     for bad in ["", "122", "12285", "12a8", "12/8", "１２２８"] {
-        assert_eq!(ExpiryDate::parse_payline_mmyy(bad), Err(ExpiryError::Malformed), "{bad:?}");
+        assert_eq!(
+            ExpiryDate::parse_payline_mmyy(bad),
+            Err(ExpiryError::Malformed),
+            "{bad:?}"
+        );
     }
     let date = ExpiryDate::new(2, 2030).unwrap_or_else(|| panic!("valid"));
     assert!(!date.is_expired(ym(2030, 2)));

@@ -2,12 +2,15 @@
 //! field after the browser applied the edit, the expectation is what the field shows next.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
-use card_core::{format_expiry, format_number, BinTable, Edit, Formatted};
+use card_core::{BinTable, Edit, Formatted, format_expiry, format_number};
 
 /// Splits `"41|11"` into `("4111", Some(2))`; without `|` the caret is absent.
 fn parse(marked: &str) -> (String, Option<u32>) {
     match marked.find('|') {
-        Some(i) => (marked.replacen('|', "", 1), Some(u32::try_from(marked[..i].encode_utf16().count()).unwrap_or(0))),
+        Some(i) => (
+            marked.replacen('|', "", 1),
+            Some(u32::try_from(marked[..i].encode_utf16().count()).unwrap_or(0)),
+        ),
         None => (marked.to_owned(), None),
     }
 }
@@ -15,7 +18,11 @@ fn parse(marked: &str) -> (String, Option<u32>) {
 fn show(f: &Formatted) -> String {
     let units: Vec<u16> = f.value.encode_utf16().collect();
     let at = usize::try_from(f.caret).unwrap_or(0).min(units.len());
-    format!("{}|{}", String::from_utf16_lossy(&units[..at]), String::from_utf16_lossy(&units[at..]))
+    format!(
+        "{}|{}",
+        String::from_utf16_lossy(&units[..at]),
+        String::from_utf16_lossy(&units[at..])
+    )
 }
 
 #[test]
@@ -29,9 +36,17 @@ fn number_formatting() {
         ("4111 1111 1111 1111|", Insert, "4111 1111 1111 1111|"),
         // 19-digit Visa: 4-4-4-4-3.
         ("4111 1111 1111 11111|", Insert, "4111 1111 1111 1111 1|"),
-        ("4111 1111 1111 1111 111|", Insert, "4111 1111 1111 1111 111|"),
+        (
+            "4111 1111 1111 1111 111|",
+            Insert,
+            "4111 1111 1111 1111 111|",
+        ),
         // A 20th digit is dropped; Mastercard stops at 16.
-        ("4111 1111 1111 1111 1111|", Insert, "4111 1111 1111 1111 111|"),
+        (
+            "4111 1111 1111 1111 1111|",
+            Insert,
+            "4111 1111 1111 1111 111|",
+        ),
         ("5555 5555 5555 44441|", Insert, "5555 5555 5555 4444|"),
         // Amex 4-6-5, Diners 4-6-4, CB 4-4-4-4.
         ("378282246310005|", Insert, "3782 822463 10005|"),
@@ -166,12 +181,20 @@ fn press(value: &str, caret: u32, key: Option<char>) -> (String, u32, Edit) {
             let mut buf = [0u16; 2];
             let typed = c.encode_utf16(&mut buf);
             let next = [&units[..at], &*typed, &units[at..]].concat();
-            (String::from_utf16_lossy(&next), caret + u32::try_from(typed.len()).unwrap_or(1), Edit::Insert)
+            (
+                String::from_utf16_lossy(&next),
+                caret + u32::try_from(typed.len()).unwrap_or(1),
+                Edit::Insert,
+            )
         }
         None if at == 0 => (value.to_owned(), 0, Edit::DeleteBackward),
         None => {
             let next = [&units[..at - 1], &units[at..]].concat();
-            (String::from_utf16_lossy(&next), caret - 1, Edit::DeleteBackward)
+            (
+                String::from_utf16_lossy(&next),
+                caret - 1,
+                Edit::DeleteBackward,
+            )
         }
     }
 }
@@ -190,7 +213,11 @@ fn typing_then_backspacing_a_whole_number_never_sticks() {
             let (v, k, edit) = press(&value, caret, Some(c));
             let f = format_number(&table, &v, Some(k), edit);
             (value, caret) = (f.value, f.caret);
-            assert_eq!(usize::try_from(caret).unwrap_or(0), value.len(), "caret stays at the end while typing");
+            assert_eq!(
+                usize::try_from(caret).unwrap_or(0),
+                value.len(),
+                "caret stays at the end while typing"
+            );
         }
         assert_eq!(value, shown);
         // Backspace from the end: one digit goes per press, whatever the separators.
@@ -209,7 +236,12 @@ fn typing_then_backspacing_a_whole_number_never_sticks() {
 
 #[test]
 fn typing_then_backspacing_an_expiry_never_sticks() {
-    for (typed, shown) in [("1228", "12 / 28"), ("428", "04 / 28"), ("1/28", "01 / 28"), ("12/2028", "12 / 28")] {
+    for (typed, shown) in [
+        ("1228", "12 / 28"),
+        ("428", "04 / 28"),
+        ("1/28", "01 / 28"),
+        ("12/2028", "12 / 28"),
+    ] {
         let (mut value, mut caret) = (String::new(), 0u32);
         for c in typed.chars() {
             let (v, k, edit) = press(&value, caret, Some(c));

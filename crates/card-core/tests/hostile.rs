@@ -2,8 +2,8 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
 use card_core::{
-    check_cvv, check_expiry, check_holder, check_number, detect_brands, format_expiry, format_number, parse_expiry,
-    BinTable, CardNumber, Cvv, CvvRule, Edit, ExpiryDate, YearMonth,
+    BinTable, CardNumber, Cvv, CvvRule, Edit, ExpiryDate, YearMonth, check_cvv, check_expiry,
+    check_holder, check_number, detect_brands, format_expiry, format_number, parse_expiry,
 };
 use proptest::prelude::*;
 
@@ -56,17 +56,27 @@ fn exercise(text: &str, caret: Option<u32>, edit: Edit) {
     let again = format_number(&table, &f.value, None, edit);
     assert_eq!(again.value, f.value);
     let digits: String = f.value.chars().filter(char::is_ascii_digit).collect();
-    assert_eq!(check_number(&table, &f.value).validity, check_number(&table, &digits).validity);
+    assert_eq!(
+        check_number(&table, &f.value).validity,
+        check_number(&table, &digits).validity
+    );
 
     let x = format_expiry(text, caret, edit);
     assert!(x.value.len() <= 8, "{:?}", x.value); // `MM / 20Y` while a 4-digit year is typed
-    assert!(x.value.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'/'));
+    assert!(
+        x.value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b' ' || b == b'/')
+    );
     assert!(usize::try_from(x.caret).unwrap_or(usize::MAX) <= x.value.len());
     let again = format_expiry(&x.value, None, edit).value;
     if edit == Edit::Unknown {
         // Without the edit kind, `MM /` is read as a Backspace on the separator (→ `MM`) and
         // `MM` as typing (→ `MM / `): the only instability allowed is that separator.
-        assert!(again == x.value || again == format!("{} / ", x.value), "{text:?} {caret:?}: {again:?}");
+        assert!(
+            again == x.value || again == format!("{} / ", x.value),
+            "{text:?} {caret:?}: {again:?}"
+        );
     } else {
         assert_eq!(again, x.value, "{text:?} {caret:?} {edit:?}");
     }
@@ -99,7 +109,12 @@ fn huge_and_odd_inputs() {
     ];
     for text in &inputs {
         for caret in [None, Some(0), Some(1), Some(5_000), Some(u32::MAX)] {
-            for edit in [Edit::Unknown, Edit::Insert, Edit::DeleteBackward, Edit::DeleteForward] {
+            for edit in [
+                Edit::Unknown,
+                Edit::Insert,
+                Edit::DeleteBackward,
+                Edit::DeleteForward,
+            ] {
                 exercise(text, caret, edit);
             }
         }

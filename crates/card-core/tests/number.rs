@@ -1,7 +1,9 @@
 //! Card number validation and brand detection, table-driven.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a failing test panics
 
-use card_core::{check_number, detect_brands, luhn_check_digit, luhn_valid, BinTable, CardNumber, NumberError};
+use card_core::{
+    BinTable, CardNumber, NumberError, check_number, detect_brands, luhn_check_digit, luhn_valid,
+};
 
 /// `payload` followed by its Luhn check digit.
 fn with_check_digit(payload: &str) -> String {
@@ -11,15 +13,32 @@ fn with_check_digit(payload: &str) -> String {
 
 fn ids(input: &str) -> Vec<String> {
     let table = BinTable::default();
-    check_number(&table, input).brands.iter().map(|b| b.id().to_owned()).collect()
+    check_number(&table, input)
+        .brands
+        .iter()
+        .map(|b| b.id().to_owned())
+        .collect()
 }
 
 #[test]
 fn luhn_known_vectors() {
-    for ok in ["4970101122334455", "4111111111111111", "378282246310005", "79927398713", "0"] {
+    for ok in [
+        "4970101122334455",
+        "4111111111111111",
+        "378282246310005",
+        "79927398713",
+        "0",
+    ] {
         assert!(luhn_valid(ok), "{ok}");
     }
-    for bad in ["4970101122334456", "79927398710", "", "4111 1111 1111 1111", "4242a4242424242", "４１１１"] {
+    for bad in [
+        "4970101122334456",
+        "79927398710",
+        "",
+        "4111 1111 1111 1111",
+        "4242a4242424242",
+        "４１１１",
+    ] {
         assert!(!luhn_valid(bad), "{bad:?}");
     }
     // Payline's card-number result simulation example recomputes the last digit.
@@ -85,14 +104,26 @@ fn accepts_test_numbers_of_every_brand() {
 fn brand_rules_reach_the_result() {
     let table = BinTable::default();
     let amex = check_number(&table, "3782");
-    assert_eq!((amex.gaps, amex.lengths.as_slice(), amex.cvv_length), (&[4u8, 10][..], &[15u8][..], 4));
+    assert_eq!(
+        (amex.gaps, amex.lengths.as_slice(), amex.cvv_length),
+        (&[4u8, 10][..], &[15u8][..], 4)
+    );
     let diners = check_number(&table, "3622");
     assert_eq!(diners.gaps, &[4, 10]);
-    assert!(!diners.cvv_required, "Payline's samples send no CVV for Diners");
+    assert!(
+        !diners.cvv_required,
+        "Payline's samples send no CVV for Diners"
+    );
     let maestro = check_number(&table, "6759");
     assert!(!maestro.cvv_required);
     let cb = check_number(&table, "497010");
-    assert_eq!(cb.brands.iter().map(|b| b.payline_type()).collect::<Vec<_>>(), ["CB", "VISA"]);
+    assert_eq!(
+        cb.brands
+            .iter()
+            .map(|b| b.payline_type())
+            .collect::<Vec<_>>(),
+        ["CB", "VISA"]
+    );
     assert!(cb.cvv_required);
 }
 
@@ -171,7 +202,7 @@ fn rejects_anything_but_digits_spaces_and_dashes() {
         "4242a4242 4242 4242",
         "4111 1111 1111 111l",
         "４１１１ １１１１ １１１１ １１１１", // full-width digits
-        "٤١١١١١١١١١١١١١١١",             // Arabic-Indic digits
+        "٤١١١١١١١١١١١١١١١",                    // Arabic-Indic digits
         "4111\t1111 1111 1111",
         "4111\n1111 1111 1111",
         "4111 1111 1111 1111\r",
@@ -188,7 +219,11 @@ fn rejects_anything_but_digits_spaces_and_dashes() {
     ];
     for input in hostile {
         let check = check_number(&table, input);
-        assert!(!check.validity.valid && !check.validity.potentially_valid, "{:?}", input.get(..40));
+        assert!(
+            !check.validity.valid && !check.validity.potentially_valid,
+            "{:?}",
+            input.get(..40)
+        );
         assert!(check.brands.is_empty());
         assert!(CardNumber::parse(&table, input).is_err());
     }
@@ -209,16 +244,31 @@ fn card_number_parse_errors_are_typed() {
         ("2", NumberError::UnknownBrand),
     ];
     for (input, error) in cases {
-        assert_eq!(CardNumber::parse(&table, input).err(), Some(error), "{input:?}");
+        assert_eq!(
+            CardNumber::parse(&table, input).err(),
+            Some(error),
+            "{input:?}"
+        );
         // Error texts never carry digits.
-        assert!(!error.to_string().chars().any(|c| c.is_ascii_digit() && c != '1' && c != '9'), "{error}");
+        assert!(
+            !error
+                .to_string()
+                .chars()
+                .any(|c| c.is_ascii_digit() && c != '1' && c != '9'),
+            "{error}"
+        );
     }
 }
 
 #[test]
 fn detect_brands_takes_bare_digits_only() {
     let table = BinTable::default();
-    let names = |d: &str| detect_brands(&table, d).iter().map(|b| b.id().to_owned()).collect::<Vec<_>>();
+    let names = |d: &str| {
+        detect_brands(&table, d)
+            .iter()
+            .map(|b| b.id().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names("4970101122334455"), ["cb", "visa"]);
     assert_eq!(names("5555555555554444"), ["mastercard"]);
     assert!(names("4970 1011").is_empty(), "spaces are not digits here");

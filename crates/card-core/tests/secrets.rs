@@ -32,7 +32,9 @@ fn cvv_debug_is_masked_and_keeps_leading_zeros() {
 fn errors_do_not_echo_input() {
     let table = BinTable::default();
     for input in ["4111111111111112", "4970a01122334455", "411111111111111"] {
-        let err = CardNumber::parse(&table, input).err().unwrap_or(NumberError::Empty);
+        let err = CardNumber::parse(&table, input)
+            .err()
+            .unwrap_or(NumberError::Empty);
         let text = format!("{err} {err:?}");
         assert!(!text.contains("4111") && !text.contains("4970"), "{text}");
     }
