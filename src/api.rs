@@ -212,7 +212,8 @@ fn edit_arg(input_type: Option<JsValue>) -> Edit {
         .map_or(Edit::Unknown, |t| Edit::from_input_type(&t))
 }
 
-/// Validates a card number as typed (digits, spaces and dashes).
+/// Validates a card number as typed (digits, spaces and dashes). Like every validator, a
+/// non-string input gives an invalid result instead of throwing.
 #[wasm_bindgen(js_name = validateNumber, unchecked_return_type = "NumberValidation")]
 pub fn validate_number(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue) -> JsValue {
     let text = input.as_string();
@@ -247,7 +248,8 @@ pub fn validate_number(#[wasm_bindgen(unchecked_param_type = "string")] input: J
 }
 
 /// Validates an expiry (`MM/YY`, `MM / YY`, `MM/YYYY`, `MMYY`, `M/YY`) against `today`
-/// (default: the browser's current month, local time).
+/// (default: the browser's current month, local time). A `today` that is not
+/// `{year: 2000–9999, month: 1–12}` of integers makes the expiry invalid.
 #[wasm_bindgen(js_name = validateExpiry, unchecked_return_type = "ExpiryValidation")]
 pub fn validate_expiry(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
