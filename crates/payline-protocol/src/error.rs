@@ -70,7 +70,7 @@ pub enum EncodeError {
 /// A SOAP 1.1 Fault (`soapenv:Fault`), the answer to a request the service could not process
 /// at all (SOAP 1.1 §4.4). Payline reports business errors in `result.code`; faults are for
 /// requests that cannot be read.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     /// `faultcode`, a qualified name: `soapenv:Client` (the request is wrong) or
     /// `soapenv:Server` (the service failed).
@@ -102,17 +102,6 @@ impl Fault {
             actor: None,
             detail: None,
         }
-    }
-}
-
-impl fmt::Debug for Fault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fault")
-            .field("code", &self.code)
-            .field("string", &self.string)
-            .field("actor", &self.actor)
-            .field("detail", &self.detail)
-            .finish()
     }
 }
 

@@ -348,7 +348,7 @@ fn body_document(envelope: &str) -> String {
     let start = envelope.find("<soapenv:Body>").unwrap() + "<soapenv:Body>".len();
     let end = envelope.rfind("</soapenv:Body>").unwrap();
     let body = &envelope[start..end];
-    let first_tag_end = body.find(|c| c == '>' || c == ' ').unwrap();
+    let first_tag_end = body.find(['>', ' ']).unwrap();
     format!(
         "{} xmlns:impl=\"{IMPL_NS}\" xmlns:obj=\"{OBJ_NS}\" xmlns:xsi=\"{XSI_NS}\"{}",
         &body[..first_tag_end],

@@ -180,10 +180,10 @@ pub(super) fn read_body(xml: &str) -> Result<Body, DecodeError> {
                 if path_len == 1 {
                     in_body = false;
                 }
-                if path_len >= 2 {
-                    if let Some(node) = stack.pop() {
-                        close(&mut stack, &mut payload, node);
-                    }
+                if path_len >= 2
+                    && let Some(node) = stack.pop()
+                {
+                    close(&mut stack, &mut payload, node);
                 }
             }
             Event::Text(ref t) => {
@@ -245,7 +245,7 @@ pub(super) fn read_body(xml: &str) -> Result<Body, DecodeError> {
     })
 }
 
-fn close(stack: &mut Vec<Node>, payload: &mut Option<Node>, node: Node) {
+fn close(stack: &mut [Node], payload: &mut Option<Node>, node: Node) {
     match stack.last_mut() {
         Some(parent) => {
             if !node.is_absent() {
