@@ -144,3 +144,32 @@ fn rejects_wrong_operation_and_garbage() {
         Err(DecodeError::TooDeep(MAX_DEPTH))
     );
 }
+
+#[test]
+fn server_side_helpers() {
+    let xml = encode_request(&capture()).unwrap();
+    assert_eq!(request_operation(&xml), Ok(Operation::DoCapture));
+    let response = AnyResponse::from(DoCaptureResponse::new(PaylineResult::new(
+        ReturnCode::APPROVED,
+    )));
+    assert_eq!(response.operation(), Operation::DoCapture);
+    let encoded = encode_any_response(&response).unwrap();
+    assert_eq!(
+        encode_response(&DoCaptureResponse::new(PaylineResult::new(
+            ReturnCode::APPROVED
+        )))
+        .unwrap(),
+        encoded
+    );
+    assert!(
+        encoded.contains(
+            "<impl:doCaptureResponse><impl:result><obj:code>00000</obj:code></impl:result>"
+        ),
+        "{encoded}"
+    );
+    // A response is not a request.
+    assert!(matches!(
+        decode_any_request(&encoded),
+        Err(DecodeError::UnsupportedOperation(_))
+    ));
+}

@@ -50,8 +50,10 @@ macro_rules! codes {
 
 // Codes and status words from Payline's return-code pages (PROTOCOL.md §6). Where Payline's page
 // gives no status word (codes known from the wallet pages or the third-party list, marked † in
-// §6), the word is ERROR except for the codes Payline lists as "accepted"
-// (00000, 02400, 02500, 02501, 02517, 02520, 02616, 03000, 04000).
+// §6), the word is ERROR, except for the codes Payline lists as "accepted" (00000, 02400, 02500,
+// 02501, 02517, 02520, 02616, 03000, 04000) and two web-session states that are not failures:
+// 02533 (buyer not redirected yet, session active: INPROGRESS) and 02536 (buyer cancelled:
+// CANCELLED).
 codes! {
     APPROVED = "00000", "ACCEPTED", "Transaction approved";
     DO_NOT_HONOR = "01100", "REFUSED", "Transaction refused (do not honor)";
