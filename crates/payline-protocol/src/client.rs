@@ -54,6 +54,7 @@ pub struct ClientConfig {
     access_key: Secret,
     timeout: Duration,
     connect_timeout: Duration,
+    system_proxy: bool,
 }
 
 impl ClientConfig {
@@ -83,6 +84,7 @@ impl ClientConfig {
             access_key,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            system_proxy: true,
         })
     }
 
@@ -113,6 +115,15 @@ impl ClientConfig {
     #[must_use]
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Ignores the proxy settings of the environment (`HTTPS_PROXY`, `HTTP_PROXY`, …), which
+    /// are honoured by default: for a gateway on loopback, or a network where the proxy must
+    /// not see payment traffic.
+    #[must_use]
+    pub fn without_system_proxy(mut self) -> Self {
+        self.system_proxy = false;
         self
     }
 
@@ -184,7 +195,11 @@ impl PaylineClient {
                 .map_err(|_| ClientError::Config("TLS root certificates"))?
                 .with_no_client_auth()
         };
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !config.system_proxy {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .tls_backend_preconfigured(tls)
             .connect_timeout(config.connect_timeout)
             // A redirected POST would be resent elsewhere or turned into a GET: never wanted.

@@ -150,7 +150,9 @@ fn client(base: &str, timeout: Duration) -> PaylineClient {
     let config = ClientConfig::new(base, MERCHANT, Secret::new(ACCESS_KEY))
         .expect("valid config")
         .with_timeout(timeout)
-        .with_connect_timeout(Duration::from_millis(500));
+        .with_connect_timeout(Duration::from_millis(500))
+        // A proxy from the environment must not stand between the test and its server.
+        .without_system_proxy();
     PaylineClient::new(config).expect("client builds")
 }
 

@@ -319,7 +319,8 @@ mod client {
     fn client(base: &str) -> PaylineClient {
         let config = ClientConfig::new(base, "12345678901234", Secret::new(ACCESS_KEY))
             .expect("config")
-            .with_timeout(Duration::from_secs(5));
+            .with_timeout(Duration::from_secs(5))
+            .without_system_proxy();
         PaylineClient::new(config).expect("client")
     }
 
