@@ -694,7 +694,7 @@ pub async fn record_operation(state: &AppState, pid: &str, kind: &str, status: &
         "INSERT INTO operations (id, payment_id, kind, status, amount, currency, order_ref, transaction_id, code, message, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
     )
-    .bind(crate::ids::new_id("op_"))
+    .bind(crate::ids::sortable_id("op_", now))
     .bind(pid)
     .bind(kind)
     .bind(status)

@@ -70,6 +70,9 @@ pub enum AppError {
     /// A bug (500).
     #[error("internal error")]
     Internal(String),
+    /// The stored error answer of an idempotent request, replayed as it was.
+    #[error("replayed answer")]
+    Replayed(StatusCode, serde_json::Value),
 }
 
 impl AppError {
@@ -98,6 +101,7 @@ impl AppError {
             Self::GatewayError(_) => StatusCode::BAD_GATEWAY,
             Self::GatewayUnknown(_) => StatusCode::GATEWAY_TIMEOUT,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Replayed(s, _) => *s,
         }
     }
 
@@ -115,11 +119,15 @@ impl AppError {
             Self::GatewayError(_) => "gateway_error".into(),
             Self::GatewayUnknown(_) => "gateway_timeout".into(),
             Self::Storage(_) | Self::Internal(_) => "internal_error".into(),
+            Self::Replayed(_, b) => b["error"]["code"].as_str().unwrap_or("replayed").to_owned(),
         }
     }
 
     /// The JSON body.
     pub fn body(&self) -> serde_json::Value {
+        if let Self::Replayed(_, b) = self {
+            return b.clone();
+        }
         json!({ "error": { "code": self.code(), "message": self.to_string() } })
     }
 }

@@ -132,12 +132,37 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
 {
+    run_inner(state, scope, key, request_hash, false, op).await
+}
+
+/// As [`run`], but an unknown gateway outcome is stored as the key's answer too: for
+/// back-office operations, where nothing else (no payment state) would stop a retry with the
+/// same key from capturing or refunding twice. The payment shows the reconciled result.
+pub async fn run_keeping_unknown<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, op: F) -> Result<(StatusCode, Value)>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
+{
+    run_inner(state, scope, key, request_hash, true, op).await
+}
+
+async fn run_inner<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, keep_unknown: bool, op: F) -> Result<(StatusCode, Value)>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
+{
     match claim(state, scope, key, request_hash).await? {
-        Claim::Stored(status, body) => Ok((status, body)),
+        Claim::Stored(status, body) if status.is_success() => Ok((status, body)),
+        // A stored error answer is replayed as the same error.
+        Claim::Stored(status, body) => Err(AppError::Replayed(status, body)),
         Claim::Owner => match op().await {
             Ok((status, body)) => {
                 complete(state, scope, key, status, &body).await?;
                 Ok((status, body))
+            }
+            Err(e @ AppError::GatewayUnknown(_)) if keep_unknown => {
+                complete(state, scope, key, e.status(), &e.body()).await?;
+                Err(e)
             }
             Err(e @ AppError::GatewayRefused { .. }) => {
                 complete(state, scope, key, e.status(), &e.body()).await?;

@@ -10,6 +10,14 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}{}", random_token(16))
 }
 
+/// An id that sorts by creation: `prefix` + zero-padded Unix ms + a per-process sequence +
+/// randomness (the sequence orders ids created in the same millisecond by one instance).
+pub fn sortable_id(prefix: &str, now_ms: i64) -> String {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1_000_000;
+    format!("{prefix}{now_ms:013}{seq:06}{}", random_token(6))
+}
+
 /// `bytes` random bytes as unpadded base64url.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

@@ -21,6 +21,7 @@
 pub mod config;
 pub mod error;
 pub mod background;
+pub mod backoffice;
 pub mod checkout;
 pub mod gateway;
 pub mod http;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .merge(browser)
         .merge(routes::ops::router())
         .merge(routes::threeds::router())
+        .merge(routes::payments::router())
         .fallback(routes::assets::serve)
         // Layers wrap from the inside out: the body limit applies before any extractor runs,
         // and the headers/metrics layer sees every answer, errors included.

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod pay;
+pub mod payments;
 pub mod threeds;
 pub mod ops;
 pub mod sessions;

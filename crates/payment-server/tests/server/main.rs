@@ -5,6 +5,7 @@
 
 mod support;
 
+mod backoffice;
 mod checkout;
 mod serving;
 mod sessions;
