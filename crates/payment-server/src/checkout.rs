@@ -7,7 +7,7 @@
 //! `abandoned`, `failed` (the gateway call failed and nothing happened) or `unknown`.
 
 use payline_protocol::messages::{
-    DoAuthorizationRequest, TransactionsSearchRequest, VerifyAuthenticationRequest, VerifyEnrollmentRequest,
+    DoAuthorizationRequest, GetTransactionDetailsRequest, VerifyAuthenticationRequest, VerifyEnrollmentRequest,
 };
 use payline_protocol::objects::{Authentication3DSecure, Browser, Card, Order, Payment as PPayment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
@@ -289,11 +289,24 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
     sessions::expire_if_due(state, &mut session).await?;
     // A pay retried after an unknown outcome settles the earlier attempt first.
     if session.status == sst::PROCESSING {
-        if let Some(pid) = &session.payment_id {
+        if let Some(pid) = session.payment_id.clone() {
+            let pid = pid.as_str();
             if let Some(p) = payments::load(state, pid).await? {
                 if p.status == payments::status::UNKNOWN {
                     reconcile(state, &p).await?;
                     session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
+                    // The retried pay gets the outcome the gateway had reached.
+                    if let Some(q) = payments::load(state, pid).await? {
+                        match q.status.as_str() {
+                            payments::status::AUTHORIZED => {
+                                return Ok(json!({ "status": "authorized", "paymentId": q.id, "transactionId": q.transaction_id }));
+                            }
+                            payments::status::UNKNOWN => {
+                                return Err(AppError::GatewayUnknown("outcome still unknown".into()));
+                            }
+                            _ => {}
+                        }
+                    }
                 }
             }
         }
@@ -809,15 +822,20 @@ async fn authorize_after_3ds(state: &AppState, session: &Session, p: &Payment, a
 }
 
 /// Settles a payment whose doAuthorization outcome is unknown: asks the gateway for the
-/// transactions of the attempt's order reference (transactionsSearch). Found and accepted →
-/// authorized; none → the attempt failed, a new attempt (new order ref) may follow.
+/// transaction of the attempt's order reference (getTransactionDetails by `orderRef`, which is
+/// unique per attempt). Accepted → authorized; refused → the attempt is refused; explicitly not
+/// found → the request never took effect, the attempt failed and a new attempt (new order ref)
+/// may follow. Any other answer leaves the payment unknown for the next round.
 pub async fn reconcile(state: &AppState, p: &Payment) -> Result<()> {
-    let today = order_date(state.now_ms()).date();
-    let yesterday = order_date(state.now_ms() - 24 * 3600 * 1000).date();
-    let tomorrow = order_date(state.now_ms() + 24 * 3600 * 1000).date();
-    let mut req = TransactionsSearchRequest::new(yesterday, tomorrow);
-    req.order_ref = Some(p.order_ref.clone());
-    let _ = today;
+    let req = GetTransactionDetailsRequest {
+        version: payline_protocol::messages::VERSION.to_owned(),
+        transaction_id: None,
+        order_ref: Some(p.order_ref.clone()),
+        start_date: None,
+        end_date: None,
+        transaction_history: None,
+        archive_search: None,
+    };
     let res = match state.gateway().call(&req).await {
         Ok(r) => r,
         Err(e) => {
@@ -825,46 +843,51 @@ pub async fn reconcile(state: &AppState, p: &Payment) -> Result<()> {
             return Ok(());
         }
     };
-    let found = res
-        .transaction_list
-        .as_ref()
-        .map(|l| l.transaction.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| !t.id.is_empty() && t.r#type.as_deref().is_none_or(|ty| ty.starts_with("AUTHOR")));
     let Some(session) = sessions::load(state, &p.session_id).await? else { return Ok(()) };
-    let n = session.attempt;
-    let Some(a) = load_attempt(state, &p.id, n).await? else { return Ok(()) };
-    match found {
-        Some(t) => {
+    let Some(a) = load_attempt(state, &p.id, session.attempt).await? else { return Ok(()) };
+    let (code, message) = code_message(&res);
+    let txn = res.transaction.as_ref().map(|t| t.id.clone()).filter(|t| !t.is_empty());
+    let not_found = matches!(code.as_str(), "02301" | "02304" | "02310" | "02604");
+    match (txn, outcome_of(Operation::GetTransactionDetails, &res)) {
+        (Some(t), Outcome::Accepted | Outcome::AcceptedWithWarning) => {
             let now = state.now_ms();
-            let masked = t.card.as_ref().and_then(|c| c.number.clone());
+            let masked = res.card.number.clone();
             let r = sqlx::query(
                 "UPDATE payments SET status = 'authorized', transaction_id = $1, masked_card = COALESCE($2, masked_card), \
-                 code = '00000', message = 'Transaction approved (reconciled)', authorized_amount = amount, authorized_at = $3, updated_at = $3 \
-                 WHERE id = $4 AND status = 'unknown'",
+                 code = $3, message = $4, authorized_amount = amount, authorized_at = $5, updated_at = $5 \
+                 WHERE id = $6 AND status = 'unknown'",
             )
-            .bind(&t.id)
+            .bind(&t)
             .bind(&masked)
+            .bind(&code)
+            .bind(&message)
             .bind(now)
             .bind(&p.id)
             .execute(state.store().pool())
             .await?;
             if r.rows_affected() == 1 {
-                close_attempt(state, &a, ast::AUTHORIZED, Some("00000"), Some("reconciled"), Some(&t.id)).await?;
-                record_operation(state, &p.id, "authorization", "accepted", p.amount, &p.currency, Some(&p.order_ref), Some(&t.id), "00000", "reconciled").await?;
+                close_attempt(state, &a, ast::AUTHORIZED, Some(&code), Some("reconciled"), Some(&t)).await?;
+                record_operation(state, &p.id, "authorization", "accepted", p.amount, &p.currency, Some(&p.order_ref), Some(&t), &code, "reconciled").await?;
                 sessions::transition(state, &session.id, &[sst::PROCESSING], sst::AUTHORIZED).await?;
                 crate::webhook::enqueue(state, &p.id, "payment.reconciled").await?;
-                tracing::info!(payment = %p.id, transaction = %t.id, "reconciled: authorized");
+                tracing::info!(payment = %p.id, transaction = %t, "reconciled: authorized");
             }
         }
-        None => {
+        (Some(t), Outcome::Refused | Outcome::Cancelled) => {
+            if payments::transition(state, &p.id, payments::status::UNKNOWN, payments::status::PROCESSING).await? {
+                refuse(state, &session, p, &a, &code, &message, Some(&t)).await?;
+                tracing::info!(payment = %p.id, code = %code, "reconciled: refused");
+            }
+        }
+        (None, _) if not_found => {
             if payments::transition(state, &p.id, payments::status::UNKNOWN, payments::status::REFUSED).await? {
-                close_attempt(state, &a, ast::FAILED, Some("02310"), Some("No transaction found at the gateway (reconciled)"), None).await?;
-                next_attempt(state, &session, p, payments::status::REFUSED, Some("02310"), Some("No transaction found at the gateway (reconciled)")).await?;
+                let msg = "No transaction at the gateway for this attempt (reconciled)";
+                close_attempt(state, &a, ast::FAILED, Some(&code), Some(msg), None).await?;
+                next_attempt(state, &session, p, payments::status::REFUSED, Some(&code), Some(msg)).await?;
                 tracing::info!(payment = %p.id, "reconciled: no authorization at the gateway");
             }
         }
+        _ => tracing::warn!(payment = %p.id, code = %code, "reconciliation inconclusive, retrying later"),
     }
     Ok(())
 }

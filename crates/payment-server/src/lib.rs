@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::ops::router())
         .merge(routes::threeds::router())
         .merge(routes::payments::router())
+        .merge(routes::notify::router())
         .fallback(routes::assets::serve)
         // Layers wrap from the inside out: the body limit applies before any extractor runs,
         // and the headers/metrics layer sees every answer, errors included.

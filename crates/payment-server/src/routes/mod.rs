@@ -4,5 +4,6 @@ pub mod assets;
 pub mod pay;
 pub mod payments;
 pub mod threeds;
+pub mod notify;
 pub mod ops;
 pub mod sessions;

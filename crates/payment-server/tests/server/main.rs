@@ -7,6 +7,7 @@ mod support;
 
 mod backoffice;
 mod checkout;
+mod resilience;
 mod serving;
 mod sessions;
 mod storage;

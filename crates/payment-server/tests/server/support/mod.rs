@@ -262,3 +262,64 @@ pub async fn run_challenge(sb: &Sandbox, answer: &serde_json::Value, code: Optio
     let (ret, fields) = form_of(&auto);
     client().post(ret).form(&fields).send().await.unwrap().text().await.unwrap()
 }
+
+/// A fault-injecting HTTP proxy between the payment server and the sandbox. In `drop` mode it
+/// forwards a doAuthorization to the sandbox (the gateway processes it) and then cuts the
+/// connection before the answer reaches the server: "connection lost after sending".
+pub struct FaultProxy {
+    pub url: String,
+    pub drop_authorizations: Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub async fn fault_proxy(upstream: &str) -> FaultProxy {
+    use axum::body::{Body, Bytes};
+    use axum::extract::Request;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let upstream = upstream.to_owned();
+    let f2 = flag.clone();
+    let handler = move |req: Request| {
+        let upstream = upstream.clone();
+        let flag = f2.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+            let url = format!("{upstream}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+            let mut rb = client().request(parts.method.clone(), url);
+            for (k, v) in &parts.headers {
+                if k != "host" && k != "content-length" {
+                    rb = rb.header(k, v);
+                }
+            }
+            let res = rb.body(bytes.to_vec()).send().await.unwrap();
+            let status = res.status();
+            let body = res.bytes().await.unwrap();
+            let is_auth = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("doAuthorization"));
+            if is_auth && flag.load(std::sync::atomic::Ordering::SeqCst) {
+                // Headers go out, then the body stream fails: the connection is reset mid-answer.
+                let stream = futures_util_stream(body);
+                return axum::response::Response::builder().status(status).header("content-type", "text/xml").body(Body::from_stream(stream)).unwrap();
+            }
+            axum::response::Response::builder().status(status).header("content-type", "text/xml; charset=utf-8").body(Body::from(Bytes::from(body))).unwrap()
+        }
+    };
+    let app = axum::Router::new().fallback(handler);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    FaultProxy { url: format!("http://{addr}"), drop_authorizations: flag, task }
+}
+
+/// A body that yields half of `body` and then an error.
+fn futures_util_stream(body: axum::body::Bytes) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    let half = body.slice(..body.len() / 2);
+    futures_util::stream::iter(vec![Ok(half), Err(std::io::Error::other("connection reset by the fault proxy"))])
+}
