@@ -7,6 +7,7 @@ mod support;
 
 mod backoffice;
 mod checkout;
+mod pci;
 mod resilience;
 mod serving;
 mod sessions;

@@ -81,3 +81,33 @@ async fn sessions_survive_restart_on_postgres() {
     let pg = PgCluster::start();
     sessions_survive_restart(pg.url.clone()).await;
 }
+
+/// Scale-out: two instances on one PostgreSQL, one separately started sandbox; the same pay
+/// races on both instances: one authorization, one answer; state read from either instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_one_postgres_pay_race_and_checkout() {
+    let pg = PgCluster::start();
+    let sb = support::start_sandbox().await;
+    let a = support::start(Opts { db_url: pg.url.clone(), gateway_base: Some(sb.url.clone()), sandbox_mode: true, ..Opts::default() }).await;
+    let b = support::start(Opts { db_url: pg.url.clone(), gateway_base: Some(sb.url.clone()), sandbox_mode: true, ..Opts::default() }).await;
+    let cs = support::create_session(&a, json!({"amount": 2599, "currency": "EUR"})).await;
+    let blob = support::tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123")).await.unwrap();
+    let body = support::pay_body(&blob, "race");
+    let mut on_b = cs.clone();
+    on_b["payUrl"] = json!(cs["payUrl"].as_str().unwrap().replace(&a.url, &b.url));
+    let (ra, rb) = tokio::join!(support::pay(&cs, &body), support::pay(&on_b, &body));
+    assert_eq!(ra, rb);
+    assert_eq!(ra.1["status"], "authorized", "{:?}", ra);
+    let l = support::ledger(&sb, cs["orderRef"].as_str().unwrap()).await;
+    assert_eq!(l.as_array().unwrap().len(), 1, "{l}");
+    let mut st_b = cs.clone();
+    st_b["statusUrl"] = json!(cs["statusUrl"].as_str().unwrap().replace(&a.url, &b.url));
+    assert_eq!(support::status(&st_b).await["status"], "authorized");
+    // A challenge started on A finishes on B (the ACS return reaches the other instance).
+    let cs = support::create_session(&a, json!({"amount": 1500, "currency": "EUR"})).await;
+    let blob = support::tokenize(&cs["tokenizer"], "4970105181818183", "1230", Some("123")).await.unwrap();
+    let (_, v) = support::pay(&cs, &support::pay_body(&blob, "k")).await;
+    assert_eq!(v["status"], "challenge");
+    support::run_challenge(&sb, &v, Some("1234")).await;
+    assert_eq!(support::status(&cs).await["status"], "authorized");
+}

@@ -38,6 +38,7 @@ pub struct Opts {
     pub clock: Arc<ManualClock>,
     pub www_dir: String,
     pub pkg_dir: String,
+    pub webhook: Option<payment_server::config::WebhookConfig>,
 }
 
 impl Default for Opts {
@@ -49,6 +50,7 @@ impl Default for Opts {
             clock: Arc::new(ManualClock::new(1_790_000_000_000)),
             www_dir: "www".into(),
             pkg_dir: "pkg".into(),
+            webhook: None,
         }
     }
 }
@@ -83,7 +85,7 @@ pub async fn start(opts: Opts) -> Server {
         },
         admin_token: Some(Secret::new(ADMIN)),
         allowed_origins: vec![CHECKOUT_ORIGIN.into(), format!("http://{addr}")],
-        webhook: None,
+        webhook: opts.webhook.clone(),
         www_dir: opts.www_dir.clone(),
         pkg_dir: opts.pkg_dir.clone(),
         sandbox: opts.sandbox_mode,
