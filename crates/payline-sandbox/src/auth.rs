@@ -38,6 +38,7 @@ pub fn unauthorized() -> Response {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;

@@ -108,6 +108,7 @@ pub fn mask(pan: &Secret) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use time::macros::date;

@@ -42,6 +42,7 @@ pub fn reauthorization_deadline(created: OffsetDateTime) -> OffsetDateTime {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use time::macros::datetime;

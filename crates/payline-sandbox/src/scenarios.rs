@@ -90,6 +90,7 @@ pub fn enrollment(pan: &str) -> Enrollment {
 pub const CHALLENGE_CODE: &str = "1234";
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

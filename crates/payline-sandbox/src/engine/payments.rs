@@ -69,10 +69,8 @@ pub async fn resolve_card(
         if let Err(e) = cards::check_expiry(exp, today) {
             return Ok(Err(e.code()));
         }
-        if require_cvv {
-            if let Err(e) = cards::check_cvv(card.cvx.as_ref(), &info) {
-                return Ok(Err(e.code()));
-            }
+        if let (true, Err(e)) = (require_cvv, cards::check_cvv(card.cvx.as_ref(), &info)) {
+            return Ok(Err(e.code()));
         }
         if !contract.accepts(card.r#type.as_str()) || !contract.accepts(&info.card_type) {
             return Ok(Err("02541"));
@@ -105,9 +103,9 @@ pub async fn resolve_card(
         match card.cvx.as_ref().filter(|c| !c.is_empty()) {
             // The virtual CVV is valid once, for the order reference it was issued for, 15 min.
             Some(vcvv) => {
-                if !tokens::consume_virtual_cvv(ctx.conn, ctx.vault, &ctx.merchant.id, token, order_ref, vcvv, ctx.now)
-                    .await?
-                {
+                let valid =
+                    tokens::consume_virtual_cvv(ctx.conn, ctx.vault, &ctx.merchant.id, token, order_ref, vcvv, ctx.now).await?;
+                if !valid {
                     return Ok(Err("01130"));
                 }
             }
@@ -433,17 +431,16 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
         return Ok(refuse("02603", ctx));
     }
     ledger::cancel(ctx.conn, &target.id, ctx.now).await?;
-    if target.kind == Kind::Capture {
-        if let Some(auth_id) = &target.original_id {
-            let (active,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM transactions WHERE original_id = ? AND kind = 'CAPTURE' AND state IN ('CAPTURED', 'SETTLED')",
-            )
-            .bind(auth_id)
-            .fetch_one(&mut *ctx.conn)
-            .await?;
-            if active == 0 {
-                ledger::set_state(ctx.conn, auth_id, state::AUTHORIZED).await?;
-            }
+    // The last capture cancelled: the authorization is back to authorized, capturable again.
+    if let (Kind::Capture, Some(auth_id)) = (target.kind, &target.original_id) {
+        let (active,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM transactions WHERE original_id = ? AND kind = 'CAPTURE' AND state IN ('CAPTURED', 'SETTLED')",
+        )
+        .bind(auth_id)
+        .fetch_one(&mut *ctx.conn)
+        .await?;
+        if active == 0 {
+            ledger::set_state(ctx.conn, auth_id, state::AUTHORIZED).await?;
         }
     }
     let reset = follow_up(ctx, Kind::Reset, 0, &target, target.amount, target.currency, state::DONE);

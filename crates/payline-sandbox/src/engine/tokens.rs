@@ -164,6 +164,7 @@ pub async fn consume_virtual_cvv(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

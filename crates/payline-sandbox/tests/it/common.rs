@@ -15,6 +15,8 @@ pub const CONTRACT_NO_REAUTH: &str = "7654321";
 pub struct TestSandbox {
     pub base: String,
     pub http: reqwest::Client,
+    /// payline-protocol's client, configured for this sandbox and the built-in merchant.
+    pub payline: payline_protocol::client::PaylineClient,
     _stop: oneshot::Sender<()>,
 }
 
@@ -31,7 +33,10 @@ impl TestSandbox {
         tokio::spawn(payline_sandbox::serve(listener, sandbox, async {
             let _ = rx.await;
         }));
-        Self { base: format!("http://{addr}"), http: client(), _stop: tx }
+        let base = format!("http://{addr}");
+        let config = payline_protocol::client::ClientConfig::new(&base, MERCHANT, Secret::new(ACCESS_KEY)).expect("client config");
+        let payline = payline_protocol::client::PaylineClient::new(config).expect("client");
+        Self { base, http: client(), payline, _stop: tx }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -4,24 +4,13 @@ use payline_protocol::messages::*;
 use payline_protocol::objects::{Authentication3DSecure, BankAccountData, Card, Order, Payment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{Action, Amount, Currency, Mode};
-use payline_protocol::{decode_response, encode_request, Request};
+use payline_protocol::Request;
 
 use crate::common::*;
 
+/// Calls the sandbox with payline-protocol's own client, as a merchant server would.
 pub async fn call<R: Request>(s: &TestSandbox, req: &R) -> R::Response {
-    let body = encode_request(req).expect("encode");
-    let resp = s
-        .http
-        .post(s.url(&format!("/V4/services/{}", R::OPERATION.api().name())))
-        .basic_auth(MERCHANT, Some(ACCESS_KEY))
-        .header("Content-Type", "text/xml; charset=utf-8")
-        .header("SOAPAction", R::OPERATION.name())
-        .body(body)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status(), 200, "{}", R::OPERATION.name());
-    decode_response::<R>(&resp.text().await.expect("text")).expect("decode")
+    s.payline.call(req).await.unwrap_or_else(|e| panic!("{}: {e}", R::OPERATION.name()))
 }
 
 pub fn payment(amount: u64, action: u16, contract: &str) -> Payment {
