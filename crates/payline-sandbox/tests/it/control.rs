@@ -117,3 +117,33 @@ async fn binary_rejects_a_bad_config_file() {
     assert!(out.stdout.is_empty());
     let _ = std::fs::remove_file(path);
 }
+
+#[tokio::test]
+async fn binary_logs_never_show_card_data() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--db", ":memory:"])
+        .env("RUST_LOG", "trace")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::io::BufReader::new(stdout).lines().next_line().await.unwrap().unwrap();
+    let base = first.strip_prefix("payline-sandbox listening on ").unwrap().to_owned();
+    let config = payline_protocol::client::ClientConfig::new(&base, MERCHANT, payline_protocol::secret::Secret::new(ACCESS_KEY)).unwrap();
+    let client = payline_protocol::client::PaylineClient::new(config).unwrap();
+    let r = client.call(&crate::soapkit::simple_auth(&unique_ref("log"), 1000, 101)).await.unwrap();
+    assert_eq!(r.result.code.as_str(), "00000");
+    let bad = crate::soapkit::authorization(&unique_ref("log"), 1000, 101, crate::soapkit::card_by_number("4970101122334456", "CB", Some("987")));
+    client.call(&bad).await.unwrap();
+    child.start_kill().unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    let logs = String::from_utf8_lossy(&out.stderr);
+    for secret in ["4970101122334455", "4970101122334456", "SANDBOXACCESSKEY0001"] {
+        assert!(!logs.contains(secret), "{secret} leaked into the logs");
+    }
+    // A 3-digit CVV could match any timestamp; what must never appear is a request body.
+    assert!(!logs.to_ascii_lowercase().contains("cvx"), "a request body reached the logs");
+}

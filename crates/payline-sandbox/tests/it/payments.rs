@@ -17,7 +17,10 @@ fn states(ledger: &[Value]) -> Vec<(String, String, i64)> {
 async fn full_life_cycle() {
     let s = TestSandbox::start().await;
     let r = unique_ref("life");
-    let auth = call(&s, &simple_auth(&r, 10_000, 100)).await;
+    let mut req = simple_auth(&r, 10_000, 100);
+    // The buyer chose VISA on a co-badged CB/VISA card.
+    req.payment.card_brand = Some("VISA".into());
+    let auth = call(&s, &req).await;
     assert_eq!(code(&auth), "00000");
     assert_eq!(auth.result.short_message.as_deref(), Some("ACCEPTED"));
     assert_eq!(auth.card.number.as_deref(), Some("497010XXXXXX4455"));
@@ -46,6 +49,8 @@ async fn full_life_cycle() {
         ]
     );
     assert!(ledger.iter().skip(1).all(|e| e["originalId"] == id.as_str()));
+    assert_eq!(ledger[0]["cardType"], "CB");
+    assert_eq!(ledger[0]["cardBrand"], "VISA");
     let text = serde_json::to_string(&ledger).unwrap();
     assert!(!text.contains(CARD), "ledger must never show a card number");
     assert!(!text.contains("\"123\""), "ledger must never show a CVV");
