@@ -12,7 +12,10 @@ use time::OffsetDateTime;
 
 use crate::error::SandboxError;
 
-const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("../migrations/0001_initial.sql")),
+    ("0002_state_index", include_str!("../migrations/0002_state_index.sql")),
+];
 
 /// Where the ledger lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
