@@ -5,6 +5,7 @@
 
 mod common;
 
+mod codes;
 mod control;
 mod payments;
 mod reauth;
