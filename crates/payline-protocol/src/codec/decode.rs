@@ -13,19 +13,18 @@ use crate::messages::Operation;
 #[derive(Default)]
 struct Node {
     name: String,
-    /// Unqualified attributes (`functionParameter/@id`); namespace declarations and `xsi:*`
-    /// are dropped.
-    attrs: Vec<(String, String)>,
+    /// Child elements. The `id` attribute (`functionParameter/@id`, the only attribute Payline's
+    /// objects declare) becomes a child too, so that whether an element is empty depends on its
+    /// content alone; every other attribute (`xmlns`, `xsi:type`, unknown ones) is dropped.
     children: Vec<Node>,
     text: String,
     nil: bool,
 }
 
 impl Node {
-    /// Absent in Payline's sense: `xsi:nil="true"`, or no attribute, child nor non-blank text.
+    /// Absent in Payline's sense: `xsi:nil="true"`, or neither child nor non-blank text.
     fn is_absent(&self) -> bool {
-        self.nil
-            || (self.attrs.is_empty() && self.children.is_empty() && self.text.trim().is_empty())
+        self.nil || (self.children.is_empty() && self.text.trim().is_empty())
     }
 }
 
@@ -111,12 +110,18 @@ fn open(reader: &Reader<&[u8]>, e: &BytesStart<'_>) -> Result<Node, DecodeError>
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| xml_error(reader, &e))?;
             node.nil = matches!(v.trim(), "true" | "1");
-        } else if !key.contains(&b':') {
+        } else if key == b"id" {
             let v = attr
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| xml_error(reader, &e))?;
-            node.attrs
-                .push((utf8(reader, key)?.to_owned(), v.into_owned()));
+            let attribute = Node {
+                name: utf8(reader, key)?.to_owned(),
+                text: v.into_owned(),
+                ..Node::default()
+            };
+            if !attribute.is_absent() {
+                node.children.push(attribute);
+            }
         }
     }
     Ok(node)
@@ -257,9 +262,7 @@ fn close(stack: &mut [Node], payload: &mut Option<Node>, node: Node) {
 }
 
 fn write_node(w: &mut Writer<Vec<u8>>, node: &Node) -> std::io::Result<()> {
-    let start = BytesStart::new(node.name.as_str())
-        .with_attributes(node.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    w.write_event(Event::Start(start))?;
+    w.write_event(Event::Start(BytesStart::new(node.name.as_str())))?;
     if node.children.is_empty() {
         w.write_event(Event::Text(BytesText::new(node.text.trim())))?;
     } else {

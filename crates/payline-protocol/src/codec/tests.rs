@@ -173,3 +173,17 @@ fn server_side_helpers() {
         Err(DecodeError::UnsupportedOperation(_))
     ));
 }
+
+/// Found by the `roundtrip` fuzz target: an empty element carrying an unknown attribute
+/// decoded as `Some("")`, which encodes as an empty element and decodes back as `None`.
+#[test]
+fn empty_element_with_unknown_attribute_is_absent() {
+    let xml = encode_request(&capture()).unwrap().replace(
+        "<impl:media xsi:nil=\"true\"/>",
+        "<impl:media xsinil=\"true\"/>",
+    );
+    assert!(xml.contains("xsinil"));
+    let decoded = decode_request::<DoCaptureRequest>(&xml).unwrap();
+    assert_eq!(decoded.media, None);
+    assert_eq!(decoded, capture());
+}

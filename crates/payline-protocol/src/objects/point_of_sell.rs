@@ -241,7 +241,12 @@ pub struct VirtualTerminalFunction {
 /// `virtualTerminalFunction/functionParameter`: a parameter given by its `id` attribute.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionParameter {
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
+    // Written as an attribute; the decoder hands attributes to serde as child elements.
+    #[serde(
+        rename(serialize = "@id", deserialize = "id"),
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 
