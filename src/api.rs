@@ -535,3 +535,198 @@ fn table_error(code: &str, message: &str) -> JsValue {
     let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
     error.into()
 }
+
+/// Runs `f` with the current brand table (the mounted forms use the same table as the
+/// validation functions, so `setBinTable` applies to both).
+pub(crate) fn with_table<R>(f: impl FnOnce(&BinTable) -> R) -> R {
+    TABLE.with(|table| f(&table.borrow()))
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const CHECKOUT_TYPES: &str = r#"
+/** The payment server's checkout session answer (POST /api/checkout-sessions). */
+export interface CheckoutSession {
+  id: string;
+  clientSecret: string;
+  nonce: string;
+  payUrl: string;
+  statusUrl: string;
+  tokenizer: { url: string; accessKeyRef: string; data: string };
+  acceptedBrands?: string[];
+  amount?: number;
+  currency?: string;
+  orderRef?: string;
+  expiresAt?: string;
+}
+
+/** A CSS selector or the element itself. */
+export type ElementRef = string | Element;
+
+export interface MountOptions {
+  /** The merchant's own inputs. */
+  fields: { number: ElementRef; expiry: ElementRef; cvv: ElementRef; holder: ElementRef };
+  /** Checkout session; without one the form validates but submit() answers an error. */
+  session?: CheckoutSession;
+  /** Messages language; default: <html lang>, then the browser's. */
+  locale?: "fr" | "en";
+  /** 3-D Secure challenge in a dialog (default) or a full-page redirect + resume(). */
+  threeDS?: { mode: "iframe"; challengeTimeout?: number } | { mode: "redirect"; returnUrl: string; challengeTimeout?: number };
+  /** Payline brand preselected for co-badged cards ("CB", "VISA", ...). */
+  defaultBrand?: string;
+  /** Payline brands accepted; default: the session's acceptedBrands. */
+  acceptedBrands?: string[];
+  /** Existing elements for the messages; default: a <span class="cc-error"> after each input. */
+  messages?: { number?: ElementRef; expiry?: ElementRef; cvv?: ElementRef; holder?: ElementRef };
+  /** Where the co-badge brand choice goes; default: after the number's message. */
+  brandChoice?: ElementRef;
+  /** Milliseconds: each request (20 000), the 3DS Method round (10 000), the challenge (600 000). */
+  timeouts?: { request?: number; method?: number; challenge?: number };
+}
+
+export type FieldName = "number" | "expiry" | "cvv" | "holder";
+
+export interface FieldState {
+  state: "empty" | "potentially-valid" | "valid" | "invalid";
+  empty: boolean;
+  valid: boolean;
+  potentiallyValid: boolean;
+  /** The problem shown to the buyer, if any. */
+  error: null | "required" | "incomplete" | "invalid" | "brand_not_accepted" | "expired" | "too_far_ahead";
+}
+
+export interface BrandEvent {
+  brands: CardBrand[];
+  /** Payline brand the payment will use (the buyer's choice when co-badged). */
+  brand: string | null;
+  coBadged: boolean;
+}
+
+export interface ChangeEvent extends FieldState {
+  field: FieldName;
+  complete: boolean;
+  brands: CardBrand[];
+  brand: string | null;
+}
+
+export interface CheckoutState {
+  complete: boolean;
+  submitting: boolean;
+  fields: Record<FieldName, FieldState>;
+  brands: CardBrand[];
+  brand: string | null;
+}
+
+export type CheckoutResult =
+  | { status: "authorized"; paymentId: string; transactionId: string }
+  | { status: "refused"; paymentId: string; code: string; message: string }
+  | { status: "invalid"; fields: Partial<Record<FieldName, string>> }
+  | { status: "error"; code: string; message: string; gatewayCode?: string };
+
+export interface CheckoutEvents {
+  ready: {};
+  change: ChangeEvent;
+  brand: BrandEvent;
+  focus: { field: FieldName };
+  blur: { field: FieldName };
+  complete: { complete: boolean };
+  error: Extract<CheckoutResult, { status: "error" }>;
+  submit: {};
+  challenge: { phase: "start" | "end"; mode: "iframe" | "redirect" };
+  result: CheckoutResult;
+}
+"#;
+
+/// A mounted checkout form (`mount()`'s answer).
+#[wasm_bindgen(js_name = CheckoutHandle)]
+#[derive(Debug)]
+pub struct CheckoutHandle {
+    ctrl: std::rc::Rc<crate::controller::Controller>,
+}
+
+#[wasm_bindgen(js_class = CheckoutHandle)]
+impl CheckoutHandle {
+    /// Registers `callback` for an event (`ready`, `change`, `brand`, `focus`, `blur`,
+    /// `complete`, `error`, `submit`, `challenge`, `result`). An unknown name throws.
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof CheckoutEvents")] event: &str,
+        #[wasm_bindgen(unchecked_param_type = "(detail: any) => void")] callback: js_sys::Function,
+    ) -> Result<(), JsError> {
+        if !crate::controller::EVENTS.contains(&event) {
+            return Err(JsError::new(&format!(
+                "unknown event '{}'",
+                event.chars().take(32).collect::<String>()
+            )));
+        }
+        self.ctrl.on(event, callback);
+        Ok(())
+    }
+
+    /// Removes a callback registered with `on`.
+    pub fn off(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof CheckoutEvents")] event: &str,
+        #[wasm_bindgen(unchecked_param_type = "(detail: any) => void")] callback: js_sys::Function,
+    ) {
+        self.ctrl.off(event, &callback);
+    }
+
+    /// Validates, tokenizes, pays and runs 3-D Secure. Never rejects; a second call while
+    /// one runs returns the same promise (one payment).
+    #[wasm_bindgen(unchecked_return_type = "Promise<CheckoutResult>")]
+    pub fn submit(&self) -> js_sys::Promise {
+        if let Some(p) = self.ctrl.running.borrow().as_ref() {
+            return p.clone();
+        }
+        let ctrl = self.ctrl.clone();
+        let promise = wasm_bindgen_futures::future_to_promise(async move {
+            let r = crate::flow::submit(ctrl.clone()).await;
+            ctrl.running.borrow_mut().take();
+            Ok(r)
+        });
+        *self.ctrl.running.borrow_mut() = Some(promise.clone());
+        promise
+    }
+
+    /// Validity of each field, the brands and whether a submit runs.
+    #[wasm_bindgen(unchecked_return_type = "CheckoutState")]
+    pub fn state(&self) -> JsValue {
+        self.ctrl.state()
+    }
+
+    /// Empties the fields.
+    pub fn clear(&self) {
+        self.ctrl.clear();
+    }
+
+    /// Detaches from the inputs and removes what the module added. Idempotent.
+    pub fn destroy(&self) {
+        self.ctrl.destroy();
+    }
+}
+
+/// Attaches to the merchant's card inputs (after `init()`). Throws a `TypeError`-like
+/// `Error` when an option is wrong (a missing input, a bad selector).
+#[wasm_bindgen]
+pub fn mount(
+    #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
+) -> Result<CheckoutHandle, JsError> {
+    let doc = crate::dom::document().ok_or_else(|| JsError::new("mount() needs a document"))?;
+    let opts = crate::controller::MountOptions::from_js(&doc, &options)
+        .map_err(|m| JsError::new(&format!("card-capture mount: {m}")))?;
+    let ctrl = crate::controller::Controller::mount(doc, opts)
+        .map_err(|m| JsError::new(&format!("card-capture mount: {m}")))?;
+    Ok(CheckoutHandle { ctrl })
+}
+
+/// After a full-page 3-D Secure redirect: reads the payment's outcome from the session's
+/// status URL. Never rejects.
+#[wasm_bindgen(unchecked_return_type = "Promise<CheckoutResult>")]
+pub fn resume(
+    #[wasm_bindgen(unchecked_param_type = "CheckoutSession")] session: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "\"fr\" | \"en\"")] locale: Option<String>,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        Ok(crate::flow::resume(session, locale).await)
+    })
+}

@@ -1,12 +1,33 @@
 //! card-capture: card validation, formatting, tokenization and 3-D Secure for Payline checkouts,
 //! in the buyer's browser.
 //!
-//! The card rules live in the pure `card-core` crate; this crate is the WebAssembly module.
-//! `api` is the only module with `#[wasm_bindgen]` exports.
+//! ```text
+//!  api.rs ─── the only #[wasm_bindgen] file: validators, mount(), resume(), CheckoutHandle
+//!    │
+//!  controller.rs ── a mounted form: DOM events → form → render → handle.on(...) events
+//!  flow.rs ──────── submit(): tokenize → pay → 3-D Secure → result (never rejects)
+//!    │        │
+//!  form.rs   dom/ (RAII listeners, inputs, brand choice, iframes)   transport.rs (gloo-net)
+//!  i18n.rs   browser.rs                 ── pure, tested on the host ──
+//!    │
+//!  card-core (card rules, formatting)
+//! ```
+//!
+//! The card rules live in the pure `card-core` crate. `form`, `i18n` and `browser` are pure
+//! too (no web-sys) and run under plain `cargo test`; `dom`, `transport`, `controller` and
+//! `flow` need a browser and are covered by `tests/web.rs` and the end-to-end tests.
 
 mod api;
+mod browser;
+mod controller;
+mod dom;
+mod flow;
+mod form;
+mod i18n;
+mod js;
+mod transport;
 
 pub use api::{
-    format_expiry_js, format_number_js, set_bin_table, validate_cvv, validate_expiry,
-    validate_holder, validate_number,
+    CheckoutHandle, format_expiry_js, format_number_js, mount, resume, set_bin_table, validate_cvv,
+    validate_expiry, validate_holder, validate_number,
 };

@@ -1,0 +1,619 @@
+//! `submit()` and `resume()`: validate → tokenize → pay → 3-D Secure → result
+//! (CONTRACTS §2, §4–§8). Every path ends in a result object; nothing here rejects.
+//!
+//! ```text
+//!  validate ─invalid─▶ {status: "invalid"}
+//!     │
+//!  tokenize (gateway getToken) ─errorCode / network / timeout─▶ {status: "error"}
+//!     │
+//!  pay (payment server) ──▶ authorized | refused(+retry) ──────────────▶ result
+//!     │  method ──▶ hidden iframe, load or 10 s ──▶ continue ──▶ (any answer again)
+//!     │  challenge ──▶ dialog iframe ─ postMessage(origin, nonce) ─▶ GET status ─▶ result
+//!     │                    └─ Cancel / timeout ──▶ abandon ──▶ refused
+//!     └─ challenge, redirect mode ──▶ top window to the ACS … resume() on return
+//! ```
+
+use std::rc::Rc;
+
+use card_core::{CardNumber, Cvv, Zeroizing, normalize_holder, parse_expiry};
+use js_sys::{Array, Object};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::MessageEvent;
+
+use crate::controller::{
+    Controller, Session, ThreeDsMode, Timeouts, render, today, tokenizer_from_js,
+};
+use crate::dom::frames::{ChallengeDialog, DialogTexts, HiddenFrame, post_form};
+use crate::dom::listener::{EventListener, Latch, Timeout, sleep};
+use crate::form::Field;
+use crate::i18n::{self, Locale, Text};
+use crate::js;
+use crate::transport::{self, CardData, TokenAnswer, TransportError};
+
+/// Message type posted by the payment server's 3-D Secure return page (CONTRACTS §7).
+const THREE_DS_COMPLETE: &str = "card-capture:3ds-complete";
+
+/// Result objects (CONTRACTS §2).
+mod result {
+    use super::*;
+
+    pub fn authorized(payment_id: &str, transaction_id: &str) -> JsValue {
+        js::object(&[
+            ("status", "authorized".into()),
+            ("paymentId", payment_id.into()),
+            ("transactionId", transaction_id.into()),
+        ])
+        .into()
+    }
+
+    pub fn refused(payment_id: &str, code: &str, message: &str) -> JsValue {
+        js::object(&[
+            ("status", "refused".into()),
+            ("paymentId", payment_id.into()),
+            ("code", code.into()),
+            ("message", message.into()),
+        ])
+        .into()
+    }
+
+    pub fn error(code: &str, message: &str) -> JsValue {
+        js::object(&[
+            ("status", "error".into()),
+            ("code", code.into()),
+            ("message", message.into()),
+        ])
+        .into()
+    }
+}
+
+/// A transport failure as an `error` result.
+fn transport_error(locale: Locale, e: &TransportError) -> JsValue {
+    match e {
+        TransportError::Network => {
+            result::error("network_error", i18n::text(locale, Text::Network))
+        }
+        TransportError::Timeout => result::error("timeout", i18n::text(locale, Text::Timeout)),
+        TransportError::Http { status: 410, .. } => {
+            result::error("session_expired", i18n::text(locale, Text::Expired))
+        }
+        TransportError::Http { status: 429, .. } => result::error(
+            "too_many_attempts",
+            i18n::text(locale, Text::TooManyAttempts),
+        ),
+        TransportError::Http { code, .. } => result::error(
+            code.as_deref().unwrap_or("server_error"),
+            i18n::text(locale, Text::Server),
+        ),
+        TransportError::BadAnswer => result::error("bad_answer", i18n::text(locale, Text::Server)),
+    }
+}
+
+/// What the flow needs, copied out of the controller so no borrow spans an await.
+struct Job {
+    session: Session,
+    three_ds: ThreeDsMode,
+    timeouts: Timeouts,
+    locale: Locale,
+    doc: web_sys::Document,
+}
+
+/// Validates and collects the card. `Err` is the `invalid` result, with the first field to
+/// focus.
+fn prepare(
+    ctrl: &Controller,
+) -> Result<(Job, CardData, String, String), (JsValue, Option<web_sys::HtmlInputElement>)> {
+    let mut inner = ctrl.inner.borrow_mut();
+    let inner = &mut *inner;
+    let locale = inner.locale;
+    if inner.destroyed {
+        return Err((
+            result::error("destroyed", i18n::text(locale, Text::Destroyed)),
+            None,
+        ));
+    }
+    let Some(today) = today(inner.today) else {
+        return Err((
+            result::error("clock", i18n::text(locale, Text::Server)),
+            None,
+        ));
+    };
+    // Re-read every field: a password manager may have changed values without events.
+    for field in Field::ALL {
+        if let Some(input) = inner.inputs.get(field as usize) {
+            let v = Zeroizing::new(input.value());
+            crate::api::with_table(|t| inner.form.update(t, field, &v, today));
+        }
+    }
+    inner.form.touch_all();
+    for field in Field::ALL {
+        render(inner, field);
+    }
+    if !inner.form.complete() {
+        let fields = Object::new();
+        let mut first = None;
+        for field in Field::ALL {
+            if let Some(p) = inner.form.view(field).message {
+                js::set(&fields, field.name(), i18n::field_message(locale, field, p));
+                if first.is_none() {
+                    first = inner.inputs.get(field as usize).map(|i| i.input.clone());
+                }
+            }
+        }
+        let r = js::object(&[("status", "invalid".into()), ("fields", fields.into())]);
+        return Err((r.into(), first));
+    }
+    let Some(session) = inner.session.clone() else {
+        return Err((
+            result::error("no_session", i18n::text(locale, Text::NoSession)),
+            None,
+        ));
+    };
+    let brand = inner
+        .form
+        .chosen_brand()
+        .map(|b| b.payline_type.clone())
+        .unwrap_or_default();
+    let cvv_rule = inner.form.cvv_rule();
+    let read = |f: Field| {
+        inner
+            .inputs
+            .get(f as usize)
+            .map(|i| Zeroizing::new(i.value()))
+    };
+    let card = crate::api::with_table(|t| {
+        let number = CardNumber::parse(t, read(Field::Number)?.as_str()).ok()?;
+        let expiry = parse_expiry(read(Field::Expiry)?.as_str(), today).ok()?;
+        let cvv_text = read(Field::Cvv)?;
+        let cvv = if cvv_text.is_empty() {
+            None
+        } else {
+            Some(Cvv::parse(&cvv_text, cvv_rule).ok()?)
+        };
+        Some(CardData {
+            number,
+            expiry: Zeroizing::new(expiry.payline_mmyy()),
+            cvv,
+        })
+    });
+    let holder = read(Field::Holder)
+        .map(|h| normalize_holder(&h))
+        .unwrap_or_default();
+    let Some(card) = card else {
+        return Err((
+            result::error("invalid", i18n::text(locale, Text::Server)),
+            None,
+        ));
+    };
+    Ok((
+        Job {
+            session,
+            three_ds: inner.three_ds.clone(),
+            timeouts: inner.timeouts,
+            locale,
+            doc: inner.doc.clone(),
+        },
+        card,
+        brand,
+        holder,
+    ))
+}
+
+/// `handle.submit()`: the whole checkout. Resolves with a result; never rejects.
+pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
+    let (mut job, card, brand, holder) = match prepare(&ctrl) {
+        Ok(x) => x,
+        Err((r, focus)) => {
+            if let Some(f) = focus {
+                let _ = f.focus();
+            }
+            ctrl.emit("result", &r);
+            return r;
+        }
+    };
+    ctrl.emit("submit", &Object::new().into());
+    let r = run(&ctrl, &mut job, card, &brand, &holder).await;
+    // The tokenizer data may have been swapped for a retry: keep it for the next submit.
+    if let Ok(mut inner) = ctrl.inner.try_borrow_mut() {
+        if let Some(s) = inner.session.as_mut() {
+            s.tokenizer = job.session.tokenizer.clone();
+        }
+    }
+    ctrl.clear_cvv();
+    if js::string(&r, "status").as_deref() == Some("error") {
+        ctrl.emit("error", &r);
+    }
+    ctrl.emit("result", &r);
+    r
+}
+
+async fn run(
+    ctrl: &Controller,
+    job: &mut Job,
+    card: CardData,
+    brand: &str,
+    holder: &str,
+) -> JsValue {
+    let locale = job.locale;
+    let token = match transport::tokenize(&job.session.tokenizer, card, job.timeouts.request).await
+    {
+        Ok(TokenAnswer::Token(t)) => Zeroizing::new(t),
+        Ok(TokenAnswer::Refused(code)) => {
+            let r = result::error("tokenizer_refused", i18n::text(locale, Text::Tokenizer));
+            if let Some(o) = r.dyn_ref::<Object>() {
+                js::set(o, "gatewayCode", code.as_str());
+            }
+            return r;
+        }
+        Err(e) => return transport_error(locale, &e),
+    };
+    let body = js::object(&[
+        ("tokenData", token.as_str().into()),
+        ("brand", brand.into()),
+        ("holder", holder.into()),
+        ("browser", browser_info().into()),
+        ("threeDS", three_ds_json(&job.three_ds).into()),
+        ("idempotencyKey", idempotency_key().into()),
+    ]);
+    drop(token);
+    let s = &job.session;
+    // A lost answer is retried once with the same idempotency key: the server answers the
+    // stored outcome instead of paying twice (CONTRACTS §5).
+    let mut answer =
+        transport::post_json(&s.pay_url, &s.client_secret, &body, job.timeouts.request).await;
+    if matches!(
+        answer,
+        Err(TransportError::Network | TransportError::Timeout)
+    ) {
+        sleep(500).await;
+        answer =
+            transport::post_json(&s.pay_url, &s.client_secret, &body, job.timeouts.request).await;
+    }
+    match answer {
+        Ok(a) => handle_answer(ctrl, job, a).await,
+        Err(e) => transport_error(locale, &e),
+    }
+}
+
+/// Follows the payment server's answers until a final result.
+async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) -> JsValue {
+    // A method round leads to one more answer; more than a few is a server bug.
+    for _ in 0..4 {
+        let status = js::string(&answer, "status").unwrap_or_default();
+        let payment_id = js::string(&answer, "paymentId").unwrap_or_default();
+        match status.as_str() {
+            "authorized" => {
+                return result::authorized(
+                    &payment_id,
+                    &js::string(&answer, "transactionId").unwrap_or_default(),
+                );
+            }
+            "refused" => return refused(job, &answer),
+            "method" => {
+                let completed = method_round(job, &answer).await;
+                let body = js::object(&[
+                    ("paymentId", payment_id.as_str().into()),
+                    ("methodCompleted", completed.into()),
+                ]);
+                let s = &job.session;
+                match transport::post_json(
+                    &s.sibling_url("continue"),
+                    &s.client_secret,
+                    &body,
+                    job.timeouts.request,
+                )
+                .await
+                {
+                    Ok(a) => answer = a,
+                    Err(e) => return transport_error(job.locale, &e),
+                }
+            }
+            "challenge" => return challenge(ctrl, job, &answer, &payment_id).await,
+            _ => break,
+        }
+    }
+    result::error("bad_answer", i18n::text(job.locale, Text::Server))
+}
+
+/// A refusal: takes the retry tokenizer data when the server offers another attempt.
+fn refused(job: &mut Job, answer: &JsValue) -> JsValue {
+    let retry = js::get(&js::get(answer, "retry"), "tokenizer");
+    if let Some(t) = tokenizer_from_js(&retry) {
+        job.session.tokenizer = t;
+    }
+    result::refused(
+        &js::string(answer, "paymentId").unwrap_or_default(),
+        &js::string(answer, "code").unwrap_or_default(),
+        &js::string(answer, "message").unwrap_or_default(),
+    )
+}
+
+fn fields_of(answer: &JsValue) -> Vec<(String, String)> {
+    let fields = js::get(answer, "fields");
+    let Some(obj) = fields.dyn_ref::<Object>() else {
+        return Vec::new();
+    };
+    Object::entries(obj)
+        .iter()
+        .filter_map(|pair| {
+            let pair: Array = pair.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// The 3DS Method: the gateway's page in a hidden iframe. True when it loaded in time.
+async fn method_round(job: &Job, answer: &JsValue) -> bool {
+    let Some(url) = js::string(answer, "url") else {
+        return false;
+    };
+    let Some(frame) = HiddenFrame::new(&job.doc, i18n::text(job.locale, Text::MethodFrame)) else {
+        return false;
+    };
+    let latch = Latch::new();
+    let l = latch.clone();
+    let _load = EventListener::new(frame.frame.unchecked_ref(), "load", move |_| l.fire("load"));
+    let l = latch.clone();
+    let _timer = Timeout::new(job.timeouts.method, move || l.fire("timeout"));
+    if post_form(&job.doc, &url, &frame.frame.name(), &fields_of(answer)).is_none() {
+        return false;
+    }
+    latch.wait().await == "load"
+}
+
+/// The challenge: in the dialog (iframe mode) or the top window (redirect mode).
+async fn challenge(
+    ctrl: &Controller,
+    job: &mut Job,
+    answer: &JsValue,
+    payment_id: &str,
+) -> JsValue {
+    let Some(url) = js::string(answer, "url") else {
+        return result::error("bad_answer", i18n::text(job.locale, Text::Server));
+    };
+    let fields = fields_of(answer);
+    let locale = job.locale;
+    let mode = match &job.three_ds {
+        ThreeDsMode::Iframe => "iframe",
+        ThreeDsMode::Redirect { .. } => "redirect",
+    };
+    ctrl.emit(
+        "challenge",
+        &js::object(&[("phase", "start".into()), ("mode", mode.into())]).into(),
+    );
+    let latch = Latch::new();
+    let l = latch.clone();
+    let _timer = Timeout::new(job.timeouts.challenge, move || l.fire("timeout"));
+    let outcome = if let ThreeDsMode::Redirect { .. } = job.three_ds {
+        // The page leaves; this promise only settles if the navigation never happens.
+        if post_form(&job.doc, &url, "_top", &fields).is_none() {
+            latch.fire("failed");
+        }
+        latch.wait().await
+    } else {
+        let size = window_size();
+        let texts = DialogTexts {
+            title: i18n::text(locale, Text::ChallengeTitle),
+            loading: i18n::text(locale, Text::ChallengeLoading),
+            cancel: i18n::text(locale, Text::Cancel),
+            frame: i18n::text(locale, Text::ChallengeFrame),
+        };
+        let Some(dialog) = ChallengeDialog::open(&job.doc, texts, size) else {
+            return result::error("dialog_failed", i18n::text(locale, Text::Server));
+        };
+        let (frame, status) = (dialog.frame.clone(), dialog.status.clone());
+        let _load = EventListener::new(dialog.frame.unchecked_ref(), "load", move |_| {
+            ChallengeDialog::show_frame(&frame, &status);
+        });
+        let l = latch.clone();
+        let _cancel = EventListener::new(dialog.cancel.unchecked_ref(), "click", move |_| {
+            l.fire("cancel")
+        });
+        let l = latch.clone();
+        let _escape = EventListener::new(dialog.root.unchecked_ref(), "keydown", move |e| {
+            if e.dyn_ref::<web_sys::KeyboardEvent>()
+                .is_some_and(|k| k.key() == "Escape")
+            {
+                l.fire("cancel");
+            }
+        });
+        let _message = job.doc.default_view().map(|w| {
+            let l = latch.clone();
+            let origin = job.session.server_origin.clone();
+            let nonce = job.session.nonce.clone();
+            let id = job.session.id.clone();
+            EventListener::new(w.unchecked_ref(), "message", move |e| {
+                let Some(m) = e.dyn_ref::<MessageEvent>() else {
+                    return;
+                };
+                // Only the payment server's return page, with this session's nonce (CONTRACTS
+                // §7); anything else (another origin, a forged or replayed message) is ignored.
+                // The message only says "look now": the outcome is read from the status URL.
+                let data = m.data();
+                if m.origin() == origin
+                    && js::string(&data, "type").as_deref() == Some(THREE_DS_COMPLETE)
+                    && js::string(&data, "nonce").as_deref() == Some(nonce.as_str())
+                    && js::string(&data, "sessionId").as_deref() == Some(id.as_str())
+                {
+                    l.fire("complete");
+                }
+            })
+        });
+        if post_form(&job.doc, &url, &dialog.frame.name(), &fields).is_none() {
+            latch.fire("failed");
+        }
+        let outcome = latch.wait().await;
+        drop(dialog);
+        outcome
+    };
+    let r = match outcome.as_str() {
+        "complete" => read_status(job).await,
+        _ => abandon(job, payment_id, &outcome).await,
+    };
+    ctrl.emit(
+        "challenge",
+        &js::object(&[("phase", "end".into()), ("mode", mode.into())]).into(),
+    );
+    r
+}
+
+/// The buyer cancelled or the challenge timed out: the attempt is closed on the server, so a
+/// late answer from the bank can never authorize it (CONTRACTS §5 abandon).
+async fn abandon(job: &mut Job, payment_id: &str, why: &str) -> JsValue {
+    let s = job.session.clone();
+    let body = js::object(&[("paymentId", payment_id.into())]);
+    match transport::post_json(
+        &s.sibling_url("abandon"),
+        &s.client_secret,
+        &body,
+        job.timeouts.request,
+    )
+    .await
+    {
+        Ok(a) => {
+            let r = refused(job, &a);
+            if why == "timeout" {
+                if let Some(o) = r.dyn_ref::<Object>() {
+                    js::set(o, "message", i18n::text(job.locale, Text::ChallengeTimeout));
+                }
+            }
+            r
+        }
+        // 409: the bank answered first; its outcome stands.
+        Err(TransportError::Http { status: 409, .. }) => read_status(job).await,
+        Err(e) => transport_error(job.locale, &e),
+    }
+}
+
+/// Reads the outcome from the status URL (CONTRACTS §8), waiting while it is still being
+/// decided.
+async fn read_status(job: &mut Job) -> JsValue {
+    let s = job.session.clone();
+    for attempt in 0..20 {
+        if attempt > 0 {
+            sleep(500).await;
+        }
+        let answer = match transport::get_json(
+            &s.status_url,
+            &s.client_secret,
+            job.timeouts.request,
+        )
+        .await
+        {
+            Ok(a) => a,
+            Err(e) => return transport_error(job.locale, &e),
+        };
+        let payment = js::get(&answer, "payment");
+        let pid = js::string(&payment, "paymentId").unwrap_or_default();
+        match js::string(&answer, "status").as_deref() {
+            Some("authorized") => {
+                return result::authorized(
+                    &pid,
+                    &js::string(&payment, "transactionId").unwrap_or_default(),
+                );
+            }
+            Some("refused") => {
+                let retry = js::get(&js::get(&answer, "retry"), "tokenizer");
+                if let Some(t) = tokenizer_from_js(&retry) {
+                    job.session.tokenizer = t;
+                }
+                return result::refused(
+                    &pid,
+                    &js::string(&payment, "code").unwrap_or_default(),
+                    &js::string(&payment, "message").unwrap_or_default(),
+                );
+            }
+            Some("expired") => {
+                return result::error("session_expired", i18n::text(job.locale, Text::Expired));
+            }
+            _ => {}
+        }
+    }
+    result::error("timeout", i18n::text(job.locale, Text::Timeout))
+}
+
+/// `resume(sessionAnswer)`: after a full-page 3-D Secure redirect, the outcome.
+pub async fn resume(session: JsValue, locale: Option<String>) -> JsValue {
+    let doc = crate::dom::document();
+    let locale = locale
+        .and_then(|l| Locale::from_tag(&l))
+        .or_else(|| {
+            doc.as_ref()
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| Locale::from_tag(&l))
+        })
+        .unwrap_or(Locale::En);
+    let (Ok(session), Some(doc)) = (Session::from_js(&session), doc) else {
+        return result::error("no_session", i18n::text(locale, Text::NoSession));
+    };
+    let mut job = Job {
+        session,
+        three_ds: ThreeDsMode::Iframe,
+        timeouts: Timeouts::default(),
+        locale,
+        doc,
+    };
+    read_status(&mut job).await
+}
+
+fn three_ds_json(mode: &ThreeDsMode) -> Object {
+    match mode {
+        ThreeDsMode::Iframe => js::object(&[("mode", "iframe".into())]),
+        ThreeDsMode::Redirect { return_url } => js::object(&[
+            ("mode", "redirect".into()),
+            ("returnUrl", return_url.as_str().into()),
+        ]),
+    }
+}
+
+fn window_size() -> &'static str {
+    let Some(w) = crate::dom::window() else {
+        return "05";
+    };
+    let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    crate::browser::challenge_window_size(num(w.inner_width()), num(w.inner_height()))
+}
+
+/// What JavaScript can tell about the browser for 3-D Secure 2 (EMV 3DS browser fields); the
+/// server adds the Accept header and the IP address itself.
+fn browser_info() -> Object {
+    let Some(w) = crate::dom::window() else {
+        return Object::new();
+    };
+    let nav = w.navigator();
+    let (depth, width, height) = w.screen().map_or((24.0, 0, 0), |s| {
+        (
+            f64::from(s.color_depth().unwrap_or(24)),
+            s.width().unwrap_or(0),
+            s.height().unwrap_or(0),
+        )
+    });
+    js::object(&[
+        ("colorDepth", crate::browser::emv_color_depth(depth).into()),
+        ("screenWidth", width.into()),
+        ("screenHeight", height.into()),
+        (
+            "timeZoneOffset",
+            js_sys::Date::new_0().get_timezone_offset().into(),
+        ),
+        ("language", nav.language().unwrap_or_default().into()),
+        ("javaEnabled", false.into()),
+        ("userAgent", nav.user_agent().unwrap_or_default().into()),
+        ("challengeWindowSize", window_size().into()),
+    ])
+}
+
+/// 128 random bits, hex: one key per submit, so a retried request is recognised.
+fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(c) = crate::dom::window().and_then(|w| w.crypto().ok()) {
+        let _ = c.get_random_values_with_u8_array(&mut bytes);
+    }
+    let mut key = String::with_capacity(35);
+    key.push_str("cc_");
+    for b in bytes {
+        key.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        key.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    key
+}

@@ -1,0 +1,97 @@
+// The payment server with its embedded sandbox (`payment-server --sandbox`), for the checkout
+// end-to-end tests: built once with cargo (honouring CARGO_TARGET_DIR), started per test file
+// on loopback port 0 in a temporary directory (its SQLite files live there), serving www/ and
+// pkg/ from the repository.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { PKG_DIR, ROOT } from '../../scripts/lib/files.mjs';
+import { run, toolEnv } from '../../scripts/lib/exec.mjs';
+
+// The sandbox's built-in merchant (crates/payment-server/src/config.rs, sandbox_merchant):
+// Basic credentials of the sandbox control endpoints.
+const SANDBOX_MERCHANT = '12345678901234';
+const SANDBOX_ACCESS_KEY = 'SANDBOXACCESSKEY0001';
+
+let binary;
+
+/** Builds payment-server (once per process) and returns the executable's path. */
+export function paymentServerBinary() {
+  if (binary) return binary;
+  const out = run('cargo', ['build', '-p', 'payment-server', '--bin', 'payment-server',
+    '--message-format=json-render-diagnostics'], {
+    cwd: ROOT, capture: true, env: toolEnv(),
+  });
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const msg = JSON.parse(line);
+    if (msg.reason === 'compiler-artifact' && msg.target?.name === 'payment-server' && msg.executable) {
+      binary = msg.executable;
+    }
+  }
+  if (!binary) throw new Error('cargo built no payment-server executable');
+  return binary;
+}
+
+/** Starts `payment-server --sandbox`; resolves to `{url, sandboxUrl, close()}`. */
+export async function startPaymentServer({ env = {} } = {}) {
+  const exe = paymentServerBinary();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'card-capture-server-'));
+  await fs.mkdir(path.join(dir, 'data'));
+  const child = spawn(exe, ['--sandbox', '--listen', '127.0.0.1:0'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      WWW_DIR: path.join(ROOT, 'www'),
+      PKG_DIR,
+      DATABASE_URL: `sqlite://${path.join(dir, 'data', 'payment-server.db')}`,
+      RUST_LOG: process.env.RUST_LOG || 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8000); });
+  const lines = readline.createInterface({ input: child.stdout });
+  const urls = await new Promise((resolve, reject) => {
+    const found = {};
+    const timer = setTimeout(() => reject(new Error(`payment-server did not start:\n${stderr}`)), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`payment-server exited with ${code}:\n${stderr}`));
+    });
+    lines.on('line', (line) => {
+      const m = /^(payment-server|payline-sandbox) listening on (http:\/\/\S+)$/.exec(line);
+      if (m) found[m[1]] = m[2].replace(/\/$/, '');
+      if (found['payment-server'] && found['payline-sandbox']) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  });
+  return {
+    url: urls['payment-server'],
+    sandboxUrl: urls['payline-sandbox'],
+    logs: () => stderr,
+    async close() {
+      child.removeAllListeners('exit');
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The sandbox ledger entries of an order reference (CONTRACTS §9). */
+export async function ledger(sandboxUrl, orderRef) {
+  const auth = Buffer.from(`${SANDBOX_MERCHANT}:${SANDBOX_ACCESS_KEY}`).toString('base64');
+  const res = await fetch(`${sandboxUrl}/sandbox/transactions?orderRef=${encodeURIComponent(orderRef)}`, {
+    headers: { Authorization: `Basic ${auth}` },
+  });
+  if (!res.ok) throw new Error(`ledger: ${res.status} ${await res.text()}`);
+  return res.json();
+}

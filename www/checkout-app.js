@@ -1,0 +1,126 @@
+// The demo shop's checkout, shared by checkout.html (ES module) and checkout-script-tag.html
+// (classic script). What a merchant writes: get a checkout session from its server, mount
+// card-capture on its own inputs, call submit() from its own form, show the result.
+// The demo has no shop backend, so it asks the payment server's sandbox-only endpoint for the
+// session. It touches the DOM only through textContent and attributes (strict CSP).
+(function () {
+  'use strict';
+
+  var params = new URLSearchParams(window.location.search);
+  var STORE_KEY = 'card-capture-demo-session';
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function whenDomReady(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
+    else fn();
+  }
+
+  function money(amount, currency) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || 'en', { style: 'currency', currency: currency })
+        .format(amount / 100);
+    } catch (e) {
+      return (amount / 100).toFixed(2) + ' ' + currency;
+    }
+  }
+
+  function say(text) {
+    byId('outcome').textContent = text;
+  }
+
+  // The status line ends with the outcome, in words a buyer understands.
+  function show(result) {
+    var form = byId('pay-form');
+    form.removeAttribute('aria-busy');
+    document.documentElement.dataset.result = result.status;
+    if (result.status === 'authorized') say('Payment authorized');
+    else if (result.status === 'refused') say('Payment refused: ' + result.message);
+    else if (result.status === 'invalid') say('Check the card details above.');
+    else say('Payment not done: ' + result.message);
+  }
+
+  function returnUrl() {
+    return window.location.origin + window.location.pathname + '?threeDS=redirect';
+  }
+
+  function createSession() {
+    var body = {};
+    if (params.has('amount')) body.amount = Number(params.get('amount'));
+    if (params.get('threeDS') === 'redirect') body.returnUrl = returnUrl();
+    return fetch('/api/demo/checkout-sessions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      if (!res.ok) throw new Error('the payment server answered ' + res.status);
+      return res.json();
+    });
+  }
+
+  function start(cc) {
+    whenDomReady(function () {
+      // Back from a full-page 3-D Secure redirect: the outcome is read from the status URL.
+      var back = params.get('cardCaptureSession');
+      var stored = null;
+      try {
+        stored = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || 'null');
+      } catch (e) {
+        stored = null;
+      }
+      if (back && stored && stored.id === back) {
+        say('Checking the payment…');
+        cc.resume(stored).then(function (result) {
+          show(result);
+          document.documentElement.dataset.checkout = 'resumed';
+        });
+        return;
+      }
+      createSession().then(function (session) { mount(cc, session); }, fail);
+    });
+  }
+
+  function mount(cc, session) {
+    var redirect = params.get('threeDS') === 'redirect';
+    var locale = params.get('locale');
+    if (locale) document.documentElement.lang = locale;
+    var handle = cc.mount({
+      session: session,
+      fields: { number: '#cc-number', expiry: '#cc-exp', cvv: '#cc-csc', holder: '#cc-name' },
+      locale: locale || undefined,
+      threeDS: redirect ? { mode: 'redirect', returnUrl: returnUrl() } : { mode: 'iframe' },
+    });
+    var total = money(session.amount, session.currency);
+    byId('line-amount').textContent = total;
+    byId('total').textContent = total;
+    var button = byId('pay');
+    button.textContent = 'Pay ' + total;
+    var form = byId('pay-form');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      form.setAttribute('aria-busy', 'true');
+      say('Processing…');
+      if (redirect) window.sessionStorage.setItem(STORE_KEY, JSON.stringify(session));
+      // A second click while a payment runs gets the same promise: one payment.
+      handle.submit().then(show);
+    });
+    ['cc-number', 'cc-exp', 'cc-csc', 'cc-name'].forEach(function (id) { byId(id).disabled = false; });
+    button.disabled = false;
+    say('');
+    // For the end-to-end tests and curious readers: the handle and the order reference.
+    window.checkout = handle;
+    window.checkoutOrder = { id: session.id, orderRef: session.orderRef };
+    handle.on('ready', function () { document.documentElement.dataset.checkout = 'ready'; });
+  }
+
+  function fail(err) {
+    whenDomReady(function () {
+      say('The checkout did not load: ' + (err && err.message ? err.message : String(err)));
+      document.documentElement.dataset.checkout = 'error';
+    });
+  }
+
+  window.CheckoutDemo = Object.freeze({ start: start, fail: fail });
+})();
