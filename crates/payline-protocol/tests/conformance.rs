@@ -161,6 +161,11 @@ enum Fill {
 fn value(parent: &str, name: &str) -> String {
     let v = match (parent, name) {
         ("recurring", "endDate") => "31/12/2026 12:00",
+        ("billingRecord" | "billingRecordForUpdate", "date") => "07/12/2023",
+        ("billingRecord" | "billingRecordForUpdate", "status") => "1",
+        ("recurringForUpdate", "endDate") => "31/12/2026 12:00",
+        (_, "scheduledDate") => "07/12/2023",
+        (_, "orderDate") => "14/02/2025 09:30",
         (_, "amountModificationDate") => "31/12/2026 12:00",
         ("order", "date") => "14/02/2025 09:30",
         (_, "startDate" | "endDate" | "deliveryExpectedDate") => "07/12/2023",
@@ -430,7 +435,25 @@ fn every_message_validates_against_the_wsdl_schema() {
     check::<GetTokenRequest>(&s);
     check::<GetTransactionDetailsRequest>(&s);
     check::<TransactionsSearchRequest>(&s);
+    check::<CreateWalletRequest>(&s);
+    check::<UpdateWalletRequest>(&s);
+    check::<GetWalletRequest>(&s);
+    check::<GetCardsRequest>(&s);
+    check::<DisableWalletRequest>(&s);
+    check::<EnableWalletRequest>(&s);
+    check::<DoImmediateWalletPaymentRequest>(&s);
+    check::<DoScheduledWalletPaymentRequest>(&s);
+    check::<DoRecurrentWalletPaymentRequest>(&s);
+    check::<GetPaymentRecordRequest>(&s);
+    check::<DisablePaymentRecordRequest>(&s);
+    check::<UpdatePaymentRecordRequest>(&s);
+    check::<GetBillingRecordRequest>(&s);
+    check::<UpdateBillingRecordRequest>(&s);
+    check::<DoWebPaymentRequest>(&s);
+    check::<GetWebPaymentDetailsRequest>(&s);
+    check::<ManageWebWalletRequest>(&s);
+    check::<GetWebWalletRequest>(&s);
     // Every operation with typed messages is covered above.
-    assert_eq!(AnyRequest::SUPPORTED.len(), 11);
+    assert_eq!(AnyRequest::SUPPORTED.len(), 29);
     let _ = std::fs::remove_dir_all(&s.dir);
 }

@@ -13,6 +13,7 @@
 
 mod authorization;
 mod bank_account_data;
+mod billing;
 mod buyer;
 mod card;
 mod history;
@@ -27,9 +28,11 @@ mod result;
 mod sub_merchant;
 mod three_d_secure;
 mod transaction;
+mod wallet;
 
 pub use authorization::{Authorization, Reattempt};
 pub use bank_account_data::BankAccountData;
+pub use billing::{BillingRecord, BillingRecordForUpdate, BillingRecordList, RecurringForUpdate};
 pub use buyer::{Address, AddressOwner, Buyer, MerchantAuthentication, Owner};
 pub use card::{Card, CardOut, ExtendedCard, PaymentData};
 pub use history::{
@@ -51,3 +54,6 @@ pub use result::PaylineResult;
 pub use sub_merchant::SubMerchant;
 pub use three_d_secure::{Authentication3DSecure, Browser, Sdk, SdkChallenge, ThreeDsInfo};
 pub use transaction::{Avs, FraudResultDetails, Scoring, Transaction, TransactionList};
+pub use wallet::{
+    Cards, CardsList, ContractNumberWalletList, SelectedContractList, Wallet, WalletIdList,
+};

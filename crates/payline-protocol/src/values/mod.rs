@@ -7,6 +7,7 @@
 mod action;
 mod amount;
 mod billing_cycle;
+mod billing_record_status;
 mod card_type;
 mod currency;
 mod date;
@@ -17,6 +18,7 @@ mod return_code;
 pub use action::Action;
 pub use amount::Amount;
 pub use billing_cycle::BillingCycle;
+pub use billing_record_status::BillingRecordStatus;
 pub use card_type::CardType;
 pub use currency::Currency;
 pub use date::{CardExpiry, Date, DateTimeMinutes, ShortDate};
