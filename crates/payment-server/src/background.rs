@@ -35,6 +35,25 @@ pub async fn run_once(state: &AppState, http: Option<&reqwest::Client>) -> Resul
             reconciled += 1;
         }
     }
+    // Back-office operations whose outcome is unknown: the transaction's history at the
+    // gateway is authoritative.
+    let ops = sqlx::query(
+        "SELECT DISTINCT p.id, p.transaction_id FROM operations o JOIN payments p ON p.id = o.payment_id \
+         WHERE o.status = 'unknown' AND o.kind <> 'authorization' AND p.transaction_id IS NOT NULL LIMIT 50",
+    )
+    .fetch_all(state.store().pool())
+    .await?;
+    for r in &ops {
+        let (pid, txn) = (crate::store::text(r, "id")?, crate::store::text(r, "transaction_id")?);
+        if crate::routes::notify::apply_transaction(state, &txn).await.is_ok() {
+            sqlx::query("UPDATE operations SET status = 'reconciled', updated_at = $1 WHERE payment_id = $2 AND status = 'unknown'")
+                .bind(state.now_ms())
+                .bind(&pid)
+                .execute(state.store().pool())
+                .await?;
+            reconciled += 1;
+        }
+    }
     let delivered = match http {
         Some(c) => crate::webhook::deliver_due(state, c).await?,
         None => 0,

@@ -56,9 +56,17 @@ fn conflict(p: &Payment, what: &str) -> AppError {
     AppError::conflict("invalid_state", format!("cannot {what} a payment in status {}", p.status))
 }
 
-fn gateway_err(e: GatewayError) -> AppError {
+/// A failed gateway call. When its outcome is unknown the operation is recorded as `unknown`:
+/// the background worker then re-reads the transaction (getTransactionDetails with its
+/// history) and brings the captured and refunded amounts up to date.
+async fn gateway_err(state: &AppState, p: &Payment, kind: Kind, amount: i64, e: GatewayError) -> AppError {
     match e {
-        GatewayError::Unknown(m) => AppError::GatewayUnknown(m),
+        GatewayError::Unknown(m) => {
+            if let Err(err) = record_operation(state, &p.id, kind.name(), "unknown", amount, &p.currency, None, None, "", "outcome unknown").await {
+                return err;
+            }
+            AppError::GatewayUnknown(m)
+        }
         GatewayError::NotSent(m) | GatewayError::Failed(m) => AppError::GatewayError(m),
     }
 }
@@ -94,7 +102,10 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             }
             let mut req = DoCaptureRequest::new(pp(amount, &p.currency, Action::CAPTURE)?);
             req.transaction_id = txn;
-            let res = g.call(&req).await.map_err(gateway_err)?;
+            let res = match g.call(&req).await {
+                Ok(r) => r,
+                Err(e) => return Err(gateway_err(state, &p, kind, amount, e).await),
+            };
             let (code, msg) = code_message(&res);
             if !matches!(outcome_of(Operation::DoCapture, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
                 record_operation(state, &p.id, kind.name(), "refused", amount, &p.currency, None, None, &code, &msg).await?;
@@ -127,7 +138,10 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
                 private_data_list: None,
                 sequence_number: None,
             };
-            let res = g.call(&req).await.map_err(gateway_err)?;
+            let res = match g.call(&req).await {
+                Ok(r) => r,
+                Err(e) => return Err(gateway_err(state, &p, kind, p.authorized_amount, e).await),
+            };
             let (code, msg) = code_message(&res);
             if !matches!(outcome_of(Operation::DoReset, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
                 record_operation(state, &p.id, kind.name(), "refused", 0, &p.currency, None, None, &code, &msg).await?;
@@ -153,7 +167,10 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             }
             let mut req = DoRefundRequest::new(pp(amount, &p.currency, Action::REFUND)?);
             req.transaction_id = txn;
-            let res = g.call(&req).await.map_err(gateway_err)?;
+            let res = match g.call(&req).await {
+                Ok(r) => r,
+                Err(e) => return Err(gateway_err(state, &p, kind, amount, e).await),
+            };
             let (code, msg) = code_message(&res);
             if !matches!(outcome_of(Operation::DoRefund, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
                 record_operation(state, &p.id, kind.name(), "refused", amount, &p.currency, None, None, &code, &msg).await?;
@@ -194,7 +211,10 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             payment.contract_number = Some(p.contract_number.clone());
             let mut req = DoReAuthorizationRequest::new(payment, order);
             req.transaction_id = txn;
-            let res = g.call(&req).await.map_err(gateway_err)?;
+            let res = match g.call(&req).await {
+                Ok(r) => r,
+                Err(e) => return Err(gateway_err(state, &p, kind, amount, e).await),
+            };
             let (code, msg) = code_message(&res);
             if !matches!(outcome_of(Operation::DoReAuthorization, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
                 record_operation(state, &p.id, kind.name(), "refused", amount, &currency, Some(&order_ref), None, &code, &msg).await?;

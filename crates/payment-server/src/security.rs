@@ -31,7 +31,7 @@ pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> Strin
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self' {tokenizer}; frame-src {gateway}; \
          form-action 'self' {gateway}; base-uri 'none'; object-src 'none'; \
-         frame-ancestors {frame_ancestors}"
+         require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors {frame_ancestors}"
     )
 }
 

@@ -2,8 +2,6 @@
 //! in the middle of a 3-D Secure flow, gateway notifications, the shop webhook, and a scan of
 //! every log line and database row for card data and secrets.
 
-use std::sync::atomic::Ordering;
-
 use serde_json::{Value, json};
 
 use crate::support::{self, ADMIN, Opts, client, ledger, pay, pay_body, sqlite_url, status, tokenize};
@@ -18,7 +16,7 @@ async fn lost_authorization_answer_is_unknown_then_reconciled_never_authorized_t
     let mut tk = cs["tokenizer"].clone();
     tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
     let blob = tokenize(&tk, "4970101122334455", "1230", Some("123")).await.unwrap();
-    proxy.drop_authorizations.store(true, Ordering::SeqCst);
+    *proxy.drop_action.lock().unwrap() = Some("doAuthorization");
     let (st, v) = pay(&cs, &pay_body(&blob, "k1")).await;
     assert_eq!(st, 504, "{v}");
     assert_eq!(v["error"]["code"], "gateway_timeout");
@@ -26,7 +24,7 @@ async fn lost_authorization_answer_is_unknown_then_reconciled_never_authorized_t
     // The gateway did authorize.
     let l = ledger(&sb, cs["orderRef"].as_str().unwrap()).await;
     assert_eq!(l.as_array().unwrap().len(), 1, "{l}");
-    proxy.drop_authorizations.store(false, Ordering::SeqCst);
+    *proxy.drop_action.lock().unwrap() = None;
     // The browser retries with the same key: the server reconciles first and answers the
     // gateway's outcome, without a second authorization.
     let (st, v) = pay(&cs, &pay_body(&blob, "k1")).await;
@@ -46,9 +44,9 @@ async fn background_reconciler_settles_unknown_payments() {
     let mut tk = cs["tokenizer"].clone();
     tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
     let blob = tokenize(&tk, "4970101122334455", "1230", Some("123")).await.unwrap();
-    proxy.drop_authorizations.store(true, Ordering::SeqCst);
+    *proxy.drop_action.lock().unwrap() = Some("doAuthorization");
     assert_eq!(pay(&cs, &pay_body(&blob, "k1")).await.0, 504);
-    proxy.drop_authorizations.store(false, Ordering::SeqCst);
+    *proxy.drop_action.lock().unwrap() = None;
     let (_, reconciled, _) = payment_server::background::run_once(&s.state, None).await.unwrap();
     assert_eq!(reconciled, 1);
     assert_eq!(status(&cs).await["status"], "authorized");
@@ -109,4 +107,30 @@ async fn trs_notification_fetches_the_authoritative_state() {
     assert_eq!(r.status(), 200);
     let r = client().get(format!("{}/payline/notify", s.url)).send().await.unwrap();
     assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn lost_capture_answer_is_kept_for_its_key_and_reconciled_from_the_gateway() {
+    let sb = support::start_sandbox().await;
+    let proxy = support::fault_proxy(&sb.url).await;
+    let s = support::start(Opts { gateway_base: Some(proxy.url.clone()), sandbox_mode: true, ..Opts::default() }).await;
+    let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
+    let mut tk = cs["tokenizer"].clone();
+    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
+    let blob = tokenize(&tk, "4970101122334455", "1230", Some("123")).await.unwrap();
+    let (_, v) = pay(&cs, &pay_body(&blob, "k")).await;
+    let pid = v["paymentId"].as_str().unwrap().to_owned();
+    *proxy.drop_action.lock().unwrap() = Some("doCapture");
+    let capture = || client().post(format!("{}/api/payments/{pid}/capture", s.url)).bearer_auth(ADMIN).header("idempotency-key", "cap").json(&json!({"amount": 1000})).send();
+    let r = capture().await.unwrap();
+    assert_eq!(r.status(), 504);
+    *proxy.drop_action.lock().unwrap() = None;
+    // The same key never captures a second time: it keeps its answer.
+    assert_eq!(capture().await.unwrap().status(), 504);
+    let captures = |l: Value| l.as_array().unwrap().iter().filter(|t| t["type"] == "CAPTURE").count();
+    assert_eq!(captures(ledger(&sb, cs["orderRef"].as_str().unwrap()).await), 1);
+    // The worker reads the transaction's history and records the capture that happened.
+    payment_server::background::run_once(&s.state, None).await.unwrap();
+    let p: Value = client().get(format!("{}/api/payments/{pid}", s.url)).bearer_auth(ADMIN).send().await.unwrap().json().await.unwrap();
+    assert_eq!((p["status"].as_str(), p["capturedAmount"].as_i64()), (Some("captured"), Some(1000)), "{p}");
 }

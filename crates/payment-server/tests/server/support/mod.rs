@@ -270,7 +270,8 @@ pub async fn run_challenge(sb: &Sandbox, answer: &serde_json::Value, code: Optio
 /// connection before the answer reaches the server: "connection lost after sending".
 pub struct FaultProxy {
     pub url: String,
-    pub drop_authorizations: Arc<std::sync::atomic::AtomicBool>,
+    /// SOAP action whose answer is cut (`doAuthorization`, `doCapture`…); `None`: pass through.
+    pub drop_action: Arc<std::sync::Mutex<Option<&'static str>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -285,7 +286,7 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     use axum::extract::Request;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag: Arc<std::sync::Mutex<Option<&'static str>>> = Arc::default();
     let upstream = upstream.to_owned();
     let f2 = flag.clone();
     let handler = move |req: Request| {
@@ -304,8 +305,9 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
             let res = rb.body(bytes.to_vec()).send().await.unwrap();
             let status = res.status();
             let body = res.bytes().await.unwrap();
-            let is_auth = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("doAuthorization"));
-            if is_auth && flag.load(std::sync::atomic::Ordering::SeqCst) {
+            let action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let cut = *flag.lock().unwrap();
+            if cut.is_some_and(|c| action.trim_matches('"') == c) {
                 // Headers go out, then the body stream fails: the connection is reset mid-answer.
                 let stream = futures_util_stream(body);
                 return axum::response::Response::builder().status(status).header("content-type", "text/xml").body(Body::from_stream(stream)).unwrap();
@@ -317,7 +319,7 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    FaultProxy { url: format!("http://{addr}"), drop_authorizations: flag, task }
+    FaultProxy { url: format!("http://{addr}"), drop_action: flag, task }
 }
 
 /// A body that yields half of `body` and then an error.
