@@ -36,6 +36,7 @@ pub mod ledger;
 pub mod routes;
 pub mod rules;
 pub mod scenarios;
+pub mod schedule;
 pub mod vault;
 
 use std::future::Future;
