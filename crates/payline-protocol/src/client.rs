@@ -28,6 +28,20 @@ use crate::messages::{
     TransactionsSearchRequest, TransactionsSearchResponse, VerifyAuthenticationRequest,
     VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
 };
+use crate::messages::{
+    CreateWalletRequest, CreateWalletResponse, DisablePaymentRecordRequest,
+    DisablePaymentRecordResponse, DisableWalletRequest, DisableWalletResponse,
+    DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse,
+    DoRecurrentWalletPaymentRequest, DoRecurrentWalletPaymentResponse,
+    DoScheduledWalletPaymentRequest, DoScheduledWalletPaymentResponse, DoWebPaymentRequest,
+    DoWebPaymentResponse, EnableWalletRequest, EnableWalletResponse, GetBillingRecordRequest,
+    GetBillingRecordResponse, GetCardsRequest, GetCardsResponse, GetPaymentRecordRequest,
+    GetPaymentRecordResponse, GetWalletRequest, GetWalletResponse, GetWebPaymentDetailsRequest,
+    GetWebPaymentDetailsResponse, GetWebWalletRequest, GetWebWalletResponse,
+    ManageWebWalletRequest, ManageWebWalletResponse, UpdateBillingRecordRequest,
+    UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
+    UpdateWalletRequest, UpdateWalletResponse,
+};
 use crate::secret::Secret;
 
 /// Payline's homologation (test) SOAP services; the API name is appended (Payline hosts).
@@ -339,6 +353,42 @@ operations! {
     get_transaction_details(GetTransactionDetailsRequest) -> GetTransactionDetailsResponse;
     /// `transactionsSearch` (ExtendedAPI): transactions by order reference, date range, ….
     transactions_search(TransactionsSearchRequest) -> TransactionsSearchResponse;
+    /// `createWallet` (DirectPaymentAPI): store a buyer's card, checked by a 1 EUR authorization never captured.
+    create_wallet(CreateWalletRequest) -> CreateWalletResponse;
+    /// `updateWallet` (DirectPaymentAPI): change a wallet's buyer data or card.
+    update_wallet(UpdateWalletRequest) -> UpdateWalletResponse;
+    /// `getWallet` (DirectPaymentAPI): a wallet with its masked card and token.
+    get_wallet(GetWalletRequest) -> GetWalletResponse;
+    /// `getCards` (DirectPaymentAPI): the cards of a wallet.
+    get_cards(GetCardsRequest) -> GetCardsResponse;
+    /// `disableWallet` (DirectPaymentAPI): disable wallets.
+    disable_wallet(DisableWalletRequest) -> DisableWalletResponse;
+    /// `enableWallet` (DirectPaymentAPI): enable a disabled wallet.
+    enable_wallet(EnableWalletRequest) -> EnableWalletResponse;
+    /// `doImmediateWalletPayment` (DirectPaymentAPI): pay now with a wallet's card.
+    do_immediate_wallet_payment(DoImmediateWalletPaymentRequest) -> DoImmediateWalletPaymentResponse;
+    /// `doScheduledWalletPayment` (DirectPaymentAPI): pay once on a later date with a wallet's card.
+    do_scheduled_wallet_payment(DoScheduledWalletPaymentRequest) -> DoScheduledWalletPaymentResponse;
+    /// `doRecurrentWalletPayment` (DirectPaymentAPI): instalments or a subscription billed by the gateway.
+    do_recurrent_wallet_payment(DoRecurrentWalletPaymentRequest) -> DoRecurrentWalletPaymentResponse;
+    /// `getPaymentRecord` (DirectPaymentAPI): a schedule and its billing records.
+    get_payment_record(GetPaymentRecordRequest) -> GetPaymentRecordResponse;
+    /// `disablePaymentRecord` (DirectPaymentAPI): stop a schedule.
+    disable_payment_record(DisablePaymentRecordRequest) -> DisablePaymentRecordResponse;
+    /// `updatePaymentRecord` (DirectPaymentAPI): change the remaining due dates of a schedule.
+    update_payment_record(UpdatePaymentRecordRequest) -> UpdatePaymentRecordResponse;
+    /// `getBillingRecord` (DirectPaymentAPI): one due date of a schedule.
+    get_billing_record(GetBillingRecordRequest) -> GetBillingRecordResponse;
+    /// `updateBillingRecord` (DirectPaymentAPI): change one due date.
+    update_billing_record(UpdateBillingRecordRequest) -> UpdateBillingRecordResponse;
+    /// `doWebPayment` (WebPaymentAPI): open a hosted payment page session.
+    do_web_payment(DoWebPaymentRequest) -> DoWebPaymentResponse;
+    /// `getWebPaymentDetails` (WebPaymentAPI): the authoritative result of a hosted page session.
+    get_web_payment_details(GetWebPaymentDetailsRequest) -> GetWebPaymentDetailsResponse;
+    /// `manageWebWallet` (WebPaymentAPI): open a hosted page where the buyer manages a wallet.
+    manage_web_wallet(ManageWebWalletRequest) -> ManageWebWalletResponse;
+    /// `getWebWallet` (WebPaymentAPI): the wallet a buyer managed on a hosted page.
+    get_web_wallet(GetWebWalletRequest) -> GetWebWalletResponse;
 }
 
 /// Reads a reply as the response to `R`: a response message is `Ok` whatever the HTTP status

@@ -62,6 +62,21 @@ pub fn outcome(operation: Operation, code: ReturnCode) -> Outcome {
             | ReturnCode::SOME_WALLETS_NOT_ENABLED
             | ReturnCode::WALLET_CREATION_ERROR,
         ) => Outcome::AcceptedWithWarning,
+        // Wallet and payment-record rules (Payline codes 025xx): the gateway checked the
+        // request and refused it on the state of the wallet or schedule (exists, unknown,
+        // disabled, NX amounts inconsistent, card not eligible…). Codes about a malformed
+        // request (02512–02515, 02518, 02527–02529, 02538, 02539) stay errors.
+        (op, code) if is_wallet_operation(op) && WALLET_REFUSALS.contains(&code) => {
+            Outcome::Refused
+        }
+        // A hosted page session that ended without the buyer paying (timed out before or
+        // after the redirection) is final and nothing was charged.
+        (
+            Op::GetWebPaymentDetails | Op::GetWebWallet,
+            ReturnCode::SESSION_EXPIRED
+            | ReturnCode::BUYER_NOT_REDIRECTED_EXPIRED
+            | ReturnCode::WALLET_SESSION_EXPIRED,
+        ) => Outcome::Cancelled,
         (_, code) => match code.known().map(|k| k.short_message) {
             Some("ACCEPTED") => Outcome::Accepted,
             Some("REFUSED") => Outcome::Refused,
@@ -70,6 +85,58 @@ pub fn outcome(operation: Operation, code: ReturnCode) -> Outcome {
             _ => Outcome::Error,
         },
     }
+}
+
+/// Business-rule refusals of the wallet and payment-record operations (PROTOCOL.md §6.3).
+const WALLET_REFUSALS: &[ReturnCode] = &[
+    ReturnCode::WALLET_ALREADY_EXISTS,
+    ReturnCode::WALLET_DOES_NOT_EXIST,
+    ReturnCode::CANNOT_UPDATE_NAMES,
+    ReturnCode::WALLET_DISABLED,
+    ReturnCode::PAYMENT_RECORD_NOT_FOUND,
+    ReturnCode::PAYMENT_RECORD_DISABLED,
+    ReturnCode::INVALID_RECURRING_OPTION,
+    ReturnCode::PAYMENT_RECORD_NOT_FOUND_02510,
+    ReturnCode::WALLET_NOT_SUPPORTED_FOR_CARD,
+    ReturnCode::CANNOT_DISABLE_WALLET,
+    ReturnCode::CANNOT_ENABLE_WALLET,
+    ReturnCode::CARD_ALREADY_IN_WALLET,
+    ReturnCode::AMEX_RESTRICTION_02522,
+    ReturnCode::AMEX_RESTRICTION_02523,
+    ReturnCode::AMEX_RESTRICTION_02524,
+    ReturnCode::AMEX_RESTRICTION_02525,
+    ReturnCode::AMEX_RESTRICTION_02526,
+    ReturnCode::NO_CARD_FOR_TOKEN,
+    ReturnCode::CARD_NOT_ELIGIBLE,
+];
+
+/// Operations that work on a wallet or a payment record (DirectPaymentAPI wallet calls and the
+/// hosted pages that can create or use a wallet).
+fn is_wallet_operation(op: Operation) -> bool {
+    use Operation as Op;
+    matches!(
+        op,
+        Op::CreateWallet
+            | Op::UpdateWallet
+            | Op::GetWallet
+            | Op::GetCards
+            | Op::DisableWallet
+            | Op::EnableWallet
+            | Op::DoImmediateWalletPayment
+            | Op::DoScheduledWalletPayment
+            | Op::DoRecurrentWalletPayment
+            | Op::GetPaymentRecord
+            | Op::DisablePaymentRecord
+            | Op::UpdatePaymentRecord
+            | Op::GetBillingRecord
+            | Op::UpdateBillingRecord
+            | Op::DoWebPayment
+            | Op::GetWebPaymentDetails
+            | Op::ManageWebWallet
+            | Op::CreateWebWallet
+            | Op::UpdateWebWallet
+            | Op::GetWebWallet
+    )
 }
 
 #[cfg(test)]

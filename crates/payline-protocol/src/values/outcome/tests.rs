@@ -125,3 +125,111 @@ fn unknown_codes_are_errors() {
         );
     }
 }
+
+const WALLET_OPERATIONS: &[Operation] = &[
+    Operation::CreateWallet,
+    Operation::UpdateWallet,
+    Operation::GetWallet,
+    Operation::GetCards,
+    Operation::DisableWallet,
+    Operation::EnableWallet,
+    Operation::DoImmediateWalletPayment,
+    Operation::DoScheduledWalletPayment,
+    Operation::DoRecurrentWalletPayment,
+    Operation::GetPaymentRecord,
+    Operation::DisablePaymentRecord,
+    Operation::UpdatePaymentRecord,
+    Operation::GetBillingRecord,
+    Operation::UpdateBillingRecord,
+    Operation::DoWebPayment,
+    Operation::GetWebPaymentDetails,
+    Operation::ManageWebWallet,
+    Operation::GetWebWallet,
+];
+
+/// Business-rule refusals of wallet and schedule calls (PROTOCOL.md §6.3).
+const WALLET_REFUSED: &[&str] = &[
+    "02502", "02503", "02504", "02505", "02507", "02508", "02509", "02510", "02511", "02516",
+    "02519", "02521", "02522", "02523", "02524", "02525", "02526", "02540", "02541",
+];
+/// Malformed or not allowed requests: nothing was looked at.
+const WALLET_ERRORS: &[&str] = &[
+    "02512", "02513", "02514", "02515", "02518", "02527", "02528", "02529", "02532", "02538",
+    "02539",
+];
+
+#[test]
+fn every_025xx_code_for_every_wallet_operation() {
+    let schedules = [
+        Operation::DoScheduledWalletPayment,
+        Operation::DoRecurrentWalletPayment,
+    ];
+    let session_reads = [Operation::GetWebPaymentDetails, Operation::GetWebWallet];
+    let mut checked = 0;
+    for op in WALLET_OPERATIONS {
+        for known in ReturnCode::KNOWN {
+            let code = known.code.as_str();
+            if !code.starts_with("025") {
+                continue;
+            }
+            let expected = match code {
+                "02500" => Outcome::Accepted,
+                "02501" | "02517" | "02520" => Outcome::AcceptedWithWarning,
+                "02506" if schedules.contains(op) => Outcome::AcceptedWithWarning,
+                "02506" => Outcome::Error,
+                "02533" => Outcome::Pending,
+                "02536" => Outcome::Cancelled,
+                "02534" | "02535" if session_reads.contains(op) => Outcome::Cancelled,
+                "02534" | "02535" => Outcome::Error,
+                c if WALLET_REFUSED.contains(&c) => Outcome::Refused,
+                c if WALLET_ERRORS.contains(&c) => Outcome::Error,
+                c => panic!("{c} ({}) is not in the wallet table", known.name),
+            };
+            assert_eq!(
+                outcome(*op, known.code),
+                expected,
+                "{op} {code} {}",
+                known.name
+            );
+            checked += 1;
+        }
+    }
+    // 39 documented 025xx codes, for each of the 18 operations.
+    assert_eq!(checked, 39 * WALLET_OPERATIONS.len());
+    for c in WALLET_REFUSED.iter().chain(WALLET_ERRORS) {
+        assert!(rc(c).known().is_some(), "{c}");
+    }
+}
+
+#[test]
+fn wallet_payments_keep_the_bank_and_3ds_meanings() {
+    for op in [
+        Operation::DoImmediateWalletPayment,
+        Operation::GetWebPaymentDetails,
+    ] {
+        assert_eq!(outcome(op, rc("00000")), Outcome::Accepted, "{op}");
+        assert_eq!(outcome(op, rc("01116")), Outcome::Refused, "{op}");
+        assert_eq!(outcome(op, rc("02319")), Outcome::Cancelled, "{op}");
+    }
+    assert_eq!(
+        outcome(Operation::DoImmediateWalletPayment, rc("01131")),
+        Outcome::ThreeDSecureStep
+    );
+    assert_eq!(
+        outcome(Operation::GetWebPaymentDetails, rc("02306")),
+        Outcome::Pending
+    );
+    assert_eq!(
+        outcome(Operation::GetWebPaymentDetails, rc("02324")),
+        Outcome::Cancelled
+    );
+    // The wallet meaning does not leak to other operations.
+    assert_eq!(
+        outcome(Operation::DoAuthorization, rc("02503")),
+        Outcome::Error
+    );
+    assert_eq!(
+        outcome(Operation::DoAuthorization, rc("02324")),
+        Outcome::Error
+    );
+}
