@@ -111,6 +111,7 @@
     say('');
     // For the end-to-end tests and curious readers: the handle and the order reference.
     window.checkout = handle;
+    window.cardCapture = cc;
     window.checkoutOrder = { id: session.id, orderRef: session.orderRef };
     handle.on('ready', function () { document.documentElement.dataset.checkout = 'ready'; });
   }

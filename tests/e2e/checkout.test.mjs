@@ -124,3 +124,242 @@ describe('checkout on the demo shop', () => {
     await page.close();
   });
 });
+
+describe('3-D Secure variants', () => {
+  it('redirect mode: the bank page in the top window, then resume() on return', async () => {
+    const { page, problems } = await shop('?threeDS=redirect');
+    await fillCard(page, { number: '4970105181818183' });
+    await pay(page);
+    await page.waitForURL(/\/acs\//);
+    await page.getByLabel('Verification code').fill('1234');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/cardCaptureSession=/);
+    await page.waitForFunction(() => document.documentElement.dataset.checkout === 'resumed');
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    await shot(page, 'redirect-resumed');
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('3-D Secure 1 style card (PaReq/MD/TermUrl) in the dialog: authorized', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970100000000030' });
+    await pay(page);
+    await acs(page).getByLabel('Verification code').fill('1234');
+    await acs(page).getByRole('button', { name: 'Submit' }).click();
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    await shot(page, '3ds1');
+    assert.deepEqual(await cspViolations(page), []);
+    await page.close();
+  });
+
+  it('3DS Method card: hidden method iframe, continue, then frictionless', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970100000000113' });
+    const seen = page.waitForRequest((r) => r.url().includes('/acs/method') && r.method() === 'POST');
+    const cont = page.waitForRequest((r) => r.url().endsWith('/continue'));
+    await pay(page);
+    await seen;
+    const body = JSON.parse((await cont).postData());
+    assert.equal(body.methodCompleted, true, 'the method page loaded within 10 s');
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    assert.equal(await page.locator('iframe').count(), 0, 'the method iframe is removed');
+    assert.deepEqual(await cspViolations(page), []);
+    await page.close();
+  });
+
+  it('a message from another origin or without the nonce is ignored', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970105181818183' });
+    await pay(page);
+    await acs(page).getByLabel('Verification code').waitFor();
+    const { id } = await page.evaluate(() => window.checkoutOrder);
+    // From the bank's frame (another origin), with every field right but the origin.
+    const bank = page.frames().find((f) => f.url().includes('/acs/'));
+    await bank.evaluate((sessionId) => window.parent.postMessage(
+      { type: 'card-capture:3ds-complete', sessionId, nonce: 'guess', paymentId: 'x' }, '*'), id);
+    // From the page's own origin, without the session's nonce.
+    await page.evaluate((sessionId) => window.postMessage(
+      { type: 'card-capture:3ds-complete', sessionId, nonce: 'forged', paymentId: 'x' }, '*'), id);
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('.cc-challenge').count(), 1, 'still waiting for the bank');
+    assert.equal((await page.evaluate(() => window.checkout.state())).submitting, true);
+    await acs(page).getByLabel('Verification code').fill('1234');
+    await acs(page).getByRole('button', { name: 'Submit' }).click();
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    await page.close();
+  });
+
+  it('a challenge left unanswered times out: abandoned, refused', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970105181818183' });
+    // Remount with a 1.5 s challenge timeout instead of the default 10 minutes.
+    const result = await page.evaluate(async () => {
+      const session = await (await fetch('/api/demo/checkout-sessions', { method: 'POST' })).json();
+      window.checkout.destroy();
+      const cc = window.cardCapture;
+      const handle = cc.mount({
+        session,
+        fields: { number: '#cc-number', expiry: '#cc-exp', cvv: '#cc-csc', holder: '#cc-name' },
+        threeDS: { mode: 'iframe', challengeTimeout: 1500 },
+      });
+      return handle.submit();
+    });
+    assert.equal(result.status, 'refused');
+    assert.equal(result.code, '02319');
+    assert.match(result.message, /took too long/);
+    await page.close();
+  });
+});
+
+describe('refusals, errors and retries', () => {
+  it('refused by the amount convention: the retry data is swapped in and the next card is processed', async () => {
+    const { page } = await shop('?amount=33305');
+    await fillCard(page, { number: '4970101122334455' });
+    await pay(page);
+    assert.match(await outcome(page, /Payment refused/), /^Payment refused: .+/);
+    // Same session, new attempt (<orderRef>-2) with the swapped-in tokenizer data: the gateway
+    // gets it, and (Payline's simulator convention) refuses every card for this amount.
+    await fillCard(page, { number: '5130000000000010' });
+    const second = page.evaluate(() => new Promise((ok) => window.checkout.on('result', ok)));
+    await pay(page);
+    const result = await second;
+    assert.equal(result.status, 'refused', JSON.stringify(result));
+    assert.equal(result.code, '01100');
+    const { orderRef } = await page.evaluate(() => window.checkoutOrder);
+    assert.ok((await ledger(server.sandboxUrl, `${orderRef}-2`)).length > 0, 'second attempt reached the gateway');
+    await page.close();
+  });
+
+  it('refused card (card-number convention), then another card succeeds', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970103469012066' });
+    await pay(page);
+    assert.match(await outcome(page, /Payment refused/), /^Payment refused: .+/);
+    await fillCard(page, { number: '4970101122334455' });
+    await pay(page);
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    await shot(page, 'retry-after-refusal');
+    await page.close();
+  });
+
+  it('tokenizer unreachable: a clear error, then a retry succeeds', async () => {
+    const { page } = await shop();
+    let blocked = 0;
+    await page.route('**/webpayment/getToken', (route) => {
+      blocked += 1;
+      return route.abort('connectionrefused');
+    });
+    await fillCard(page, { number: '4970101122334455' });
+    await pay(page);
+    assert.match(await outcome(page, /could not be reached/), /Payment not done: The payment service could not be reached/);
+    await page.unroute('**/webpayment/getToken');
+    assert.equal(blocked, 1);
+    await page.getByLabel('Security code').fill('123');
+    await pay(page);
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    await page.close();
+  });
+
+  it('double click: one promise, one authorization', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970101122334455' });
+    const same = await page.evaluate(async () => {
+      const a = window.checkout.submit();
+      const b = window.checkout.submit();
+      const r = await a;
+      return a === b && r.status === 'authorized';
+    });
+    assert.equal(same, true);
+    const { page: page2 } = await shop();
+    await fillCard(page2, { number: '4970101122334455' });
+    const button = page2.getByRole('button', { name: /^Pay/ });
+    await button.dblclick();
+    await button.click();
+    assert.match(await outcome(page2, /Payment authorized/), /Payment authorized$/);
+    const { orderRef } = await page2.evaluate(() => window.checkoutOrder);
+    const entries = await ledger(server.sandboxUrl, orderRef);
+    assert.equal(entries.length, 1, JSON.stringify(entries));
+    await page.close();
+    await page2.close();
+  });
+});
+
+describe('the form', () => {
+  for (const [locale, texts] of [
+    ['en', { number: 'This card number is not valid. Check the digits.', expiry: 'This card has expired.', cvv: 'Enter the security code.', holder: 'Enter the name on the card.' }],
+    ['fr', { number: 'Ce numéro de carte n’est pas valide. Vérifiez les chiffres.', expiry: 'Cette carte est expirée.', cvv: 'Saisissez le cryptogramme visuel.', holder: 'Saisissez le nom du titulaire de la carte.' }],
+  ]) {
+    it(`invalid input is shown inline (${locale}), nothing is sent`, async () => {
+      const { page } = await shop(`?locale=${locale}`);
+      const sent = [];
+      page.on('request', (r) => { if (r.method() === 'POST') sent.push(r.url()); });
+      await page.getByLabel('Card number').fill('4970 1011 2233 4456');
+      await page.getByLabel('Expiry date').fill('01/20');
+      assert.equal(await page.getByLabel('Expiry date').getAttribute('aria-invalid'), 'true', 'a past date is flagged at once');
+      await pay(page);
+      for (const [field, label] of [['number', 'Card number'], ['expiry', 'Expiry date'], ['cvv', 'Security code'], ['holder', 'Cardholder name']]) {
+        const input = page.getByLabel(label);
+        assert.equal(await input.getAttribute('aria-invalid'), 'true', field);
+        assert.equal(await input.getAttribute('data-cc-state'), 'invalid', field);
+        const ids = (await input.getAttribute('aria-describedby')).split(' ');
+        const message = page.locator(`#${ids.at(-1)}`);
+        assert.equal(await message.textContent(), texts[field], field);
+        assert.equal(await message.getAttribute('aria-live'), 'polite');
+      }
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'cc-number', 'focus goes to the first error');
+      assert.deepEqual(sent, []);
+      await shot(page, `invalid-${locale}`);
+      await page.close();
+    });
+  }
+
+  it('co-badged card: the buyer chooses Visa, the gateway records cardBrand VISA', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970101122334455' });
+    const group = page.getByRole('group', { name: 'Card network' });
+    await group.waitFor();
+    assert.equal(await group.getByRole('radio', { name: 'Cartes Bancaires' }).isChecked(), true, 'CB first by default');
+    await group.getByRole('radio', { name: 'Visa' }).check();
+    await pay(page);
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    const { orderRef } = await page.evaluate(() => window.checkoutOrder);
+    const entries = await ledger(server.sandboxUrl, orderRef);
+    assert.equal(entries[0].cardBrand, 'VISA', JSON.stringify(entries));
+    await shot(page, 'co-badge-visa');
+    await page.close();
+  });
+
+  it('formatting, autofill attributes and all fields filled at once', async () => {
+    const { page } = await shop();
+    const attrs = await page.evaluate(() => ['cc-number', 'cc-exp', 'cc-csc', 'cc-name'].map((id) => {
+      const el = document.getElementById(id);
+      return [el.getAttribute('autocomplete'), el.getAttribute('inputmode')];
+    }));
+    assert.deepEqual(attrs, [['cc-number', 'numeric'], ['cc-exp', 'numeric'], ['cc-csc', 'numeric'], ['cc-name', null]]);
+    // What browser autofill does: set every value, then fire input and change on each.
+    await page.evaluate(() => {
+      const values = { 'cc-number': '378282246310005', 'cc-exp': '12/2034', 'cc-csc': '1234', 'cc-name': 'Jeanne Martin' };
+      for (const [id, v] of Object.entries(values)) document.getElementById(id).value = v;
+      for (const id of Object.keys(values)) {
+        const el = document.getElementById(id);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    });
+    assert.equal(await page.getByLabel('Card number').inputValue(), '3782 822463 10005');
+    assert.equal(await page.getByLabel('Expiry date').inputValue(), '12 / 34');
+    assert.equal(await page.getByLabel('Security code').getAttribute('maxlength'), '4', 'Amex prints 4 digits');
+    const state = await page.evaluate(() => window.checkout.state());
+    assert.equal(state.complete, true, JSON.stringify(state));
+    // Typing in the middle keeps the caret after the typed digit.
+    await page.getByLabel('Card number').fill('');
+    await page.getByLabel('Card number').pressSequentially('42424242');
+    await page.getByLabel('Card number').evaluate((el) => el.setSelectionRange(2, 2));
+    await page.keyboard.type('1');
+    assert.equal(await page.getByLabel('Card number').inputValue(), '4214 2424 2');
+    assert.equal(await page.getByLabel('Card number').evaluate((el) => el.selectionStart), 3);
+    await page.close();
+  });
+});
