@@ -6,7 +6,7 @@ use super::{Operation, Request, Response};
 use crate::objects::PaylineResult;
 
 /// `disablePaymentRecordRequest` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DisablePaymentRecordRequest {
     #[serde(default)]

@@ -6,7 +6,7 @@ use super::{Operation, Request, Response};
 use crate::objects::{BillingRecord, Order, PaylineResult, PrivateDataList, Recurring};
 
 /// `getBillingRecordRequest` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetBillingRecordRequest {
     #[serde(default)]

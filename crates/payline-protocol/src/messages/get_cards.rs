@@ -64,3 +64,10 @@ impl GetCardsResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for GetCardsRequest {
+    fn default() -> Self {
+        Self::new("", "")
+    }
+}

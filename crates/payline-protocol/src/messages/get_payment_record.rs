@@ -74,3 +74,10 @@ impl GetPaymentRecordResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for GetPaymentRecordRequest {
+    fn default() -> Self {
+        Self::new("", "")
+    }
+}

@@ -84,3 +84,10 @@ impl GetWalletResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for GetWalletRequest {
+    fn default() -> Self {
+        Self::new("", "")
+    }
+}

@@ -122,3 +122,10 @@ impl GetWebPaymentDetailsResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for GetWebPaymentDetailsRequest {
+    fn default() -> Self {
+        Self::new("")
+    }
+}

@@ -72,3 +72,10 @@ impl GetWebWalletResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for GetWebWalletRequest {
+    fn default() -> Self {
+        Self::new("")
+    }
+}

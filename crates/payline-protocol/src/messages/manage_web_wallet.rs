@@ -112,3 +112,10 @@ impl ManageWebWalletResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for ManageWebWalletRequest {
+    fn default() -> Self {
+        Self::new("", Default::default(), "", "")
+    }
+}

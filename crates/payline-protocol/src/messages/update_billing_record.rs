@@ -8,7 +8,7 @@ use crate::objects::{
 };
 
 /// `updateBillingRecordRequest` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateBillingRecordRequest {
     #[serde(default)]

@@ -79,3 +79,10 @@ impl UpdatePaymentRecordResponse {
         }
     }
 }
+
+/// The current `version`, every other element empty or absent (to fill field by field).
+impl Default for UpdatePaymentRecordRequest {
+    fn default() -> Self {
+        Self::new("", "", Default::default())
+    }
+}

@@ -45,4 +45,58 @@ impl Recurring {
             billing_rank: None,
         }
     }
+
+    /// Payment in instalments (mode NX): `billing_left` due dates, the first of
+    /// `first_amount` and the others of `amount`. Payline requires
+    /// `payment.amount = first_amount + (billing_left − 1) × amount` (code 02509 otherwise).
+    pub fn instalments(
+        first_amount: Amount,
+        amount: Amount,
+        billing_cycle: BillingCycle,
+        billing_left: u16,
+    ) -> Self {
+        Self {
+            first_amount: Some(first_amount),
+            billing_left: billing_left.to_string(),
+            ..Self::new(amount, billing_cycle)
+        }
+    }
+
+    /// A subscription (mode REC): `amount` every `billing_cycle` from `start_date` until the
+    /// record is disabled.
+    pub fn subscription(amount: Amount, billing_cycle: BillingCycle, start_date: Date) -> Self {
+        Self {
+            start_date: Some(start_date),
+            ..Self::new(amount, billing_cycle)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instalments_and_subscriptions_fill_the_documented_fields() {
+        let nx = Recurring::instalments(
+            Amount::from_minor(3400).unwrap(),
+            Amount::from_minor(3300).unwrap(),
+            BillingCycle::MONTHLY,
+            3,
+        );
+        assert_eq!(nx.first_amount.map(|a| a.minor()), Some(3400));
+        assert_eq!(nx.amount.minor(), 3300);
+        assert_eq!(nx.billing_left, "3");
+        assert_eq!(nx.start_date, None);
+
+        let start: Date = "31/01/2027".parse().unwrap();
+        let rec = Recurring::subscription(
+            Amount::from_minor(999).unwrap(),
+            BillingCycle::MONTHLY,
+            start,
+        );
+        assert_eq!(rec.start_date, Some(start));
+        assert_eq!(rec.first_amount, None);
+        assert_eq!(rec.billing_left, "");
+    }
 }

@@ -31,4 +31,34 @@ impl PaylineResult {
             partner_code_label: None,
         }
     }
+
+    /// A result with the short and long messages Payline documents for `code` (none for an
+    /// undocumented code), as a gateway answers.
+    pub fn documented(code: ReturnCode) -> Self {
+        let known = code.known();
+        Self {
+            short_message: known.map(|k| k.short_message.to_owned()),
+            long_message: known.map(|k| k.long_message.to_owned()),
+            ..Self::new(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_results_carry_paylines_messages() {
+        let r = PaylineResult::documented(ReturnCode::WALLET_ALREADY_EXISTS);
+        assert_eq!(r.code.as_str(), "02502");
+        assert_eq!(r.short_message.as_deref(), Some("ERROR"));
+        assert_eq!(
+            r.long_message.as_deref(),
+            Some("Wallet with the same identifier exists")
+        );
+        let unknown = PaylineResult::documented("09999".parse().unwrap());
+        assert_eq!(unknown.short_message, None);
+        assert_eq!(unknown.long_message, None);
+    }
 }

@@ -127,3 +127,37 @@ pub struct SelectedContractList {
     #[serde(default)]
     pub selected_contract: Vec<String>,
 }
+
+macro_rules! string_list {
+    ($($list:ident . $field:ident,)*) => {
+        $(
+            /// Built from the identifiers, in order.
+            impl<S: Into<String>> FromIterator<S> for $list {
+                fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+                    Self {
+                        $field: iter.into_iter().map(Into::into).collect(),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+string_list! {
+    WalletIdList.wallet_id,
+    ContractNumberWalletList.contract_number_wallet,
+    SelectedContractList.selected_contract,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_collect_identifiers_in_order() {
+        let ids: WalletIdList = ["w-1", "w-2"].into_iter().collect();
+        assert_eq!(ids.wallet_id, ["w-1", "w-2"]);
+        let contracts: SelectedContractList = vec![String::from("1234567")].into_iter().collect();
+        assert_eq!(contracts.selected_contract, ["1234567"]);
+    }
+}
