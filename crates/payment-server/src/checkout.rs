@@ -245,11 +245,10 @@ pub fn validate(req: &PayRequest) -> Result<()> {
             _ => return Err(AppError::invalid("invalid_three_ds_mode", "threeDS.mode must be iframe or redirect")),
         }
     }
-    if let Some(w) = &req.browser.challenge_window_size {
-        if !["01", "02", "03", "04", "05"].contains(&w.as_str()) {
+    if let Some(w) = &req.browser.challenge_window_size
+        && !["01", "02", "03", "04", "05"].contains(&w.as_str()) {
             return Err(AppError::invalid("invalid_browser", "browser.challengeWindowSize must be 01–05"));
         }
-    }
     Ok(())
 }
 
@@ -288,11 +287,11 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
     let mut session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
     sessions::expire_if_due(state, &mut session).await?;
     // A pay retried after an unknown outcome settles the earlier attempt first.
-    if session.status == sst::PROCESSING {
-        if let Some(pid) = session.payment_id.clone() {
+    if session.status == sst::PROCESSING
+        && let Some(pid) = session.payment_id.clone() {
             let pid = pid.as_str();
-            if let Some(p) = payments::load(state, pid).await? {
-                if p.status == payments::status::UNKNOWN {
+            if let Some(p) = payments::load(state, pid).await?
+                && p.status == payments::status::UNKNOWN {
                     reconcile(state, &p).await?;
                     session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
                     // The retried pay gets the outcome the gateway had reached.
@@ -308,9 +307,7 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
                         }
                     }
                 }
-            }
         }
-    }
     match session.status.as_str() {
         sst::EXPIRED => return Err(AppError::Expired),
         sst::AUTHORIZED => return Err(AppError::conflict("already_authorized", "this checkout session is already paid")),
@@ -801,7 +798,7 @@ pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<
         Ok(r) => r,
         Err(e) => {
             let _ = gateway_failed_before_money(state, &session, &p, &a, e).await;
-            return Ok(sessions::load(state, &session.id).await?);
+            return sessions::load(state, &session.id).await;
         }
     };
     let (code, message) = code_message(&res);
@@ -811,7 +808,7 @@ pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<
         // A failed or cancelled challenge (03022, 03003, …) ends the attempt as refused.
         refuse(state, &session, &p, &a, &code, &message, None).await?;
     }
-    Ok(sessions::load(state, &session.id).await?)
+    sessions::load(state, &session.id).await
 }
 
 async fn authorize_after_3ds(state: &AppState, session: &Session, p: &Payment, a: &Attempt, auth: Option<Authentication3DSecure>, transient: Option<String>) -> Result<()> {

@@ -53,11 +53,10 @@ impl Store {
             let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default().to_owned();
             if path != ":memory:" {
-                if let Some(dir) = std::path::Path::new(&path).parent() {
-                    if !dir.as_os_str().is_empty() {
+                if let Some(dir) = std::path::Path::new(&path).parent()
+                    && !dir.as_os_str().is_empty() {
                         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
                     }
-                }
                 if !url.contains('?') {
                     url.push_str("?mode=rwc");
                 }

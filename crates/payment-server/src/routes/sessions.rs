@@ -96,11 +96,10 @@ async fn session_status(State(state): State<AppState>, Path(id): Path<String>, h
     let mut session = sessions::authorize(&state, &id, &headers).await?;
     sessions::expire_if_due(&state, &mut session).await?;
     let mut out = json!({ "id": session.id, "status": session.status });
-    if let Some(pid) = &session.payment_id {
-        if let Some(p) = payments::load(&state, pid).await? {
+    if let Some(pid) = &session.payment_id
+        && let Some(p) = payments::load(&state, pid).await? {
             out["payment"] = p.browser_json();
         }
-    }
     debug_assert!(
         [status::OPEN, status::PROCESSING, status::AUTHORIZED, status::REFUSED, status::EXPIRED]
             .contains(&session.status.as_str())
