@@ -17,8 +17,12 @@ const SANDBOX_ACCESS_KEY = 'SANDBOXACCESSKEY0001';
 
 let binary;
 
-/** Builds payment-server (once per process) and returns the executable's path. */
+/**
+ * Builds payment-server (once per process) and returns the executable's path;
+ * PAYMENT_SERVER_BIN names a ready-made executable instead.
+ */
 export function paymentServerBinary() {
+  if (process.env.PAYMENT_SERVER_BIN) return process.env.PAYMENT_SERVER_BIN;
   if (binary) return binary;
   const out = run('cargo', ['build', '-p', 'payment-server', '--bin', 'payment-server',
     '--message-format=json-render-diagnostics'], {

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// npm run bench:browser: what the buyer's browser pays for card-capture, measured in headless
+// Chromium (playwright-core, /usr/bin/chromium) against `payment-server --sandbox` on loopback:
+//
+//   - shipped size of wasm + JS glue per entry point (gzip -9, brotli 11);
+//   - module init: `await init()` (fetch + compile + instantiate), fresh page each time;
+//   - one keystroke in a mounted card-number field: the input event → format → validate →
+//     DOM update, timed over batches (performance.now is coarsened to 100 µs in pages that are
+//     not cross-origin isolated, so single events cannot be timed);
+//   - end-to-end checkout latency for the frictionless 3-D Secure card, from submit() to the
+//     result: tokenizer + pay (verifyEnrollment + doAuthorization in the sandbox) on loopback.
+//
+// Run `npm run build` first. RUNS=<n> changes the number of checkouts (default 30).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENTRY_POINTS, PKG_DIR, brotliSize, gzipSize } from './lib/files.mjs';
+import { launchBrowser } from '../tests/e2e/helpers.mjs';
+import { startPaymentServer } from '../tests/e2e/payment-server.mjs';
+
+const RUNS = Number(process.env.RUNS || 30);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+function p95(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)];
+}
+
+function sizes() {
+  for (const [entry, files] of Object.entries(ENTRY_POINTS)) {
+    const bytes = files.map((f) => fs.readFileSync(path.join(PKG_DIR, f)));
+    const sum = (fn) => bytes.reduce((n, b) => n + fn(b), 0);
+    console.log(`size ${entry.padEnd(10)} raw ${sum((b) => b.length)} B, gzip ${sum(gzipSize)} B, brotli ${sum(brotliSize)} B`);
+  }
+}
+
+async function openShop(context, url) {
+  const page = await context.newPage();
+  await page.goto(`${url}/checkout.html`);
+  await page.waitForFunction(() => document.documentElement.dataset.checkout === 'ready');
+  return page;
+}
+
+async function main() {
+  sizes();
+  const server = await startPaymentServer();
+  const browser = await launchBrowser();
+  try {
+    // Module init, fresh page (and module instance) each time; the HTTP cache revalidates.
+    const inits = [];
+    for (let i = 0; i < 15; i += 1) {
+      const page = await browser.context.newPage();
+      await page.goto(`${server.url}/pkg/package.json`);
+      inits.push(await page.evaluate(async () => {
+        const t0 = performance.now();
+        const m = await import('/pkg/card_capture.js');
+        await m.default();
+        return performance.now() - t0;
+      }));
+      await page.close();
+    }
+    console.log(`init: median ${median(inits).toFixed(1)} ms (${inits.length} fresh pages)`);
+
+    // One keystroke: batches of input events on the mounted number field.
+    const page = await openShop(browser.context, server.url);
+    const perKey = await page.evaluate(() => {
+      const el = document.getElementById('cc-number');
+      const digits = '4970101122334455';
+      const batches = [];
+      for (let b = 0; b < 30; b += 1) {
+        const t0 = performance.now();
+        for (let i = 0; i < 160; i += 1) {
+          const n = (i % 16) + 1;
+          el.value = digits.slice(0, n);
+          el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: digits[n - 1] }));
+        }
+        batches.push(((performance.now() - t0) * 1000) / 160);
+      }
+      return batches;
+    });
+    console.log(`keystroke (format + validate + DOM update): median ${median(perKey).toFixed(1)} µs`);
+    await page.close();
+
+    // Frictionless checkout, submit() to result.
+    const times = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const tab = await openShop(browser.context, server.url);
+      await tab.getByLabel('Card number').fill('4970107111111119');
+      await tab.getByLabel('Expiry date').fill('12/34');
+      await tab.getByLabel('Security code').fill('123');
+      await tab.getByLabel('Cardholder name').fill('Jeanne Martin');
+      const { ms, status } = await tab.evaluate(async () => {
+        const t0 = performance.now();
+        const r = await window.checkout.submit();
+        return { ms: performance.now() - t0, status: r.status };
+      });
+      if (status !== 'authorized') throw new Error(`checkout ${i}: ${status}`);
+      times.push(ms);
+      await tab.close();
+    }
+    console.log(`frictionless checkout (submit → authorized, loopback): median ${median(times).toFixed(0)} ms, p95 ${p95(times).toFixed(0)} ms (${RUNS} runs)`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err.message}`);
+  process.exitCode = 1;
+});
