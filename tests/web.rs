@@ -1,4 +1,4 @@
-//! Browser tests of the JS API, run in headless Chromium:
+//! Browser tests of the JS API and of mount()'s DOM glue, run in headless Chromium:
 //! `cargo test --target wasm32-unknown-unknown`.
 //!
 //! The exports are called with JS values, as a page calls them, and the results are read back
@@ -339,4 +339,263 @@ fn set_bin_table_extend_replace_and_errors() {
         flags(&validate_number(s("5555 5555 5555 4444"))),
         (true, true)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// mount(): the DOM glue on real inputs
+
+mod checkout {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use card_capture::{CheckoutHandle, mount};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen_test::*;
+    use web_sys::{Document, Element, Event, HtmlInputElement};
+
+    use super::{get, parse};
+
+    const IDS: [&str; 4] = ["number", "expiry", "cvv", "holder"];
+
+    fn doc() -> Document {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .expect("a document")
+    }
+
+    /// A merchant form with four inputs `#<prefix>-<field>`; the holder input already has its
+    /// own `autocomplete` and `aria-describedby`, which must be kept.
+    fn fixture(prefix: &str) -> Element {
+        let d = doc();
+        let form = d.create_element("form").expect("form");
+        for id in IDS {
+            let input = d.create_element("input").expect("input");
+            input.set_id(&format!("{prefix}-{id}"));
+            form.append_child(&input).expect("append");
+        }
+        let holder = form
+            .query_selector(&format!("#{prefix}-holder"))
+            .ok()
+            .flatten()
+            .expect("holder");
+        holder.set_attribute("autocomplete", "name").expect("attr");
+        holder
+            .set_attribute("aria-describedby", "hint")
+            .expect("attr");
+        d.body().expect("body").append_child(&form).expect("append");
+        form
+    }
+
+    fn input(prefix: &str, field: &str) -> HtmlInputElement {
+        doc()
+            .get_element_by_id(&format!("{prefix}-{field}"))
+            .expect("input")
+            .dyn_into()
+            .expect("an input")
+    }
+
+    fn options(prefix: &str, extra: &str) -> JsValue {
+        parse(&format!(
+            r##"{{"fields": {{"number": "#{p}-number", "expiry": "#{p}-expiry", "cvv": "#{p}-cvv", "holder": "#{p}-holder"}}, "locale": "en", "today": {{"year": 2026, "month": 11}}{extra}}}"##,
+            p = prefix
+        ))
+    }
+
+    fn type_in(el: &HtmlInputElement, value: &str) {
+        el.set_value(value);
+        let _ = el.dispatch_event(&Event::new("input").expect("event"));
+    }
+
+    fn fire(el: &HtmlInputElement, kind: &str) {
+        let _ = el.dispatch_event(&Event::new(kind).expect("event"));
+    }
+
+    fn message_of(el: &HtmlInputElement) -> String {
+        let ids = el.get_attribute("aria-describedby").unwrap_or_default();
+        let last = ids.split_whitespace().last().unwrap_or_default().to_owned();
+        doc()
+            .get_element_by_id(&last)
+            .and_then(|m| m.text_content())
+            .unwrap_or_default()
+    }
+
+    fn mounted(prefix: &str, extra: &str) -> (Element, CheckoutHandle) {
+        let form = fixture(prefix);
+        let handle = mount(options(prefix, extra)).expect("mounts");
+        (form, handle)
+    }
+
+    #[wasm_bindgen_test]
+    fn mount_sets_missing_autofill_attributes_and_keeps_the_merchants() {
+        let (form, handle) = mounted("m1", "");
+        let attr = |f: &str, a: &str| input("m1", f).get_attribute(a);
+        assert_eq!(attr("number", "autocomplete").as_deref(), Some("cc-number"));
+        assert_eq!(attr("expiry", "autocomplete").as_deref(), Some("cc-exp"));
+        assert_eq!(attr("cvv", "autocomplete").as_deref(), Some("cc-csc"));
+        assert_eq!(
+            attr("holder", "autocomplete").as_deref(),
+            Some("name"),
+            "the merchant's value stays"
+        );
+        assert_eq!(attr("number", "inputmode").as_deref(), Some("numeric"));
+        assert_eq!(attr("holder", "inputmode"), None);
+        let described = attr("holder", "aria-describedby").unwrap_or_default();
+        assert!(described.starts_with("hint "), "{described}");
+        assert_eq!(attr("number", "data-cc-state").as_deref(), Some("empty"));
+        handle.destroy();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    fn typing_formats_and_sets_state_and_the_co_badge_choice() {
+        let (form, handle) = mounted("m2", "");
+        let number = input("m2", "number");
+        type_in(&number, "4970101122334455");
+        assert_eq!(number.value(), "4970 1011 2233 4455");
+        assert!(number.class_list().contains("cc-valid"));
+        assert_eq!(
+            number.get_attribute("aria-invalid").as_deref(),
+            Some("false")
+        );
+        let radios = form
+            .query_selector_all("fieldset.cc-brand-choice:not([hidden]) input[type=radio]")
+            .expect("query");
+        assert_eq!(radios.length(), 2, "CB and Visa");
+        let state = handle.state();
+        assert_eq!(get(&state, "brand").as_string().as_deref(), Some("CB"));
+        assert_eq!(
+            get(&get(&get(&state, "fields"), "number"), "valid").as_bool(),
+            Some(true)
+        );
+        handle.destroy();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    fn incomplete_input_is_flagged_on_blur_not_while_typing() {
+        let (form, handle) = mounted("m3", "");
+        let expiry = input("m3", "expiry");
+        type_in(&expiry, "12");
+        assert_eq!(
+            expiry.get_attribute("aria-invalid").as_deref(),
+            Some("false")
+        );
+        assert_eq!(message_of(&expiry), "");
+        fire(&expiry, "blur");
+        assert_eq!(
+            expiry.get_attribute("aria-invalid").as_deref(),
+            Some("true")
+        );
+        assert!(expiry.class_list().contains("cc-invalid"));
+        assert_eq!(message_of(&expiry), "Enter the expiry date as MM / YY.");
+        type_in(&expiry, "12 / 34");
+        assert_eq!(
+            message_of(&expiry),
+            "",
+            "the message goes once the value is valid"
+        );
+        handle.destroy();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    fn events_reach_the_callbacks_and_off_removes_them() {
+        let (form, handle) = mounted("m4", "");
+        let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+        let log = seen.clone();
+        let cb = Closure::<dyn FnMut(JsValue)>::new(move |d: JsValue| {
+            log.borrow_mut().push(
+                get(&d, "field")
+                    .as_string()
+                    .unwrap_or_else(|| "brand".into()),
+            );
+        });
+        let f: js_sys::Function = cb.as_ref().clone().unchecked_into();
+        handle.on("change", f.clone()).expect("known event");
+        handle.on("brand", f.clone()).expect("known event");
+        assert!(handle.on("nope", f.clone()).is_err());
+        type_in(&input("m4", "number"), "4111");
+        assert_eq!(*seen.borrow(), ["brand", "number"]);
+        handle.off("change", f.clone());
+        handle.off("brand", f);
+        type_in(&input("m4", "number"), "41111");
+        assert_eq!(seen.borrow().len(), 2);
+        handle.destroy();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    fn destroy_gives_the_inputs_back_and_is_idempotent() {
+        let (form, handle) = mounted("m5", "");
+        let number = input("m5", "number");
+        type_in(&number, "4970101122334455");
+        handle.destroy();
+        handle.destroy();
+        assert_eq!(number.get_attribute("autocomplete"), None);
+        assert_eq!(number.get_attribute("data-cc-state"), None);
+        assert_eq!(number.get_attribute("aria-describedby"), None);
+        assert!(!number.class_list().contains("cc-valid"));
+        assert_eq!(
+            form.query_selector_all(".cc-error, .cc-brand-choice")
+                .expect("q")
+                .length(),
+            0
+        );
+        assert_eq!(
+            input("m5", "holder")
+                .get_attribute("aria-describedby")
+                .as_deref(),
+            Some("hint")
+        );
+        // Typing after destroy changes nothing.
+        type_in(&number, "4111111111111111");
+        assert_eq!(number.value(), "4111111111111111");
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    fn mount_errors_name_the_option() {
+        let form = fixture("m6");
+        let bad = parse(
+            r##"{"fields": {"number": "#m6-number", "expiry": "#m6-expiry", "cvv": "#m6-cvv"}}"##,
+        );
+        let err = mount(bad).err().map(JsValue::from).expect("an error");
+        let message = get(&err, "message").as_string().unwrap_or_default();
+        assert!(message.contains("fields.holder"), "{message}");
+        let err = mount(options("m6", r#", "threeDS": {"mode": "redirect"}"#))
+            .err()
+            .map(JsValue::from)
+            .expect("an error");
+        assert!(
+            get(&err, "message")
+                .as_string()
+                .unwrap_or_default()
+                .contains("returnUrl")
+        );
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn submit_never_rejects() {
+        let (form, handle) = mounted("m7", "");
+        // Empty form: invalid, every field listed, nothing sent.
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(get(&r, "status").as_string().as_deref(), Some("invalid"));
+        for id in IDS {
+            assert!(get(&get(&r, "fields"), id).is_string(), "{id}");
+        }
+        // Valid card, no session: an error result, not a rejection.
+        type_in(&input("m7", "number"), "4970107111111119");
+        type_in(&input("m7", "expiry"), "12 / 34");
+        type_in(&input("m7", "cvv"), "123");
+        type_in(&input("m7", "holder"), "Jeanne Martin");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(get(&r, "status").as_string().as_deref(), Some("error"));
+        assert_eq!(get(&r, "code").as_string().as_deref(), Some("no_session"));
+        assert!(!super::json(&r).contains("4970"), "no card data in results");
+        handle.destroy();
+        form.remove();
+    }
 }
