@@ -647,7 +647,11 @@ fn transactions_search() {
 /// Every file under tests/fixtures is used by a test above.
 #[test]
 fn every_fixture_is_covered() {
-    let source = include_str!("fixtures.rs");
+    let source = [
+        include_str!("fixtures.rs"),
+        include_str!("wallet_fixtures.rs"),
+    ]
+    .concat();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for op in std::fs::read_dir(&dir).unwrap() {
         let op = op.unwrap();
