@@ -74,6 +74,10 @@ pub struct Cli {
     #[arg(long, env = "PAYLINE_TOKENIZER_URL")]
     pub payline_tokenizer_url: Option<String>,
 
+    /// Timeout of one Payline call, in milliseconds.
+    #[arg(long, env = "PAYLINE_TIMEOUT_MS", default_value_t = 20_000)]
+    pub payline_timeout_ms: u64,
+
     /// Bearer token of the shop backend for /api/checkout-sessions and /api/payments.
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
@@ -119,6 +123,8 @@ pub struct GatewayConfig {
     pub contract: String,
     /// Tokenizer servlet URL.
     pub tokenizer_url: String,
+    /// Per-call timeout; past it the outcome of a call that was sent is unknown.
+    pub timeout: std::time::Duration,
 }
 
 /// Validated settings the server runs with.
@@ -238,6 +244,7 @@ impl Cli {
                     access_key_ref: sandbox_merchant::ACCESS_KEY_REF.to_owned(),
                     contract: sandbox_merchant::CONTRACT.to_owned(),
                     tokenizer_url: format!("{base}/webpayment/getToken"),
+                    timeout: std::time::Duration::from_millis(self.payline_timeout_ms),
                 }
             }
             _ => {
@@ -263,6 +270,7 @@ impl Cli {
                     access_key_ref: access_key_ref.to_owned(),
                     contract: contract.to_owned(),
                     tokenizer_url: check_url("PAYLINE_TOKENIZER_URL", tokenizer)?,
+                    timeout: std::time::Duration::from_millis(self.payline_timeout_ms),
                 }
             }
         };

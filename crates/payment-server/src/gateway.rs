@@ -1,7 +1,7 @@
 //! The Payline gateway as the server uses it: the payline-protocol client, with every call
 //! timed and counted by operation and result code.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use payline_protocol::client::{ClientConfig, ClientError, PaylineClient};
 use payline_protocol::messages::*;
@@ -12,9 +12,6 @@ use payline_protocol::{Operation, Request};
 use crate::config::GatewayConfig;
 use crate::metrics::Metrics;
 
-/// Per-call timeout: a Payline authorization normally answers within seconds; past this the
-/// outcome is unknown and reconciliation takes over.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How a gateway call failed.
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +95,7 @@ impl Gateway {
     /// "not sent" (start-up validated the settings already).
     pub fn new(config: &GatewayConfig, metrics: Metrics) -> Self {
         let client = ClientConfig::new(&config.endpoint, config.merchant_id.clone(), config.access_key.clone())
-            .map(|c| c.with_timeout(CALL_TIMEOUT))
+            .map(|c| c.with_timeout(config.timeout))
             .and_then(PaylineClient::new)
             .map_err(|e| tracing::error!(error = %e, "Payline client configuration refused"))
             .ok();

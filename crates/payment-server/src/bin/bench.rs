@@ -71,6 +71,7 @@ async fn start_server(db_url: &str, sandbox: &str) -> String {
             access_key_ref: sandbox_merchant::ACCESS_KEY_REF.into(),
             contract: sandbox_merchant::CONTRACT.into(),
             tokenizer_url: format!("{sandbox}/webpayment/getToken"),
+            timeout: std::time::Duration::from_secs(20),
         },
         admin_token: Some(Secret::new(ADMIN)),
         allowed_origins: vec![format!("http://{addr}")],

@@ -134,3 +134,22 @@ async fn lost_capture_answer_is_kept_for_its_key_and_reconciled_from_the_gateway
     let p: Value = client().get(format!("{}/api/payments/{pid}", s.url)).bearer_auth(ADMIN).send().await.unwrap().json().await.unwrap();
     assert_eq!((p["status"].as_str(), p["capturedAmount"].as_i64()), (Some("captured"), Some(1000)), "{p}");
 }
+
+#[tokio::test]
+async fn late_authorization_answer_times_out_to_unknown_then_reconciles() {
+    let sb = support::start_sandbox().await;
+    let proxy = support::fault_proxy(&sb.url).await;
+    let s = support::start(Opts { gateway_base: Some(proxy.url.clone()), sandbox_mode: true, gateway_timeout_ms: 1_000, ..Opts::default() }).await;
+    let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
+    let mut tk = cs["tokenizer"].clone();
+    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
+    let blob = tokenize(&tk, "4970101122334455", "1230", Some("123")).await.unwrap();
+    *proxy.delay_action.lock().unwrap() = Some("doAuthorization");
+    let (st, v) = pay(&cs, &pay_body(&blob, "k1")).await;
+    assert_eq!((st, v["error"]["code"].as_str()), (504, Some("gateway_timeout")), "{v}");
+    assert_eq!(status(&cs).await["payment"]["status"], "unknown");
+    *proxy.delay_action.lock().unwrap() = None;
+    let (st, v) = pay(&cs, &pay_body(&blob, "k1")).await;
+    assert_eq!((st, v["status"].as_str()), (200, Some("authorized")), "{v}");
+    assert_eq!(ledger(&sb, cs["orderRef"].as_str().unwrap()).await.as_array().unwrap().len(), 1);
+}

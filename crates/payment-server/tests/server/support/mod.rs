@@ -39,6 +39,7 @@ pub struct Opts {
     pub www_dir: String,
     pub pkg_dir: String,
     pub webhook: Option<payment_server::config::WebhookConfig>,
+    pub gateway_timeout_ms: u64,
 }
 
 impl Default for Opts {
@@ -51,6 +52,7 @@ impl Default for Opts {
             www_dir: "www".into(),
             pkg_dir: "pkg".into(),
             webhook: None,
+            gateway_timeout_ms: 20_000,
         }
     }
 }
@@ -82,6 +84,7 @@ pub async fn start(opts: Opts) -> Server {
             access_key_ref: sandbox_merchant::ACCESS_KEY_REF.into(),
             contract: sandbox_merchant::CONTRACT.into(),
             tokenizer_url: format!("{base}/webpayment/getToken"),
+            timeout: std::time::Duration::from_millis(opts.gateway_timeout_ms),
         },
         admin_token: Some(Secret::new(ADMIN)),
         allowed_origins: vec![CHECKOUT_ORIGIN.into(), format!("http://{addr}")],
@@ -272,6 +275,8 @@ pub struct FaultProxy {
     pub url: String,
     /// SOAP action whose answer is cut (`doAuthorization`, `doCapture`…); `None`: pass through.
     pub drop_action: Arc<std::sync::Mutex<Option<&'static str>>>,
+    /// SOAP action whose answer is held back 3 s (after the gateway processed it).
+    pub delay_action: Arc<std::sync::Mutex<Option<&'static str>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -289,9 +294,12 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let flag: Arc<std::sync::Mutex<Option<&'static str>>> = Arc::default();
     let upstream = upstream.to_owned();
     let f2 = flag.clone();
+    let delay: Arc<std::sync::Mutex<Option<&'static str>>> = Arc::default();
+    let d2 = delay.clone();
     let handler = move |req: Request| {
         let upstream = upstream.clone();
         let flag = f2.clone();
+        let delay = d2.clone();
         async move {
             let (parts, body) = req.into_parts();
             let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
@@ -307,6 +315,10 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
             let body = res.bytes().await.unwrap();
             let action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
             let cut = *flag.lock().unwrap();
+            let late = *delay.lock().unwrap();
+            if late.is_some_and(|c| action.trim_matches('"') == c) {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            }
             if cut.is_some_and(|c| action.trim_matches('"') == c) {
                 // Headers go out, then the body stream fails: the connection is reset mid-answer.
                 let stream = futures_util_stream(body);
@@ -319,7 +331,7 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    FaultProxy { url: format!("http://{addr}"), drop_action: flag, task }
+    FaultProxy { url: format!("http://{addr}"), drop_action: flag, delay_action: delay, task }
 }
 
 /// A body that yields half of `body` and then an error.
