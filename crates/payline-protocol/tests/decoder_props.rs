@@ -16,6 +16,13 @@ const FIXTURES: &[&str] = &[
     include_str!("fixtures/doAuthorization/refused.xml"),
     include_str!("fixtures/verifyEnrollment/request.xml"),
     include_str!("fixtures/getTransactionDetails/accepted.xml"),
+    include_str!("fixtures/createWallet/request.xml"),
+    include_str!("fixtures/getCards/accepted.xml"),
+    include_str!("fixtures/doRecurrentWalletPayment/request.xml"),
+    include_str!("fixtures/doRecurrentWalletPayment/accepted.xml"),
+    include_str!("fixtures/getPaymentRecord/accepted.xml"),
+    include_str!("fixtures/doWebPayment/request.xml"),
+    include_str!("fixtures/getWebPaymentDetails/accepted.xml"),
 ];
 
 /// Runs every decoder on `xml`; only the absence of a panic matters.
@@ -25,6 +32,12 @@ fn decode_all(xml: &str) {
     let _ = decode_response::<VerifyEnrollmentRequest>(xml);
     let _ = decode_response::<GetTransactionDetailsRequest>(xml);
     let _ = decode_request::<DoAuthorizationRequest>(xml);
+    let _ = decode_response::<CreateWalletRequest>(xml);
+    let _ = decode_response::<GetCardsRequest>(xml);
+    let _ = decode_response::<DoRecurrentWalletPaymentRequest>(xml);
+    let _ = decode_response::<GetPaymentRecordRequest>(xml);
+    let _ = decode_response::<GetBillingRecordRequest>(xml);
+    let _ = decode_response::<GetWebPaymentDetailsRequest>(xml);
 }
 
 /// XML-ish fragments, so that random documents get past the first bytes.
@@ -96,6 +109,7 @@ proptest! {
         let _ = s.parse::<CardType>();
         let _ = s.parse::<ReturnCode>();
         let _ = s.parse::<BillingCycle>();
+        let _ = s.parse::<BillingRecordStatus>();
         let _ = s.parse::<Date>();
         let _ = s.parse::<DateTimeMinutes>();
         let _ = s.parse::<ShortDate>();
@@ -122,6 +136,30 @@ proptest! {
         let request = DoAuthorizationRequest::new(payment, card, order);
         let xml = encode_request(&request).unwrap();
         prop_assert_eq!(decode_request::<DoAuthorizationRequest>(&xml).unwrap(), request);
+    }
+
+    #[test]
+    fn any_schedule_round_trips_through_a_payment_record(
+        wallet_id in field_text(),
+        amounts in prop::collection::vec(0u64..=999_999_999_999, 1..5),
+        status in 0u8..=9,
+        cycle in 10u8..=99,
+        day in 1u8..=28,
+        month in 1u8..=12,
+    ) {
+        let at = Date::new(2024, month, day).unwrap();
+        let status: BillingRecordStatus = status.to_string().parse().unwrap();
+        let each = Amount::from_minor(amounts[0]).unwrap();
+        let mut response = GetPaymentRecordResponse::new(PaylineResult::new(ReturnCode::OPERATION_SUCCESSFUL));
+        response.recurring = Some(Recurring::subscription(each, cycle.to_string().parse().unwrap(), at));
+        response.billing_record_list = amounts
+            .iter()
+            .map(|m| BillingRecord::new(at, Amount::from_minor(*m).unwrap(), status))
+            .collect::<Vec<_>>()
+            .into();
+        response.wallet_id = wallet_id;
+        let xml = encode_response(&response).unwrap();
+        prop_assert_eq!(decode_response::<GetPaymentRecordRequest>(&xml).unwrap(), response);
     }
 
     #[test]

@@ -77,3 +77,9 @@ pub struct RecurringForUpdate {
     #[serde(default, with = "crate::wire::nil")]
     pub amount_modification_date: Option<DateTimeMinutes>,
 }
+
+impl From<Vec<BillingRecord>> for BillingRecordList {
+    fn from(billing_record: Vec<BillingRecord>) -> Self {
+        Self { billing_record }
+    }
+}
