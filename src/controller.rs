@@ -488,10 +488,7 @@ impl Controller {
                     let v = Zeroizing::new(cvv.value());
                     crate::api::with_table(|t| inner.form.update(t, Field::Cvv, &v, today));
                 }
-                let max = u32::from(inner.form.cvv_max_length());
-                if let Some(cvv) = inner.inputs.get_mut(Field::Cvv as usize) {
-                    cvv.set_owned_attribute("maxlength", &max.to_string());
-                }
+                follow_cvv_rule(inner);
                 render(inner, Field::Cvv);
             }
             if field == Field::Number {
@@ -565,10 +562,7 @@ impl Controller {
                     let v = Zeroizing::new(cvv.value());
                     crate::api::with_table(|t| inner.form.update(t, Field::Cvv, &v, today));
                 }
-                let max = u32::from(inner.form.cvv_max_length());
-                if let Some(cvv) = inner.inputs.get_mut(Field::Cvv as usize) {
-                    cvv.set_owned_attribute("maxlength", &max.to_string());
-                }
+                follow_cvv_rule(inner);
                 render(inner, Field::Cvv);
             }
             if !changes.brands {
@@ -660,10 +654,10 @@ impl Controller {
 
     /// Empties the security code (after a result: it must not stay in the page).
     pub fn clear_cvv(&self) {
-        if let Ok(inner) = self.inner.try_borrow() {
-            if let Some(cvv) = inner.inputs.get(Field::Cvv as usize) {
-                cvv.clear();
-            }
+        if let Ok(inner) = self.inner.try_borrow()
+            && let Some(cvv) = inner.inputs.get(Field::Cvv as usize)
+        {
+            cvv.clear();
         }
         self.refresh(Field::Cvv, None, true);
     }
@@ -691,6 +685,20 @@ impl Controller {
 fn with(w: &Weak<Controller>, f: impl FnOnce(&Controller)) {
     if let Some(c) = w.upgrade() {
         f(&c);
+    }
+}
+
+/// The CVV input follows the brand's rule: its length, and whether it may stay empty.
+fn follow_cvv_rule(inner: &mut Inner) {
+    let max = u32::from(inner.form.cvv_max_length());
+    let required = if inner.form.cvv_required() {
+        "true"
+    } else {
+        "false"
+    };
+    if let Some(cvv) = inner.inputs.get_mut(Field::Cvv as usize) {
+        cvv.set_owned_attribute("maxlength", &max.to_string());
+        cvv.set_owned_attribute("aria-required", required);
     }
 }
 

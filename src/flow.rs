@@ -97,11 +97,13 @@ struct Job {
     doc: web_sys::Document,
 }
 
-/// Validates and collects the card. `Err` is the `invalid` result, with the first field to
-/// focus.
-fn prepare(
-    ctrl: &Controller,
-) -> Result<(Job, CardData, String, String), (JsValue, Option<web_sys::HtmlInputElement>)> {
+/// A submit ready to go: the job, the card, the chosen brand and the holder.
+type Prepared = (Job, CardData, String, String);
+/// A submit that stops here: its result, and the field to focus.
+type Stopped = (JsValue, Option<web_sys::HtmlInputElement>);
+
+/// Validates and collects the card.
+fn prepare(ctrl: &Controller) -> Result<Prepared, Stopped> {
     let mut inner = ctrl.inner.borrow_mut();
     let inner = &mut *inner;
     let locale = inner.locale;
@@ -213,10 +215,10 @@ pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
     ctrl.emit("submit", &Object::new().into());
     let r = run(&ctrl, &mut job, card, &brand, &holder).await;
     // The tokenizer data may have been swapped for a retry: keep it for the next submit.
-    if let Ok(mut inner) = ctrl.inner.try_borrow_mut() {
-        if let Some(s) = inner.session.as_mut() {
-            s.tokenizer = job.session.tokenizer.clone();
-        }
+    if let Ok(mut inner) = ctrl.inner.try_borrow_mut()
+        && let Some(s) = inner.session.as_mut()
+    {
+        s.tokenizer = job.session.tokenizer.clone();
     }
     ctrl.clear_cvv();
     if js::string(&r, "status").as_deref() == Some("error") {
@@ -471,10 +473,10 @@ async fn abandon(job: &mut Job, payment_id: &str, why: &str) -> JsValue {
     {
         Ok(a) => {
             let r = refused(job, &a);
-            if why == "timeout" {
-                if let Some(o) = r.dyn_ref::<Object>() {
-                    js::set(o, "message", i18n::text(job.locale, Text::ChallengeTimeout));
-                }
+            if why == "timeout"
+                && let Some(o) = r.dyn_ref::<Object>()
+            {
+                js::set(o, "message", i18n::text(job.locale, Text::ChallengeTimeout));
             }
             r
         }

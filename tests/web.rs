@@ -344,6 +344,7 @@ fn set_bin_table_extend_replace_and_errors() {
 // ---------------------------------------------------------------------------------------------
 // mount(): the DOM glue on real inputs
 
+#[allow(clippy::expect_used)] // test fixtures: a missing document is a broken test run
 mod checkout {
     use std::cell::RefCell;
     use std::rc::Rc;

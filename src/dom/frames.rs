@@ -136,10 +136,11 @@ impl ChallengeDialog {
         let mut inerted = Vec::new();
         let children = body.children();
         for i in 0..children.length() {
-            if let Some(c) = children.item(i) {
-                if !c.has_attribute("inert") && c.set_attribute("inert", "").is_ok() {
-                    inerted.push(c);
-                }
+            if let Some(c) = children.item(i)
+                && !c.has_attribute("inert")
+                && c.set_attribute("inert", "").is_ok()
+            {
+                inerted.push(c);
             }
         }
         body.append_child(&root).ok()?;

@@ -1,5 +1,6 @@
 //! Host tests of the form state machine: when messages appear, brands, co-badge choice, CVV
 //! rule, acceptance.
+#![allow(clippy::expect_used)]
 
 use card_core::{BinTable, YearMonth};
 
