@@ -144,6 +144,7 @@ function packageJson(meta, files) {
       [`./${FILES.global}`]: { types: `./${FILES.globalTypes}`, default: `./${FILES.global}` },
       [`./${FILES.wasm}`]: `./${FILES.wasm}`,
       [`./${FILES.integrity}`]: `./${FILES.integrity}`,
+      [`./${FILES.css}`]: `./${FILES.css}`,
       './package.json': './package.json',
     },
     // CDNs that serve a package's browser file by default (unpkg, jsDelivr) get the script-tag build.
@@ -189,7 +190,10 @@ Every file's sha384 is in \`${FILES.integrity}\`. The page needs no CSP relaxati
 // opaque handles nobody should read, so `unknown` states the same thing without switching type
 // checking off; the public functions keep the types the crate declares.
 function rawExportTypes(dts, { wholeFile }) {
-  const text = dts.toString('utf8');
+  // wasm-bindgen declares `[Symbol.dispose]()` on exported classes (TC39 explicit resource
+  // management), which only type-checks with TypeScript's esnext lib; the method still exists
+  // at run time, and `free()` does the same for everyone else.
+  const text = dts.toString('utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, '');
   if (wholeFile) return text.replace(/\bany\b/g, 'unknown');
   return text.replace(/export interface InitOutput \{[^}]*\}/, (block) => block.replace(/\bany\b/g, 'unknown'));
 }
@@ -242,6 +246,7 @@ function main() {
     [FILES.global]: global,
     [FILES.globalTypes]: globalTypes(),
     [FILES.integrity]: `${JSON.stringify(integrity, null, 2)}\n`,
+    [FILES.css]: fs.readFileSync(path.join(ROOT, 'src', FILES.css)),
   };
   const changed = syncDir(PKG_DIR, {
     ...shipped,

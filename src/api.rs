@@ -622,6 +622,14 @@ export type CheckoutResult =
   | { status: "invalid"; fields: Partial<Record<FieldName, string>> }
   | { status: "error"; code: string; message: string; gatewayCode?: string };
 
+/** CheckoutHandle's event methods (merged with the class below). */
+export interface CheckoutHandle {
+  /** Registers a callback; an unknown event name throws. `ready` registered late is called at once. */
+  on<K extends keyof CheckoutEvents>(event: K, callback: (detail: CheckoutEvents[K]) => void): void;
+  /** Removes a callback registered with `on`. */
+  off<K extends keyof CheckoutEvents>(event: K, callback: (detail: CheckoutEvents[K]) => void): void;
+}
+
 export interface CheckoutEvents {
   ready: {};
   change: ChangeEvent;
@@ -647,10 +655,12 @@ pub struct CheckoutHandle {
 impl CheckoutHandle {
     /// Registers `callback` for an event (`ready`, `change`, `brand`, `focus`, `blur`,
     /// `complete`, `error`, `submit`, `challenge`, `result`). An unknown name throws.
+    /// (Typed by the generic declaration in `CHECKOUT_TYPES`.)
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof CheckoutEvents")] event: &str,
-        #[wasm_bindgen(unchecked_param_type = "(detail: any) => void")] callback: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")] callback: js_sys::Function,
     ) -> Result<(), JsError> {
         if !crate::controller::EVENTS.contains(&event) {
             return Err(JsError::new(&format!(
@@ -663,10 +673,11 @@ impl CheckoutHandle {
     }
 
     /// Removes a callback registered with `on`.
+    #[wasm_bindgen(skip_typescript)]
     pub fn off(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof CheckoutEvents")] event: &str,
-        #[wasm_bindgen(unchecked_param_type = "(detail: any) => void")] callback: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")] callback: js_sys::Function,
     ) {
         self.ctrl.off(event, &callback);
     }

@@ -17,6 +17,8 @@ export const FILES = Object.freeze({
   global: 'card-capture.global.js',
   globalTypes: 'card-capture.global.d.ts',
   integrity: 'integrity.json',
+  // Optional styles for the elements mount() adds (source: src/card-capture.css).
+  css: 'card-capture.css',
 });
 
 // What a browser downloads, per entry point.
