@@ -34,6 +34,11 @@ pub struct MerchantConfig {
     /// Point-of-sale contracts.
     #[serde(rename = "contract")]
     pub contracts: Vec<ContractConfig>,
+    /// Notification URL of the point of sale (Payline admin centre setting, PROTOCOL §5.10):
+    /// TRS, TRSWALLET, WALLET and BILL notifications go there; WEBTRS and WEBWALLET go to the
+    /// call's own `notificationURL` when given.
+    #[serde(default)]
+    pub notification_url: Option<String>,
 }
 
 /// One payment contract of a merchant.
@@ -82,6 +87,7 @@ impl Default for Config {
                         three_ds: true,
                     },
                 ],
+                notification_url: None,
             }],
             public_url: None,
         }

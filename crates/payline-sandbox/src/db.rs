@@ -15,6 +15,7 @@ use crate::error::SandboxError;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("../migrations/0001_initial.sql")),
     ("0002_state_index", include_str!("../migrations/0002_state_index.sql")),
+    ("0003_wallets_schedules_notifications", include_str!("../migrations/0003_wallets_schedules_notifications.sql")),
 ];
 
 /// Where the ledger lives.

@@ -33,10 +33,12 @@ pub mod db;
 pub mod engine;
 pub mod error;
 pub mod ledger;
+pub mod notify;
 pub mod routes;
 pub mod rules;
 pub mod scenarios;
 pub mod schedule;
+pub mod scheduler;
 pub mod vault;
 
 use std::future::Future;
@@ -63,7 +65,7 @@ pub struct Sandbox {
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     config: Config,
     pool: SqlitePool,
     clock: Clock,
@@ -71,6 +73,9 @@ struct Inner {
     // Operations read then write several rows (captured sums, duplicate checks): they run one
     // at a time so two concurrent captures cannot both pass the `02613` check.
     write_lock: tokio::sync::Mutex<()>,
+    // Wakes the background worker (due billings, notifications) after a clock move or an
+    // operation that queued a notification.
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Sandbox {
@@ -79,7 +84,18 @@ impl Sandbox {
         let pool = db::open(db).await?;
         let vault = vault::Vault::load(&pool).await?;
         let clock = Clock::new(pool.clone());
-        Ok(Self { inner: Arc::new(Inner { config, pool, clock, vault, write_lock: tokio::sync::Mutex::new(()) }) })
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let inner = Arc::new(Inner { config, pool, clock, vault, write_lock: tokio::sync::Mutex::new(()), wake: wake.clone() });
+        let sandbox = Self { inner };
+        // Catch up on what fell due while no sandbox was running (or before a crash).
+        scheduler::run_due_now(&sandbox).await?;
+        notify::spawn_worker(Arc::downgrade(&sandbox.inner), wake);
+        Ok(sandbox)
+    }
+
+    /// Wakes the background worker (notifications to send, billings due).
+    pub(crate) fn wake(&self) {
+        self.inner.wake.notify_one();
     }
 
     /// The configuration in force.

@@ -3,9 +3,11 @@
 //! `now` given in [`Ctx`].
 
 pub mod payments;
+pub mod records;
 pub mod reports;
 pub mod three_ds;
 pub mod tokens;
+pub mod wallets;
 
 use payline_protocol::objects::{CardOut, ExtendedCard, PaylineResult, Transaction};
 use payline_protocol::values::ReturnCode;

@@ -45,7 +45,8 @@ fn bad_request(message: &str) -> Response {
 }
 
 /// `POST /sandbox/clock {"advance_seconds": N}`: moves the clock forward (N ≥ 0) and returns
-/// once every date-driven change that fell due (settlement, expiry) has been applied.
+/// once every date-driven change that fell due (due dates of payment records, settlement,
+/// expiry) has been applied.
 pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
     if authenticate(&headers, sandbox.config()).is_none() {
         return Ok(unauthorized());
@@ -60,9 +61,13 @@ pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, b
         let _guard = sandbox.lock().await;
         sandbox.clock().advance(advance.advance_seconds).await?;
         let now = sandbox.clock().now().await?;
+        // Every due date that fell due, in date order, each in its own transaction.
+        crate::scheduler::run_due(&sandbox, now).await?;
         let mut conn = sandbox.pool().acquire().await?;
         ledger::sweep(&mut conn, now).await?;
     }
+    // Notifications are sent in the background: the clock never waits on a receiver.
+    sandbox.wake();
     clock_view(&sandbox).await
 }
 
@@ -91,4 +96,44 @@ pub(crate) async fn transactions(
     ledger::sweep(&mut conn, now).await?;
     let entries = ledger::by_order_ref(&mut conn, &merchant.id, &order_ref).await?;
     Ok(Json(entries).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NotificationQuery {
+    id: Option<i64>,
+}
+
+/// `GET /sandbox/notifications[?id=N]` → the merchant's notifications with every attempt.
+pub(crate) async fn notifications(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    Query(q): Query<NotificationQuery>,
+) -> Result<Response> {
+    let Some(merchant) = authenticate(&headers, sandbox.config()) else {
+        return Ok(unauthorized());
+    };
+    let mut conn = sandbox.pool().acquire().await?;
+    Ok(Json(crate::notify::list(&mut conn, &merchant.id, q.id).await?).into_response())
+}
+
+/// `POST /sandbox/notifications/{id}/resend`: sends the notification again now (a fresh 2-hour
+/// retry window); `202` with the notification, `404` when unknown.
+pub(crate) async fn resend_notification(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response> {
+    let Some(merchant) = authenticate(&headers, sandbox.config()) else {
+        return Ok(unauthorized());
+    };
+    let now = sandbox.clock().now().await?;
+    let mut conn = sandbox.pool().acquire().await?;
+    if !crate::notify::resend(&mut conn, &merchant.id, id, now).await? {
+        return Ok((StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": { "code": "not_found", "message": "no such notification" } })))
+            .into_response());
+    }
+    let view = crate::notify::list(&mut conn, &merchant.id, Some(id)).await?;
+    drop(conn);
+    sandbox.wake();
+    Ok((StatusCode::ACCEPTED, Json(view)).into_response())
 }

@@ -22,6 +22,8 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route("/webpayment/getToken", post(tokenizer::get_token).options(tokenizer::preflight))
         .route("/sandbox/clock", get(control::get_clock).post(control::advance_clock))
         .route("/sandbox/transactions", get(control::transactions))
+        .route("/sandbox/notifications", get(control::notifications))
+        .route("/sandbox/notifications/{id}/resend", post(control::resend_notification))
         .merge(acs::routes())
         .with_state(sandbox)
         // The SOAP handler reads its body with its own limit so that an oversized envelope gets a

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use payline_protocol::{decode_any_request, encode_any_response, encode_fault, AnyRequest, AnyResponse, Fault};
 
 use crate::auth::{authenticate, unauthorized};
-use crate::engine::{payments, reports, three_ds, Ctx};
+use crate::engine::{payments, records, reports, three_ds, wallets, Ctx};
 use crate::error::Result;
 use crate::{ledger, Sandbox, MAX_BODY_BYTES};
 
@@ -79,11 +79,27 @@ pub async fn handle(State(sandbox): State<Sandbox>, Path(api): Path<String>, hea
         AnyRequest::GetToken(r) => reports::get_token(&mut ctx, r).await?.into(),
         AnyRequest::GetTransactionDetails(r) => reports::get_transaction_details(&mut ctx, r).await?.into(),
         AnyRequest::TransactionsSearch(r) => reports::transactions_search(&mut ctx, r).await?.into(),
+        AnyRequest::CreateWallet(r) => wallets::create_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::UpdateWallet(r) => wallets::update_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::GetWallet(r) => wallets::get_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::GetCards(r) => wallets::get_cards(&mut ctx, r).await?.into(),
+        AnyRequest::DisableWallet(r) => wallets::disable_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::EnableWallet(r) => wallets::enable_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::DoImmediateWalletPayment(r) => wallets::do_immediate_wallet_payment(&mut ctx, r).await?.into(),
+        AnyRequest::DoScheduledWalletPayment(r) => records::do_scheduled_wallet_payment(&mut ctx, r).await?.into(),
+        AnyRequest::DoRecurrentWalletPayment(r) => records::do_recurrent_wallet_payment(&mut ctx, r).await?.into(),
+        AnyRequest::GetPaymentRecord(r) => records::get_payment_record(&mut ctx, r).await?.into(),
+        AnyRequest::DisablePaymentRecord(r) => records::disable_payment_record(&mut ctx, r).await?.into(),
+        AnyRequest::UpdatePaymentRecord(r) => records::update_payment_record(&mut ctx, r).await?.into(),
+        AnyRequest::GetBillingRecord(r) => records::get_billing_record(&mut ctx, r).await?.into(),
+        AnyRequest::UpdateBillingRecord(r) => records::update_billing_record(&mut ctx, r).await?.into(),
         _ => return Ok(fault(true, "Unknown or unsupported operation")),
     };
     match encode_any_response(&response) {
         Ok(body) => {
             tx.commit().await?;
+            // Queued notifications go out in the background.
+            sandbox.wake();
             Ok(xml(StatusCode::OK, body))
         }
         // Dropping the transaction rolls the operation back: the caller never saw an answer.

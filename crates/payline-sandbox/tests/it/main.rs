@@ -6,6 +6,10 @@
 mod common;
 
 mod codes;
+mod notifications;
+mod schedules;
+mod walletkit;
+mod wallets;
 mod control;
 mod payments;
 mod reauth;

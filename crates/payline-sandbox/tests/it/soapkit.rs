@@ -219,5 +219,19 @@ has_result!(
     VerifyAuthenticationResponse,
     GetTokenResponse,
     GetTransactionDetailsResponse,
-    TransactionsSearchResponse
+    TransactionsSearchResponse,
+    CreateWalletResponse,
+    UpdateWalletResponse,
+    GetWalletResponse,
+    GetCardsResponse,
+    DisableWalletResponse,
+    EnableWalletResponse,
+    DoImmediateWalletPaymentResponse,
+    DoScheduledWalletPaymentResponse,
+    DoRecurrentWalletPaymentResponse,
+    GetPaymentRecordResponse,
+    DisablePaymentRecordResponse,
+    UpdatePaymentRecordResponse,
+    GetBillingRecordResponse,
+    UpdateBillingRecordResponse
 );

@@ -1,0 +1,781 @@
+//! Payment records managed by the gateway (Payline doRecurrentWalletPayment,
+//! doScheduledWalletPayment, getPaymentRecord, disablePaymentRecord, updatePaymentRecord,
+//! getBillingRecord, updateBillingRecord) and the billing of one due date.
+//!
+//! A payment record holds the schedule ([`crate::schedule`]); each due date is a billing
+//! record (status 0 future, 1 paid, 2 refused, 3 retry scheduled, 4 disabled after repeated
+//! refusals). Finite schedules get every billing record at registration; an open-ended one gets
+//! the next record when a due date is processed.
+
+use payline_protocol::messages::{
+    DisablePaymentRecordRequest, DisablePaymentRecordResponse, DoRecurrentWalletPaymentRequest,
+    DoRecurrentWalletPaymentResponse, DoScheduledWalletPaymentRequest, DoScheduledWalletPaymentResponse,
+    GetBillingRecordRequest, GetBillingRecordResponse, GetPaymentRecordRequest, GetPaymentRecordResponse,
+    UpdateBillingRecordRequest, UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
+};
+use payline_protocol::objects::{BillingRecord, BillingRecordList, PrivateDataList, Recurring};
+use payline_protocol::values::{Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes};
+use sqlx::{Row, SqliteConnection};
+use time::{Date, OffsetDateTime, Time};
+
+use super::wallets::{self, WalletCharge};
+use super::{result, transaction, Ctx};
+use crate::error::Result;
+use crate::notify;
+use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
+
+/// A stored payment record.
+#[derive(Debug, Clone)]
+pub struct PaymentRecord {
+    /// Payline `paymentRecordId` (N12).
+    pub id: String,
+    /// Merchant.
+    pub merchant_id: String,
+    /// Wallet and card index charged.
+    pub wallet_id: String,
+    /// Card index.
+    pub card_ind: i64,
+    /// Contract.
+    pub contract_number: String,
+    /// NX, REC (or CPT for doScheduledWalletPayment).
+    pub mode: String,
+    /// Order reference of every billing.
+    pub order_ref: String,
+    /// ISO 4217 numeric.
+    pub currency: i64,
+    /// The schedule.
+    pub schedule: Schedule,
+    /// When disabled.
+    pub disabled_at: Option<i64>,
+}
+
+fn to_date(d: payline_protocol::values::Date) -> Option<Date> {
+    let month = time::Month::try_from(d.month()).ok()?;
+    Date::from_calendar_date(i32::from(d.year()), month, d.day()).ok()
+}
+
+fn to_wire_date(d: Date) -> Option<payline_protocol::values::Date> {
+    payline_protocol::values::Date::new(u16::try_from(d.year()).ok()?, u8::from(d.month()), d.day())
+}
+
+fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn from_iso(s: &str) -> Option<Date> {
+    let f = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s, &f).ok()
+}
+
+fn due_instant(d: Date) -> i64 {
+    d.with_time(Time::MIDNIGHT).assume_utc().unix_timestamp()
+}
+
+fn new_record_id() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let mut id = String::with_capacity(12);
+    id.push(char::from(b'1' + rng.random_range(0..9u8)));
+    for _ in 1..12 {
+        id.push(char::from(b'0' + rng.random_range(0..10u8)));
+    }
+    id
+}
+
+fn amount_u(v: Option<Amount>) -> Option<u64> {
+    v.map(Amount::minor)
+}
+
+fn i(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn u(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Loads a payment record of a merchant.
+pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> Result<Option<PaymentRecord>> {
+    let Some(r) = sqlx::query("SELECT * FROM payment_records WHERE merchant_id = ? AND id = ?")
+        .bind(merchant_id)
+        .bind(id.trim())
+        .fetch_optional(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let cycle: i64 = r.try_get("billing_cycle")?;
+    let start: String = r.try_get("start_date")?;
+    let end: Option<String> = r.try_get("end_date")?;
+    let amd: Option<String> = r.try_get("amount_modification_date")?;
+    let new_amount: Option<i64> = r.try_get("new_amount")?;
+    let first: Option<i64> = r.try_get("first_amount")?;
+    let amount: i64 = r.try_get("amount")?;
+    let day: Option<i64> = r.try_get("billing_day")?;
+    let left: Option<i64> = r.try_get("billing_left")?;
+    let bad = crate::error::SandboxError::Bug("stored payment record unreadable");
+    let schedule = Schedule {
+        cycle: u32::try_from(cycle).ok().and_then(BillingCycle::from_code).ok_or(bad)?,
+        start: from_iso(&start).ok_or(crate::error::SandboxError::Bug("stored start date unreadable"))?,
+        billing_day: day.and_then(|d| u8::try_from(d).ok()),
+        billing_left: left.and_then(|l| u32::try_from(l).ok()),
+        end: end.as_deref().and_then(from_iso),
+        first_amount: u(first.unwrap_or(amount)),
+        amount: u(amount),
+        new_amount: new_amount.zip(amd.as_deref().and_then(from_iso)).map(|(a, d)| (u(a), d)),
+    };
+    Ok(Some(PaymentRecord {
+        id: r.try_get("id")?,
+        merchant_id: r.try_get("merchant_id")?,
+        wallet_id: r.try_get("wallet_id")?,
+        card_ind: r.try_get("card_ind")?,
+        contract_number: r.try_get("contract_number")?,
+        mode: r.try_get("mode")?,
+        order_ref: r.try_get("order_ref")?,
+        currency: r.try_get("currency")?,
+        schedule,
+        disabled_at: r.try_get("disabled_at")?,
+    }))
+}
+
+async fn insert_billing(conn: &mut SqliteConnection, record_id: &str, rank: u32, date: Date, amount: u64) -> Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO billing_records (payment_record_id, rank, due_date, amount, status, nb_try, next_try_at) \
+         VALUES (?, ?, ?, ?, 0, 0, ?)",
+    )
+    .bind(record_id)
+    .bind(i64::from(rank))
+    .bind(iso(date))
+    .bind(i(amount))
+    .bind(due_instant(date))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One billing record as stored.
+#[derive(Debug, Clone)]
+pub struct BillingRow {
+    /// Row id (Payline `billingRecordId`).
+    pub id: i64,
+    /// Rank 1..n.
+    pub rank: i64,
+    /// Due date.
+    pub date: Date,
+    /// Amount, minor units.
+    pub amount: i64,
+    /// Status 0–4.
+    pub status: i64,
+    /// Tries so far.
+    pub nb_try: i64,
+    /// Next try (sandbox unix seconds).
+    pub next_try_at: i64,
+    /// Code of the last try.
+    pub result_code: Option<String>,
+    /// Ledger entry of the last try.
+    pub transaction_id: Option<String>,
+    /// When the last try ran.
+    pub executed_at: Option<i64>,
+}
+
+fn billing_of(r: &sqlx::sqlite::SqliteRow) -> Result<BillingRow> {
+    let d: String = r.try_get("due_date")?;
+    Ok(BillingRow {
+        id: r.try_get("id")?,
+        rank: r.try_get("rank")?,
+        date: from_iso(&d).ok_or(crate::error::SandboxError::Bug("stored due date unreadable"))?,
+        amount: r.try_get("amount")?,
+        status: r.try_get("status")?,
+        nb_try: r.try_get("nb_try")?,
+        next_try_at: r.try_get("next_try_at")?,
+        result_code: r.try_get("result_code")?,
+        transaction_id: r.try_get("transaction_id")?,
+        executed_at: r.try_get("executed_at")?,
+    })
+}
+
+/// Billing records of a payment record, by rank.
+pub async fn billings(conn: &mut SqliteConnection, record_id: &str) -> Result<Vec<BillingRow>> {
+    let rows = sqlx::query("SELECT * FROM billing_records WHERE payment_record_id = ? ORDER BY rank").bind(record_id).fetch_all(conn).await?;
+    rows.iter().map(billing_of).collect()
+}
+
+/// A billing record by its `billingRecordId`: in the sandbox, its rank in the payment record
+/// (the `rank` every billing record of getPaymentRecord carries).
+async fn billing(conn: &mut SqliteConnection, record_id: &str, billing_id: &str) -> Result<Option<BillingRow>> {
+    let Ok(id) = billing_id.trim().parse::<i64>() else { return Ok(None) };
+    let row = sqlx::query("SELECT * FROM billing_records WHERE payment_record_id = ? AND rank = ?")
+        .bind(record_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(billing_of).transpose()
+}
+
+fn payline_datetime(t: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(t).map(super::payline_date).unwrap_or_default()
+}
+
+fn billing_out(b: &BillingRow) -> Option<BillingRecord> {
+    let mut out = BillingRecord::new(
+        to_wire_date(b.date)?,
+        Amount::from_minor(u(b.amount))?,
+        u8::try_from(b.status).ok().and_then(|s| s.to_string().parse().ok()).unwrap_or(BillingRecordStatus::FUTURE),
+    );
+    out.nb_try = Some(b.nb_try.to_string());
+    out.rank = Some(b.rank.to_string());
+    if let Some(code) = &b.result_code {
+        out.result = Some(result(code));
+    }
+    if let (Some(id), Some(at)) = (&b.transaction_id, b.executed_at) {
+        let at = OffsetDateTime::from_unix_timestamp(at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        out.transaction = Some(transaction(id, at, false, "N"));
+    }
+    Some(out)
+}
+
+fn list_out(rows: &[BillingRow]) -> BillingRecordList {
+    BillingRecordList { billing_record: rows.iter().filter_map(billing_out).collect() }
+}
+
+fn recurring_out(r: &PaymentRecord) -> Option<Recurring> {
+    let s = &r.schedule;
+    let mut out = Recurring::new(Amount::from_minor(s.amount)?, wire_cycle(s.cycle));
+    out.first_amount = Amount::from_minor(s.first_amount);
+    out.billing_left = s.billing_left.map(|l| l.to_string()).unwrap_or_default();
+    out.billing_day = s.billing_day.map(|d| format!("{d:02}"));
+    out.start_date = to_wire_date(s.start);
+    out.end_date = s.end.and_then(to_wire_date).and_then(|d| DateTimeMinutes::new(d, 0, 0));
+    if let Some((amount, from)) = s.new_amount {
+        out.new_amount = Amount::from_minor(amount);
+        out.amount_modification_date = to_wire_date(from).and_then(|d| DateTimeMinutes::new(d, 0, 0));
+    }
+    Some(out)
+}
+
+fn wire_cycle(cycle: BillingCycle) -> WireCycle {
+    match cycle {
+        BillingCycle::Daily => WireCycle::DAILY,
+        BillingCycle::Weekly => WireCycle::WEEKLY,
+        BillingCycle::TwiceAMonth => WireCycle::TWICE_A_MONTH,
+        BillingCycle::Monthly => WireCycle::MONTHLY,
+        BillingCycle::EveryTwoMonths => WireCycle::EVERY_TWO_MONTHS,
+        BillingCycle::Quarterly => WireCycle::QUARTERLY,
+        BillingCycle::EverySixMonths => WireCycle::EVERY_SIX_MONTHS,
+        BillingCycle::Yearly => WireCycle::YEARLY,
+        BillingCycle::EveryTwoYears => WireCycle::EVERY_TWO_YEARS,
+    }
+}
+
+/// The schedule of a request, or `02509` (invalid recurring option).
+fn schedule_of(rec: &Recurring, start: Date) -> std::result::Result<Schedule, &'static str> {
+    let cycle = BillingCycle::from_code(u32::from(rec.billing_cycle.code())).ok_or("02509")?;
+    let billing_left = match rec.billing_left.trim() {
+        "" => None,
+        s => Some(s.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)).ok_or("02509")?),
+    };
+    let billing_day = match rec.billing_day.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<u8>().ok().filter(|d| (1..=31).contains(d)).ok_or("02509")?),
+    };
+    let new_amount = match (amount_u(rec.new_amount), rec.amount_modification_date) {
+        (Some(a), Some(d)) => Some((a, to_date(d.date()).ok_or("02509")?)),
+        (None, None) => None,
+        _ => return Err("02509"),
+    };
+    let end = rec.end_date.and_then(|d| to_date(d.date()));
+    Ok(Schedule {
+        cycle,
+        start,
+        billing_day,
+        billing_left,
+        end,
+        first_amount: amount_u(rec.first_amount).unwrap_or(rec.amount.minor()),
+        amount: rec.amount.minor(),
+        new_amount,
+    })
+}
+
+struct NewRecord<'a> {
+    wallet_id: &'a str,
+    card_ind: i64,
+    contract_number: &'a str,
+    mode: &'a str,
+    order_ref: &'a str,
+    order_date: String,
+    currency: i64,
+    payment_amount: u64,
+    schedule: &'a Schedule,
+}
+
+async fn insert_record(ctx: &mut Ctx<'_>, n: &NewRecord<'_>) -> Result<String> {
+    let id = new_record_id();
+    let s = n.schedule;
+    sqlx::query(
+        "INSERT INTO payment_records (id, merchant_id, wallet_id, card_ind, contract_number, mode, order_ref, order_date, \
+         currency, payment_amount, billing_cycle, start_date, billing_day, billing_left, end_date, first_amount, amount, \
+         new_amount, amount_modification_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&ctx.merchant.id)
+    .bind(n.wallet_id)
+    .bind(n.card_ind)
+    .bind(n.contract_number)
+    .bind(n.mode)
+    .bind(n.order_ref)
+    .bind(&n.order_date)
+    .bind(n.currency)
+    .bind(i(n.payment_amount))
+    .bind(i64::from(s.cycle.code()))
+    .bind(iso(s.start))
+    .bind(s.billing_day.map(i64::from))
+    .bind(s.billing_left.map(i64::from))
+    .bind(s.end.map(iso))
+    .bind(i(s.first_amount))
+    .bind(i(s.amount))
+    .bind(s.new_amount.map(|(a, _)| i(a)))
+    .bind(s.new_amount.map(|(_, d)| iso(d)))
+    .bind(ctx.now.unix_timestamp())
+    .execute(&mut *ctx.conn)
+    .await?;
+    // Finite schedules: every due date now; open-ended: the first (the next ones follow).
+    let dates = if s.billing_left.is_some() || s.end.is_some() { s.due_dates() } else { s.due_date(1).map(|d| vec![(1, d)]).unwrap_or_default() };
+    for (rank, date) in dates {
+        insert_billing(ctx.conn, &id, rank, date, s.amount_of(rank, date)).await?;
+    }
+    // A due date of today is billed now, in this operation.
+    bill_due(ctx, &id).await?;
+    Ok(id)
+}
+
+/// Bills the record's due dates that fell due at `ctx.now` (used at registration).
+async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
+    let due: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, status, nb_try, next_try_at FROM billing_records WHERE payment_record_id = ? AND status IN (0, 3) \
+         AND next_try_at <= ? ORDER BY next_try_at, id",
+    )
+    .bind(record_id)
+    .bind(ctx.now.unix_timestamp())
+    .fetch_all(&mut *ctx.conn)
+    .await?;
+    for (id, status, nb_try, next) in due {
+        if claim(ctx.conn, id, status, nb_try, next).await? {
+            bill(ctx, id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Claims a due billing record: counts the try, guarded by the values read, so that of two
+/// processes only one bills it. Must be the first write of the billing's transaction.
+pub async fn claim(conn: &mut SqliteConnection, id: i64, status: i64, nb_try: i64, next_try_at: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE billing_records SET nb_try = nb_try + 1 WHERE id = ? AND status = ? AND nb_try = ? AND next_try_at = ?",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(nb_try)
+    .bind(next_try_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Bills a claimed billing record at `ctx.now`: authorization + capture on the wallet card,
+/// recorded in the ledger and linked to the record; then the status per the retry policy
+/// ([`MAX_TRIES`] tries one day apart for bank refusals, then status 4; a refusal by the gateway
+/// itself — wallet disabled or unknown, card expired or no longer accepted — is final, status 2);
+/// a BILL notification; the next due date of an open-ended schedule.
+pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
+    let row = sqlx::query("SELECT * FROM billing_records WHERE id = ?").bind(billing_id).fetch_one(&mut *ctx.conn).await?;
+    let b = billing_of(&row)?;
+    let record_id: String = row.try_get("payment_record_id")?;
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &record_id).await? else {
+        return Err(crate::error::SandboxError::Bug("billing record without payment record"));
+    };
+    let ind = rec.card_ind.to_string();
+    let (code, entry_id) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
+        Err(code) => (code.to_owned(), None),
+        Ok((_, card)) => {
+            let spec = WalletCharge {
+                contract_number: &rec.contract_number,
+                order_ref: &rec.order_ref,
+                amount: b.amount,
+                currency: rec.currency,
+                action: 101,
+                mode: &rec.mode,
+            };
+            let (code, entry) = wallets::charge(ctx, &card, &spec).await?;
+            (code, Some(entry.id))
+        }
+    };
+    let now = ctx.now.unix_timestamp();
+    let (status, next) = if super::accepted(&code) {
+        (1, b.next_try_at)
+    } else if code.starts_with("01") && b.nb_try < i64::from(MAX_TRIES) {
+        (3, now + RETRY_DELAY.whole_seconds())
+    } else if code.starts_with("01") {
+        (4, b.next_try_at)
+    } else {
+        (2, b.next_try_at)
+    };
+    sqlx::query(
+        "UPDATE billing_records SET status = ?, next_try_at = ?, result_code = ?, transaction_id = ?, executed_at = ? WHERE id = ?",
+    )
+    .bind(status)
+    .bind(next)
+    .bind(&code)
+    .bind(&entry_id)
+    .bind(now)
+    .bind(billing_id)
+    .execute(&mut *ctx.conn)
+    .await?;
+    let url = ctx.merchant.notification_url.clone();
+    let date = schedule::payline_day(b.date);
+    let tid = entry_id.clone().unwrap_or_default();
+    let params = [
+        ("paymentRecordId", rec.id.as_str()),
+        ("walletId", rec.wallet_id.as_str()),
+        ("transactionId", tid.as_str()),
+        ("billingRecordDate", date.as_str()),
+        ("orderRef", rec.order_ref.as_str()),
+    ];
+    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::BILL, &params, ctx.now).await?;
+    // Open-ended schedule: the next due date.
+    if let Some((rank, date)) = u32::try_from(b.rank + 1).ok().and_then(|r| rec.schedule.due_date(r).map(|d| (r, d))) {
+        insert_billing(ctx.conn, &rec.id, rank, date, rec.schedule.amount_of(rank, date)).await?;
+    }
+    Ok(())
+}
+
+/// doRecurrentWalletPayment: mode NX or REC (`02308`), wallet (`02503`, `02505`), card type on
+/// the contract (`02541`), recurring options and the NX amount rule (`02509`); the record is
+/// created even when the card expires before the last due date, with `02506` as a warning.
+pub async fn do_recurrent_wallet_payment(
+    ctx: &mut Ctx<'_>,
+    req: DoRecurrentWalletPaymentRequest,
+) -> Result<DoRecurrentWalletPaymentResponse> {
+    let refuse = |code: &str| DoRecurrentWalletPaymentResponse {
+        result: result(code),
+        payment_record_id: String::new(),
+        billing_record_list: BillingRecordList::default(),
+    };
+    let mode = req.payment.mode.as_str().to_owned();
+    if mode != "NX" && mode != "REC" {
+        return Ok(refuse("02308"));
+    }
+    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse("02303")) };
+    let order_ref = req.order_ref.trim().to_owned();
+    let Some(payment_amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    if order_ref.is_empty() {
+        return Ok(refuse("02305"));
+    }
+    let (_, card) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(refuse(code)),
+    };
+    if !contract.accepts(&card.card_type) {
+        return Ok(refuse("02541"));
+    }
+    let Some(scheduled) = to_date(req.scheduled_date) else { return Ok(refuse("02305")) };
+    let start = req.recurring.start_date.and_then(to_date).unwrap_or(scheduled);
+    if start < ctx.now.date() {
+        return Ok(refuse("02305"));
+    }
+    let s = match schedule_of(&req.recurring, start) {
+        Ok(s) => s,
+        Err(code) => return Ok(refuse(code)),
+    };
+    if mode == "NX" {
+        let Some(left) = s.billing_left else { return Ok(refuse("02509")) };
+        if !schedule::nx_amount_consistent(payment_amount, amount_u(req.recurring.first_amount), s.amount, left) {
+            return Ok(refuse("02509"));
+        }
+    }
+    let outlives = schedule::card_last_day(&card.expiry).is_none_or(|last| s.outlives_card(last));
+    let n = NewRecord {
+        wallet_id: req.wallet_id.trim(),
+        card_ind: card.card_ind,
+        contract_number: &contract_number,
+        mode: &mode,
+        order_ref: &order_ref,
+        order_date: req.order_date.to_string(),
+        currency: i64::from(req.payment.currency.numeric()),
+        payment_amount,
+        schedule: &s,
+    };
+    let id = insert_record(ctx, &n).await?;
+    let rows = billings(ctx.conn, &id).await?;
+    Ok(DoRecurrentWalletPaymentResponse {
+        result: result(if outlives { "02506" } else { "02500" }),
+        payment_record_id: id,
+        billing_record_list: list_out(&rows),
+    })
+}
+
+/// doScheduledWalletPayment: one payment on `scheduledDate`, as a one-due-date record
+/// (`02503`, `02505`; `02506` when the card expires before the date, nothing created).
+pub async fn do_scheduled_wallet_payment(
+    ctx: &mut Ctx<'_>,
+    req: DoScheduledWalletPaymentRequest,
+) -> Result<DoScheduledWalletPaymentResponse> {
+    let refuse = |code: &str| DoScheduledWalletPaymentResponse { result: result(code), payment_record_id: String::new() };
+    let mode = req.payment.mode.as_str().to_owned();
+    if mode != "CPT" && mode != "DIF" {
+        return Ok(refuse("02308"));
+    }
+    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
+    if ctx.merchant.contract(&contract_number).is_none() {
+        return Ok(refuse("02303"));
+    }
+    let Some(amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    let order_ref = req.order_ref.as_deref().map(str::trim).filter(|r| !r.is_empty()).or(req.order.as_ref().map(|o| o.r#ref.trim())).unwrap_or_default().to_owned();
+    if order_ref.is_empty() {
+        return Ok(refuse("02305"));
+    }
+    let (_, card) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(refuse(code)),
+    };
+    let Some(date) = to_date(req.scheduled_date).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse("02305")) };
+    if schedule::card_last_day(&card.expiry).is_none_or(|last| date > last) {
+        return Ok(refuse("02506"));
+    }
+    let s = Schedule {
+        cycle: BillingCycle::Daily,
+        start: date,
+        billing_day: None,
+        billing_left: Some(1),
+        end: None,
+        first_amount: amount,
+        amount,
+        new_amount: None,
+    };
+    let n = NewRecord {
+        wallet_id: req.wallet_id.trim(),
+        card_ind: card.card_ind,
+        contract_number: &contract_number,
+        mode: &mode,
+        order_ref: &order_ref,
+        order_date: req.order_date.map(|d| d.to_string()).unwrap_or_default(),
+        currency: i64::from(req.payment.currency.numeric()),
+        payment_amount: amount,
+        schedule: &s,
+    };
+    let id = insert_record(ctx, &n).await?;
+    Ok(DoScheduledWalletPaymentResponse { result: result("02500"), payment_record_id: id })
+}
+
+fn disabled_fields(rec: &PaymentRecord) -> (String, String) {
+    let flag = if rec.disabled_at.is_some() { "1" } else { "0" }.to_owned();
+    (flag, rec.disabled_at.map(payline_datetime).unwrap_or_default())
+}
+
+/// getPaymentRecord: the schedule and every billing record; `02507` unknown.
+pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest) -> Result<GetPaymentRecordResponse> {
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
+        return Ok(GetPaymentRecordResponse {
+            result: result("02507"),
+            recurring: None,
+            is_disabled: None,
+            disable_date: None,
+            billing_record_list: BillingRecordList::default(),
+            private_data_list: None,
+            order: None,
+            wallet_id: String::new(),
+        });
+    };
+    let rows = billings(ctx.conn, &rec.id).await?;
+    let (flag, date) = disabled_fields(&rec);
+    Ok(GetPaymentRecordResponse {
+        result: result("02500"),
+        recurring: recurring_out(&rec),
+        is_disabled: Some(flag),
+        disable_date: Some(date).filter(|d| !d.is_empty()),
+        billing_record_list: list_out(&rows),
+        private_data_list: None,
+        order: None,
+        wallet_id: rec.wallet_id,
+    })
+}
+
+/// disablePaymentRecord: no further due date is billed; `02508` already disabled, `02507`
+/// unknown.
+pub async fn disable_payment_record(ctx: &mut Ctx<'_>, req: DisablePaymentRecordRequest) -> Result<DisablePaymentRecordResponse> {
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
+        return Ok(DisablePaymentRecordResponse { result: result("02507") });
+    };
+    if rec.disabled_at.is_some() {
+        return Ok(DisablePaymentRecordResponse { result: result("02508") });
+    }
+    sqlx::query("UPDATE payment_records SET disabled_at = ? WHERE id = ?")
+        .bind(ctx.now.unix_timestamp())
+        .bind(&rec.id)
+        .execute(&mut *ctx.conn)
+        .await?;
+    Ok(DisablePaymentRecordResponse { result: result("02500") })
+}
+
+/// updatePaymentRecord: `billingLeft`, `billingDay`, `endDate`, `newAmount` from
+/// `amountModificationDate`; due dates not yet billed are recomputed. `02507` unknown, `02508`
+/// disabled, `02509` invalid option.
+pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRequest) -> Result<UpdatePaymentRecordResponse> {
+    let refuse = |code: &str| UpdatePaymentRecordResponse {
+        result: result(code),
+        recurring: None,
+        is_disabled: String::new(),
+        disable_date: String::new(),
+        private_data_list: PrivateDataList::default(),
+        order: None,
+        wallet_id: String::new(),
+    };
+    let Some(mut rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse("02507")) };
+    if rec.disabled_at.is_some() {
+        return Ok(refuse("02508"));
+    }
+    let u = &req.recurring;
+    if let Some(left) = u.billing_left.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let Some(n) = left.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)) else { return Ok(refuse("02509")) };
+        rec.schedule.billing_left = Some(n);
+    }
+    if let Some(day) = u.billing_day.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let Some(d) = day.parse::<u8>().ok().filter(|d| (1..=31).contains(d)) else { return Ok(refuse("02509")) };
+        rec.schedule.billing_day = Some(d);
+    }
+    if let Some(end) = u.end_date {
+        rec.schedule.end = to_date(end.date());
+    }
+    match (amount_u(u.new_amount), u.amount_modification_date) {
+        (Some(a), Some(d)) => rec.schedule.new_amount = to_date(d.date()).map(|d| (a, d)),
+        (None, None) => {}
+        _ => return Ok(refuse("02509")),
+    }
+    let s = &rec.schedule;
+    let finite = s.billing_left.is_some() || s.end.is_some();
+    sqlx::query(
+        "UPDATE payment_records SET billing_day = ?, billing_left = ?, end_date = ?, new_amount = ?, amount_modification_date = ? WHERE id = ?",
+    )
+    .bind(s.billing_day.map(i64::from))
+    .bind(s.billing_left.map(i64::from))
+    .bind(s.end.map(iso))
+    .bind(s.new_amount.map(|(a, _)| i(a)))
+    .bind(s.new_amount.map(|(_, d)| iso(d)))
+    .bind(&rec.id)
+    .execute(&mut *ctx.conn)
+    .await?;
+    // Recompute the future: drop untouched future records, then lay the schedule again.
+    sqlx::query("DELETE FROM billing_records WHERE payment_record_id = ? AND status = 0 AND nb_try = 0")
+        .bind(&rec.id)
+        .execute(&mut *ctx.conn)
+        .await?;
+    let kept = billings(ctx.conn, &rec.id).await?;
+    let next_rank = kept.last().map_or(1, |b| b.rank + 1);
+    let today = ctx.now.date();
+    let first = u32::try_from(next_rank).unwrap_or(u32::MAX);
+    let mut rank = first;
+    while let Some(date) = s.due_date(rank) {
+        if date >= today {
+            insert_billing(ctx.conn, &rec.id, rank, date, s.amount_of(rank, date)).await?;
+            if !finite {
+                break;
+            }
+        }
+        rank = rank.saturating_add(1);
+        if rank > schedule::MAX_BILLINGS {
+            break;
+        }
+    }
+    let (flag, date) = disabled_fields(&rec);
+    Ok(UpdatePaymentRecordResponse {
+        result: result("02500"),
+        recurring: recurring_out(&rec),
+        is_disabled: flag,
+        disable_date: date,
+        private_data_list: PrivateDataList::default(),
+        order: None,
+        wallet_id: rec.wallet_id,
+    })
+}
+
+/// getBillingRecord: one due date of a record (`02507` unknown record or billing record).
+pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest) -> Result<GetBillingRecordResponse> {
+    let mut out = GetBillingRecordResponse {
+        result: result("02507"),
+        recurring: None,
+        is_disabled: None,
+        disable_date: None,
+        billing_record: None,
+        order: None,
+        private_data_list: None,
+        wallet_id: String::new(),
+    };
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(out) };
+    let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
+    let (flag, date) = disabled_fields(&rec);
+    out.result = result("02500");
+    out.recurring = recurring_out(&rec);
+    out.is_disabled = Some(flag);
+    out.disable_date = Some(date).filter(|d| !d.is_empty());
+    out.billing_record = billing_out(&b);
+    out.wallet_id = rec.wallet_id;
+    Ok(out)
+}
+
+/// updateBillingRecord: date, amount or status of a due date not yet paid (`02507` unknown,
+/// `02508` record disabled, `02509` paid already or invalid value).
+pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRequest) -> Result<UpdateBillingRecordResponse> {
+    let refuse = |code: &str| UpdateBillingRecordResponse {
+        result: result(code),
+        recurring: None,
+        is_disabled: None,
+        disable_date: None,
+        billing_record: None,
+        order: None,
+        private_data_list: None,
+        wallet_id: String::new(),
+    };
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse("02507")) };
+    if rec.disabled_at.is_some() {
+        return Ok(refuse("02508"));
+    }
+    let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse("02507")) };
+    if b.status == 1 {
+        return Ok(refuse("02509"));
+    }
+    let upd = &req.billing_record_for_update;
+    let mut date = b.date;
+    let mut next = b.next_try_at;
+    if let Some(d) = upd.date {
+        let Some(d) = to_date(d).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse("02509")) };
+        date = d;
+        next = due_instant(d);
+    }
+    let amount = upd.amount.map_or(b.amount, |a| i(a.minor()));
+    let status = match upd.status {
+        None => b.status,
+        // A merchant may put a due date back to future (0) or disable it (4).
+        Some(s) if s == BillingRecordStatus::FUTURE || s == BillingRecordStatus::DISABLED => i64::from(s.code()),
+        Some(_) => return Ok(refuse("02509")),
+    };
+    sqlx::query("UPDATE billing_records SET due_date = ?, next_try_at = ?, amount = ?, status = ? WHERE id = ?")
+        .bind(iso(date))
+        .bind(next)
+        .bind(amount)
+        .bind(status)
+        .bind(b.id)
+        .execute(&mut *ctx.conn)
+        .await?;
+    let Some(b) = billing(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse("02507")) };
+    let (flag, disable_date) = disabled_fields(&rec);
+    Ok(UpdateBillingRecordResponse {
+        result: result("02500"),
+        recurring: recurring_out(&rec),
+        is_disabled: Some(flag),
+        disable_date: Some(disable_date).filter(|d| !d.is_empty()),
+        billing_record: billing_out(&b),
+        order: None,
+        private_data_list: None,
+        wallet_id: rec.wallet_id,
+    })
+}

@@ -1,0 +1,666 @@
+//! Wallets (Payline createWallet, updateWallet, getWallet, getCards, disableWallet,
+//! enableWallet) and wallet payments (doImmediateWalletPayment, doScheduledWalletPayment).
+//!
+//! A wallet belongs to the merchant (one point of sale in the sandbox) and holds several cards
+//! addressed by `cardInd` (default 1). Cards are kept as sandbox tokens (the number stays
+//! encrypted in the token vault). Registering a card runs Payline's check: a 1 EUR (100 minor
+//! units) authorization, recorded in the ledger and never captured.
+
+use payline_protocol::messages::{
+    CreateWalletRequest, CreateWalletResponse, DisableWalletRequest, DisableWalletResponse,
+    DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse, EnableWalletRequest, EnableWalletResponse,
+    GetCardsRequest, GetCardsResponse, GetWalletRequest, GetWalletResponse, UpdateWalletRequest, UpdateWalletResponse,
+};
+use payline_protocol::objects::{Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
+use payline_protocol::secret::Secret;
+use sqlx::{Row, SqliteConnection};
+use time::OffsetDateTime;
+
+use super::payments::{bank_outcome, resolve_card, ResolvedCard};
+use super::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction, Ctx};
+use crate::error::Result;
+use crate::ledger::{self, state, Entry, Kind};
+use crate::notify;
+use crate::rules;
+
+/// Amount of the card check made when a card is registered: 1 EUR.
+pub const CHECK_AMOUNT: i64 = 100;
+/// ISO 4217 numeric code of the euro.
+pub const EUR: i64 = 978;
+
+/// A card stored in a wallet.
+#[derive(Debug, Clone)]
+pub struct WalletCard {
+    /// Index of the card in the wallet.
+    pub card_ind: i64,
+    /// Sandbox token.
+    pub token: String,
+    /// Payline card type.
+    pub card_type: String,
+    /// Masked number.
+    pub masked: String,
+    /// Expiry `MMYY`.
+    pub expiry: String,
+    /// Cardholder name.
+    pub cardholder: Option<String>,
+    /// When the card was disabled.
+    pub disabled_at: Option<i64>,
+}
+
+/// A wallet with its owner fields.
+#[derive(Debug, Clone)]
+pub struct WalletRow {
+    /// Merchant id of the wallet.
+    pub wallet_id: String,
+    /// Contract the wallet was created with.
+    pub contract_number: String,
+    /// Owner's names and e-mail.
+    pub last_name: Option<String>,
+    /// First name.
+    pub first_name: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// When the wallet was disabled.
+    pub disabled_at: Option<i64>,
+}
+
+/// Parses `cardInd` (N2, default 1); `None` when not a number in 1–99.
+pub fn card_ind(raw: Option<&str>) -> Option<i64> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(1),
+        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=99).contains(n)),
+    }
+}
+
+/// The wallet, if it exists.
+pub async fn wallet(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Option<WalletRow>> {
+    let row = sqlx::query(
+        "SELECT wallet_id, contract_number, last_name, first_name, email, disabled_at FROM wallets \
+         WHERE merchant_id = ? AND wallet_id = ?",
+    )
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| -> Result<WalletRow> {
+        Ok(WalletRow {
+            wallet_id: r.try_get("wallet_id")?,
+            contract_number: r.try_get("contract_number")?,
+            last_name: r.try_get("last_name")?,
+            first_name: r.try_get("first_name")?,
+            email: r.try_get("email")?,
+            disabled_at: r.try_get("disabled_at")?,
+        })
+    })
+    .transpose()
+}
+
+fn card_of(r: &sqlx::sqlite::SqliteRow) -> Result<WalletCard> {
+    Ok(WalletCard {
+        card_ind: r.try_get("card_ind")?,
+        token: r.try_get("token")?,
+        card_type: r.try_get("card_type")?,
+        masked: r.try_get("masked_pan")?,
+        expiry: r.try_get("expiry")?,
+        cardholder: r.try_get("cardholder")?,
+        disabled_at: r.try_get("disabled_at")?,
+    })
+}
+
+const CARD_COLUMNS: &str = "card_ind, token, card_type, masked_pan, expiry, cardholder, disabled_at";
+
+/// One card of a wallet.
+pub async fn card(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, ind: i64) -> Result<Option<WalletCard>> {
+    let row = sqlx::query(&format!(
+        "SELECT {CARD_COLUMNS} FROM wallet_cards WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ?"
+    ))
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .bind(ind)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(card_of).transpose()
+}
+
+async fn cards(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Vec<WalletCard>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CARD_COLUMNS} FROM wallet_cards WHERE merchant_id = ? AND wallet_id = ? ORDER BY card_ind"
+    ))
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(card_of).collect()
+}
+
+/// A wallet card usable for a payment, or the Payline refusal: `02503` unknown wallet or card
+/// index, `02505` wallet (or this card) disabled.
+pub async fn usable_card(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    raw_ind: Option<&str>,
+) -> Result<std::result::Result<(WalletRow, WalletCard), &'static str>> {
+    let Some(w) = wallet(conn, merchant_id, wallet_id.trim()).await? else { return Ok(Err("02503")) };
+    let Some(ind) = card_ind(raw_ind) else { return Ok(Err("02503")) };
+    let Some(c) = card(conn, merchant_id, &w.wallet_id, ind).await? else { return Ok(Err("02503")) };
+    if w.disabled_at.is_some() || c.disabled_at.is_some() {
+        return Ok(Err("02505"));
+    }
+    Ok(Ok((w, c)))
+}
+
+/// The 1 EUR check authorization of a card being registered, recorded in the ledger and never
+/// captured (it expires after 7 days like any authorization). Returns the code and the entry id.
+async fn check_card(ctx: &mut Ctx<'_>, contract_number: &str, wallet_id: &str, card: &ResolvedCard) -> Result<(String, String)> {
+    let code = bank_outcome(&card.pan, CHECK_AMOUNT.unsigned_abs());
+    let ok = accepted(&code);
+    let entry = Entry {
+        id: new_transaction_id(),
+        kind: Kind::Authorization,
+        action: 100,
+        mode: "CPT".to_owned(),
+        contract_number: contract_number.to_owned(),
+        // A reference of its own, so that the check never makes a later payment a duplicate.
+        order_ref: format!("wallet-check:{wallet_id}"),
+        amount: CHECK_AMOUNT,
+        currency: EUR,
+        result_code: code.clone(),
+        accepted: ok,
+        state: if ok { state::AUTHORIZED } else { state::REFUSED }.to_owned(),
+        card_type: Some(card.card_type.clone()),
+        card_brand: None,
+        masked_card: Some(card.masked.clone()),
+        token: Some(card.token.clone()),
+        expiry: card.expiry.clone(),
+        three_d_secure: "N".to_owned(),
+        eci: None,
+        liability_shift: false,
+        authorization_number: ok.then(new_authorization_number),
+        original_id: None,
+        is_duplicated: false,
+        created_at: ctx.now,
+        settles_at: None,
+    };
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    Ok((code, entry.id))
+}
+
+/// Resolves and checks the card of a wallet request. The virtual CVV of a tokenized card is the
+/// one the tokenizer issued for the order reference `walletId`.
+async fn register_card(
+    ctx: &mut Ctx<'_>,
+    contract_number: &str,
+    wallet_id: &str,
+    card: &Card,
+) -> Result<std::result::Result<(ResolvedCard, String), String>> {
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err("02303".to_owned())) };
+    let resolved = match resolve_card(ctx, card, &contract, wallet_id, true).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(Err(code.to_owned())),
+    };
+    let (code, check_id) = check_card(ctx, contract_number, wallet_id, &resolved).await?;
+    if !accepted(&code) {
+        return Ok(Err(code));
+    }
+    Ok(Ok((resolved, check_id)))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store_card(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    ind: i64,
+    card: &ResolvedCard,
+    cardholder: Option<&str>,
+    check_id: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO wallet_cards (merchant_id, wallet_id, card_ind, token, card_type, masked_pan, expiry, cardholder, \
+         is_default, check_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (merchant_id, wallet_id, card_ind) DO UPDATE SET token = excluded.token, card_type = excluded.card_type, \
+         masked_pan = excluded.masked_pan, expiry = excluded.expiry, cardholder = excluded.cardholder, \
+         check_transaction_id = excluded.check_transaction_id, disabled_at = NULL",
+    )
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .bind(ind)
+    .bind(&card.token)
+    .bind(&card.card_type)
+    .bind(&card.masked)
+    .bind(card.expiry.as_deref().unwrap_or_default())
+    .bind(cardholder)
+    .bind(ind == 1)
+    .bind(check_id)
+    .bind(now.unix_timestamp())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn card_given(card: &Card) -> bool {
+    card.number.as_ref().is_some_and(|n| !n.is_empty()) || opt(&card.token).is_some()
+}
+
+/// createWallet: `02502` when the wallet exists; the card is checked (1 EUR authorization).
+pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Result<CreateWalletResponse> {
+    let refuse = |code: &str| CreateWalletResponse {
+        result: result(code),
+        card: Default::default(),
+        extended_card: Default::default(),
+        contract_number_wallet_list: None,
+        fraud_result_details: None,
+    };
+    let wallet_id = req.wallet.wallet_id.trim().to_owned();
+    if wallet_id.is_empty() || req.contract_number.trim().is_empty() {
+        return Ok(refuse("02305"));
+    }
+    if wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await?.is_some() {
+        return Ok(refuse("02502"));
+    }
+    if !card_given(&req.wallet.card) {
+        return Ok(refuse("02305"));
+    }
+    let contract_number = req.contract_number.trim().to_owned();
+    let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(refuse(&code)),
+    };
+    sqlx::query(
+        "INSERT INTO wallets (merchant_id, wallet_id, contract_number, last_name, first_name, email, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&ctx.merchant.id)
+    .bind(&wallet_id)
+    .bind(&contract_number)
+    .bind(opt(&req.wallet.last_name))
+    .bind(opt(&req.wallet.first_name))
+    .bind(opt(&req.wallet.email))
+    .bind(ctx.now.unix_timestamp())
+    .execute(&mut *ctx.conn)
+    .await?;
+    let holder = opt(&req.wallet.card.cardholder).map(str::to_owned);
+    store_card(ctx.conn, &ctx.merchant.id, &wallet_id, 1, &card, holder.as_deref(), &check_id, ctx.now).await?;
+    notify_wallet(ctx, &wallet_id, &contract_number).await?;
+    Ok(CreateWalletResponse {
+        result: result("02500"),
+        card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
+        extended_card: extended_card(Some(&card.card_type)),
+        contract_number_wallet_list: None,
+        fraud_result_details: None,
+    })
+}
+
+async fn notify_wallet(ctx: &mut Ctx<'_>, wallet_id: &str, contract_number: &str) -> Result<()> {
+    let url = ctx.merchant.notification_url.clone();
+    let params = [("walletId", wallet_id), ("contractNumber", contract_number)];
+    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::WALLET, &params, ctx.now).await
+}
+
+/// updateWallet: `02503` unknown wallet, `02505` disabled; owner fields are replaced; new card
+/// data (at `cardInd`, a new index adds a card) is checked with a new 1 EUR authorization; an
+/// empty card keeps the stored one.
+pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Result<UpdateWalletResponse> {
+    let refuse = |code: &str| UpdateWalletResponse {
+        result: result(code),
+        card: Default::default(),
+        extended_card: Default::default(),
+        contract_number_wallet_list: None,
+    };
+    let wallet_id = req.wallet.wallet_id.trim().to_owned();
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else { return Ok(refuse("02503")) };
+    if w.disabled_at.is_some() {
+        return Ok(refuse("02505"));
+    }
+    let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(refuse("02518")) };
+    let contract_number =
+        Some(req.contract_number.trim()).filter(|c| !c.is_empty()).map_or_else(|| w.contract_number.clone(), str::to_owned);
+    let existing = card(ctx.conn, &ctx.merchant.id, &wallet_id, ind).await?;
+    let stored = if card_given(&req.wallet.card) {
+        let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card).await? {
+            Ok(c) => c,
+            Err(code) => return Ok(refuse(&code)),
+        };
+        let holder = opt(&req.wallet.card.cardholder).map(str::to_owned);
+        store_card(ctx.conn, &ctx.merchant.id, &wallet_id, ind, &card, holder.as_deref(), &check_id, ctx.now).await?;
+        WalletCard {
+            card_ind: ind,
+            token: card.token,
+            card_type: card.card_type,
+            masked: card.masked,
+            expiry: card.expiry.unwrap_or_default(),
+            cardholder: holder,
+            disabled_at: None,
+        }
+    } else {
+        match existing {
+            Some(c) => c,
+            None => return Ok(refuse("02518")),
+        }
+    };
+    sqlx::query(
+        "UPDATE wallets SET last_name = COALESCE(?, last_name), first_name = COALESCE(?, first_name), \
+         email = COALESCE(?, email) WHERE merchant_id = ? AND wallet_id = ?",
+    )
+    .bind(opt(&req.wallet.last_name))
+    .bind(opt(&req.wallet.first_name))
+    .bind(opt(&req.wallet.email))
+    .bind(&ctx.merchant.id)
+    .bind(&wallet_id)
+    .execute(&mut *ctx.conn)
+    .await?;
+    notify_wallet(ctx, &wallet_id, &contract_number).await?;
+    Ok(UpdateWalletResponse {
+        result: result("02500"),
+        card: card_out(Some(&stored.masked), Some(&stored.card_type), Some(&stored.expiry), Some(&stored.token)),
+        extended_card: extended_card(Some(&stored.card_type)),
+        contract_number_wallet_list: None,
+    })
+}
+
+/// Payline `disableDate` format `dd/mm/yy HH:mm`.
+fn disable_date(t: Option<i64>) -> Option<String> {
+    let t = OffsetDateTime::from_unix_timestamp(t?).ok()?;
+    let f = time::macros::format_description!("[day]/[month]/[year repr:last_two] [hour]:[minute]");
+    t.format(&f).ok()
+}
+
+fn wallet_card(c: &WalletCard) -> Card {
+    let mut card = Card::new(c.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
+    // The answer carries the masked number: Payline never returns a full number.
+    card.number = Some(Secret::new(c.masked.clone()));
+    card.expiration_date = c.expiry.parse().ok();
+    card.token = Some(c.token.clone());
+    card.cardholder = c.cardholder.clone();
+    card
+}
+
+fn wallet_out(w: &WalletRow, c: &WalletCard) -> Wallet {
+    let mut out = Wallet::new(w.wallet_id.clone(), wallet_card(c));
+    out.last_name = w.last_name.clone();
+    out.first_name = w.first_name.clone();
+    out.email = w.email.clone();
+    out.default = Some(if c.card_ind == 1 { "Y" } else { "N" }.to_owned());
+    out.card_brand = Some(c.card_type.clone());
+    out
+}
+
+/// getWallet: the wallet with the card at `cardInd` (masked number and token), `isDisabled`
+/// and `disableDate`; `02503` unknown.
+pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetWalletResponse> {
+    let mut out = GetWalletResponse {
+        result: result("02503"),
+        wallet: None,
+        owner: None,
+        is_disabled: None,
+        disable_date: None,
+        private_data_list: None,
+        extended_card: None,
+        contract_number_wallet_list: None,
+        media: None,
+    };
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
+    let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(out) };
+    let Some(c) = card(ctx.conn, &ctx.merchant.id, &w.wallet_id, ind).await? else { return Ok(out) };
+    let disabled = w.disabled_at.or(c.disabled_at);
+    out.result = result("02500");
+    out.is_disabled = Some(if disabled.is_some() { "1" } else { "0" }.to_owned());
+    out.disable_date = disable_date(disabled);
+    out.extended_card = Some(extended_card(Some(&c.card_type)));
+    out.wallet = Some(wallet_out(&w, &c));
+    Ok(out)
+}
+
+/// getCards: every card of the wallet (or the one at `cardInd`).
+pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCardsResponse> {
+    let mut out = GetCardsResponse { result: result("02503"), cards_list: None, owner: None, private_data_list: None };
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
+    let only = match req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(_) => match card_ind(req.card_ind.as_deref()) {
+            Some(i) => Some(i),
+            None => return Ok(out),
+        },
+    };
+    let list: Vec<Cards> = cards(ctx.conn, &ctx.merchant.id, &w.wallet_id)
+        .await?
+        .into_iter()
+        .filter(|c| only.is_none_or(|i| i == c.card_ind))
+        .map(|c| {
+            let disabled = w.disabled_at.or(c.disabled_at);
+            let mut e = Cards::new(w.wallet_id.clone(), wallet_card(&c));
+            e.last_name = w.last_name.clone();
+            e.first_name = w.first_name.clone();
+            e.email = w.email.clone();
+            e.card_ind = Some(c.card_ind.to_string());
+            e.is_disabled = Some(if disabled.is_some() { "1" } else { "0" }.to_owned());
+            e.disable_date = disable_date(disabled);
+            e.extended_card = Some(extended_card(Some(&c.card_type)));
+            e.default = Some(if c.card_ind == 1 { "Y" } else { "N" }.to_owned());
+            e
+        })
+        .collect();
+    if list.is_empty() {
+        return Ok(out);
+    }
+    out.result = result("02500");
+    out.cards_list = Some(CardsList { cards: list });
+    Ok(out)
+}
+
+/// disableWallet: each listed wallet (or only its card at `cardInd`); the answer lists those
+/// that could not be disabled (unknown, or already disabled): `02516` none disabled, `02517`
+/// some.
+pub async fn disable_wallet(ctx: &mut Ctx<'_>, req: DisableWalletRequest) -> Result<DisableWalletResponse> {
+    let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
+    let mut failed = Vec::new();
+    let ids = req.wallet_id_list.wallet_id;
+    for id in &ids {
+        let t = ctx.now.unix_timestamp();
+        let done = match ind {
+            Some(None) => 0,
+            Some(Some(i)) => sqlx::query(
+                "UPDATE wallet_cards SET disabled_at = ? WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NULL",
+            )
+            .bind(t)
+            .bind(&ctx.merchant.id)
+            .bind(id.trim())
+            .bind(i)
+            .execute(&mut *ctx.conn)
+            .await?
+            .rows_affected(),
+            None => sqlx::query("UPDATE wallets SET disabled_at = ? WHERE merchant_id = ? AND wallet_id = ? AND disabled_at IS NULL")
+                .bind(t)
+                .bind(&ctx.merchant.id)
+                .bind(id.trim())
+                .execute(&mut *ctx.conn)
+                .await?
+                .rows_affected(),
+        };
+        if done == 0 {
+            failed.push(id.clone());
+        }
+    }
+    let code = if ids.is_empty() || failed.len() == ids.len() {
+        "02516"
+    } else if failed.is_empty() {
+        "02500"
+    } else {
+        "02517"
+    };
+    Ok(DisableWalletResponse { result: result(code), wallet_id_list: WalletIdList { wallet_id: failed } })
+}
+
+/// enableWallet: `02503` unknown, `02519` not disabled.
+pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Result<EnableWalletResponse> {
+    let id = req.wallet_id.trim();
+    if wallet(ctx.conn, &ctx.merchant.id, id).await?.is_none() {
+        return Ok(EnableWalletResponse { result: result("02503") });
+    }
+    let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
+    let done = match ind {
+        Some(None) => 0,
+        Some(Some(i)) => sqlx::query(
+            "UPDATE wallet_cards SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NOT NULL",
+        )
+        .bind(&ctx.merchant.id)
+        .bind(id)
+        .bind(i)
+        .execute(&mut *ctx.conn)
+        .await?
+        .rows_affected(),
+        None => sqlx::query("UPDATE wallets SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND disabled_at IS NOT NULL")
+            .bind(&ctx.merchant.id)
+            .bind(id)
+            .execute(&mut *ctx.conn)
+            .await?
+            .rows_affected(),
+    };
+    Ok(EnableWalletResponse { result: result(if done == 1 { "02500" } else { "02519" }) })
+}
+
+/// What a wallet payment charges.
+#[derive(Debug)]
+pub struct WalletCharge<'a> {
+    /// Contract.
+    pub contract_number: &'a str,
+    /// Order reference.
+    pub order_ref: &'a str,
+    /// Amount, minor units.
+    pub amount: i64,
+    /// ISO 4217 numeric.
+    pub currency: i64,
+    /// 100 authorization, 101 authorization + capture.
+    pub action: i64,
+    /// Payline mode (CPT, DIF, NX, REC).
+    pub mode: &'a str,
+}
+
+/// Authorizes a wallet card (the bank outcome of the homologation conventions; the card's
+/// expiry against `now`, `02624`) and records it in the ledger. Returns the code and entry.
+pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>) -> Result<(String, Entry)> {
+    let stored = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await?;
+    let contract = ctx.merchant.contract(charge.contract_number);
+    let code = match (&stored, contract) {
+        (_, None) => "02303".to_owned(),
+        (None, _) => "02540".to_owned(),
+        (Some(_), Some(k)) if !k.accepts(&c.card_type) => "02541".to_owned(),
+        (Some(s), Some(_)) => match crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
+            Err(e) => e.code().to_owned(),
+            Ok(()) => bank_outcome(&s.pan, charge.amount.unsigned_abs()),
+        },
+    };
+    let ok = accepted(&code);
+    let entry = Entry {
+        id: new_transaction_id(),
+        kind: Kind::Authorization,
+        action: charge.action,
+        mode: charge.mode.to_owned(),
+        contract_number: charge.contract_number.to_owned(),
+        order_ref: charge.order_ref.to_owned(),
+        amount: charge.amount,
+        currency: charge.currency,
+        result_code: code.clone(),
+        accepted: ok,
+        state: match (ok, charge.action) {
+            (false, _) => state::REFUSED,
+            (true, 101) => state::CAPTURED,
+            (true, _) => state::AUTHORIZED,
+        }
+        .to_owned(),
+        card_type: Some(c.card_type.clone()),
+        card_brand: None,
+        masked_card: Some(c.masked.clone()),
+        token: Some(c.token.clone()),
+        expiry: Some(c.expiry.clone()),
+        three_d_secure: "N".to_owned(),
+        eci: None,
+        liability_shift: false,
+        authorization_number: ok.then(new_authorization_number),
+        original_id: None,
+        is_duplicated: false,
+        created_at: ctx.now,
+        settles_at: (ok && charge.action == 101).then(|| rules::settlement_time(ctx.now)),
+    };
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    Ok((code, entry))
+}
+
+fn authorization_of(entry: &Entry, now: OffsetDateTime) -> Authorization {
+    Authorization {
+        number: entry.authorization_number.clone().unwrap_or_default(),
+        date: payline_date(now),
+        authorized_amount: entry.accepted.then(|| payline_protocol::values::Amount::from_minor(entry.amount.unsigned_abs())).flatten(),
+        authorized_currency: entry
+            .accepted
+            .then(|| u16::try_from(entry.currency).ok().and_then(payline_protocol::values::Currency::from_numeric))
+            .flatten(),
+        reattempt: None,
+    }
+}
+
+/// Ledger entry → `authorization` of an answer.
+pub fn authorization(entry: &Entry, now: OffsetDateTime) -> Authorization {
+    authorization_of(entry, now)
+}
+
+/// doImmediateWalletPayment: mode CPT or DIF (`02308`); `02503`/`02505`; the card's expiry;
+/// the bank outcome; a TRSWALLET notification.
+pub async fn do_immediate_wallet_payment(
+    ctx: &mut Ctx<'_>,
+    req: DoImmediateWalletPaymentRequest,
+) -> Result<DoImmediateWalletPaymentResponse> {
+    let refuse = |code: &str| DoImmediateWalletPaymentResponse {
+        result: result(code),
+        transaction: None,
+        authorization: None,
+        authentication_3d_secure: None,
+        linked_transaction_id: None,
+    };
+    let mode = req.payment.mode.as_str().to_owned();
+    if mode != "CPT" && mode != "DIF" {
+        return Ok(refuse("02308"));
+    }
+    let action = i64::from(req.payment.action.code());
+    if action != 100 && action != 101 {
+        return Ok(refuse("02321"));
+    }
+    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
+    if ctx.merchant.contract(&contract_number).is_none() {
+        return Ok(refuse("02303"));
+    }
+    let Some(amount) = req.payment.amount.map(|a| a.minor()).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    let order_ref = req.order.r#ref.trim().to_owned();
+    if order_ref.is_empty() {
+        return Ok(refuse("02305"));
+    }
+    let (w, c) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(refuse(code)),
+    };
+    let spec = WalletCharge {
+        contract_number: &contract_number,
+        order_ref: &order_ref,
+        amount: i64::try_from(amount).unwrap_or(i64::MAX),
+        currency: i64::from(req.payment.currency.numeric()),
+        action,
+        mode: &mode,
+    };
+    let (code, entry) = charge(ctx, &c, &spec).await?;
+    let url = ctx.merchant.notification_url.clone();
+    let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];
+    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::TRSWALLET, &params, ctx.now).await?;
+    Ok(DoImmediateWalletPaymentResponse {
+        result: result(&code),
+        transaction: Some(transaction(&entry.id, ctx.now, false, "N")),
+        authorization: Some(authorization_of(&entry, ctx.now)),
+        authentication_3d_secure: None,
+        linked_transaction_id: None,
+    })
+}
