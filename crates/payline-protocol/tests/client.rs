@@ -555,3 +555,64 @@ async fn extended_api_operations_go_to_their_service() {
     assert_eq!(seen.request_line, "POST /V4/services/ExtendedAPI HTTP/1.1");
     assert_eq!(seen.header("soapaction"), Some("\"getTransactionDetails\""));
 }
+
+#[tokio::test]
+async fn hosted_page_and_wallet_operations_go_to_their_service() {
+    use payline_protocol::encode_response;
+    use payline_protocol::messages::{
+        DoWebPaymentRequest, DoWebPaymentResponse, GetWalletRequest, GetWalletResponse,
+    };
+    use payline_protocol::objects::{Order, PaylineResult, Payment};
+    use payline_protocol::values::{Action, Amount, Currency, Mode, ReturnCode};
+
+    let mut answer = DoWebPaymentResponse::new(PaylineResult::documented(ReturnCode::APPROVED));
+    answer.token = Some("1fGx2TOKEN".into());
+    let (addr, server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: encode_response(&answer).expect("encodes").into_bytes(),
+    })
+    .await;
+    let amount = Amount::from_minor(2599).expect("amount");
+    let mut payment = Payment::new(Currency::EUR, Action::AUTHORIZATION_AND_CAPTURE, Mode::CPT);
+    payment.amount = Some(amount);
+    let order = Order::new(
+        amount,
+        Currency::EUR,
+        "04/03/2025 10:00".parse().expect("date"),
+    );
+    let request = DoWebPaymentRequest::new(payment, "https://s/return", "https://s/cancel", order);
+    let got = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .do_web_payment(&request)
+        .await
+        .expect("answer");
+    assert_eq!(got, answer);
+    let seen = server.await.expect("server task").expect("request read");
+    assert_eq!(
+        seen.request_line,
+        "POST /V4/services/WebPaymentAPI HTTP/1.1"
+    );
+    assert_eq!(seen.header("soapaction"), Some("\"doWebPayment\""));
+    assert_eq!(
+        decode_request::<DoWebPaymentRequest>(&seen.body).expect("decodes"),
+        request
+    );
+
+    let unknown =
+        GetWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
+    let (addr, server) = serve_once(Behaviour::Answer {
+        status: 200,
+        body: encode_response(&unknown).expect("encodes").into_bytes(),
+    })
+    .await;
+    let got = client(&format!("http://{addr}"), Duration::from_secs(5))
+        .get_wallet(&GetWalletRequest::new("1234567", "W-404"))
+        .await
+        .expect("a 025xx code is an answer");
+    assert_eq!(got.result.code, ReturnCode::WALLET_DOES_NOT_EXIST);
+    let seen = server.await.expect("server task").expect("request read");
+    assert_eq!(
+        seen.request_line,
+        "POST /V4/services/DirectPaymentAPI HTTP/1.1"
+    );
+    assert_eq!(seen.header("soapaction"), Some("\"getWallet\""));
+}
