@@ -39,6 +39,14 @@ impl TestSandbox {
         Self { base, http: client(), payline, _stop: tx }
     }
 
+    /// A client for a sandbox already running at `base` (the binary).
+    pub fn against(base: &str) -> Self {
+        let config = payline_protocol::client::ClientConfig::new(base, MERCHANT, Secret::new(ACCESS_KEY)).expect("client config");
+        let payline = payline_protocol::client::PaylineClient::new(config).expect("client");
+        let (tx, _rx) = oneshot::channel::<()>();
+        Self { base: base.to_owned(), http: client(), payline, _stop: tx }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -7,6 +7,7 @@ mod common;
 
 mod codes;
 mod notifications;
+mod scheduler;
 mod schedules;
 mod walletkit;
 mod wallets;
