@@ -8,7 +8,8 @@ use payline_protocol::objects::*;
 use payline_protocol::secret::Secret;
 use payline_protocol::values::*;
 use payline_protocol::{
-    Request, decode_any_request, decode_request, decode_response, encode_request, encode_response,
+    AnyResponse, Request, decode_any_request, decode_request, decode_response, encode_any_response,
+    encode_request, encode_response,
 };
 
 fn fixture(path: &str) -> String {
@@ -34,12 +35,20 @@ fn request<R: Request + PartialEq>(path: &str, expected: &R) {
 
 fn response<R: Request>(path: &str, expected: &R::Response)
 where
-    R::Response: PartialEq,
+    R::Response: PartialEq + Clone + Into<AnyResponse>,
 {
     let xml = fixture(path);
     let decoded = decode_response::<R>(&xml).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert_eq!(&decoded, expected, "{path}");
     let encoded = encode_response(&decoded).unwrap();
+    // A server answering through its dispatcher writes the same envelope.
+    let any: AnyResponse = decoded.clone().into();
+    assert_eq!(any.operation(), R::OPERATION);
+    assert_eq!(
+        encode_any_response(&any).unwrap(),
+        encoded,
+        "{path} as AnyResponse"
+    );
     assert_eq!(
         &decode_response::<R>(&encoded).unwrap(),
         expected,
