@@ -39,7 +39,7 @@ function sizes() {
 
 async function openShop(context, url) {
   const page = await context.newPage();
-  await page.goto(`${url}/checkout.html`);
+  await page.goto(`${url}/`);
   await page.waitForFunction(() => document.documentElement.dataset.checkout === 'ready');
   return page;
 }

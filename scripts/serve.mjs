@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Demo server for `npm start` and the end-to-end tests: www/ at /, pkg/ at /pkg/, on 127.0.0.1.
+// Static server for `npm run serve` and the loader/demo tests: www/ at /, pkg/ at /pkg/, on
+// 127.0.0.1 (`npm start` runs payment-server --sandbox instead, which also pays).
 //
 // Every response carries a strict Content-Security-Policy: scripts only from this origin plus
 // 'wasm-unsafe-eval' (CSP Level 3: allows WebAssembly compilation and nothing else eval-like), no
@@ -139,7 +140,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     process.exit(1);
   }
   const { url, close } = await startServer({ port });
-  console.log(`card-capture demo: ${url}`);
-  console.log(`script-tag page:   ${url}script-tag.html`);
+  // The checkout pages (index.html, script-tag.html) need the payment server (`npm start`);
+  // this server has the validation-only form.
+  console.log(`card-capture validation demo: ${url}validate.html`);
+  console.log(`script-tag page:              ${url}validate-script-tag.html`);
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => close().then(() => process.exit(0)));
 }

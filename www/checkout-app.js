@@ -1,4 +1,4 @@
-// The demo shop's checkout, shared by checkout.html (ES module) and checkout-script-tag.html
+// The demo shop's checkout, shared by index.html (ES module) and script-tag.html
 // (classic script). What a merchant writes: get a checkout session from its server, mount
 // card-capture on its own inputs, call submit() from its own form, show the result.
 // The demo has no shop backend, so it asks the payment server's sandbox-only endpoint for the

@@ -23,7 +23,7 @@ after(async () => {
 });
 
 /** Opens the demo shop and waits for the mounted form. */
-async function shop(query = '', page = 'checkout.html') {
+async function shop(query = '', page = '') {
   const tab = await browser.context.newPage();
   const problems = [];
   tab.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
@@ -73,6 +73,10 @@ describe('checkout on the demo shop', () => {
     const { orderRef } = await page.evaluate(() => window.checkoutOrder);
     const entries = await ledger(server.sandboxUrl, orderRef);
     assert.ok(entries.some((e) => /authori/i.test(JSON.stringify(e))), JSON.stringify(entries));
+    // No card data left in the page's markup (values live in input properties only) or storage.
+    const leftovers = await page.evaluate(() => document.getElementById('pay-form').outerHTML
+      + JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+    assert.doesNotMatch(leftovers, /4970\s?1071\s?1111\s?1119|1111 1119/);
     await shot(page, 'frictionless');
     assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(problems, []);

@@ -1,5 +1,5 @@
-// A buyer using the demo form, once through the ES module (index.html) and once through the
-// script-tag build (script-tag.html): typing, pasting, formatting with the caret, validation
+// A buyer using the validation-only demo form, once through the ES module (validate.html) and
+// once through the script-tag build (validate-script-tag.html): typing, pasting, formatting with the caret, validation
 // state, brand, the co-badge network choice and the CVV length, under the strict CSP, with no
 // console error.
 import assert from 'node:assert/strict';
@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { demoState, cspViolations, launchBrowser, openPage, startServer } from './helpers.mjs';
 
 const PAGES = [
-  ['ES module page', ''],
-  ['script-tag page', 'script-tag.html'],
+  ['ES module page', 'validate.html'],
+  ['script-tag page', 'validate-script-tag.html'],
 ];
 
 function field(page, name) {

@@ -35,7 +35,7 @@ async function tamperedPkg(file, change) {
 describe('script-tag build', () => {
   it('defines only window.CardCapture, with the module functions and a ready promise', async () => {
     const server = await serve();
-    const { page, problems } = await openPage(browser.context, `${server.url}script-tag.html`);
+    const { page, problems } = await openPage(browser.context, `${server.url}validate-script-tag.html`);
     assert.equal(await demoState(page), 'ready');
     const shape = await page.evaluate(async () => {
       const cc = window.CardCapture;
@@ -63,7 +63,7 @@ describe('script-tag build', () => {
   it('carries the integrity of pkg/integrity.json on its script tag', async () => {
     const server = await serve();
     const integrity = JSON.parse(await fs.readFile(path.join(PKG_DIR, FILES.integrity), 'utf8'));
-    const { page } = await openPage(browser.context, `${server.url}script-tag.html`);
+    const { page } = await openPage(browser.context, `${server.url}validate-script-tag.html`);
     const tag = await page.evaluate(() => {
       const s = document.querySelector('script[src$="card-capture.global.js"]');
       return { integrity: s.integrity, crossOrigin: s.crossOrigin };
@@ -80,7 +80,7 @@ describe('script-tag build', () => {
     const dir = await tamperedPkg(FILES.wasm, (b) => Buffer.concat([b, Buffer.from([0, 5, 4, 0x74, 0x65, 0x73, 0x74])]));
     assert.equal(WebAssembly.validate(await fs.readFile(path.join(dir, FILES.wasm))), true);
     const server = await serve({ pkgDir: dir });
-    const { page, problems } = await openPage(browser.context, `${server.url}script-tag.html`);
+    const { page, problems } = await openPage(browser.context, `${server.url}validate-script-tag.html`);
     assert.equal(await demoState(page), 'error');
     const outcome = await page.evaluate(() => window.CardCapture.ready.then(
       () => 'resolved',
@@ -95,7 +95,7 @@ describe('script-tag build', () => {
   it('is refused by the browser when the script itself was changed', async () => {
     const dir = await tamperedPkg(FILES.global, (b) => Buffer.concat([b, Buffer.from('\n// changed\n')]));
     const server = await serve({ pkgDir: dir });
-    const { page } = await openPage(browser.context, `${server.url}script-tag.html`);
+    const { page } = await openPage(browser.context, `${server.url}validate-script-tag.html`);
     assert.equal(await demoState(page), 'error');
     assert.equal(await page.evaluate(() => 'CardCapture' in window), false);
     await page.close();
@@ -105,7 +105,7 @@ describe('script-tag build', () => {
 describe('Content-Security-Policy', () => {
   it('is the strict policy on the demo pages and the package files', async () => {
     const server = await serve();
-    for (const p of ['', 'script-tag.html', `pkg/${FILES.esm}`, `pkg/${FILES.wasm}`]) {
+    for (const p of ['validate.html', 'validate-script-tag.html', `pkg/${FILES.esm}`, `pkg/${FILES.wasm}`]) {
       const res = await fetch(server.url + p);
       assert.equal(res.status, 200, p);
       assert.equal(res.headers.get('content-security-policy'), CSP, p);
@@ -120,7 +120,7 @@ describe('Content-Security-Policy', () => {
     // Shows the violation check of the other tests can fail, and that WebAssembly compilation
     // is the only thing the policy has to allow beyond same-origin scripts.
     const server = await serve({ csp: CSP.replace(" 'wasm-unsafe-eval'", '') });
-    for (const p of ['', 'script-tag.html']) {
+    for (const p of ['validate.html', 'validate-script-tag.html']) {
       const { page } = await openPage(browser.context, server.url + p);
       assert.equal(await demoState(page), 'error', p);
       const violations = await cspViolations(page);
