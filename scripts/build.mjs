@@ -193,7 +193,7 @@ function rawExportTypes(dts, { wholeFile }) {
   // wasm-bindgen declares `[Symbol.dispose]()` on exported classes (TC39 explicit resource
   // management), which only type-checks with TypeScript's esnext lib; the method still exists
   // at run time, and `free()` does the same for everyone else.
-  const text = dts.toString('utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, '');
+  const text = dts.toString('utf8').replace(/^[ \t]*\[Symbol\.dispose\]\(\): void;\n/gm, '');
   if (wholeFile) return text.replace(/\bany\b/g, 'unknown');
   return text.replace(/export interface InitOutput \{[^}]*\}/, (block) => block.replace(/\bany\b/g, 'unknown'));
 }
