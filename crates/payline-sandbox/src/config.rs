@@ -18,6 +18,11 @@ pub struct Config {
     /// `Host` header of the SOAP request that created the 3-D Secure session is used.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Directory of the built card-capture browser module (`pkg/`). When it holds
+    /// `card_capture.js`, the hosted payment page formats card entry with it; otherwise the page
+    /// is a plain form.
+    #[serde(default)]
+    pub browser_module_dir: Option<std::path::PathBuf>,
 }
 
 /// One sandbox merchant account.
@@ -90,6 +95,7 @@ impl Default for Config {
                 notification_url: None,
             }],
             public_url: None,
+            browser_module_dir: None,
         }
     }
 }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("../migrations/0001_initial.sql")),
     ("0002_state_index", include_str!("../migrations/0002_state_index.sql")),
     ("0003_wallets_schedules_notifications", include_str!("../migrations/0003_wallets_schedules_notifications.sql")),
+    ("0004_web_sessions", include_str!("../migrations/0004_web_sessions.sql")),
 ];
 
 /// Where the ledger lives.

@@ -8,6 +8,7 @@ pub mod reports;
 pub mod three_ds;
 pub mod tokens;
 pub mod wallets;
+pub mod web;
 
 use payline_protocol::objects::{CardOut, ExtendedCard, PaylineResult, Transaction};
 use payline_protocol::values::ReturnCode;

@@ -343,8 +343,6 @@ async fn insert_record(ctx: &mut Ctx<'_>, n: &NewRecord<'_>) -> Result<String> {
     for (rank, date) in dates {
         insert_billing(ctx.conn, &id, rank, date, s.amount_of(rank, date)).await?;
     }
-    // A due date of today is billed now, in this operation.
-    bill_due(ctx, &id).await?;
     Ok(id)
 }
 
@@ -506,6 +504,8 @@ pub async fn do_recurrent_wallet_payment(
         schedule: &s,
     };
     let id = insert_record(ctx, &n).await?;
+    // A due date of today is billed now, in this operation.
+    bill_due(ctx, &id).await?;
     let rows = billings(ctx.conn, &id).await?;
     Ok(DoRecurrentWalletPaymentResponse {
         result: result(if outlives { "02506" } else { "02500" }),
@@ -564,6 +564,7 @@ pub async fn do_scheduled_wallet_payment(
         schedule: &s,
     };
     let id = insert_record(ctx, &n).await?;
+    bill_due(ctx, &id).await?;
     Ok(DoScheduledWalletPaymentResponse { result: result("02500"), payment_record_id: id })
 }
 
@@ -778,4 +779,80 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         private_data_list: None,
         wallet_id: rec.wallet_id,
     })
+}
+
+/// What the hosted page registers for an NX / REC payment whose first due date it has just
+/// authorized.
+#[derive(Debug)]
+pub struct WebSchedule<'a> {
+    /// Wallet holding the card.
+    pub wallet_id: &'a str,
+    /// Contract.
+    pub contract_number: &'a str,
+    /// NX or REC.
+    pub mode: &'a str,
+    /// Order reference.
+    pub order_ref: &'a str,
+    /// ISO 4217 numeric.
+    pub currency: i64,
+    /// payment.amount.
+    pub payment_amount: u64,
+    /// The recurring object of doWebPayment.
+    pub recurring: &'a Recurring,
+    /// The first due date's ledger entry (already authorized by the page).
+    pub first_transaction: &'a str,
+}
+
+/// Checks a doWebPayment `recurring` for mode NX / REC (`02509`) and returns the amount of its
+/// first due date.
+pub fn web_first_amount(mode: &str, payment_amount: u64, rec: &Recurring, today: Date) -> std::result::Result<u64, &'static str> {
+    let s = schedule_of(rec, rec.start_date.and_then(to_date).unwrap_or(today))?;
+    if mode == "NX" {
+        let left = s.billing_left.ok_or("02509")?;
+        if !schedule::nx_amount_consistent(payment_amount, amount_u(rec.first_amount), s.amount, left) {
+            return Err("02509");
+        }
+    }
+    Ok(s.first_amount)
+}
+
+/// Registers the payment record of a hosted NX / REC payment; rank 1 is the page's own
+/// authorization (status 1).
+pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Result<std::result::Result<(String, Vec<BillingRow>), &'static str>> {
+    let today = ctx.now.date();
+    let s = match schedule_of(w.recurring, today) {
+        Ok(s) => s,
+        Err(code) => return Ok(Err(code)),
+    };
+    let n = NewRecord {
+        wallet_id: w.wallet_id,
+        card_ind: 1,
+        contract_number: w.contract_number,
+        mode: w.mode,
+        order_ref: w.order_ref,
+        order_date: String::new(),
+        currency: w.currency,
+        payment_amount: w.payment_amount,
+        schedule: &s,
+    };
+    let id = insert_record(ctx, &n).await?;
+    sqlx::query(
+        "UPDATE billing_records SET status = 1, nb_try = 1, result_code = '00000', transaction_id = ?, executed_at = ? \
+         WHERE payment_record_id = ? AND rank = 1",
+    )
+    .bind(w.first_transaction)
+    .bind(ctx.now.unix_timestamp())
+    .bind(&id)
+    .execute(&mut *ctx.conn)
+    .await?;
+    if let Some(date) = s.due_date(2) {
+        insert_billing(ctx.conn, &id, 2, date, s.amount_of(2, date)).await?;
+    }
+    let rows = billings(ctx.conn, &id).await?;
+    Ok(Ok((id, rows)))
+}
+
+/// Billing records of a payment record as the wire list.
+pub async fn billing_list(conn: &mut SqliteConnection, record_id: &str) -> Result<BillingRecordList> {
+    Ok(list_out(&billings(conn, record_id).await?))
 }

@@ -188,7 +188,7 @@ async fn check_card(ctx: &mut Ctx<'_>, contract_number: &str, wallet_id: &str, c
 
 /// Resolves and checks the card of a wallet request. The virtual CVV of a tokenized card is the
 /// one the tokenizer issued for the order reference `walletId`.
-async fn register_card(
+pub async fn register_card(
     ctx: &mut Ctx<'_>,
     contract_number: &str,
     wallet_id: &str,
@@ -663,4 +663,35 @@ pub async fn do_immediate_wallet_payment(
         authentication_3d_secure: None,
         linked_transaction_id: None,
     })
+}
+
+/// Stores a card already checked (by the 1 EUR check or by a payment, `check_id`) as card 1 of
+/// a new wallet, or as the new card 1 of an existing one; notifies WALLET.
+pub async fn save_wallet(
+    ctx: &mut Ctx<'_>,
+    wallet_id: &str,
+    contract_number: &str,
+    card: &ResolvedCard,
+    cardholder: Option<&str>,
+    check_id: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO wallets (merchant_id, wallet_id, contract_number, last_name, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&ctx.merchant.id)
+    .bind(wallet_id)
+    .bind(contract_number)
+    .bind(cardholder)
+    .bind(ctx.now.unix_timestamp())
+    .execute(&mut *ctx.conn)
+    .await?;
+    store_card(ctx.conn, &ctx.merchant.id, wallet_id, 1, card, cardholder, check_id, ctx.now).await?;
+    notify_wallet(ctx, wallet_id, contract_number).await
+}
+
+/// The wallet as getWallet shows it (card 1), for the hosted pages.
+pub async fn wallet_view(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Option<Wallet>> {
+    let Some(w) = wallet(conn, merchant_id, wallet_id).await? else { return Ok(None) };
+    let Some(c) = card(conn, merchant_id, wallet_id, 1).await? else { return Ok(None) };
+    Ok(Some(wallet_out(&w, &c)))
 }

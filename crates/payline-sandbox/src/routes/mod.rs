@@ -4,6 +4,7 @@ pub mod acs;
 pub mod control;
 pub mod soap;
 pub mod tokenizer;
+pub mod webpayment;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,6 +26,7 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route("/sandbox/notifications", get(control::notifications))
         .route("/sandbox/notifications/{id}/resend", post(control::resend_notification))
         .merge(acs::routes())
+        .merge(webpayment::routes())
         .with_state(sandbox)
         // The SOAP handler reads its body with its own limit so that an oversized envelope gets a
         // SOAP Fault; this outer limit (a little larger) protects every other route.

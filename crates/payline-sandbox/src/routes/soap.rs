@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use payline_protocol::{decode_any_request, encode_any_response, encode_fault, AnyRequest, AnyResponse, Fault};
 
 use crate::auth::{authenticate, unauthorized};
-use crate::engine::{payments, records, reports, three_ds, wallets, Ctx};
+use crate::engine::{payments, records, reports, three_ds, wallets, web, Ctx};
 use crate::error::Result;
 use crate::{ledger, Sandbox, MAX_BODY_BYTES};
 
@@ -93,6 +93,10 @@ pub async fn handle(State(sandbox): State<Sandbox>, Path(api): Path<String>, hea
         AnyRequest::UpdatePaymentRecord(r) => records::update_payment_record(&mut ctx, r).await?.into(),
         AnyRequest::GetBillingRecord(r) => records::get_billing_record(&mut ctx, r).await?.into(),
         AnyRequest::UpdateBillingRecord(r) => records::update_billing_record(&mut ctx, r).await?.into(),
+        AnyRequest::DoWebPayment(r) => web::do_web_payment(&mut ctx, r).await?.into(),
+        AnyRequest::GetWebPaymentDetails(r) => web::get_web_payment_details(&mut ctx, r).await?.into(),
+        AnyRequest::ManageWebWallet(r) => web::manage_web_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::GetWebWallet(r) => web::get_web_wallet(&mut ctx, r).await?.into(),
         _ => return Ok(fault(true, "Unknown or unsupported operation")),
     };
     match encode_any_response(&response) {

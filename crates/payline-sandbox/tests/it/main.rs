@@ -6,6 +6,7 @@
 mod common;
 
 mod codes;
+mod hosted;
 mod notifications;
 mod scheduler;
 mod schedules;

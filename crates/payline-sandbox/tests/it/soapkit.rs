@@ -233,5 +233,7 @@ has_result!(
     DisablePaymentRecordResponse,
     UpdatePaymentRecordResponse,
     GetBillingRecordResponse,
-    UpdateBillingRecordResponse
+    UpdateBillingRecordResponse,
+    DoWebPaymentResponse,
+    GetWebPaymentDetailsResponse
 );

@@ -1,0 +1,30 @@
+// Hosted payment page. Continues to the 3-D Secure page on its own (the form also has a
+// button), and, when the page names the card-capture browser module, formats card entry with
+// it: the same formatting a merchant's own checkout gets.
+document.querySelectorAll('form[data-autosubmit]').forEach((f) => f.submit());
+const moduleUrl = document.body.dataset.module;
+if (moduleUrl) {
+  import(moduleUrl)
+    .then(async (m) => {
+      await m.default();
+      const bind = (id, format) => {
+        const el = document.getElementById(id);
+        if (!el) return;
+        el.addEventListener('input', (e) => {
+          const r = format(el.value, el.selectionStart ?? undefined, e.inputType);
+          el.value = r.value;
+          try {
+            el.setSelectionRange(r.caret, r.caret);
+          } catch (_) {
+            // Some input types have no selection.
+          }
+        });
+      };
+      bind('cardNumber', m.formatNumber);
+      bind('expiryDate', m.formatExpiry);
+      document.body.dataset.enhanced = 'card-capture';
+    })
+    .catch(() => {
+      // The plain form keeps working.
+    });
+}

@@ -1,0 +1,823 @@
+//! Hosted pages (Payline WebPaymentAPI): doWebPayment, getWebPaymentDetails, manageWebWallet,
+//! getWebWallet, and what the buyer does on the pages (pay, cancel, come back from 3-D
+//! Secure, save a wallet card).
+//!
+//! Session life: `CREATED` (buyer not redirected yet, `02533`; expired `02534`) → `INPROGRESS`
+//! once the page was shown (`02306`; expired `02324`) → `THREEDS` while the buyer is at the ACS
+//! → `DONE` (the authorization's own code) or `CANCELLED` (`02319`). A session lasts
+//! [`WEB_SESSION_VALIDITY`] of sandbox time.
+
+use payline_protocol::messages::{
+    DoWebPaymentRequest, DoWebPaymentResponse, GetWebPaymentDetailsRequest, GetWebPaymentDetailsResponse,
+    GetWebWalletRequest, GetWebWalletResponse, ManageWebWalletRequest, ManageWebWalletResponse, VerifyAuthenticationRequest,
+    VerifyEnrollmentRequest,
+};
+use payline_protocol::objects::{Authentication3DSecure, Card, Recurring};
+use payline_protocol::secret::Secret;
+use payline_protocol::values::{Action, Amount, Currency, Mode};
+use sqlx::{Row, SqliteConnection};
+use time::{Duration, OffsetDateTime};
+
+use super::payments::{bank_outcome, resolve_card, ResolvedCard};
+use super::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, result, three_ds, transaction, Ctx};
+use crate::error::Result;
+use crate::ledger::{self, state, Entry, Kind};
+use crate::{cards, notify, rules};
+
+/// How long a hosted session stays usable (sandbox time).
+pub const WEB_SESSION_VALIDITY: Duration = Duration::minutes(15);
+
+/// A hosted session.
+#[derive(Debug, Clone)]
+pub struct WebSession {
+    /// Session token.
+    pub token: String,
+    /// Merchant.
+    pub merchant_id: String,
+    /// `PAYMENT` or `WALLET`.
+    pub kind: String,
+    /// Contract.
+    pub contract_number: String,
+    /// payment.amount, minor units.
+    pub amount: i64,
+    /// ISO 4217 numeric.
+    pub currency: i64,
+    /// 100 or 101.
+    pub action: i64,
+    /// CPT, DIF, NX, REC.
+    pub mode: String,
+    /// Order reference.
+    pub order_ref: String,
+    /// Buyer's return.
+    pub return_url: String,
+    /// Buyer's cancel.
+    pub cancel_url: String,
+    /// Where WEBTRS / WEBWALLET go.
+    pub notification_url: Option<String>,
+    /// buyer.walletId.
+    pub wallet_id: Option<String>,
+    /// recurring (NX / REC), JSON.
+    pub recurring_json: Option<String>,
+    /// Life-cycle state.
+    pub status: String,
+    /// Payment attempts on the page.
+    pub attempts: i64,
+    /// Outcome code.
+    pub result_code: Option<String>,
+    /// Ledger entry of the outcome.
+    pub transaction_id: Option<String>,
+    /// NX / REC record created.
+    pub payment_record_id: Option<String>,
+    /// Card token kept for the 3-D Secure return.
+    pub card_token: Option<String>,
+    /// Card expiry kept for the 3-D Secure return.
+    pub card_expiry: Option<String>,
+    /// Cardholder.
+    pub cardholder: Option<String>,
+    /// 3-D Secure session id.
+    pub md: Option<String>,
+    /// Expiry (sandbox unix seconds).
+    pub expires_at: i64,
+}
+
+/// Session states.
+pub mod st {
+    /// Created, buyer not redirected yet.
+    pub const CREATED: &str = "CREATED";
+    /// Page shown.
+    pub const INPROGRESS: &str = "INPROGRESS";
+    /// Buyer at the ACS.
+    pub const THREEDS: &str = "THREEDS";
+    /// Finished (accepted or refused).
+    pub const DONE: &str = "DONE";
+    /// Cancelled by the buyer.
+    pub const CANCELLED: &str = "CANCELLED";
+}
+
+fn new_token() -> String {
+    use rand::Rng;
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..32).map(|_| char::from(A[rng.random_range(0..A.len())])).collect()
+}
+
+/// Loads a session by token (any merchant: the buyer's browser has no credentials).
+pub async fn load(conn: &mut SqliteConnection, token: &str) -> Result<Option<WebSession>> {
+    let Some(r) = sqlx::query("SELECT * FROM web_sessions WHERE token = ?").bind(token.trim()).fetch_optional(conn).await? else {
+        return Ok(None);
+    };
+    Ok(Some(WebSession {
+        token: r.try_get("token")?,
+        merchant_id: r.try_get("merchant_id")?,
+        kind: r.try_get("kind")?,
+        contract_number: r.try_get("contract_number")?,
+        amount: r.try_get("amount")?,
+        currency: r.try_get("currency")?,
+        action: r.try_get("action")?,
+        mode: r.try_get("mode")?,
+        order_ref: r.try_get("order_ref")?,
+        return_url: r.try_get("return_url")?,
+        cancel_url: r.try_get("cancel_url")?,
+        notification_url: r.try_get("notification_url")?,
+        wallet_id: r.try_get("wallet_id")?,
+        recurring_json: r.try_get("recurring_json")?,
+        status: r.try_get("status")?,
+        attempts: r.try_get("attempts")?,
+        result_code: r.try_get("result_code")?,
+        transaction_id: r.try_get("transaction_id")?,
+        payment_record_id: r.try_get("payment_record_id")?,
+        card_token: r.try_get("card_token")?,
+        card_expiry: r.try_get("card_expiry")?,
+        cardholder: r.try_get("cardholder")?,
+        md: r.try_get("md")?,
+        expires_at: r.try_get("expires_at")?,
+    }))
+}
+
+async fn set_status(conn: &mut SqliteConnection, token: &str, status: &str) -> Result<()> {
+    sqlx::query("UPDATE web_sessions SET status = ? WHERE token = ?").bind(status).bind(token).execute(conn).await?;
+    Ok(())
+}
+
+/// Marks a session's page as shown (`CREATED` → `INPROGRESS`).
+pub async fn shown(conn: &mut SqliteConnection, token: &str) -> Result<()> {
+    sqlx::query("UPDATE web_sessions SET status = 'INPROGRESS' WHERE token = ? AND status = 'CREATED'").bind(token).execute(conn).await?;
+    Ok(())
+}
+
+fn empty(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_session(
+    ctx: &mut Ctx<'_>,
+    kind: &str,
+    contract: &str,
+    amount: i64,
+    currency: i64,
+    action: i64,
+    mode: &str,
+    order_ref: &str,
+    return_url: &str,
+    cancel_url: &str,
+    notification_url: Option<&str>,
+    wallet_id: Option<&str>,
+    recurring_json: Option<String>,
+) -> Result<String> {
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO web_sessions (token, merchant_id, kind, contract_number, amount, currency, action, mode, order_ref, \
+         return_url, cancel_url, notification_url, wallet_id, recurring_json, status, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CREATED', ?, ?)",
+    )
+    .bind(&token)
+    .bind(&ctx.merchant.id)
+    .bind(kind)
+    .bind(contract)
+    .bind(amount)
+    .bind(currency)
+    .bind(action)
+    .bind(mode)
+    .bind(order_ref)
+    .bind(return_url.trim())
+    .bind(cancel_url.trim())
+    .bind(notification_url.map(str::trim).filter(|u| !u.is_empty()))
+    .bind(wallet_id.map(str::trim).filter(|w| !w.is_empty()))
+    .bind(recurring_json)
+    .bind(ctx.now.unix_timestamp())
+    .bind((ctx.now + WEB_SESSION_VALIDITY).unix_timestamp())
+    .execute(&mut *ctx.conn)
+    .await?;
+    Ok(token)
+}
+
+/// doWebPayment: a session and the page URL. Modes CPT, DIF, NX, REC (`02308`); NX / REC need
+/// `recurring` (`02509`, NX amount rule); contract `02303`; `returnURL`, `cancelURL`, order
+/// reference and amount `02305`.
+pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Result<DoWebPaymentResponse> {
+    let refuse = |code: &str| DoWebPaymentResponse {
+        result: result(code),
+        token: None,
+        redirect_url: None,
+        step_code: None,
+        req_code: None,
+        method: None,
+    };
+    let contract = req.payment.contract_number.clone().unwrap_or_default();
+    if ctx.merchant.contract(&contract).is_none() {
+        return Ok(refuse("02303"));
+    }
+    let mode = req.payment.mode.as_str().to_owned();
+    if !["CPT", "DIF", "NX", "REC"].contains(&mode.as_str()) {
+        return Ok(refuse("02308"));
+    }
+    let action = i64::from(req.payment.action.code());
+    if action != 100 && action != 101 {
+        return Ok(refuse("02321"));
+    }
+    let Some(amount) = req.payment.amount.map(Amount::minor).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    if empty(&req.return_url) || empty(&req.cancel_url) || empty(&req.order.r#ref) {
+        return Ok(refuse("02305"));
+    }
+    let recurring_json = if mode == "NX" || mode == "REC" {
+        let Some(rec) = &req.recurring else { return Ok(refuse("02509")) };
+        if let Err(code) = super::records::web_first_amount(&mode, amount, rec, ctx.now.date()) {
+            return Ok(refuse(code));
+        }
+        Some(serde_json::to_string(&StoredRecurring::from(rec)).map_err(|_| crate::error::SandboxError::Bug("recurring to JSON"))?)
+    } else {
+        None
+    };
+    let wallet_id = req.buyer.as_ref().and_then(|b| b.wallet_id.clone());
+    let token = insert_session(
+        ctx,
+        "PAYMENT",
+        &contract,
+        i64::try_from(amount).unwrap_or(i64::MAX),
+        i64::from(req.payment.currency.numeric()),
+        action,
+        &mode,
+        req.order.r#ref.trim(),
+        &req.return_url,
+        &req.cancel_url,
+        req.notification_url.as_deref(),
+        wallet_id.as_deref(),
+        recurring_json,
+    )
+    .await?;
+    Ok(DoWebPaymentResponse {
+        result: result("00000"),
+        redirect_url: Some(format!("{}/webpayment/?token={token}", ctx.public_url)),
+        token: Some(token),
+        step_code: None,
+        req_code: None,
+        method: None,
+    })
+}
+
+/// manageWebWallet: a page where the buyer registers (or replaces) the card of
+/// `buyer.walletId` (`02513` without one).
+pub async fn manage_web_wallet(ctx: &mut Ctx<'_>, req: ManageWebWalletRequest) -> Result<ManageWebWalletResponse> {
+    let refuse = |code: &str| ManageWebWalletResponse { result: result(code), token: String::new(), redirect_url: String::new() };
+    if ctx.merchant.contract(req.contract_number.trim()).is_none() {
+        return Ok(refuse("02303"));
+    }
+    let Some(wallet_id) = req.buyer.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned) else {
+        return Ok(refuse("02513"));
+    };
+    if empty(&req.return_url) || empty(&req.cancel_url) {
+        return Ok(refuse("02305"));
+    }
+    let token = insert_session(
+        ctx,
+        "WALLET",
+        req.contract_number.trim(),
+        super::wallets::CHECK_AMOUNT,
+        super::wallets::EUR,
+        100,
+        "CPT",
+        &format!("wallet-check:{wallet_id}"),
+        &req.return_url,
+        &req.cancel_url,
+        req.notification_url.as_deref(),
+        Some(&wallet_id),
+        None,
+    )
+    .await?;
+    Ok(ManageWebWalletResponse {
+        result: result("00000"),
+        redirect_url: format!("{}/webpayment/wallet?token={token}", ctx.public_url),
+        token,
+    })
+}
+
+fn pending_code(s: &WebSession, now: i64) -> &'static str {
+    let expired = s.expires_at <= now;
+    match (s.status.as_str(), expired) {
+        (st::CREATED, false) => "02533",
+        (st::CREATED, true) => "02534",
+        (st::CANCELLED, _) => "02319",
+        (_, true) => "02324",
+        _ => "02306",
+    }
+}
+
+/// getWebPaymentDetails: the authoritative outcome of a session.
+pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetailsRequest) -> Result<GetWebPaymentDetailsResponse> {
+    let mut out = GetWebPaymentDetailsResponse {
+        result: result("02304"),
+        transaction: Default::default(),
+        payment: None,
+        authorization: Default::default(),
+        private_data_list: None,
+        payment_record_id: None,
+        billing_record_list: None,
+        authentication_3d_secure: None,
+        card: Default::default(),
+        extended_card: None,
+        order: None,
+        payment_additional_list: None,
+        media: None,
+        number_of_attempt: None,
+        wallet: None,
+        contract_number_wallet_list: None,
+        contract_number: None,
+        bank_account_data: None,
+        sub_merchant: None,
+        buyer: None,
+        linked_transaction_id: None,
+        travel_file_number: None,
+    };
+    let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == "PAYMENT") else {
+        return Ok(out);
+    };
+    out.contract_number = Some(s.contract_number.clone());
+    out.number_of_attempt = Some(s.attempts.to_string());
+    let entry = match (&s.status[..], &s.transaction_id) {
+        (st::DONE, Some(id)) => ledger::get(ctx.conn, &ctx.merchant.id, id).await?,
+        _ => None,
+    };
+    let Some(e) = entry else {
+        out.result = result(pending_code(&s, ctx.now.unix_timestamp()));
+        return Ok(out);
+    };
+    out.result = result(&e.result_code);
+    out.transaction = transaction(&e.id, e.created_at, false, &e.three_d_secure);
+    out.authorization = super::wallets::authorization(&e, e.created_at);
+    out.card = card_out(e.masked_card.as_deref(), e.card_type.as_deref(), e.expiry.as_deref(), e.token.as_deref());
+    out.extended_card = Some(extended_card(e.card_type.as_deref()));
+    if let Some(id) = &s.payment_record_id {
+        out.payment_record_id = Some(id.clone());
+        out.billing_record_list = Some(super::records::billing_list(ctx.conn, id).await?);
+    }
+    if let Some(w) = &s.wallet_id {
+        out.wallet = super::wallets::wallet_view(ctx.conn, &ctx.merchant.id, w).await?;
+    }
+    Ok(out)
+}
+
+/// getWebWallet: the wallet saved through a manageWebWallet page.
+pub async fn get_web_wallet(ctx: &mut Ctx<'_>, req: GetWebWalletRequest) -> Result<GetWebWalletResponse> {
+    let mut out = GetWebWalletResponse {
+        result: result("02304"),
+        wallet: None,
+        owner: None,
+        private_data_list: None,
+        extended_card: Default::default(),
+        media: None,
+        number_of_attempt: None,
+        contract_number_wallet_list: None,
+    };
+    let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == "WALLET") else {
+        return Ok(out);
+    };
+    out.number_of_attempt = Some(s.attempts.to_string());
+    match (s.status.as_str(), s.result_code.as_deref()) {
+        (st::DONE, Some(code)) => {
+            out.result = result(if accepted(code) { "02500" } else { code });
+            if let Some(w) = &s.wallet_id {
+                out.wallet = super::wallets::wallet_view(ctx.conn, &ctx.merchant.id, w).await?;
+                out.extended_card = extended_card(out.wallet.as_ref().map(|w| w.card.r#type.as_str()));
+            }
+        }
+        _ => out.result = result(pending_code(&s, ctx.now.unix_timestamp())),
+    }
+    Ok(out)
+}
+
+/// Card data the buyer typed on the page.
+#[derive(Debug)]
+pub struct CardForm {
+    /// Card number (spaces allowed).
+    pub number: Secret,
+    /// `MM/YY` or `MMYY`.
+    pub expiry: String,
+    /// Security code.
+    pub cvv: Option<Secret>,
+    /// Cardholder name.
+    pub holder: Option<String>,
+}
+
+/// What the page does next.
+#[derive(Debug)]
+pub enum Next {
+    /// Back to the merchant (303 to this URL).
+    Redirect(String),
+    /// The buyer goes to the ACS: post these fields to `url`.
+    Acs {
+        /// ACS page.
+        url: String,
+        /// Form fields.
+        fields: Vec<(String, String)>,
+    },
+    /// Show the form again with this message (card refused before any authorization).
+    Retry(String),
+    /// The session cannot be used (unknown, expired, finished).
+    Gone(&'static str),
+}
+
+fn with_token(url: &str, token: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}paylinetoken={token}")
+}
+
+/// A usable session for a page action, else why not.
+pub async fn usable(conn: &mut SqliteConnection, token: &str, now: OffsetDateTime) -> Result<std::result::Result<WebSession, &'static str>> {
+    let Some(s) = load(conn, token).await? else { return Ok(Err("This payment session does not exist.")) };
+    if s.expires_at <= now.unix_timestamp() {
+        return Ok(Err("This payment session has expired."));
+    }
+    if s.status == st::DONE || s.status == st::CANCELLED {
+        return Ok(Err("This payment session is finished."));
+    }
+    Ok(Ok(s))
+}
+
+/// "Cancel": back to `cancelURL`; WEBTRS notified.
+pub async fn cancel(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Next> {
+    set_status(ctx.conn, &s.token, st::CANCELLED).await?;
+    notify_end(ctx, s).await?;
+    Ok(Next::Redirect(with_token(&s.cancel_url, &s.token)))
+}
+
+async fn notify_end(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<()> {
+    let url = s.notification_url.clone().or_else(|| ctx.merchant.notification_url.clone());
+    let kind = if s.kind == "WALLET" { notify::kind::WEBWALLET } else { notify::kind::WEBTRS };
+    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), kind, &[("token", s.token.as_str())], ctx.now).await
+}
+
+fn normalize_expiry(raw: &str) -> String {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        4 => digits,
+        // MM/YYYY
+        6 => format!("{}{}", &digits[..2], &digits[4..]),
+        _ => digits,
+    }
+}
+
+/// "Pay" with a typed card: card checks, 3-D Secure through the ACS simulator when the card is
+/// enrolled on a 3-D Secure contract, then the authorization.
+pub async fn pay_with_card(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm, return_base: &str) -> Result<Next> {
+    sqlx::query("UPDATE web_sessions SET attempts = attempts + 1, status = 'INPROGRESS' WHERE token = ?")
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    let pan = Secret::new(form.number.expose().chars().filter(|c| !c.is_whitespace()).collect::<String>());
+    let info = match cards::check_number(&pan) {
+        Ok(i) => i,
+        Err(e) => return Ok(Next::Retry(format!("Card refused ({}).", e.code()))),
+    };
+    if let Err(e) = cards::check_cvv(form.cvv.as_ref(), &info) {
+        return Ok(Next::Retry(format!("Security code refused ({}).", e.code())));
+    }
+    let Ok(card_type) = info.card_type.parse() else { return Ok(Next::Retry("Card refused (02541).".to_owned())) };
+    let mut card = Card::new(card_type);
+    card.number = Some(pan.clone());
+    card.expiration_date = normalize_expiry(&form.expiry).parse().ok();
+    if card.expiration_date.is_none() {
+        return Ok(Next::Retry("Expiry date refused (02305).".to_owned()));
+    }
+    card.cvx = form.cvv.clone();
+    card.cardholder = form.holder.clone();
+    let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else { return Ok(Next::Gone("Unknown contract.")) };
+    let resolved = match resolve_card(ctx, &card, &contract, &s.order_ref, false).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(Next::Retry(format!("Card refused ({code})."))),
+    };
+    if !contract.three_ds || crate::scenarios::enrollment(pan.expose()) == crate::scenarios::Enrollment::NotEnrolled {
+        return authorize(ctx, s, &resolved, form.holder.as_deref(), None).await;
+    }
+    // Enrolled: the same verifyEnrollment as a merchant would call.
+    let amount = first_amount(s, ctx.now)?;
+    let mut req = VerifyEnrollmentRequest {
+        transient: None,
+        version: "34".to_owned(),
+        card,
+        payment: payload_payment(s, amount),
+        order_ref: s.order_ref.clone(),
+        md_field_value: None,
+        user_agent: None,
+        wallet_id: None,
+        wallet_card_ind: None,
+        generate_virtual_cvx: None,
+        merchant_name: None,
+        merchant_url: None,
+        merchant_country_code: None,
+        return_url: Some(format!("{return_base}/webpayment/3ds-return")),
+        order: None,
+        buyer: None,
+        sub_merchant: None,
+        recurring: None,
+        three_ds_info: None,
+        merchant_score: None,
+        private_data_list: None,
+    };
+    let mut answer = three_ds::verify_enrollment(ctx, req.clone()).await?;
+    if answer.result.code.as_str() == "03100" {
+        // The hosted page runs no 3DS Method: the second round follows at once.
+        req.transient = answer.transient.clone();
+        answer = three_ds::verify_enrollment(ctx, req).await?;
+    }
+    sqlx::query("UPDATE web_sessions SET card_token = ?, card_expiry = ?, cardholder = ?, md = ? WHERE token = ?")
+        .bind(&resolved.token)
+        .bind(&resolved.expiry)
+        .bind(&form.holder)
+        .bind(answer.md_field_value.as_deref().or(answer.authentication_3d_secure.as_ref().and_then(|a| a.md.as_deref())))
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    match answer.result.code.as_str() {
+        "03102" => {
+            let auth = answer.authentication_3d_secure.clone();
+            authorize(ctx, s, &resolved, form.holder.as_deref(), auth).await
+        }
+        "03101" | "03000" => {
+            set_status(ctx.conn, &s.token, st::THREEDS).await?;
+            let mut fields = Vec::new();
+            if let (Some(n), Some(v)) = (answer.pareq_field_name.clone(), answer.pareq_field_value.clone()) {
+                fields.push((n, v));
+            }
+            if let (Some(n), Some(v)) = (answer.md_field_name.clone(), answer.md_field_value.clone()) {
+                fields.push((n, v));
+            }
+            if let (Some(n), Some(v)) = (answer.term_url_name.clone(), answer.term_url_value.clone()) {
+                fields.push((n, v));
+            }
+            Ok(Next::Acs { url: answer.action_url.clone().unwrap_or_default(), fields })
+        }
+        code => Ok(Next::Retry(format!("3-D Secure unavailable ({code})."))),
+    }
+}
+
+fn payload_payment(s: &WebSession, amount: u64) -> payline_protocol::objects::Payment {
+    payline_protocol::objects::Payment {
+        amount: Amount::from_minor(amount),
+        currency: u16::try_from(s.currency).ok().and_then(Currency::from_numeric).unwrap_or(Currency::EUR),
+        action: u16::try_from(s.action).ok().and_then(Action::from_code).unwrap_or(Action::AUTHORIZATION_AND_CAPTURE),
+        mode: s.mode.parse().unwrap_or(Mode::CPT),
+        contract_number: Some(s.contract_number.clone()),
+        differed_action_date: None,
+        method: None,
+        soft_descriptor: None,
+        card_brand: None,
+        registration_token: None,
+        cumulated_amount: None,
+    }
+}
+
+/// The `recurring` of a session as stored (its wire values as text).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct StoredRecurring {
+    first_amount: Option<u64>,
+    amount: u64,
+    billing_cycle: String,
+    billing_left: String,
+    billing_day: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    new_amount: Option<u64>,
+    amount_modification_date: Option<String>,
+}
+
+impl From<&Recurring> for StoredRecurring {
+    fn from(r: &Recurring) -> Self {
+        Self {
+            first_amount: r.first_amount.map(Amount::minor),
+            amount: r.amount.minor(),
+            billing_cycle: r.billing_cycle.to_string(),
+            billing_left: r.billing_left.clone(),
+            billing_day: r.billing_day.clone(),
+            start_date: r.start_date.map(|d| d.to_string()),
+            end_date: r.end_date.map(|d| d.to_string()),
+            new_amount: r.new_amount.map(Amount::minor),
+            amount_modification_date: r.amount_modification_date.map(|d| d.to_string()),
+        }
+    }
+}
+
+impl StoredRecurring {
+    fn to_recurring(&self) -> Option<Recurring> {
+        let mut r = Recurring::new(Amount::from_minor(self.amount)?, self.billing_cycle.parse().ok()?);
+        r.first_amount = self.first_amount.and_then(Amount::from_minor);
+        r.billing_left = self.billing_left.clone();
+        r.billing_day = self.billing_day.clone();
+        r.start_date = self.start_date.as_deref().and_then(|d| d.parse().ok());
+        r.end_date = self.end_date.as_deref().and_then(|d| d.parse().ok());
+        r.new_amount = self.new_amount.and_then(Amount::from_minor);
+        r.amount_modification_date = self.amount_modification_date.as_deref().and_then(|d| d.parse().ok());
+        Some(r)
+    }
+}
+
+fn recurring_of(s: &WebSession) -> Option<Recurring> {
+    s.recurring_json.as_deref().and_then(|j| serde_json::from_str::<StoredRecurring>(j).ok()).and_then(|r| r.to_recurring())
+}
+
+/// Amount the page authorizes: the first due date for NX / REC, else payment.amount.
+fn first_amount(s: &WebSession, now: OffsetDateTime) -> Result<u64> {
+    let total = u64::try_from(s.amount).unwrap_or(0);
+    match recurring_of(s) {
+        Some(rec) => super::records::web_first_amount(&s.mode, total, &rec, now.date())
+            .map_err(|_| crate::error::SandboxError::Bug("recurring checked at doWebPayment")),
+        None => Ok(total),
+    }
+}
+
+/// Back from the ACS (`cres` + `threeDSSessionData`, or `PaRes` + `MD`): verifyAuthentication,
+/// then the authorization.
+pub async fn three_ds_return(ctx: &mut Ctx<'_>, md: &str, response: &str) -> Result<Next> {
+    let Some(s) = sqlx::query("SELECT token FROM web_sessions WHERE md = ? AND status = 'THREEDS'")
+        .bind(md)
+        .fetch_optional(&mut *ctx.conn)
+        .await?
+    else {
+        return Ok(Next::Gone("No payment is waiting for this authentication."));
+    };
+    let token: String = s.try_get("token")?;
+    let Some(s) = load(ctx.conn, &token).await? else { return Ok(Next::Gone("Unknown session.")) };
+    let req = VerifyAuthenticationRequest {
+        version: "34".to_owned(),
+        contract_number: s.contract_number.clone(),
+        pares: response.to_owned(),
+        md: Some(md.to_owned()),
+        ..payline_protocol::messages::VerifyAuthenticationRequest::default()
+    };
+    let answer = three_ds::verify_authentication(ctx, req).await?;
+    let Some(stored) =
+        super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, s.card_token.as_deref().unwrap_or_default()).await?
+    else {
+        return Ok(Next::Gone("The card of this session is gone."));
+    };
+    let resolved =
+        ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: s.card_expiry.clone() };
+    if answer.result.code.as_str() != "03000" {
+        // Authentication failed or cancelled: the payment is refused with that code.
+        let code = answer.result.code.as_str().to_owned();
+        return finish(ctx, &s, &resolved, &code, None, s.cardholder.clone().as_deref()).await;
+    }
+    authorize(ctx, &s, &resolved, s.cardholder.clone().as_deref(), answer.authentication_3d_secure).await
+}
+
+/// The authorization of the page (bank outcome of the homologation conventions), recorded in
+/// the ledger; 3-D Secure consumed once for this card, amount, currency, order and contract.
+async fn authorize(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    card: &ResolvedCard,
+    holder: Option<&str>,
+    auth: Option<Authentication3DSecure>,
+) -> Result<Next> {
+    let amount = first_amount(s, ctx.now)?;
+    let mut three = None;
+    let mut code = "00000".to_owned();
+    if let Some(a) = &auth {
+        let binding = three_ds::Binding {
+            fingerprint: ctx.vault.fingerprint("pan", card.pan.expose()),
+            amount: i64::try_from(amount).unwrap_or(i64::MAX),
+            currency: s.currency,
+            order_ref: s.order_ref.clone(),
+            contract_number: s.contract_number.clone(),
+        };
+        match three_ds::consume_for_authorization(ctx, a, &binding).await? {
+            Ok(c) => three = Some(c),
+            Err(c) => code = c.to_owned(),
+        }
+    }
+    if code == "00000" {
+        code = bank_outcome(&card.pan, amount);
+    }
+    finish(ctx, s, card, &code, three, holder).await
+}
+
+async fn finish(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    card: &ResolvedCard,
+    code: &str,
+    three: Option<three_ds::Consumed>,
+    holder: Option<&str>,
+) -> Result<Next> {
+    let ok = accepted(code);
+    let amount = i64::try_from(first_amount(s, ctx.now)?).unwrap_or(i64::MAX);
+    let entry = Entry {
+        id: new_transaction_id(),
+        kind: Kind::Authorization,
+        action: s.action,
+        mode: s.mode.clone(),
+        contract_number: s.contract_number.clone(),
+        order_ref: s.order_ref.clone(),
+        amount,
+        currency: s.currency,
+        result_code: code.to_owned(),
+        accepted: ok,
+        state: match (ok, s.action) {
+            (false, _) => state::REFUSED,
+            (true, 101) => state::CAPTURED,
+            (true, _) => state::AUTHORIZED,
+        }
+        .to_owned(),
+        card_type: Some(card.card_type.clone()),
+        card_brand: None,
+        masked_card: Some(card.masked.clone()),
+        token: Some(card.token.clone()),
+        expiry: card.expiry.clone(),
+        three_d_secure: if three.is_some() { "Y" } else { "N" }.to_owned(),
+        eci: three.as_ref().map(|t| t.eci.clone()),
+        liability_shift: three.as_ref().is_some_and(|t| t.liability_shift),
+        authorization_number: ok.then(new_authorization_number),
+        original_id: None,
+        is_duplicated: false,
+        created_at: ctx.now,
+        settles_at: (ok && s.action == 101).then(|| rules::settlement_time(ctx.now)),
+    };
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    let mut record_id = None;
+    if ok {
+        // buyer.walletId unknown: the wallet is created from this card (the payment is its
+        // check). NX / REC: a wallet is needed to bill the next due dates.
+        let wallet_id = match (&s.wallet_id, recurring_of(s)) {
+            (Some(w), _) => Some(w.clone()),
+            (None, Some(_)) => Some(format!("web-{}", s.token)),
+            (None, None) => None,
+        };
+        if let Some(w) = &wallet_id {
+            if super::wallets::wallet(ctx.conn, &ctx.merchant.id, w).await?.is_none() {
+                super::wallets::save_wallet(ctx, w, &s.contract_number, card, holder, &entry.id).await?;
+            }
+            sqlx::query("UPDATE web_sessions SET wallet_id = ? WHERE token = ?").bind(w).bind(&s.token).execute(&mut *ctx.conn).await?;
+        }
+        if let (Some(rec), Some(w)) = (recurring_of(s), &wallet_id) {
+            let web = super::records::WebSchedule {
+                wallet_id: w,
+                contract_number: &s.contract_number,
+                mode: &s.mode,
+                order_ref: &s.order_ref,
+                currency: s.currency,
+                payment_amount: u64::try_from(s.amount).unwrap_or(0),
+                recurring: &rec,
+                first_transaction: &entry.id,
+            };
+            if let Ok((id, _)) = super::records::register_web_schedule(ctx, &web).await? {
+                record_id = Some(id);
+            }
+        }
+    }
+    sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = ?, transaction_id = ?, payment_record_id = ? WHERE token = ?")
+        .bind(code)
+        .bind(&entry.id)
+        .bind(&record_id)
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    notify_end(ctx, s).await?;
+    Ok(Next::Redirect(with_token(&s.return_url, &s.token)))
+}
+
+/// "Pay with the saved card" of an existing `buyer.walletId` (no card data typed).
+pub async fn pay_with_wallet(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Next> {
+    let Some(w) = s.wallet_id.clone() else { return Ok(Next::Retry("No saved card.".to_owned())) };
+    let (_, c) = match super::wallets::usable_card(ctx.conn, &ctx.merchant.id, &w, None).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(Next::Retry(format!("Saved card refused ({code})."))),
+    };
+    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await? else {
+        return Ok(Next::Retry("Saved card refused (02540).".to_owned()));
+    };
+    if let Err(e) = cards::check_expiry(&c.expiry, ctx.now.date()) {
+        return Ok(Next::Retry(format!("Saved card refused ({}).", e.code())));
+    }
+    let card = ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(c.expiry) };
+    sqlx::query("UPDATE web_sessions SET attempts = attempts + 1 WHERE token = ?").bind(&s.token).execute(&mut *ctx.conn).await?;
+    authorize(ctx, s, &card, c.cardholder.as_deref(), None).await
+}
+
+/// "Save" on the manageWebWallet page: the card checked with the 1 EUR authorization, then
+/// stored as card 1 of the wallet; WEBWALLET notified.
+pub async fn save_web_wallet(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm) -> Result<Next> {
+    sqlx::query("UPDATE web_sessions SET attempts = attempts + 1, status = 'INPROGRESS' WHERE token = ?")
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    let Some(wallet_id) = s.wallet_id.clone() else { return Ok(Next::Gone("No wallet.")) };
+    let pan = Secret::new(form.number.expose().chars().filter(|c| !c.is_whitespace()).collect::<String>());
+    let card_type = cards::check_number(&pan).ok().and_then(|i| i.card_type.parse().ok()).unwrap_or(payline_protocol::values::CardType::CB);
+    let mut card = Card::new(card_type);
+    card.number = Some(pan);
+    card.expiration_date = normalize_expiry(&form.expiry).parse().ok();
+    card.cvx = form.cvv;
+    card.cardholder = form.holder.clone();
+    let (resolved, check_id) = match super::wallets::register_card(ctx, &s.contract_number, &wallet_id, &card).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(Next::Retry(format!("Card refused ({code})."))),
+    };
+    super::wallets::save_wallet(ctx, &wallet_id, &s.contract_number, &resolved, form.holder.as_deref(), &check_id).await?;
+    sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = '00000', transaction_id = ? WHERE token = ?")
+        .bind(&check_id)
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    notify_end(ctx, s).await?;
+    Ok(Next::Redirect(with_token(&s.return_url, &s.token)))
+}
