@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use payline_protocol::messages::{
-    DoAuthorizationRequest, GetTransactionDetailsRequest, VerifyEnrollmentRequest,
+    DoAuthorizationRequest, DoRecurrentWalletPaymentRequest, GetPaymentRecordRequest,
+    GetTransactionDetailsRequest, GetWebPaymentDetailsRequest, VerifyEnrollmentRequest,
 };
 use payline_protocol::{decode_any_request, decode_response};
 
@@ -14,5 +15,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = decode_response::<DoAuthorizationRequest>(xml);
         let _ = decode_response::<VerifyEnrollmentRequest>(xml);
         let _ = decode_response::<GetTransactionDetailsRequest>(xml);
+        let _ = decode_response::<DoRecurrentWalletPaymentRequest>(xml);
+        let _ = decode_response::<GetPaymentRecordRequest>(xml);
+        let _ = decode_response::<GetWebPaymentDetailsRequest>(xml);
     }
 });
