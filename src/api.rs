@@ -660,7 +660,8 @@ impl CheckoutHandle {
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof CheckoutEvents")] event: &str,
-        #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")] callback: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")]
+        callback: js_sys::Function,
     ) -> Result<(), JsError> {
         if !crate::controller::EVENTS.contains(&event) {
             return Err(JsError::new(&format!(
@@ -677,7 +678,8 @@ impl CheckoutHandle {
     pub fn off(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof CheckoutEvents")] event: &str,
-        #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")] callback: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")]
+        callback: js_sys::Function,
     ) {
         self.ctrl.off(event, &callback);
     }
@@ -690,11 +692,11 @@ impl CheckoutHandle {
             return p.clone();
         }
         let ctrl = self.ctrl.clone();
-        let promise = wasm_bindgen_futures::future_to_promise(async move {
-            let r = crate::flow::submit(ctrl.clone()).await;
-            ctrl.running.borrow_mut().take();
-            Ok(r)
-        });
+        // The flow clears `running` itself just before it reports the result.
+        let promise =
+            wasm_bindgen_futures::future_to_promise(
+                async move { Ok(crate::flow::submit(ctrl).await) },
+            );
         *self.ctrl.running.borrow_mut() = Some(promise.clone());
         promise
     }

@@ -208,7 +208,7 @@ pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
             if let Some(f) = focus {
                 let _ = f.focus();
             }
-            ctrl.emit("result", &r);
+            finish(&ctrl, &r);
             return r;
         }
     };
@@ -224,8 +224,14 @@ pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
     if js::string(&r, "status").as_deref() == Some("error") {
         ctrl.emit("error", &r);
     }
-    ctrl.emit("result", &r);
+    finish(&ctrl, &r);
     r
+}
+
+/// Ends a submit: the next `submit()` (even one made by a `result` callback) starts afresh.
+fn finish(ctrl: &Controller, r: &JsValue) {
+    ctrl.running.borrow_mut().take();
+    ctrl.emit("result", r);
 }
 
 async fn run(
