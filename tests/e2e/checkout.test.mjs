@@ -335,6 +335,33 @@ describe('the form', () => {
     await page.close();
   });
 
+  it('a brand the session does not accept is an inline error, nothing is sent', async () => {
+    const { page } = await shop();
+    const sent = [];
+    page.on('request', (r) => { if (r.method() === 'POST') sent.push(r.url()); });
+    // Discover: a valid card, but not in the session's acceptedBrands.
+    await fillCard(page, { number: '6011111111111117' });
+    const number = page.getByLabel('Card number');
+    assert.equal(await number.getAttribute('aria-invalid'), 'true');
+    const result = await page.evaluate(() => window.checkout.submit());
+    assert.equal(result.status, 'invalid');
+    assert.equal(result.fields.number, 'This type of card is not accepted here.');
+    assert.deepEqual(sent, []);
+    await page.close();
+  });
+
+  it('a pasted number with dashes is formatted', async () => {
+    const { page } = await shop();
+    await page.getByLabel('Card number').evaluate((el) => {
+      el.focus();
+      el.value = '4970-1011-2233-4455';
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    });
+    assert.equal(await page.getByLabel('Card number').inputValue(), '4970 1011 2233 4455');
+    assert.equal(await page.getByLabel('Card number').evaluate((el) => el.selectionStart), 19);
+    await page.close();
+  });
+
   it('formatting, autofill attributes and all fields filled at once', async () => {
     const { page } = await shop();
     const attrs = await page.evaluate(() => ['cc-number', 'cc-exp', 'cc-csc', 'cc-name'].map((id) => {
