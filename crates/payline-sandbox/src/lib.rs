@@ -4,10 +4,15 @@
 //!  Payline client ──SOAP──▶ /V4/services/{DirectPaymentAPI,WebPaymentAPI,ExtendedAPI}
 //!  browser ─────form──────▶ /webpayment/getToken          (Web2Token tokenizer)
 //!  browser ─────form──────▶ /acs/…                        (3-D Secure ACS simulator)
-//!  tests ───────JSON──────▶ /sandbox/clock, /sandbox/transactions
+//!  browser ─────form──────▶ /webpayment/…                 (hosted payment and wallet pages)
+//!  tests ───────JSON──────▶ /sandbox/clock, /sandbox/transactions, /sandbox/notifications
 //!                   │
 //!                   ▼
-//!        engine (Payline rules) ── ledger / tokens / 3DS sessions (SQLite) ── clock offset
+//!        engine (Payline rules) ── ledger / tokens / 3DS sessions / wallets /
+//!                   │              payment records / web sessions (SQLite) ── clock offset
+//!                   ▼
+//!        scheduler (due dates, on clock moves, at start, every 500 ms)
+//!        notifier  (HTTP GET to notification URLs, retried on the sandbox clock)
 //! ```
 //!
 //! Outcomes follow Payline's homologation conventions (amount and card-number tables in
