@@ -5,7 +5,9 @@
 //! background task sends it. Each attempt has a 2 s timeout; a failed notification is tried
 //! again one minute of sandbox time later, for 2 hours of sandbox time from its first attempt,
 //! then abandoned. Attempts the clock jumped over are not replayed: after a jump, one attempt is
-//! made and the next is one sandbox minute after it. Every attempt is recorded.
+//! made and the next is one sandbox minute after it. Every attempt is recorded. A WEBTRS
+//! notification still pending when the merchant fetches the result (getWebPaymentDetails)
+//! becomes `FETCHED` and is not sent again.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -241,7 +243,7 @@ async fn record_attempt(sandbox: &Sandbox, id: i64, outcome: std::result::Result
     };
     sqlx::query(
         "UPDATE notifications SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, \
-         delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE id = ?",
+         delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE id = ? AND status = 'PENDING'",
     )
     .bind(new_status)
     .bind(next)

@@ -342,6 +342,13 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
         out.result = result(pending_code(&s, ctx.now.unix_timestamp()));
         return Ok(out);
     };
+    // Payline URL notification: once the merchant has fetched the final result, the WEBTRS
+    // notification is no longer sent.
+    sqlx::query("UPDATE notifications SET status = 'FETCHED' WHERE merchant_id = ? AND status = 'PENDING' AND query = ?")
+        .bind(&ctx.merchant.id)
+        .bind(format!("notificationType=WEBTRS&token={}", s.token))
+        .execute(&mut *ctx.conn)
+        .await?;
     out.result = result(&e.result_code);
     out.transaction = transaction(&e.id, e.created_at, false, &e.three_d_secure);
     out.authorization = super::wallets::authorization(&e, e.created_at);

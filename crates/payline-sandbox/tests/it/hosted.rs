@@ -137,7 +137,10 @@ async fn pay_on_the_hosted_page_then_read_the_outcome() {
     // WEBTRS to the call's notificationURL, with the token.
     let list: Vec<serde_json::Value> =
         s.http.get(s.url("/sandbox/notifications")).basic_auth(MERCHANT, Some(ACCESS_KEY)).send().await.expect("list").json().await.expect("json");
-    assert!(list.iter().any(|n| n["notificationType"] == "WEBTRS" && n["url"] == format!("http://127.0.0.1:9/notify?notificationType=WEBTRS&token={token}")));
+    let webtrs = list.iter().find(|n| n["notificationType"] == "WEBTRS").expect("WEBTRS");
+    assert_eq!(webtrs["url"], format!("http://127.0.0.1:9/notify?notificationType=WEBTRS&token={token}"));
+    // getWebPaymentDetails was called: the receiver (unreachable here) is not retried.
+    assert_eq!(webtrs["status"], "FETCHED");
 }
 
 #[tokio::test]

@@ -190,3 +190,15 @@ async fn immediate_wallet_payment_notifies_trswallet() {
     let seen = r.seen.lock().expect("lock").clone();
     assert!(seen.iter().any(|q| q == &format!("notificationType=TRSWALLET&transactionId={tid}&walletId={wallet}")), "{seen:?}");
 }
+
+#[tokio::test]
+async fn do_authorization_notifies_trs_to_the_point_of_sale_url() {
+    let r = Receiver::default();
+    let url = start_receiver(r.clone()).await;
+    let s = sandbox_notifying(&url).await;
+    let auth = call(&s, &simple_auth(&unique_ref("trs"), 1_000, 101)).await;
+    assert_eq!(code(&auth), "00000");
+    wait_for(&s, "delivery", |l| l.len() == 1 && l[0]["status"] == "DELIVERED").await;
+    let seen = r.seen.lock().expect("lock").clone();
+    assert_eq!(seen, vec![format!("notificationType=TRS&transactionId={}", auth.transaction.id)]);
+}
