@@ -333,3 +333,32 @@ async fn scheduled_wallet_payment_runs_on_its_date() {
     nx.payment.mode = Mode::NX;
     assert_eq!(code(&call(&s, &nx).await), "02308");
 }
+
+#[tokio::test]
+async fn card_type_not_accepted_on_the_contract_is_refused_02541() {
+    let mut config = payline_sandbox::Config::default();
+    for m in &mut config.merchants {
+        for c in &mut m.contracts {
+            if c.number == CONTRACT_NO_REAUTH {
+                c.brands = vec!["CB".into()];
+            }
+        }
+    }
+    let s = TestSandbox::start_with(config, payline_sandbox::DbLocation::Memory).await;
+    let wallet = unique_ref("mc");
+    let mc = {
+        let mut c = wallet_card("5130000000000010", &future_expiry());
+        c.r#type = "MASTERCARD".parse().expect("type");
+        c
+    };
+    assert_eq!(code(&call(&s, &create(&wallet, mc)).await), "02500");
+    let today = sandbox_today(&s).await;
+    let mut req = recurrent(&wallet, &unique_ref("o"), 3_000, Mode::NX, recurring(1_000, 40, Some(3)), today);
+    req.payment.contract_number = Some(CONTRACT_NO_REAUTH.into());
+    assert_eq!(code(&call(&s, &req).await), "02541");
+    req.payment.contract_number = Some("0000000".into());
+    assert_eq!(code(&call(&s, &req).await), "02303");
+    let mut pay = immediate(&wallet, &unique_ref("o"), 1_000, Mode::CPT);
+    pay.payment.contract_number = Some(CONTRACT_NO_REAUTH.into());
+    assert_eq!(code(&call(&s, &pay).await), "02541");
+}
