@@ -183,6 +183,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn card_data_debug_shows_no_card_data() {
+        let table = card_core::BinTable::default();
+        let parsed = (
+            CardNumber::parse(&table, "4970 1071 1111 1119"),
+            Cvv::parse("123", card_core::CvvRule::unknown_brand()),
+        );
+        assert!(
+            parsed.0.is_ok() && parsed.1.is_ok(),
+            "test card data must parse"
+        );
+        let (Ok(number), Ok(cvv)) = parsed else {
+            return;
+        };
+        let card = CardData {
+            number,
+            expiry: Zeroizing::new("1234".to_owned()),
+            cvv: Some(cvv),
+        };
+        let debug = format!("{card:?}");
+        assert!(!debug.contains("49701071"), "{debug}");
+        assert!(!debug.contains("123") && !debug.contains("1234"), "{debug}");
+        assert!(
+            debug.contains("1119"),
+            "the last four help support: {debug}"
+        );
+    }
+
+    #[test]
     fn token_answers() {
         assert_eq!(
             parse_token_answer("data=abc+/="),
