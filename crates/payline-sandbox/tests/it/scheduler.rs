@@ -79,6 +79,11 @@ async fn a_crash_in_the_middle_of_a_clock_move_never_bills_twice() {
     let got = call(&s, &get_record(&r.payment_record_id)).await;
     assert!(got.billing_record_list.billing_record.iter().all(|b| b.status.code() == 1 && b.nb_try.as_deref() == Some("1")));
     child.kill().await.expect("kill");
+    // Wallets and schedules keep the card only as its token: the number is in no file.
+    for entry in std::fs::read_dir(&dir).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        assert!(!bytes.windows(CARD.len()).any(|w| w == CARD.as_bytes()), "card number stored in clear");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 
