@@ -7,7 +7,7 @@
 //!  controller.rs ── a mounted form: DOM events → form → render → handle.on(...) events
 //!  flow.rs ──────── submit(): tokenize → pay → 3-D Secure → result (never rejects)
 //!    │        │
-//!  form.rs   dom/ (RAII listeners, inputs, brand choice, iframes)   transport.rs (gloo-net)
+//!  form.rs   dom/ (RAII listeners, inputs, brand choice, iframes)   transport.rs (fetch)
 //!  i18n.rs   browser.rs                 ── pure, tested on the host ──
 //!    │
 //!  card-core (card rules, formatting)

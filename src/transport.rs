@@ -1,15 +1,17 @@
-//! HTTP with gloo-net: the gateway's tokenizer (CONTRACTS §4, Payline Ajax API `getToken`)
+//! HTTP with the browser's `fetch` (Fetch Standard): the gateway's tokenizer (CONTRACTS §4, Payline Ajax API `getToken`)
 //! and the payment server's JSON endpoints (§5, §8). Every request has a timeout
 //! (`AbortSignal.timeout`, DOM Standard), so a dead network never leaves the buyer waiting.
 //!
 //! JSON goes through the browser's own `JSON.parse`/`JSON.stringify` rather than serde: the
-//! answers are read field by field anyway, and serde_json would add to the WebAssembly.
+//! answers are read field by field anyway, and serde_json would add to the WebAssembly. `fetch`
+//! is called through web-sys directly: a request builder crate (gloo-net) adds about 6 KB of
+//! WebAssembly for the three requests made here.
 
 use card_core::{CardNumber, Cvv, Zeroizing};
-use gloo_net::http::Request;
-use js_sys::JSON;
-use wasm_bindgen::JsValue;
-use web_sys::{AbortSignal, UrlSearchParams};
+use js_sys::{JSON, Promise};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestInit, Response, UrlSearchParams};
 
 use crate::js;
 
@@ -34,11 +36,53 @@ pub enum TransportError {
     BadAnswer,
 }
 
-fn send_error(e: &gloo_net::Error) -> TransportError {
-    match e {
-        gloo_net::Error::JsError(js) if js.name == "TimeoutError" => TransportError::Timeout,
-        _ => TransportError::Network,
+/// A rejected `fetch()` or body read: the timeout signal aborts with a `TimeoutError`
+/// DOMException (DOM Standard, `AbortSignal.timeout()`); anything else is a network error
+/// (`TypeError`, Fetch Standard).
+fn send_error(e: &JsValue) -> TransportError {
+    if js::string(e, "name").as_deref() == Some("TimeoutError") {
+        TransportError::Timeout
+    } else {
+        TransportError::Network
     }
+}
+
+async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, TransportError> {
+    JsFuture::from(promise.map_err(|e| send_error(&e))?)
+        .await
+        .map_err(|e| send_error(&e))
+}
+
+/// `fetch(url, {method, headers, body, signal})`, the timeout starting now.
+async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, JsValue)],
+    body: Option<&JsValue>,
+    timeout_ms: u32,
+) -> Result<Response, TransportError> {
+    let window = web_sys::window().ok_or(TransportError::Network)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if !headers.is_empty() {
+        init.set_headers(&js::object(headers));
+    }
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(timeout_ms)));
+    settle(Ok(window.fetch_with_str_and_init(url, &init)))
+        .await?
+        .dyn_into::<Response>()
+        .map_err(|_| TransportError::Network)
+}
+
+/// The body as text; a timeout can still fire while it streams in.
+async fn text(res: &Response) -> Result<String, TransportError> {
+    settle(res.text())
+        .await?
+        .as_string()
+        .ok_or(TransportError::BadAnswer)
 }
 
 /// The tokenizer's answer: a blob for the payment server, or Payline's error code.
@@ -110,14 +154,14 @@ pub async fn tokenize(
     drop(card);
     // A URLSearchParams body is sent as application/x-www-form-urlencoded, a CORS-safelisted
     // type: no preflight, as Payline's servlet expects.
-    let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    let res = Request::post(&tokenizer.url)
-        .abort_signal(Some(&signal))
-        .body(params)
-        .map_err(|_| TransportError::Network)?
-        .send()
-        .await
-        .map_err(|e| send_error(&e))?;
+    let res = fetch(
+        "POST",
+        &tokenizer.url,
+        &[],
+        Some(params.as_ref()),
+        timeout_ms,
+    )
+    .await?;
     if !res.ok() {
         return Err(TransportError::Http {
             status: res.status(),
@@ -125,7 +169,7 @@ pub async fn tokenize(
             message: None,
         });
     }
-    let text = res.text().await.map_err(|e| send_error(&e))?;
+    let text = text(&res).await?;
     parse_token_answer(&text).ok_or(TransportError::BadAnswer)
 }
 
@@ -137,33 +181,34 @@ pub async fn post_json(
     timeout_ms: u32,
 ) -> Result<JsValue, TransportError> {
     let text = JSON::stringify(body).map_err(|_| TransportError::BadAnswer)?;
-    let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    let req = Request::post(url)
-        .header("Authorization", &format!("Bearer {secret}"))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .abort_signal(Some(&signal))
-        .body(text)
-        .map_err(|_| TransportError::Network)?;
-    read_json(req.send().await.map_err(|e| send_error(&e))?).await
+    let headers = [
+        ("Authorization", bearer(secret)),
+        ("Content-Type", JsValue::from_str("application/json")),
+        ("Accept", JsValue::from_str("application/json")),
+    ];
+    read_json(fetch("POST", url, &headers, Some(text.as_ref()), timeout_ms).await?).await
 }
 
 /// `GET url` with `Authorization: Bearer <secret>`; the parsed JSON answer.
 pub async fn get_json(url: &str, secret: &str, timeout_ms: u32) -> Result<JsValue, TransportError> {
-    let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    let res = Request::get(url)
-        .header("Authorization", &format!("Bearer {secret}"))
-        .header("Accept", "application/json")
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .map_err(|e| send_error(&e))?;
-    read_json(res).await
+    let headers = [
+        ("Authorization", bearer(secret)),
+        ("Accept", JsValue::from_str("application/json")),
+    ];
+    read_json(fetch("GET", url, &headers, None, timeout_ms).await?).await
 }
 
-async fn read_json(res: gloo_net::http::Response) -> Result<JsValue, TransportError> {
+/// `Bearer <secret>` (RFC 6750 §2.1).
+fn bearer(secret: &str) -> JsValue {
+    let mut value = String::with_capacity(7 + secret.len());
+    value.push_str("Bearer ");
+    value.push_str(secret);
+    JsValue::from(value)
+}
+
+async fn read_json(res: Response) -> Result<JsValue, TransportError> {
     let status = res.status();
-    let text = res.text().await.map_err(|e| send_error(&e))?;
+    let text = text(&res).await?;
     let value = JSON::parse(&text).ok();
     if (200..300).contains(&status) {
         return value
