@@ -248,6 +248,29 @@ describe('refusals, errors and retries', () => {
     await page.close();
   });
 
+  it('challenge failed in the dialog, then another card typed in the same page is authorized', async () => {
+    const { page, problems } = await shop();
+    await fillCard(page, { number: '4970105181818183' });
+    await pay(page);
+    await acs(page).getByLabel('Verification code').fill('0000');
+    await acs(page).getByRole('button', { name: 'Submit' }).click();
+    assert.match(await outcome(page, /Payment refused/), /^Payment refused: .+/);
+    // The refusal reached the page through the status URL, which carries the next attempt's
+    // tokenizer data: the second card goes to the gateway under <orderRef>-2.
+    await fillCard(page, { number: '4970101122334455' });
+    const second = page.evaluate(() => new Promise((ok) => window.checkout.on('result', ok)));
+    await pay(page);
+    const result = await second;
+    assert.equal(result.status, 'authorized', JSON.stringify(result));
+    assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
+    const { orderRef } = await page.evaluate(() => window.checkoutOrder);
+    const entries = await ledger(server.sandboxUrl, `${orderRef}-2`);
+    assert.ok(entries.some((e) => /authori/i.test(JSON.stringify(e))), JSON.stringify(entries));
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('tokenizer unreachable: a clear error, then a retry succeeds', async () => {
     const { page } = await shop();
     let blocked = 0;

@@ -19,6 +19,13 @@ pub struct FramableByCheckout;
 /// talks to the tokenizer (`connect-src`) and shows the ACS in an iframe or posts a form to it
 /// (`frame-src`, `form-action`); the gateway origins are the sandbox's in sandbox mode and any
 /// https origin otherwise, since Payline's ACS hosts are the issuers'.
+///
+/// `frame-src` must also list `'self'`: the ACS answers by posting its form to the server's own
+/// `/3ds/return` (and the 3DS Method page to `/3ds/method-notify`) inside the same iframe, and
+/// CSP Level 3 checks every navigation of a nested browsing context against the embedding
+/// page's `frame-src`, so without it the same-origin return page is blocked and the checkout
+/// never learns the outcome. `form-action` lists `'self'` for the same reason in redirect mode
+/// and 3DS1, where the top window posts to the ACS and comes back to this origin.
 pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> String {
     let s = state.settings();
     let gateway = if s.sandbox {
@@ -29,7 +36,7 @@ pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> Strin
     let tokenizer = crate::config::origin_of(&s.gateway.tokenizer_url);
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self' {tokenizer}; frame-src {gateway}; \
+         img-src 'self' data:; connect-src 'self' {tokenizer}; frame-src 'self' {gateway}; \
          form-action 'self' {gateway}; base-uri 'none'; object-src 'none'; \
          require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors {frame_ancestors}"
     )

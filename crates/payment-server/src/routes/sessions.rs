@@ -100,6 +100,14 @@ async fn session_status(State(state): State<AppState>, Path(id): Path<String>, h
         && let Some(p) = payments::load(&state, pid).await? {
             out["payment"] = p.browser_json();
         }
+    // Extension of CONTRACTS.md §8: a refused session with attempts left carries the next
+    // attempt's tokenizer data, exactly as the refusing `pay`/`abandon` answer (§5) does. A
+    // refusal decided outside a pay answer (a failed challenge reaches the server through
+    // `/3ds/return`, and the page then reads this status) would otherwise leave the buyer with
+    // a token for the closed attempt.
+    if session.status == status::REFUSED && session.attempt <= state.settings().max_attempts {
+        out["retry"] = json!({ "tokenizer": sessions::tokenizer_json(&state, &session, session.attempt) });
+    }
     debug_assert!(
         [status::OPEN, status::PROCESSING, status::AUTHORIZED, status::REFUSED, status::EXPIRED]
             .contains(&session.status.as_str())

@@ -163,6 +163,60 @@ async fn failed_or_cancelled_challenge_is_refused_with_a_retry() {
 }
 
 #[tokio::test]
+async fn status_of_a_challenge_refused_through_the_return_page_offers_the_next_attempt() {
+    let (sb, s) = support::start_with_sandbox(sqlite_url()).await;
+    let key = payline_protocol::secret::Secret::new("SANDBOXACCESSKEY0001");
+    let cs = session(&s, 2599).await;
+    let first = tokenize(&cs["tokenizer"], CHALLENGE, "1230", Some("123")).await.unwrap();
+    let (_, v) = pay(&cs, &pay_body(&first, "k1")).await;
+    assert_eq!(v["status"], "challenge", "{v}");
+    // While the challenge is open there is nothing to retry.
+    let st = status(&cs).await;
+    assert_eq!(st["status"], "processing", "{st}");
+    assert!(st.get("retry").is_none(), "{st}");
+    // A wrong code: the ACS posts to /3ds/return and the page only learns the outcome from
+    // the status URL, which must carry the next attempt's tokenizer data.
+    support::run_challenge(&sb, &v, Some("0000")).await;
+    let st = status(&cs).await;
+    assert_eq!(st["status"], "refused", "{st}");
+    let tokenizer = st["retry"]["tokenizer"].clone();
+    assert_eq!(tokenizer["url"], cs["tokenizer"]["url"], "{st}");
+    assert_eq!(tokenizer["accessKeyRef"], cs["tokenizer"]["accessKeyRef"], "{st}");
+    let d = payline_protocol::web2token::decrypt_request_data(&key, tokenizer["data"].as_str().unwrap()).unwrap();
+    assert_eq!(d.order_ref, format!("{}-2", cs["orderRef"].as_str().unwrap()));
+    // The old attempt's token is refused; another card tokenized with the retry data pays.
+    let (st_code, v) = pay(&cs, &pay_body(&first, "k2")).await;
+    assert_eq!(st_code, 409, "{v}");
+    let second = tokenize(&tokenizer, NOT_ENROLLED, "1230", Some("123")).await.unwrap();
+    let (st_code, v) = pay(&cs, &pay_body(&second, "k3")).await;
+    assert_eq!((st_code, v["status"].as_str()), (200, Some("authorized")), "{v}");
+    let st = status(&cs).await;
+    assert_eq!(st["status"], "authorized", "{st}");
+    assert!(st.get("retry").is_none(), "{st}");
+}
+
+#[tokio::test]
+async fn status_of_a_session_out_of_attempts_offers_no_retry() {
+    let (_sb, s) = support::start_with_sandbox(sqlite_url()).await;
+    // 333.05 EUR: Payline homologation amount answering 01100 (PROTOCOL.md §7.1).
+    let cs = session(&s, 33305).await;
+    let mut tokenizer = cs["tokenizer"].clone();
+    for n in 1..=5 {
+        let blob = tokenize(&tokenizer, NOT_ENROLLED, "1230", Some("123")).await.unwrap();
+        let (_, v) = pay(&cs, &pay_body(&blob, &format!("k{n}"))).await;
+        assert_eq!(v["status"], "refused", "{v}");
+        let st = status(&cs).await;
+        assert_eq!(st["status"], "refused", "{st}");
+        if n < 5 {
+            assert_eq!(st["retry"]["tokenizer"]["url"], cs["tokenizer"]["url"], "{st}");
+            tokenizer = st["retry"]["tokenizer"].clone();
+        } else {
+            assert!(st.get("retry").is_none(), "{st}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn abandoned_challenge_is_never_authorized_later() {
     let (sb, s) = support::start_with_sandbox(sqlite_url()).await;
     let cs = session(&s, 2599).await;

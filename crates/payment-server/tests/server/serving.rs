@@ -32,6 +32,18 @@ async fn serves_pages_and_module_with_the_right_types_and_sri() {
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    // The 3-D Secure iframes navigate to this server's own /3ds/return and /3ds/method-notify
+    // (CSP Level 3 frame-src governs those navigations), and redirect mode posts forms to the
+    // ACS and back: both directives must allow this origin.
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find_map(|d| d.strip_prefix(name).filter(|rest| rest.starts_with(' ')))
+            .map(|rest| rest.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert!(directive("frame-src").iter().any(|s| s == "'self'"), "{csp}");
+    assert!(directive("form-action").iter().any(|s| s == "'self'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(r.headers()["x-frame-options"], "DENY");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
