@@ -4,6 +4,7 @@
 //   cargo build --profile wasm-release ─► wasm-bindgen --target web ────────► card_capture.js (+ .d.ts)
 //                                      └► wasm-bindgen --target no-modules ─► card-capture.global.js
 //   both runs emit the same .wasm ─► wasm-opt -Oz ─► card_capture_bg.wasm (one file, both entry points)
+//   import names shortened in the .wasm and both glue files (scripts/lib/imports.mjs)
 //
 // The script-tag file fetches the .wasm with `fetch(url, {integrity})` (Fetch standard, "integrity"
 // request option; W3C SRI), the hash baked in here, so a page that pins the script's own hash with
@@ -14,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run, toolEnv } from './lib/exec.mjs';
 import { FILES, PKG_DIR, ROOT, sha256, sri } from './lib/files.mjs';
+import { renameGlue, renameImports } from './lib/imports.mjs';
 
 const CRATE = 'card-capture';
 const LIB = 'card_capture';
@@ -230,18 +232,22 @@ function main() {
     throw new Error('wasm-bindgen emitted different .wasm files for --target web and no-modules');
   }
   const opt = wasmOpt(web(FILES.wasm), work);
+  const renamed = renameImports(opt.bytes, `./${LIB}_bg.js`);
+  const glue = (bytes) => Buffer.from(renameGlue(bytes.toString('utf8'), `./${LIB}_bg.js`, renamed));
+  const esm = glue(web(FILES.esm));
+  const wasm = renamed.bytes;
 
-  const wasmIntegrity = sri(opt.bytes);
-  const global = globalScript(noModules(`${LIB}.js`), { ...meta, wasmIntegrity });
+  const wasmIntegrity = sri(wasm);
+  const global = globalScript(glue(noModules(`${LIB}.js`)), { ...meta, wasmIntegrity });
   const integrity = {
-    [FILES.esm]: sri(web(FILES.esm)),
+    [FILES.esm]: sri(esm),
     [FILES.global]: sri(global),
     [FILES.wasm]: wasmIntegrity,
   };
   const shipped = {
-    [FILES.esm]: web(FILES.esm),
+    [FILES.esm]: esm,
     [FILES.types]: rawExportTypes(web(FILES.types), { wholeFile: false }),
-    [FILES.wasm]: opt.bytes,
+    [FILES.wasm]: wasm,
     [FILES.wasmTypes]: rawExportTypes(web(FILES.wasmTypes), { wholeFile: true }),
     [FILES.global]: global,
     [FILES.globalTypes]: globalTypes(),
@@ -257,7 +263,7 @@ function main() {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`card-capture ${meta.version} → pkg/ in ${secs} s (wasm-opt ${opt.cached ? 'cached' : 'ran'}; `
     + `${changed.length ? `updated ${changed.join(', ')}` : 'no file changed'})`);
-  console.log(`  ${FILES.wasm}  ${opt.bytes.length} B`);
+  console.log(`  ${FILES.wasm}  ${wasm.length} B`);
   console.log('Script tag (integrity also in pkg/integrity.json):');
   console.log(`  <script src=".../${FILES.global}" integrity="${integrity[FILES.global]}" crossorigin="anonymous"></script>`);
 }

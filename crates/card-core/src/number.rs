@@ -137,8 +137,7 @@ pub fn check_number<'t>(table: &'t BinTable, input: &str) -> NumberCheck<'t> {
                 .iter()
                 .flat_map(|b| b.lengths().iter().copied())
                 .collect();
-            lengths.sort_unstable();
-            lengths.dedup();
+            crate::brand::sort_dedup(&mut lengths);
             let max = lengths.last().copied().unwrap_or(0);
             NumberCheck {
                 validity: Validity {
