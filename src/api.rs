@@ -17,6 +17,8 @@ use card_core::{
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::js;
+
 thread_local! {
     /// The brand table every export uses; `setBinTable` swaps it whole or not at all.
     static TABLE: RefCell<BinTable> = RefCell::new(BinTable::default());
@@ -439,16 +441,18 @@ fn plain_object(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), Str
     let obj = value
         .dyn_ref::<Object>()
         .filter(|_| !Array::is_array(value))
-        .ok_or_else(|| format!("{what} must be an object"))?;
+        .ok_or_else(|| js::cat(&[what, " must be an object"]))?;
     match Object::keys(obj)
         .iter()
         .filter_map(|k| k.as_string())
         .find(|k| !allowed.contains(&k.as_str()))
     {
-        Some(key) => Err(format!(
-            "{what} has an unknown field '{}'",
-            key.chars().take(32).collect::<String>()
-        )),
+        Some(key) => Err(js::cat(&[
+            what,
+            " has an unknown field '",
+            &key.chars().take(32).collect::<String>(),
+            "'",
+        ])),
         None => Ok(()),
     }
 }
@@ -462,13 +466,14 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
         .ok_or("'brands' must be an array")?;
     let mut specs = Vec::new();
     for (i, brand) in brands.iter().enumerate() {
-        let at = |field: &str| format!("brands[{i}].{field}");
-        plain_object(&brand, BRAND_KEYS, &format!("brands[{i}]"))?;
+        let index = i.to_string();
+        let at = |field: &str| js::cat(&["brands[", &index, "].", field]);
+        plain_object(&brand, BRAND_KEYS, &js::cat(&["brands[", &index, "]"]))?;
         let string = |field: &str| -> Result<Option<String>, String> {
             optional(&brand, field)
                 .map(|v| {
                     v.as_string()
-                        .ok_or_else(|| format!("{} must be a string", at(field)))
+                        .ok_or_else(|| js::cat(&[&at(field), " must be a string"]))
                 })
                 .transpose()
         };
@@ -476,20 +481,20 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
             optional(&brand, field)
                 .map(|v| {
                     v.as_bool()
-                        .ok_or_else(|| format!("{} must be a boolean", at(field)))
+                        .ok_or_else(|| js::cat(&[&at(field), " must be a boolean"]))
                 })
                 .transpose()
         };
         let int = |v: JsValue, field: &str| -> Result<u8, String> {
             v.as_f64()
                 .and_then(small_int)
-                .ok_or_else(|| format!("{} must hold integers 0-255", at(field)))
+                .ok_or_else(|| js::cat(&[&at(field), " must hold integers 0-255"]))
         };
         let list = |field: &str| -> Result<Option<Array>, String> {
             optional(&brand, field)
                 .map(|v| {
                     v.dyn_into::<Array>()
-                        .map_err(|_| format!("{} must be an array", at(field)))
+                        .map_err(|_| js::cat(&[&at(field), " must be an array"]))
                 })
                 .transpose()
         };
@@ -503,13 +508,13 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
                 .iter()
                 .map(|v| {
                     v.as_string()
-                        .ok_or_else(|| format!("{} must hold strings", at("ranges")))
+                        .ok_or_else(|| js::cat(&[&at("ranges"), " must hold strings"]))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             None => Vec::new(),
         };
         specs.push(BrandSpec {
-            id: string("id")?.ok_or_else(|| format!("{} is required", at("id")))?,
+            id: string("id")?.ok_or_else(|| js::cat(&[&at("id"), " is required"]))?,
             name: string("name")?,
             payline_type: string("paylineType")?,
             ranges,
@@ -529,7 +534,7 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
 /// A JS `Error` named `BinTableError` with a stable `code` property, the code also leading the
 /// message so that it shows in logs.
 fn table_error(code: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(&format!("{code}: {message}"));
+    let error = js_sys::Error::new(&js::cat(&[code, ": ", message]));
     error.set_name("BinTableError");
     // Setting a property on a fresh Error object cannot fail.
     let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
@@ -664,10 +669,11 @@ impl CheckoutHandle {
         callback: js_sys::Function,
     ) -> Result<(), JsError> {
         if !crate::controller::EVENTS.contains(&event) {
-            return Err(JsError::new(&format!(
-                "unknown event '{}'",
-                event.chars().take(32).collect::<String>()
-            )));
+            return Err(JsError::new(&js::cat(&[
+                "unknown event '",
+                &event.chars().take(32).collect::<String>(),
+                "'",
+            ])));
         }
         self.ctrl.on(event, callback);
         Ok(())
@@ -726,9 +732,9 @@ pub fn mount(
 ) -> Result<CheckoutHandle, JsError> {
     let doc = crate::dom::document().ok_or_else(|| JsError::new("mount() needs a document"))?;
     let opts = crate::controller::MountOptions::from_js(&doc, &options)
-        .map_err(|m| JsError::new(&format!("card-capture mount: {m}")))?;
+        .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
     let ctrl = crate::controller::Controller::mount(doc, opts)
-        .map_err(|m| JsError::new(&format!("card-capture mount: {m}")))?;
+        .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
     Ok(CheckoutHandle { ctrl })
 }
 

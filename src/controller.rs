@@ -85,7 +85,7 @@ impl Session {
         let need = |obj: &JsValue, key: &str| {
             js::string(obj, key)
                 .filter(|s| !s.is_empty())
-                .ok_or_else(|| format!("session.{key} is missing"))
+                .ok_or_else(|| js::cat(&["session.", key, " is missing"]))
         };
         let tok = js::get(v, "tokenizer");
         let pay_url = need(v, "payUrl")?;
@@ -111,8 +111,8 @@ impl Session {
     /// `…/{id}/continue` and `…/{id}/abandon`, beside `…/{id}/pay`.
     pub fn sibling_url(&self, name: &str) -> String {
         match self.pay_url.strip_suffix("/pay") {
-            Some(base) => format!("{base}/{name}"),
-            None => format!("{}/{name}", self.pay_url.trim_end_matches('/')),
+            Some(base) => js::cat(&[base, "/", name]),
+            None => js::cat(&[self.pay_url.trim_end_matches('/'), "/", name]),
         }
     }
 }
@@ -222,14 +222,14 @@ fn element_arg(doc: &Document, v: &JsValue, what: &str) -> Result<Option<Element
     if let Some(sel) = v.as_string() {
         return doc
             .query_selector(&sel)
-            .map_err(|_| format!("{what}: '{sel}' is not a valid selector"))?
+            .map_err(|_| js::cat(&[what, ": '", &sel, "' is not a valid selector"]))?
             .map(Some)
-            .ok_or_else(|| format!("{what}: nothing matches '{sel}'"));
+            .ok_or_else(|| js::cat(&[what, ": nothing matches '", &sel, "'"]));
     }
     v.clone()
         .dyn_into::<Element>()
         .map(Some)
-        .map_err(|_| format!("{what} must be a selector or an element"))
+        .map_err(|_| js::cat(&[what, " must be a selector or an element"]))
 }
 
 fn ms_arg(obj: &JsValue, key: &str, default: u32) -> u32 {
@@ -250,17 +250,17 @@ impl MountOptions {
         let mut inputs = Vec::new();
         let mut messages = Vec::new();
         for field in Field::ALL {
-            let what = format!("fields.{}", field.name());
+            let what = js::cat(&["fields.", field.name()]);
             let el = element_arg(doc, &js::get(&fields, field.name()), &what)?
-                .ok_or_else(|| format!("{what} is required"))?;
+                .ok_or_else(|| js::cat(&[&what, " is required"]))?;
             let input = el
                 .dyn_into::<HtmlInputElement>()
-                .map_err(|_| format!("{what} must be an <input>"))?;
+                .map_err(|_| js::cat(&[&what, " must be an <input>"]))?;
             inputs.push(input);
             messages.push(element_arg(
                 doc,
                 &js::get(&messages_arg, field.name()),
-                &format!("messages.{}", field.name()),
+                &js::cat(&["messages.", field.name()]),
             )?);
         }
         let session_arg = js::get(o, "session");
@@ -354,7 +354,7 @@ impl Controller {
         {
             inputs.push(
                 CardInput::attach(&doc, input, field, message)
-                    .ok_or_else(|| format!("fields.{}: could not attach", field.name()))?,
+                    .ok_or_else(|| js::cat(&["fields.", field.name(), ": could not attach"]))?,
             );
         }
         let choice = inputs.first().and_then(|n| {

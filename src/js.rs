@@ -30,3 +30,13 @@ pub fn object(entries: &[(&str, JsValue)]) -> Object {
     }
     obj
 }
+
+/// The parts joined into one string. Used instead of `format!` for messages, ids and class
+/// names: each `format!` call site adds `core::fmt` argument plumbing to the WebAssembly.
+pub fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}

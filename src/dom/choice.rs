@@ -74,7 +74,7 @@ impl BrandChoice {
                 let _ = radio.set_attribute("name", &self.name);
                 let _ = radio.set_attribute("value", &b.payline_type);
                 let _ = label.append_child(&radio);
-                let _ = label.append_with_str_1(&format!(" {}", b.name));
+                let _ = label.append_with_str_1(&crate::js::cat(&[" ", &b.name]));
                 let _ = self.options.append_child(&label);
             }
             self.shown = wanted;

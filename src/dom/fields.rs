@@ -74,13 +74,21 @@ impl CardInput {
             Some(m) => m,
             None => {
                 let span = super::element(doc, "span", "cc-error")?;
-                span.set_id(&super::unique_id(&format!("cc-{}-error", field.name())));
+                span.set_id(&super::unique_id(&crate::js::cat(&[
+                    "cc-",
+                    field.name(),
+                    "-error",
+                ])));
                 input.insert_adjacent_element("afterend", &span).ok()?;
                 span
             }
         };
         if message.id().is_empty() {
-            message.set_id(&super::unique_id(&format!("cc-{}-error", field.name())));
+            message.set_id(&super::unique_id(&crate::js::cat(&[
+                "cc-",
+                field.name(),
+                "-error",
+            ])));
         }
         // A polite live region: the message is read out when it appears, without interrupting
         // (WAI-ARIA 1.2 aria-live); it stays in the tree while empty so that additions are
@@ -89,7 +97,7 @@ impl CardInput {
         let described_by = input.get_attribute("aria-describedby");
         let ids = match &described_by {
             Some(d) if d.split_whitespace().any(|t| t == message.id()) => d.clone(),
-            Some(d) => format!("{d} {}", message.id()),
+            Some(d) => crate::js::cat(&[&d, " ", &message.id()]),
             None => message.id(),
         };
         let _ = input.set_attribute("aria-describedby", &ids);
@@ -138,8 +146,8 @@ impl CardInput {
         let classes = self.input.class_list();
         if self.last_look != Some(view.look) {
             for look in LOOKS {
-                let _ =
-                    classes.toggle_with_force(&format!("cc-{}", look.name()), look == view.look);
+                let _ = classes
+                    .toggle_with_force(&crate::js::cat(&["cc-", look.name()]), look == view.look);
             }
             let _ = self.input.set_attribute("data-cc-state", view.look.name());
             let _ = self.input.set_attribute(
@@ -188,7 +196,7 @@ impl CardInput {
     pub fn detach(&mut self) {
         let classes = self.input.class_list();
         for look in LOOKS {
-            let _ = classes.remove_1(&format!("cc-{}", look.name()));
+            let _ = classes.remove_1(&crate::js::cat(&["cc-", look.name()]));
         }
         let _ = classes.remove_1("cc-focused");
         let _ = classes.remove_1("cc-field");

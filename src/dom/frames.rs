@@ -111,7 +111,11 @@ impl ChallengeDialog {
         root.set_attribute("aria-modal", "true").ok()?;
         root.set_attribute("aria-labelledby", &title_id).ok()?;
         root.set_attribute("aria-describedby", &status_id).ok()?;
-        let bx = super::element(doc, "div", &format!("cc-challenge-box cc-size-{size}"))?;
+        let bx = super::element(
+            doc,
+            "div",
+            &crate::js::cat(&["cc-challenge-box cc-size-", size]),
+        )?;
         let title = super::element(doc, "h2", "cc-challenge-title")?;
         title.set_id(&title_id);
         title.set_attribute("tabindex", "-1").ok()?;

@@ -144,4 +144,11 @@ fn holder_is_cut_for_authorization_at_a_word_boundary() {
     let cut = holder_for_authorization(&astral);
     assert_eq!(cut.encode_utf16().count(), 30);
     assert_eq!(normalize_holder(" a \u{a0} b "), "a b");
+    assert_eq!(normalize_holder(""), "");
+    assert_eq!(normalize_holder(" \t\n "), "");
+    assert_eq!(normalize_holder("Jean"), "Jean");
+    assert_eq!(
+        normalize_holder("\tJean \n  Dupont-Durand\r\n"),
+        "Jean Dupont-Durand"
+    );
 }
