@@ -34,7 +34,18 @@ impl EventListener {
         capture: bool,
         f: impl FnMut(Event) + 'static,
     ) -> Self {
-        let closure = Closure::<dyn FnMut(Event)>::new(f);
+        Self::boxed(target, kind, capture, Box::new(f))
+    }
+
+    // Not generic, so the registration code exists once rather than once per call site's
+    // closure type.
+    fn boxed(
+        target: &EventTarget,
+        kind: &'static str,
+        capture: bool,
+        f: Box<dyn FnMut(Event)>,
+    ) -> Self {
+        let closure = Closure::wrap(f);
         let _ = target.add_event_listener_with_callback_and_bool(
             kind,
             closure.as_ref().unchecked_ref(),
@@ -75,7 +86,20 @@ impl std::fmt::Debug for Timeout {
 impl Timeout {
     /// Calls `f` once after `ms` milliseconds.
     pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Self {
-        let closure = Closure::once(f);
+        let mut f = Some(f);
+        Self::boxed(
+            ms,
+            Box::new(move || {
+                if let Some(f) = f.take() {
+                    f();
+                }
+            }),
+        )
+    }
+
+    // Not generic, for the same reason as `EventListener::boxed`.
+    fn boxed(ms: u32, f: Box<dyn FnMut()>) -> Self {
+        let closure = Closure::wrap(f);
         let id = super::window().and_then(|w| {
             w.set_timeout_with_callback_and_timeout_and_arguments_0(
                 closure.as_ref().unchecked_ref(),
