@@ -300,7 +300,12 @@ fn split(input: &str) -> Parts<'_> {
             if s.len() < 2 {
                 return Parts::Incomplete;
             }
-            s.split_at(2)
+            // All ASCII digits, so byte 2 is a char boundary; the checked split keeps
+            // `str` slicing's panic path (and its formatting code) out of the WebAssembly.
+            let Some(parts) = s.split_at_checked(2) else {
+                return Parts::Invalid;
+            };
+            parts
         }
     };
     let month = u8::try_from(digits_value(month_text)).unwrap_or(0);
