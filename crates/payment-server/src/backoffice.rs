@@ -3,7 +3,7 @@
 //! that forbids it is a 409 before any gateway call; a gateway refusal is a 422 carrying the
 //! Payline code, and changes nothing here.
 
-use payline_protocol::Operation;
+use payline_protocol::Request;
 use payline_protocol::messages::{DoCaptureRequest, DoReAuthorizationRequest, DoRefundRequest, DoResetRequest, VERSION};
 use payline_protocol::objects::{Order, Payment as PPayment};
 use payline_protocol::values::{Action, Amount, Currency, Mode, Outcome};
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::checkout::{order_date, record_operation};
 use crate::error::{AppError, Result};
-use crate::gateway::{GatewayError, code_message, outcome_of};
+use crate::gateway::{GatewayError, HasResult, code_message, outcome_of};
 use crate::payments::{self, Payment, status as ps};
 use crate::state::AppState;
 
@@ -56,19 +56,47 @@ fn conflict(p: &Payment, what: &str) -> AppError {
     AppError::conflict("invalid_state", format!("cannot {what} a payment in status {}", p.status))
 }
 
-/// A failed gateway call. When its outcome is unknown the operation is recorded as `unknown`:
-/// the background worker then re-reads the transaction (getTransactionDetails with its
-/// history) and brings the captured and refunded amounts up to date.
-async fn gateway_err(state: &AppState, p: &Payment, kind: Kind, amount: i64, e: GatewayError) -> AppError {
-    match e {
-        GatewayError::Unknown(m) => {
-            if let Err(err) = record_operation(state, &p.id, kind.name(), "unknown", amount, &p.currency, None, None, "", "outcome unknown").await {
-                return err;
-            }
-            AppError::GatewayUnknown(m)
+/// What an operation's journal row carries: the amount it concerns, its currency and, for a
+/// re-authorization, the new order reference.
+struct Entry<'a> {
+    amount: i64,
+    currency: &'a str,
+    order_ref: Option<&'a str>,
+}
+
+/// Sends one back-office request and keeps only an accepted answer (Payline result codes
+/// 00000 and their warning variants). A refusal is recorded and becomes a 422 with the Payline
+/// code. A failed call whose outcome is unknown is recorded as `unknown`: the background worker
+/// then re-reads the transaction (getTransactionDetails with its history) and brings the
+/// captured and refunded amounts up to date.
+async fn send<R>(state: &AppState, p: &Payment, kind: Kind, req: &R, entry: &Entry<'_>) -> Result<(R::Response, String, String)>
+where
+    R: Request,
+    R::Response: HasResult,
+{
+    let res = match state.gateway().call(req).await {
+        Ok(r) => r,
+        Err(GatewayError::Unknown(m)) => {
+            record_operation(state, &p.id, kind.name(), "unknown", entry.amount, entry.currency, entry.order_ref, None, "", "outcome unknown").await?;
+            return Err(AppError::GatewayUnknown(m));
         }
-        GatewayError::NotSent(m) | GatewayError::Failed(m) => AppError::GatewayError(m),
+        Err(GatewayError::NotSent(m) | GatewayError::Failed(m)) => return Err(AppError::GatewayError(m)),
+    };
+    let (code, msg) = code_message(&res);
+    if !matches!(outcome_of(R::OPERATION, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
+        record_operation(state, &p.id, kind.name(), "refused", entry.amount, entry.currency, entry.order_ref, None, &code, &msg).await?;
+        return Err(AppError::GatewayRefused { code, message: msg });
     }
+    Ok((res, code, msg))
+}
+
+/// After the payment row is updated: journals the accepted operation, queues its webhook and
+/// answers with the payment as it now stands.
+async fn accepted(state: &AppState, p: &Payment, kind: Kind, entry: &Entry<'_>, txn: &str, (code, msg): (String, String), event: &str) -> Result<Value> {
+    record_operation(state, &p.id, kind.name(), "accepted", entry.amount, entry.currency, entry.order_ref, Some(txn), &code, &msg).await?;
+    crate::webhook::enqueue(state, &p.id, event).await?;
+    let now = payments::load(state, &p.id).await?.ok_or(AppError::NotFound("payment"))?;
+    Ok(json!({ "operation": kind.name(), "transactionId": txn, "amount": entry.amount, "payment": now.admin_json() }))
 }
 
 fn pp(amount: i64, currency: &str, action: Action) -> Result<PPayment> {
@@ -89,7 +117,6 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
     if kind != Kind::Reauthorize && (body.currency.is_some() || body.order_ref.is_some()) {
         return Err(AppError::invalid("invalid_body", "currency and orderRef are for reauthorize only"));
     }
-    let g = state.gateway();
     match kind {
         Kind::Capture => {
             if !(p.status == ps::AUTHORIZED || p.status == ps::CAPTURED) {
@@ -102,24 +129,15 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             }
             let mut req = DoCaptureRequest::new(pp(amount, &p.currency, Action::CAPTURE)?);
             req.transaction_id = txn;
-            let res = match g.call(&req).await {
-                Ok(r) => r,
-                Err(e) => return Err(gateway_err(state, &p, kind, amount, e).await),
-            };
-            let (code, msg) = code_message(&res);
-            if !matches!(outcome_of(Operation::DoCapture, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-                record_operation(state, &p.id, kind.name(), "refused", amount, &p.currency, None, None, &code, &msg).await?;
-                return Err(AppError::GatewayRefused { code, message: msg });
-            }
+            let entry = Entry { amount, currency: &p.currency, order_ref: None };
+            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
             sqlx::query("UPDATE payments SET status = 'captured', captured_amount = captured_amount + $1, updated_at = $2 WHERE id = $3")
                 .bind(amount)
                 .bind(state.now_ms())
                 .bind(&p.id)
                 .execute(state.store().pool())
                 .await?;
-            record_operation(state, &p.id, kind.name(), "accepted", amount, &p.currency, None, Some(&res.transaction.id), &code, &msg).await?;
-            crate::webhook::enqueue(state, &p.id, "payment.captured").await?;
-            op_answer(state, &p.id, kind, &res.transaction.id, amount).await
+            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.captured").await
         }
         Kind::Cancel => {
             if !(p.status == ps::AUTHORIZED || p.status == ps::CAPTURED) {
@@ -138,23 +156,15 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
                 private_data_list: None,
                 sequence_number: None,
             };
-            let res = match g.call(&req).await {
-                Ok(r) => r,
-                Err(e) => return Err(gateway_err(state, &p, kind, p.authorized_amount, e).await),
-            };
-            let (code, msg) = code_message(&res);
-            if !matches!(outcome_of(Operation::DoReset, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-                record_operation(state, &p.id, kind.name(), "refused", 0, &p.currency, None, None, &code, &msg).await?;
-                return Err(AppError::GatewayRefused { code, message: msg });
-            }
+            // doReset voids the whole authorization: every row of it carries that amount.
+            let entry = Entry { amount: p.authorized_amount, currency: &p.currency, order_ref: None };
+            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
             sqlx::query("UPDATE payments SET status = 'cancelled', captured_amount = 0, updated_at = $1 WHERE id = $2")
                 .bind(state.now_ms())
                 .bind(&p.id)
                 .execute(state.store().pool())
                 .await?;
-            record_operation(state, &p.id, kind.name(), "accepted", p.authorized_amount, &p.currency, None, Some(&res.transaction.id), &code, &msg).await?;
-            crate::webhook::enqueue(state, &p.id, "payment.cancelled").await?;
-            op_answer(state, &p.id, kind, &res.transaction.id, p.authorized_amount).await
+            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.cancelled").await
         }
         Kind::Refund => {
             if !(p.status == ps::CAPTURED || p.status == ps::PARTIALLY_REFUNDED) {
@@ -167,15 +177,8 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             }
             let mut req = DoRefundRequest::new(pp(amount, &p.currency, Action::REFUND)?);
             req.transaction_id = txn;
-            let res = match g.call(&req).await {
-                Ok(r) => r,
-                Err(e) => return Err(gateway_err(state, &p, kind, amount, e).await),
-            };
-            let (code, msg) = code_message(&res);
-            if !matches!(outcome_of(Operation::DoRefund, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-                record_operation(state, &p.id, kind.name(), "refused", amount, &p.currency, None, None, &code, &msg).await?;
-                return Err(AppError::GatewayRefused { code, message: msg });
-            }
+            let entry = Entry { amount, currency: &p.currency, order_ref: None };
+            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
             sqlx::query(
                 "UPDATE payments SET refunded_amount = refunded_amount + $1, \
                  status = CASE WHEN refunded_amount + $1 >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END, \
@@ -186,9 +189,7 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             .bind(&p.id)
             .execute(state.store().pool())
             .await?;
-            record_operation(state, &p.id, kind.name(), "accepted", amount, &p.currency, None, Some(&res.transaction.id), &code, &msg).await?;
-            crate::webhook::enqueue(state, &p.id, "payment.refunded").await?;
-            op_answer(state, &p.id, kind, &res.transaction.id, amount).await
+            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.refunded").await
         }
         Kind::Reauthorize => {
             if !matches!(p.status.as_str(), ps::AUTHORIZED | ps::CAPTURED | ps::CANCELLED | ps::PARTIALLY_REFUNDED | ps::REFUNDED) {
@@ -211,15 +212,8 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             payment.contract_number = Some(p.contract_number.clone());
             let mut req = DoReAuthorizationRequest::new(payment, order);
             req.transaction_id = txn;
-            let res = match g.call(&req).await {
-                Ok(r) => r,
-                Err(e) => return Err(gateway_err(state, &p, kind, amount, e).await),
-            };
-            let (code, msg) = code_message(&res);
-            if !matches!(outcome_of(Operation::DoReAuthorization, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-                record_operation(state, &p.id, kind.name(), "refused", amount, &currency, Some(&order_ref), None, &code, &msg).await?;
-                return Err(AppError::GatewayRefused { code, message: msg });
-            }
+            let entry = Entry { amount, currency: &currency, order_ref: Some(&order_ref) };
+            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
             // Payline re-authorizes then captures (PROTOCOL.md §5.5): the payment now rests on
             // the new transaction, fully captured.
             let now = state.now_ms();
@@ -233,16 +227,9 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             .bind(&p.id)
             .execute(state.store().pool())
             .await?;
-            record_operation(state, &p.id, kind.name(), "accepted", amount, &currency, Some(&order_ref), Some(&res.transaction.id), &code, &msg).await?;
-            crate::webhook::enqueue(state, &p.id, "payment.captured").await?;
-            op_answer(state, &p.id, kind, &res.transaction.id, amount).await
+            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.captured").await
         }
     }
-}
-
-async fn op_answer(state: &AppState, pid: &str, kind: Kind, txn: &str, amount: i64) -> Result<Value> {
-    let p = payments::load(state, pid).await?.ok_or(AppError::NotFound("payment"))?;
-    Ok(json!({ "operation": kind.name(), "transactionId": txn, "amount": amount, "payment": p.admin_json() }))
 }
 
 /// Operations of a payment, oldest first.
