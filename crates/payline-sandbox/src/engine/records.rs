@@ -573,6 +573,13 @@ fn disabled_fields(rec: &PaymentRecord) -> (String, String) {
     (flag, rec.disabled_at.map(payline_datetime).unwrap_or_default())
 }
 
+/// The same, for the responses whose `isDisabled` and `disableDate` are optional: the date is
+/// left out while the record is active.
+fn disabled_optional(rec: &PaymentRecord) -> (Option<String>, Option<String>) {
+    let (flag, date) = disabled_fields(rec);
+    (Some(flag), Some(date).filter(|d| !d.is_empty()))
+}
+
 /// getPaymentRecord: the schedule and every billing record; `02507` unknown.
 pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest) -> Result<GetPaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
@@ -588,12 +595,12 @@ pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest)
         });
     };
     let rows = billings(ctx.conn, &rec.id).await?;
-    let (flag, date) = disabled_fields(&rec);
+    let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(GetPaymentRecordResponse {
         result: result("02500"),
         recurring: recurring_out(&rec),
-        is_disabled: Some(flag),
-        disable_date: Some(date).filter(|d| !d.is_empty()),
+        is_disabled,
+        disable_date,
         billing_record_list: list_out(&rows),
         private_data_list: None,
         order: None,
@@ -713,11 +720,9 @@ pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest)
     };
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(out) };
     let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
-    let (flag, date) = disabled_fields(&rec);
+    (out.is_disabled, out.disable_date) = disabled_optional(&rec);
     out.result = result("02500");
     out.recurring = recurring_out(&rec);
-    out.is_disabled = Some(flag);
-    out.disable_date = Some(date).filter(|d| !d.is_empty());
     out.billing_record = billing_out(&b);
     out.wallet_id = rec.wallet_id;
     Ok(out)
@@ -768,12 +773,12 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         .execute(&mut *ctx.conn)
         .await?;
     let Some(b) = billing(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse("02507")) };
-    let (flag, disable_date) = disabled_fields(&rec);
+    let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(UpdateBillingRecordResponse {
         result: result("02500"),
         recurring: recurring_out(&rec),
-        is_disabled: Some(flag),
-        disable_date: Some(disable_date).filter(|d| !d.is_empty()),
+        is_disabled,
+        disable_date,
         billing_record: billing_out(&b),
         order: None,
         private_data_list: None,

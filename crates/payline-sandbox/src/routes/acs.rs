@@ -23,6 +23,8 @@ use crate::error::Result;
 use crate::scenarios::CHALLENGE_CODE;
 use crate::Sandbox;
 
+use super::form::{esc, field, hidden};
+
 /// ACS routes.
 pub fn routes() -> Router<Sandbox> {
     Router::new()
@@ -53,30 +55,6 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 
 fn refused(message: &str) -> Response {
     page(StatusCode::BAD_REQUEST, "3-D Secure", &format!("<h1>3-D Secure</h1><p role=\"alert\">{}</p>", esc(message)))
-}
-
-/// HTML escaping for text and double-quoted attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty())
-}
-
-fn hidden(name: &str, value: &str) -> String {
-    format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value))
 }
 
 fn is_http_url(u: &str) -> bool {

@@ -2,6 +2,7 @@
 
 pub mod acs;
 pub mod control;
+mod form;
 pub mod soap;
 pub mod tokenizer;
 pub mod webpayment;

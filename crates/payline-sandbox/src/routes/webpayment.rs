@@ -24,6 +24,8 @@ use crate::engine::Ctx;
 use crate::error::Result;
 use crate::Sandbox;
 
+use super::form::{esc, field, hidden};
+
 /// Hosted page routes.
 pub fn routes() -> Router<Sandbox> {
     Router::new()
@@ -41,21 +43,6 @@ pub fn routes() -> Router<Sandbox> {
 // WebAssembly compilation needs 'wasm-unsafe-eval'; the pages post to the ACS and the
 // merchant, hence form-action *.
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; form-action *";
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn module_available(sandbox: &Sandbox) -> bool {
     sandbox.config().browser_module_dir.as_ref().is_some_and(|d| d.join("card_capture.js").is_file())
@@ -100,10 +87,6 @@ fn card_fields() -> &'static str {
      <input id=\"securityCode\" name=\"securityCode\" inputmode=\"numeric\" autocomplete=\"cc-csc\"></p>\
      <p><label for=\"cardholderName\">Cardholder name</label><br>\
      <input id=\"cardholderName\" name=\"cardholderName\" autocomplete=\"cc-name\"></p>"
-}
-
-fn hidden(name: &str, value: &str) -> String {
-    format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value))
 }
 
 fn cancel_form(token: &str) -> String {
@@ -194,10 +177,6 @@ fn wallet_form(sandbox: &Sandbox, s: &WebSession, message: Option<&str>) -> Resp
         cancel_form(&s.token)
     );
     page(sandbox, StatusCode::OK, "Saved card", &body)
-}
-
-fn field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty())
 }
 
 fn card_form(body: &[u8]) -> CardForm {
