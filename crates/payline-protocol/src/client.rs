@@ -2,7 +2,7 @@
 //!
 //! A thin transport over the pure codec: one `POST <base>/<API>` per call with HTTP Basic
 //! `merchantId:accessKey`, a `SOAPAction` header and a `text/xml` body (Payline SOAP binding,
-//! PROTOCOL.md §1.3–1.4). TLS is rustls on the `ring` provider with the platform's root
+//! Payline web services: SOAP binding and authentication). TLS is rustls on the `ring` provider with the platform's root
 //! certificates; no process-wide crypto provider is installed.
 //!
 //! How to read the result of a call is described in [`ClientError`]: a Payline refusal is an
@@ -270,7 +270,7 @@ impl PaylineClient {
         envelope: String,
     ) -> Result<SoapReply, ClientError> {
         let url = self.config.service_url(api)?;
-        // PHP's SoapClient quotes the action, and Payline serves the PHP SDK (PROTOCOL.md §1.3).
+        // PHP's SoapClient quotes the action, and Payline serves the PHP SDK (Payline web services, SOAP binding).
         let action = HeaderValue::from_str(&format!("\"{soap_action}\""))
             .map_err(|_| ClientError::Config("SOAP action is not a valid header value"))?;
         let mut headers = HeaderMap::new();

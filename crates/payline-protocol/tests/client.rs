@@ -391,7 +391,7 @@ async fn stall_in_the_middle_of_the_answer_is_outcome_unknown() {
 // ---------------------------------------------------------------------------------------------
 // Typed operations
 
-/// PROTOCOL.md §1.6's minimal doAuthorization request.
+/// Payline SOAP envelopes's minimal doAuthorization request.
 const AUTHORIZATION_REQUEST: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:im="http://impl.ws.payline.experian.com" xmlns:ob="http://obj.ws.payline.experian.com"><soapenv:Body><im:doAuthorizationRequest><im:version>34</im:version><im:payment><ob:amount>2599</ob:amount><ob:currency>978</ob:currency><ob:action>101</ob:action><ob:mode>CPT</ob:mode><ob:contractNumber>1234567</ob:contractNumber></im:payment><im:bankAccountData/><im:card><ob:number>4970100000000154</ob:number><ob:type>CB</ob:type><ob:expirationDate>1230</ob:expirationDate><ob:cvx>123</ob:cvx></im:card><im:order><ob:ref>CMD-2025-0001</ob:ref><ob:amount>2599</ob:amount><ob:currency>978</ob:currency><ob:date>14/02/2025 09:30</ob:date></im:order></im:doAuthorizationRequest></soapenv:Body></soapenv:Envelope>"#;
 
 fn authorization_response(code: &str, short: &str) -> Vec<u8> {
@@ -402,7 +402,7 @@ fn authorization_response(code: &str, short: &str) -> Vec<u8> {
 }
 
 fn authorization_request() -> DoAuthorizationRequest {
-    decode_request(AUTHORIZATION_REQUEST).expect("PROTOCOL.md example decodes")
+    decode_request(AUTHORIZATION_REQUEST).expect("the documented example decodes")
 }
 
 #[tokio::test]

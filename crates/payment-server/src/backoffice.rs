@@ -1,5 +1,5 @@
 //! Back-office operations on an authorized payment (Payline doCapture, doReset, doRefund,
-//! doReAuthorization, PROTOCOL.md §5.1–§5.5). Each runs once per `Idempotency-Key`; a state
+//! doReAuthorization, Payline doCapture, doReset, doRefund, doReAuthorization). Each runs once per `Idempotency-Key`; a state
 //! that forbids it is a 409 before any gateway call; a gateway refusal is a 422 carrying the
 //! Payline code, and changes nothing here.
 
@@ -214,7 +214,7 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             req.transaction_id = txn;
             let entry = Entry { amount, currency: &currency, order_ref: Some(&order_ref) };
             let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
-            // Payline re-authorizes then captures (PROTOCOL.md §5.5): the payment now rests on
+            // Payline re-authorizes then captures (Payline doReAuthorization): the payment now rests on
             // the new transaction, fully captured.
             let now = state.now_ms();
             sqlx::query(

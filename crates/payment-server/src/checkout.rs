@@ -1,4 +1,4 @@
-//! The pay flow (CONTRACTS.md §5–§6): tokenizer blob → verifyEnrollment → 3-D Secure steps →
+//! The pay flow (pay and 3-D Secure contracts): tokenizer blob → verifyEnrollment → 3-D Secure steps →
 //! doAuthorization, one attempt at a time, every step stored before it is answered.
 //!
 //! Attempt statuses: `enrolling` (verifyEnrollment running), `method` (waiting for the 3DS
@@ -82,7 +82,7 @@ pub struct ThreeDsOptions {
     pub return_url: Option<String>,
 }
 
-/// The pay request (CONTRACTS.md §5). The amount is not part of it: it comes from the session.
+/// The pay request (pay contract). The amount is not part of it: it comes from the session.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PayRequest {
@@ -252,7 +252,7 @@ pub fn validate(req: &PayRequest) -> Result<()> {
     Ok(())
 }
 
-/// Payline's doAuthorization takes a cardholder of at most 30 characters (PROTOCOL.md §3.5):
+/// Payline's doAuthorization takes a cardholder of at most 30 characters (Payline card object):
 /// cut at a word boundary when there is one.
 pub fn cardholder_30(holder: &str) -> String {
     let h = holder.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -446,7 +446,7 @@ fn attempt_card(state: &AppState, a: &Attempt, for_authorization: bool) -> Resul
         card.cvx = Some(Secret::new(cvv));
         card.cardholder = Some(cardholder_30(&ctx.holder));
     } else {
-        // verifyEnrollment takes up to 45 characters (PROTOCOL.md §3.5).
+        // verifyEnrollment takes up to 45 characters (Payline card object).
         card.cardholder = Some(ctx.holder.chars().take(45).collect());
     }
     Ok(card)
@@ -461,7 +461,7 @@ fn payline_payment(session_amount: i64, currency: &str, contract: &str, brand: O
     Ok(p)
 }
 
-/// Payline order date `dd/mm/yyyy HH:mm` (PROTOCOL.md §1.7) of a Unix-ms instant.
+/// Payline order date `dd/mm/yyyy HH:mm` (Payline value formats) of a Unix-ms instant.
 pub fn order_date(ms: i64) -> DateTimeMinutes {
     let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let d = Date::new(u16::try_from(t.year()).unwrap_or(1970), u8::from(t.month()), t.day());

@@ -148,9 +148,9 @@ pub struct Settings {
     pub pkg_dir: String,
     /// Sandbox mode: the demo session endpoint exists.
     pub sandbox: bool,
-    /// Session lifetime in seconds (CONTRACTS.md §3: 30 minutes).
+    /// Session lifetime in seconds (checkout-session contract: 30 minutes).
     pub session_ttl_secs: i64,
-    /// Attempts per session (CONTRACTS.md §5: 5).
+    /// Attempts per session (pay contract: 5).
     pub max_attempts: i64,
 }
 

@@ -122,7 +122,7 @@ impl Payment {
         })
     }
 
-    /// The `payment` object of the status answer (CONTRACTS.md §8).
+    /// The `payment` object of the status answer (status contract).
     pub fn browser_json(&self) -> Value {
         let mut v = json!({
             "paymentId": self.id,
@@ -161,14 +161,14 @@ impl Payment {
         v["updatedAt"] = json!(rfc3339(self.updated_at));
         if let Some(a) = self.authorized_at {
             v["authorizedAt"] = json!(rfc3339(a));
-            // Payline: an authorization must be captured within 7 days (PROTOCOL.md §3.1).
+            // Payline: an authorization must be captured within 7 days (Payline doAuthorization).
             v["authorizationExpiresAt"] = json!(rfc3339(a + AUTHORIZATION_VALIDITY_MS));
         }
         v
     }
 }
 
-/// Payline authorizations are valid 7 days (PROTOCOL.md §3.1, doAuthorization semantics).
+/// Payline authorizations are valid 7 days (Payline doAuthorization, doAuthorization semantics).
 pub const AUTHORIZATION_VALIDITY_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// Loads a payment.

@@ -1,7 +1,7 @@
 //! Sealing of the gateway card token and virtual CVV while an attempt waits for 3-D Secure.
 //!
 //! doAuthorization after the ACS needs the token, expiry and virtual CVV that came in the
-//! tokenizer blob (Payline Web2Token, PROTOCOL.md §2.4). The blob itself is never stored; its
+//! tokenizer blob (Payline Web2Token, Payline Ajax API, using the token). The blob itself is never stored; its
 //! fields are sealed with AES-256-GCM under a key derived from the access key, bound to the
 //! attempt's order reference (associated data), and the column is cleared when the attempt ends.
 

@@ -11,7 +11,7 @@ use crate::ids;
 use crate::state::AppState;
 
 /// Marks a response whose `frame-ancestors` must list the allowed checkout origins (the 3-D
-/// Secure return page, CONTRACTS.md §7); every other page may not be framed at all.
+/// Secure return page, return-page contract); every other page may not be framed at all.
 #[derive(Debug, Clone, Copy)]
 pub struct FramableByCheckout;
 

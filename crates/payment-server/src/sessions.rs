@@ -1,4 +1,4 @@
-//! Checkout sessions (CONTRACTS.md §3): the order and amount, fixed by the shop backend before
+//! Checkout sessions (checkout-session contract): the order and amount, fixed by the shop backend before
 //! the browser sees anything, and the attempt counter that gives every pay attempt its own
 //! Payline order reference.
 
@@ -11,7 +11,7 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::{int, opt_text, text};
 
-/// Session status as the browser sees it (CONTRACTS.md §8).
+/// Session status as the browser sees it (status contract).
 pub mod status {
     /// Waiting for a pay.
     pub const OPEN: &str = "open";
@@ -299,7 +299,7 @@ pub async fn authorize(
     if ok { Ok(session) } else { Err(AppError::Unauthorized) }
 }
 
-/// Fresh tokenizer parameters for attempt `n` (CONTRACTS.md §3): `data` encrypts
+/// Fresh tokenizer parameters for attempt `n` (checkout-session contract): `data` encrypts
 /// `merchantId;orderRef;contract` with the access key (Payline Web2Token).
 pub fn tokenizer_json(state: &AppState, session: &Session, n: i64) -> Value {
     let g = &state.settings().gateway;
@@ -314,7 +314,7 @@ pub fn rfc3339(ms: i64) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
-/// The 201 answer of session creation (CONTRACTS.md §3).
+/// The 201 answer of session creation (checkout-session contract).
 pub fn created_json(state: &AppState, c: &Created) -> Value {
     let s = &c.session;
     let base = &state.settings().public_url;

@@ -1,4 +1,4 @@
-//! SOAP 1.1 codec: typed messages to and from envelopes (PROTOCOL.md §1.3, §1.6).
+//! SOAP 1.1 codec: typed messages to and from envelopes (Payline web services: SOAP binding and envelopes).
 //!
 //! ```text
 //!   encode:  message ──serde──▶ body XML (local names) ──prefix pass──▶ envelope
@@ -11,7 +11,7 @@
 //! the objects schema, `elementFormDefault="qualified"`). Nillable mandatory elements that have
 //! no value are written `xsi:nil="true"`. quick-xml escapes every value.
 //!
-//! **Decoding is tolerant**, as Payline's clients and servers differ (PROTOCOL.md §1.6): any
+//! **Decoding is tolerant**, as Payline's clients and servers differ (Payline SOAP envelopes): any
 //! namespace prefix or a default namespace, children without namespace, `xsi:type` and other
 //! attributes are ignored (elements are matched by local name); elements with `xsi:nil="true"`
 //! and empty elements are treated as absent; unknown elements are skipped. A SOAP Fault in the
@@ -113,7 +113,7 @@ pub fn decode_request<R: Request>(xml: &str) -> Result<R, DecodeError> {
 }
 
 /// Decodes any supported request, dispatching on the body element's name (a server receives
-/// every operation on a few URLs; PROTOCOL.md §1.2).
+/// every operation on a few URLs; Payline web services, services and operations).
 pub fn decode_any_request(xml: &str) -> Result<AnyRequest, DecodeError> {
     let body = decode::read_body(xml)?;
     let operation = body

@@ -1,4 +1,4 @@
-//! `createWallet` (DirectPaymentAPI): Register a buyer's card in a wallet, checked by a 1 EUR authorization that is never captured (PROTOCOL.md §5.8.2).
+//! `createWallet` (DirectPaymentAPI): Register a buyer's card in a wallet, checked by a 1 EUR authorization that is never captured (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

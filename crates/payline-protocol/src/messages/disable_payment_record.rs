@@ -1,4 +1,4 @@
-//! `disablePaymentRecord` (DirectPaymentAPI): Stop a payment record: no further due date is billed (PROTOCOL.md §5.8.2).
+//! `disablePaymentRecord` (DirectPaymentAPI): Stop a payment record: no further due date is billed (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `disableWallet` (DirectPaymentAPI): Disable wallets; the answer lists those that could not be disabled (PROTOCOL.md §5.8.2).
+//! `disableWallet` (DirectPaymentAPI): Disable wallets; the answer lists those that could not be disabled (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

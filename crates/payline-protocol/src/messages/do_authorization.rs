@@ -1,4 +1,4 @@
-//! `doAuthorization` (DirectPaymentAPI): Authorization of a card payment, with or without capture (PROTOCOL.md §3).
+//! `doAuthorization` (DirectPaymentAPI): Authorization of a card payment, with or without capture (Payline doAuthorization).
 
 use serde::{Deserialize, Serialize};
 

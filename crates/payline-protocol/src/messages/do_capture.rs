@@ -1,4 +1,4 @@
-//! `doCapture` (DirectPaymentAPI): Capture of an accepted authorization (PROTOCOL.md §5.1).
+//! `doCapture` (DirectPaymentAPI): Capture of an accepted authorization (Payline doCapture).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `doCredit` (DirectPaymentAPI): Stand-alone credit to a card (PROTOCOL.md §5.4).
+//! `doCredit` (DirectPaymentAPI): Stand-alone credit to a card (Payline doCredit).
 
 use serde::{Deserialize, Serialize};
 

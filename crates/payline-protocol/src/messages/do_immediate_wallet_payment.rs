@@ -1,4 +1,4 @@
-//! `doImmediateWalletPayment` (DirectPaymentAPI): Pay now with the card of a wallet (modes CPT and DIF) (PROTOCOL.md §5.8.2).
+//! `doImmediateWalletPayment` (DirectPaymentAPI): Pay now with the card of a wallet (modes CPT and DIF) (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `doReAuthorization` (DirectPaymentAPI): Renewal of an earlier authorization (PROTOCOL.md §5.5).
+//! `doReAuthorization` (DirectPaymentAPI): Renewal of an earlier authorization (Payline doReAuthorization).
 
 use serde::{Deserialize, Serialize};
 

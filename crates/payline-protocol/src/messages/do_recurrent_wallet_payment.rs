@@ -1,4 +1,4 @@
-//! `doRecurrentWalletPayment` (DirectPaymentAPI): Create a payment record: instalments (NX) or a subscription (REC) billed by the gateway from a wallet (PROTOCOL.md §5.8.2, §5.8.3).
+//! `doRecurrentWalletPayment` (DirectPaymentAPI): Create a payment record: instalments (NX) or a subscription (REC) billed by the gateway from a wallet (Payline wallet and payment record operations, recurring object).
 
 use serde::{Deserialize, Serialize};
 

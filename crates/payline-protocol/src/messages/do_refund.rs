@@ -1,4 +1,4 @@
-//! `doRefund` (DirectPaymentAPI): Refund of a captured payment (PROTOCOL.md §5.3).
+//! `doRefund` (DirectPaymentAPI): Refund of a captured payment (Payline doRefund).
 
 use serde::{Deserialize, Serialize};
 

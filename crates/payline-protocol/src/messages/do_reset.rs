@@ -1,4 +1,4 @@
-//! `doReset` (DirectPaymentAPI): Cancellation of a transaction not yet remitted to the bank (PROTOCOL.md §5.2).
+//! `doReset` (DirectPaymentAPI): Cancellation of a transaction not yet remitted to the bank (Payline doReset).
 
 use serde::{Deserialize, Serialize};
 

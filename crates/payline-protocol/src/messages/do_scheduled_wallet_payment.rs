@@ -1,4 +1,4 @@
-//! `doScheduledWalletPayment` (DirectPaymentAPI): Pay once on a future date with the card of a wallet (PROTOCOL.md §5.8.2).
+//! `doScheduledWalletPayment` (DirectPaymentAPI): Pay once on a future date with the card of a wallet (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `doWebPayment` (WebPaymentAPI): Open a hosted payment page session; the buyer is redirected to `redirectURL` (PROTOCOL.md §5.7).
+//! `doWebPayment` (WebPaymentAPI): Open a hosted payment page session; the buyer is redirected to `redirectURL` (Payline hosted pages, WebPaymentAPI).
 
 use serde::{Deserialize, Serialize};
 

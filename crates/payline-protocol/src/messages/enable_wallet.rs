@@ -1,4 +1,4 @@
-//! `enableWallet` (DirectPaymentAPI): Enable a disabled wallet again (PROTOCOL.md §5.8.2).
+//! `enableWallet` (DirectPaymentAPI): Enable a disabled wallet again (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

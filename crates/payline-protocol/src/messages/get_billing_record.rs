@@ -1,4 +1,4 @@
-//! `getBillingRecord` (DirectPaymentAPI): Read one due date (billing record) of a payment record (PROTOCOL.md §5.8.2).
+//! `getBillingRecord` (DirectPaymentAPI): Read one due date (billing record) of a payment record (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `getCards` (DirectPaymentAPI): List the cards of a wallet (multi-card wallets, `cardInd`) (PROTOCOL.md §5.8.2).
+//! `getCards` (DirectPaymentAPI): List the cards of a wallet (multi-card wallets, `cardInd`) (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `getPaymentRecord` (DirectPaymentAPI): Read a payment record (schedule) and its billing records (PROTOCOL.md §5.8.2).
+//! `getPaymentRecord` (DirectPaymentAPI): Read a payment record (schedule) and its billing records (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `getToken` (DirectPaymentAPI): Server-side tokenization of a card number (PROTOCOL.md §2.5).
+//! `getToken` (DirectPaymentAPI): Server-side tokenization of a card number (Payline getToken).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `getTransactionDetails` (ExtendedAPI): Details of one transaction, whatever its state (PROTOCOL.md §5.9).
+//! `getTransactionDetails` (ExtendedAPI): Details of one transaction, whatever its state (Payline getTransactionDetails / transactionsSearch).
 
 use serde::{Deserialize, Serialize};
 

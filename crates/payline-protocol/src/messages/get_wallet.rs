@@ -1,4 +1,4 @@
-//! `getWallet` (DirectPaymentAPI): Read a wallet: masked card number, token, disabled state (PROTOCOL.md §5.8.2).
+//! `getWallet` (DirectPaymentAPI): Read a wallet: masked card number, token, disabled state (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `getWebPaymentDetails` (WebPaymentAPI): The authoritative result of a hosted payment page session (PROTOCOL.md §5.7).
+//! `getWebPaymentDetails` (WebPaymentAPI): The authoritative result of a hosted payment page session (Payline hosted pages, WebPaymentAPI).
 
 use serde::{Deserialize, Serialize};
 

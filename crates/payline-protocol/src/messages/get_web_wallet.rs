@@ -1,4 +1,4 @@
-//! `getWebWallet` (WebPaymentAPI): Read the wallet a buyer created or updated on a hosted page (PROTOCOL.md §5.7).
+//! `getWebWallet` (WebPaymentAPI): Read the wallet a buyer created or updated on a hosted page (Payline hosted pages, WebPaymentAPI).
 
 use serde::{Deserialize, Serialize};
 

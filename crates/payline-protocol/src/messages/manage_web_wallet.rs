@@ -1,4 +1,4 @@
-//! `manageWebWallet` (WebPaymentAPI): Open a hosted page where the buyer creates or updates a wallet (PROTOCOL.md §5.7).
+//! `manageWebWallet` (WebPaymentAPI): Open a hosted page where the buyer creates or updates a wallet (Payline hosted pages, WebPaymentAPI).
 
 use serde::{Deserialize, Serialize};
 

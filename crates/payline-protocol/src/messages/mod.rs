@@ -16,7 +16,7 @@ mod operation;
 pub use operation::{Api, Operation};
 
 /// The web-service `version` the `new` constructors of requests put in the message: the
-/// current level (releases 4.76, 4.77 and 24.x; PROTOCOL.md §1.5). It selects which optional
+/// current level (releases 4.76, 4.77 and 24.x; Payline web services, the version element). It selects which optional
 /// fields Payline reads and returns.
 pub const VERSION: &str = "34";
 
@@ -42,7 +42,7 @@ macro_rules! messages {
         )*
 
         /// Any request this crate can decode, for a server that dispatches on the body element
-        /// (PROTOCOL.md §1.2: every WSDL declares every operation).
+        /// (Payline web services, services and operations: every WSDL declares every operation).
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]

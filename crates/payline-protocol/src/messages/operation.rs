@@ -1,7 +1,7 @@
 use core::fmt;
 
 /// The three Payline SOAP services; the name is the last segment of the endpoint path
-/// (`/V4/services/DirectPaymentAPI`, PROTOCOL.md §1.2).
+/// (`/V4/services/DirectPaymentAPI`, Payline web services, services and operations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Api {
@@ -32,7 +32,7 @@ impl fmt::Display for Api {
 
 macro_rules! operations {
     ($($variant:ident = $name:literal, $api:ident;)*) => {
-        /// A Payline SOAP operation (WSDL portType operations, PROTOCOL.md §1.2).
+        /// A Payline SOAP operation (WSDL portType operations, Payline web services, services and operations).
         ///
         /// Every operation of the WSDL is listed, so that a server can name what it received;
         /// typed messages exist for those in [`crate::messages`].

@@ -1,4 +1,4 @@
-//! `transactionsSearch` (ExtendedAPI): Search of transactions by criteria (PROTOCOL.md §5.9).
+//! `transactionsSearch` (ExtendedAPI): Search of transactions by criteria (Payline getTransactionDetails / transactionsSearch).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `updateBillingRecord` (DirectPaymentAPI): Change the date, amount or status of one due date (PROTOCOL.md §5.8.2).
+//! `updateBillingRecord` (DirectPaymentAPI): Change the date, amount or status of one due date (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

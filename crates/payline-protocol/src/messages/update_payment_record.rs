@@ -1,4 +1,4 @@
-//! `updatePaymentRecord` (DirectPaymentAPI): Change the remaining due dates of a payment record (PROTOCOL.md §5.8.2).
+//! `updatePaymentRecord` (DirectPaymentAPI): Change the remaining due dates of a payment record (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

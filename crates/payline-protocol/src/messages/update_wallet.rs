@@ -1,4 +1,4 @@
-//! `updateWallet` (DirectPaymentAPI): Change a wallet's buyer data or card (PROTOCOL.md §5.8.2).
+//! `updateWallet` (DirectPaymentAPI): Change a wallet's buyer data or card (Payline wallet and payment record operations).
 
 use serde::{Deserialize, Serialize};
 

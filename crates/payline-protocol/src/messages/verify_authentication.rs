@@ -1,4 +1,4 @@
-//! `verifyAuthentication` (DirectPaymentAPI): Check of the ACS answer (PaRes/CRes) after a challenge (PROTOCOL.md §4.5).
+//! `verifyAuthentication` (DirectPaymentAPI): Check of the ACS answer (PaRes/CRes) after a challenge (Payline verifyAuthentication).
 
 use serde::{Deserialize, Serialize};
 

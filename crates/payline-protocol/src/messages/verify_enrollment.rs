@@ -1,4 +1,4 @@
-//! `verifyEnrollment` (DirectPaymentAPI): 3-D Secure enrollment check, first step of an authentication (PROTOCOL.md §4.2, §4.3).
+//! `verifyEnrollment` (DirectPaymentAPI): 3-D Secure enrollment check, first step of an authentication (Payline verifyEnrollment, request and response).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `authorization`: the issuer's authorization number and date (PROTOCOL.md §3.10).
+//! `authorization`: the issuer's authorization number and date (Payline doAuthorization response).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `bankAccountData`: bank account of a non-card payment; sent empty for cards (PROTOCOL.md §3.2).
+//! `bankAccountData`: bank account of a non-card payment; sent empty for cards (Payline doAuthorization request).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Payment records (schedules) and their billing records, the due dates (PROTOCOL.md §5.8.3).
+//! Payment records (schedules) and their billing records, the due dates (Payline recurring object).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `buyer`, `address` and the cardholder `owner` (PROTOCOL.md §3.7).
+//! `buyer`, `address` and the cardholder `owner` (Payline buyer, address and owner objects).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Card objects: `card` sent by the merchant, `cardOut` and `extendedCardType` returned by Payline (PROTOCOL.md §3.5, §3.10).
+//! Card objects: `card` sent by the merchant, `cardOut` and `extendedCardType` returned by Payline (Payline card object; doAuthorization response).
 
 use serde::{Deserialize, Serialize};
 

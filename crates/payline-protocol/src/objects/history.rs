@@ -1,4 +1,4 @@
-//! Transaction history lists of getTransactionDetails (PROTOCOL.md §5.9).
+//! Transaction history lists of getTransactionDetails (Payline getTransactionDetails / transactionsSearch).
 
 use serde::{Deserialize, Serialize};
 

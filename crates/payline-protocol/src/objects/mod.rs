@@ -8,7 +8,7 @@
 //! - `Option` skipped when `None` is an element with `minOccurs="0"`;
 //! - `Vec` is a repeated element (inside its list wrapper, e.g. `privateDataList/privateData`).
 //!
-//! On decoding, a nil or empty element is absent (PROTOCOL.md §1.6), so mandatory text fields
+//! On decoding, a nil or empty element is absent (Payline SOAP envelopes), so mandatory text fields
 //! default to the empty string rather than failing the message.
 
 mod authorization;

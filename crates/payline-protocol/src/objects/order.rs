@@ -1,4 +1,4 @@
-//! `order` and its `details/details` list of `orderDetail` (PROTOCOL.md §3.6).
+//! `order` and its `details/details` list of `orderDetail` (Payline order object).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `payment`: amount, currency, action and mode of an operation (PROTOCOL.md §3.3).
+//! `payment`: amount, currency, action and mode of an operation (Payline payment object).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Additional payments of a multi-means payment (getTransactionDetails, PROTOCOL.md §5.9).
+//! Additional payments of a multi-means payment (getTransactionDetails, Payline getTransactionDetails / transactionsSearch).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The merchant's point of sell and its contracts, as returned by getTransactionDetails (PROTOCOL.md §5.9, §5.11).
+//! The merchant's point of sell and its contracts, as returned by getTransactionDetails (Payline getTransactionDetails / transactionsSearch; other DirectPaymentAPI operations).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Merchant key/value lists: `privateDataList` (echoed back by Payline) and `miscData` (PROTOCOL.md §3.2, §5.3).
+//! Merchant key/value lists: `privateDataList` (echoed back by Payline) and `miscData` (Payline doAuthorization request; doRefund).
 
 use serde::{Deserialize, Serialize};
 

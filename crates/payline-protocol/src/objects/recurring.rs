@@ -1,4 +1,4 @@
-//! `recurring`: an instalment or subscription schedule (PROTOCOL.md §5.8.3).
+//! `recurring`: an instalment or subscription schedule (Payline recurring object).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `result`: the return code and messages of every response (PROTOCOL.md §3.11, §6).
+//! `result`: the return code and messages of every response (Payline result and transaction objects; result codes).
 
 use serde::{Deserialize, Serialize};
 

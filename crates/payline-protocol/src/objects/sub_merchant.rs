@@ -1,4 +1,4 @@
-//! `subMerchant`, for payment facilitators (PROTOCOL.md §3.2).
+//! `subMerchant`, for payment facilitators (Payline doAuthorization request).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! 3-D Secure objects (PROTOCOL.md §3.8, §3.9, §4.3).
+//! 3-D Secure objects (Payline authentication3DSecure, threeDSInfo and browser objects; verifyEnrollment response).
 
 use serde::{Deserialize, Serialize};
 

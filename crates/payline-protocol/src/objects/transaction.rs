@@ -1,4 +1,4 @@
-//! `transaction`, as returned by every payment operation and by the ExtendedAPI (PROTOCOL.md §3.11, §5.9).
+//! `transaction`, as returned by every payment operation and by the ExtendedAPI (Payline result and transaction objects; getTransactionDetails).
 
 use serde::{Deserialize, Serialize};
 

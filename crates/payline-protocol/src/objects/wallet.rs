@@ -1,4 +1,4 @@
-//! Wallets: a buyer's stored cards, addressed by `walletId` and `cardInd` (PROTOCOL.md §5.8.1).
+//! Wallets: a buyer's stored cards, addressed by `walletId` and `cardInd` (Payline wallet object).
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@ use core::str::FromStr;
 
 use super::{InvalidValue, is_digits, serde_via_str};
 
-/// `payment.action`, the kind of operation (PROTOCOL.md §3.4, Payline "action codes").
+/// `payment.action`, the kind of operation (Payline action and mode codes, Payline "action codes").
 ///
 /// Open: any 3-digit code is kept, the documented ones have names.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

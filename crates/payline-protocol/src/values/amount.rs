@@ -5,7 +5,7 @@ use super::{InvalidValue, is_digits, serde_via_str};
 
 /// An amount in the smallest unit of its currency (`2599` = 25.99 EUR).
 ///
-/// Payline amounts are `N12`: at most 12 digits, no sign, no decimal point (PROTOCOL.md §1.7).
+/// Payline amounts are `N12`: at most 12 digits, no sign, no decimal point (Payline value formats).
 /// Leading zeros are accepted on input and not printed back, as Payline never sends them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(u64);

@@ -3,7 +3,7 @@ use core::str::FromStr;
 
 use super::{InvalidValue, is_digits, serde_via_str};
 
-/// `recurring.billingCycle`, the frequency of a schedule (PROTOCOL.md §5.8.3, `N2`).
+/// `recurring.billingCycle`, the frequency of a schedule (Payline recurring object, `N2`).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BillingCycle(u8);
 

@@ -4,7 +4,7 @@ use core::str::FromStr;
 use super::{InvalidValue, serde_via_str};
 
 /// `billingRecord.status`, the state of one due date of a payment record (Payline object
-/// billingRecord, PROTOCOL.md §5.8.3, `AN1`). Open: an unknown digit is kept as is.
+/// billingRecord, Payline recurring object, `AN1`). Open: an unknown digit is kept as is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BillingRecordStatus(u8);
 

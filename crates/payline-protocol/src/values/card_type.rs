@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::{InvalidValue, serde_via_str};
 
-/// `card.type`, Payline's payment-means code (PROTOCOL.md §3.5): `CB`, `VISA`, `MASTERCARD`,
+/// `card.type`, Payline's payment-means code (Payline card object): `CB`, `VISA`, `MASTERCARD`,
 /// `AMEX-ONE CLICK`, … Open: any code up to 30 printable characters is kept as sent.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CardType(Cow<'static, str>);

@@ -3,7 +3,7 @@ use core::str::FromStr;
 
 use super::{InvalidValue, serde_via_str};
 
-/// An ISO 4217 numeric currency code, `N3` on the wire (`978` EUR, PROTOCOL.md §1.7).
+/// An ISO 4217 numeric currency code, `N3` on the wire (`978` EUR, Payline value formats).
 ///
 /// Any three-digit code is accepted; [`Currency::alpha`] and [`Currency::minor_unit_digits`]
 /// know the common ones.

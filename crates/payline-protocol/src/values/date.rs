@@ -1,4 +1,4 @@
-//! Payline's date formats (PROTOCOL.md §1.7). They carry no time zone: Payline reads them in
+//! Payline's date formats (Payline value formats). They carry no time zone: Payline reads them in
 //! the merchant's (French) local time, so these types are plain calendar values.
 
 use core::fmt;

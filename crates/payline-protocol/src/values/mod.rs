@@ -1,4 +1,4 @@
-//! Value types of Payline fields (PROTOCOL.md §1.7, §3.3–3.5, §5.8.3, §6).
+//! Value types of Payline fields (Payline value formats; payment, card and recurring objects; result codes).
 //!
 //! Each type parses the exact wire text and prints it back unchanged, so a message decoded and
 //! re-encoded is byte-identical in its values. Code types are open: a code Payline adds later is

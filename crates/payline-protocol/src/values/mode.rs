@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::{InvalidValue, serde_via_str};
 
-/// `payment.mode` (PROTOCOL.md §3.4): `CPT`, `DIF`, `NX`, `REC`, or another `AN3` code
+/// `payment.mode` (Payline action and mode codes): `CPT`, `DIF`, `NX`, `REC`, or another `AN3` code
 /// (legacy financing sub-modes `001`–`007`), kept as sent.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Mode(Cow<'static, str>);

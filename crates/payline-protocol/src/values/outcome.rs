@@ -23,7 +23,7 @@ pub enum Outcome {
     Error,
 }
 
-/// The meaning of `code` as an answer to `operation` (PROTOCOL.md §6 and §4.3).
+/// The meaning of `code` as an answer to `operation` (Payline result codes; verifyEnrollment response).
 ///
 /// The same code means different things per operation: `03000` is "go to the ACS" for
 /// verifyEnrollment but plain success for verifyAuthentication; `02506` is a warning on a
@@ -87,7 +87,7 @@ pub fn outcome(operation: Operation, code: ReturnCode) -> Outcome {
     }
 }
 
-/// Business-rule refusals of the wallet and payment-record operations (PROTOCOL.md §6.3).
+/// Business-rule refusals of the wallet and payment-record operations (Payline result codes 025xx-026xx).
 const WALLET_REFUSALS: &[ReturnCode] = &[
     ReturnCode::WALLET_ALREADY_EXISTS,
     ReturnCode::WALLET_DOES_NOT_EXIST,

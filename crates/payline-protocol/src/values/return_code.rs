@@ -3,7 +3,7 @@ use core::str::FromStr;
 
 use super::{InvalidValue, serde_via_str};
 
-/// `result.code`: a five-character Payline return code (PROTOCOL.md §6).
+/// `result.code`: a five-character Payline return code (Payline result codes).
 ///
 /// A string, not a number: leading zeros matter (`00000`) and the SDKs use `XXXXX` for transport
 /// errors. Any five ASCII letters or digits are accepted, so a code Payline adds later survives a
@@ -48,9 +48,9 @@ macro_rules! codes {
     };
 }
 
-// Codes and status words from Payline's return-code pages (PROTOCOL.md §6). Where Payline's page
+// Codes and status words from Payline's return-code pages (Payline result codes). Where Payline's page
 // gives no status word (codes known from the wallet pages or the third-party list, marked † in
-// §6), the word is ERROR, except for the codes Payline lists as "accepted" (00000, 02400, 02500,
+// result codes), the word is ERROR, except for the codes Payline lists as "accepted" (00000, 02400, 02500,
 // 02501, 02517, 02520, 02616, 03000, 04000) and two web-session states that are not failures:
 // 02533 (buyer not redirected yet, session active: INPROGRESS) and 02536 (buyer cancelled:
 // CANCELLED).

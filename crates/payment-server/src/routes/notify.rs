@@ -1,4 +1,4 @@
-//! `GET /payline/notify`: Payline's notification URL (PROTOCOL.md §5.10). For `TRS`
+//! `GET /payline/notify`: Payline's notification URL (Payline notifications). For `TRS`
 //! notifications the server fetches the authoritative state with getTransactionDetails and
 //! brings the payment up to date; the notification itself is never trusted, so a forged or
 //! repeated one changes nothing that the gateway does not confirm.

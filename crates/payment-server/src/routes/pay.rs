@@ -1,4 +1,4 @@
-//! `POST …/pay`, `POST …/continue`, `POST …/abandon` (CONTRACTS.md §5).
+//! `POST …/pay`, `POST …/continue`, `POST …/abandon` (pay contract).
 
 use axum::Json;
 use axum::Router;

@@ -1,5 +1,5 @@
 //! `POST /api/checkout-sessions`, `POST /api/demo/checkout-sessions`, `GET statusUrl`
-//! (CONTRACTS.md §3 and §8).
+//! (checkout-session and status contracts).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -100,8 +100,8 @@ async fn session_status(State(state): State<AppState>, Path(id): Path<String>, h
         && let Some(p) = payments::load(&state, pid).await? {
             out["payment"] = p.browser_json();
         }
-    // Extension of CONTRACTS.md §8: a refused session with attempts left carries the next
-    // attempt's tokenizer data, exactly as the refusing `pay`/`abandon` answer (§5) does. A
+    // Extension of status contract: a refused session with attempts left carries the next
+    // attempt's tokenizer data, exactly as the refusing `pay`/`abandon` answer (pay contract) does. A
     // refusal decided outside a pay answer (a failed challenge reaches the server through
     // `/3ds/return`, and the page then reads this status) would otherwise leave the buyer with
     // a token for the closed attempt.

@@ -1,4 +1,4 @@
-//! The 3-D Secure endpoints the ACS and the 3DS Method page post to (CONTRACTS.md §6–§7).
+//! The 3-D Secure endpoints the ACS and the 3DS Method page post to (3-D Secure and return-page contracts).
 
 use axum::Router;
 use axum::extract::{Form, State};
@@ -87,7 +87,7 @@ fn html(body: String) -> Response {
     r
 }
 
-/// The return page (CONTRACTS.md §7).
+/// The return page (return-page contract).
 pub fn return_page(session: Option<&Session>, mode: &str, return_url: Option<&str>) -> Response {
     let attrs = match session {
         Some(s) => {

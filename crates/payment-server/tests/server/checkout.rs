@@ -1,5 +1,5 @@
 //! The checkout over HTTP as the browser drives it: session → sandbox tokenizer → pay →
-//! (3-D Secure) → status, against the embedded sandbox (CONTRACTS.md §3–§8).
+//! (3-D Secure) → status, against the embedded sandbox (session, pay, 3-D Secure, return-page and status contracts).
 
 use serde_json::{Value, json};
 
@@ -81,7 +81,7 @@ async fn same_idempotency_key_same_answer_one_authorization_and_a_blob_is_used_o
 #[tokio::test]
 async fn refused_attempts_get_a_new_order_ref_until_the_limit_then_429() {
     let (_sb, s) = support::start_with_sandbox(sqlite_url()).await;
-    // 333.05 EUR: Payline homologation amount answering 01100 (PROTOCOL.md §7.1).
+    // 333.05 EUR: Payline homologation amount answering 01100 (Payline homologation test amounts).
     let cs = session(&s, 33305).await;
     let key = payline_protocol::secret::Secret::new("SANDBOXACCESSKEY0001");
     let mut tokenizer = cs["tokenizer"].clone();
@@ -198,7 +198,7 @@ async fn status_of_a_challenge_refused_through_the_return_page_offers_the_next_a
 #[tokio::test]
 async fn status_of_a_session_out_of_attempts_offers_no_retry() {
     let (_sb, s) = support::start_with_sandbox(sqlite_url()).await;
-    // 333.05 EUR: Payline homologation amount answering 01100 (PROTOCOL.md §7.1).
+    // 333.05 EUR: Payline homologation amount answering 01100 (Payline homologation test amounts).
     let cs = session(&s, 33305).await;
     let mut tokenizer = cs["tokenizer"].clone();
     for n in 1..=5 {

@@ -1,4 +1,4 @@
-//! Checkout sessions and status (CONTRACTS.md §3, §8), errors, auth, CORS.
+//! Checkout sessions and status (checkout-session and status contracts), errors, auth, CORS.
 
 use serde_json::{Value, json};
 

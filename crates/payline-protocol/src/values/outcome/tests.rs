@@ -147,7 +147,7 @@ const WALLET_OPERATIONS: &[Operation] = &[
     Operation::GetWebWallet,
 ];
 
-/// Business-rule refusals of wallet and schedule calls (PROTOCOL.md §6.3).
+/// Business-rule refusals of wallet and schedule calls (Payline result codes 025xx-026xx).
 const WALLET_REFUSED: &[&str] = &[
     "02502", "02503", "02504", "02505", "02507", "02508", "02509", "02510", "02511", "02516",
     "02519", "02521", "02522", "02523", "02524", "02525", "02526", "02540", "02541",

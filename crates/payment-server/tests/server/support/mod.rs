@@ -153,7 +153,7 @@ pub async fn start_with_sandbox(db_url: String) -> (Sandbox, Server) {
     (sb, s)
 }
 
-/// Posts the card to the tokenizer as the browser module does (CONTRACTS.md §4); returns the
+/// Posts the card to the tokenizer as the browser module does (tokenizer contract); returns the
 /// blob without `data=`, or the `errorCode=` text as an error.
 pub async fn tokenize(tokenizer: &serde_json::Value, pan: &str, exp: &str, cvv: Option<&str>) -> Result<String, String> {
     let mut form = vec![
@@ -205,7 +205,7 @@ pub async fn status(session: &serde_json::Value) -> serde_json::Value {
         .unwrap()
 }
 
-/// The sandbox ledger for an order reference (CONTRACTS.md §9).
+/// The sandbox ledger for an order reference (sandbox-control contract).
 pub async fn ledger(sb: &Sandbox, order_ref: &str) -> serde_json::Value {
     client()
         .get(format!("{}/sandbox/transactions", sb.url))
