@@ -5,68 +5,13 @@ use payline_protocol::messages::*;
 use payline_protocol::objects::*;
 use payline_protocol::secret::Secret;
 use payline_protocol::values::*;
-use payline_protocol::{
-    DecodeError, Fault, Request, decode_any_request, decode_request, decode_response,
-    encode_request, encode_response,
-};
+use payline_protocol::{DecodeError, Fault, decode_response, encode_request};
 
-fn fixture(path: &str) -> String {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path);
-    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
-}
-
-fn request<R: Request + PartialEq>(path: &str, expected: &R) {
-    let xml = fixture(path);
-    let decoded: R = decode_request(&xml).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_eq!(&decoded, expected, "{path}");
-    let any = decode_any_request(&xml).unwrap();
-    assert_eq!(any.operation(), R::OPERATION);
-    let encoded = encode_request(&decoded).unwrap();
-    assert_eq!(
-        &decode_request::<R>(&encoded).unwrap(),
-        expected,
-        "{path} re-encoded"
-    );
-}
-
-fn response<R: Request>(path: &str, expected: &R::Response)
-where
-    R::Response: PartialEq,
-{
-    let xml = fixture(path);
-    let decoded = decode_response::<R>(&xml).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_eq!(&decoded, expected, "{path}");
-    let encoded = encode_response(&decoded).unwrap();
-    assert_eq!(
-        &decode_response::<R>(&encoded).unwrap(),
-        expected,
-        "{path} re-encoded"
-    );
-}
-
-fn date_time(s: &str) -> DateTimeMinutes {
-    s.parse().unwrap()
-}
+mod common;
+use common::*;
 
 fn amount(minor: u64) -> Option<Amount> {
     Amount::from_minor(minor)
-}
-
-fn result(code: ReturnCode, short: &str, long: &str) -> PaylineResult {
-    let mut r = PaylineResult::new(code);
-    r.short_message = Some(short.into());
-    r.long_message = Some(long.into());
-    r
-}
-
-fn transaction(id: &str, date: &str) -> Transaction {
-    Transaction {
-        id: id.into(),
-        date: date.into(),
-        ..Transaction::default()
-    }
 }
 
 fn payment(minor: u64, action: Action, contract: Option<&str>) -> Payment {
@@ -74,16 +19,6 @@ fn payment(minor: u64, action: Action, contract: Option<&str>) -> Payment {
     p.amount = amount(minor);
     p.contract_number = contract.map(Into::into);
     p
-}
-
-fn order(reference: &str, minor: u64, date: &str) -> Order {
-    let mut o = Order::new(
-        Amount::from_minor(minor).unwrap(),
-        Currency::EUR,
-        date_time(date),
-    );
-    o.r#ref = reference.into();
-    o
 }
 
 fn card_out(number: &str, expiry: &str) -> CardOut {

@@ -3,58 +3,14 @@
 //! and compared with a typed literal, then encoded and decoded again. `tests/fixtures.rs` checks
 //! that every file is used here or there.
 
+use payline_protocol::Request;
 use payline_protocol::messages::*;
 use payline_protocol::objects::*;
 use payline_protocol::secret::Secret;
 use payline_protocol::values::*;
-use payline_protocol::{
-    AnyResponse, Request, decode_any_request, decode_request, decode_response, encode_any_response,
-    encode_request, encode_response,
-};
 
-fn fixture(path: &str) -> String {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path);
-    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
-}
-
-fn request<R: Request + PartialEq>(path: &str, expected: &R) {
-    let xml = fixture(path);
-    let decoded: R = decode_request(&xml).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_eq!(&decoded, expected, "{path}");
-    let any = decode_any_request(&xml).unwrap();
-    assert_eq!(any.operation(), R::OPERATION);
-    let encoded = encode_request(&decoded).unwrap();
-    assert_eq!(
-        &decode_request::<R>(&encoded).unwrap(),
-        expected,
-        "{path} re-encoded"
-    );
-}
-
-fn response<R: Request>(path: &str, expected: &R::Response)
-where
-    R::Response: PartialEq + Clone + Into<AnyResponse>,
-{
-    let xml = fixture(path);
-    let decoded = decode_response::<R>(&xml).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_eq!(&decoded, expected, "{path}");
-    let encoded = encode_response(&decoded).unwrap();
-    // A server answering through its dispatcher writes the same envelope.
-    let any: AnyResponse = decoded.clone().into();
-    assert_eq!(any.operation(), R::OPERATION);
-    assert_eq!(
-        encode_any_response(&any).unwrap(),
-        encoded,
-        "{path} as AnyResponse"
-    );
-    assert_eq!(
-        &decode_response::<R>(&encoded).unwrap(),
-        expected,
-        "{path} re-encoded"
-    );
-}
+mod common;
+use common::*;
 
 fn minor(m: u64) -> Amount {
     Amount::from_minor(m).unwrap()
@@ -62,17 +18,6 @@ fn minor(m: u64) -> Amount {
 
 fn date(s: &str) -> Date {
     s.parse().unwrap()
-}
-
-fn date_time(s: &str) -> DateTimeMinutes {
-    s.parse().unwrap()
-}
-
-fn result(code: ReturnCode, short: &str, long: &str) -> PaylineResult {
-    let mut r = PaylineResult::new(code);
-    r.short_message = Some(short.into());
-    r.long_message = Some(long.into());
-    r
 }
 
 fn wallet_ok() -> PaylineResult {
@@ -94,12 +39,6 @@ fn payment(amount: u64, mode: Mode) -> Payment {
     p
 }
 
-fn order(reference: &str, amount: u64, at: &str) -> Order {
-    let mut o = Order::new(minor(amount), Currency::EUR, date_time(at));
-    o.r#ref = reference.into();
-    o
-}
-
 /// A wallet card as Payline returns it: masked number and token.
 fn stored_card(masked: &str, expiry: &str, token: &str) -> Card {
     let mut c = Card::new(CardType::CB);
@@ -107,14 +46,6 @@ fn stored_card(masked: &str, expiry: &str, token: &str) -> Card {
     c.expiration_date = Some(expiry.parse().unwrap());
     c.token = Some(token.into());
     c
-}
-
-fn transaction(id: &str, at: &str) -> Transaction {
-    Transaction {
-        id: id.into(),
-        date: at.into(),
-        ..Transaction::default()
-    }
 }
 
 fn authorization(at: &str) -> Authorization {
