@@ -58,7 +58,7 @@ impl Default for Timeouts {
     }
 }
 
-/// The checkout session answer of the payment server (CONTRACTS §3), as the page needs it.
+/// The checkout session answer of the payment server (checkout-session contract), as the page needs it.
 #[derive(Debug, Clone)]
 pub struct Session {
     /// `cs_…`.

@@ -1,5 +1,5 @@
 //! `submit()` and `resume()`: validate → tokenize → pay → 3-D Secure → result
-//! (CONTRACTS §2, §4–§8). Every path ends in a result object; nothing here rejects.
+//! (JS API, tokenizer, pay, 3-D Secure, return-page and status contracts). Every path ends in a result object; nothing here rejects.
 //!
 //! ```text
 //!  validate ─invalid─▶ {status: "invalid"}
@@ -30,10 +30,10 @@ use crate::i18n::{self, Locale, Text};
 use crate::js;
 use crate::transport::{self, CardData, TokenAnswer, TransportError};
 
-/// Message type posted by the payment server's 3-D Secure return page (CONTRACTS §7).
+/// Message type posted by the payment server's 3-D Secure return page (return-page contract).
 const THREE_DS_COMPLETE: &str = "card-capture:3ds-complete";
 
-/// Result objects (CONTRACTS §2).
+/// Result objects (JS API contract).
 mod result {
     use super::*;
 
@@ -265,7 +265,7 @@ async fn run(
     drop(token);
     let s = &job.session;
     // A lost answer is retried once with the same idempotency key: the server answers the
-    // stored outcome instead of paying twice (CONTRACTS §5).
+    // stored outcome instead of paying twice (pay contract).
     let mut answer =
         transport::post_json(&s.pay_url, &s.client_secret, &body, job.timeouts.request).await;
     if matches!(
@@ -433,8 +433,8 @@ async fn challenge(
                 let Some(m) = e.dyn_ref::<MessageEvent>() else {
                     return;
                 };
-                // Only the payment server's return page, with this session's nonce (CONTRACTS
-                // §7); anything else (another origin, a forged or replayed message) is ignored.
+                // Only the payment server's return page, with this session's nonce (return-page
+                // contract); anything else (another origin, a forged or replayed message) is ignored.
                 // The message only says "look now": the outcome is read from the status URL.
                 let data = m.data();
                 if m.origin() == origin
@@ -465,7 +465,7 @@ async fn challenge(
 }
 
 /// The buyer cancelled or the challenge timed out: the attempt is closed on the server, so a
-/// late answer from the bank can never authorize it (CONTRACTS §5 abandon).
+/// late answer from the bank can never authorize it (pay contract: abandon).
 async fn abandon(job: &mut Job, payment_id: &str, why: &str) -> JsValue {
     let s = job.session.clone();
     let body = js::object(&[("paymentId", payment_id.into())]);
@@ -492,7 +492,7 @@ async fn abandon(job: &mut Job, payment_id: &str, why: &str) -> JsValue {
     }
 }
 
-/// Reads the outcome from the status URL (CONTRACTS §8), waiting while it is still being
+/// Reads the outcome from the status URL (status contract), waiting while it is still being
 /// decided.
 async fn read_status(job: &mut Job) -> JsValue {
     let s = job.session.clone();

@@ -1,5 +1,6 @@
-//! HTTP with the browser's `fetch` (Fetch Standard): the gateway's tokenizer (CONTRACTS §4, Payline Ajax API `getToken`)
-//! and the payment server's JSON endpoints (§5, §8). Every request has a timeout
+//! HTTP with the browser's `fetch` (Fetch Standard): the gateway's tokenizer (tokenizer
+//! contract, Payline Ajax API `getToken`) and the payment server's JSON endpoints (pay and
+//! status contracts). Every request has a timeout
 //! (`AbortSignal.timeout`, DOM Standard), so a dead network never leaves the buyer waiting.
 //!
 //! JSON goes through the browser's own `JSON.parse`/`JSON.stringify` rather than serde: the

@@ -90,7 +90,7 @@ export async function startPaymentServer({ env = {} } = {}) {
   };
 }
 
-/** The sandbox ledger entries of an order reference (CONTRACTS §9). */
+/** The sandbox ledger entries of an order reference (sandbox-control contract). */
 export async function ledger(sandboxUrl, orderRef) {
   const auth = Buffer.from(`${SANDBOX_MERCHANT}:${SANDBOX_ACCESS_KEY}`).toString('base64');
   const res = await fetch(`${sandboxUrl}/sandbox/transactions?orderRef=${encodeURIComponent(orderRef)}`, {

@@ -39,7 +39,7 @@ pub struct MerchantConfig {
     /// Point-of-sale contracts.
     #[serde(rename = "contract")]
     pub contracts: Vec<ContractConfig>,
-    /// Notification URL of the point of sale (Payline admin centre setting, PROTOCOL §5.10):
+    /// Notification URL of the point of sale (Payline admin centre setting, Payline notifications):
     /// TRS, TRSWALLET, WALLET and BILL notifications go there; WEBTRS and WEBWALLET go to the
     /// call's own `notificationURL` when given.
     #[serde(default)]
@@ -104,7 +104,7 @@ impl Default for Config {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The TOML text does not match the schema (CONTRACTS: `[[merchant]]`, `[[merchant.contract]]`).
+    /// The TOML text does not match the schema (sandbox-control contract: `[[merchant]]`, `[[merchant.contract]]`).
     #[error("invalid sandbox configuration: {0}")]
     Toml(#[from] toml::de::Error),
     /// The file parsed but is unusable (no merchant, duplicate ids, empty contract list).

@@ -83,7 +83,7 @@ async fn migrate(pool: &SqlitePool) -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// The sandbox clock: the real time plus an offset stored in the database (CONTRACTS §9), so
+/// The sandbox clock: the real time plus an offset stored in the database (sandbox-control contract), so
 /// that every process sharing the database sees the same time and the offset survives restarts.
 #[derive(Debug, Clone)]
 pub struct Clock {

@@ -67,7 +67,7 @@ async fn run(args: Args) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     {
-        // The first stdout line is a contract (CONTRACTS §9): tests and the payment server read
+        // The first stdout line is a contract (sandbox-control contract): tests and the payment server read
         // the port from it.
         let mut out = std::io::stdout().lock();
         writeln!(out, "payline-sandbox listening on http://{addr}").map_err(|e| e.to_string())?;

@@ -1,5 +1,5 @@
-//! Notifications to the merchant's `notificationURL` (Payline URL notification, PROTOCOL
-//! §5.10): an HTTP GET with query parameters, the type in `notificationType`.
+//! Notifications to the merchant's `notificationURL` (Payline URL notification):
+//! an HTTP GET with query parameters, the type in `notificationType`.
 //!
 //! Delivery is asynchronous: operations only insert a row (in their own transaction); a
 //! background task sends it. Each attempt has a 2 s timeout; a failed notification is tried
@@ -26,7 +26,7 @@ pub const RETRY_EVERY: time::Duration = time::Duration::minutes(1);
 /// Sandbox time after which a failing notification is abandoned.
 pub const RETRY_WINDOW: time::Duration = time::Duration::hours(2);
 
-/// Notification types of Payline (PROTOCOL §5.10).
+/// Notification types of Payline (Payline notifications).
 pub mod kind {
     /// Hosted payment session finished: `token`.
     pub const WEBTRS: &str = "WEBTRS";

@@ -16,7 +16,7 @@
 
 use time::{Date, Duration, Month};
 
-/// Payline `billingCycle` codes (PROTOCOL §5.8.3).
+/// Payline `billingCycle` codes (Payline recurring object).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillingCycle {
     /// `10`.

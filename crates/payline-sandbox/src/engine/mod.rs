@@ -56,7 +56,7 @@ pub fn accepted(code: &str) -> bool {
     rc(code).known().is_some_and(|k| k.short_message == "ACCEPTED")
 }
 
-/// Payline response date format `dd/mm/yy HH:mm:ss` (PROTOCOL §1.7).
+/// Payline response date format `dd/mm/yy HH:mm:ss` (Payline value formats).
 pub fn payline_date(t: OffsetDateTime) -> String {
     let f = time::macros::format_description!("[day]/[month]/[year repr:last_two] [hour]:[minute]:[second]");
     t.format(&f).unwrap_or_default()

@@ -275,7 +275,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         }
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
-    // Payline URL notification TRS (point of sale's notification URL), PROTOCOL §5.10.
+    // Payline URL notification TRS (point of sale's notification URL), Payline notifications.
     let url = ctx.merchant.notification_url.clone();
     crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRS, &[("transactionId", entry.id.as_str())], ctx.now)
         .await?;

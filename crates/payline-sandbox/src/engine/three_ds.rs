@@ -1,5 +1,5 @@
 //! 3-D Secure: verifyEnrollment, verifyAuthentication and the sessions the ACS pages drive
-//! (CONTRACTS §6). A session binds card, amount, currency, order reference and contract; the
+//! (3-D Secure contract). A session binds card, amount, currency, order reference and contract; the
 //! ACS answer (PaRes / CRes) is consumed once by verifyAuthentication, and the successful
 //! authentication once by doAuthorization.
 

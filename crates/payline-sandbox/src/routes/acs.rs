@@ -1,4 +1,4 @@
-//! 3-D Secure ACS simulator pages (CONTRACTS §6).
+//! 3-D Secure ACS simulator pages (3-D Secure contract).
 //!
 //! * `POST /acs/method` — 3DS Method page: records that it ran and posts `threeDSMethodData` to
 //!   the merchant's `threeDSMethodNotificationURL`.

@@ -1,4 +1,4 @@
-//! Sandbox control for tests and demos (CONTRACTS §9): the clock and the ledger.
+//! Sandbox control for tests and demos (sandbox-control contract): the clock and the ledger.
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};

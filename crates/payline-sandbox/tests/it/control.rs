@@ -1,4 +1,4 @@
-//! Clock and ledger control endpoints (CONTRACTS §9), authentication, and the binary's start-up line.
+//! Clock and ledger control endpoints (sandbox-control contract), authentication, and the binary's start-up line.
 
 use serde_json::Value;
 
