@@ -11,82 +11,24 @@ use std::time::Instant;
 
 use payline_protocol::client::{ClientConfig, PaylineClient};
 use payline_protocol::messages::DoAuthorizationRequest;
-use payline_protocol::objects::{BankAccountData, Card, Order, Payment};
+use payline_protocol::objects::{Card, Order, Payment};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{Action, Amount, Currency, Mode};
 use payline_sandbox::{Config, DbLocation, Sandbox};
 
 fn request(n: usize) -> DoAuthorizationRequest {
-    DoAuthorizationRequest {
-        transient: None,
-        version: "34".into(),
-        payment: Payment {
-            amount: Amount::from_minor(2599),
-            currency: Currency::EUR,
-            action: Action::AUTHORIZATION,
-            mode: Mode::CPT,
-            contract_number: Some("7654321".into()),
-            differed_action_date: None,
-            method: None,
-            soft_descriptor: None,
-            card_brand: Some("CB".into()),
-            registration_token: None,
-            cumulated_amount: None,
-        },
-        bank_account_data: BankAccountData::default(),
-        card: Card {
-            encryption_key_id: None,
-            encrypted_data: None,
-            number: Some(Secret::new("4970101122334455")),
-            r#type: "CB".parse().unwrap(),
-            expiration_date: Some("1299".parse().unwrap()),
-            cvx: Some(Secret::new("123")),
-            owner_birthday_date: None,
-            password: None,
-            card_present: None,
-            cardholder: None,
-            token: None,
-            payment_data: None,
-            par: None,
-            token_requestor_cryptogram: None,
-            token_requestor_id: None,
-            last4: None,
-            pan_type: None,
-        },
-        order: Order {
-            r#ref: format!("bench-{n}"),
-            origin: None,
-            country: Some("FR".into()),
-            taxes: None,
-            amount: Amount::from_minor(2599).unwrap(),
-            currency: Currency::EUR,
-            date: "25/11/2026 10:00".parse().unwrap(),
-            details: None,
-            delivery_time: None,
-            delivery_mode: None,
-            delivery_expected_date: None,
-            delivery_expected_delay: None,
-            delivery_charge: None,
-            discount_amount: None,
-            ota_package_type: None,
-            ota_destination_country: None,
-            booking_reference: None,
-            order_detail: None,
-            order_extended: None,
-            order_ota: None,
-        },
-        buyer: None,
-        owner: None,
-        private_data_list: None,
-        authentication_3d_secure: None,
-        media: None,
-        sub_merchant: None,
-        asynchronous_retry_timeout: None,
-        linked_transaction_id: None,
-        three_ds_info: None,
-        travel_file_number: None,
-        recurring: None,
-    }
+    let mut payment = Payment::new(Currency::EUR, Action::AUTHORIZATION, Mode::CPT);
+    payment.amount = Amount::from_minor(2599);
+    payment.contract_number = Some("7654321".into());
+    payment.card_brand = Some("CB".into());
+    let mut card = Card::new("CB".parse().unwrap());
+    card.number = Some(Secret::new("4970101122334455"));
+    card.expiration_date = Some("1299".parse().unwrap());
+    card.cvx = Some(Secret::new("123"));
+    let mut order = Order::new(Amount::from_minor(2599).unwrap(), Currency::EUR, "25/11/2026 10:00".parse().unwrap());
+    order.r#ref = format!("bench-{n}");
+    order.country = Some("FR".into());
+    DoAuthorizationRequest::new(payment, card, order)
 }
 
 fn main() {

@@ -1,7 +1,7 @@
 //! Building Payline requests with payline-protocol types and calling the sandbox with its codec.
 
 use payline_protocol::messages::*;
-use payline_protocol::objects::{Authentication3DSecure, BankAccountData, Card, Order, Payment, ThreeDsInfo};
+use payline_protocol::objects::{Authentication3DSecure, Card, Order, Payment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{Action, Amount, Currency, Mode};
 use payline_protocol::Request;
@@ -14,66 +14,29 @@ pub async fn call<R: Request>(s: &TestSandbox, req: &R) -> R::Response {
 }
 
 pub fn payment(amount: u64, action: u16, contract: &str) -> Payment {
-    Payment {
-        amount: Amount::from_minor(amount),
-        currency: Currency::EUR,
-        action: Action::from_code(action).expect("action"),
-        mode: Mode::CPT,
-        contract_number: Some(contract.to_owned()),
-        differed_action_date: None,
-        method: None,
-        soft_descriptor: None,
-        card_brand: None,
-        registration_token: None,
-        cumulated_amount: None,
-    }
+    let mut p = Payment::new(Currency::EUR, Action::from_code(action).expect("action"), Mode::CPT);
+    p.amount = Amount::from_minor(amount);
+    p.contract_number = Some(contract.to_owned());
+    p
 }
 
 pub fn order(order_ref: &str, amount: u64) -> Order {
-    Order {
-        r#ref: order_ref.to_owned(),
-        origin: None,
-        country: Some("FR".to_owned()),
-        taxes: None,
-        amount: Amount::from_minor(amount).expect("amount"),
-        currency: Currency::EUR,
-        date: "25/11/2026 10:00".parse().expect("date"),
-        details: None,
-        delivery_time: None,
-        delivery_mode: None,
-        delivery_expected_date: None,
-        delivery_expected_delay: None,
-        delivery_charge: None,
-        discount_amount: None,
-        ota_package_type: None,
-        ota_destination_country: None,
-        booking_reference: None,
-        order_detail: None,
-        order_extended: None,
-        order_ota: None,
-    }
+    let mut o = Order::new(
+        Amount::from_minor(amount).expect("amount"),
+        Currency::EUR,
+        "25/11/2026 10:00".parse().expect("date"),
+    );
+    o.r#ref = order_ref.to_owned();
+    o.country = Some("FR".to_owned());
+    o
 }
 
 pub fn card_by_number(pan: &str, card_type: &str, cvx: Option<&str>) -> Card {
-    Card {
-        encryption_key_id: None,
-        encrypted_data: None,
-        number: Some(Secret::new(pan)),
-        r#type: card_type.parse().expect("type"),
-        expiration_date: Some(future_expiry().parse().expect("exp")),
-        cvx: cvx.map(Secret::new),
-        owner_birthday_date: None,
-        password: None,
-        card_present: None,
-        cardholder: None,
-        token: None,
-        payment_data: None,
-        par: None,
-        token_requestor_cryptogram: None,
-        token_requestor_id: None,
-        last4: None,
-        pan_type: None,
-    }
+    let mut c = Card::new(card_type.parse().expect("type"));
+    c.number = Some(Secret::new(pan));
+    c.expiration_date = Some(future_expiry().parse().expect("exp"));
+    c.cvx = cvx.map(Secret::new);
+    c
 }
 
 pub fn card_by_token(token: &str, card_type: &str, exp: Option<&str>, cvx: Option<&str>) -> Card {
@@ -85,25 +48,7 @@ pub fn card_by_token(token: &str, card_type: &str, exp: Option<&str>, cvx: Optio
 }
 
 pub fn authorization(order_ref: &str, amount: u64, action: u16, card: Card) -> DoAuthorizationRequest {
-    DoAuthorizationRequest {
-        transient: None,
-        version: "34".to_owned(),
-        payment: payment(amount, action, CONTRACT),
-        bank_account_data: BankAccountData::default(),
-        card,
-        order: order(order_ref, amount),
-        buyer: None,
-        owner: None,
-        private_data_list: None,
-        authentication_3d_secure: None,
-        media: None,
-        sub_merchant: None,
-        asynchronous_retry_timeout: None,
-        linked_transaction_id: None,
-        three_ds_info: None,
-        travel_file_number: None,
-        recurring: None,
-    }
+    DoAuthorizationRequest::new(payment(amount, action, CONTRACT), card, order(order_ref, amount))
 }
 
 pub const CARD: &str = "4970101122334455";
