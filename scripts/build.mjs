@@ -6,6 +6,10 @@
 //   both runs emit the same .wasm ─► wasm-opt -Oz ─► card_capture_bg.wasm (one file, both entry points)
 //   import names shortened in the .wasm and both glue files (scripts/lib/imports.mjs)
 //
+//   the `card-validate-wasm` crate, the same way ─► pkg/validate/: card_validate.js (its glue
+//   plus crates/card-validate-wasm/js/validate.js) + card_validate_bg.wasm, the validation-only
+//   entry point `card-capture/validate`, typed with the full module's own declarations
+//
 // The script-tag file fetches the .wasm with `fetch(url, {integrity})` (Fetch standard, "integrity"
 // request option; W3C SRI), the hash baked in here, so a page that pins the script's own hash with
 // `<script integrity>` pins the whole module. Cargo honours CARGO_TARGET_DIR (default ./target);
@@ -19,6 +23,9 @@ import { renameGlue, renameImports } from './lib/imports.mjs';
 
 const CRATE = 'card-capture';
 const LIB = 'card_capture';
+const VALIDATE_CRATE = 'card-validate-wasm';
+const VALIDATE_LIB = 'card_validate';
+const VALIDATE_DIR = path.join(ROOT, 'crates', VALIDATE_CRATE);
 const WASM_OPT = path.join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 // --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (1.3 KB): it
 // assumes addresses below 1024 are never accessed, true of Rust's wasm32 layout, where the
@@ -29,22 +36,22 @@ const WASM_OPT_FLAGS = ['-Oz', '--low-memory-unused'];
 // rather than by `strip = true`, which would also drop target_features (see Cargo.toml profile).
 const BINDGEN_FLAGS = ['--remove-name-section', '--remove-producers-section'];
 
-function cargoBuild() {
+function cargoBuild(crate = CRATE, lib = LIB) {
   const out = run(
     'cargo',
-    ['build', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release', '-p', CRATE,
+    ['build', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release', '-p', crate,
       '--message-format=json-render-diagnostics'],
     { cwd: ROOT, capture: true },
   );
   for (const line of out.split('\n')) {
     if (!line.startsWith('{')) continue;
     const msg = JSON.parse(line);
-    if (msg.reason === 'compiler-artifact' && msg.target?.name === LIB) {
+    if (msg.reason === 'compiler-artifact' && msg.target?.name === lib) {
       const wasm = msg.filenames.find((f) => f.endsWith('.wasm'));
       if (wasm) return wasm;
     }
   }
-  throw new Error(`cargo produced no ${LIB}.wasm`);
+  throw new Error(`cargo produced no ${lib}.wasm`);
 }
 
 function crateMetadata() {
@@ -62,14 +69,14 @@ function bindgen(wasmIn, target, outDir, extra = []) {
   return (name) => fs.readFileSync(path.join(outDir, name));
 }
 
-function wasmOpt(input, cacheDir) {
+function wasmOpt(input, cacheDir, flags = WASM_OPT_FLAGS) {
   const binaryen = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'binaryen', 'package.json'), 'utf8'));
-  const key = sha256(Buffer.concat([input, Buffer.from(`\0${binaryen.version}\0${WASM_OPT_FLAGS.join(' ')}`)]));
+  const key = sha256(Buffer.concat([input, Buffer.from(`\0${binaryen.version}\0${flags.join(' ')}`)]));
   const cached = path.join(cacheDir, `opt-${key}.wasm`);
   if (fs.existsSync(cached)) return { bytes: fs.readFileSync(cached), cached: true };
   const tmpIn = path.join(cacheDir, 'opt-input.wasm');
   fs.writeFileSync(tmpIn, input);
-  run(WASM_OPT, [...WASM_OPT_FLAGS, tmpIn, '-o', `${cached}.tmp`]);
+  run(WASM_OPT, [...flags, tmpIn, '-o', `${cached}.tmp`]);
   for (const old of fs.readdirSync(cacheDir)) {
     if (old.startsWith('opt-') && old.endsWith('.wasm') && old !== path.basename(cached)) {
       fs.rmSync(path.join(cacheDir, old));
@@ -151,6 +158,8 @@ function packageJson(meta, files) {
       [`./${FILES.wasm}`]: `./${FILES.wasm}`,
       [`./${FILES.integrity}`]: `./${FILES.integrity}`,
       [`./${FILES.css}`]: `./${FILES.css}`,
+      './validate': { types: `./${FILES.validateTypes}`, import: `./${FILES.validateEsm}` },
+      [`./${FILES.validateWasm}`]: `./${FILES.validateWasm}`,
       './package.json': './package.json',
     },
     // CDNs that serve a package's browser file by default (unpkg, jsDelivr) get the script-tag build.
@@ -204,12 +213,19 @@ function rawExportTypes(dts, { wholeFile }) {
   return text.replace(/export interface InitOutput \{[^}]*\}/, (block) => block.replace(/\bany\b/g, 'unknown'));
 }
 
-/** Writes `wanted` (name → bytes) into `dir`, touching only changed files; removes the rest. */
+/**
+ * Writes `wanted` (name → bytes, or name → object for a subdirectory) into `dir`, touching only
+ * changed files; removes the rest.
+ */
 function syncDir(dir, wanted) {
   fs.mkdirSync(dir, { recursive: true });
   const changed = [];
   for (const [name, bytes] of Object.entries(wanted)) {
     const file = path.join(dir, name);
+    if (typeof bytes === 'object' && !Buffer.isBuffer(bytes)) {
+      changed.push(...syncDir(file, bytes).map((n) => `${name}/${n}`));
+      continue;
+    }
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
     if (fs.existsSync(file) && fs.readFileSync(file).equals(buf)) continue;
     fs.writeFileSync(`${file}.tmp`, buf);
@@ -220,6 +236,67 @@ function syncDir(dir, wanted) {
     if (!(name in wanted)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
   return changed;
+}
+
+// The declarations of the validate entry's functions and of the types they use, taken from
+// the full module's .d.ts so that both entry points type them identically.
+const VALIDATE_FUNCTIONS = ['validateNumber', 'validateExpiry', 'validateCvv', 'validateHolder',
+  'formatNumber', 'formatExpiry', 'setBinTable'];
+const VALIDATE_INTERFACES = ['CardBrand', 'Validation', 'NumberValidation', 'ExpiryValidation',
+  'YearMonth', 'Formatted', 'BinTableBrand', 'BinTable', 'SetBinTableOptions', 'BinTableError'];
+
+/** One top-level `export interface|function NAME` of a .d.ts, with its doc comment. */
+function declaration(dts, kind, name) {
+  const end = kind === 'interface' ? String.raw`\n\}\n` : String.raw`;\n`;
+  const re = new RegExp(String.raw`(?:^/\*\*(?:[^*]|\*(?!/))*\*/\n)?^export ${kind} ${name}\b[\s\S]*?${end}`, 'm');
+  const found = re.exec(dts);
+  if (!found) throw new Error(`${FILES.types} has no \`export ${kind} ${name}\``);
+  return found[0];
+}
+
+function validateTypes(fullTypes, ownTypes) {
+  const init = ownTypes.indexOf('export type InitInput');
+  if (init < 0) throw new Error('wasm-bindgen declarations of card_validate changed shape; update scripts/build.mjs');
+  return [
+    '/** card-capture/validate: the validation and formatting functions of card-capture, alone. */',
+    ...VALIDATE_INTERFACES.map((name) => declaration(fullTypes, 'interface', name)),
+    ...VALIDATE_FUNCTIONS.map((name) => declaration(fullTypes, 'function', name)),
+    ownTypes.slice(init),
+  ].join('\n');
+}
+
+/**
+ * wasm-bindgen's glue for card_validate with its one raw export, `run`, made private and
+ * its doc comments (Rust docs of the raw export) dropped, then the public wrapper.
+ */
+function validateScript(glue) {
+  const raw = 'export function run(';
+  if (glue.split(raw).length !== 2 || !glue.includes('export { initSync, __wbg_init as default };')) {
+    throw new Error('wasm-bindgen glue of card_validate changed shape; update scripts/build.mjs');
+  }
+  const wrapper = fs.readFileSync(path.join(VALIDATE_DIR, 'js', 'validate.js'), 'utf8');
+  return glue.replace(raw, 'function run(').replace(/^\/\*\*[\s\S]*?\*\/\n/gm, '') + wrapper;
+}
+
+/** The validation-only entry point: pkg/validate/ file name → bytes. */
+function buildValidate(meta, fullTypes) {
+  const wasmIn = cargoBuild(VALIDATE_CRATE, VALIDATE_LIB);
+  const work = path.join(meta.targetDirectory, 'card-capture-pkg', 'validate');
+  fs.mkdirSync(work, { recursive: true });
+  const web = bindgen(wasmIn, 'web', path.join(work, 'web'));
+  const opt = wasmOpt(web(`${VALIDATE_LIB}_bg.wasm`), work);
+  const renamed = renameImports(opt.bytes, `./${VALIDATE_LIB}_bg.js`);
+  const glue = renameGlue(web(`${VALIDATE_LIB}.js`).toString('utf8'), `./${VALIDATE_LIB}_bg.js`, renamed);
+  const ownTypes = rawExportTypes(web(`${VALIDATE_LIB}.d.ts`), { wholeFile: true });
+  const name = (file) => path.basename(file);
+  return {
+    opt,
+    files: {
+      [name(FILES.validateEsm)]: validateScript(glue),
+      [name(FILES.validateTypes)]: validateTypes(fullTypes, ownTypes),
+      [name(FILES.validateWasm)]: renamed.bytes,
+    },
+  };
 }
 
 function main() {
@@ -248,9 +325,11 @@ function main() {
     [FILES.global]: sri(global),
     [FILES.wasm]: wasmIntegrity,
   };
+  const types = rawExportTypes(web(FILES.types), { wholeFile: false });
+  const validate = buildValidate(meta, types);
   const shipped = {
     [FILES.esm]: esm,
-    [FILES.types]: rawExportTypes(web(FILES.types), { wholeFile: false }),
+    [FILES.types]: types,
     [FILES.wasm]: wasm,
     [FILES.wasmTypes]: rawExportTypes(web(FILES.wasmTypes), { wholeFile: true }),
     [FILES.global]: global,
@@ -258,16 +337,20 @@ function main() {
     [FILES.integrity]: `${JSON.stringify(integrity, null, 2)}\n`,
     [FILES.css]: fs.readFileSync(path.join(ROOT, 'src', FILES.css)),
   };
+  const validateFiles = [FILES.validateEsm, FILES.validateTypes, FILES.validateWasm];
   const changed = syncDir(PKG_DIR, {
     ...shipped,
+    [path.dirname(FILES.validateEsm)]: validate.files,
     'README.md': readme(meta, integrity),
-    'package.json': packageJson(meta, Object.keys(shipped)),
+    'package.json': packageJson(meta, [...Object.keys(shipped), ...validateFiles]),
   });
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`card-capture ${meta.version} → pkg/ in ${secs} s (wasm-opt ${opt.cached ? 'cached' : 'ran'}; `
     + `${changed.length ? `updated ${changed.join(', ')}` : 'no file changed'})`);
   console.log(`  ${FILES.wasm}  ${wasm.length} B`);
+  console.log(`  ${FILES.validateWasm}  ${validate.files[path.basename(FILES.validateWasm)].length} B `
+    + `(wasm-opt ${validate.opt.cached ? 'cached' : 'ran'})`);
   console.log('Script tag (integrity also in pkg/integrity.json):');
   console.log(`  <script src=".../${FILES.global}" integrity="${integrity[FILES.global]}" crossorigin="anonymous"></script>`);
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ENTRY_POINTS, FILES, PKG_DIR, brotliSize, gzipSize } from './lib/files.mjs';
 
-const shipped = [FILES.esm, FILES.global, FILES.wasm];
+const shipped = [FILES.esm, FILES.global, FILES.wasm, FILES.validateEsm, FILES.validateWasm];
 
 function measure(name) {
   const file = path.join(PKG_DIR, name);

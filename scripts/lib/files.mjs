@@ -19,12 +19,17 @@ export const FILES = Object.freeze({
   integrity: 'integrity.json',
   // Optional styles for the elements mount() adds (source: src/card-capture.css).
   css: 'card-capture.css',
+  // The validation-only entry point `card-capture/validate` (crates/card-validate-wasm).
+  validateEsm: 'validate/card_validate.js',
+  validateTypes: 'validate/card_validate.d.ts',
+  validateWasm: 'validate/card_validate_bg.wasm',
 });
 
 // What a browser downloads, per entry point.
 export const ENTRY_POINTS = Object.freeze({
   'ES module': [FILES.esm, FILES.wasm],
   'script tag': [FILES.global, FILES.wasm],
+  'validation only': [FILES.validateEsm, FILES.validateWasm],
 });
 
 /** Subresource Integrity value (W3C SRI §3.1), sha384 as browsers and CDNs use by default. */
