@@ -1,13 +1,16 @@
 //! The 3-D Secure endpoints the ACS and the 3DS Method page post to (3-D Secure and return-page contracts).
 
 use axum::Router;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use base64::Engine as _;
 use serde::Deserialize;
 
 use crate::checkout;
+use crate::{payments, sessions};
 use crate::security::FramableByCheckout;
 use crate::sessions::Session;
 use crate::state::AppState;
@@ -20,9 +23,10 @@ pub fn router() -> Router<AppState> {
         .route("/3ds/return.js", get(return_script))
 }
 
-/// The return page's script: an external file (the CSP allows no inline script). It reads the
-/// values from data attributes and either posts to the parent window, with the exact target
-/// origin recorded at pay time, or sends the top window back to the shop (redirect mode).
+/// The script of the return page and of the 3DS Method notification page: an external file (the
+/// CSP allows no inline script). It reads the values from data attributes and either posts to
+/// the parent window, with the exact target origin recorded at pay time, or sends the top window
+/// back to the shop (redirect mode).
 const RETURN_JS: &str = r#""use strict";
 (function () {
   var el = document.getElementById("cc-return");
@@ -32,9 +36,12 @@ const RETURN_JS: &str = r#""use strict";
     window.top.location.href = d.redirect;
     return;
   }
+  // The 3DS Method notification page says "method done"; the challenge return page says
+  // "look at the status now". Both carry the session's nonce, which the module checks.
+  var type = d.mode === "method" ? "card-capture:3ds-method-complete" : "card-capture:3ds-complete";
   if (window.parent && window.parent !== window && d.origin) {
     window.parent.postMessage(
-      { type: "card-capture:3ds-complete", sessionId: d.session, nonce: d.nonce, paymentId: d.payment },
+      { type: type, sessionId: d.session, nonce: d.nonce, paymentId: d.payment },
       d.origin
     );
   }
@@ -48,12 +55,43 @@ async fn return_script() -> impl IntoResponse {
     )
 }
 
-/// The 3DS Method page posts `threeDSMethodData` here when it is done; the page's own timer
-/// and `/continue` carry the result, so this only acknowledges.
-async fn method_notify() -> Response {
-    let mut r = html("<!doctype html><meta charset=utf-8><title>3-D Secure</title>".to_owned());
-    r.extensions_mut().insert(FramableByCheckout);
-    r
+/// What the ACS posts to the `threeDSMethodNotificationURL`.
+#[derive(Debug, Deserialize)]
+struct MethodAnswer {
+    #[serde(rename = "threeDSMethodData")]
+    three_ds_method_data: Option<String>,
+}
+
+/// The ACS posts `threeDSMethodData` here, in the hidden iframe, once its 3DS Method has run
+/// (EMV 3DS: the method is complete only when this notification arrives, not when the ACS page
+/// loads). The answer is the return page in `method` mode: its script tells the checkout page,
+/// with the session's nonce and to the origin recorded at pay time, that the method completed,
+/// so `/continue` is sent with `methodCompleted: true`. Data that names no known attempt gives
+/// a page that says nothing, and the checkout page continues after its 10 s timeout with
+/// `methodCompleted: false` (EMV 3DS `threeDSCompInd = N`).
+async fn method_notify(State(state): State<AppState>, form: Result<Form<MethodAnswer>, FormRejection>) -> Response {
+    let trans_id = form.ok().and_then(|Form(f)| f.three_ds_method_data).and_then(|d| method_trans_id(&d));
+    let session = match trans_id {
+        Some(id) => session_of_method(&state, &id).await,
+        None => None,
+    };
+    return_page(session.as_ref(), "method", None)
+}
+
+/// `threeDSServerTransID` of `threeDSMethodData` (EMV 3DS: base64url of a JSON object; some
+/// ACSs keep the `=` padding).
+fn method_trans_id(data: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(data.trim().trim_end_matches('=')).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("threeDSServerTransID")?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// The session whose attempt waits on this 3DS Method (the gateway's `threeDSServerTransID` is
+/// the attempt's MD, recorded when verifyEnrollment answered `03100`).
+async fn session_of_method(state: &AppState, trans_id: &str) -> Option<Session> {
+    let attempt = checkout::attempt_by_md(state, trans_id).await.ok().flatten()?;
+    let payment = payments::load(state, &attempt.payment_id).await.ok().flatten()?;
+    sessions::load(state, &payment.session_id).await.ok().flatten()
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,7 +125,8 @@ fn html(body: String) -> Response {
     r
 }
 
-/// The return page (return-page contract).
+/// The return page (return-page contract); `mode` is `iframe`, `redirect`, or `method` for the
+/// 3DS Method notification.
 pub fn return_page(session: Option<&Session>, mode: &str, return_url: Option<&str>) -> Response {
     let attrs = match session {
         Some(s) => {

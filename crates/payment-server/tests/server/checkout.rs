@@ -270,7 +270,25 @@ async fn three_ds_method_round_then_continue() {
     let page = client().post(v["url"].as_str().unwrap()).form(&fields).send().await.unwrap().text().await.unwrap();
     let (notify, nf) = support::form_of(&page);
     assert_eq!(notify, format!("{}/3ds/method-notify", s.url));
-    assert_eq!(client().post(notify).form(&nf).send().await.unwrap().status(), 200);
+    let r = client().post(&notify).form(&nf).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    // The notification page tells the checkout page (nonce, exact origin, external script only)
+    // that the method completed: only then does the page continue with methodCompleted: true.
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"<script src="/3ds/return.js""#), "{page}");
+    assert!(!page.contains("<script>"));
+    assert!(page.contains(r#"data-mode="method""#), "{page}");
+    assert!(page.contains(&format!(r#"data-nonce="{}""#, cs["nonce"].as_str().unwrap())), "{page}");
+    assert!(page.contains(&format!(r#"data-session="{}""#, cs["id"].as_str().unwrap())), "{page}");
+    assert!(page.contains(&format!(r#"data-origin="{}""#, support::CHECKOUT_ORIGIN)), "{page}");
+    let script = client().get(format!("{}/3ds/return.js", s.url)).send().await.unwrap().text().await.unwrap();
+    assert!(script.contains("card-capture:3ds-method-complete"), "{script}");
+    // Method data naming no attempt (or none at all): a page that tells nothing, so the
+    // checkout page continues after its timeout with methodCompleted: false.
+    for body in [vec![("threeDSMethodData", "eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6Im5vcGUifQ")], vec![("threeDSMethodData", "%%%")], vec![]] {
+        let page = client().post(&notify).form(&body).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("data-nonce"), "{page}");
+    }
     let _ = sb;
     let r = client()
         .post(format!("{}/continue", cs["statusUrl"].as_str().unwrap()))
