@@ -23,6 +23,11 @@ pub struct Config {
     /// is a plain form.
     #[serde(default)]
     pub browser_module_dir: Option<std::path::PathBuf>,
+    /// PEM file of extra root certificates trusted, besides the platform's, when a notification
+    /// URL is `https` (Payline requires notification pages to be reachable over HTTPS; a local
+    /// receiver usually has a self-signed or mkcert certificate).
+    #[serde(default)]
+    pub notification_ca_file: Option<std::path::PathBuf>,
 }
 
 /// One sandbox merchant account.
@@ -96,6 +101,7 @@ impl Default for Config {
             }],
             public_url: None,
             browser_module_dir: None,
+            notification_ca_file: None,
         }
     }
 }
@@ -110,6 +116,14 @@ pub enum ConfigError {
     /// The file parsed but is unusable (no merchant, duplicate ids, empty contract list).
     #[error("invalid sandbox configuration: {0}")]
     Invalid(&'static str),
+    /// `notification_ca_file` cannot be read or holds no usable certificate.
+    #[error("invalid sandbox configuration: notification_ca_file {path}: {reason}")]
+    NotificationCa {
+        /// The file named in the configuration.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl Config {

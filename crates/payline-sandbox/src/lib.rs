@@ -81,16 +81,19 @@ pub(crate) struct Inner {
     // Wakes the background worker (due billings, notifications) after a clock move or an
     // operation that queued a notification.
     wake: Arc<tokio::sync::Notify>,
+    // The notifier's HTTP client (one connection pool and TLS configuration per sandbox).
+    notifier: reqwest::Client,
 }
 
 impl Sandbox {
     /// Opens (or creates) the database, applies the schema and loads the card vault key.
     pub async fn open(config: Config, db: &DbLocation) -> Result<Self, SandboxError> {
+        let notifier = notify::client(&config)?;
         let pool = db::open(db).await?;
         let vault = vault::Vault::load(&pool).await?;
         let clock = Clock::new(pool.clone());
         let wake = Arc::new(tokio::sync::Notify::new());
-        let inner = Arc::new(Inner { config, pool, clock, vault, write_lock: tokio::sync::Mutex::new(()), wake: wake.clone() });
+        let inner = Arc::new(Inner { config, pool, clock, vault, write_lock: tokio::sync::Mutex::new(()), wake: wake.clone(), notifier });
         let sandbox = Self { inner };
         // Catch up on what fell due while no sandbox was running (or before a crash).
         scheduler::run_due_now(&sandbox).await?;
@@ -115,6 +118,10 @@ impl Sandbox {
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.inner.pool
+    }
+
+    pub(crate) fn notifier(&self) -> &reqwest::Client {
+        &self.inner.notifier
     }
 
     pub(crate) fn vault(&self) -> &vault::Vault {

@@ -1,4 +1,4 @@
-//! `payline-sandbox [--listen ADDR] [--db PATH] [--config FILE] [--browser-module DIR]`: runs the offline Payline
+//! `payline-sandbox [--listen ADDR] [--db PATH] [--config FILE] [--browser-module DIR] [--notification-ca FILE]`: runs the offline Payline
 //! gateway. The first line on stdout is `payline-sandbox listening on http://HOST:PORT`.
 
 use std::io::Write as _;
@@ -6,17 +6,18 @@ use std::process::ExitCode;
 
 use payline_sandbox::{Config, DbLocation, Sandbox};
 
-const USAGE: &str = "usage: payline-sandbox [--listen ADDR] [--db PATH|:memory:] [--config FILE] [--browser-module DIR]";
+const USAGE: &str = "usage: payline-sandbox [--listen ADDR] [--db PATH|:memory:] [--config FILE] [--browser-module DIR] [--notification-ca FILE]";
 
 struct Args {
     listen: String,
     db: DbLocation,
     config: Option<String>,
     browser_module: Option<String>,
+    notification_ca: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { listen: "127.0.0.1:8081".into(), db: DbLocation::parse("data/payline-sandbox.sqlite"), config: None, browser_module: None };
+    let mut args = Args { listen: "127.0.0.1:8081".into(), db: DbLocation::parse("data/payline-sandbox.sqlite"), config: None, browser_module: None, notification_ca: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
@@ -25,6 +26,7 @@ fn parse_args() -> Result<Args, String> {
             "--db" => args.db = DbLocation::parse(&value()?),
             "--config" => args.config = Some(value()?),
             "--browser-module" => args.browser_module = Some(value()?),
+            "--notification-ca" => args.notification_ca = Some(value()?),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -61,6 +63,11 @@ async fn run(args: Args) -> Result<(), String> {
     // The hosted page's card entry module (built `pkg/` of the browser module), when given.
     let config = match args.browser_module {
         Some(dir) => Config { browser_module_dir: Some(dir.into()), ..config },
+        None => config,
+    };
+    // Extra roots for https notification receivers (`notification_ca_file`), when given.
+    let config = match args.notification_ca {
+        Some(file) => Config { notification_ca_file: Some(file.into()), ..config },
         None => config,
     };
     let sandbox = Sandbox::open(config, &args.db).await.map_err(|e| e.to_string())?;

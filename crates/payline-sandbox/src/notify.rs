@@ -8,6 +8,11 @@
 //! made and the next is one sandbox minute after it. Every attempt is recorded. A WEBTRS
 //! notification still pending when the merchant fetches the result (getWebPaymentDetails)
 //! becomes `FETCHED` and is not sent again.
+//!
+//! Payline requires the notification page to be reachable over HTTPS: `https` URLs are verified
+//! against the platform's roots plus the configuration's `notification_ca_file` (a local
+//! receiver's own CA). A certificate that does not verify is a failed attempt, recorded with the
+//! TLS reason and retried like any other failure; it is never skipped.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -16,7 +21,7 @@ use serde::Serialize;
 use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
-use crate::error::Result;
+use crate::error::{Result, SandboxError};
 use crate::{Inner, Sandbox};
 
 /// Per-attempt timeout.
@@ -165,6 +170,48 @@ pub async fn resend(conn: &mut SqliteConnection, merchant_id: &str, id: i64, now
     Ok(done.rows_affected() == 1)
 }
 
+/// The HTTP client of the notifier, built once per sandbox: rustls on ring, the platform's
+/// roots and the configured extra roots, no proxy, no redirects (a notification is one GET to the
+/// merchant's URL, not to wherever it points), 2 s per attempt.
+pub(crate) fn client(config: &crate::Config) -> Result<reqwest::Client> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let ca_error = |path: &std::path::Path, reason: String| {
+        crate::config::ConfigError::NotificationCa { path: path.display().to_string(), reason }
+    };
+    let extra: Vec<CertificateDer<'static>> = match &config.notification_ca_file {
+        None => Vec::new(),
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| ca_error(path, e.to_string()))?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| ca_error(path, e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ca_error(path, "no CERTIFICATE block".to_owned()).into());
+            }
+            certs
+        }
+    };
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+        .map_err(|e| crate::config::ConfigError::NotificationCa { path: "(platform roots)".to_owned(), reason: e.to_string() })?;
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| SandboxError::Bug("rustls protocol versions"))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(ATTEMPT_TIMEOUT)
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("payline-sandbox/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|_| SandboxError::Bug("notification HTTP client"))
+}
+
 fn real_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -197,7 +244,7 @@ pub async fn dispatch_due(sandbox: &Sandbox) -> Result<()> {
         }
         let sandbox = sandbox.clone();
         tokio::spawn(async move {
-            let outcome = send(&full_url(&url, &query)).await;
+            let outcome = send(sandbox.notifier(), &full_url(&url, &query)).await;
             if let Err(e) = record_attempt(&sandbox, id, outcome).await {
                 tracing::warn!(error = %e, notification = id, "could not record a notification attempt");
             }
@@ -206,14 +253,35 @@ pub async fn dispatch_due(sandbox: &Sandbox) -> Result<()> {
     Ok(())
 }
 
-async fn send(url: &str) -> std::result::Result<u16, String> {
-    let client = reqwest::Client::builder().timeout(ATTEMPT_TIMEOUT).no_proxy().build().map_err(|_| "client".to_owned())?;
+async fn send(client: &reqwest::Client, url: &str) -> std::result::Result<u16, String> {
     match client.get(url).send().await {
         Ok(r) => Ok(r.status().as_u16()),
         Err(e) if e.is_timeout() => Err("timeout (2 s)".to_owned()),
-        Err(e) if e.is_connect() => Err("connection failed".to_owned()),
-        Err(_) => Err("request failed".to_owned()),
+        Err(e) => match tls_reason(&e) {
+            // The merchant needs to know why an https receiver is refused (unknown issuer, name
+            // mismatch, expired): the rustls error says it and holds no secret.
+            Some(reason) => Err(format!("TLS: {reason}")),
+            None if e.is_connect() => Err("connection failed".to_owned()),
+            None => Err("request failed".to_owned()),
+        },
     }
+}
+
+/// The rustls error behind a failed request, if any.
+fn tls_reason(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // The connector wraps rustls' error in io::Errors, whose `source()` skips the wrapped
+        // error itself: step into it instead.
+        next = match err.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
 }
 
 async fn record_attempt(sandbox: &Sandbox, id: i64, outcome: std::result::Result<u16, String>) -> Result<()> {

@@ -8,6 +8,7 @@ mod common;
 mod codes;
 mod hosted;
 mod notifications;
+mod notify_tls;
 mod scheduler;
 mod schedules;
 mod walletkit;
