@@ -1,7 +1,8 @@
 //! SQLite storage: opening, schema and the sandbox clock.
 //!
 //! Queries are written at run time (no compile-time database). The schema lives in
-//! `migrations/` and is applied at start; every statement is idempotent.
+//! `migrations/`, applied in order at start; `schema_migrations` records each one applied, so a
+//! migration runs once per database (it may then add columns, which is not idempotent).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,6 +18,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_state_index", include_str!("../migrations/0002_state_index.sql")),
     ("0003_wallets_schedules_notifications", include_str!("../migrations/0003_wallets_schedules_notifications.sql")),
     ("0004_web_sessions", include_str!("../migrations/0004_web_sessions.sql")),
+    ("0005_deferred_capture", include_str!("../migrations/0005_deferred_capture.sql")),
 ];
 
 /// Where the ledger lives.
@@ -70,14 +72,19 @@ pub async fn open(location: &DbLocation) -> Result<SqlitePool, SandboxError> {
 async fn migrate(pool: &SqlitePool) -> Result<(), SandboxError> {
     sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)").execute(pool).await?;
     for (name, sql) in MIGRATIONS {
-        let done: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM schema_migrations WHERE name = ?").bind(name).fetch_optional(pool).await?;
-        if done.is_some() {
-            continue;
-        }
+        // The claim is the transaction's first statement: it takes SQLite's write lock, so of
+        // two processes opening one file at once only one applies the migration, and the other
+        // finds it recorded.
         let mut tx = pool.begin().await?;
-        sqlx::raw_sql(sql).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO schema_migrations (name) VALUES (?)").bind(name).execute(&mut *tx).await?;
+        let claimed = sqlx::query("INSERT OR IGNORE INTO schema_migrations (name) VALUES (?)")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if claimed {
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
     }
     Ok(())

@@ -286,13 +286,206 @@ pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    // A DIF authorization whose capture is still planned is left to the scheduler, which
+    // captures it at its due instant (always inside the 7 days) or records why not.
     sqlx::query(
         "UPDATE transactions SET state = 'EXPIRED' WHERE kind = 'AUTHORIZATION' AND action = 100 \
-         AND state = 'AUTHORIZED' AND created_at + ? <= ?",
+         AND state = 'AUTHORIZED' AND created_at + ? <= ? \
+         AND id NOT IN (SELECT authorization_id FROM deferred_captures WHERE status = 'PENDING')",
     )
     .bind(crate::rules::AUTHORIZATION_VALIDITY.whole_seconds())
     .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Deferred capture (Payline mode DIF): the capture the gateway makes on
+/// `payment.differedActionDate`, one per accepted DIF authorization.
+pub mod deferred {
+    use serde::Serialize;
+    use sqlx::{Row, SqliteConnection};
+    use time::{Date, OffsetDateTime};
+
+    use crate::error::Result;
+
+    /// Waiting for its due instant.
+    pub const PENDING: &str = "PENDING";
+    /// Made by the scheduler (`capture_id`).
+    pub const CAPTURED: &str = "CAPTURED";
+    /// Not made; `reason` says why.
+    pub const SKIPPED: &str = "SKIPPED";
+
+    /// Why a deferred capture was skipped.
+    pub mod reason {
+        /// The merchant captured the authorization first (doCapture).
+        pub const MERCHANT_CAPTURE: &str = "MERCHANT_CAPTURE";
+        /// The authorization was cancelled (doReset).
+        pub const CANCELLED: &str = "CANCELLED";
+        /// The authorization was past its 7-day validity at the due instant.
+        pub const EXPIRED: &str = "EXPIRED";
+    }
+
+    /// The planned capture of a DIF authorization.
+    #[derive(Debug, Clone, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Deferred {
+        /// The authorization.
+        pub authorization_id: String,
+        /// `payment.differedActionDate`.
+        #[serde(serialize_with = "iso_date")]
+        pub capture_date: Date,
+        /// Sandbox instant the capture falls due.
+        #[serde(with = "time::serde::rfc3339")]
+        pub due_at: OffsetDateTime,
+        /// [`PENDING`], [`CAPTURED`] or [`SKIPPED`].
+        pub status: String,
+        /// See [`reason`].
+        pub reason: Option<String>,
+        /// The capture entry the scheduler made.
+        pub capture_id: Option<String>,
+        /// Wallet of a wallet payment (notified TRSWALLET).
+        #[serde(skip)]
+        pub wallet_id: Option<String>,
+        /// When it was captured or skipped.
+        #[serde(with = "time::serde::rfc3339::option")]
+        pub executed_at: Option<OffsetDateTime>,
+    }
+
+    fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&iso(*d))
+    }
+
+    /// `yyyy-mm-dd`, as stored.
+    pub fn iso(d: Date) -> String {
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+
+    fn from_iso(s: &str) -> Option<Date> {
+        Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    }
+
+    /// Stores `payment.differedActionDate` on a ledger entry.
+    pub async fn set_date(conn: &mut SqliteConnection, transaction_id: &str, date: Date) -> Result<()> {
+        sqlx::query("UPDATE transactions SET differed_action_date = ? WHERE id = ?")
+            .bind(iso(date))
+            .bind(transaction_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// `payment.differedActionDate` of a ledger entry.
+    pub async fn date_of(conn: &mut SqliteConnection, transaction_id: &str) -> Result<Option<Date>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT differed_action_date FROM transactions WHERE id = ?")
+            .bind(transaction_id)
+            .fetch_optional(conn)
+            .await?;
+        Ok(row.and_then(|(d,)| d).as_deref().and_then(from_iso))
+    }
+
+    /// Plans the capture of an accepted DIF authorization.
+    pub async fn plan(
+        conn: &mut SqliteConnection,
+        merchant_id: &str,
+        authorization_id: &str,
+        wallet_id: Option<&str>,
+        date: Date,
+        due_at: OffsetDateTime,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO deferred_captures (authorization_id, merchant_id, wallet_id, capture_date, due_at, status) \
+             VALUES (?, ?, ?, ?, ?, 'PENDING')",
+        )
+        .bind(authorization_id)
+        .bind(merchant_id)
+        .bind(wallet_id)
+        .bind(iso(date))
+        .bind(due_at.unix_timestamp())
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The planned capture of an authorization, if it is a DIF one.
+    pub async fn get(conn: &mut SqliteConnection, authorization_id: &str) -> Result<Option<Deferred>> {
+        let Some(r) = sqlx::query("SELECT * FROM deferred_captures WHERE authorization_id = ?")
+            .bind(authorization_id)
+            .fetch_optional(conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let ts = |v: i64| OffsetDateTime::from_unix_timestamp(v).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let date: String = r.try_get("capture_date")?;
+        Ok(Some(Deferred {
+            authorization_id: r.try_get("authorization_id")?,
+            capture_date: from_iso(&date).ok_or(crate::error::SandboxError::Bug("stored capture date unreadable"))?,
+            due_at: ts(r.try_get("due_at")?),
+            status: r.try_get("status")?,
+            reason: r.try_get("reason")?,
+            capture_id: r.try_get("capture_id")?,
+            wallet_id: r.try_get("wallet_id")?,
+            executed_at: r.try_get::<Option<i64>, _>("executed_at")?.map(ts),
+        }))
+    }
+
+    /// Gives up a planned capture for `reason` (the merchant captured or cancelled first);
+    /// nothing when it is not pending.
+    pub async fn skip(conn: &mut SqliteConnection, authorization_id: &str, reason: &str, now: OffsetDateTime) -> Result<()> {
+        sqlx::query(
+            "UPDATE deferred_captures SET status = 'SKIPPED', reason = ?, executed_at = ? \
+             WHERE authorization_id = ? AND status = 'PENDING'",
+        )
+        .bind(reason)
+        .bind(now.unix_timestamp())
+        .bind(authorization_id)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The oldest pending capture due at `until` or before: (authorization, due instant,
+    /// merchant).
+    pub async fn next_due(pool: &sqlx::SqlitePool, until: i64) -> Result<Option<(String, i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT authorization_id, due_at, merchant_id FROM deferred_captures WHERE status = 'PENDING' AND due_at <= ? \
+             ORDER BY due_at, authorization_id LIMIT 1",
+        )
+        .bind(until)
+        .fetch_optional(pool)
+        .await?)
+    }
+
+    /// Claims a due capture, guarded by the values read, so that of two processes only one
+    /// runs it. Must be the first write of the capture's transaction; the same transaction
+    /// then records the outcome ([`done`]).
+    pub async fn claim(conn: &mut SqliteConnection, authorization_id: &str, due_at: i64, now: OffsetDateTime) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE deferred_captures SET status = 'CAPTURED', executed_at = ? \
+             WHERE authorization_id = ? AND status = 'PENDING' AND due_at = ?",
+        )
+        .bind(now.unix_timestamp())
+        .bind(authorization_id)
+        .bind(due_at)
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the outcome of a claimed capture: the capture made, or why it was skipped.
+    pub async fn done(conn: &mut SqliteConnection, authorization_id: &str, outcome: std::result::Result<&str, &str>) -> Result<()> {
+        let (status, capture_id, reason) = match outcome {
+            Ok(capture) => (CAPTURED, Some(capture), None),
+            Err(reason) => (SKIPPED, None, Some(reason)),
+        };
+        sqlx::query("UPDATE deferred_captures SET status = ?, capture_id = ?, reason = ? WHERE authorization_id = ?")
+            .bind(status)
+            .bind(capture_id)
+            .bind(reason)
+            .bind(authorization_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
 }

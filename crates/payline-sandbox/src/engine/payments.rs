@@ -7,9 +7,9 @@ use payline_protocol::messages::{
 };
 use payline_protocol::objects::{Authorization, Card, Transaction};
 use payline_protocol::secret::Secret;
-use payline_protocol::values::Amount;
+use payline_protocol::values::{Amount, ShortDate};
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
+use time::{Date, Duration, OffsetDateTime};
 
 use super::{
     accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result,
@@ -18,7 +18,7 @@ use super::{
 use crate::cards::{self, CardInfo};
 use crate::config::ContractConfig;
 use crate::error::Result;
-use crate::ledger::{self, state, Entry, Kind};
+use crate::ledger::{self, deferred, state, Entry, Kind};
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
 
@@ -168,7 +168,119 @@ fn amount_of(a: Option<Amount>) -> Option<u64> {
     a.map(Amount::minor).filter(|m| *m > 0)
 }
 
-/// doAuthorization (actions 100 and 101, mode CPT).
+/// Latest `payment.differedActionDate` after the authorization date (Payline doAuthorization,
+/// payment object: `differedActionDate <= authorizationDate + 6 days`).
+pub const MAX_DEFERRAL: Duration = Duration::days(6);
+
+/// Checks mode DIF and `payment.differedActionDate` (Payline payment object), wherever DIF is
+/// allowed (doAuthorization, doImmediateWalletPayment, doScheduledWalletPayment, doWebPayment):
+/// DIF is an authorization only (action 100, else `02321`) whose date is required, not before
+/// `today` nor the authorization day, and at most [`MAX_DEFERRAL`] after the authorization day
+/// (`02305`); another mode must leave the date empty (`02305`). Returns the capture date of a
+/// DIF payment.
+pub fn check_deferred(
+    mode: &str,
+    action: i64,
+    date: Option<ShortDate>,
+    authorization_day: Date,
+    today: Date,
+) -> std::result::Result<Option<Date>, Refusal> {
+    if mode != "DIF" {
+        return if date.is_some() { Err("02305") } else { Ok(None) };
+    }
+    if action != 100 {
+        return Err("02321");
+    }
+    let d = date.ok_or("02305")?.to_date();
+    let month = time::Month::try_from(d.month()).map_err(|_| "02305")?;
+    let d = Date::from_calendar_date(i32::from(d.year()), month, d.day()).map_err(|_| "02305")?;
+    if d < today || d < authorization_day || d > authorization_day + MAX_DEFERRAL {
+        return Err("02305");
+    }
+    Ok(Some(d))
+}
+
+/// Records the capture date of a DIF authorization on its ledger entry and, when it was
+/// accepted, plans the capture: due at 00:00 UTC of the date, or at once when the
+/// authorization is later than that (a date of today). `wallet_id`: a wallet payment, notified
+/// TRSWALLET when captured.
+pub async fn plan_deferred(ctx: &mut Ctx<'_>, entry: &Entry, date: Option<Date>, wallet_id: Option<&str>) -> Result<()> {
+    let Some(date) = date else { return Ok(()) };
+    deferred::set_date(ctx.conn, &entry.id, date).await?;
+    if entry.accepted && entry.kind == Kind::Authorization && entry.action == 100 {
+        let due = date.midnight().assume_utc().max(entry.created_at);
+        deferred::plan(ctx.conn, &ctx.merchant.id, &entry.id, wallet_id, date, due).await?;
+    }
+    Ok(())
+}
+
+/// doWebPayment in mode DIF: keeps the capture date with the hosted session until the buyer
+/// pays.
+pub async fn remember_web_deferred(conn: &mut SqliteConnection, token: &str, date: Option<Date>) -> Result<()> {
+    let Some(date) = date else { return Ok(()) };
+    sqlx::query("UPDATE web_sessions SET differed_action_date = ? WHERE token = ?")
+        .bind(deferred::iso(date))
+        .bind(token)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The hosted page's authorization of a DIF session: [`plan_deferred`] with the session's date.
+pub async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) -> Result<()> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT differed_action_date FROM web_sessions WHERE token = ?").bind(token).fetch_optional(&mut *ctx.conn).await?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = row.and_then(|(d,)| d).and_then(|d| Date::parse(&d, &format).ok());
+    plan_deferred(ctx, entry, date, None).await
+}
+
+/// Runs a deferred capture claimed by the scheduler, at `ctx.now` (its due instant): the full
+/// authorized amount captured (action 201, settled at the next sandbox midnight like doCapture's)
+/// and a TRS (or TRSWALLET) notification; or skipped, with the reason recorded, when the
+/// authorization was cancelled, already captured, or past its 7-day validity.
+pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> Result<()> {
+    let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, authorization_id).await? else {
+        return Err(crate::error::SandboxError::Bug("deferred capture without its authorization"));
+    };
+    let wallet_id = deferred::get(ctx.conn, authorization_id).await?.and_then(|d| d.wallet_id);
+    let captured = captured_amount(ctx.conn, &auth).await?;
+    let skip = if auth.state == state::CANCELLED {
+        Some(deferred::reason::CANCELLED)
+    } else if captured > 0 || auth.state == state::CAPTURED || auth.state == state::SETTLED {
+        Some(deferred::reason::MERCHANT_CAPTURE)
+    } else if auth.state == state::EXPIRED || !rules::authorization_valid(auth.created_at, ctx.now) {
+        ledger::set_state(ctx.conn, &auth.id, state::EXPIRED).await?;
+        Some(deferred::reason::EXPIRED)
+    } else {
+        None
+    };
+    if let Some(reason) = skip {
+        return deferred::done(ctx.conn, authorization_id, Err(reason)).await;
+    }
+    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, auth.amount, auth.currency, state::CAPTURED);
+    capture.mode = auth.mode.clone();
+    capture.settles_at = Some(rules::settlement_time(ctx.now));
+    ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
+    ledger::set_state(ctx.conn, &auth.id, state::CAPTURED).await?;
+    deferred::done(ctx.conn, authorization_id, Ok(&capture.id)).await?;
+    // Payline URL notification of the new transaction (the point of sale's notification URL):
+    // TRSWALLET for a wallet payment, TRS otherwise.
+    let url = ctx.merchant.notification_url.clone();
+    match wallet_id.as_deref() {
+        Some(w) => {
+            let params = [("transactionId", capture.id.as_str()), ("walletId", w)];
+            crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRSWALLET, &params, ctx.now).await
+        }
+        None => {
+            let params = [("transactionId", capture.id.as_str())];
+            crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRS, &params, ctx.now).await
+        }
+    }
+}
+
+/// doAuthorization (actions 100 and 101, mode CPT; mode DIF with action 100 and
+/// `differedActionDate`, captured by the scheduler on that date).
 pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) -> Result<DoAuthorizationResponse> {
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     let Some(contract) = ctx.merchant.contract(&contract_number) else {
@@ -179,9 +291,15 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
     if action != 100 && action != 101 {
         return Ok(refused_authorization("02321", ctx, contract_number));
     }
-    if req.payment.mode.as_str() != "CPT" {
+    let mode = req.payment.mode.as_str().to_owned();
+    if mode != "CPT" && mode != "DIF" {
         return Ok(refused_authorization("02308", ctx, contract_number));
     }
+    let today = ctx.now.date();
+    let capture_date = match check_deferred(&mode, i64::from(action), req.payment.differed_action_date, today, today) {
+        Ok(d) => d,
+        Err(code) => return Ok(refused_authorization(code, ctx, contract_number)),
+    };
     let Some(amount) = amount_of(req.payment.amount) else {
         return Ok(refused_authorization("02305", ctx, contract_number));
     };
@@ -201,7 +319,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         id: new_transaction_id(),
         kind: Kind::Authorization,
         action: i64::from(action),
-        mode: "CPT".to_owned(),
+        mode,
         contract_number: contract_number.clone(),
         order_ref: order_ref.clone(),
         amount: amount_i,
@@ -275,6 +393,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         }
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    plan_deferred(ctx, &entry, capture_date, None).await?;
     // Payline URL notification TRS (point of sale's notification URL), Payline notifications.
     let url = ctx.merchant.notification_url.clone();
     crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRS, &[("transactionId", entry.id.as_str())], ctx.now)
@@ -394,6 +513,8 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     capture.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
     ledger::set_state(ctx.conn, &auth.id, state::CAPTURED).await?;
+    // Mode DIF: the merchant captured first, so the gateway's capture on the date is not made.
+    deferred::skip(ctx.conn, &auth.id, deferred::reason::MERCHANT_CAPTURE, ctx.now).await?;
     Ok(DoCaptureResponse {
         result: result("00000"),
         transaction: transaction(&capture.id, ctx.now, false, "N"),
@@ -435,6 +556,8 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
         return Ok(refuse("02603", ctx));
     }
     ledger::cancel(ctx.conn, &target.id, ctx.now).await?;
+    // Mode DIF: a cancelled authorization is not captured on its date.
+    deferred::skip(ctx.conn, &target.id, deferred::reason::CANCELLED, ctx.now).await?;
     // The last capture cancelled: the authorization is back to authorized, capturable again.
     if let (Kind::Capture, Some(auth_id)) = (target.kind, &target.original_id) {
         let (active,): (i64,) = sqlx::query_as(

@@ -47,6 +47,9 @@ pub struct PaymentRecord {
     pub schedule: Schedule,
     /// When disabled.
     pub disabled_at: Option<i64>,
+    /// Mode DIF (doScheduledWalletPayment): `payment.differedActionDate`, the capture date of
+    /// the authorization the due date makes.
+    pub differed_action_date: Option<Date>,
 }
 
 fn to_date(d: payline_protocol::values::Date) -> Option<Date> {
@@ -113,6 +116,7 @@ pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> R
     let amount: i64 = r.try_get("amount")?;
     let day: Option<i64> = r.try_get("billing_day")?;
     let left: Option<i64> = r.try_get("billing_left")?;
+    let differed: Option<String> = r.try_get("differed_action_date")?;
     let bad = crate::error::SandboxError::Bug("stored payment record unreadable");
     let schedule = Schedule {
         cycle: u32::try_from(cycle).ok().and_then(BillingCycle::from_code).ok_or(bad)?,
@@ -135,6 +139,7 @@ pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> R
         currency: r.try_get("currency")?,
         schedule,
         disabled_at: r.try_get("disabled_at")?,
+        differed_action_date: differed.as_deref().and_then(from_iso),
     }))
 }
 
@@ -392,6 +397,9 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
         return Err(crate::error::SandboxError::Bug("billing record without payment record"));
     };
     let ind = rec.card_ind.to_string();
+    // Mode DIF: an authorization only, captured by the gateway on the record's
+    // differedActionDate; otherwise authorization + capture.
+    let action = if rec.mode == "DIF" { 100 } else { 101 };
     let (code, entry_id) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
         Err(code) => (code.to_owned(), None),
         Ok((_, card)) => {
@@ -400,10 +408,11 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
                 order_ref: &rec.order_ref,
                 amount: b.amount,
                 currency: rec.currency,
-                action: 101,
+                action,
                 mode: &rec.mode,
             };
             let (code, entry) = wallets::charge(ctx, &card, &spec).await?;
+            super::payments::plan_deferred(ctx, &entry, rec.differed_action_date, Some(&rec.wallet_id)).await?;
             (code, Some(entry.id))
         }
     };
@@ -515,7 +524,9 @@ pub async fn do_recurrent_wallet_payment(
 }
 
 /// doScheduledWalletPayment: one payment on `scheduledDate`, as a one-due-date record
-/// (`02503`, `02505`; `02506` when the card expires before the date, nothing created).
+/// (`02503`, `02505`; `02506` when the card expires before the date, nothing created). Mode
+/// DIF: the due date is an authorization (action 100) captured on `differedActionDate`, which
+/// lies within 6 days of `scheduledDate` (`02305`, `02321`, see [`super::payments::check_deferred`]).
 pub async fn do_scheduled_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoScheduledWalletPaymentRequest,
@@ -539,6 +550,13 @@ pub async fn do_scheduled_wallet_payment(
         Err(code) => return Ok(refuse(code)),
     };
     let Some(date) = to_date(req.scheduled_date).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse("02305")) };
+    // Mode DIF: the due date's authorization is captured on differedActionDate, at most 6 days
+    // after the scheduled date.
+    let action = i64::from(req.payment.action.code());
+    let capture_date = match super::payments::check_deferred(&mode, action, req.payment.differed_action_date, date, ctx.now.date()) {
+        Ok(d) => d,
+        Err(code) => return Ok(refuse(code)),
+    };
     if schedule::card_last_day(&card.expiry).is_none_or(|last| date > last) {
         return Ok(refuse("02506"));
     }
@@ -564,6 +582,13 @@ pub async fn do_scheduled_wallet_payment(
         schedule: &s,
     };
     let id = insert_record(ctx, &n).await?;
+    if let Some(d) = capture_date {
+        sqlx::query("UPDATE payment_records SET differed_action_date = ? WHERE id = ?")
+            .bind(iso(d))
+            .bind(&id)
+            .execute(&mut *ctx.conn)
+            .await?;
+    }
     bill_due(ctx, &id).await?;
     Ok(DoScheduledWalletPaymentResponse { result: result("02500"), payment_record_id: id })
 }

@@ -7,13 +7,14 @@ use payline_protocol::messages::{
 use payline_protocol::objects::{
     AssociatedTransactions, AssociatedTransactionsList, Authorization, PaylineResult, Payment, Transaction, TransactionList,
 };
-use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Mode};
+use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Mode, ShortDate};
+use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 
 use super::{card_out, extended_card, payline_date, result, tokens, Ctx};
 use crate::cards;
 use crate::error::Result;
-use crate::ledger::{self, Entry};
+use crate::ledger::{self, deferred, Entry};
 
 /// getToken: tokenizes a card number server-side (`02500` on success).
 pub async fn get_token(ctx: &mut Ctx<'_>, req: GetTokenRequest) -> Result<GetTokenResponse> {
@@ -74,24 +75,33 @@ fn txn_of(e: &Entry) -> Transaction {
     }
 }
 
-fn payment_of(e: &Entry) -> Payment {
-    Payment {
+/// `payment` of a ledger entry: amount, action, its mode and, for a DIF authorization, the
+/// planned capture date (`differedActionDate`).
+pub async fn payment_view(conn: &mut SqliteConnection, e: &Entry) -> Result<Payment> {
+    let differed = match e.mode.as_str() {
+        "DIF" => deferred::date_of(conn, &e.id).await?,
+        _ => None,
+    };
+    Ok(Payment {
         amount: u64::try_from(e.amount).ok().and_then(Amount::from_minor),
         currency: u16::try_from(e.currency).ok().and_then(Currency::from_numeric).unwrap_or(Currency::EUR),
         action: u16::try_from(e.action).ok().and_then(Action::from_code).unwrap_or(Action::AUTHORIZATION),
-        mode: Mode::CPT,
+        mode: e.mode.parse().unwrap_or(Mode::CPT),
         contract_number: Some(e.contract_number.clone()),
-        differed_action_date: None,
+        differed_action_date: differed.and_then(|d| {
+            ShortDate::new(u8::try_from(d.year().rem_euclid(100)).ok()?, u8::from(d.month()), d.day())
+        }),
         method: e.card_type.clone(),
         soft_descriptor: None,
         card_brand: e.card_brand.clone(),
         registration_token: None,
         cumulated_amount: None,
-    }
+    })
 }
 
 /// getTransactionDetails: a transaction by id (or the latest of an order reference), with its
-/// follow-up operations.
+/// follow-up operations. A DIF authorization shows `payment.mode` DIF and its
+/// `differedActionDate`; the gateway's capture appears among the follow-ups once made.
 pub async fn get_transaction_details(ctx: &mut Ctx<'_>, req: GetTransactionDetailsRequest) -> Result<GetTransactionDetailsResponse> {
     let entry = match (req.transaction_id.as_deref().map(str::trim).filter(|s| !s.is_empty()), req.order_ref.as_deref()) {
         (Some(id), _) => ledger::get(ctx.conn, &ctx.merchant.id, id).await?,
@@ -117,7 +127,7 @@ pub async fn get_transaction_details(ctx: &mut Ctx<'_>, req: GetTransactionDetai
             .collect(),
     });
     let mut d = details(result(&e.result_code), Some(txn_of(&e)), e.contract_number.clone());
-    d.payment = Some(payment_of(&e));
+    d.payment = Some(payment_view(ctx.conn, &e).await?);
     d.authorization = Some(Authorization {
         number: e.authorization_number.clone().unwrap_or_default(),
         date: payline_date(e.created_at),
@@ -186,8 +196,10 @@ pub async fn transactions_search(ctx: &mut Ctx<'_>, req: TransactionsSearchReque
     if found.len() > 5000 {
         return Ok(answer("02311"));
     }
-    Ok(TransactionsSearchResponse {
-        result: result("00000"),
-        transaction_list: Some(TransactionList { transaction: found.iter().map(txn_of).collect() }),
-    })
+    let mut transactions = Vec::with_capacity(found.len());
+    for e in &found {
+        // With its payment: mode, action and a DIF authorization's capture date.
+        transactions.push(Transaction { payment: Some(payment_view(ctx.conn, e).await?), ..txn_of(e) });
+    }
+    Ok(TransactionsSearchResponse { result: result("00000"), transaction_list: Some(TransactionList { transaction: transactions }) })
 }

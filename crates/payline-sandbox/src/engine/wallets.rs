@@ -631,6 +631,12 @@ pub async fn do_immediate_wallet_payment(
     if action != 100 && action != 101 {
         return Ok(refuse("02321"));
     }
+    // Mode DIF: action 100 and payment.differedActionDate within 6 days.
+    let today = ctx.now.date();
+    let capture_date = match super::payments::check_deferred(&mode, action, req.payment.differed_action_date, today, today) {
+        Ok(d) => d,
+        Err(code) => return Ok(refuse(code)),
+    };
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     if ctx.merchant.contract(&contract_number).is_none() {
         return Ok(refuse("02303"));
@@ -653,6 +659,7 @@ pub async fn do_immediate_wallet_payment(
         mode: &mode,
     };
     let (code, entry) = charge(ctx, &c, &spec).await?;
+    super::payments::plan_deferred(ctx, &entry, capture_date, Some(&w.wallet_id)).await?;
     let url = ctx.merchant.notification_url.clone();
     let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];
     notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::TRSWALLET, &params, ctx.now).await?;

@@ -216,6 +216,12 @@ pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Resu
     if action != 100 && action != 101 {
         return Ok(refuse("02321"));
     }
+    // Mode DIF: action 100 and payment.differedActionDate within 6 days.
+    let today = ctx.now.date();
+    let capture_date = match super::payments::check_deferred(&mode, action, req.payment.differed_action_date, today, today) {
+        Ok(d) => d,
+        Err(code) => return Ok(refuse(code)),
+    };
     let Some(amount) = req.payment.amount.map(Amount::minor).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
     if empty(&req.return_url) || empty(&req.cancel_url) || empty(&req.order.r#ref) {
         return Ok(refuse("02305"));
@@ -246,6 +252,7 @@ pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Resu
         recurring_json,
     )
     .await?;
+    super::payments::remember_web_deferred(ctx.conn, &token, capture_date).await?;
     Ok(DoWebPaymentResponse {
         result: result("00000"),
         redirect_url: Some(format!("{}/webpayment/?token={token}", ctx.public_url)),
@@ -354,6 +361,7 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
     out.authorization = super::wallets::authorization(&e, e.created_at);
     out.card = card_out(e.masked_card.as_deref(), e.card_type.as_deref(), e.expiry.as_deref(), e.token.as_deref());
     out.extended_card = Some(extended_card(e.card_type.as_deref()));
+    out.payment = Some(super::reports::payment_view(ctx.conn, &e).await?);
     if let Some(id) = &s.payment_record_id {
         out.payment_record_id = Some(id.clone());
         out.billing_record_list = Some(super::records::billing_list(ctx.conn, id).await?);
@@ -740,6 +748,7 @@ async fn finish(
         settles_at: (ok && s.action == 101).then(|| rules::settlement_time(ctx.now)),
     };
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    super::payments::plan_web_deferred(ctx, &s.token, &entry).await?;
     let mut record_id = None;
     if ok {
         // buyer.walletId unknown: the wallet is created from this card (the payment is its

@@ -45,8 +45,8 @@ fn bad_request(message: &str) -> Response {
 }
 
 /// `POST /sandbox/clock {"advance_seconds": N}`: moves the clock forward (N ≥ 0) and returns
-/// once every date-driven change that fell due (due dates of payment records, settlement,
-/// expiry) has been applied.
+/// once every date-driven change that fell due (due dates of payment records, deferred
+/// captures of DIF authorizations, settlement, expiry) has been applied.
 pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
     if authenticate(&headers, sandbox.config()).is_none() {
         return Ok(unauthorized());
@@ -61,7 +61,8 @@ pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, b
         let _guard = sandbox.lock().await;
         sandbox.clock().advance(advance.advance_seconds).await?;
         let now = sandbox.clock().now().await?;
-        // Every due date that fell due, in date order, each in its own transaction.
+        // Every due date and deferred capture that fell due, in date order, each in its own
+        // transaction.
         crate::scheduler::run_due(&sandbox, now).await?;
         let mut conn = sandbox.pool().acquire().await?;
         ledger::sweep(&mut conn, now).await?;
@@ -78,7 +79,8 @@ pub(crate) struct LedgerQuery {
 }
 
 /// `GET /sandbox/transactions?orderRef=…` → the merchant's ledger entries for the order
-/// reference (never a card number or CVV).
+/// reference (never a card number or CVV). A DIF authorization also carries
+/// `differedActionDate` and `deferredCapture` (status, reason, due instant, capture id).
 pub(crate) async fn transactions(
     State(sandbox): State<Sandbox>,
     headers: HeaderMap,
@@ -95,7 +97,19 @@ pub(crate) async fn transactions(
     let mut conn = sandbox.pool().acquire().await?;
     ledger::sweep(&mut conn, now).await?;
     let entries = ledger::by_order_ref(&mut conn, &merchant.id, &order_ref).await?;
-    Ok(Json(entries).into_response())
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let date = ledger::deferred::date_of(&mut conn, &e.id).await?;
+        let plan = ledger::deferred::get(&mut conn, &e.id).await?;
+        let mut v = serde_json::to_value(&e).map_err(|_| crate::error::SandboxError::Bug("ledger entry to JSON"))?;
+        if let (Some(obj), Some(d)) = (v.as_object_mut(), date) {
+            obj.insert("differedActionDate".to_owned(), ledger::deferred::iso(d).into());
+            let plan = serde_json::to_value(&plan).map_err(|_| crate::error::SandboxError::Bug("deferred capture to JSON"))?;
+            obj.insert("deferredCapture".to_owned(), plan);
+        }
+        out.push(v);
+    }
+    Ok(Json(out).into_response())
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,7 @@
 mod common;
 
 mod codes;
+mod dif;
 mod hosted;
 mod notifications;
 mod notify_tls;
