@@ -13,6 +13,7 @@
 //! owns the same range, co-badge first: `["cb", "visa"]`. The buyer's choice maps to Payline's
 //! `card.type` (`CB` or `VISA`).
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use core::fmt;
 
 /// Longest prefix a range may have: 8-digit BINs (ISO/IEC 7812-1:2017).
@@ -149,7 +150,7 @@ pub struct Brand {
 
 #[cfg(feature = "serde")]
 fn ser_ranges<S: serde::Serializer>(ranges: &[PrefixRange], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(ranges.iter().map(ToString::to_string))
+    s.collect_seq(ranges.iter().map(alloc::string::ToString::to_string))
 }
 
 impl Brand {
@@ -790,7 +791,7 @@ impl fmt::Display for BinTableError {
     }
 }
 
-impl std::error::Error for BinTableError {}
+impl core::error::Error for BinTableError {}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Card verification value (CVV2/CVC2/CID): a string of digits, never a number, because
 //! leading zeros matter (`012` is a valid CVV).
 
+use alloc::{borrow::ToOwned, string::String};
 use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -110,7 +111,7 @@ impl fmt::Display for CvvError {
     }
 }
 
-impl std::error::Error for CvvError {}
+impl core::error::Error for CvvError {}
 
 /// A well-formed CVV. `Debug` prints `Cvv(***)`, there is no `Display`, the digits are read
 /// through [`Cvv::peek`], and the memory is wiped on drop.

@@ -1,6 +1,7 @@
 //! Card expiry date: parsing what buyers type, Payline's `MMYY`, and the range check against a
 //! `today` passed in by the caller (the core never reads a clock).
 
+use alloc::{format, string::String};
 use core::fmt;
 
 use crate::validity::Validity;
@@ -171,7 +172,7 @@ impl fmt::Display for ExpiryError {
     }
 }
 
-impl std::error::Error for ExpiryError {}
+impl core::error::Error for ExpiryError {}
 
 /// Outcome of [`check_expiry`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,8 @@
 //!   deletes the `2` of the month (`1 / 28`). A pasted `MM/YYYY` keeps the last two year
 //!   digits. After a deletion no `0` is added (`2 / 28` stays as the buyer left it).
 
+use alloc::{string::String, vec::Vec};
+
 use crate::brand::{BinTable, DEFAULT_GAPS, MAX_PAN_DIGITS};
 
 /// The kind of edit that produced the value, from `InputEvent.inputType`.

@@ -4,6 +4,8 @@
 //! `doAuthorization` (Payline `card` object; a bad value is result code 02322). Lengths are
 //! counted in UTF-16 code units, as Java (Payline) and JavaScript (`maxlength`) count them.
 
+use alloc::string::String;
+
 use crate::validity::Validity;
 
 /// Shortest accepted name.

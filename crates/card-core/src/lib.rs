@@ -31,6 +31,11 @@
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
 #![forbid(unsafe_code)]
+// `core` + `alloc` only: the validation-only browser module (crates/card-validate-wasm) links
+// no `std`, so none of its panic and formatting machinery. Nothing here needs an OS.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 mod brand;
 mod cvv;

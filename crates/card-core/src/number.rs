@@ -1,5 +1,6 @@
 //! Card number (PAN): normalisation, validation and the [`CardNumber`] secret type.
 
+use alloc::{format, string::String, vec::Vec};
 use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -200,7 +201,7 @@ impl fmt::Display for NumberError {
     }
 }
 
-impl std::error::Error for NumberError {}
+impl core::error::Error for NumberError {}
 
 /// A complete, valid card number (PAN): digits only, known brand, allowed length, Luhn checked.
 ///
