@@ -8,31 +8,41 @@
 //! that the build puts around wasm-bindgen's glue. Building the result objects there rather
 //! than through js-sys keeps the module a few kilobytes.
 #![forbid(unsafe_code)]
+// On wasm32 the module links `core` and `alloc` only: std's panic machinery (message
+// formatting, hooks) and its allocator were most of the module's size. Native builds (the
+// tests) keep std.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+
+extern crate alloc;
 
 pub mod pack;
 
-use std::cell::RefCell;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use card_core::{BinTable, BrandSpec, CvvRule, Edit, TableMode, check_cvv, check_holder};
+use spin::mutex::SpinMutex;
 use wasm_bindgen::prelude::*;
 
-thread_local! {
-    /// The brand table every export uses; `None` until first used (the built-in table).
-    static TABLE: RefCell<Option<BinTable>> = const { RefCell::new(None) };
-    /// The brands of a `setBinTable` call being passed in, field by field.
-    static PENDING: RefCell<Vec<BrandSpec>> = const { RefCell::new(Vec::new()) };
+/// The brand table every export uses; `None` until first used (the built-in table). A lock
+/// rather than a `RefCell` only because a `static` must be `Sync`: the module is
+/// single-threaded, so `try_lock` always succeeds (and never spins).
+static TABLE: SpinMutex<Option<BinTable>> = SpinMutex::new(None);
+/// The brands of a `setBinTable` call being passed in, field by field.
+static PENDING: SpinMutex<Vec<BrandSpec>> = SpinMutex::new(Vec::new());
+
+/// Runs `f` with the current table.
+fn with_table<R>(f: impl FnOnce(&mut BinTable) -> R) -> Option<R> {
+    let mut slot = TABLE.try_lock()?;
+    Some(f(slot.get_or_insert_with(BinTable::builtin)))
 }
 
-/// Runs `f` with the current table. The table is only borrowed here and in [`apply`], never
-/// across a call back into JS, so the `try_` paths (which link no panic) always succeed.
-fn with_table<R>(f: impl FnOnce(&BinTable) -> R) -> Option<R> {
-    TABLE
-        .try_with(|cell| {
-            let mut slot = cell.try_borrow_mut().ok()?;
-            Some(f(slot.get_or_insert_with(BinTable::builtin)))
-        })
-        .ok()
-        .flatten()
+/// A panic cannot be reported anywhere useful from the browser module: it stops it at once
+/// (the `unreachable` instruction traps, like `panic = "abort"`). card-core's functions are
+/// total; this is for the bug that would prove otherwise.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
 }
 
 /// Operation codes of [`run`], mirrored by `js/validate.js`.
@@ -74,7 +84,7 @@ pub fn run(op: u32, input: &str, extra: &str, a: f64, b: f64) -> String {
     let bits = |v| pack::flag_char(pack::validity_bits(v));
     match op {
         op::NUMBER => with_table(|t| pack::pack_number(t, input)).unwrap_or_default(),
-        op::BRANDS => with_table(pack::brand_list).unwrap_or_default(),
+        op::BRANDS => with_table(|t| pack::brand_list(t)).unwrap_or_default(),
         op::EXPIRY => pack::flag_char(pack::pack_expiry(input, a, b)),
         op::CVV => with_table(|t| {
             let rule = t
@@ -128,36 +138,31 @@ pub fn run(op: u32, input: &str, extra: &str, a: f64, b: f64) -> String {
 /// Runs `f` on the brands of the `setBinTable` update being passed. The wrapper reads and
 /// checks the whole JS table before the first call, so an update is never left half-passed.
 fn with_pending(f: impl FnOnce(&mut Vec<BrandSpec>)) {
-    let _ = PENDING.try_with(|p| {
-        if let Ok(mut p) = p.try_borrow_mut() {
-            f(&mut p);
-        }
-    });
+    if let Some(mut p) = PENDING.try_lock() {
+        f(&mut p);
+    }
 }
 
 /// Applies the brands passed in (none: an update with an empty `brands`) to the table, all
 /// or nothing. Answers `""`, or `"<code>: <message>"` ([`pack::table_error`]).
 fn apply(replace: bool) -> String {
     let mut specs = Vec::new();
-    with_pending(|p| specs = std::mem::take(p));
+    with_pending(|p| specs = core::mem::take(p));
     let mode = if replace {
         TableMode::Replace
     } else {
         TableMode::Extend
     };
-    TABLE
-        .try_with(|cell| {
-            let mut slot = cell.try_borrow_mut().ok()?;
-            let current = slot.get_or_insert_with(BinTable::builtin);
-            Some(match current.apply(&specs, mode) {
-                Ok(next) => {
-                    *current = next;
-                    String::new()
-                }
-                Err(e) => pack::table_error(&e),
-            })
-        })
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+    with_table(|current| match current.apply(&specs, mode) {
+        Ok(next) => {
+            *current = next;
+            String::new()
+        }
+        Err(e) => pack::table_error(&e),
+    })
+    .unwrap_or_default()
 }
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();

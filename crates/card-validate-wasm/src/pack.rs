@@ -9,6 +9,8 @@
 //! Nothing here uses `format!` or `core::fmt`, and nothing indexes or slices: each `format!`
 //! call site and each panicking path links formatting code into the module.
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
 use card_core::{
     BinTable, BinTableError, BrandSpec, Formatted, MAX_BRANDS, MAX_RANGES_PER_BRAND, Validity,
     YearMonth, check_expiry, check_number,
@@ -49,7 +51,10 @@ pub fn pack_number(table: &BinTable, input: &str) -> String {
     list(&mut out, &check.lengths);
     for brand in &check.brands {
         let index = table.brands().iter().position(|b| core::ptr::eq(b, *brand));
-        small(&mut out, index.and_then(|i| u8::try_from(i).ok()).unwrap_or(u8::MAX));
+        small(
+            &mut out,
+            index.and_then(|i| u8::try_from(i).ok()).unwrap_or(u8::MAX),
+        );
     }
     out
 }
@@ -90,10 +95,15 @@ pub fn pack_expiry(input: &str, year: f64, month: f64) -> u32 {
 /// An integral JS number that fits `T` (the full module's rule for `today` and table numbers).
 #[must_use]
 pub fn small_int<T: TryFrom<i64>>(n: f64) -> Option<T> {
-    if n.fract() != 0.0 || !n.is_finite() || n.abs() > 1e9 {
+    // Without std there is no `f64::fract`: an integral value survives the round trip.
+    if !(-1e9..=1e9).contains(&n) {
         return None;
     }
-    T::try_from(n as i64).ok()
+    let int = n as i64;
+    if int as f64 != n {
+        return None;
+    }
+    T::try_from(int).ok()
 }
 
 /// A caret argument: a finite number, saturated into `u32` (negative → 0); anything else,
@@ -209,7 +219,11 @@ pub fn table_error(e: &BinTableError) -> String {
         BinTableError::InvalidRange { id, range } => quoted(
             "brand ",
             id,
-            &[": range '", range, "' is not 1-8 digits or a low-high pair of equal length"],
+            &[
+                ": range '",
+                range,
+                "' is not 1-8 digits or a low-high pair of equal length",
+            ],
         ),
         BinTableError::InvalidLengths { id } => quoted("brand ", id, &[": lengths must be 12-19"]),
         BinTableError::InvalidGaps { id } => {
@@ -221,7 +235,11 @@ pub fn table_error(e: &BinTableError) -> String {
         BinTableError::InvalidText { id, field } => quoted(
             "brand ",
             id,
-            &[": ", field, " is empty, too long or has forbidden characters"],
+            &[
+                ": ",
+                field,
+                " is empty, too long or has forbidden characters",
+            ],
         ),
         // A variant added to card-core later: its code still tells what is wrong.
         _ => String::from("the BIN table was refused"),
@@ -339,7 +357,11 @@ mod tests {
         for input in NUMBERS {
             let packed = pack_number(&table, input);
             assert!(packed.chars().all(|c| u32::from(c) < 128), "{input:?}");
-            assert_eq!(unpack_number(&packed, &list), expected_number(&table, input), "{input:?}");
+            assert_eq!(
+                unpack_number(&packed, &list),
+                expected_number(&table, input),
+                "{input:?}"
+            );
         }
     }
 
@@ -363,9 +385,18 @@ mod tests {
             .apply(&[spec, cb], TableMode::Extend)
             .unwrap();
         let list = brand_list(&table);
-        for input in ["6703 0000 0000 0003", "6703", "4137 8900 0000 0003", "413789"] {
+        for input in [
+            "6703 0000 0000 0003",
+            "6703",
+            "4137 8900 0000 0003",
+            "413789",
+        ] {
             let packed = pack_number(&table, input);
-            assert_eq!(unpack_number(&packed, &list), expected_number(&table, input), "{input}");
+            assert_eq!(
+                unpack_number(&packed, &list),
+                expected_number(&table, input),
+                "{input}"
+            );
         }
         assert_eq!(
             unpack_number(&pack_number(&table, "6703"), &list).brand_ids,
@@ -388,10 +419,25 @@ mod tests {
     fn expiry_packs_validity_month_and_year() {
         let unpack = |p: u32| (p & 1 != 0, p & 2 != 0, (p >> 2) & 15, p >> 6);
         let today = YearMonth::new(2026, 11).unwrap();
-        for input in ["12/28", "11/26", "10/26", "1", "12/2", "13", "12 / 2046", "11/46", "x", ""] {
+        for input in [
+            "12/28",
+            "11/26",
+            "10/26",
+            "1",
+            "12/2",
+            "13",
+            "12 / 2046",
+            "11/46",
+            "x",
+            "",
+        ] {
             let c = check_expiry(input, today);
             let (valid, pv, month, year) = unpack(pack_expiry(input, 2026.0, 11.0));
-            assert_eq!((valid, pv), (c.validity.valid, c.validity.potentially_valid), "{input}");
+            assert_eq!(
+                (valid, pv),
+                (c.validity.valid, c.validity.potentially_valid),
+                "{input}"
+            );
             match c.date {
                 Some(d) => {
                     assert_eq!((month, year), (u32::from(d.month()), u32::from(d.year())));
@@ -426,6 +472,27 @@ mod tests {
     }
 
     #[test]
+    fn small_int_takes_integral_numbers_only() {
+        assert_eq!(small_int::<u8>(255.0), Some(255));
+        assert_eq!(small_int::<u8>(-0.0), Some(0));
+        assert_eq!(small_int::<u8>(256.0), None);
+        assert_eq!(small_int::<u16>(2026.0), Some(2026));
+        for n in [
+            0.5,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e9 + 1.0,
+            1e300,
+        ] {
+            assert_eq!(small_int::<u8>(n), None, "{n}");
+        }
+        assert_eq!(small_int::<i64>(-1e9), Some(-1_000_000_000));
+        assert_eq!(small_int::<i64>(-1e9 - 1.0), None);
+    }
+
+    #[test]
     fn caret_and_formatted_pack() {
         assert_eq!(caret_arg(f64::NAN), None);
         assert_eq!(caret_arg(f64::INFINITY), None);
@@ -433,7 +500,11 @@ mod tests {
         assert_eq!(caret_arg(4.7), Some(4));
         assert_eq!(caret_arg(1e20), Some(u32::MAX));
         let table = BinTable::default();
-        for (input, caret) in [("49701011", Some(8)), ("4242424242424242", None), ("", Some(0))] {
+        for (input, caret) in [
+            ("49701011", Some(8)),
+            ("4242424242424242", None),
+            ("", Some(0)),
+        ] {
             let f = format_number(&table, input, caret, Edit::Insert);
             let packed = pack_formatted(&f);
             let mut chars = packed.chars();
@@ -463,7 +534,13 @@ mod tests {
                 | opt::CO_BADGE
                 | opt::LUHN << opt::VALUE_SHIFT,
         );
-        for (field, text) in [(0, "Y name"), (1, "Y"), (2, "\u{0}\u{ff}\u{10}"), (3, ""), (9, "z")] {
+        for (field, text) in [
+            (0, "Y name"),
+            (1, "Y"),
+            (2, "\u{0}\u{ff}\u{10}"),
+            (3, ""),
+            (9, "z"),
+        ] {
             set_field(&mut all, field, text);
         }
         assert_eq!(all.name.as_deref(), Some("Y name"));
@@ -478,7 +555,12 @@ mod tests {
 
     #[test]
     fn flags_are_one_non_surrogate_character() {
-        for n in [0, 3, pack_expiry("01/00", 2000.0, 1.0), pack_expiry("12/99", 9999.0, 1.0)] {
+        for n in [
+            0,
+            3,
+            pack_expiry("01/00", 2000.0, 1.0),
+            pack_expiry("12/99", 9999.0, 1.0),
+        ] {
             let s = flag_char(n);
             assert_eq!(s.chars().count(), 1);
             assert_eq!(s.chars().next().map(u32::from), Some(n));
