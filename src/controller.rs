@@ -8,6 +8,11 @@
 //!
 //! Callbacks run only after every borrow is released: a callback may call back into the
 //! handle (`state()`, `clear()`, even `destroy()`) without a re-entrancy panic.
+//!
+//! A running `submit()` parks whatever it waits on in the page (the 3-D Secure dialog or the
+//! 3DS Method iframe, their listeners and timer) in [`Controller::step`], so `destroy()` can
+//! remove it at once. `destroy()` only takes the step out, drops it and resolves its latch:
+//! the flow resumes later, in a microtask, never inside `destroy()`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -161,6 +166,9 @@ pub struct Controller {
     listeners: RefCell<Vec<EventListener>>,
     /// The running submit's promise: a second submit returns it.
     pub running: RefCell<Option<js_sys::Promise>>,
+    /// What the running submit waits on in the page; `destroy()` removes it.
+    pub step: RefCell<Option<crate::flow::Step>>,
+    stopped: Cell<bool>,
     ready: Cell<bool>,
 }
 
@@ -382,6 +390,8 @@ impl Controller {
             handlers: RefCell::new(Vec::new()),
             listeners: RefCell::new(Vec::new()),
             running: RefCell::new(None),
+            step: RefCell::new(None),
+            stopped: Cell::new(false),
             ready: Cell::new(false),
         });
         ctrl.listen();
@@ -662,10 +672,25 @@ impl Controller {
         self.refresh(Field::Cvv, None, true);
     }
 
-    /// `handle.destroy()`: removes listeners and everything the module added. Idempotent.
+    /// Whether `destroy()` was called (readable at any time, borrow-free).
+    pub fn stopped(&self) -> bool {
+        self.stopped.get()
+    }
+
+    /// `handle.destroy()`: removes listeners and everything the module added, including an open
+    /// 3-D Secure dialog or 3DS Method iframe; a running `submit()` then settles (see `flow`).
+    /// Idempotent.
     pub fn destroy(&self) {
+        self.stopped.set(true);
         self.listeners.borrow_mut().clear();
         self.handlers.borrow_mut().clear();
+        // Taken out before it is dropped: dropping the dialog gives focus back (with the input
+        // listeners and callbacks already gone, nothing of ours runs), and nothing must find
+        // the cell borrowed meanwhile.
+        let step = self.step.try_borrow_mut().ok().and_then(|mut s| s.take());
+        if let Some(step) = step {
+            step.stop();
+        }
         let Ok(mut inner) = self.inner.try_borrow_mut() else {
             return;
         };

@@ -7,10 +7,14 @@
 //!  tokenize (gateway getToken) ─errorCode / network / timeout─▶ {status: "error"}
 //!     │
 //!  pay (payment server) ──▶ authorized | refused(+retry) ──────────────▶ result
-//!     │  method ──▶ hidden iframe, load or 10 s ──▶ continue ──▶ (any answer again)
+//!     │  method ──▶ hidden iframe ─ postMessage(origin, nonce) or 10 s ─▶ continue ──▶ (again)
 //!     │  challenge ──▶ dialog iframe ─ postMessage(origin, nonce) ─▶ GET status ─▶ result
 //!     │                    └─ Cancel / timeout ──▶ abandon ──▶ refused
 //!     └─ challenge, redirect mode ──▶ top window to the ACS … resume() on return
+//!
+//!  destroy() at any point ──▶ {status: "error", code: "destroyed"}
+//!     (a method or challenge waiting: abandoned first, best effort; a payment the server had
+//!      already decided: that result instead)
 //! ```
 
 use std::rc::Rc;
@@ -32,6 +36,76 @@ use crate::transport::{self, CardData, TokenAnswer, TransportError};
 
 /// Message type posted by the payment server's 3-D Secure return page (return-page contract).
 const THREE_DS_COMPLETE: &str = "card-capture:3ds-complete";
+/// Message type posted by the payment server's 3DS Method notification page.
+const METHOD_COMPLETE: &str = "card-capture:3ds-method-complete";
+/// What a [`Step`]'s latch says when `destroy()` stopped it.
+const DESTROYED: &str = "destroyed";
+
+/// What a submit waits on in the page: a latch, and what may fire it (listeners, a timer) or
+/// shows it (the 3DS Method iframe, the challenge dialog). Parked in [`Controller::step`]
+/// while waited on, so that `destroy()` removes it all at once; dropping it removes the
+/// listeners and timer first, then the iframe and the dialog (with its `inert` and focus trap).
+#[derive(Debug)]
+pub struct Step {
+    latch: Latch,
+    listeners: Vec<EventListener>,
+    timer: Option<Timeout>,
+    frame: Option<HiddenFrame>,
+    dialog: Option<ChallengeDialog>,
+}
+
+impl Step {
+    fn new() -> Self {
+        Self {
+            latch: Latch::new(),
+            listeners: Vec::new(),
+            timer: None,
+            frame: None,
+            dialog: None,
+        }
+    }
+
+    /// `destroy()`: wakes the waiting flow with [`DESTROYED`] (it resumes in a later microtask,
+    /// never inside `destroy()`) and removes everything on drop.
+    pub fn stop(self) {
+        self.latch.fire(DESTROYED);
+    }
+}
+
+/// Parks `step` in the controller, waits for its latch, then removes it. [`DESTROYED`] when
+/// `destroy()` came first, or came while the flow was about to resume.
+async fn wait(ctrl: &Controller, step: Step) -> String {
+    if ctrl.stopped() {
+        return DESTROYED.into();
+    }
+    let latch = step.latch.clone();
+    // The borrows last one statement each; whatever is replaced or taken is dropped after.
+    let previous = ctrl
+        .step
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut slot| slot.replace(step));
+    drop(previous);
+    let outcome = latch.wait().await;
+    let done = ctrl.step.try_borrow_mut().ok().and_then(|mut slot| slot.take());
+    drop(done);
+    if ctrl.stopped() {
+        return DESTROYED.into();
+    }
+    outcome
+}
+
+/// Waits `ms` milliseconds; false when `destroy()` came meanwhile.
+async fn pause(ctrl: Option<&Controller>, ms: u32) -> bool {
+    let Some(ctrl) = ctrl else {
+        sleep(ms).await;
+        return true;
+    };
+    let mut step = Step::new();
+    let l = step.latch.clone();
+    step.timer = Some(Timeout::new(ms, move || l.fire("")));
+    wait(ctrl, step).await != DESTROYED
+}
 
 /// Result objects (JS API contract).
 mod result {
@@ -63,6 +137,11 @@ mod result {
             ("message", message.into()),
         ])
         .into()
+    }
+
+    /// The form was destroyed before the payment had an outcome.
+    pub fn destroyed(locale: Locale) -> JsValue {
+        error("destroyed", i18n::text(locale, Text::Destroyed))
     }
 }
 
@@ -108,10 +187,7 @@ fn prepare(ctrl: &Controller) -> Result<Prepared, Stopped> {
     let inner = &mut *inner;
     let locale = inner.locale;
     if inner.destroyed {
-        return Err((
-            result::error("destroyed", i18n::text(locale, Text::Destroyed)),
-            None,
-        ));
+        return Err((result::destroyed(locale), None));
     }
     let Some(today) = today(inner.today) else {
         return Err((
@@ -220,7 +296,10 @@ pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
     {
         s.tokenizer = job.session.tokenizer.clone();
     }
-    ctrl.clear_cvv();
+    // After destroy() the inputs are the merchant's again: left alone.
+    if !ctrl.stopped() {
+        ctrl.clear_cvv();
+    }
     if js::string(&r, "status").as_deref() == Some("error") {
         ctrl.emit("error", &r);
     }
@@ -242,6 +321,10 @@ async fn run(
     holder: &str,
 ) -> JsValue {
     let locale = job.locale;
+    // A `submit` callback may have destroyed the form already.
+    if ctrl.stopped() {
+        return result::destroyed(locale);
+    }
     let token = match transport::tokenize(&job.session.tokenizer, card, job.timeouts.request).await
     {
         Ok(TokenAnswer::Token(t)) => Zeroizing::new(t),
@@ -254,6 +337,10 @@ async fn run(
         }
         Err(e) => return transport_error(locale, &e),
     };
+    if ctrl.stopped() {
+        // Destroyed while tokenizing: the token is dropped unused, nothing was paid.
+        return result::destroyed(locale);
+    }
     let body = js::object(&[
         ("tokenData", token.as_str().into()),
         ("brand", brand.into()),
@@ -272,7 +359,9 @@ async fn run(
         answer,
         Err(TransportError::Network | TransportError::Timeout)
     ) {
-        sleep(500).await;
+        if !pause(Some(ctrl), 500).await {
+            return result::destroyed(locale);
+        }
         answer =
             transport::post_json(&s.pay_url, &s.client_secret, &body, job.timeouts.request).await;
     }
@@ -288,6 +377,11 @@ async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) ->
     for _ in 0..4 {
         let status = js::string(&answer, "status").unwrap_or_default();
         let payment_id = js::string(&answer, "paymentId").unwrap_or_default();
+        // Destroyed while a request was out: an attempt now waiting for 3-D Secure is closed;
+        // an outcome the server already decided (authorized, refused) is reported as it is.
+        if ctrl.stopped() && matches!(status.as_str(), "method" | "challenge") {
+            return stop(job, &payment_id).await;
+        }
         match status.as_str() {
             "authorized" => {
                 return result::authorized(
@@ -297,7 +391,9 @@ async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) ->
             }
             "refused" => return refused(job, &answer),
             "method" => {
-                let completed = method_round(job, &answer).await;
+                let Some(completed) = method_round(ctrl, job, &answer).await else {
+                    return stop(job, &payment_id).await;
+                };
                 let body = js::object(&[
                     ("paymentId", payment_id.as_str().into()),
                     ("methodCompleted", completed.into()),
@@ -349,23 +445,58 @@ fn fields_of(answer: &JsValue) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The 3DS Method: the gateway's page in a hidden iframe. True when it loaded in time.
-async fn method_round(job: &Job, answer: &JsValue) -> bool {
+/// Listens for the payment server's page posting `kind` (the challenge return page, the 3DS
+/// Method notification page) and fires `complete` on `latch`. Only the payment server's origin,
+/// with this session's nonce and id (return-page contract); anything else (another origin, a
+/// forged or replayed message) is ignored. The message only says "done": outcomes are read
+/// from the server.
+fn session_message(job: &Job, kind: &'static str, latch: &Latch) -> Option<EventListener> {
+    let w = job.doc.default_view()?;
+    let l = latch.clone();
+    let origin = job.session.server_origin.clone();
+    let nonce = job.session.nonce.clone();
+    let id = job.session.id.clone();
+    Some(EventListener::new(w.unchecked_ref(), "message", move |e| {
+        let Some(m) = e.dyn_ref::<MessageEvent>() else {
+            return;
+        };
+        let data = m.data();
+        if m.origin() == origin
+            && js::string(&data, "type").as_deref() == Some(kind)
+            && js::string(&data, "nonce").as_deref() == Some(nonce.as_str())
+            && js::string(&data, "sessionId").as_deref() == Some(id.as_str())
+        {
+            l.fire("complete");
+        }
+    }))
+}
+
+/// The 3DS Method: the gateway's page in a hidden iframe. By EMV 3DS the method is complete
+/// when the ACS posts to the `threeDSMethodNotificationURL` (the payment server's
+/// `/3ds/method-notify`), not when the iframe first loads: that load may be the ACS's own page,
+/// still fingerprinting. So `Some(true)` only once the notification page has posted its
+/// message, `Some(false)` after the timeout (`threeDSCompInd = N`), `None` when `destroy()`
+/// stopped it.
+async fn method_round(ctrl: &Controller, job: &Job, answer: &JsValue) -> Option<bool> {
     let Some(url) = js::string(answer, "url") else {
-        return false;
+        return Some(false);
     };
-    let Some(frame) = HiddenFrame::new(&job.doc, i18n::text(job.locale, Text::MethodFrame)) else {
-        return false;
+    let mut step = Step::new();
+    step.frame = HiddenFrame::new(&job.doc, i18n::text(job.locale, Text::MethodFrame));
+    let Some(name) = step.frame.as_ref().map(|f| f.frame.name()) else {
+        return Some(false);
     };
-    let latch = Latch::new();
-    let l = latch.clone();
-    let _load = EventListener::new(frame.frame.unchecked_ref(), "load", move |_| l.fire("load"));
-    let l = latch.clone();
-    let _timer = Timeout::new(job.timeouts.method, move || l.fire("timeout"));
-    if post_form(&job.doc, &url, &frame.frame.name(), &fields_of(answer)).is_none() {
-        return false;
+    step.listeners
+        .extend(session_message(job, METHOD_COMPLETE, &step.latch));
+    let l = step.latch.clone();
+    step.timer = Some(Timeout::new(job.timeouts.method, move || l.fire("timeout")));
+    if post_form(&job.doc, &url, &name, &fields_of(answer)).is_none() {
+        return Some(false);
     }
-    latch.wait().await == "load"
+    match wait(ctrl, step).await.as_str() {
+        DESTROYED => None,
+        outcome => Some(outcome == "complete"),
+    }
 }
 
 /// The challenge: in the dialog (iframe mode) or the top window (redirect mode).
@@ -380,82 +511,74 @@ async fn challenge(
     };
     let fields = fields_of(answer);
     let locale = job.locale;
-    let mode = match &job.three_ds {
-        ThreeDsMode::Iframe => "iframe",
-        ThreeDsMode::Redirect { .. } => "redirect",
-    };
+    let redirect = matches!(job.three_ds, ThreeDsMode::Redirect { .. });
+    let mode = if redirect { "redirect" } else { "iframe" };
     ctrl.emit(
         "challenge",
         &js::object(&[("phase", "start".into()), ("mode", mode.into())]).into(),
     );
-    let latch = Latch::new();
-    let l = latch.clone();
-    let _timer = Timeout::new(job.timeouts.challenge, move || l.fire("timeout"));
-    let outcome = if let ThreeDsMode::Redirect { .. } = job.three_ds {
+    // A `challenge` callback may have destroyed the form.
+    if ctrl.stopped() {
+        return stop(job, payment_id).await;
+    }
+    let mut step = Step::new();
+    let l = step.latch.clone();
+    step.timer = Some(Timeout::new(job.timeouts.challenge, move || l.fire("timeout")));
+    if redirect {
         // The page leaves; this promise only settles if the navigation never happens.
         if post_form(&job.doc, &url, "_top", &fields).is_none() {
-            latch.fire("failed");
+            step.latch.fire("failed");
         }
-        latch.wait().await
     } else {
-        let size = window_size();
         let texts = DialogTexts {
             title: i18n::text(locale, Text::ChallengeTitle),
             loading: i18n::text(locale, Text::ChallengeLoading),
             cancel: i18n::text(locale, Text::Cancel),
             frame: i18n::text(locale, Text::ChallengeFrame),
         };
-        let Some(dialog) = ChallengeDialog::open(&job.doc, texts, size) else {
+        let Some(dialog) = ChallengeDialog::open(&job.doc, texts, window_size()) else {
             return result::error("dialog_failed", i18n::text(locale, Text::Server));
         };
         let (frame, status) = (dialog.frame.clone(), dialog.status.clone());
-        let _load = EventListener::new(dialog.frame.unchecked_ref(), "load", move |_| {
-            ChallengeDialog::show_frame(&frame, &status);
-        });
-        let l = latch.clone();
-        let _cancel = EventListener::new(dialog.cancel.unchecked_ref(), "click", move |_| {
-            l.fire("cancel")
-        });
-        let l = latch.clone();
-        let _escape = EventListener::new(dialog.root.unchecked_ref(), "keydown", move |e| {
-            if e.dyn_ref::<web_sys::KeyboardEvent>()
-                .is_some_and(|k| k.key() == "Escape")
-            {
-                l.fire("cancel");
-            }
-        });
-        let _message = job.doc.default_view().map(|w| {
-            let l = latch.clone();
-            let origin = job.session.server_origin.clone();
-            let nonce = job.session.nonce.clone();
-            let id = job.session.id.clone();
-            EventListener::new(w.unchecked_ref(), "message", move |e| {
-                let Some(m) = e.dyn_ref::<MessageEvent>() else {
-                    return;
-                };
-                // Only the payment server's return page, with this session's nonce (return-page
-                // contract); anything else (another origin, a forged or replayed message) is ignored.
-                // The message only says "look now": the outcome is read from the status URL.
-                let data = m.data();
-                if m.origin() == origin
-                    && js::string(&data, "type").as_deref() == Some(THREE_DS_COMPLETE)
-                    && js::string(&data, "nonce").as_deref() == Some(nonce.as_str())
-                    && js::string(&data, "sessionId").as_deref() == Some(id.as_str())
+        step.listeners.push(EventListener::new(
+            dialog.frame.unchecked_ref(),
+            "load",
+            move |_| ChallengeDialog::show_frame(&frame, &status),
+        ));
+        let l = step.latch.clone();
+        step.listeners.push(EventListener::new(
+            dialog.cancel.unchecked_ref(),
+            "click",
+            move |_| l.fire("cancel"),
+        ));
+        let l = step.latch.clone();
+        step.listeners.push(EventListener::new(
+            dialog.root.unchecked_ref(),
+            "keydown",
+            move |e| {
+                if e.dyn_ref::<web_sys::KeyboardEvent>()
+                    .is_some_and(|k| k.key() == "Escape")
                 {
-                    l.fire("complete");
+                    l.fire("cancel");
                 }
-            })
-        });
+            },
+        ));
+        step.listeners
+            .extend(session_message(job, THREE_DS_COMPLETE, &step.latch));
         if post_form(&job.doc, &url, &dialog.frame.name(), &fields).is_none() {
-            latch.fire("failed");
+            step.latch.fire("failed");
         }
-        let outcome = latch.wait().await;
-        drop(dialog);
-        outcome
-    };
+        step.dialog = Some(dialog);
+    }
+    let outcome = wait(ctrl, step).await;
     let r = match outcome.as_str() {
-        "complete" => read_status(job).await,
-        _ => abandon(job, payment_id, &outcome).await,
+        "complete" => read_status(Some(ctrl), job).await,
+        // Redirect mode: the buyer is at the bank in the top window, and this page is going
+        // away (a destroy() from pagehide); abandoning would cancel the challenge being
+        // answered there.
+        DESTROYED if redirect => result::destroyed(locale),
+        DESTROYED => stop(job, payment_id).await,
+        _ => abandon(ctrl, job, payment_id, &outcome).await,
     };
     ctrl.emit(
         "challenge",
@@ -464,9 +587,29 @@ async fn challenge(
     r
 }
 
+/// `destroy()` stopped the flow while the attempt waits for 3-D Secure (a method round or a
+/// challenge). The attempt is abandoned on the payment server, best effort, as the Cancel
+/// button does: otherwise the session stays pending until it expires, and a late answer from
+/// the bank could still authorize a payment no page shows any more. `keepalive`, so the request
+/// leaves even when `destroy()` runs as the page unloads. Its answer does not change the result:
+/// if the bank answered first (409), the payment server has the outcome, for the merchant's
+/// server to read.
+async fn stop(job: &Job, payment_id: &str) -> JsValue {
+    let s = &job.session;
+    let body = js::object(&[("paymentId", payment_id.into())]);
+    let _ = transport::post_json_keepalive(
+        &s.sibling_url("abandon"),
+        &s.client_secret,
+        &body,
+        job.timeouts.request,
+    )
+    .await;
+    result::destroyed(job.locale)
+}
+
 /// The buyer cancelled or the challenge timed out: the attempt is closed on the server, so a
 /// late answer from the bank can never authorize it (pay contract: abandon).
-async fn abandon(job: &mut Job, payment_id: &str, why: &str) -> JsValue {
+async fn abandon(ctrl: &Controller, job: &mut Job, payment_id: &str, why: &str) -> JsValue {
     let s = job.session.clone();
     let body = js::object(&[("paymentId", payment_id.into())]);
     match transport::post_json(
@@ -487,18 +630,18 @@ async fn abandon(job: &mut Job, payment_id: &str, why: &str) -> JsValue {
             r
         }
         // 409: the bank answered first; its outcome stands.
-        Err(TransportError::Http { status: 409, .. }) => read_status(job).await,
+        Err(TransportError::Http { status: 409, .. }) => read_status(Some(ctrl), job).await,
         Err(e) => transport_error(job.locale, &e),
     }
 }
 
 /// Reads the outcome from the status URL (status contract), waiting while it is still being
-/// decided.
-async fn read_status(job: &mut Job) -> JsValue {
+/// decided (and no longer once `destroy()` came: the server decides without the page).
+async fn read_status(ctrl: Option<&Controller>, job: &mut Job) -> JsValue {
     let s = job.session.clone();
     for attempt in 0..20 {
-        if attempt > 0 {
-            sleep(500).await;
+        if attempt > 0 && !pause(ctrl, 500).await {
+            return result::destroyed(job.locale);
         }
         let answer = match transport::get_json(
             &s.status_url,
@@ -561,7 +704,7 @@ pub async fn resume(session: JsValue, locale: Option<String>) -> JsValue {
         locale,
         doc,
     };
-    read_status(&mut job).await
+    read_status(None, &mut job).await
 }
 
 fn three_ds_json(mode: &ThreeDsMode) -> Object {

@@ -54,17 +54,22 @@ async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, TransportE
         .map_err(|e| send_error(&e))
 }
 
-/// `fetch(url, {method, headers, body, signal})`, the timeout starting now.
+/// `fetch(url, {method, headers, body, signal, keepalive})`, the timeout starting now.
 async fn fetch(
     method: &str,
     url: &str,
     headers: &[(&str, JsValue)],
     body: Option<&JsValue>,
     timeout_ms: u32,
+    keepalive: bool,
 ) -> Result<Response, TransportError> {
     let window = web_sys::window().ok_or(TransportError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
+    if keepalive {
+        // Not among web-sys's RequestInit setters; a plain property of the init dictionary.
+        js::set(&init, "keepalive", true);
+    }
     if !headers.is_empty() {
         init.set_headers(&js::object(headers));
     }
@@ -161,6 +166,7 @@ pub async fn tokenize(
         &[],
         Some(params.as_ref()),
         timeout_ms,
+        false,
     )
     .await?;
     if !res.ok() {
@@ -181,13 +187,35 @@ pub async fn post_json(
     body: &JsValue,
     timeout_ms: u32,
 ) -> Result<JsValue, TransportError> {
+    post(url, secret, body, timeout_ms, false).await
+}
+
+/// [`post_json`] with `keepalive` (Fetch Standard): the request is still sent if the page
+/// unloads meanwhile (a `destroy()` run from `pagehide`).
+pub async fn post_json_keepalive(
+    url: &str,
+    secret: &str,
+    body: &JsValue,
+    timeout_ms: u32,
+) -> Result<JsValue, TransportError> {
+    post(url, secret, body, timeout_ms, true).await
+}
+
+async fn post(
+    url: &str,
+    secret: &str,
+    body: &JsValue,
+    timeout_ms: u32,
+    keepalive: bool,
+) -> Result<JsValue, TransportError> {
     let text = JSON::stringify(body).map_err(|_| TransportError::BadAnswer)?;
     let headers = [
         ("Authorization", bearer(secret)),
         ("Content-Type", JsValue::from_str("application/json")),
         ("Accept", JsValue::from_str("application/json")),
     ];
-    read_json(fetch("POST", url, &headers, Some(text.as_ref()), timeout_ms).await?).await
+    let res = fetch("POST", url, &headers, Some(text.as_ref()), timeout_ms, keepalive).await?;
+    read_json(res).await
 }
 
 /// `GET url` with `Authorization: Bearer <secret>`; the parsed JSON answer.
@@ -196,7 +224,7 @@ pub async fn get_json(url: &str, secret: &str, timeout_ms: u32) -> Result<JsValu
         ("Authorization", bearer(secret)),
         ("Accept", JsValue::from_str("application/json")),
     ];
-    read_json(fetch("GET", url, &headers, None, timeout_ms).await?).await
+    read_json(fetch("GET", url, &headers, None, timeout_ms, false).await?).await
 }
 
 /// `Bearer <secret>` (RFC 6750 §2.1).

@@ -599,4 +599,271 @@ mod checkout {
         handle.destroy();
         form.remove();
     }
+
+    // -----------------------------------------------------------------------------------------
+    // 3-D Secure steps and destroy(), against a payment server played by a fake `fetch`
+    // (installed on window; the module calls `window.fetch`). The bank's pages are about:blank.
+
+    /// The card every flow test pays with (frictionless test card of the sandbox).
+    const CARD: [(&str, &str); 4] = [
+        ("number", "4970107111111119"),
+        ("expiry", "12 / 34"),
+        ("cvv", "123"),
+        ("holder", "Jeanne Martin"),
+    ];
+
+    /// Replaces `window.fetch` with one answering like the payment server: `pay` answers
+    /// `pay_answer`, `continue` authorizes, `abandon` refuses 02319. Every call is recorded in
+    /// `window.__ccCalls` as `{url, body, keepalive}`.
+    fn fake_server(pay_answer: &str) {
+        let install = js_sys::Function::new_with_args(
+            "payAnswer",
+            r#"
+            const calls = [];
+            window.__ccCalls = calls;
+            window.__ccRealFetch = window.__ccRealFetch || window.fetch;
+            const json = (v) => Promise.resolve(new Response(JSON.stringify(v),
+              { headers: { 'Content-Type': 'application/json' } }));
+            window.fetch = (url, init) => {
+              url = String(url);
+              calls.push({ url, body: init && typeof init.body === 'string' ? init.body : '',
+                keepalive: !!(init && init.keepalive) });
+              if (url.endsWith('/tokenize')) return Promise.resolve(new Response('data=TOKEN'));
+              if (url.endsWith('/pay')) return json(JSON.parse(payAnswer));
+              if (url.endsWith('/continue')) return json({ status: 'authorized', paymentId: 'pay_1', transactionId: 'tx_1' });
+              if (url.endsWith('/abandon')) return json({ status: 'refused', paymentId: 'pay_1', code: '02319', message: 'Payment cancelled by the buyer' });
+              return json({ id: 'cs_t', status: 'processing' });
+            };
+            "#,
+        );
+        install.call1(&JsValue::NULL, &JsValue::from_str(pay_answer)).expect("installs");
+    }
+
+    fn restore_fetch() {
+        let restore = js_sys::Function::new_no_args(
+            "if (window.__ccRealFetch) window.fetch = window.__ccRealFetch;",
+        );
+        restore.call0(&JsValue::NULL).expect("restores");
+    }
+
+    /// `(url suffix, body, keepalive)` of the recorded calls.
+    fn calls() -> Vec<(String, String, bool)> {
+        let window = web_sys::window().expect("window");
+        js_sys::Array::from(&get(&window, "__ccCalls"))
+            .iter()
+            .map(|c| {
+                let url = get(&c, "url").as_string().unwrap_or_default();
+                let tail = url.rsplit('/').next().unwrap_or_default().to_owned();
+                (
+                    tail,
+                    get(&c, "body").as_string().unwrap_or_default(),
+                    get(&c, "keepalive").as_bool().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    fn called(name: &str) -> Vec<(String, bool)> {
+        calls()
+            .into_iter()
+            .filter(|(u, _, _)| u == name)
+            .map(|(_, b, k)| (b, k))
+            .collect()
+    }
+
+    /// Mount options with a session on this page's origin (so this page's own postMessage
+    /// comes from the "payment server" origin) and `timeouts`.
+    fn session_options(prefix: &str, timeouts: &str) -> String {
+        let origin = web_sys::window()
+            .expect("window")
+            .location()
+            .origin()
+            .expect("origin");
+        format!(
+            r#", "timeouts": {timeouts}, "session": {{"id": "cs_t", "clientSecret": "secret", "nonce": "n-{prefix}",
+            "payUrl": "{origin}/api/checkout-sessions/cs_t/pay", "statusUrl": "{origin}/api/checkout-sessions/cs_t",
+            "tokenizer": {{"url": "{origin}/tokenize", "accessKeyRef": "ref", "data": "d"}}}}"#
+        )
+    }
+
+    fn fill(prefix: &str) {
+        for (field, value) in CARD {
+            type_in(&input(prefix, field), value);
+        }
+    }
+
+    async fn ms(n: i32) {
+        let p = js_sys::Promise::new(&mut |ok, _| {
+            let _ = web_sys::window()
+                .expect("window")
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&ok, n);
+        });
+        let _ = JsFuture::from(p).await;
+    }
+
+    /// Waits (up to 5 s) until `selector` matches in the document.
+    async fn appears(selector: &str) -> bool {
+        for _ in 0..100 {
+            if doc().query_selector(selector).ok().flatten().is_some() {
+                return true;
+            }
+            ms(50).await;
+        }
+        false
+    }
+
+    fn count(selector: &str) -> u32 {
+        doc().query_selector_all(selector).map_or(0, |l| l.length())
+    }
+
+    /// This page posts a message to itself (its origin is the session's server origin).
+    fn post(kind: &str, nonce: &str) {
+        let window = web_sys::window().expect("window");
+        let msg = parse(&format!(
+            r#"{{"type": "{kind}", "sessionId": "cs_t", "nonce": "{nonce}", "paymentId": "pay_1"}}"#
+        ));
+        window.post_message(&msg, "*").expect("posts");
+    }
+
+    fn status_code(r: &JsValue) -> (String, String) {
+        (
+            get(r, "status").as_string().unwrap_or_default(),
+            get(r, "code").as_string().unwrap_or_default(),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    async fn destroy_during_a_challenge_removes_the_dialog_and_settles_destroyed() {
+        fake_server(
+            r#"{"status": "challenge", "paymentId": "pay_1", "method": "POST", "url": "about:blank", "fields": {"creq": "c", "threeDSSessionData": "md"}}"#,
+        );
+        let (form, handle) = mounted("d1", &session_options("d1", "{}"));
+        fill("d1");
+        let pending = JsFuture::from(handle.submit());
+        assert!(appears(".cc-challenge iframe.cc-challenge-frame").await, "the dialog opens");
+        assert!(count("body > [inert]") > 0, "the page behind is inert");
+        handle.destroy();
+        // At once, before the promise settles: nothing of the dialog is left.
+        assert_eq!(count(".cc-challenge"), 0, "no dialog");
+        assert_eq!(count("iframe"), 0, "no iframe");
+        assert_eq!(count("[inert]"), 0, "no inert");
+        let r = pending.await.expect("resolves, never rejects");
+        assert_eq!(status_code(&r), ("error".into(), "destroyed".into()));
+        assert!(get(&r, "message").is_string());
+        // The attempt is abandoned on the server, with a request that survives an unload.
+        assert_eq!(
+            called("abandon"),
+            [(r#"{"paymentId":"pay_1"}"#.to_owned(), true)]
+        );
+        // A late message from the bank's return page finds nobody listening.
+        post("card-capture:3ds-complete", "n-d1");
+        ms(100).await;
+        assert!(called("cs_t").is_empty(), "no status read after destroy");
+        assert_eq!(get(&handle.state(), "submitting").as_bool(), Some(false));
+        handle.destroy();
+        // A submit after destroy answers at once.
+        let again = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(status_code(&again).1, "destroyed");
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn destroy_from_the_challenge_callback_opens_no_dialog() {
+        fake_server(
+            r#"{"status": "challenge", "paymentId": "pay_1", "method": "POST", "url": "about:blank", "fields": {"creq": "c"}}"#,
+        );
+        let (form, handle) = mounted("d2", &session_options("d2", "{}"));
+        fill("d2");
+        let handle = Rc::new(handle);
+        let h = handle.clone();
+        let cb = Closure::<dyn FnMut(JsValue)>::new(move |_| h.destroy());
+        handle
+            .on("challenge", cb.as_ref().clone().unchecked_into())
+            .expect("known event");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(status_code(&r).1, "destroyed");
+        assert_eq!(count(".cc-challenge, iframe, [inert]"), 0);
+        assert_eq!(called("abandon").len(), 1);
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_method_round_waits_for_the_notification_message_not_the_frame_load() {
+        fake_server(
+            r#"{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {"threeDSMethodData": "m"}}"#,
+        );
+        let (form, handle) = mounted("d3", &session_options("d3", r#"{"method": 10000}"#));
+        fill("d3");
+        let pending = JsFuture::from(handle.submit());
+        assert!(appears("iframe.cc-method-frame[hidden]").await, "the hidden method frame");
+        // The frame has loaded (about:blank) and more: still waiting for the notification.
+        ms(400).await;
+        assert!(called("continue").is_empty(), "a load does not end the method");
+        // Forged or mistaken messages change nothing: wrong nonce, wrong type.
+        post("card-capture:3ds-method-complete", "guess");
+        post("card-capture:3ds-complete", "n-d3");
+        ms(200).await;
+        assert!(called("continue").is_empty(), "forged messages are ignored");
+        assert_eq!(count("iframe.cc-method-frame"), 1);
+        post("card-capture:3ds-method-complete", "n-d3");
+        let r = pending.await.expect("resolves");
+        assert_eq!(get(&r, "status").as_string().as_deref(), Some("authorized"));
+        assert_eq!(
+            called("continue"),
+            [(
+                r#"{"paymentId":"pay_1","methodCompleted":true}"#.to_owned(),
+                false
+            )]
+        );
+        assert_eq!(count("iframe"), 0, "the method frame is removed");
+        handle.destroy();
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_method_without_notification_continues_not_completed_after_the_timeout() {
+        fake_server(
+            r#"{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {"threeDSMethodData": "m"}}"#,
+        );
+        let (form, handle) = mounted("d4", &session_options("d4", r#"{"method": 300}"#));
+        fill("d4");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(get(&r, "status").as_string().as_deref(), Some("authorized"));
+        assert_eq!(
+            called("continue"),
+            [(
+                r#"{"paymentId":"pay_1","methodCompleted":false}"#.to_owned(),
+                false
+            )]
+        );
+        assert_eq!(count("iframe"), 0);
+        handle.destroy();
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn destroy_during_the_method_round_removes_the_frame_and_abandons() {
+        fake_server(
+            r#"{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {"threeDSMethodData": "m"}}"#,
+        );
+        let (form, handle) = mounted("d5", &session_options("d5", r#"{"method": 10000}"#));
+        fill("d5");
+        let pending = JsFuture::from(handle.submit());
+        assert!(appears("iframe.cc-method-frame").await);
+        handle.destroy();
+        assert_eq!(count("iframe"), 0, "the method frame goes at once");
+        let r = pending.await.expect("resolves");
+        assert_eq!(status_code(&r), ("error".into(), "destroyed".into()));
+        assert_eq!(called("abandon").len(), 1);
+        // A notification after destroy starts nothing.
+        post("card-capture:3ds-method-complete", "n-d5");
+        ms(100).await;
+        assert!(called("continue").is_empty());
+        restore_fetch();
+        form.remove();
+    }
 }

@@ -97,7 +97,7 @@ impl CardInput {
         let described_by = input.get_attribute("aria-describedby");
         let ids = match &described_by {
             Some(d) if d.split_whitespace().any(|t| t == message.id()) => d.clone(),
-            Some(d) => crate::js::cat(&[&d, " ", &message.id()]),
+            Some(d) => crate::js::cat(&[d, " ", &message.id()]),
             None => message.id(),
         };
         let _ = input.set_attribute("aria-describedby", &ids);
