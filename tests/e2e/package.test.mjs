@@ -55,6 +55,37 @@ export async function moduleUse(): Promise<string> {
   return [ids, flags, sizes, mmyy, f.value, g.caret, v].join();
 }
 
+// The validation-only entry point, typed exactly as the full module's functions.
+import initValidate, * as Validate from 'card-capture/validate';
+import * as Full from 'card-capture';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const sameTypes: [
+  Same<typeof Full.validateNumber, typeof Validate.validateNumber>,
+  Same<typeof Full.validateExpiry, typeof Validate.validateExpiry>,
+  Same<typeof Full.validateCvv, typeof Validate.validateCvv>,
+  Same<typeof Full.validateHolder, typeof Validate.validateHolder>,
+  Same<typeof Full.formatNumber, typeof Validate.formatNumber>,
+  Same<typeof Full.formatExpiry, typeof Validate.formatExpiry>,
+  Same<typeof Full.setBinTable, typeof Validate.setBinTable>,
+  Same<Full.NumberValidation, Validate.NumberValidation>,
+  Same<Full.BinTableError, Validate.BinTableError>,
+] = [true, true, true, true, true, true, true, true, true];
+
+export async function validateOnlyUse(): Promise<string> {
+  await initValidate();
+  const n: Validate.NumberValidation = Validate.validateNumber('4970 1011 2233 4455');
+  const f: Validate.Formatted = Validate.formatExpiry('12', 2, 'insertText');
+  Validate.setBinTable({ brands: [{ id: 'cb', ranges: ['413789'] }] }, { mode: 'extend' });
+  // @ts-expect-error: a result has only its declared fields
+  n.notAField;
+  // @ts-expect-error: the input is a string
+  Validate.validateHolder(42);
+  // @ts-expect-error: the validate entry has no checkout
+  Validate.mount;
+  return [n.brands[0]?.paylineType, f.value, Validate.validateCvv('123').valid].join();
+}
+
 export async function scriptTagUse(): Promise<boolean> {
   const cc: CardCaptureGlobal = await CardCapture.ready;
   const caret: number = window.CardCapture.formatExpiry('1', 1).caret;
@@ -85,6 +116,7 @@ describe('npm package', () => {
     assert.equal(manifest.type, 'module');
     assert.equal(manifest.types, `./${FILES.types}`);
     assert.deepEqual(manifest.exports['.'], { types: `./${FILES.types}`, import: `./${FILES.esm}` });
+    assert.deepEqual(manifest.exports['./validate'], { types: `./${FILES.validateTypes}`, import: `./${FILES.validateEsm}` });
     assert.deepEqual(manifest.sideEffects, [`./${FILES.global}`]);
     // Every subpath and target in `exports` names a file of the package.
     const paths = JSON.stringify(manifest.exports).match(/"\.\/[^"]+"/g).map((s) => JSON.parse(s));
@@ -93,7 +125,7 @@ describe('npm package', () => {
   });
 
   it('declares precise types: no `any` in any .d.ts', () => {
-    for (const file of [FILES.types, FILES.wasmTypes, FILES.globalTypes]) {
+    for (const file of [FILES.types, FILES.wasmTypes, FILES.globalTypes, FILES.validateTypes]) {
       const source = fs.readFileSync(path.join(PKG_DIR, file), 'utf8');
       assert.deepEqual(anyTypes(source), [], file);
     }
@@ -102,6 +134,27 @@ describe('npm package', () => {
       'formatNumber', 'formatExpiry']) {
       assert.match(types, new RegExp(`export function ${fn}\\(`), fn);
     }
+  });
+
+  it('types card-capture/validate word for word as the full module (functions, results)', () => {
+    const full = fs.readFileSync(path.join(PKG_DIR, FILES.types), 'utf8');
+    const validate = fs.readFileSync(path.join(PKG_DIR, FILES.validateTypes), 'utf8');
+    const decl = (source, kind, name) => {
+      const re = new RegExp(`^export ${kind} ${name}\\b[\\s\\S]*?${kind === 'interface' ? '\\n\\}\\n' : ';\\n'}`, 'm');
+      return re.exec(source)?.[0];
+    };
+    for (const fn of ['validateNumber', 'validateExpiry', 'validateCvv', 'validateHolder', 'formatNumber',
+      'formatExpiry', 'setBinTable']) {
+      assert.ok(decl(full, 'function', fn), fn);
+      assert.equal(decl(validate, 'function', fn), decl(full, 'function', fn), fn);
+    }
+    for (const name of ['CardBrand', 'Validation', 'NumberValidation', 'ExpiryValidation', 'YearMonth',
+      'Formatted', 'BinTableBrand', 'BinTable', 'SetBinTableOptions', 'BinTableError']) {
+      assert.ok(decl(full, 'interface', name), name);
+      assert.equal(decl(validate, 'interface', name), decl(full, 'interface', name), name);
+    }
+    // Nothing of the checkout, nor the raw export, is declared there.
+    assert.doesNotMatch(validate, /export function (mount|resume|run)\b|CheckoutHandle/);
   });
 
   it('gives consumers precise types: a strict TypeScript program type-checks against them', () => {
@@ -138,5 +191,18 @@ describe('npm package', () => {
     assert.equal(visa.valid, true);
     assert.deepEqual(visa.brands.map((b) => b.id), ['visa']);
     assert.deepEqual(mod.formatNumber('4970101122334455', 16), { value: '4970 1011 2233 4455', caret: 19 });
+  });
+
+  it('runs the validate entry from the package in node', async () => {
+    const mod = await import(pathToFileURL(path.join(PKG_DIR, FILES.validateEsm)).href);
+    mod.initSync({ module: fs.readFileSync(path.join(PKG_DIR, FILES.validateWasm)) });
+    const cb = mod.validateNumber('4970 1011 2233 4455');
+    assert.equal(cb.valid, true);
+    assert.deepEqual(cb.brands.map((b) => b.paylineType), ['CB', 'VISA']);
+    assert.deepEqual(mod.formatNumber('4970101122334455', 16), { value: '4970 1011 2233 4455', caret: 19 });
+    assert.deepEqual(mod.validateExpiry('12/28', { year: 2026, month: 11 }),
+      { valid: true, potentiallyValid: true, month: 12, year: 2028, payline: '1228' });
+    assert.throws(() => mod.setBinTable({ brands: [] }, { mode: 'replace' }),
+      { name: 'BinTableError', code: 'empty_table' });
   });
 });
