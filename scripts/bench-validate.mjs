@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // npm run bench:validate: validateNumber through the JS ↔ WebAssembly boundary, next to
-// card-validator's number() (the validator Braintree ships) on the same inputs in the same run.
+// card-validator's number() (the validator Braintree ships) on the same inputs in the same run,
+// for the full module and for the validation-only entry point `card-capture/validate`; then the
+// validate entry's download size against card-validator bundled and minified here (vite's
+// library build: rolldown + oxc) and gzipped the same way.
 // A measurement, not a test: it prints figures and asserts nothing.
 //
 // Method: the inputs below are called round-robin; each run lasts BENCH_SECONDS (default 1) after
@@ -9,9 +12,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import cardValidator from 'card-validator';
-import { FILES, PKG_DIR } from './lib/files.mjs';
+import { build } from 'vite';
+import { FILES, PKG_DIR, ROOT, gzipSize } from './lib/files.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 1);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
@@ -57,17 +62,21 @@ function measure(fn) {
 }
 
 const wasmPath = path.join(PKG_DIR, FILES.wasm);
-if (!fs.existsSync(wasmPath)) {
+if (!fs.existsSync(wasmPath) || !fs.existsSync(path.join(PKG_DIR, FILES.validateWasm))) {
   console.error('pkg/ is missing: run `npm run build` first');
   process.exit(1);
 }
 const cc = await import(pathToFileURL(path.join(PKG_DIR, FILES.esm)).href);
 cc.initSync({ module: fs.readFileSync(wasmPath) });
+const cv = await import(pathToFileURL(path.join(PKG_DIR, FILES.validateEsm)).href);
+cv.initSync({ module: fs.readFileSync(path.join(PKG_DIR, FILES.validateWasm)) });
 
 const cases = [
   ['card-capture validateNumber', (s) => (cc.validateNumber(s).valid ? 1 : 0)],
   ['card-validator number()', (s) => (cardValidator.number(s).isValid ? 1 : 0)],
   ['card-capture formatNumber', (s) => cc.formatNumber(s, s.length).caret],
+  ['/validate validateNumber', (s) => (cv.validateNumber(s).valid ? 1 : 0)],
+  ['/validate formatNumber', (s) => cv.formatNumber(s, s.length).caret],
 ];
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -81,8 +90,30 @@ for (const [name, fn] of cases) {
   console.log(`${name.padEnd(30)} ${fmt(r.median).padStart(11)} ops/s  ${(1e9 / r.median).toFixed(0).padStart(6)} ns/op  `
     + `(${fmt(r.min)}–${fmt(r.max)})`);
 }
-const ratio = results['card-capture validateNumber'].median / results['card-validator number()'].median;
+const anchor = results['card-validator number()'].median;
+const ratio = results['card-capture validateNumber'].median / anchor;
 console.log(`\nvalidateNumber / card-validator number(): ${ratio.toFixed(1)}× the calls per second`);
+const validateRatio = results['/validate validateNumber'].median / anchor;
+console.log(`card-capture/validate validateNumber / card-validator number(): ${validateRatio.toFixed(1)}× the calls per second`);
+
+// Download size: the validate entry (its ES module + .wasm) against card-validator with its one
+// dependency (credit-card-type) bundled as one minified script, both gzip -9.
+const validateGzip = gzipSize(fs.readFileSync(path.join(PKG_DIR, FILES.validateEsm)))
+  + gzipSize(fs.readFileSync(path.join(PKG_DIR, FILES.validateWasm)));
+const bundled = await build({
+  root: ROOT,
+  configFile: false,
+  logLevel: 'silent',
+  build: {
+    write: false,
+    minify: true,
+    lib: { entry: createRequire(import.meta.url).resolve('card-validator'), name: 'cardValidator', formats: ['iife'] },
+  },
+});
+const anchorGzip = gzipSize(Buffer.from((Array.isArray(bundled) ? bundled[0] : bundled).output[0].code));
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+console.log(`size, gzip -9: card-capture/validate ${kb(validateGzip)} (.js + .wasm), card-validator bundle `
+  + `${kb(anchorGzip)}: ${(validateGzip / anchorGzip).toFixed(1)}× its size`);
 
 // Same inputs, different rules: list where the two disagree so the comparison is read fairly.
 const differ = INPUTS.filter((s) => cc.validateNumber(s).valid !== cardValidator.number(s).isValid);
