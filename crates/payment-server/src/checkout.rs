@@ -9,7 +9,7 @@
 use payline_protocol::messages::{
     DoAuthorizationRequest, GetTransactionDetailsRequest, VerifyAuthenticationRequest, VerifyEnrollmentRequest,
 };
-use payline_protocol::objects::{Authentication3DSecure, Browser, Card, Order, Payment as PPayment, ThreeDsInfo};
+use payline_protocol::objects::{Authentication3DSecure, Browser, Buyer, Card, Order, Payment as PPayment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Date, DateTimeMinutes, Mode, Outcome};
 use payline_protocol::web2token::decrypt_token_answer;
@@ -478,6 +478,11 @@ fn payline_order(state: &AppState, p: &Payment, order_ref: &str) -> Result<Order
     Ok(o)
 }
 
+/// Payline `buyer` with the buyer's IP (fraud scoring, EMV 3-D Secure browser IP), when known.
+fn buyer(ctx: &AttemptContext) -> Option<Buyer> {
+    ctx.ip.as_ref().map(|ip| Buyer { ip: Some(ip.clone()), ..Buyer::default() })
+}
+
 fn three_ds_info(state: &AppState, a: &Attempt, method_result: Option<&str>) -> ThreeDsInfo {
     let ctx = a.context();
     let b = &ctx.browser;
@@ -518,6 +523,7 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
     req.user_agent = ctx.browser.user_agent.clone();
     req.return_url = Some(format!("{}/3ds/return", state.settings().public_url));
     req.three_ds_info = Some(three_ds_info(state, a, method_result));
+    req.buyer = buyer(&ctx);
     req.transient = method_result.and(a.transient.clone());
     let res = match state.gateway().call(&req).await {
         Ok(r) => r,
@@ -649,6 +655,7 @@ pub async fn authorize(state: &AppState, session: &Session, p: &Payment, a: &Att
     let three_ds = auth.as_ref().map(|x| (x.eci.clone(), x.result_container.is_some()));
     req.authentication_3d_secure = auth;
     req.transient = transient;
+    req.buyer = buyer(&ctx);
     let res = match state.gateway().call(&req).await {
         Ok(r) => r,
         Err(GatewayError::Unknown(m)) => {

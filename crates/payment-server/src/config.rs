@@ -87,6 +87,12 @@ pub struct Cli {
     #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// Comma-separated addresses or CIDR blocks of the reverse proxies in front of this server.
+    /// Only requests from them have their `X-Forwarded-For` read for the buyer's IP (Payline
+    /// `buyer.ip`); from anyone else the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+
     /// URL receiving the signed payment events.
     #[arg(long, env = "SHOP_WEBHOOK_URL")]
     pub shop_webhook_url: Option<String>,
@@ -152,6 +158,8 @@ pub struct Settings {
     pub session_ttl_secs: i64,
     /// Attempts per session (pay contract: 5).
     pub max_attempts: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<crate::client_ip::IpBlock>,
 }
 
 /// Shop webhook destination.
@@ -188,6 +196,9 @@ pub enum ConfigError {
     /// Webhook URL without secret or the reverse.
     #[error("SHOP_WEBHOOK_URL and SHOP_WEBHOOK_SECRET go together")]
     WebhookHalfConfigured,
+    /// A `TRUSTED_PROXIES` entry that is not an address or CIDR block.
+    #[error(transparent)]
+    TrustedProxies(#[from] crate::client_ip::InvalidBlock),
 }
 
 /// True for `http(s)://localhost…`, `127.x`, `[::1]`.
@@ -306,6 +317,7 @@ impl Cli {
             sandbox: self.sandbox,
             session_ttl_secs: 30 * 60,
             max_attempts: 5,
+            trusted_proxies: crate::client_ip::parse_blocks(&self.trusted_proxies)?,
         })
     }
 }

@@ -23,6 +23,7 @@ pub mod error;
 pub mod background;
 pub mod backoffice;
 pub mod checkout;
+pub mod client_ip;
 pub mod gateway;
 pub mod http;
 pub mod ids;

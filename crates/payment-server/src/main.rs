@@ -74,7 +74,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     let worker = payment_server::background::spawn(state.clone());
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    // The peer address feeds the buyer's IP (client_ip: TRUSTED_PROXIES, X-Forwarded-For).
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown()).await?;
     worker.abort();
     Ok(())
 }

@@ -34,6 +34,7 @@ fn checked_origin(state: &AppState, headers: &HeaderMap) -> Result<Option<String
 async fn pay(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     JsonBody(req): JsonBody<PayRequest>,
 ) -> Result<(StatusCode, Json<Value>)> {
@@ -48,8 +49,12 @@ async fn pay(
     let meta = RequestMeta {
         origin,
         accept: headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned),
-        // The client IP is that of the reverse proxy in most deployments; left to the gateway.
-        ip: None,
+        // Payline buyer.ip: the peer, or X-Forwarded-For behind a trusted proxy (client_ip).
+        ip: peer.and_then(|axum::Extension(axum::extract::ConnectInfo(addr))| {
+            let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+            crate::client_ip::client_ip(addr.ip(), forwarded, &state.settings().trusted_proxies)
+        })
+        .map(|ip| ip.to_string()),
     };
     // The request fingerprint covers what the buyer sent, so a reused key with another body
     // is refused; the blob itself is only hashed.

@@ -7,6 +7,7 @@ mod support;
 
 mod backoffice;
 mod checkout;
+mod client_ip;
 mod pci;
 mod resilience;
 mod serving;

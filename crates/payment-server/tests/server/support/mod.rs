@@ -40,6 +40,8 @@ pub struct Opts {
     pub pkg_dir: String,
     pub webhook: Option<payment_server::config::WebhookConfig>,
     pub gateway_timeout_ms: u64,
+    /// `TRUSTED_PROXIES` entries.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Opts {
@@ -53,6 +55,7 @@ impl Default for Opts {
             pkg_dir: "pkg".into(),
             webhook: None,
             gateway_timeout_ms: 20_000,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -94,11 +97,12 @@ pub async fn start(opts: Opts) -> Server {
         sandbox: opts.sandbox_mode,
         session_ttl_secs: 30 * 60,
         max_attempts: 5,
+        trusted_proxies: payment_server::client_ip::parse_blocks(&opts.trusted_proxies).unwrap(),
     };
     let store = Store::connect(&opts.db_url).await.expect("database");
     let clock: Arc<dyn Clock> = opts.clock.clone();
     let state = AppState::new(settings, store, clock);
-    let router = app(state.clone());
+    let router = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
@@ -277,6 +281,8 @@ pub struct FaultProxy {
     pub drop_action: Arc<std::sync::Mutex<Option<&'static str>>>,
     /// SOAP action whose answer is held back 3 s (after the gateway processed it).
     pub delay_action: Arc<std::sync::Mutex<Option<&'static str>>>,
+    /// `(SOAPAction, request body)` of every call forwarded, in order.
+    pub requests: Arc<std::sync::Mutex<Vec<(String, String)>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -296,13 +302,18 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let f2 = flag.clone();
     let delay: Arc<std::sync::Mutex<Option<&'static str>>> = Arc::default();
     let d2 = delay.clone();
+    let requests: Arc<std::sync::Mutex<Vec<(String, String)>>> = Arc::default();
+    let r2 = requests.clone();
     let handler = move |req: Request| {
         let upstream = upstream.clone();
         let flag = f2.clone();
         let delay = d2.clone();
+        let requests = r2.clone();
         async move {
             let (parts, body) = req.into_parts();
             let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+            let soap_action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().trim_matches('"').to_owned();
+            requests.lock().unwrap().push((soap_action, String::from_utf8_lossy(&bytes).into_owned()));
             let url = format!("{upstream}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
             let mut rb = client().request(parts.method.clone(), url);
             for (k, v) in &parts.headers {
@@ -331,7 +342,7 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    FaultProxy { url: format!("http://{addr}"), drop_action: flag, delay_action: delay, task }
+    FaultProxy { url: format!("http://{addr}"), drop_action: flag, delay_action: delay, requests, task }
 }
 
 /// A body that yields half of `body` and then an error.
