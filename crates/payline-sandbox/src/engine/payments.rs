@@ -742,3 +742,43 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
         extended_card: extended_card(Some(&stored.card_type)),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn short(s: &str) -> Option<ShortDate> {
+        Some(s.parse().expect("dd/mm/yy"))
+    }
+
+    /// (mode, action, differedActionDate, authorization day) → outcome.
+    type Case = (&'static str, i64, Option<ShortDate>, Date, std::result::Result<Option<Date>, Refusal>);
+
+    #[test]
+    fn differed_action_date_rules() {
+        let today = date!(2026 - 11 - 25);
+        let cases: &[Case] = &[
+            ("CPT", 101, None, today, Ok(None)),
+            ("CPT", 100, short("27/11/26"), today, Err("02305")),
+            ("NX", 101, short("27/11/26"), today, Err("02305")),
+            ("DIF", 100, short("25/11/26"), today, Ok(Some(today))),
+            ("DIF", 100, short("01/12/26"), today, Ok(Some(date!(2026 - 12 - 01)))),
+            ("DIF", 100, short("02/12/26"), today, Err("02305")),
+            ("DIF", 100, short("24/11/26"), today, Err("02305")),
+            ("DIF", 100, None, today, Err("02305")),
+            ("DIF", 101, short("27/11/26"), today, Err("02321")),
+            // doScheduledWalletPayment: from the scheduled day to 6 days after it.
+            ("DIF", 100, short("10/12/26"), date!(2026 - 12 - 04), Ok(Some(date!(2026 - 12 - 10)))),
+            ("DIF", 100, short("11/12/26"), date!(2026 - 12 - 04), Err("02305")),
+            ("DIF", 100, short("03/12/26"), date!(2026 - 12 - 04), Err("02305")),
+            // Across a year end.
+            ("DIF", 100, short("03/01/27"), date!(2026 - 12 - 28), Ok(Some(date!(2027 - 01 - 03)))),
+            ("DIF", 100, short("04/01/27"), date!(2026 - 12 - 28), Err("02305")),
+        ];
+        for (mode, action, d, day, want) in cases {
+            assert_eq!(check_deferred(mode, *action, *d, *day, today.min(*day)), *want, "{mode} {action} {d:?} {day}");
+        }
+    }
+}
