@@ -501,6 +501,20 @@ pub async fn do_recurrent_wallet_payment(
         }
     }
     let outlives = schedule::card_last_day(&card.expiry).is_none_or(|last| s.outlives_card(last));
+    // authentication3DSecure (v27): verified for the buyer-present registration, bound to
+    // payment.amount; the later due dates are merchant-initiated.
+    let spec = WalletCharge {
+        contract_number: &contract_number,
+        order_ref: &order_ref,
+        amount: i(payment_amount),
+        currency: i64::from(req.payment.currency.numeric()),
+        action: 101,
+        mode: &mode,
+    };
+    let authenticated = match wallets::verify_schedule_authentication(ctx, &card, &spec, req.authentication_3d_secure.as_ref()).await? {
+        Ok(a) => a,
+        Err(code) => return Ok(refuse(code)),
+    };
     let n = NewRecord {
         wallet_id: req.wallet_id.trim(),
         card_ind: card.card_ind,
@@ -515,6 +529,9 @@ pub async fn do_recurrent_wallet_payment(
     let id = insert_record(ctx, &n).await?;
     // A due date of today is billed now, in this operation.
     bill_due(ctx, &id).await?;
+    if let Some(done) = &authenticated {
+        wallets::authenticate_first_billing(ctx.conn, &id, done).await?;
+    }
     let rows = billings(ctx.conn, &id).await?;
     Ok(DoRecurrentWalletPaymentResponse {
         result: result(if outlives { "02506" } else { "02500" }),
@@ -560,6 +577,18 @@ pub async fn do_scheduled_wallet_payment(
     if schedule::card_last_day(&card.expiry).is_none_or(|last| date > last) {
         return Ok(refuse("02506"));
     }
+    let spec = WalletCharge {
+        contract_number: &contract_number,
+        order_ref: &order_ref,
+        amount: i(amount),
+        currency: i64::from(req.payment.currency.numeric()),
+        action: 101,
+        mode: &mode,
+    };
+    let authenticated = match wallets::verify_schedule_authentication(ctx, &card, &spec, req.authentication_3d_secure.as_ref()).await? {
+        Ok(a) => a,
+        Err(code) => return Ok(refuse(code)),
+    };
     let s = Schedule {
         cycle: BillingCycle::Daily,
         start: date,
@@ -590,6 +619,9 @@ pub async fn do_scheduled_wallet_payment(
             .await?;
     }
     bill_due(ctx, &id).await?;
+    if let Some(done) = &authenticated {
+        wallets::authenticate_first_billing(ctx.conn, &id, done).await?;
+    }
     Ok(DoScheduledWalletPaymentResponse { result: result("02500"), payment_record_id: id })
 }
 

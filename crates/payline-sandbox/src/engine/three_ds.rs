@@ -11,8 +11,9 @@ use payline_protocol::objects::Authentication3DSecure;
 use rand::RngCore;
 use sqlx::{Row, SqliteConnection};
 
-use super::payments::resolve_card;
+use super::payments::{resolve_card, ResolvedCard};
 use super::{result, Ctx};
+use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules::THREE_DS_SESSION_VALIDITY;
 use crate::scenarios::{self, Enrollment};
@@ -196,10 +197,10 @@ pub async fn set_term_url(conn: &mut SqliteConnection, md: &str, url: &str) -> R
     set(conn, md, "return_url", Some(url)).await
 }
 
-fn authenticated_values(s: &Session, eci: &str, auth_type: &str) -> (String, String, String, String) {
+fn authenticated_values(s: &Session, eci: &str, auth_type: &str, comp_ind: Option<&str>) -> (String, String, String, String) {
     let cavv = random_b64(20);
     let xid = random_b64(20);
-    let container = b64_json(&serde_json::json!({
+    let mut outcome = serde_json::json!({
         "containerVersion": "2",
         "eci": eci,
         "authenticationValue": cavv,
@@ -212,12 +213,17 @@ fn authenticated_values(s: &Session, eci: &str, auth_type: &str) -> (String, Str
         "purchaseAmount": s.binding.amount.to_string(),
         "purchaseCurrency": s.binding.currency.to_string(),
         "merchantName": "Payline sandbox merchant",
-    }));
-    (eci.to_owned(), cavv, xid, container)
+    });
+    // EMV 3DS threeDSCompInd of the AReq after a 3DS Method round: `Y` the method completed,
+    // `N` it did not (timeout), `U` unknown. Shown so that a merchant can see what the ACS got.
+    if let (Some(ind), Some(map)) = (comp_ind, outcome.as_object_mut()) {
+        map.insert("threeDSCompInd".to_owned(), serde_json::Value::String(ind.to_owned()));
+    }
+    (eci.to_owned(), cavv, xid, b64_json(&outcome))
 }
 
-async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &str) -> Result<()> {
-    let (eci, cavv, xid, container) = authenticated_values(s, "05", auth_type);
+async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &str, comp_ind: Option<&str>) -> Result<()> {
+    let (eci, cavv, xid, container) = authenticated_values(s, "05", auth_type, comp_ind);
     sqlx::query("UPDATE threeds_sessions SET status = 'AUTHENTICATED', eci = ?, cavv = ?, xid = ?, result_container = ? WHERE md = ?")
         .bind(&eci)
         .bind(&cavv)
@@ -232,6 +238,11 @@ async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &
     s.xid = Some(xid);
     s.result_container = Some(container);
     Ok(())
+}
+
+/// The `authentication3DSecure` values of an authenticated session (getWebPaymentDetails).
+pub fn authentication(s: &Session) -> Authentication3DSecure {
+    authentication_of(s)
 }
 
 fn authentication_of(s: &Session) -> Authentication3DSecure {
@@ -269,6 +280,25 @@ fn enrollment_answer(code: &str) -> VerifyEnrollmentResponse {
     }
 }
 
+/// The card a verifyEnrollment authenticates: `card` (number, or token + expiry), or, when
+/// `card` carries neither, the wallet card named by `walletId` + `walletCardInd` (Payline
+/// verifyEnrollment v10, "authenticate a wallet card": `02503` unknown, `02505` disabled, and the
+/// stored card's expiry and type).
+async fn enrollment_card(
+    ctx: &mut Ctx<'_>,
+    req: &VerifyEnrollmentRequest,
+    contract: &ContractConfig,
+    order_ref: &str,
+) -> Result<std::result::Result<ResolvedCard, &'static str>> {
+    let card_given = req.card.number.as_ref().is_some_and(|n| !n.is_empty()) || req.card.token.as_deref().is_some_and(|t| !t.trim().is_empty());
+    match req.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        Some(wallet_id) if !card_given => {
+            Ok(super::wallets::resolve_wallet_card(ctx, wallet_id, req.wallet_card_ind.as_deref(), contract).await?.map(|(_, c)| c))
+        }
+        _ => resolve_card(ctx, &req.card, contract, order_ref, false).await,
+    }
+}
+
 /// verifyEnrollment: decides by the sandbox 3-D Secure test cards.
 pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) -> Result<VerifyEnrollmentResponse> {
     let now = ctx.now.unix_timestamp();
@@ -286,9 +316,10 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
         if s.status != status::METHOD_PENDING || s.expires_at <= now {
             return Ok(enrollment_answer("03200"));
         }
-        let method_result = info.and_then(|i| i.three_ds_method_result.clone());
-        set(ctx.conn, &s.md, "method_result", method_result.as_deref().or(Some("U"))).await?;
-        authenticate(ctx.conn, &mut s, "FR").await?;
+        let method_result = info.and_then(|i| i.three_ds_method_result.clone()).filter(|r| matches!(r.as_str(), "Y" | "N" | "U"));
+        let comp_ind = method_result.as_deref().unwrap_or("U");
+        set(ctx.conn, &s.md, "method_result", Some(comp_ind)).await?;
+        authenticate(ctx.conn, &mut s, "FR", Some(comp_ind)).await?;
         let mut answer = enrollment_answer("03102");
         answer.mpi_result = Some("Y".to_owned());
         answer.authentication_3d_secure = Some(authentication_of(&s));
@@ -306,7 +337,7 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     if order_ref.is_empty() {
         return Ok(enrollment_answer("02305"));
     }
-    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
+    let card = match enrollment_card(ctx, &req, &contract, &order_ref).await? {
         Ok(c) => c,
         Err(code) => return Ok(enrollment_answer(code)),
     };
@@ -362,7 +393,7 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     let base = ctx.public_url.trim_end_matches('/').to_owned();
     let mut a = match enrollment {
         Enrollment::Frictionless => {
-            authenticate(ctx.conn, &mut session, "FR").await?;
+            authenticate(ctx.conn, &mut session, "FR", None).await?;
             let mut a = enrollment_answer("03102");
             a.mpi_result = Some("Y".to_owned());
             a.authentication_3d_secure = Some(authentication_of(&session));
@@ -435,7 +466,7 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
     s.response_consumed = true;
     match s.status.as_str() {
         status::ACS_AUTHENTICATED => {
-            authenticate(ctx.conn, s, "CH").await?;
+            authenticate(ctx.conn, s, "CH", None).await?;
             Ok(Ok(()))
         }
         status::ACS_CANCELLED => {
@@ -501,6 +532,18 @@ pub async fn consume_for_authorization(
     given: &Authentication3DSecure,
     binding: &Binding,
 ) -> Result<std::result::Result<Consumed, &'static str>> {
+    consume_matching(ctx, given, |b| b == binding).await
+}
+
+/// Like [`consume_for_authorization`], with the binding accepted by `accepts` (a wallet
+/// registration accepts a non-payment authentication of amount 0 as well as one of the 1 EUR
+/// check). Every other rule is the same: once, unaltered, finished, not expired, `03010` when
+/// the binding is refused.
+pub async fn consume_matching(
+    ctx: &mut Ctx<'_>,
+    given: &Authentication3DSecure,
+    accepts: impl Fn(&Binding) -> bool,
+) -> Result<std::result::Result<Consumed, &'static str>> {
     let md = given.md.as_deref().map(str::trim).unwrap_or_default();
     let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
         return Ok(Err("03004"));
@@ -527,7 +570,7 @@ pub async fn consume_for_authorization(
     if s.auth_consumed {
         return Ok(Err("03011"));
     }
-    if &s.binding != binding {
+    if !accepts(&s.binding) {
         return Ok(Err("03010"));
     }
     let differs = |given: &Option<String>, issued: &Option<String>| {

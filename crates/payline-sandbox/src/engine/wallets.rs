@@ -5,19 +5,32 @@
 //! addressed by `cardInd` (default 1). Cards are kept as sandbox tokens (the number stays
 //! encrypted in the token vault). Registering a card runs Payline's check: a 1 EUR (100 minor
 //! units) authorization, recorded in the ledger and never captured.
+//!
+//! 3-D Secure (Payline `authentication3DSecure` on createWallet, updateWallet,
+//! doImmediateWalletPayment, doScheduledWalletPayment, doRecurrentWalletPayment): an
+//! authentication given is verified as doAuthorization verifies it — once, unaltered, bound to
+//! the wallet card, the amount, currency, order reference (the `walletId` for a registration)
+//! and contract — and recorded on the ledger entry it covers. It is *required* only where the
+//! buyer is present for a payment: doImmediateWalletPayment of an enrolled card on a 3-D Secure
+//! contract without it is a soft decline `01131`, like doAuthorization. A registration (the 1 EUR
+//! check, a non-payment authentication in EMV 3DS terms) and the registration of a schedule take
+//! it when given; the due dates the scheduler bills later are merchant-initiated and never
+//! authenticated.
 
 use payline_protocol::messages::{
     CreateWalletRequest, CreateWalletResponse, DisableWalletRequest, DisableWalletResponse,
     DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse, EnableWalletRequest, EnableWalletResponse,
     GetCardsRequest, GetCardsResponse, GetWalletRequest, GetWalletResponse, UpdateWalletRequest, UpdateWalletResponse,
 };
-use payline_protocol::objects::{Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
+use payline_protocol::objects::{Authentication3DSecure, Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
 use payline_protocol::secret::Secret;
 use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
 use super::payments::{bank_outcome, resolve_card, ResolvedCard};
+use super::three_ds::{self, Binding, Consumed};
 use super::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction, Ctx};
+use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::ledger::{self, state, Entry, Kind};
 use crate::notify;
@@ -150,9 +163,120 @@ pub async fn usable_card(
     Ok(Ok((w, c)))
 }
 
+/// A usable wallet card with its number, for an operation on `contract`: [`usable_card`]'s
+/// codes, then `02540` (token gone), `02541` (card type not on the contract) and the card's
+/// expiry.
+pub async fn resolve_wallet_card(
+    ctx: &mut Ctx<'_>,
+    wallet_id: &str,
+    raw_ind: Option<&str>,
+    contract: &ContractConfig,
+) -> Result<std::result::Result<(WalletCard, ResolvedCard), &'static str>> {
+    let (_, c) = match usable_card(ctx.conn, &ctx.merchant.id, wallet_id, raw_ind).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(Err(code)),
+    };
+    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await? else {
+        return Ok(Err("02540"));
+    };
+    if !contract.accepts(&c.card_type) {
+        return Ok(Err("02541"));
+    }
+    if let Err(e) = crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
+        return Ok(Err(e.code()));
+    }
+    let resolved =
+        ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(c.expiry.clone()) };
+    Ok(Ok((c, resolved)))
+}
+
+/// The `authentication3DSecure` of a request when it names a session (an empty `md` counts as
+/// none, as in doAuthorization).
+pub fn given_authentication(a: Option<&Authentication3DSecure>) -> Option<&Authentication3DSecure> {
+    a.filter(|a| a.md.as_deref().is_some_and(|m| !m.trim().is_empty()))
+}
+
+/// Verifies a wallet operation's authentication for this card: consumed once when given and
+/// bound as `accepts` says (the codes of doAuthorization: `03004`, `03006`, `03010`, `03011`,
+/// `03003`, `03022`, `03030`); when absent and `required`, an enrolled card on a 3-D Secure
+/// contract is a soft decline `01131`.
+pub async fn verify_authentication(
+    ctx: &mut Ctx<'_>,
+    pan: &Secret,
+    contract: &ContractConfig,
+    given: Option<&Authentication3DSecure>,
+    required: bool,
+    accepts: impl Fn(&Binding) -> bool,
+) -> Result<std::result::Result<Option<Consumed>, &'static str>> {
+    match given_authentication(given) {
+        Some(a) => Ok(three_ds::consume_matching(ctx, a, accepts).await?.map(Some)),
+        None if required
+            && contract.three_ds
+            && crate::scenarios::enrollment(pan.expose()) != crate::scenarios::Enrollment::NotEnrolled =>
+        {
+            Ok(Err("01131"))
+        }
+        None => Ok(Ok(None)),
+    }
+}
+
+/// The binding of a payment on `pan`: amount, currency, order reference and contract exactly.
+pub fn payment_binding(ctx: &Ctx<'_>, pan: &Secret, spec: &WalletCharge<'_>) -> Binding {
+    Binding {
+        fingerprint: ctx.vault.fingerprint("pan", pan.expose()),
+        amount: spec.amount,
+        currency: spec.currency,
+        order_ref: spec.order_ref.to_owned(),
+        contract_number: spec.contract_number.to_owned(),
+    }
+}
+
+/// Verifies the authentication given to doScheduledWalletPayment / doRecurrentWalletPayment for
+/// the wallet card, bound to `payment.amount`, currency, order reference and contract (the same
+/// payment object the merchant sent to verifyEnrollment). Never required: the due dates are
+/// billed later without the buyer.
+pub async fn verify_schedule_authentication(
+    ctx: &mut Ctx<'_>,
+    card: &WalletCard,
+    spec: &WalletCharge<'_>,
+    given: Option<&Authentication3DSecure>,
+) -> Result<std::result::Result<Option<Consumed>, &'static str>> {
+    if given_authentication(given).is_none() {
+        return Ok(Ok(None));
+    }
+    let Some(contract) = ctx.merchant.contract(spec.contract_number).cloned() else { return Ok(Err("02303")) };
+    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
+        return Ok(Err("02540"));
+    };
+    let binding = payment_binding(ctx, &stored.pan, spec);
+    verify_authentication(ctx, &stored.pan, &contract, given, false, |b| *b == binding).await
+}
+
+/// Records a verified authentication on the ledger entry billed for rank 1 of a payment record
+/// in the call that registered it (the buyer-present first due date); later due dates stay
+/// unauthenticated.
+pub async fn authenticate_first_billing(conn: &mut SqliteConnection, record_id: &str, done: &Consumed) -> Result<()> {
+    sqlx::query(
+        "UPDATE transactions SET three_ds = 'Y', eci = ?, liability_shift = ? WHERE id = \
+         (SELECT transaction_id FROM billing_records WHERE payment_record_id = ? AND rank = 1 AND transaction_id IS NOT NULL)",
+    )
+    .bind(&done.eci)
+    .bind(done.liability_shift)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The 1 EUR check authorization of a card being registered, recorded in the ledger and never
 /// captured (it expires after 7 days like any authorization). Returns the code and the entry id.
-async fn check_card(ctx: &mut Ctx<'_>, contract_number: &str, wallet_id: &str, card: &ResolvedCard) -> Result<(String, String)> {
+async fn check_card(
+    ctx: &mut Ctx<'_>,
+    contract_number: &str,
+    wallet_id: &str,
+    card: &ResolvedCard,
+    three: Option<&Consumed>,
+) -> Result<(String, String)> {
     let code = bank_outcome(&card.pan, CHECK_AMOUNT.unsigned_abs());
     let ok = accepted(&code);
     let entry = Entry {
@@ -173,9 +297,9 @@ async fn check_card(ctx: &mut Ctx<'_>, contract_number: &str, wallet_id: &str, c
         masked_card: Some(card.masked.clone()),
         token: Some(card.token.clone()),
         expiry: card.expiry.clone(),
-        three_d_secure: "N".to_owned(),
-        eci: None,
-        liability_shift: false,
+        three_d_secure: if three.is_some() { "Y" } else { "N" }.to_owned(),
+        eci: three.map(|t| t.eci.clone()),
+        liability_shift: three.is_some_and(|t| t.liability_shift),
         authorization_number: ok.then(new_authorization_number),
         original_id: None,
         is_duplicated: false,
@@ -187,19 +311,35 @@ async fn check_card(ctx: &mut Ctx<'_>, contract_number: &str, wallet_id: &str, c
 }
 
 /// Resolves and checks the card of a wallet request. The virtual CVV of a tokenized card is the
-/// one the tokenizer issued for the order reference `walletId`.
+/// one the tokenizer issued for the order reference `walletId`. An `authentication3DSecure`
+/// given must come from a verifyEnrollment of this card with order reference `walletId` on this
+/// contract, for amount 0 (a non-payment authentication) or for the 1 EUR check; a failed,
+/// tampered, replayed or mismatched one refuses the registration with its `03xxx` code before
+/// the check is made.
 pub async fn register_card(
     ctx: &mut Ctx<'_>,
     contract_number: &str,
     wallet_id: &str,
     card: &Card,
+    authentication: Option<&Authentication3DSecure>,
 ) -> Result<std::result::Result<(ResolvedCard, String), String>> {
     let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err("02303".to_owned())) };
     let resolved = match resolve_card(ctx, card, &contract, wallet_id, true).await? {
         Ok(c) => c,
         Err(code) => return Ok(Err(code.to_owned())),
     };
-    let (code, check_id) = check_card(ctx, contract_number, wallet_id, &resolved).await?;
+    let fingerprint = ctx.vault.fingerprint("pan", resolved.pan.expose());
+    let accepts = |b: &Binding| {
+        b.fingerprint == fingerprint
+            && b.order_ref == wallet_id
+            && b.contract_number == contract_number
+            && (b.amount == 0 || (b.amount == CHECK_AMOUNT && b.currency == EUR))
+    };
+    let three = match verify_authentication(ctx, &resolved.pan, &contract, authentication, false, accepts).await? {
+        Ok(t) => t,
+        Err(code) => return Ok(Err(code.to_owned())),
+    };
+    let (code, check_id) = check_card(ctx, contract_number, wallet_id, &resolved, three.as_ref()).await?;
     if !accepted(&code) {
         return Ok(Err(code));
     }
@@ -268,7 +408,7 @@ pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Resul
         return Ok(refuse("02305"));
     }
     let contract_number = req.contract_number.trim().to_owned();
-    let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card).await? {
+    let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card, req.authentication_3d_secure.as_ref()).await? {
         Ok(c) => c,
         Err(code) => return Ok(refuse(&code)),
     };
@@ -323,7 +463,8 @@ pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Resul
         Some(req.contract_number.trim()).filter(|c| !c.is_empty()).map_or_else(|| w.contract_number.clone(), str::to_owned);
     let existing = card(ctx.conn, &ctx.merchant.id, &wallet_id, ind).await?;
     let stored = if card_given(&req.wallet.card) {
-        let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card).await? {
+        let (card, check_id) =
+            match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card, req.authentication_3d_secure.as_ref()).await? {
             Ok(c) => c,
             Err(code) => return Ok(refuse(&code)),
         };
@@ -544,16 +685,43 @@ pub struct WalletCharge<'a> {
 
 /// Authorizes a wallet card (the bank outcome of the homologation conventions; the card's
 /// expiry against `now`, `02624`) and records it in the ledger. Returns the code and entry.
+/// Without authentication: the scheduler's merchant-initiated due dates.
 pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>) -> Result<(String, Entry)> {
+    let (code, entry, _) = charge_with(ctx, c, charge, None, false).await?;
+    Ok((code, entry))
+}
+
+/// [`charge`] with 3-D Secure: after the card checks, `authentication` is verified for this
+/// payment ([`verify_authentication`], bound exactly to the amount, currency, order reference
+/// and contract; `required` makes its absence a soft decline `01131` for an enrolled card on a
+/// 3-D Secure contract); a refusal is recorded with its code, an authentication on the entry
+/// (3-D Secure, ECI, liability shift) and returned for the answer.
+pub async fn charge_with(
+    ctx: &mut Ctx<'_>,
+    c: &WalletCard,
+    charge: &WalletCharge<'_>,
+    authentication: Option<&Authentication3DSecure>,
+    required: bool,
+) -> Result<(String, Entry, Option<Authentication3DSecure>)> {
     let stored = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await?;
-    let contract = ctx.merchant.contract(charge.contract_number);
-    let code = match (&stored, contract) {
+    let contract = ctx.merchant.contract(charge.contract_number).cloned();
+    let mut three = None;
+    let code = match (&stored, &contract) {
         (_, None) => "02303".to_owned(),
         (None, _) => "02540".to_owned(),
         (Some(_), Some(k)) if !k.accepts(&c.card_type) => "02541".to_owned(),
-        (Some(s), Some(_)) => match crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
+        (Some(s), Some(k)) => match crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
             Err(e) => e.code().to_owned(),
-            Ok(()) => bank_outcome(&s.pan, charge.amount.unsigned_abs()),
+            Ok(()) => {
+                let binding = payment_binding(ctx, &s.pan, charge);
+                match verify_authentication(ctx, &s.pan, k, authentication, required, |b| *b == binding).await? {
+                    Err(code) => code.to_owned(),
+                    Ok(t) => {
+                        three = t;
+                        bank_outcome(&s.pan, charge.amount.unsigned_abs())
+                    }
+                }
+            }
         },
     };
     let ok = accepted(&code);
@@ -579,9 +747,9 @@ pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>
         masked_card: Some(c.masked.clone()),
         token: Some(c.token.clone()),
         expiry: Some(c.expiry.clone()),
-        three_d_secure: "N".to_owned(),
-        eci: None,
-        liability_shift: false,
+        three_d_secure: if three.is_some() { "Y" } else { "N" }.to_owned(),
+        eci: three.as_ref().map(|t| t.eci.clone()),
+        liability_shift: three.as_ref().is_some_and(|t| t.liability_shift),
         authorization_number: ok.then(new_authorization_number),
         original_id: None,
         is_duplicated: false,
@@ -589,7 +757,7 @@ pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>
         settles_at: (ok && charge.action == 101).then(|| rules::settlement_time(ctx.now)),
     };
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
-    Ok((code, entry))
+    Ok((code, entry, three.map(|t| t.authentication)))
 }
 
 fn authorization_of(entry: &Entry, now: OffsetDateTime) -> Authorization {
@@ -611,7 +779,9 @@ pub fn authorization(entry: &Entry, now: OffsetDateTime) -> Authorization {
 }
 
 /// doImmediateWalletPayment: mode CPT or DIF (`02308`); `02503`/`02505`; the card's expiry;
-/// the bank outcome; a TRSWALLET notification.
+/// 3-D Secure (the buyer is present: an enrolled card on a 3-D Secure contract needs
+/// `authentication3DSecure`, else `01131`; echoed in the answer); the bank outcome; a TRSWALLET
+/// notification.
 pub async fn do_immediate_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoImmediateWalletPaymentRequest,
@@ -658,16 +828,16 @@ pub async fn do_immediate_wallet_payment(
         action,
         mode: &mode,
     };
-    let (code, entry) = charge(ctx, &c, &spec).await?;
+    let (code, entry, authentication) = charge_with(ctx, &c, &spec, req.authentication_3d_secure.as_ref(), true).await?;
     super::payments::plan_deferred(ctx, &entry, capture_date, Some(&w.wallet_id)).await?;
     let url = ctx.merchant.notification_url.clone();
     let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];
     notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::TRSWALLET, &params, ctx.now).await?;
     Ok(DoImmediateWalletPaymentResponse {
         result: result(&code),
-        transaction: Some(transaction(&entry.id, ctx.now, false, "N")),
+        transaction: Some(transaction(&entry.id, ctx.now, false, &entry.three_d_secure)),
         authorization: Some(authorization_of(&entry, ctx.now)),
-        authentication_3d_secure: None,
+        authentication_3d_secure: authentication,
         linked_transaction_id: None,
     })
 }

@@ -3,16 +3,20 @@
 //! Secure, save a wallet card).
 //!
 //! Session life: `CREATED` (buyer not redirected yet, `02533`; expired `02534`) → `INPROGRESS`
-//! once the page was shown (`02306`; expired `02324`) → `THREEDS` while the buyer is at the ACS
-//! → `DONE` (the authorization's own code) or `CANCELLED` (`02319`). A session lasts
-//! [`WEB_SESSION_VALIDITY`] of sandbox time.
+//! once the page was shown (`02306`; expired `02324`) → `METHOD` while the page runs the ACS's
+//! 3DS Method in a hidden iframe (`METHOD_DONE` once its notification arrived) → `THREEDS` while
+//! the buyer is at the ACS → `DONE` (the authorization's own code) or `CANCELLED` (`02319`). A
+//! session lasts [`WEB_SESSION_VALIDITY`] of sandbox time.
+//!
+//! 3-D Secure runs for a typed card and for the saved card of `buyer.walletId` alike (the page's
+//! verifyEnrollment names the wallet card by `walletId` + `walletCardInd`).
 
 use payline_protocol::messages::{
     DoWebPaymentRequest, DoWebPaymentResponse, GetWebPaymentDetailsRequest, GetWebPaymentDetailsResponse,
     GetWebWalletRequest, GetWebWalletResponse, ManageWebWalletRequest, ManageWebWalletResponse, VerifyAuthenticationRequest,
     VerifyEnrollmentRequest,
 };
-use payline_protocol::objects::{Authentication3DSecure, Card, Recurring};
+use payline_protocol::objects::{Authentication3DSecure, Card, Recurring, ThreeDsInfo};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{Action, Amount, Currency, Mode};
 use sqlx::{Row, SqliteConnection};
@@ -86,6 +90,10 @@ pub mod st {
     pub const CREATED: &str = "CREATED";
     /// Page shown.
     pub const INPROGRESS: &str = "INPROGRESS";
+    /// The page runs the ACS's 3DS Method, waiting for its notification.
+    pub const METHOD: &str = "METHOD";
+    /// The 3DS Method notified the page's `threeDSMethodNotificationURL`.
+    pub const METHOD_DONE: &str = "METHOD_DONE";
     /// Buyer at the ACS.
     pub const THREEDS: &str = "THREEDS";
     /// Finished (accepted or refused).
@@ -362,6 +370,11 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
     out.card = card_out(e.masked_card.as_deref(), e.card_type.as_deref(), e.expiry.as_deref(), e.token.as_deref());
     out.extended_card = Some(extended_card(e.card_type.as_deref()));
     out.payment = Some(super::reports::payment_view(ctx.conn, &e).await?);
+    // The authentication the payment used (ECI, CAVV, resultContainer), as doAuthorization
+    // echoes it.
+    if let (true, Some(md)) = (e.three_d_secure == "Y", &s.md) {
+        out.authentication_3d_secure = three_ds::get(ctx.conn, md).await?.map(|t| three_ds::authentication(&t));
+    }
     if let Some(id) = &s.payment_record_id {
         out.payment_record_id = Some(id.clone());
         out.billing_record_list = Some(super::records::billing_list(ctx.conn, id).await?);
@@ -424,6 +437,14 @@ pub enum Next {
         /// ACS page.
         url: String,
         /// Form fields.
+        fields: Vec<(String, String)>,
+    },
+    /// The 3DS Method: post `fields` to the ACS's `url` in a hidden iframe, wait for the
+    /// notification (or the timeout), then continue.
+    Method {
+        /// ACS 3DS Method page.
+        url: String,
+        /// Form fields (`threeDSMethodData`).
         fields: Vec<(String, String)>,
     },
     /// Show the form again with this message (card refused before any authorization).
@@ -501,12 +522,33 @@ pub async fn pay_with_card(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm, re
         Ok(c) => c,
         Err(code) => return Ok(Next::Retry(format!("Card refused ({code})."))),
     };
-    if !contract.three_ds || crate::scenarios::enrollment(pan.expose()) == crate::scenarios::Enrollment::NotEnrolled {
-        return authorize(ctx, s, &resolved, form.holder.as_deref(), None).await;
+    secure(ctx, s, &resolved, card, None, form.holder.as_deref(), return_base).await
+}
+
+/// `threeDSMethodNotificationURL` of the page's verifyEnrollment.
+pub const METHOD_NOTIFY_PATH: &str = "/webpayment/3ds-method-notify";
+/// Milliseconds the page waits for the 3DS Method notification (EMV 3DS: 10 seconds, then
+/// `threeDSCompInd` N).
+pub const METHOD_TIMEOUT_MS: u32 = 10_000;
+
+/// 3-D Secure for the page's card when the contract has it and the card is enrolled — the same
+/// verifyEnrollment a merchant would call (the card, or `walletId` + `walletCardInd` for the
+/// saved card) — else the authorization at once.
+async fn secure(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    resolved: &ResolvedCard,
+    card: Card,
+    wallet: Option<(&str, i64)>,
+    holder: Option<&str>,
+    return_base: &str,
+) -> Result<Next> {
+    let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else { return Ok(Next::Gone("Unknown contract.")) };
+    if !contract.three_ds || crate::scenarios::enrollment(resolved.pan.expose()) == crate::scenarios::Enrollment::NotEnrolled {
+        return authorize(ctx, s, resolved, holder, None).await;
     }
-    // Enrolled: the same verifyEnrollment as a merchant would call.
     let amount = first_amount(s, ctx.now)?;
-    let mut req = VerifyEnrollmentRequest {
+    let req = VerifyEnrollmentRequest {
         transient: None,
         version: "34".to_owned(),
         card,
@@ -514,8 +556,8 @@ pub async fn pay_with_card(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm, re
         order_ref: s.order_ref.clone(),
         md_field_value: None,
         user_agent: None,
-        wallet_id: None,
-        wallet_card_ind: None,
+        wallet_id: wallet.map(|(w, _)| w.to_owned()),
+        wallet_card_ind: wallet.map(|(_, i)| i.to_string()),
         generate_virtual_cvx: None,
         merchant_name: None,
         merchant_url: None,
@@ -525,45 +567,99 @@ pub async fn pay_with_card(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm, re
         buyer: None,
         sub_merchant: None,
         recurring: None,
-        three_ds_info: None,
+        three_ds_info: Some(ThreeDsInfo {
+            three_ds_method_notification_url: Some(format!("{return_base}{METHOD_NOTIFY_PATH}")),
+            ..ThreeDsInfo::default()
+        }),
         merchant_score: None,
         private_data_list: None,
     };
-    let mut answer = three_ds::verify_enrollment(ctx, req.clone()).await?;
-    if answer.result.code.as_str() == "03100" {
-        // The hosted page runs no 3DS Method: the second round follows at once.
-        req.transient = answer.transient.clone();
-        answer = three_ds::verify_enrollment(ctx, req).await?;
-    }
+    let answer = three_ds::verify_enrollment(ctx, req).await?;
     sqlx::query("UPDATE web_sessions SET card_token = ?, card_expiry = ?, cardholder = ?, md = ? WHERE token = ?")
         .bind(&resolved.token)
         .bind(&resolved.expiry)
-        .bind(&form.holder)
+        .bind(holder)
         .bind(answer.md_field_value.as_deref().or(answer.authentication_3d_secure.as_ref().and_then(|a| a.md.as_deref())))
         .bind(&s.token)
         .execute(&mut *ctx.conn)
         .await?;
+    enrolled(ctx, s, resolved, holder, answer).await
+}
+
+/// What a verifyEnrollment answer means for the page.
+async fn enrolled(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    resolved: &ResolvedCard,
+    holder: Option<&str>,
+    answer: payline_protocol::messages::VerifyEnrollmentResponse,
+) -> Result<Next> {
+    let pair = |n: &Option<String>, v: &Option<String>| n.clone().zip(v.clone());
     match answer.result.code.as_str() {
-        "03102" => {
-            let auth = answer.authentication_3d_secure.clone();
-            authorize(ctx, s, &resolved, form.holder.as_deref(), auth).await
-        }
+        "03102" => authorize(ctx, s, resolved, holder, answer.authentication_3d_secure).await,
         "03101" | "03000" => {
             set_status(ctx.conn, &s.token, st::THREEDS).await?;
-            let mut fields = Vec::new();
-            if let (Some(n), Some(v)) = (answer.pareq_field_name.clone(), answer.pareq_field_value.clone()) {
-                fields.push((n, v));
-            }
-            if let (Some(n), Some(v)) = (answer.md_field_name.clone(), answer.md_field_value.clone()) {
-                fields.push((n, v));
-            }
-            if let (Some(n), Some(v)) = (answer.term_url_name.clone(), answer.term_url_value.clone()) {
-                fields.push((n, v));
-            }
-            Ok(Next::Acs { url: answer.action_url.clone().unwrap_or_default(), fields })
+            let fields = [
+                pair(&answer.pareq_field_name, &answer.pareq_field_value),
+                pair(&answer.md_field_name, &answer.md_field_value),
+                pair(&answer.term_url_name, &answer.term_url_value),
+            ];
+            Ok(Next::Acs { url: answer.action_url.clone().unwrap_or_default(), fields: fields.into_iter().flatten().collect() })
+        }
+        // EMV 3DS: the ACS has a 3DS Method URL; the page runs it, then the second round.
+        "03100" => {
+            set_status(ctx.conn, &s.token, st::METHOD).await?;
+            let fields = pair(&answer.pareq_field_name, &answer.pareq_field_value).into_iter().collect();
+            Ok(Next::Method { url: answer.action_url.clone().unwrap_or_default(), fields })
         }
         code => Ok(Next::Retry(format!("3-D Secure unavailable ({code})."))),
     }
+}
+
+/// The ACS's 3DS Method posted `threeDSMethodData` to the page's notification URL: recorded on
+/// the waiting session of that 3-D Secure session. False when none waits.
+pub async fn method_notified(conn: &mut SqliteConnection, md: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE web_sessions SET status = 'METHOD_DONE' WHERE md = ? AND status = 'METHOD'")
+        .bind(md)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// After the 3DS Method: the second verifyEnrollment (its `transient`), with `threeDSCompInd`
+/// `Y` when the page saw the method complete and the notification reached the sandbox, else `N`
+/// (the page's 10 s timeout, or no script), then the challenge or the frictionless result.
+pub async fn method_continue(ctx: &mut Ctx<'_>, s: &WebSession, page_completed: bool) -> Result<Next> {
+    if s.status != st::METHOD && s.status != st::METHOD_DONE {
+        return Ok(Next::Gone("No 3-D Secure device check is waiting."));
+    }
+    let comp_ind = if page_completed && s.status == st::METHOD_DONE { "Y" } else { "N" };
+    let md = s.md.clone().unwrap_or_default();
+    let transient: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT transient FROM threeds_sessions WHERE md = ?").bind(&md).fetch_optional(&mut *ctx.conn).await?;
+    let Some(resolved) = session_card(ctx, s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
+    set_status(ctx.conn, &s.token, st::INPROGRESS).await?;
+    let mut card = Card::new(resolved.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
+    card.token = Some(resolved.token.clone());
+    card.expiration_date = resolved.expiry.as_deref().and_then(|e| e.parse().ok());
+    let amount = first_amount(s, ctx.now)?;
+    let mut req = VerifyEnrollmentRequest::new(card, payload_payment(s, amount));
+    req.version = "34".to_owned();
+    req.order_ref = s.order_ref.clone();
+    req.transient = transient.and_then(|(t,)| t);
+    req.three_ds_info = Some(ThreeDsInfo { three_ds_method_result: Some(comp_ind.to_owned()), ..ThreeDsInfo::default() });
+    let answer = three_ds::verify_enrollment(ctx, req).await?;
+    let holder = s.cardholder.clone();
+    enrolled(ctx, s, &resolved, holder.as_deref(), answer).await
+}
+
+/// The card kept on the session between the card form and the 3-D Secure steps.
+async fn session_card(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Option<ResolvedCard>> {
+    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, s.card_token.as_deref().unwrap_or_default()).await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: s.card_expiry.clone() }))
 }
 
 fn payload_payment(s: &WebSession, amount: u64) -> payline_protocol::objects::Payment {
@@ -660,13 +756,7 @@ pub async fn three_ds_return(ctx: &mut Ctx<'_>, md: &str, response: &str) -> Res
         ..payline_protocol::messages::VerifyAuthenticationRequest::default()
     };
     let answer = three_ds::verify_authentication(ctx, req).await?;
-    let Some(stored) =
-        super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, s.card_token.as_deref().unwrap_or_default()).await?
-    else {
-        return Ok(Next::Gone("The card of this session is gone."));
-    };
-    let resolved =
-        ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: s.card_expiry.clone() };
+    let Some(resolved) = session_card(ctx, &s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
     if answer.result.code.as_str() != "03000" {
         // Authentication failed or cancelled: the payment is refused with that code.
         let code = answer.result.code.as_str().to_owned();
@@ -791,22 +881,22 @@ async fn finish(
     Ok(Next::Redirect(with_token(&s.return_url, &s.token)))
 }
 
-/// "Pay with the saved card" of an existing `buyer.walletId` (no card data typed).
-pub async fn pay_with_wallet(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Next> {
+/// "Pay with the saved card" of an existing `buyer.walletId` (no card data typed): 3-D Secure
+/// like a typed card when the card is enrolled on a 3-D Secure contract (the buyer is present).
+pub async fn pay_with_wallet(ctx: &mut Ctx<'_>, s: &WebSession, return_base: &str) -> Result<Next> {
     let Some(w) = s.wallet_id.clone() else { return Ok(Next::Retry("No saved card.".to_owned())) };
-    let (_, c) = match super::wallets::usable_card(ctx.conn, &ctx.merchant.id, &w, None).await? {
+    let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else { return Ok(Next::Gone("Unknown contract.")) };
+    let (c, card) = match super::wallets::resolve_wallet_card(ctx, &w, None, &contract).await? {
         Ok(v) => v,
         Err(code) => return Ok(Next::Retry(format!("Saved card refused ({code})."))),
     };
-    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await? else {
-        return Ok(Next::Retry("Saved card refused (02540).".to_owned()));
-    };
-    if let Err(e) = cards::check_expiry(&c.expiry, ctx.now.date()) {
-        return Ok(Next::Retry(format!("Saved card refused ({}).", e.code())));
-    }
-    let card = ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(c.expiry) };
-    sqlx::query("UPDATE web_sessions SET attempts = attempts + 1 WHERE token = ?").bind(&s.token).execute(&mut *ctx.conn).await?;
-    authorize(ctx, s, &card, c.cardholder.as_deref(), None).await
+    sqlx::query("UPDATE web_sessions SET attempts = attempts + 1, status = 'INPROGRESS' WHERE token = ?")
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    // verifyEnrollment by walletId + walletCardInd: the card carries only its type.
+    let by_wallet = Card::new(card.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
+    secure(ctx, s, &card, by_wallet, Some((&w, c.card_ind)), c.cardholder.as_deref(), return_base).await
 }
 
 /// "Save" on the manageWebWallet page: the card checked with the 1 EUR authorization, then
@@ -824,7 +914,7 @@ pub async fn save_web_wallet(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm) 
     card.expiration_date = normalize_expiry(&form.expiry).parse().ok();
     card.cvx = form.cvv;
     card.cardholder = form.holder.clone();
-    let (resolved, check_id) = match super::wallets::register_card(ctx, &s.contract_number, &wallet_id, &card).await? {
+    let (resolved, check_id) = match super::wallets::register_card(ctx, &s.contract_number, &wallet_id, &card, None).await? {
         Ok(v) => v,
         Err(code) => return Ok(Next::Retry(format!("Card refused ({code})."))),
     };

@@ -4,6 +4,10 @@
 //!   `buyer.walletId` when there is one, a card form with labelled "Card number", "Expiry
 //!   date", "Security code" and "Cardholder name", buttons "Pay" and "Cancel";
 //! * `POST /webpayment/pay`, `POST /webpayment/cancel`, `POST /webpayment/3ds-return`;
+//! * the 3DS Method step (EMV 3DS): a page with a hidden iframe where the ACS's method page
+//!   runs; the ACS posts `threeDSMethodData` to `POST /webpayment/3ds-method-notify` inside that
+//!   iframe, whose page tells its parent (`postMessage`, same origin); the page then posts
+//!   `POST /webpayment/3ds-method-continue` (`methodCompleted` true, or false after 10 s);
 //! * `GET /webpayment/wallet?token=…`, `POST /webpayment/wallet/save` — manageWebWallet page;
 //! * `GET /webpayment/hosted.js` — the pages' only script (same origin, no inline script);
 //! * `GET /webpayment/pkg/{file}` — the card-capture browser module when configured.
@@ -34,6 +38,8 @@ pub fn routes() -> Router<Sandbox> {
         .route("/webpayment/pay", post(pay))
         .route("/webpayment/cancel", post(cancel))
         .route("/webpayment/3ds-return", post(three_ds_return))
+        .route("/webpayment/3ds-method-notify", post(method_notify))
+        .route("/webpayment/3ds-method-continue", post(method_continue))
         .route("/webpayment/wallet", get(wallet_page))
         .route("/webpayment/wallet/save", post(save_wallet))
         .route("/webpayment/hosted.js", get(script))
@@ -41,8 +47,9 @@ pub fn routes() -> Router<Sandbox> {
 }
 
 // WebAssembly compilation needs 'wasm-unsafe-eval'; the pages post to the ACS and the
-// merchant, hence form-action *.
-const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; form-action *";
+// merchant, hence form-action *; the 3DS Method runs the ACS page (this sandbox) in an iframe,
+// hence frame-src 'self'.
+const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-src 'self'; form-action *";
 
 fn module_available(sandbox: &Sandbox) -> bool {
     sandbox.config().browser_module_dir.as_ref().is_some_and(|d| d.join("card_capture.js").is_file())
@@ -202,6 +209,7 @@ enum Action {
     Cancel,
     SaveWallet(CardForm),
     ThreeDsReturn { md: String, response: String },
+    MethodContinue { completed: bool },
 }
 
 /// Runs a page action in one transaction under the write lock.
@@ -230,10 +238,11 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
         let mut ctx = Ctx { conn: &mut tx, vault: sandbox.vault(), merchant, now, public_url: base.clone() };
         let next = match action {
             Action::Pay(form) => web::pay_with_card(&mut ctx, &s, form, &base).await?,
-            Action::PayWallet => web::pay_with_wallet(&mut ctx, &s).await?,
+            Action::PayWallet => web::pay_with_wallet(&mut ctx, &s, &base).await?,
             Action::Cancel => web::cancel(&mut ctx, &s).await?,
             Action::SaveWallet(form) => web::save_web_wallet(&mut ctx, &s, form).await?,
             Action::ThreeDsReturn { md, response } => web::three_ds_return(&mut ctx, &md, &response).await?,
+            Action::MethodContinue { completed } => web::method_continue(&mut ctx, &s, completed).await?,
         };
         tx.commit().await?;
         (s, next)
@@ -251,10 +260,58 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
             );
             page(sandbox, StatusCode::OK, "3-D Secure", &body)
         }
+        Next::Method { url, fields } => page(sandbox, StatusCode::OK, "3-D Secure", &method_body(&s.token, &url, &fields)),
         Next::Retry(message) if s.kind == "WALLET" => wallet_form(sandbox, &s, Some(&message)),
         Next::Retry(message) => payment_form(sandbox, &s, Some(&message)).await?,
         Next::Gone(m) => gone(sandbox, m),
     })
+}
+
+/// The 3DS Method step: the ACS's method page in a hidden iframe (`data-method` form, posted
+/// there by `hosted.js`), and the form that continues (`data-method-continue`): hosted.js posts
+/// it with `methodCompleted=true` when the notification page in the iframe reports back, or
+/// `false` after `data-timeout` ms; without script its button continues with `false`.
+fn method_body(token: &str, url: &str, fields: &[(String, String)]) -> String {
+    let inputs: String = fields.iter().map(|(k, v)| hidden(k, v)).collect();
+    format!(
+        "<h1>3-D Secure</h1><p role=\"status\">Your bank is checking this device…</p>\
+         <iframe name=\"threeDSMethodFrame\" title=\"3-D Secure device check\" hidden tabindex=\"-1\" aria-hidden=\"true\"></iframe>\
+         <form method=\"post\" action=\"{u}\" target=\"threeDSMethodFrame\" data-method>{inputs}</form>\
+         <form method=\"post\" action=\"/webpayment/3ds-method-continue\" data-method-continue data-timeout=\"{timeout}\">{t}\
+         <input type=\"hidden\" name=\"methodCompleted\" value=\"false\"><button type=\"submit\">Continue</button></form>",
+        u = esc(url),
+        t = hidden("token", token),
+        timeout = web::METHOD_TIMEOUT_MS,
+    )
+}
+
+/// `POST /webpayment/3ds-method-notify`: the ACS's 3DS Method posts `threeDSMethodData`
+/// (base64url JSON naming `threeDSServerTransID`) here, inside the hidden iframe. The answer is a
+/// page whose script tells the parent page (same origin) that the method completed.
+pub(crate) async fn method_notify(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
+    let md = field(&body, "threeDSMethodData")
+        .and_then(|d| crate::engine::three_ds::json_b64(&d))
+        .and_then(|v| v["threeDSServerTransID"].as_str().map(str::to_owned));
+    let Some(md) = md else {
+        return Ok(page(&sandbox, StatusCode::BAD_REQUEST, "3-D Secure", "<p role=\"alert\">threeDSMethodData is missing or not valid.</p>"));
+    };
+    let noted = {
+        let _guard = sandbox.lock().await;
+        let mut tx = sandbox.pool().begin().await?;
+        let noted = web::method_notified(&mut tx, &md).await?;
+        tx.commit().await?;
+        noted
+    };
+    if !noted {
+        return Ok(page(&sandbox, StatusCode::GONE, "3-D Secure", "<p role=\"alert\">No device check is waiting for this notification.</p>"));
+    }
+    Ok(page(&sandbox, StatusCode::OK, "3-D Secure", "<p data-method-notified>Device check complete.</p>"))
+}
+
+/// `POST /webpayment/3ds-method-continue`: `token`, `methodCompleted` (`true` / `false`).
+pub(crate) async fn method_continue(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+    let completed = field(&body, "methodCompleted").as_deref() == Some("true");
+    run(&sandbox, &headers, field(&body, "token"), Action::MethodContinue { completed }).await
 }
 
 /// `POST /webpayment/pay`.

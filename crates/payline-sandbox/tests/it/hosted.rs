@@ -325,3 +325,132 @@ async fn the_browser_module_is_used_when_its_built_files_exist() {
     assert!(script.contains("formatNumber") && script.contains("form[data-autosubmit]"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `threeDSCompInd` and the authentication type the ACS saw, from getWebPaymentDetails'
+/// `authentication3DSecure.resultContainer` (base64url JSON).
+fn result_container(d: &GetWebPaymentDetailsResponse) -> serde_json::Value {
+    use base64::Engine as _;
+    let raw = d.authentication_3d_secure.as_ref().and_then(|a| a.result_container.clone()).expect("resultContainer");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim_end_matches('=')).expect("base64url");
+    serde_json::from_slice(&bytes).expect("json")
+}
+
+fn method_form_action(html: &str) -> String {
+    let needle = "target=\"threeDSMethodFrame\"";
+    let form = html.find(needle).map(|i| &html[..i]).and_then(|h| h.rfind("action=\"").map(|a| &h[a + 8..])).expect("method form");
+    form[..form.find('"').expect("quote")].replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn saved_wallet_card_goes_through_the_3ds_challenge() {
+    let s = TestSandbox::start().await;
+    let wallet = unique_ref("web3dsw");
+    assert_eq!(code(&call(&s, &create(&wallet, wallet_card("4970105181818183", &future_expiry()))).await), "02500");
+    let order_ref = unique_ref("web3dsw");
+    let r = call(&s, &web_payment(&order_ref, 2_599, Mode::CPT, None, Some(&wallet))).await;
+    let token = r.token.expect("token");
+    let (_, page, _) = open_page(&s, &r.redirect_url.expect("url")).await;
+    assert!(page.contains("Saved card 497010XXXXXX8183"));
+    let (status, to_acs, _) = post(&s, "/webpayment/pay", &[("token", &token), ("savedCard", "1")]).await;
+    assert_eq!(status, 200);
+    assert!(to_acs.contains("data-autosubmit"), "the saved card goes to the ACS like a typed one");
+    assert_eq!(form_action(&to_acs), s.url("/acs/challenge"));
+    assert!(s.ledger(&order_ref).await.is_empty(), "nothing authorized before the authentication");
+    let md = hidden_value(&to_acs, "threeDSSessionData");
+    let (status, challenge, _) = post(&s, &form_action(&to_acs), &[("creq", &hidden_value(&to_acs, "creq")), ("threeDSSessionData", &md)]).await;
+    assert_eq!(status, 200);
+    assert!(challenge.contains("Verification code"));
+    let (_, done, _) = post(&s, "/acs/challenge/submit", &[("session", &md), ("code", "1234"), ("action", "submit")]).await;
+    let (status, _, location) = post(&s, "/webpayment/3ds-return", &[("cres", &hidden_value(&done, "cres")), ("threeDSSessionData", &md)]).await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(format!("{RETURN}?paylinetoken={token}").as_str()));
+    let d = call(&s, &details(&token)).await;
+    assert_eq!(code(&d), "00000");
+    assert_eq!(d.transaction.three_d_secure.as_deref(), Some("Y"));
+    assert_eq!(result_container(&d)["effectiveAuthType"], "CH");
+    let ledger = s.ledger(&order_ref).await;
+    assert_eq!(ledger.len(), 1);
+    assert_eq!((ledger[0]["threeDSecure"].as_str(), ledger[0]["maskedCard"].as_str()), (Some("Y"), Some("497010XXXXXX8183")));
+
+    // Cancel at the ACS: the saved-card payment is refused with 03022.
+    let r = call(&s, &web_payment(&unique_ref("web3dsw"), 2_599, Mode::CPT, None, Some(&wallet))).await;
+    let token = r.token.expect("token");
+    let (_, to_acs, _) = post(&s, "/webpayment/pay", &[("token", &token), ("savedCard", "1")]).await;
+    let md = hidden_value(&to_acs, "threeDSSessionData");
+    let (_, done, _) = post(&s, "/acs/challenge/submit", &[("session", &md), ("action", "cancel")]).await;
+    assert_eq!(post(&s, "/webpayment/3ds-return", &[("cres", &hidden_value(&done, "cres")), ("threeDSSessionData", &md)]).await.0, 303);
+    assert_eq!(code(&call(&s, &details(&token)).await), "03022");
+}
+
+#[tokio::test]
+async fn the_3ds_method_step_runs_before_the_authentication() {
+    let s = TestSandbox::start().await;
+    let order_ref = unique_ref("webm");
+    let r = call(&s, &web_payment(&order_ref, 1_500, Mode::CPT, None, None)).await;
+    let token = r.token.expect("token");
+    open_page(&s, &r.redirect_url.expect("url")).await;
+    let r = browser()
+        .post(s.url("/webpayment/pay"))
+        .form(&card_form(&token, "4970100000000113", &slash(&future_expiry())))
+        .send()
+        .await
+        .expect("pay");
+    assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    let page = r.text().await.expect("body");
+    // A hidden iframe, the ACS's method URL as its form target, a continue form; no inline script.
+    assert!(csp.contains("frame-src 'self'") && csp.contains("script-src 'self'"), "{csp}");
+    assert!(page.contains("<iframe name=\"threeDSMethodFrame\"") && page.contains(" hidden "));
+    assert!(!page.contains("<script>") && !page.contains("data-autosubmit"));
+    assert_eq!(method_form_action(&page), s.url("/acs/method"));
+    assert!(page.contains("action=\"/webpayment/3ds-method-continue\"") && page.contains("data-timeout=\"10000\""));
+    assert!(page.contains("name=\"methodCompleted\" value=\"false\""), "without script, the button continues as not completed");
+    assert_eq!(code(&call(&s, &details(&token)).await), "02306");
+    assert!(s.ledger(&order_ref).await.is_empty());
+
+    // The ACS method page (in the iframe) posts to the sandbox's notification URL.
+    let (status, acs, _) = post(&s, "/acs/method", &[("threeDSMethodData", &hidden_value(&page, "threeDSMethodData"))]).await;
+    assert_eq!(status, 200);
+    assert_eq!(form_action(&acs), s.url("/webpayment/3ds-method-notify"));
+    let notification = hidden_value(&acs, "threeDSMethodData");
+    let (status, notified, _) = post(&s, "/webpayment/3ds-method-notify", &[("threeDSMethodData", &notification)]).await;
+    assert_eq!(status, 200);
+    assert!(notified.contains("data-method-notified") && notified.contains("src=\"/webpayment/hosted.js\""));
+    assert_eq!(post(&s, "/webpayment/3ds-method-notify", &[("threeDSMethodData", &notification)]).await.0, 410, "notified once");
+    assert_eq!(post(&s, "/webpayment/3ds-method-notify", &[("threeDSMethodData", "bogus")]).await.0, 400);
+
+    // Continue: the second verifyEnrollment (frictionless here) and the authorization.
+    let (status, _, location) = post(&s, "/webpayment/3ds-method-continue", &[("token", &token), ("methodCompleted", "true")]).await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(format!("{RETURN}?paylinetoken={token}").as_str()));
+    let d = call(&s, &details(&token)).await;
+    assert_eq!(code(&d), "00000");
+    assert_eq!(result_container(&d)["threeDSCompInd"], "Y");
+    assert_eq!(s.ledger(&order_ref).await[0]["threeDSecure"], "Y");
+    assert_eq!(post(&s, "/webpayment/3ds-method-continue", &[("token", &token), ("methodCompleted", "true")]).await.0, 410);
+}
+
+#[tokio::test]
+async fn the_3ds_method_timeout_continues_as_not_completed() {
+    let s = TestSandbox::start().await;
+    for (claimed, with_wallet) in [("false", false), ("true", true)] {
+        let order_ref = unique_ref("webmt");
+        let wallet = unique_ref("webmtw");
+        if with_wallet {
+            assert_eq!(code(&call(&s, &create(&wallet, wallet_card("4970100000000113", &future_expiry()))).await), "02500");
+        }
+        let r = call(&s, &web_payment(&order_ref, 1_500, Mode::CPT, None, with_wallet.then_some(wallet.as_str()))).await;
+        let token = r.token.expect("token");
+        let form = if with_wallet { vec![("token", token.as_str()), ("savedCard", "1")] } else { card_form(&token, "4970100000000113", "12/30") };
+        let (status, page, _) = post(&s, "/webpayment/pay", &form).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("data-method-continue"), "the saved card runs the method step too: {with_wallet}");
+        // The notification never came (10 s timeout on the page, or a page claiming completion
+        // without it): threeDSCompInd N, and the payment still goes on.
+        let (status, _, _) = post(&s, "/webpayment/3ds-method-continue", &[("token", &token), ("methodCompleted", claimed)]).await;
+        assert_eq!(status, 303);
+        let d = call(&s, &details(&token)).await;
+        assert_eq!(code(&d), "00000");
+        assert_eq!(result_container(&d)["threeDSCompInd"], "N", "claimed {claimed}");
+    }
+}

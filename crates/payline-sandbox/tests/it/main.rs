@@ -14,6 +14,7 @@ mod scheduler;
 mod schedules;
 mod walletkit;
 mod wallets;
+mod wallet_3ds;
 mod control;
 mod payments;
 mod reauth;

@@ -154,8 +154,16 @@ async fn immediate_wallet_payment_codes() {
     let ledger = s.ledger(&order_ref).await;
     assert_eq!(ledger.len(), 1);
     assert_eq!((ledger[0]["id"].as_str(), ledger[0]["amount"].as_i64(), ledger[0]["state"].as_str()), (Some(tid.as_str()), Some(4_200), Some("CAPTURED")));
-    // DIF accepted too; NX / REC only through payment records: 02308.
-    assert_eq!(code(&call(&s, &immediate(&id, &unique_ref("o"), 1_000, Mode::DIF)).await), "00000");
+    // DIF accepted too (an authorization, action 100, captured by the gateway on
+    // payment.differedActionDate); NX / REC only through payment records: 02308.
+    let capture_on = sandbox_today(&s).await + time::Duration::days(1);
+    let mut dif = immediate(&id, &unique_ref("o"), 1_000, Mode::DIF);
+    dif.payment.action = payline_protocol::values::Action::from_code(100).expect("action");
+    dif.payment.differed_action_date = Some(
+        payline_protocol::values::ShortDate::new(u8::try_from(capture_on.year() % 100).expect("year"), u8::from(capture_on.month()), capture_on.day())
+            .expect("date"),
+    );
+    assert_eq!(code(&call(&s, &dif).await), "00000");
     assert_eq!(code(&call(&s, &immediate(&id, &unique_ref("o"), 1_000, Mode::NX)).await), "02308");
     assert_eq!(code(&call(&s, &immediate(&id, &unique_ref("o"), 1_000, Mode::REC)).await), "02308");
     assert_eq!(code(&call(&s, &immediate("unknown-wallet", &unique_ref("o"), 1_000, Mode::CPT)).await), "02503");
