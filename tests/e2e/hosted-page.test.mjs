@@ -1,7 +1,8 @@
 // The sandbox's hosted payment page (Payline WebPaymentAPI: doWebPayment → redirectURL →
 // returnURL / cancelURL, then getWebPaymentDetails) driven by Chromium, with the built
 // card-capture module formatting card entry on the page: a not-enrolled card, a 3-D Secure
-// challenge through the ACS page, and "Cancel".
+// challenge through the ACS page, the buyer's saved wallet card through the same challenge, the
+// 3DS Method step in a hidden iframe (notified, and timed out), and "Cancel".
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -19,9 +20,10 @@ const AUTH = `Basic ${Buffer.from(`${MERCHANT}:${ACCESS_KEY}`).toString('base64'
 const FIXTURES = path.join(ROOT, 'crates', 'payline-protocol', 'tests', 'fixtures');
 const SHOTS = path.join(ROOT, 'test-results');
 
-// Payline 3-D Secure test cards (sandbox README): not enrolled, and challenge.
+// Payline 3-D Secure test cards (sandbox README): not enrolled, challenge, 3DS Method first.
 const NOT_ENROLLED = '4970101122334455';
 const CHALLENGE = '4970105181818183';
+const METHOD = '4970100000000113';
 
 /** Builds payline-sandbox with cargo (honouring CARGO_TARGET_DIR); PAYLINE_SANDBOX_BIN names a ready one. */
 function sandboxBinary() {
@@ -127,15 +129,16 @@ function xmlText(s) {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
 }
 
-/** doWebPayment from the golden request, with this test's order ref and merchant URLs. */
-async function doWebPayment(sandboxUrl, merchantUrl, orderRef) {
+/** doWebPayment from the golden request, with this test's order ref and merchant URLs; with
+ * `walletId`, buyer.walletId (an unknown one is created from the card paid with). */
+async function doWebPayment(sandboxUrl, merchantUrl, orderRef, walletId) {
   const fixture = await fs.readFile(path.join(FIXTURES, 'doWebPayment', 'request.xml'), 'utf8');
   const request = fixture
     .replace(/<ns2:returnURL>[^<]*<\/ns2:returnURL>/, `<ns2:returnURL>${xmlText(`${merchantUrl}/return?order=${orderRef}`)}</ns2:returnURL>`)
     .replace(/<ns2:cancelURL>[^<]*<\/ns2:cancelURL>/, `<ns2:cancelURL>${xmlText(`${merchantUrl}/cancel`)}</ns2:cancelURL>`)
     .replace(/<ns2:notificationURL>[^<]*<\/ns2:notificationURL>/, `<ns2:notificationURL>${xmlText(`${merchantUrl}/notify`)}</ns2:notificationURL>`)
-    // No wallet: each case shows the plain card form.
-    .replace(/<ns1:walletId>[^<]*<\/ns1:walletId>/, '')
+    // No wallet unless asked: the plain card form.
+    .replace(/<ns1:walletId>[^<]*<\/ns1:walletId>/, walletId ? `<ns1:walletId>${xmlText(walletId)}</ns1:walletId>` : '')
     .replaceAll('CMD-2025-0200', orderRef);
   assert.notEqual(request, fixture);
   const answer = await soap(sandboxUrl, request);
@@ -149,6 +152,13 @@ async function doWebPayment(sandboxUrl, merchantUrl, orderRef) {
 async function webPaymentDetails(sandboxUrl, token) {
   const fixture = await fs.readFile(path.join(FIXTURES, 'getWebPaymentDetails', 'request.xml'), 'utf8');
   return soap(sandboxUrl, fixture.replace(/<impl:token>[^<]*<\/impl:token>/, `<impl:token>${token}</impl:token>`));
+}
+
+/** The resultContainer of getWebPaymentDetails' authentication3DSecure, decoded (base64url JSON). */
+function resultContainer(xml) {
+  const raw = element(xml, 'resultContainer');
+  assert.ok(raw, xml);
+  return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
 }
 
 describe('hosted payment page in Chromium', () => {
@@ -223,6 +233,84 @@ describe('hosted payment page in Chromium', () => {
     await assertReturned(page, token, '/return');
     const details = await webPaymentDetails(sandbox.url, token);
     assert.equal(resultCode(details), '00000', details);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  /** On the ACS challenge page: code 1234, Submit, back to returnURL. */
+  async function passChallenge(page, token) {
+    const code = page.getByLabel('Verification code');
+    await code.waitFor();
+    assert.equal(new URL(page.url()).origin, sandbox.url);
+    await code.fill('1234');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await assertReturned(page, token, '/return');
+  }
+
+  it('the saved wallet card: Pay with saved card → ACS challenge → returnURL', async () => {
+    const walletId = `E2E-WALLET-${process.pid}`;
+    // First purchase: the unknown walletId is created from the card, after its challenge.
+    const first = await doWebPayment(sandbox.url, merchant.url, 'E2E-HOSTED-4', walletId);
+    const { page, problems } = await openAndFill(first.redirectURL, CHALLENGE);
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await passChallenge(page, first.token);
+    assert.equal(resultCode(await webPaymentDetails(sandbox.url, first.token)), '00000');
+
+    // Next purchase: the saved card is offered; paying with it goes through 3-D Secure too.
+    const { token, redirectURL } = await doWebPayment(sandbox.url, merchant.url, 'E2E-HOSTED-5', walletId);
+    await page.goto(redirectURL);
+    await page.getByText('Saved card 497010XXXXXX8183').waitFor();
+    await page.getByRole('button', { name: 'Pay with saved card' }).click();
+    await page.getByLabel('Verification code').waitFor();
+    assert.deepEqual(await cspViolations(page), []);
+    await page.screenshot({ path: path.join(SHOTS, 'hosted-page-saved-card-acs.png') });
+    await passChallenge(page, token);
+    const details = await webPaymentDetails(sandbox.url, token);
+    assert.equal(resultCode(details), '00000', details);
+    assert.equal(resultContainer(details).effectiveAuthType, 'CH');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('the 3DS Method: the ACS page runs in a hidden iframe, then frictionless → returnURL', async () => {
+    const { token, redirectURL } = await doWebPayment(sandbox.url, merchant.url, 'E2E-HOSTED-6');
+    const { page, problems } = await openAndFill(redirectURL, METHOD);
+    const methodRequests = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/acs/method') || req.url().endsWith('/webpayment/3ds-method-notify')) {
+        methodRequests.push(`${req.frame() === page.mainFrame() ? 'top' : 'iframe'} ${new URL(req.url()).pathname}`);
+      }
+    });
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await assertReturned(page, token, '/return');
+    // Both the ACS's method page and its notification loaded inside the iframe, never the page.
+    assert.deepEqual(methodRequests, ['iframe /acs/method', 'iframe /webpayment/3ds-method-notify']);
+    const details = await webPaymentDetails(sandbox.url, token);
+    assert.equal(resultCode(details), '00000', details);
+    // EMV 3DS threeDSCompInd: the method completed.
+    assert.equal(resultContainer(details).threeDSCompInd, 'Y');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('the 3DS Method without a notification: after 10 s the page continues as not completed', async () => {
+    const { token, redirectURL } = await doWebPayment(sandbox.url, merchant.url, 'E2E-HOSTED-7');
+    const { page, problems } = await openAndFill(redirectURL, METHOD);
+    // An ACS method page that never notifies.
+    await page.route('**/acs/method', (route) => route.fulfill({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>3DS Method</title></head><body></body></html>',
+    }));
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await page.getByText('Your bank is checking this device').waitFor();
+    assert.deepEqual(await cspViolations(page), []);
+    await page.screenshot({ path: path.join(SHOTS, 'hosted-page-method.png') });
+    await page.waitForURL((u) => u.origin === merchant.url, { timeout: 30_000 });
+    assert.equal(new URL(page.url()).searchParams.get('paylinetoken'), token);
+    const details = await webPaymentDetails(sandbox.url, token);
+    assert.equal(resultCode(details), '00000', details);
+    assert.equal(resultContainer(details).threeDSCompInd, 'N');
     assert.deepEqual(problems, []);
     await page.close();
   });
