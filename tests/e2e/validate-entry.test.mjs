@@ -1,13 +1,16 @@
 // The validation-only entry point `card-capture/validate` (pkg/validate/) against the full
 // module in headless Chromium: the same calls, in the same order, to both modules in one page,
 // must give the same results, the same thrown errors and, after every BIN table change, the
-// same brand table. A page that imports only the validate entry loads nothing else.
+// same brand table. A page that imports only the validate entry loads nothing else, and a Vite
+// build of such a page emits the entry's .wasm (its minified glue keeps the
+// `new URL(..., import.meta.url)` bundlers look for).
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FILES, cspViolations, launchBrowser, openPage, startServer } from './helpers.mjs';
+import { build } from 'vite';
+import { FILES, PKG_DIR, cspViolations, launchBrowser, openPage, startServer } from './helpers.mjs';
 
 let browser;
 let server;
@@ -26,6 +29,16 @@ document.documentElement.dataset.ready = 'yes';
   'only.js': `import init, * as validate from '/pkg/${FILES.validateEsm}';
 await init();
 window.validate = validate;
+document.documentElement.dataset.ready = 'yes';
+`,
+};
+
+// A merchant's app using the entry by its package name, for the Vite build.
+const APP = {
+  'index.html': '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>',
+  'main.js': `import init, { validateNumber, formatExpiry } from 'card-capture/validate';
+await init();
+window.result = { brands: validateNumber('4970101122334455').brands.map((b) => b.id), expiry: formatExpiry('1228').value };
 document.documentElement.dataset.ready = 'yes';
 `,
 };
@@ -277,6 +290,37 @@ describe('card-capture/validate', () => {
     assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  it('bundles with Vite: the .wasm is emitted as an asset and the built app runs', async () => {
+    const app = path.join(wwwDir, 'app');
+    await fs.mkdir(app);
+    for (const [name, text] of Object.entries(APP)) await fs.writeFile(path.join(app, name), text);
+    const outDir = path.join(app, 'dist');
+    await build({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      resolve: { alias: { 'card-capture/validate': path.join(PKG_DIR, FILES.validateEsm) } },
+      cacheDir: path.join(app, '.vite'),
+      build: { outDir, emptyOutDir: true, target: 'es2022' },
+    });
+    const wasm = (await fs.readdir(path.join(outDir, 'assets'))).filter((f) => f.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `assets: ${wasm}`);
+    assert.ok((await fs.readFile(path.join(outDir, 'assets', wasm[0])))
+      .equals(await fs.readFile(path.join(PKG_DIR, FILES.validateWasm))), 'the package .wasm, byte for byte');
+    // Served as the page's root by the demo server (built pages are plain files).
+    const built = await startServer({ port: 0, wwwDir: outDir });
+    try {
+      const { page, problems } = await openPage(browser.context, built.url);
+      await ready(page);
+      assert.deepEqual(await page.evaluate(() => window.result), { brands: ['cb', 'visa'], expiry: '12 / 28' });
+      assert.deepEqual(problems, []);
+      assert.deepEqual(await cspViolations(page), []);
+      await page.close();
+    } finally {
+      await built.close();
+    }
   });
 
   it('loads only its own two files, under the strict CSP', async () => {
