@@ -1,5 +1,5 @@
 // The payment server with its embedded sandbox (`payment-server --sandbox`), for the checkout
-// end-to-end tests: built once with cargo (honouring CARGO_TARGET_DIR), started per test file
+// end-to-end tests: built once with cargo (honouring CARGO_TARGET_DIR; see workspaceBinary), started per test file
 // on loopback port 0 in a temporary directory (its SQLite files live there), serving www/ and
 // pkg/ from the repository.
 import { spawn } from 'node:child_process';
@@ -15,28 +15,40 @@ import { run, toolEnv } from '../../scripts/lib/exec.mjs';
 const SANDBOX_MERCHANT = '12345678901234';
 const SANDBOX_ACCESS_KEY = 'SANDBOXACCESSKEY0001';
 
-let binary;
+let executables;
 
 /**
- * Builds payment-server (once per process) and returns the executable's path;
- * PAYMENT_SERVER_BIN names a ready-made executable instead.
+ * The path of the workspace binary `name` (`payment-server`, `payline-sandbox`), built once per
+ * process. It is built by `cargo test --workspace --no-run`: `npm test` has just run
+ * `cargo test --workspace`, which compiled every dependency with the features the whole
+ * workspace's tests unify to, so this is a no-op there. A plain `cargo build -p` would resolve
+ * other features and compile many dependencies a second time.
  */
-export function paymentServerBinary() {
-  if (process.env.PAYMENT_SERVER_BIN) return process.env.PAYMENT_SERVER_BIN;
-  if (binary) return binary;
-  const out = run('cargo', ['build', '-p', 'payment-server', '--bin', 'payment-server',
-    '--message-format=json-render-diagnostics'], {
-    cwd: ROOT, capture: true, env: toolEnv(),
-  });
-  for (const line of out.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const msg = JSON.parse(line);
-    if (msg.reason === 'compiler-artifact' && msg.target?.name === 'payment-server' && msg.executable) {
-      binary = msg.executable;
+export function workspaceBinary(name) {
+  if (!executables) {
+    const out = run('cargo', ['test', '--workspace', '--no-run', '--message-format=json-render-diagnostics'], {
+      cwd: ROOT, capture: true, env: toolEnv(),
+    });
+    executables = new Map();
+    for (const line of out.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const msg = JSON.parse(line);
+      if (msg.reason === 'compiler-artifact' && msg.executable && !msg.profile?.test
+        && msg.target?.kind?.includes('bin')) {
+        executables.set(msg.target.name, msg.executable);
+      }
     }
   }
-  if (!binary) throw new Error('cargo built no payment-server executable');
-  return binary;
+  const exe = executables.get(name);
+  if (!exe) throw new Error(`cargo built no ${name} executable`);
+  return exe;
+}
+
+/**
+ * The payment-server executable; PAYMENT_SERVER_BIN names a ready-made one instead.
+ */
+export function paymentServerBinary() {
+  return process.env.PAYMENT_SERVER_BIN || workspaceBinary('payment-server');
 }
 
 /** Starts `payment-server --sandbox`; resolves to `{url, sandboxUrl, close()}`. */
