@@ -625,6 +625,7 @@ export type CheckoutResult =
   | { status: "authorized"; paymentId: string; transactionId: string }
   | { status: "refused"; paymentId: string; code: string; message: string }
   | { status: "invalid"; fields: Partial<Record<FieldName, string>> }
+  /** code "destroyed": destroy() stopped the submit (a 3-D Secure attempt waiting in the page is abandoned first). */
   | { status: "error"; code: string; message: string; gatewayCode?: string };
 
 /** CheckoutHandle's event methods (merged with the class below). */

@@ -166,7 +166,7 @@ describe('3-D Secure variants', () => {
     await pay(page);
     await seen;
     const body = JSON.parse((await cont).postData());
-    assert.equal(body.methodCompleted, true, 'the method page loaded within 10 s');
+    assert.equal(body.methodCompleted, true, 'the ACS notified within 10 s');
     assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
     assert.equal(await page.locator('iframe').count(), 0, 'the method iframe is removed');
     assert.deepEqual(await cspViolations(page), []);
@@ -213,6 +213,153 @@ describe('3-D Secure variants', () => {
     assert.equal(result.status, 'refused');
     assert.equal(result.code, '02319');
     assert.match(result.message, /took too long/);
+    await page.close();
+  });
+});
+
+/**
+ * Replaces the demo's handle with one mounted on a fresh session (returned with the handle's
+ * options applied), so a test can read the session's status and nonce itself.
+ */
+async function remount(page, extra) {
+  return page.evaluate(async (options) => {
+    const session = await (await fetch('/api/demo/checkout-sessions', { method: 'POST' })).json();
+    window.checkout.destroy();
+    window.testHandle = window.cardCapture.mount({
+      session,
+      fields: { number: '#cc-number', expiry: '#cc-exp', cvv: '#cc-csc', holder: '#cc-name' },
+      ...options,
+    });
+    return session;
+  }, extra);
+}
+
+/** The payment server's status answer for a session (status contract). */
+async function sessionStatus(session) {
+  const res = await fetch(session.statusUrl, { headers: { Authorization: `Bearer ${session.clientSecret}` } });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+/** What the module left in the page: dialogs, iframes, inert elements. */
+function leftovers(page) {
+  return page.evaluate(() => ({
+    dialogs: document.querySelectorAll('.cc-challenge, [role=dialog]').length,
+    iframes: document.querySelectorAll('iframe').length,
+    inert: document.querySelectorAll('[inert]').length,
+  }));
+}
+
+/** Counts the loads of the hidden 3DS Method iframe in window.methodFrameLoads. */
+function countMethodFrameLoads(page) {
+  return page.evaluate(() => {
+    window.methodFrameLoads = 0;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (n.matches?.('iframe.cc-method-frame')) n.addEventListener('load', () => { window.methodFrameLoads += 1; });
+        }
+      }
+    }).observe(document.body, { childList: true });
+  });
+}
+
+/**
+ * The sandbox ACS's pages without their auto-submit script: the 3DS Method page loads in the
+ * hidden iframe and notifies the threeDSMethodNotificationURL only when the test submits its
+ * form (an ACS still fingerprinting after its page has loaded). Only the script is replaced:
+ * the page itself still comes from the sandbox (a document made up by the test would not be
+ * allowed to navigate to the loopback payment server, Chromium's local network access checks).
+ */
+async function holdMethodNotification(page) {
+  await page.route('**/acs/acs.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: '// held by the test: the form is submitted later\n',
+  }));
+}
+
+describe('destroy() and the 3DS Method', () => {
+  it('destroy() during an open challenge: nothing left, the promise settles destroyed, the attempt is abandoned', async () => {
+    const { page, problems } = await shop();
+    await fillCard(page, { number: '4970105181818183' });
+    const session = await remount(page, {});
+    await page.evaluate(() => { window.pending = window.testHandle.submit(); });
+    await acs(page).getByLabel('Verification code').waitFor();
+    const open = await leftovers(page);
+    assert.equal(open.dialogs, 1);
+    assert.equal(open.iframes, 1);
+    assert.ok(open.inert > 0, 'the page behind the dialog is inert');
+    assert.equal((await sessionStatus(session)).status, 'processing');
+    // destroy(), then at once (same task) what is left in the page.
+    await page.evaluate(() => {
+      window.testHandle.destroy();
+      window.testHandle.destroy();
+    });
+    assert.deepEqual(await leftovers(page), { dialogs: 0, iframes: 0, inert: 0 });
+    const result = await page.evaluate(() => window.pending);
+    assert.equal(result.status, 'error', JSON.stringify(result));
+    assert.equal(result.code, 'destroyed');
+    assert.equal(result.message, 'The payment form was closed.');
+    // The server closed the attempt as the Cancel button does: refused 02319, not left pending.
+    const st = await sessionStatus(session);
+    assert.equal(st.status, 'refused', JSON.stringify(st));
+    assert.equal(st.payment.code, '02319', JSON.stringify(st));
+    assert.equal((await page.evaluate(() => window.testHandle.state())).submitting, false);
+    // The inputs are usable again and keep what the buyer typed (only the module's marks go).
+    assert.equal(await page.getByLabel('Card number').getAttribute('data-cc-state'), null);
+    assert.equal(await page.getByLabel('Cardholder name').inputValue(), 'Jeanne Martin');
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('a slow ACS: the method does not continue before its notification, forged messages are ignored', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970100000000113' });
+    const session = await remount(page, { timeouts: { method: 15000 } });
+    await countMethodFrameLoads(page);
+    await holdMethodNotification(page);
+    const continues = [];
+    page.on('request', (r) => { if (r.url().endsWith('/continue')) continues.push(r); });
+    await page.evaluate(() => { window.pending = window.testHandle.submit(); });
+    // The ACS's page has loaded in the hidden iframe, but it has not notified yet.
+    await page.waitForFunction(() => window.methodFrameLoads >= 1);
+    await page.waitForTimeout(1000);
+    assert.deepEqual(continues, [], 'no continue while the ACS has not notified');
+    // Forged completions: from the ACS's frame (another origin) with the right nonce, and from
+    // the page's own origin with a wrong nonce.
+    const bank = page.frames().find((f) => f.url().includes('/acs/method'));
+    assert.ok(bank, 'the ACS method page is in the hidden iframe');
+    await bank.evaluate((s) => window.parent.postMessage(
+      { type: 'card-capture:3ds-method-complete', sessionId: s.id, nonce: s.nonce, paymentId: 'x' }, '*'), session);
+    await page.evaluate((s) => window.postMessage(
+      { type: 'card-capture:3ds-method-complete', sessionId: s.id, nonce: 'forged', paymentId: 'x' }, '*'), session);
+    await page.waitForTimeout(500);
+    assert.deepEqual(continues, [], 'forged messages are ignored');
+    assert.equal(await page.locator('iframe.cc-method-frame').count(), 1);
+    // The ACS notifies now: its form to the threeDSMethodNotificationURL, as its script would.
+    await bank.evaluate(() => document.querySelector('form').submit());
+    const result = await page.evaluate(() => window.pending);
+    assert.equal(result.status, 'authorized', JSON.stringify(result));
+    assert.equal(continues.length, 1);
+    assert.equal(JSON.parse(continues[0].postData()).methodCompleted, true);
+    assert.equal(await page.locator('iframe').count(), 0, 'the method iframe is removed');
+    assert.deepEqual(await cspViolations(page), []);
+    await page.close();
+  });
+
+  it('an ACS that never notifies: continue with methodCompleted false after the timeout', async () => {
+    const { page } = await shop();
+    await fillCard(page, { number: '4970100000000113' });
+    await remount(page, { timeouts: { method: 1500 } });
+    await countMethodFrameLoads(page);
+    await holdMethodNotification(page);
+    const cont = page.waitForRequest((r) => r.url().endsWith('/continue'));
+    const result = await page.evaluate(() => window.testHandle.submit());
+    assert.equal(JSON.parse((await cont).postData()).methodCompleted, false);
+    assert.ok(await page.evaluate(() => window.methodFrameLoads) >= 1, 'the frame loaded, which is not the end of the method');
+    assert.equal(result.status, 'authorized', JSON.stringify(result));
+    assert.equal(await page.locator('iframe').count(), 0);
     await page.close();
   });
 });
