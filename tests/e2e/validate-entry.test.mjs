@@ -325,6 +325,8 @@ describe('card-capture/validate', () => {
 
   it('loads only its own two files, under the strict CSP', async () => {
     const { page, problems } = await openPage(browser.context, `${server.url}only.html`);
+    // Requests of a second, complete load (the first one, started by openPage, has ended).
+    await ready(page);
     const requested = [];
     page.on('request', (req) => requested.push(new URL(req.url()).pathname));
     await page.reload();
