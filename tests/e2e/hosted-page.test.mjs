@@ -10,8 +10,8 @@ import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { run, toolEnv } from '../../scripts/lib/exec.mjs';
 import { FILES, PKG_DIR, ROOT, cspViolations, launchBrowser, openPage } from './helpers.mjs';
+import { workspaceBinary } from './payment-server.mjs';
 
 // The sandbox's built-in merchant (crates/payline-sandbox/README.md, Credentials).
 const MERCHANT = '12345678901234';
@@ -25,21 +25,9 @@ const NOT_ENROLLED = '4970101122334455';
 const CHALLENGE = '4970105181818183';
 const METHOD = '4970100000000113';
 
-/** Builds payline-sandbox with cargo (honouring CARGO_TARGET_DIR); PAYLINE_SANDBOX_BIN names a ready one. */
+/** The payline-sandbox executable (see workspaceBinary); PAYLINE_SANDBOX_BIN names a ready one. */
 function sandboxBinary() {
-  if (process.env.PAYLINE_SANDBOX_BIN) return process.env.PAYLINE_SANDBOX_BIN;
-  const out = run('cargo', ['build', '-p', 'payline-sandbox', '--bin', 'payline-sandbox',
-    '--message-format=json-render-diagnostics'], { cwd: ROOT, capture: true, env: toolEnv() });
-  let exe;
-  for (const line of out.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const msg = JSON.parse(line);
-    if (msg.reason === 'compiler-artifact' && msg.target?.name === 'payline-sandbox' && msg.executable) {
-      exe = msg.executable;
-    }
-  }
-  if (!exe) throw new Error('cargo built no payline-sandbox executable');
-  return exe;
+  return process.env.PAYLINE_SANDBOX_BIN || workspaceBinary('payline-sandbox');
 }
 
 /** `payline-sandbox --listen 127.0.0.1:0 --db :memory: --browser-module pkg/`. */
