@@ -12,8 +12,7 @@
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use card_core::{
-    BinTable, BinTableError, BrandSpec, Formatted, MAX_BRANDS, MAX_RANGES_PER_BRAND, Validity,
-    YearMonth, check_expiry, check_number,
+    BinTable, BinTableError, BrandSpec, Formatted, Validity, YearMonth, check_expiry, check_number,
 };
 
 /// `valid` in bit 0, `potentiallyValid` in bit 1.
@@ -126,9 +125,11 @@ pub fn pack_formatted(f: &Formatted) -> String {
 
 /// A list of numbers passed from JS as one character per number (each 0–255, checked there).
 fn chars_to_u8(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| u8::try_from(c).unwrap_or(u8::MAX))
-        .collect()
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(u8::try_from(c).unwrap_or(u8::MAX));
+    }
+    out
 }
 
 /// Bits of [`brand_spec`]'s `options`: per optional field, a "given" bit and its value.
@@ -184,88 +185,60 @@ pub fn flag_char(n: u32) -> String {
     String::from(char::from_u32(n).unwrap_or('\0'))
 }
 
-/// `"<code>: <message>"`, the message being `BinTableError`'s `Display` text, built by
-/// concatenation: `to_string()` would link `core::fmt`'s formatting machinery for these few
-/// strings. The tests check every variant against `Display`.
+/// `"<code>: <message>"`, the message being `BinTableError`'s `Display` text, put together
+/// from pieces: `to_string()` would link `core::fmt`'s formatting machinery for these few
+/// strings. The tests check every variant against `Display` (the limits 64 and 1024 included:
+/// `MAX_BRANDS` and `MAX_RANGES_PER_BRAND`).
 #[must_use]
 pub fn table_error(e: &BinTableError) -> String {
-    let quoted = |before: &str, id: &str, after: &[&str]| {
-        let mut s = String::from(before);
-        s.push('\'');
-        s.push_str(id);
-        s.push('\'');
-        for part in after {
-            s.push_str(part);
-        }
-        s
-    };
-    let message = match e {
-        BinTableError::EmptyTable => String::from("the BIN table would hold no brand"),
-        BinTableError::TooLarge => {
-            let mut s = String::from("at most ");
-            push_int(&mut s, MAX_BRANDS);
-            s.push_str(" brands and ");
-            push_int(&mut s, MAX_RANGES_PER_BRAND);
-            s.push_str(" ranges per brand");
-            s
-        }
-        BinTableError::InvalidBrandId { id } => {
-            quoted("brand id ", id, &[" must be 1-32 of a-z, 0-9, '-', '_'"])
-        }
-        BinTableError::DuplicateBrand { id } => quoted("brand ", id, &[" is given twice"]),
-        BinTableError::MissingField { id, field } => {
-            quoted("new brand ", id, &[" needs '", field, "'"])
-        }
-        BinTableError::InvalidRange { id, range } => quoted(
-            "brand ",
+    let parts: [&str; 5] = match e {
+        BinTableError::EmptyTable => ["the BIN table would hold no brand", "", "", "", ""],
+        BinTableError::TooLarge => [
+            "at most 64 brands and 1024 ranges per brand",
+            "",
+            "",
+            "",
+            "",
+        ],
+        BinTableError::InvalidBrandId { id } => [
+            "brand id '",
             id,
-            &[
-                ": range '",
-                range,
-                "' is not 1-8 digits or a low-high pair of equal length",
-            ],
-        ),
-        BinTableError::InvalidLengths { id } => quoted("brand ", id, &[": lengths must be 12-19"]),
+            "' must be 1-32 of a-z, 0-9, '-', '_'",
+            "",
+            "",
+        ],
+        BinTableError::DuplicateBrand { id } => ["brand '", id, "' is given twice", "", ""],
+        BinTableError::MissingField { id, field } => ["new brand '", id, "' needs '", field, "'"],
+        BinTableError::InvalidRange { id, range } => [
+            "brand '",
+            id,
+            "': range '",
+            range,
+            "' is not 1-8 digits or a low-high pair of equal length",
+        ],
+        BinTableError::InvalidLengths { id } => ["brand '", id, "': lengths must be 12-19", "", ""],
         BinTableError::InvalidGaps { id } => {
-            quoted("brand ", id, &[": gaps must ascend within 1-18"])
+            ["brand '", id, "': gaps must ascend within 1-18", "", ""]
         }
         BinTableError::InvalidCvvLength { id } => {
-            quoted("brand ", id, &[": cvvLength must be 3 or 4"])
+            ["brand '", id, "': cvvLength must be 3 or 4", "", ""]
         }
-        BinTableError::InvalidText { id, field } => quoted(
-            "brand ",
+        BinTableError::InvalidText { id, field } => [
+            "brand '",
             id,
-            &[
-                ": ",
-                field,
-                " is empty, too long or has forbidden characters",
-            ],
-        ),
+            "': ",
+            field,
+            " is empty, too long or has forbidden characters",
+        ],
         // A variant added to card-core later: its code still tells what is wrong.
-        _ => String::from("the BIN table was refused"),
+        _ => ["the BIN table was refused", "", "", "", ""],
     };
     let mut out = String::from(e.code());
     out.push_str(": ");
-    out.push_str(&message);
+    for part in parts {
+        out.push_str(part);
+    }
     out
-}
-
-/// Decimal digits of `n`, without `core::fmt`.
-fn push_int(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut rest = n;
-    for slot in &mut digits {
-        *slot = b'0' + (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in digits.iter().take(len).rev() {
-        out.push(char::from(d));
-    }
 }
 
 #[cfg(test)]
@@ -617,15 +590,6 @@ mod tests {
         }
         fn s(t: &str) -> String {
             t.to_owned()
-        }
-    }
-
-    #[test]
-    fn push_int_writes_decimal() {
-        for n in [0, 7, 10, 64, 1024, usize::MAX] {
-            let mut out = String::new();
-            push_int(&mut out, n);
-            assert_eq!(out, n.to_string());
         }
     }
 }
