@@ -87,7 +87,11 @@ async fn wait(ctrl: &Controller, step: Step) -> String {
         .and_then(|mut slot| slot.replace(step));
     drop(previous);
     let outcome = latch.wait().await;
-    let done = ctrl.step.try_borrow_mut().ok().and_then(|mut slot| slot.take());
+    let done = ctrl
+        .step
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut slot| slot.take());
     drop(done);
     if ctrl.stopped() {
         return DESTROYED.into();
@@ -353,8 +357,14 @@ async fn run(
     let s = &job.session;
     // A lost answer is retried once with the same idempotency key: the server answers the
     // stored outcome instead of paying twice (pay contract).
-    let mut answer =
-        transport::post_json(&s.pay_url, &s.client_secret, &body, job.timeouts.request).await;
+    let mut answer = transport::post_json(
+        &s.pay_url,
+        &s.client_secret,
+        &body,
+        job.timeouts.request,
+        false,
+    )
+    .await;
     if matches!(
         answer,
         Err(TransportError::Network | TransportError::Timeout)
@@ -362,8 +372,14 @@ async fn run(
         if !pause(Some(ctrl), 500).await {
             return result::destroyed(locale);
         }
-        answer =
-            transport::post_json(&s.pay_url, &s.client_secret, &body, job.timeouts.request).await;
+        answer = transport::post_json(
+            &s.pay_url,
+            &s.client_secret,
+            &body,
+            job.timeouts.request,
+            false,
+        )
+        .await;
     }
     match answer {
         Ok(a) => handle_answer(ctrl, job, a).await,
@@ -404,6 +420,7 @@ async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) ->
                     &s.client_secret,
                     &body,
                     job.timeouts.request,
+                    false,
                 )
                 .await
                 {
@@ -523,7 +540,9 @@ async fn challenge(
     }
     let mut step = Step::new();
     let l = step.latch.clone();
-    step.timer = Some(Timeout::new(job.timeouts.challenge, move || l.fire("timeout")));
+    step.timer = Some(Timeout::new(job.timeouts.challenge, move || {
+        l.fire("timeout")
+    }));
     if redirect {
         // The page leaves; this promise only settles if the navigation never happens.
         if post_form(&job.doc, &url, "_top", &fields).is_none() {
@@ -597,11 +616,12 @@ async fn challenge(
 async fn stop(job: &Job, payment_id: &str) -> JsValue {
     let s = &job.session;
     let body = js::object(&[("paymentId", payment_id.into())]);
-    let _ = transport::post_json_keepalive(
+    let _ = transport::post_json(
         &s.sibling_url("abandon"),
         &s.client_secret,
         &body,
         job.timeouts.request,
+        true,
     )
     .await;
     result::destroyed(job.locale)
@@ -617,6 +637,7 @@ async fn abandon(ctrl: &Controller, job: &mut Job, payment_id: &str, why: &str) 
         &s.client_secret,
         &body,
         job.timeouts.request,
+        false,
     )
     .await
     {

@@ -181,27 +181,9 @@ pub async fn tokenize(
 }
 
 /// `POST url` with a JSON body and `Authorization: Bearer <secret>`; the parsed JSON answer.
+/// `keepalive` (Fetch Standard): the request is still sent if the page unloads meanwhile (a
+/// `destroy()` run from `pagehide`).
 pub async fn post_json(
-    url: &str,
-    secret: &str,
-    body: &JsValue,
-    timeout_ms: u32,
-) -> Result<JsValue, TransportError> {
-    post(url, secret, body, timeout_ms, false).await
-}
-
-/// [`post_json`] with `keepalive` (Fetch Standard): the request is still sent if the page
-/// unloads meanwhile (a `destroy()` run from `pagehide`).
-pub async fn post_json_keepalive(
-    url: &str,
-    secret: &str,
-    body: &JsValue,
-    timeout_ms: u32,
-) -> Result<JsValue, TransportError> {
-    post(url, secret, body, timeout_ms, true).await
-}
-
-async fn post(
     url: &str,
     secret: &str,
     body: &JsValue,
@@ -214,7 +196,15 @@ async fn post(
         ("Content-Type", JsValue::from_str("application/json")),
         ("Accept", JsValue::from_str("application/json")),
     ];
-    let res = fetch("POST", url, &headers, Some(text.as_ref()), timeout_ms, keepalive).await?;
+    let res = fetch(
+        "POST",
+        url,
+        &headers,
+        Some(text.as_ref()),
+        timeout_ms,
+        keepalive,
+    )
+    .await?;
     read_json(res).await
 }
 

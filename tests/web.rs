@@ -636,7 +636,9 @@ mod checkout {
             };
             "#,
         );
-        install.call1(&JsValue::NULL, &JsValue::from_str(pay_answer)).expect("installs");
+        install
+            .call1(&JsValue::NULL, &JsValue::from_str(pay_answer))
+            .expect("installs");
     }
 
     fn restore_fetch() {
@@ -740,7 +742,10 @@ mod checkout {
         let (form, handle) = mounted("d1", &session_options("d1", "{}"));
         fill("d1");
         let pending = JsFuture::from(handle.submit());
-        assert!(appears(".cc-challenge iframe.cc-challenge-frame").await, "the dialog opens");
+        assert!(
+            appears(".cc-challenge iframe.cc-challenge-frame").await,
+            "the dialog opens"
+        );
         assert!(count("body > [inert]") > 0, "the page behind is inert");
         handle.destroy();
         // At once, before the promise settles: nothing of the dialog is left.
@@ -797,10 +802,16 @@ mod checkout {
         let (form, handle) = mounted("d3", &session_options("d3", r#"{"method": 10000}"#));
         fill("d3");
         let pending = JsFuture::from(handle.submit());
-        assert!(appears("iframe.cc-method-frame[hidden]").await, "the hidden method frame");
+        assert!(
+            appears("iframe.cc-method-frame[hidden]").await,
+            "the hidden method frame"
+        );
         // The frame has loaded (about:blank) and more: still waiting for the notification.
         ms(400).await;
-        assert!(called("continue").is_empty(), "a load does not end the method");
+        assert!(
+            called("continue").is_empty(),
+            "a load does not end the method"
+        );
         // Forged or mistaken messages change nothing: wrong nonce, wrong type.
         post("card-capture:3ds-method-complete", "guess");
         post("card-capture:3ds-complete", "n-d3");
