@@ -348,6 +348,25 @@ describe('destroy() and the 3DS Method', () => {
     await page.close();
   });
 
+  it('destroy() during the 3DS Method: the hidden iframe goes at once, the attempt is abandoned', async () => {
+    const { page, problems } = await shop();
+    await fillCard(page, { number: '4970100000000113' });
+    const session = await remount(page, { timeouts: { method: 15000 } });
+    await countMethodFrameLoads(page);
+    await holdMethodNotification(page);
+    await page.evaluate(() => { window.pending = window.testHandle.submit(); });
+    await page.waitForFunction(() => window.methodFrameLoads >= 1);
+    await page.evaluate(() => window.testHandle.destroy());
+    assert.deepEqual(await leftovers(page), { dialogs: 0, iframes: 0, inert: 0 });
+    const result = await page.evaluate(() => window.pending);
+    assert.equal(result.code, 'destroyed', JSON.stringify(result));
+    const st = await sessionStatus(session);
+    assert.equal(st.status, 'refused', JSON.stringify(st));
+    assert.equal(st.payment.code, '02319', JSON.stringify(st));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('an ACS that never notifies: continue with methodCompleted false after the timeout', async () => {
     const { page } = await shop();
     await fillCard(page, { number: '4970100000000113' });
