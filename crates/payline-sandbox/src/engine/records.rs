@@ -456,7 +456,8 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
 }
 
 /// doRecurrentWalletPayment: mode NX or REC (`02308`), wallet (`02503`, `02505`), card type on
-/// the contract (`02541`), recurring options and the NX amount rule (`02509`); the record is
+/// the contract (`02541`), recurring options and the NX amount rule (`02509`), `cvx` (`01130`,
+/// [`wallets::check_wallet_cvx`], bound to `orderRef`); the record is
 /// created even when the card expires before the last due date, with `02506` as a warning.
 pub async fn do_recurrent_wallet_payment(
     ctx: &mut Ctx<'_>,
@@ -511,6 +512,12 @@ pub async fn do_recurrent_wallet_payment(
         action: 101,
         mode: &mode,
     };
+    // cvx (v27): the card's CVV, or the tokenizer's virtual CVV issued for `orderRef` (the
+    // reference the record and its due dates carry), consumed once; a wrong one refuses the
+    // registration with `01130` and creates nothing.
+    if let Err(code) = wallets::check_wallet_cvx(ctx, &card, &order_ref, req.cvx.as_ref()).await? {
+        return Ok(refuse(code));
+    }
     let authenticated = match wallets::verify_schedule_authentication(ctx, &card, &spec, req.authentication_3d_secure.as_ref()).await? {
         Ok(a) => a,
         Err(code) => return Ok(refuse(code)),

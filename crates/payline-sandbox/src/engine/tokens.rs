@@ -163,6 +163,39 @@ pub async fn consume_virtual_cvv(
     Ok(done.rows_affected() == 1)
 }
 
+/// Checks the `cvx` given with a stored card (Payline doImmediateWalletPayment `cvx`,
+/// doRecurrentWalletPayment `cvx`): either a virtual CVV the tokenizer issued for this token,
+/// consumed like doAuthorization consumes one (once, for `order_ref`, within 15 minutes), or
+/// the card's own CVV, which must have the brand's length. A value that matches a virtual CVV
+/// once issued for this token (used, expired or bound to another order reference) is refused
+/// rather than read as a plain CVV, so a replayed virtual CVV never passes. Absent: accepted (a
+/// merchant-initiated payment on a stored card has no CVV). `Err` is the refusal, `01130`.
+pub async fn check_stored_card_cvx(
+    conn: &mut SqliteConnection,
+    vault: &Vault,
+    merchant_id: &str,
+    card: &StoredCard,
+    order_ref: &str,
+    cvx: Option<&Secret>,
+    now: OffsetDateTime,
+) -> Result<std::result::Result<(), cards::CardError>> {
+    let Some(cvx) = cvx.filter(|c| !c.is_empty()) else { return Ok(Ok(())) };
+    if consume_virtual_cvv(conn, vault, merchant_id, &card.token, order_ref, cvx, now).await? {
+        return Ok(Ok(()));
+    }
+    let (issued,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM virtual_cvvs WHERE merchant_id = ? AND token = ? AND cvv_hash = ?")
+        .bind(merchant_id)
+        .bind(&card.token)
+        .bind(vault.fingerprint("vcvv", cvx.expose()))
+        .fetch_one(&mut *conn)
+        .await?;
+    if issued > 0 {
+        return Ok(Err(cards::CardError::Cvv));
+    }
+    let info = cards::check_number(&card.pan).map_err(|_| crate::error::SandboxError::Vault)?;
+    Ok(cards::check_cvv(Some(cvx), &info))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

@@ -231,6 +231,26 @@ pub fn payment_binding(ctx: &Ctx<'_>, pan: &Secret, spec: &WalletCharge<'_>) -> 
     }
 }
 
+/// Checks the `cvx` given with a wallet card for a payment under `order_ref`
+/// ([`super::tokens::check_stored_card_cvx`]): `02540` when the card's token is gone, `01130`
+/// for a virtual CVV not issued for this order reference, used or expired, or a CVV not of the
+/// brand's length; absent is accepted.
+pub async fn check_wallet_cvx(
+    ctx: &mut Ctx<'_>,
+    card: &WalletCard,
+    order_ref: &str,
+    cvx: Option<&Secret>,
+) -> Result<std::result::Result<(), &'static str>> {
+    if cvx.is_none_or(|c| c.is_empty()) {
+        return Ok(Ok(()));
+    }
+    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
+        return Ok(Err("02540"));
+    };
+    let checked = super::tokens::check_stored_card_cvx(ctx.conn, ctx.vault, &ctx.merchant.id, &stored, order_ref, cvx, ctx.now).await?;
+    Ok(checked.map_err(crate::cards::CardError::code))
+}
+
 /// Verifies the authentication given to doScheduledWalletPayment / doRecurrentWalletPayment for
 /// the wallet card, bound to `payment.amount`, currency, order reference and contract (the same
 /// payment object the merchant sent to verifyEnrollment). Never required: the due dates are
@@ -328,6 +348,20 @@ pub async fn register_card(
         Ok(c) => c,
         Err(code) => return Ok(Err(code.to_owned())),
     };
+    Ok(register_resolved(ctx, contract_number, wallet_id, &resolved, authentication).await?.map(|check_id| (resolved, check_id)))
+}
+
+/// [`register_card`] for a card already resolved and checked (the manageWebWallet page, back
+/// from 3-D Secure: the card is kept as its token, the CVV was checked before the ACS): the
+/// authentication's binding, then the 1 EUR check. Returns the check's ledger id.
+pub async fn register_resolved(
+    ctx: &mut Ctx<'_>,
+    contract_number: &str,
+    wallet_id: &str,
+    resolved: &ResolvedCard,
+    authentication: Option<&Authentication3DSecure>,
+) -> Result<std::result::Result<String, String>> {
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err("02303".to_owned())) };
     let fingerprint = ctx.vault.fingerprint("pan", resolved.pan.expose());
     let accepts = |b: &Binding| {
         b.fingerprint == fingerprint
@@ -339,11 +373,11 @@ pub async fn register_card(
         Ok(t) => t,
         Err(code) => return Ok(Err(code.to_owned())),
     };
-    let (code, check_id) = check_card(ctx, contract_number, wallet_id, &resolved, three.as_ref()).await?;
+    let (code, check_id) = check_card(ctx, contract_number, wallet_id, resolved, three.as_ref()).await?;
     if !accepted(&code) {
         return Ok(Err(code));
     }
-    Ok(Ok((resolved, check_id)))
+    Ok(Ok(check_id))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -687,12 +721,14 @@ pub struct WalletCharge<'a> {
 /// expiry against `now`, `02624`) and records it in the ledger. Returns the code and entry.
 /// Without authentication: the scheduler's merchant-initiated due dates.
 pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>) -> Result<(String, Entry)> {
-    let (code, entry, _) = charge_with(ctx, c, charge, None, false).await?;
+    let (code, entry, _) = charge_with(ctx, c, charge, None, None, false).await?;
     Ok((code, entry))
 }
 
-/// [`charge`] with 3-D Secure: after the card checks, `authentication` is verified for this
-/// payment ([`verify_authentication`], bound exactly to the amount, currency, order reference
+/// [`charge`] with the buyer's `cvx` and 3-D Secure: after the card checks, the `cvx` given is
+/// checked ([`super::tokens::check_stored_card_cvx`]: a virtual CVV issued for this card and
+/// the payment's order reference, consumed once, or a CVV of the brand's length; `01130`
+/// otherwise), then `authentication` is verified for this payment ([`verify_authentication`], bound exactly to the amount, currency, order reference
 /// and contract; `required` makes its absence a soft decline `01131` for an enrolled card on a
 /// 3-D Secure contract); a refusal is recorded with its code, an authentication on the entry
 /// (3-D Secure, ECI, liability shift) and returned for the answer.
@@ -700,6 +736,7 @@ pub async fn charge_with(
     ctx: &mut Ctx<'_>,
     c: &WalletCard,
     charge: &WalletCharge<'_>,
+    cvx: Option<&Secret>,
     authentication: Option<&Authentication3DSecure>,
     required: bool,
 ) -> Result<(String, Entry, Option<Authentication3DSecure>)> {
@@ -712,16 +749,29 @@ pub async fn charge_with(
         (Some(_), Some(k)) if !k.accepts(&c.card_type) => "02541".to_owned(),
         (Some(s), Some(k)) => match crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
             Err(e) => e.code().to_owned(),
-            Ok(()) => {
-                let binding = payment_binding(ctx, &s.pan, charge);
-                match verify_authentication(ctx, &s.pan, k, authentication, required, |b| *b == binding).await? {
-                    Err(code) => code.to_owned(),
-                    Ok(t) => {
-                        three = t;
-                        bank_outcome(&s.pan, charge.amount.unsigned_abs())
+            Ok(()) => match super::tokens::check_stored_card_cvx(
+                ctx.conn,
+                ctx.vault,
+                &ctx.merchant.id,
+                s,
+                charge.order_ref,
+                cvx,
+                ctx.now,
+            )
+            .await?
+            {
+                Err(e) => e.code().to_owned(),
+                Ok(()) => {
+                    let binding = payment_binding(ctx, &s.pan, charge);
+                    match verify_authentication(ctx, &s.pan, k, authentication, required, |b| *b == binding).await? {
+                        Err(code) => code.to_owned(),
+                        Ok(t) => {
+                            three = t;
+                            bank_outcome(&s.pan, charge.amount.unsigned_abs())
+                        }
                     }
                 }
-            }
+            },
         },
     };
     let ok = accepted(&code);
@@ -779,6 +829,7 @@ pub fn authorization(entry: &Entry, now: OffsetDateTime) -> Authorization {
 }
 
 /// doImmediateWalletPayment: mode CPT or DIF (`02308`); `02503`/`02505`; the card's expiry;
+/// `cvx` (a virtual CVV for `order.ref` or the card's CVV, `01130`, recorded as a refusal);
 /// 3-D Secure (the buyer is present: an enrolled card on a 3-D Secure contract needs
 /// `authentication3DSecure`, else `01131`; echoed in the answer); the bank outcome; a TRSWALLET
 /// notification.
@@ -828,7 +879,9 @@ pub async fn do_immediate_wallet_payment(
         action,
         mode: &mode,
     };
-    let (code, entry, authentication) = charge_with(ctx, &c, &spec, req.authentication_3d_secure.as_ref(), true).await?;
+    // cvx (N3): the card's CVV or the tokenizer's virtual CVV, issued for order.ref.
+    let (code, entry, authentication) =
+        charge_with(ctx, &c, &spec, req.cvx.as_ref(), req.authentication_3d_secure.as_ref(), true).await?;
     super::payments::plan_deferred(ctx, &entry, capture_date, Some(&w.wallet_id)).await?;
     let url = ctx.merchant.notification_url.clone();
     let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];

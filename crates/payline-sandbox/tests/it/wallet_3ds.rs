@@ -312,3 +312,106 @@ async fn schedules_take_the_authentication_of_their_registration_only() {
     assert_eq!(ledger[0]["threeDSecure"], "Y");
     assert_eq!(code(&call(&s, &scheduled(4_000, v.authentication_3d_secure.clone())).await), "03011");
 }
+
+/// The tokenizer's answer for `pan`, issued for `order_ref`: (token, virtual CVV).
+async fn virtual_cvv(s: &TestSandbox, order_ref: &str, pan: &str) -> (String, String) {
+    use payline_protocol::web2token::{decrypt_token_answer, ServletAnswer};
+    let body = s.tokenize(order_ref, CONTRACT, pan, &future_expiry(), Some(if pan.len() == 15 { "1234" } else { "123" })).await;
+    let ServletAnswer::Data(blob) = ServletAnswer::parse(&body).expect("servlet answer") else { panic!("tokenizer: {body}") };
+    let t = decrypt_token_answer(&TestSandbox::access_key(), &blob).expect("decrypt");
+    (t.token.expose().to_owned(), t.virtual_cvv.expose().to_owned())
+}
+
+fn with_cvx(mut r: DoImmediateWalletPaymentRequest, cvx: &str) -> DoImmediateWalletPaymentRequest {
+    r.cvx = Some(cvx.into());
+    r
+}
+
+#[tokio::test]
+async fn immediate_wallet_payment_checks_its_cvx() {
+    let s = TestSandbox::start().await;
+    let wallet = new_wallet(&s, "wcvx").await;
+    let issued_for = unique_ref("wcvx-pay");
+    let (token, vcvv) = virtual_cvv(&s, &issued_for, CARD).await;
+    let stored = call(&s, &get(&wallet, None)).await;
+    assert_eq!(stored.wallet.as_ref().and_then(|w| w.card.token.as_deref()), Some(token.as_str()), "the same card, the same token");
+
+    // A virtual CVV issued for another order reference: refused, recorded as a refused payment.
+    let other = unique_ref("wcvx-other");
+    let refused = call(&s, &with_cvx(immediate(&wallet, &other, 1_000, Mode::CPT), &vcvv)).await;
+    assert_eq!(code(&refused), "01130");
+    assert!(refused.transaction.as_ref().is_some_and(|t| !t.id.is_empty()), "the refusal is a transaction");
+    let ledger = s.ledger(&other).await;
+    assert_eq!((ledger.len(), ledger[0]["resultCode"].as_str(), ledger[0]["state"].as_str()), (1, Some("01130"), Some("REFUSED")));
+
+    // For its own order reference: accepted, once.
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &issued_for, 1_000, Mode::CPT), &vcvv)).await), "00000");
+    let replay = unique_ref("wcvx-replay");
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &replay, 1_000, Mode::CPT), &vcvv)).await), "01130", "used up");
+    assert_eq!(s.ledger(&replay).await[0]["resultCode"], "01130");
+
+    // The card's own CVV: the brand's length (3 for this Visa / CB card). (A value the
+    // tokenizer issued for this card is a virtual CVV, never a plain one.)
+    let plain = if vcvv == "123" { "456" } else { "123" };
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &unique_ref("wcvx-2"), 1_000, Mode::CPT), "12")).await), "01130");
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &unique_ref("wcvx-4"), 1_000, Mode::CPT), "1234")).await), "01130");
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &unique_ref("wcvx-a"), 1_000, Mode::CPT), "12a")).await), "01130");
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &unique_ref("wcvx-3"), 1_000, Mode::CPT), plain)).await), "00000");
+    // Absent: a merchant-initiated payment on the stored card.
+    assert_eq!(code(&call(&s, &immediate(&wallet, &unique_ref("wcvx-none"), 1_000, Mode::CPT)).await), "00000");
+
+    // Amex: 4 digits.
+    let amex = unique_ref("wcvx-amex");
+    assert_eq!(code(&call(&s, &create(&amex, {
+        let mut c = wallet_card("378282246310005", &future_expiry());
+        c.cvx = Some("1234".into());
+        c
+    })).await), "02500");
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&amex, &unique_ref("wcvx-x3"), 1_000, Mode::CPT), "123")).await), "01130");
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&amex, &unique_ref("wcvx-x4"), 1_000, Mode::CPT), "1234")).await), "00000");
+
+    // A virtual CVV expires after 15 minutes of sandbox time.
+    let late = unique_ref("wcvx-late");
+    let (_, late_cvv) = virtual_cvv(&s, &late, CARD).await;
+    s.advance(15 * 60).await;
+    assert_eq!(code(&call(&s, &with_cvx(immediate(&wallet, &late, 1_000, Mode::CPT), &late_cvv)).await), "01130");
+}
+
+#[tokio::test]
+async fn recurrent_wallet_payment_checks_its_cvx() {
+    let s = TestSandbox::start().await;
+    let wallet = new_wallet(&s, "wcvx-rec").await;
+    let today = sandbox_today(&s).await;
+    let plan = |order_ref: &str, cvx: Option<&str>| {
+        let mut r = recurrent(&wallet, order_ref, 3_000, Mode::NX, recurring(1_000, 40, Some(3)), today);
+        r.cvx = cvx.map(Into::into);
+        r
+    };
+    // The virtual CVV is bound to orderRef.
+    let issued_for = unique_ref("wcvx-rec");
+    let (_, vcvv) = virtual_cvv(&s, &issued_for, CARD).await;
+    let other = unique_ref("wcvx-rec-other");
+    let refused = call(&s, &plan(&other, Some(&vcvv))).await;
+    assert_eq!(code(&refused), "01130");
+    assert!(refused.payment_record_id.is_empty(), "no payment record");
+    assert!(s.ledger(&other).await.is_empty(), "no due date billed");
+
+    let ok = call(&s, &plan(&issued_for, Some(&vcvv))).await;
+    assert_eq!(code(&ok), "02500");
+    assert!(!ok.payment_record_id.is_empty());
+    assert_eq!(s.ledger(&issued_for).await.len(), 1, "the first due date, today");
+
+    // Replayed: refused, nothing created.
+    let replay = unique_ref("wcvx-rec-replay");
+    let again = call(&s, &plan(&replay, Some(&vcvv))).await;
+    assert_eq!((code(&again).as_str(), again.payment_record_id.as_str()), ("01130", ""));
+    assert!(s.ledger(&replay).await.is_empty());
+
+    // A plain CVV of the wrong length; the right length; none.
+    let short = unique_ref("wcvx-rec-short");
+    assert_eq!(code(&call(&s, &plan(&short, Some("12"))).await), "01130");
+    assert!(s.ledger(&short).await.is_empty());
+    let plain = if vcvv == "123" { "456" } else { "123" };
+    assert_eq!(code(&call(&s, &plan(&unique_ref("wcvx-rec-3"), Some(plain))).await), "02500");
+    assert_eq!(code(&call(&s, &plan(&unique_ref("wcvx-rec-none"), None)).await), "02500");
+}
