@@ -9,7 +9,10 @@
 //! session lasts [`WEB_SESSION_VALIDITY`] of sandbox time.
 //!
 //! 3-D Secure runs for a typed card and for the saved card of `buyer.walletId` alike (the page's
-//! verifyEnrollment names the wallet card by `walletId` + `walletCardInd`).
+//! verifyEnrollment names the wallet card by `walletId` + `walletCardInd`), and on the
+//! manageWebWallet page before a card is registered: a non-payment authentication (amount 0,
+//! order reference = `walletId`, as createWallet binds a registration), through the same 3DS
+//! Method step and ACS pages; a failed or cancelled authentication registers nothing.
 
 use payline_protocol::messages::{
     DoWebPaymentRequest, DoWebPaymentResponse, GetWebPaymentDetailsRequest, GetWebPaymentDetailsResponse,
@@ -404,7 +407,8 @@ pub async fn get_web_wallet(ctx: &mut Ctx<'_>, req: GetWebWalletRequest) -> Resu
     match (s.status.as_str(), s.result_code.as_deref()) {
         (st::DONE, Some(code)) => {
             out.result = result(if accepted(code) { "02500" } else { code });
-            if let Some(w) = &s.wallet_id {
+            // A refused registration (failed or cancelled 3-D Secure) saved no card: no wallet.
+            if let (true, Some(w)) = (accepted(code), &s.wallet_id) {
                 out.wallet = super::wallets::wallet_view(ctx.conn, &ctx.merchant.id, w).await?;
                 out.extended_card = extended_card(out.wallet.as_ref().map(|w| w.card.r#type.as_str()));
             }
@@ -531,6 +535,17 @@ pub const METHOD_NOTIFY_PATH: &str = "/webpayment/3ds-method-notify";
 /// `threeDSCompInd` N).
 pub const METHOD_TIMEOUT_MS: u32 = 10_000;
 
+/// Amount and order reference the page's verifyEnrollment names: the payment's (the first due
+/// date for NX / REC), or on the manageWebWallet page a non-payment authentication (EMV 3DS
+/// messageCategory NPA: amount 0) for order reference `walletId`, the binding createWallet and
+/// updateWallet accept for a registration.
+fn authentication_target(s: &WebSession, now: OffsetDateTime) -> Result<(u64, String)> {
+    if s.kind == "WALLET" {
+        return Ok((0, s.wallet_id.clone().unwrap_or_default()));
+    }
+    Ok((first_amount(s, now)?, s.order_ref.clone()))
+}
+
 /// 3-D Secure for the page's card when the contract has it and the card is enrolled — the same
 /// verifyEnrollment a merchant would call (the card, or `walletId` + `walletCardInd` for the
 /// saved card) — else the authorization at once.
@@ -547,13 +562,13 @@ async fn secure(
     if !contract.three_ds || crate::scenarios::enrollment(resolved.pan.expose()) == crate::scenarios::Enrollment::NotEnrolled {
         return authorize(ctx, s, resolved, holder, None).await;
     }
-    let amount = first_amount(s, ctx.now)?;
+    let (amount, order_ref) = authentication_target(s, ctx.now)?;
     let req = VerifyEnrollmentRequest {
         transient: None,
         version: "34".to_owned(),
         card,
         payment: payload_payment(s, amount),
-        order_ref: s.order_ref.clone(),
+        order_ref,
         md_field_value: None,
         user_agent: None,
         wallet_id: wallet.map(|(w, _)| w.to_owned()),
@@ -642,10 +657,10 @@ pub async fn method_continue(ctx: &mut Ctx<'_>, s: &WebSession, page_completed: 
     let mut card = Card::new(resolved.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
     card.token = Some(resolved.token.clone());
     card.expiration_date = resolved.expiry.as_deref().and_then(|e| e.parse().ok());
-    let amount = first_amount(s, ctx.now)?;
+    let (amount, order_ref) = authentication_target(s, ctx.now)?;
     let mut req = VerifyEnrollmentRequest::new(card, payload_payment(s, amount));
     req.version = "34".to_owned();
-    req.order_ref = s.order_ref.clone();
+    req.order_ref = order_ref;
     req.transient = transient.and_then(|(t,)| t);
     req.three_ds_info = Some(ThreeDsInfo { three_ds_method_result: Some(comp_ind.to_owned()), ..ThreeDsInfo::default() });
     let answer = three_ds::verify_enrollment(ctx, req).await?;
@@ -758,8 +773,12 @@ pub async fn three_ds_return(ctx: &mut Ctx<'_>, md: &str, response: &str) -> Res
     let answer = three_ds::verify_authentication(ctx, req).await?;
     let Some(resolved) = session_card(ctx, &s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
     if answer.result.code.as_str() != "03000" {
-        // Authentication failed or cancelled: the payment is refused with that code.
+        // Authentication failed or cancelled: the payment is refused with that code; on the
+        // manageWebWallet page nothing is registered.
         let code = answer.result.code.as_str().to_owned();
+        if s.kind == "WALLET" {
+            return wallet_refused(ctx, &s, &code).await;
+        }
         return finish(ctx, &s, &resolved, &code, None, s.cardholder.clone().as_deref()).await;
     }
     authorize(ctx, &s, &resolved, s.cardholder.clone().as_deref(), answer.authentication_3d_secure).await
@@ -774,6 +793,9 @@ async fn authorize(
     holder: Option<&str>,
     auth: Option<Authentication3DSecure>,
 ) -> Result<Next> {
+    if s.kind == "WALLET" {
+        return register_web_wallet(ctx, s, card, holder, auth).await;
+    }
     let amount = first_amount(s, ctx.now)?;
     let mut three = None;
     let mut code = "00000".to_owned();
@@ -899,14 +921,17 @@ pub async fn pay_with_wallet(ctx: &mut Ctx<'_>, s: &WebSession, return_base: &st
     secure(ctx, s, &card, by_wallet, Some((&w, c.card_ind)), c.cardholder.as_deref(), return_base).await
 }
 
-/// "Save" on the manageWebWallet page: the card checked with the 1 EUR authorization, then
-/// stored as card 1 of the wallet; WEBWALLET notified.
-pub async fn save_web_wallet(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm) -> Result<Next> {
+/// "Save" on the manageWebWallet page: the card's checks (number, expiry, CVV, contract), then
+/// 3-D Secure when the contract has it and the card is enrolled (a non-payment authentication,
+/// see [`authentication_target`], through the 3DS Method step and the ACS like a payment), then
+/// [`register_web_wallet`].
+pub async fn save_web_wallet(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm, return_base: &str) -> Result<Next> {
     sqlx::query("UPDATE web_sessions SET attempts = attempts + 1, status = 'INPROGRESS' WHERE token = ?")
         .bind(&s.token)
         .execute(&mut *ctx.conn)
         .await?;
     let Some(wallet_id) = s.wallet_id.clone() else { return Ok(Next::Gone("No wallet.")) };
+    let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else { return Ok(Next::Gone("Unknown contract.")) };
     let pan = Secret::new(form.number.expose().chars().filter(|c| !c.is_whitespace()).collect::<String>());
     let card_type = cards::check_number(&pan).ok().and_then(|i| i.card_type.parse().ok()).unwrap_or(payline_protocol::values::CardType::CB);
     let mut card = Card::new(card_type);
@@ -914,13 +939,55 @@ pub async fn save_web_wallet(ctx: &mut Ctx<'_>, s: &WebSession, form: CardForm) 
     card.expiration_date = normalize_expiry(&form.expiry).parse().ok();
     card.cvx = form.cvv;
     card.cardholder = form.holder.clone();
-    let (resolved, check_id) = match super::wallets::register_card(ctx, &s.contract_number, &wallet_id, &card, None).await? {
-        Ok(v) => v,
+    // The CVV is checked here, before the ACS: it is never kept for the return.
+    let resolved = match resolve_card(ctx, &card, &contract, &wallet_id, true).await? {
+        Ok(c) => c,
         Err(code) => return Ok(Next::Retry(format!("Card refused ({code})."))),
     };
-    super::wallets::save_wallet(ctx, &wallet_id, &s.contract_number, &resolved, form.holder.as_deref(), &check_id).await?;
+    card.cvx = None;
+    secure(ctx, s, &resolved, card, None, form.holder.as_deref(), return_base).await
+}
+
+/// Registers the manageWebWallet page's card as card 1 of `buyer.walletId`: the authentication
+/// (when 3-D Secure ran) consumed once with createWallet's binding rules, the 1 EUR check, the
+/// card stored; the session ends with `00000` (getWebWallet `02500`) and WEBWALLET. A refused
+/// check shows the form again.
+async fn register_web_wallet(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    card: &ResolvedCard,
+    holder: Option<&str>,
+    auth: Option<Authentication3DSecure>,
+) -> Result<Next> {
+    let Some(wallet_id) = s.wallet_id.clone() else { return Ok(Next::Gone("No wallet.")) };
+    let registered = super::wallets::register_resolved(ctx, &s.contract_number, &wallet_id, card, auth.as_ref()).await?;
+    let check_id = match registered {
+        Ok(v) => v,
+        // An authentication that does not bind (it cannot happen with the page's own) ends the
+        // session like a failed one; a refused check lets the buyer try another card.
+        Err(code) if code.starts_with("03") => return wallet_refused(ctx, s, &code).await,
+        Err(code) => {
+            set_status(ctx.conn, &s.token, st::INPROGRESS).await?;
+            return Ok(Next::Retry(format!("Card refused ({code}).")));
+        }
+    };
+    super::wallets::save_wallet(ctx, &wallet_id, &s.contract_number, card, holder, &check_id).await?;
     sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = '00000', transaction_id = ? WHERE token = ?")
         .bind(&check_id)
+        .bind(&s.token)
+        .execute(&mut *ctx.conn)
+        .await?;
+    notify_end(ctx, s).await?;
+    Ok(Next::Redirect(with_token(&s.return_url, &s.token)))
+}
+
+/// The manageWebWallet page's authentication failed (`03003`), was cancelled at the ACS
+/// (`03022`) or did not verify: nothing is registered (no check, no wallet, no card); the
+/// session ends with that code (getWebWallet answers it), WEBWALLET is notified and the buyer
+/// goes back to `returnURL`.
+async fn wallet_refused(ctx: &mut Ctx<'_>, s: &WebSession, code: &str) -> Result<Next> {
+    sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = ? WHERE token = ?")
+        .bind(code)
         .bind(&s.token)
         .execute(&mut *ctx.conn)
         .await?;

@@ -8,7 +8,8 @@
 //!   runs; the ACS posts `threeDSMethodData` to `POST /webpayment/3ds-method-notify` inside that
 //!   iframe, whose page tells its parent (`postMessage`, same origin); the page then posts
 //!   `POST /webpayment/3ds-method-continue` (`methodCompleted` true, or false after 10 s);
-//! * `GET /webpayment/wallet?token=…`, `POST /webpayment/wallet/save` — manageWebWallet page;
+//! * `GET /webpayment/wallet?token=…`, `POST /webpayment/wallet/save` — manageWebWallet page
+//!   (an enrolled card goes through the same 3DS Method step, ACS and `3ds-return` first);
 //! * `GET /webpayment/hosted.js` — the pages' only script (same origin, no inline script);
 //! * `GET /webpayment/pkg/{file}` — the card-capture browser module when configured.
 //!
@@ -240,7 +241,7 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
             Action::Pay(form) => web::pay_with_card(&mut ctx, &s, form, &base).await?,
             Action::PayWallet => web::pay_with_wallet(&mut ctx, &s, &base).await?,
             Action::Cancel => web::cancel(&mut ctx, &s).await?,
-            Action::SaveWallet(form) => web::save_web_wallet(&mut ctx, &s, form).await?,
+            Action::SaveWallet(form) => web::save_web_wallet(&mut ctx, &s, form, &base).await?,
             Action::ThreeDsReturn { md, response } => web::three_ds_return(&mut ctx, &md, &response).await?,
             Action::MethodContinue { completed } => web::method_continue(&mut ctx, &s, completed).await?,
         };
@@ -253,8 +254,10 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
         Next::Redirect(url) => Redirect::to(&url).into_response(),
         Next::Acs { url, fields } => {
             let inputs: String = fields.iter().map(|(k, v)| hidden(k, v)).collect();
+            // manageWebWallet: a non-payment authentication of the card being saved.
+            let what = if s.kind == "WALLET" { "saving this card" } else { "this payment" };
             let body = format!(
-                "<h1>3-D Secure</h1><p>Your bank asks you to confirm this payment.</p>\
+                "<h1>3-D Secure</h1><p>Your bank asks you to confirm {what}.</p>\
                  <form method=\"post\" action=\"{}\" data-autosubmit>{inputs}<button type=\"submit\">Continue</button></form>",
                 esc(&url)
             );

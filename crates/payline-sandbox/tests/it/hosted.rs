@@ -267,30 +267,33 @@ async fn nx_on_the_hosted_page_creates_the_payment_record() {
     assert_eq!(ledger.iter().map(|e| e["amount"].as_i64().unwrap_or(0)).collect::<Vec<_>>(), vec![10_000, 10_000, 10_000]);
 }
 
-#[tokio::test]
-async fn manage_web_wallet_page_saves_a_card() {
-    let s = TestSandbox::start().await;
-    let wallet = unique_ref("mww");
-    let req = ManageWebWalletRequest {
+fn manage_web_wallet(wallet_id: &str) -> ManageWebWalletRequest {
+    ManageWebWalletRequest {
         version: "34".into(),
         contract_number: CONTRACT.into(),
         selected_contract_list: None,
         update_personal_details: None,
-        buyer: Buyer { wallet_id: Some(wallet.clone()), ..Buyer::default() },
+        buyer: Buyer { wallet_id: Some(wallet_id.to_owned()), ..Buyer::default() },
         owner: None,
         language_code: None,
         custom_payment_page_code: None,
         security_mode: None,
         return_url: RETURN.into(),
         cancel_url: CANCEL.into(),
-        notification_url: None,
+        notification_url: Some("http://127.0.0.1:9/notify".into()),
         private_data_list: None,
         custom_payment_template_url: None,
         contract_number_wallet_list: None,
         merchant_name: None,
         three_ds_info: None,
-    };
-    let r = call(&s, &req).await;
+    }
+}
+
+#[tokio::test]
+async fn manage_web_wallet_page_saves_a_card() {
+    let s = TestSandbox::start().await;
+    let wallet = unique_ref("mww");
+    let r = call(&s, &manage_web_wallet(&wallet)).await;
     assert_eq!(r.result.code.as_str(), "00000");
     let get_web = GetWebWalletRequest { version: "34".into(), token: r.token.clone() };
     assert_eq!(call(&s, &get_web).await.result.code.as_str(), "02533");
@@ -453,4 +456,136 @@ async fn the_3ds_method_timeout_continues_as_not_completed() {
         assert_eq!(code(&d), "00000");
         assert_eq!(result_container(&d)["threeDSCompInd"], "N", "claimed {claimed}");
     }
+}
+
+fn get_web_wallet(token: &str) -> GetWebWalletRequest {
+    GetWebWalletRequest { version: "34".into(), token: token.into() }
+}
+
+/// The WEBWALLET notification of a manageWebWallet session, once recorded.
+async fn webwallet_notification(s: &TestSandbox, token: &str) -> Option<serde_json::Value> {
+    let list: Vec<serde_json::Value> =
+        s.http.get(s.url("/sandbox/notifications")).basic_auth(MERCHANT, Some(ACCESS_KEY)).send().await.expect("list").json().await.expect("json");
+    list.into_iter().find(|n| n["url"] == format!("http://127.0.0.1:9/notify?notificationType=WEBWALLET&token={token}"))
+}
+
+/// Opens a manageWebWallet page and saves `pan` on it; returns the session token and the
+/// page the sandbox answered (the ACS step for an enrolled card).
+async fn save_on_wallet_page(s: &TestSandbox, wallet: &str, pan: &str) -> (String, u16, String, Option<String>) {
+    let r = call(s, &manage_web_wallet(wallet)).await;
+    assert_eq!(r.result.code.as_str(), "00000");
+    open_page(s, &r.redirect_url).await;
+    let (status, page, location) = post(s, "/webpayment/wallet/save", &card_form(&r.token, pan, &slash(&future_expiry()))).await;
+    (r.token, status, page, location)
+}
+
+/// Drives the ACS challenge page the wallet page sent the buyer to: `code` + Submit, or Cancel.
+async fn wallet_challenge(s: &TestSandbox, to_acs: &str, action: &str, code: &str) -> (u16, Option<String>) {
+    assert!(to_acs.contains("data-autosubmit") && to_acs.contains("confirm saving this card"), "{to_acs}");
+    assert_eq!(form_action(to_acs), s.url("/acs/challenge"));
+    let md = hidden_value(to_acs, "threeDSSessionData");
+    let (status, challenge, _) = post(s, &form_action(to_acs), &[("creq", &hidden_value(to_acs, "creq")), ("threeDSSessionData", &md)]).await;
+    assert_eq!(status, 200);
+    assert!(challenge.contains("Verification code"));
+    let (_, done, _) = post(s, "/acs/challenge/submit", &[("session", &md), ("code", code), ("action", action)]).await;
+    assert_eq!(form_action(&done), s.url("/webpayment/3ds-return"));
+    let (status, _, location) = post(s, "/webpayment/3ds-return", &[("cres", &hidden_value(&done, "cres")), ("threeDSSessionData", &md)]).await;
+    (status, location)
+}
+
+#[tokio::test]
+async fn manage_web_wallet_runs_3ds_before_registering_the_card() {
+    let s = TestSandbox::start().await;
+
+    // Challenge passed: the wallet is created after the authentication, its check authenticated.
+    let wallet = unique_ref("mww3ds");
+    let (token, status, to_acs, _) = save_on_wallet_page(&s, &wallet, "4970105181818183").await;
+    assert_eq!(status, 200);
+    assert_eq!(call(&s, &get_web_wallet(&token)).await.result.code.as_str(), "02306", "on the page");
+    assert_eq!(code(&call(&s, &get(&wallet, None)).await), "02503", "nothing registered before the authentication");
+    assert!(s.ledger(&format!("wallet-check:{wallet}")).await.is_empty(), "no check before the authentication");
+    let md = hidden_value(&to_acs, "threeDSSessionData");
+    let (status, location) = wallet_challenge(&s, &to_acs, "submit", "1234").await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(format!("{RETURN}?paylinetoken={token}").as_str()));
+    let w = call(&s, &get_web_wallet(&token)).await;
+    assert_eq!(w.result.code.as_str(), "02500");
+    assert_eq!(w.wallet.as_ref().and_then(|w| w.card.number.as_ref()).map(|n| n.expose().to_owned()).as_deref(), Some("497010XXXXXX8183"));
+    assert_eq!(code(&call(&s, &get(&wallet, None)).await), "02500");
+    let check = s.ledger(&format!("wallet-check:{wallet}")).await;
+    assert_eq!(check.len(), 1);
+    assert_eq!((check[0]["amount"].as_i64(), check[0]["threeDSecure"].as_str(), check[0]["eci"].as_str()), (Some(100), Some("Y"), Some("05")));
+    assert!(webwallet_notification(&s, &token).await.is_some(), "WEBWALLET");
+    // The authentication was used once: the return cannot be replayed.
+    assert_eq!(post(&s, "/webpayment/3ds-return", &[("cres", "x"), ("threeDSSessionData", &md)]).await.0, 410);
+
+    // Challenge failed: nothing is registered; the session ends with 03003, notified.
+    let failed = unique_ref("mww3ds-fail");
+    let (token, _, to_acs, _) = save_on_wallet_page(&s, &failed, "4970105181818183").await;
+    let (status, location) = wallet_challenge(&s, &to_acs, "submit", "0000").await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(format!("{RETURN}?paylinetoken={token}").as_str()));
+    let w = call(&s, &get_web_wallet(&token)).await;
+    assert_eq!((w.result.code.as_str(), w.wallet.is_none()), ("03003", true));
+    assert_eq!(code(&call(&s, &get(&failed, None)).await), "02503");
+    assert!(s.ledger(&format!("wallet-check:{failed}")).await.is_empty());
+    assert!(webwallet_notification(&s, &token).await.is_some(), "WEBWALLET");
+    assert_eq!(post(&s, "/webpayment/wallet/save", &card_form(&token, CARD, &slash(&future_expiry()))).await.0, 410, "finished");
+
+    // Cancelled at the ACS while replacing the card of an existing wallet: the old card stays.
+    let existing = unique_ref("mww3ds-cancel");
+    assert_eq!(code(&call(&s, &create(&existing, wallet_card(CARD, &future_expiry()))).await), "02500");
+    let (token, _, to_acs, _) = save_on_wallet_page(&s, &existing, "4970105181818183").await;
+    let (status, _) = wallet_challenge(&s, &to_acs, "cancel", "").await;
+    assert_eq!(status, 303);
+    let w = call(&s, &get_web_wallet(&token)).await;
+    assert_eq!((w.result.code.as_str(), w.wallet.is_none()), ("03022", true));
+    let kept = call(&s, &get(&existing, None)).await;
+    assert_eq!(kept.wallet.as_ref().and_then(|w| w.card.number.as_ref()).map(|n| n.expose().to_owned()).as_deref(), Some("497010XXXXXX4455"));
+    assert_eq!(s.ledger(&format!("wallet-check:{existing}")).await.len(), 1, "only the createWallet check");
+    assert!(webwallet_notification(&s, &token).await.is_some(), "WEBWALLET");
+
+    // A bad security code is refused on the page, before any authentication.
+    let bad = unique_ref("mww3ds-cvv");
+    let r = call(&s, &manage_web_wallet(&bad)).await;
+    open_page(&s, &r.redirect_url).await;
+    let mut form = card_form(&r.token, "4970105181818183", "12/30");
+    form[3] = ("securityCode", "12");
+    let (status, page, _) = post(&s, "/webpayment/wallet/save", &form).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Card refused (01130)") && !page.contains("data-autosubmit"), "{page}");
+    assert_eq!(call(&s, &get_web_wallet(&r.token)).await.result.code.as_str(), "02306");
+}
+
+#[tokio::test]
+async fn manage_web_wallet_frictionless_and_the_3ds_method_step() {
+    let s = TestSandbox::start().await;
+
+    // Frictionless: registered at once, the check authenticated.
+    let wallet = unique_ref("mwwfr");
+    let (token, status, _, location) = save_on_wallet_page(&s, &wallet, "4970107111111119").await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(format!("{RETURN}?paylinetoken={token}").as_str()));
+    assert_eq!(call(&s, &get_web_wallet(&token)).await.result.code.as_str(), "02500");
+    assert_eq!(s.ledger(&format!("wallet-check:{wallet}")).await[0]["threeDSecure"], "Y");
+
+    // The ACS has a 3DS Method URL: the page runs it, then the second verifyEnrollment.
+    let wallet = unique_ref("mwwm");
+    let (token, status, page, _) = save_on_wallet_page(&s, &wallet, "4970100000000113").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-method-continue") && page.contains("<iframe name=\"threeDSMethodFrame\""), "{page}");
+    assert_eq!(method_form_action(&page), s.url("/acs/method"));
+    assert_eq!(code(&call(&s, &get(&wallet, None)).await), "02503", "nothing registered during the device check");
+    let (_, acs, _) = post(&s, "/acs/method", &[("threeDSMethodData", &hidden_value(&page, "threeDSMethodData"))]).await;
+    let (status, _, _) = post(&s, "/webpayment/3ds-method-notify", &[("threeDSMethodData", &hidden_value(&acs, "threeDSMethodData"))]).await;
+    assert_eq!(status, 200);
+    let (status, _, location) = post(&s, "/webpayment/3ds-method-continue", &[("token", &token), ("methodCompleted", "true")]).await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(format!("{RETURN}?paylinetoken={token}").as_str()));
+    let w = call(&s, &get_web_wallet(&token)).await;
+    assert_eq!(w.result.code.as_str(), "02500");
+    assert_eq!(w.wallet.as_ref().and_then(|w| w.card.number.as_ref()).map(|n| n.expose().to_owned()).as_deref(), Some("497010XXXXXX0113"));
+    let check = s.ledger(&format!("wallet-check:{wallet}")).await;
+    assert_eq!((check.len(), check[0]["threeDSecure"].as_str()), (1, Some("Y")));
+    assert!(webwallet_notification(&s, &token).await.is_some(), "WEBWALLET");
 }
