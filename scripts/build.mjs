@@ -2,7 +2,7 @@
 // npm run build: the `card-capture` crate → WebAssembly → pkg/ (an npm package).
 //
 //   cargo build --profile wasm-release ─► wasm-bindgen --target web ────────► card_capture.js (+ .d.ts)
-//                                      └► wasm-bindgen --target no-modules ─► card-capture.global.js
+//                                      └► wasm-bindgen --target no-modules ─► card-capture.js
 //   both runs emit the same .wasm ─► wasm-opt -Oz ─► card_capture_bg.wasm (one file, both entry points)
 //   import names shortened in the .wasm and both glue files (scripts/lib/imports.mjs)
 //

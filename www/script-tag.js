@@ -1,11 +1,11 @@
-// Script-tag entry of the demo: card-capture.global.js has defined window.CardCapture, and its
+// Script-tag entry of the demo: card-capture.js has defined window.CardCapture, and its
 // `ready` promise settles once the integrity-checked WebAssembly is instantiated.
 (function () {
   'use strict';
   var demo = window.CardCaptureDemo;
   if (!window.CardCapture) {
     // The browser refused the script (integrity mismatch) or could not fetch it.
-    demo.fail(new Error('card-capture.global.js did not load'));
+    demo.fail(new Error('card-capture.js did not load'));
     return;
   }
   window.CardCapture.ready.then(demo.start, demo.fail);

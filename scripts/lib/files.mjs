@@ -14,8 +14,8 @@ export const FILES = Object.freeze({
   types: 'card_capture.d.ts',
   wasm: 'card_capture_bg.wasm',
   wasmTypes: 'card_capture_bg.wasm.d.ts',
-  global: 'card-capture.global.js',
-  globalTypes: 'card-capture.global.d.ts',
+  global: 'card-capture.js',
+  globalTypes: 'card-capture.d.ts',
   integrity: 'integrity.json',
   // Optional styles for the elements mount() adds (source: src/card-capture.css).
   css: 'card-capture.css',

@@ -65,7 +65,7 @@ describe('script-tag build', () => {
     const integrity = JSON.parse(await fs.readFile(path.join(PKG_DIR, FILES.integrity), 'utf8'));
     const { page } = await openPage(browser.context, `${server.url}validate-script-tag.html`);
     const tag = await page.evaluate(() => {
-      const s = document.querySelector('script[src$="card-capture.global.js"]');
+      const s = document.querySelector('script[src$="card-capture.js"]');
       return { integrity: s.integrity, crossOrigin: s.crossOrigin };
     });
     assert.equal(tag.integrity, integrity[FILES.global]);

@@ -32,7 +32,7 @@ import init, {
   formatExpiry, formatNumber, setBinTable, validateCvv, validateExpiry, validateHolder, validateNumber,
 } from 'card-capture';
 import type { Formatted, NumberValidation } from 'card-capture';
-import type { CardCaptureGlobal } from 'card-capture/card-capture.global.js';
+import type { CardCaptureGlobal } from 'card-capture/card-capture.js';
 
 export async function moduleUse(): Promise<string> {
   await init();

@@ -12,12 +12,12 @@ fn site() -> (String, String) {
     std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
     std::fs::write(
         www.join("script-tag.html"),
-        r#"<script src="/pkg/card-capture.global.js" integrity="{{integrity card-capture.global.js}}" crossorigin></script>"#,
+        r#"<script src="/pkg/card-capture.js" integrity="{{integrity card-capture.js}}" crossorigin></script>"#,
     )
     .unwrap();
     std::fs::write(pkg.join("card_capture_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    std::fs::write(pkg.join("card-capture.global.js"), "window.CardCapture = {};").unwrap();
-    std::fs::write(pkg.join("integrity.json"), r#"{"card-capture.global.js": "sha384-AAAA"}"#).unwrap();
+    std::fs::write(pkg.join("card-capture.js"), "window.CardCapture = {};").unwrap();
+    std::fs::write(pkg.join("integrity.json"), r#"{"card-capture.js": "sha384-AAAA"}"#).unwrap();
     std::fs::write(root.join("secret.txt"), "outside").unwrap();
     (www.display().to_string(), pkg.display().to_string())
 }
