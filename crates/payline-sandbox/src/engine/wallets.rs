@@ -16,6 +16,10 @@
 //! check, a non-payment authentication in EMV 3DS terms) and the registration of a schedule take
 //! it when given; the due dates the scheduler bills later are merchant-initiated and never
 //! authenticated.
+//!
+//! The `cvx` of doImmediateWalletPayment and doRecurrentWalletPayment is checked as
+//! doAuthorization checks a CVV ([`check_wallet_cvx`]): the tokenizer's virtual CVV for the
+//! payment's order reference, once, or the card's CVV of the brand's length; absent is accepted.
 
 use payline_protocol::messages::{
     CreateWalletRequest, CreateWalletResponse, DisableWalletRequest, DisableWalletResponse,
