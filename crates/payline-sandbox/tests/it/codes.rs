@@ -82,32 +82,8 @@ async fn soap_get_token_02500() {
 async fn search_without_match_02310_and_too_long_02320() {
     let s = TestSandbox::start().await;
     let d = |y: u16, m: u8, day: u8| payline_protocol::values::Date::new(y, m, day).unwrap();
-    let mut req = payline_protocol::messages::TransactionsSearchRequest {
-        version: "34".into(),
-        transaction_id: None,
-        order_ref: Some("nothing".into()),
-        start_date: d(2026, 1, 1),
-        end_date: d(2026, 1, 2),
-        contract_number: None,
-        authorization_number: None,
-        return_code: None,
-        payment_mean: None,
-        transaction_type: None,
-        name: None,
-        first_name: None,
-        email: None,
-        card_number: None,
-        currency: None,
-        min_amount: None,
-        max_amount: None,
-        wallet_id: None,
-        sequence_number: None,
-        token: None,
-        point_of_sell_id: None,
-        card_network: None,
-        three_d_secured: None,
-        customer_media_id: None,
-    };
+    let mut req = payline_protocol::messages::TransactionsSearchRequest::new(d(2026, 1, 1), d(2026, 1, 2));
+    req.order_ref = Some("nothing".into());
     assert_eq!(code(&call(&s, &req).await), "02310");
     req.end_date = d(2026, 6, 1);
     assert_eq!(code(&call(&s, &req).await), "02320");

@@ -117,3 +117,22 @@ pub fn client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }
+
+/// Starts the `payline-sandbox` binary on `db` and a free loopback port; returns the child
+/// (killed on drop) and its base URL read from the first stdout line.
+pub async fn spawn_binary(db: &std::path::Path) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line()).await.expect("start").expect("read").expect("line");
+    let base = first.strip_prefix("payline-sandbox listening on ").expect("banner").to_owned();
+    (child, base)
+}

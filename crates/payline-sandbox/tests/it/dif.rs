@@ -47,32 +47,9 @@ fn details(id: &str) -> GetTransactionDetailsRequest {
 }
 
 fn search(order_ref: &str, from: Date, to: Date) -> TransactionsSearchRequest {
-    TransactionsSearchRequest {
-        version: "34".into(),
-        order_ref: Some(order_ref.to_owned()),
-        start_date: day(from).parse().expect("from"),
-        end_date: day(to).parse().expect("to"),
-        transaction_id: None,
-        contract_number: None,
-        authorization_number: None,
-        return_code: None,
-        payment_mean: None,
-        transaction_type: None,
-        name: None,
-        first_name: None,
-        email: None,
-        card_number: None,
-        currency: None,
-        min_amount: None,
-        max_amount: None,
-        wallet_id: None,
-        sequence_number: None,
-        token: None,
-        point_of_sell_id: None,
-        card_network: None,
-        three_d_secured: None,
-        customer_media_id: None,
-    }
+    let mut req = TransactionsSearchRequest::new(day(from).parse().expect("from"), day(to).parse().expect("to"));
+    req.order_ref = Some(order_ref.to_owned());
+    req
 }
 
 fn captures(ledger: &[Value]) -> Vec<&Value> {
@@ -509,21 +486,6 @@ async fn two_processes_sharing_one_database_capture_each_authorization_once() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-async fn spawn_binary(db: &std::path::Path) -> (tokio::process::Child, String) {
-    use tokio::io::AsyncBufReadExt;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
-        .args(["--listen", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.expect("start").expect("read").expect("line");
-    (child, first.strip_prefix("payline-sandbox listening on ").expect("banner").to_owned())
-}
 
 async fn count(db: &std::path::Path, sql: &str) -> i64 {
     let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db).read_only(true);

@@ -223,32 +223,8 @@ async fn credit_and_details_and_search() {
     assert_eq!(d.associated_transactions_list.unwrap().associated_transactions.len(), 1);
     let today = time::OffsetDateTime::now_utc().date();
     let date = payline_protocol::values::Date::new(today.year() as u16, u8::from(today.month()), today.day()).unwrap();
-    let search = payline_protocol::messages::TransactionsSearchRequest {
-        version: "34".into(),
-        transaction_id: None,
-        order_ref: Some(r.clone()),
-        start_date: date,
-        end_date: date,
-        contract_number: None,
-        authorization_number: None,
-        return_code: None,
-        payment_mean: None,
-        transaction_type: None,
-        name: None,
-        first_name: None,
-        email: None,
-        card_number: None,
-        currency: None,
-        min_amount: None,
-        max_amount: None,
-        wallet_id: None,
-        sequence_number: None,
-        token: None,
-        point_of_sell_id: None,
-        card_network: None,
-        three_d_secured: None,
-        customer_media_id: None,
-    };
+    let mut search = payline_protocol::messages::TransactionsSearchRequest::new(date, date);
+    search.order_ref = Some(r.clone());
     let found = call(&s, &search).await;
     assert_eq!(code(&found), "00000");
     assert_eq!(found.transaction_list.unwrap().transaction.len(), 2);

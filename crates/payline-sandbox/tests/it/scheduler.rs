@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use payline_protocol::values::Mode;
 use payline_sandbox::{Config, DbLocation, Sandbox};
-use tokio::io::AsyncBufReadExt;
 
 use crate::common::*;
 use crate::soapkit::*;
@@ -13,21 +12,6 @@ use crate::walletkit::*;
 
 const DAY: i64 = 86_400;
 
-async fn spawn_binary(db: &std::path::Path) -> (tokio::process::Child, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
-        .args(["--listen", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.expect("start").expect("read").expect("line");
-    let base = first.strip_prefix("payline-sandbox listening on ").expect("banner").to_owned();
-    (child, base)
-}
 
 async fn billed(db: &std::path::Path) -> i64 {
     let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db).read_only(true);
