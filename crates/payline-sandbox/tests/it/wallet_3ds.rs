@@ -362,11 +362,9 @@ async fn immediate_wallet_payment_checks_its_cvx() {
 
     // Amex: 4 digits.
     let amex = unique_ref("wcvx-amex");
-    assert_eq!(code(&call(&s, &create(&amex, {
-        let mut c = wallet_card("378282246310005", &future_expiry());
-        c.cvx = Some("1234".into());
-        c
-    })).await), "02500");
+    let mut amex_card = wallet_card("378282246310005", &future_expiry());
+    amex_card.cvx = Some("1234".into());
+    assert_eq!(code(&call(&s, &create(&amex, amex_card)).await), "02500");
     assert_eq!(code(&call(&s, &with_cvx(immediate(&amex, &unique_ref("wcvx-x3"), 1_000, Mode::CPT), "123")).await), "01130");
     assert_eq!(code(&call(&s, &with_cvx(immediate(&amex, &unique_ref("wcvx-x4"), 1_000, Mode::CPT), "1234")).await), "00000");
 
