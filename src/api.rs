@@ -409,7 +409,7 @@ pub fn set_bin_table(
         let next = current
             .borrow()
             .apply(&specs, mode)
-            .map_err(|e: BinTableError| table_error(e.code(), &e.to_string()))?;
+            .map_err(|e: BinTableError| table_error(e.code(), &table_message(&e)))?;
         *current.borrow_mut() = next;
         Ok(())
     })
@@ -466,7 +466,7 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
         .ok_or("'brands' must be an array")?;
     let mut specs = Vec::new();
     for (i, brand) in brands.iter().enumerate() {
-        let index = i.to_string();
+        let index = js::decimal(u32::try_from(i).unwrap_or(u32::MAX));
         let at = |field: &str| js::cat(&["brands[", &index, "].", field]);
         plain_object(&brand, BRAND_KEYS, &js::cat(&["brands[", &index, "]"]))?;
         let string = |field: &str| -> Result<Option<String>, String> {
@@ -529,6 +529,50 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
         });
     }
     Ok(specs)
+}
+
+/// `BinTableError`'s `Display` text, put together from pieces: `to_string()` would link
+/// `core::fmt`'s formatting machinery (integers, padding) for these few strings. The unit test
+/// below checks every variant against `Display`.
+fn table_message(e: &BinTableError) -> String {
+    let limits = "at most 64 brands and 1024 ranges per brand";
+    let parts: [&str; 5] = match e {
+        BinTableError::EmptyTable => ["the BIN table would hold no brand", "", "", "", ""],
+        BinTableError::TooLarge => [limits, "", "", "", ""],
+        BinTableError::InvalidBrandId { id } => [
+            "brand id '",
+            id,
+            "' must be 1-32 of a-z, 0-9, '-', '_'",
+            "",
+            "",
+        ],
+        BinTableError::DuplicateBrand { id } => ["brand '", id, "' is given twice", "", ""],
+        BinTableError::MissingField { id, field } => ["new brand '", id, "' needs '", field, "'"],
+        BinTableError::InvalidRange { id, range } => [
+            "brand '",
+            id,
+            "': range '",
+            range,
+            "' is not 1-8 digits or a low-high pair of equal length",
+        ],
+        BinTableError::InvalidLengths { id } => ["brand '", id, "': lengths must be 12-19", "", ""],
+        BinTableError::InvalidGaps { id } => {
+            ["brand '", id, "': gaps must ascend within 1-18", "", ""]
+        }
+        BinTableError::InvalidCvvLength { id } => {
+            ["brand '", id, "': cvvLength must be 3 or 4", "", ""]
+        }
+        BinTableError::InvalidText { id, field } => [
+            "brand '",
+            id,
+            "': ",
+            field,
+            " is empty, too long or has forbidden characters",
+        ],
+        // A variant card-core may add later: its code still says what is wrong.
+        _ => ["the BIN table was refused", "", "", "", ""],
+    };
+    js::cat(&parts)
 }
 
 /// A JS `Error` named `BinTableError` with a stable `code` property, the code also leading the
@@ -749,4 +793,42 @@ pub fn resume(
     wasm_bindgen_futures::future_to_promise(async move {
         Ok(crate::flow::resume(session, locale).await)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use card_core::{BinTableError, MAX_BRANDS, MAX_RANGES_PER_BRAND};
+
+    #[test]
+    fn table_messages_are_the_display_texts() {
+        let id = || "my-brand".to_owned();
+        for e in [
+            BinTableError::EmptyTable,
+            BinTableError::TooLarge,
+            BinTableError::InvalidBrandId { id: id() },
+            BinTableError::DuplicateBrand { id: id() },
+            BinTableError::MissingField {
+                id: id(),
+                field: "lengths",
+            },
+            BinTableError::InvalidRange {
+                id: id(),
+                range: "12-3".into(),
+            },
+            BinTableError::InvalidLengths { id: id() },
+            BinTableError::InvalidGaps { id: id() },
+            BinTableError::InvalidCvvLength { id: id() },
+            BinTableError::InvalidText {
+                id: id(),
+                field: "name",
+            },
+        ] {
+            assert_eq!(super::table_message(&e), e.to_string());
+        }
+        assert_eq!(
+            (MAX_BRANDS, MAX_RANGES_PER_BRAND),
+            (64, 1024),
+            "the limits in the message"
+        );
+    }
 }

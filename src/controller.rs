@@ -722,7 +722,7 @@ fn follow_cvv_rule(inner: &mut Inner) {
         "false"
     };
     if let Some(cvv) = inner.inputs.get_mut(Field::Cvv as usize) {
-        cvv.set_owned_attribute("maxlength", &max.to_string());
+        cvv.set_owned_attribute("maxlength", &js::decimal(max));
         cvv.set_owned_attribute("aria-required", required);
     }
 }

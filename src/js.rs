@@ -31,6 +31,27 @@ pub fn object(entries: &[(&str, JsValue)]) -> Object {
     obj
 }
 
+/// `n` in decimal, without `to_string()`, whose `Display` path links `core::fmt`'s integer
+/// formatting.
+pub fn decimal(mut n: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    digits
+        .get(i..)
+        .map(|d| d.iter().map(|&b| char::from(b)).collect())
+        .unwrap_or_default()
+}
+
 /// The parts joined into one string. Used instead of `format!` for messages, ids and class
 /// names: each `format!` call site adds `core::fmt` argument plumbing to the WebAssembly.
 pub fn cat(parts: &[&str]) -> String {
@@ -39,4 +60,14 @@ pub fn cat(parts: &[&str]) -> String {
         out.push_str(part);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal_is_to_string() {
+        for n in [0, 7, 10, 19, 255, 1000, 65_535, 4_000_000_000, u32::MAX] {
+            assert_eq!(super::decimal(n), n.to_string());
+        }
+    }
 }

@@ -171,7 +171,9 @@ impl CardInput {
     pub fn set_max_length(&self, max: Option<u32>) {
         match max {
             Some(m) => {
-                let _ = self.input.set_attribute("maxlength", &m.to_string());
+                let _ = self
+                    .input
+                    .set_attribute("maxlength", &crate::js::decimal(m));
             }
             None => {
                 let _ = self.input.remove_attribute("maxlength");

@@ -50,5 +50,5 @@ pub fn unique_id(prefix: &str) -> String {
         c.set(n);
         n
     });
-    crate::js::cat(&[prefix, "-", &n.to_string()])
+    crate::js::cat(&[prefix, "-", &crate::js::decimal(n)])
 }
