@@ -531,48 +531,10 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
     Ok(specs)
 }
 
-/// `BinTableError`'s `Display` text, put together from pieces: `to_string()` would link
-/// `core::fmt`'s formatting machinery (integers, padding) for these few strings. The unit test
-/// below checks every variant against `Display`.
+/// `BinTableError`'s `Display` text, put together from its pieces: `to_string()` would link
+/// `core::fmt`'s formatting machinery for these few strings.
 fn table_message(e: &BinTableError) -> String {
-    let limits = "at most 64 brands and 1024 ranges per brand";
-    let parts: [&str; 5] = match e {
-        BinTableError::EmptyTable => ["the BIN table would hold no brand", "", "", "", ""],
-        BinTableError::TooLarge => [limits, "", "", "", ""],
-        BinTableError::InvalidBrandId { id } => [
-            "brand id '",
-            id,
-            "' must be 1-32 of a-z, 0-9, '-', '_'",
-            "",
-            "",
-        ],
-        BinTableError::DuplicateBrand { id } => ["brand '", id, "' is given twice", "", ""],
-        BinTableError::MissingField { id, field } => ["new brand '", id, "' needs '", field, "'"],
-        BinTableError::InvalidRange { id, range } => [
-            "brand '",
-            id,
-            "': range '",
-            range,
-            "' is not 1-8 digits or a low-high pair of equal length",
-        ],
-        BinTableError::InvalidLengths { id } => ["brand '", id, "': lengths must be 12-19", "", ""],
-        BinTableError::InvalidGaps { id } => {
-            ["brand '", id, "': gaps must ascend within 1-18", "", ""]
-        }
-        BinTableError::InvalidCvvLength { id } => {
-            ["brand '", id, "': cvvLength must be 3 or 4", "", ""]
-        }
-        BinTableError::InvalidText { id, field } => [
-            "brand '",
-            id,
-            "': ",
-            field,
-            " is empty, too long or has forbidden characters",
-        ],
-        // A variant card-core may add later: its code still says what is wrong.
-        _ => ["the BIN table was refused", "", "", "", ""],
-    };
-    js::cat(&parts)
+    js::cat(&e.message_parts())
 }
 
 /// A JS `Error` named `BinTableError` with a stable `code` property, the code also leading the

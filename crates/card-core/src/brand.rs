@@ -761,33 +761,52 @@ impl BinTableError {
             Self::InvalidText { .. } => "invalid_text",
         }
     }
+
+    /// The human-readable message as up to five pieces to concatenate (empty pieces at the end).
+    /// The browser modules build their `Error` message from these instead of `Display`, so
+    /// that they do not link `core::fmt`'s formatting machinery for a handful of strings.
+    #[must_use]
+    pub fn message_parts(&self) -> [&str; 5] {
+        // `MAX_BRANDS` and `MAX_RANGES_PER_BRAND`, written out (pinned by a test).
+        const LIMITS: &str = "at most 64 brands and 1024 ranges per brand";
+        match self {
+            Self::EmptyTable => ["the BIN table would hold no brand", "", "", "", ""],
+            Self::TooLarge => [LIMITS, "", "", "", ""],
+            Self::InvalidBrandId { id } => [
+                "brand id '",
+                id,
+                "' must be 1-32 of a-z, 0-9, '-', '_'",
+                "",
+                "",
+            ],
+            Self::DuplicateBrand { id } => ["brand '", id, "' is given twice", "", ""],
+            Self::MissingField { id, field } => ["new brand '", id, "' needs '", field, "'"],
+            Self::InvalidRange { id, range } => [
+                "brand '",
+                id,
+                "': range '",
+                range,
+                "' is not 1-8 digits or a low-high pair of equal length",
+            ],
+            Self::InvalidLengths { id } => ["brand '", id, "': lengths must be 12-19", "", ""],
+            Self::InvalidGaps { id } => ["brand '", id, "': gaps must ascend within 1-18", "", ""],
+            Self::InvalidCvvLength { id } => {
+                ["brand '", id, "': cvvLength must be 3 or 4", "", ""]
+            }
+            Self::InvalidText { id, field } => [
+                "brand '",
+                id,
+                "': ",
+                field,
+                " is empty, too long or has forbidden characters",
+            ],
+        }
+    }
 }
 
 impl fmt::Display for BinTableError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::EmptyTable => f.write_str("the BIN table would hold no brand"),
-            Self::TooLarge => write!(
-                f,
-                "at most {MAX_BRANDS} brands and {MAX_RANGES_PER_BRAND} ranges per brand"
-            ),
-            Self::InvalidBrandId { id } => {
-                write!(f, "brand id '{id}' must be 1-32 of a-z, 0-9, '-', '_'")
-            }
-            Self::DuplicateBrand { id } => write!(f, "brand '{id}' is given twice"),
-            Self::MissingField { id, field } => write!(f, "new brand '{id}' needs '{field}'"),
-            Self::InvalidRange { id, range } => write!(
-                f,
-                "brand '{id}': range '{range}' is not 1-8 digits or a low-high pair of equal length"
-            ),
-            Self::InvalidLengths { id } => write!(f, "brand '{id}': lengths must be 12-19"),
-            Self::InvalidGaps { id } => write!(f, "brand '{id}': gaps must ascend within 1-18"),
-            Self::InvalidCvvLength { id } => write!(f, "brand '{id}': cvvLength must be 3 or 4"),
-            Self::InvalidText { id, field } => write!(
-                f,
-                "brand '{id}': {field} is empty, too long or has forbidden characters"
-            ),
-        }
+        self.message_parts().iter().try_for_each(|part| f.write_str(part))
     }
 }
 
@@ -795,7 +814,23 @@ impl core::error::Error for BinTableError {}
 
 #[cfg(test)]
 mod tests {
-    use super::{BUILTIN, BinTable, PrefixRange, TableMode, sort_dedup};
+    use super::{BUILTIN, BinTable, BinTableError, PrefixRange, TableMode, sort_dedup};
+    use super::{MAX_BRANDS, MAX_RANGES_PER_BRAND};
+
+    #[test]
+    fn too_large_message_names_the_real_limits() {
+        let expected =
+            format!("at most {MAX_BRANDS} brands and {MAX_RANGES_PER_BRAND} ranges per brand");
+        assert_eq!(BinTableError::TooLarge.to_string(), expected);
+        let e = BinTableError::InvalidRange {
+            id: "x".into(),
+            range: "12-3".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "brand 'x': range '12-3' is not 1-8 digits or a low-high pair of equal length"
+        );
+    }
 
     #[test]
     fn sort_dedup_matches_sort_then_dedup() {
