@@ -1,7 +1,7 @@
 //! Card expiry date: parsing what buyers type, Payline's `MMYY`, and the range check against a
 //! `today` passed in by the caller (the core never reads a clock).
 
-use alloc::{format, string::String};
+use alloc::string::String;
 use core::fmt;
 
 use crate::validity::Validity;
@@ -73,9 +73,14 @@ impl ExpiryDate {
     }
 
     /// Payline `card.expirationDate` / Web2Token `cardExpirationDate`: `MMYY`.
+    ///
+    /// Written digit by digit rather than with `format!`, whose integer padding would link
+    /// `core::fmt`'s formatting code into the WebAssembly modules for these four digits.
     #[must_use]
     pub fn payline_mmyy(self) -> String {
-        format!("{:02}{:02}", self.month, self.year % 100)
+        let yy = self.year % 100;
+        let digits = [self.month / 10, self.month % 10, (yy / 10) as u8, (yy % 10) as u8];
+        digits.iter().map(|&d| char::from(b'0' + d)).collect()
     }
 
     /// Parses Payline's `MMYY` (exactly four ASCII digits, month 01–12; `YY` is 20YY).
