@@ -706,10 +706,7 @@ impl CheckoutHandle {
         }
         let ctrl = self.ctrl.clone();
         // The flow clears `running` itself just before it reports the result.
-        let promise =
-            wasm_bindgen_futures::future_to_promise(
-                async move { Ok(crate::flow::submit(ctrl).await) },
-            );
+        let promise = promise(Box::pin(crate::flow::submit(ctrl)));
         *self.ctrl.running.borrow_mut() = Some(promise.clone());
         promise
     }
@@ -752,9 +749,14 @@ pub fn resume(
     #[wasm_bindgen(unchecked_param_type = "CheckoutSession")] session: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "\"fr\" | \"en\"")] locale: Option<String>,
 ) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move {
-        Ok(crate::flow::resume(session, locale).await)
-    })
+    promise(Box::pin(crate::flow::resume(session, locale)))
+}
+
+/// A Promise resolved with what `future` gives. Not generic: `future_to_promise` and the task
+/// it spawns are instantiated once for every future the module runs (`submit`, `resume`, the
+/// `ready` event), rather than once per future type.
+pub(crate) fn promise(future: std::pin::Pin<Box<dyn Future<Output = JsValue>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move { Ok(future.await) })
 }
 
 #[cfg(test)]

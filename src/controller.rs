@@ -401,12 +401,14 @@ impl Controller {
         }
         // `ready` fires after mount returns, so a handler registered right away sees it.
         let weak = Rc::downgrade(&ctrl);
-        wasm_bindgen_futures::spawn_local(async move {
+        // Run as a promise's future like `submit`, so the futures runtime is linked once.
+        let _ = crate::api::promise(Box::pin(async move {
             if let Some(c) = weak.upgrade() {
                 c.ready.set(true);
                 c.emit("ready", &Object::new().into());
             }
-        });
+            JsValue::UNDEFINED
+        }));
         Ok(ctrl)
     }
 
