@@ -74,7 +74,9 @@ impl Drop for EventListener {
 #[must_use = "the timer is cleared as soon as this value is dropped"]
 pub struct Timeout {
     id: Option<i32>,
-    _closure: Closure<dyn FnMut()>,
+    // The listeners' closure type, called with no argument: one closure type less for
+    // wasm-bindgen to generate its conversion and call shims for.
+    _closure: Closure<dyn FnMut(Event)>,
 }
 
 impl std::fmt::Debug for Timeout {
@@ -89,7 +91,7 @@ impl Timeout {
         let mut f = Some(f);
         Self::boxed(
             ms,
-            Box::new(move || {
+            Box::new(move |_: Event| {
                 if let Some(f) = f.take() {
                     f();
                 }
@@ -98,7 +100,7 @@ impl Timeout {
     }
 
     // Not generic, for the same reason as `EventListener::boxed`.
-    fn boxed(ms: u32, f: Box<dyn FnMut()>) -> Self {
+    fn boxed(ms: u32, f: Box<dyn FnMut(Event)>) -> Self {
         let closure = Closure::wrap(f);
         let id = super::window().and_then(|w| {
             w.set_timeout_with_callback_and_timeout_and_arguments_0(
