@@ -467,68 +467,101 @@ fn read_table(table: &JsValue) -> Result<Vec<BrandSpec>, String> {
     let mut specs = Vec::new();
     for (i, brand) in brands.iter().enumerate() {
         let index = js::decimal(u32::try_from(i).unwrap_or(u32::MAX));
-        let at = |field: &str| js::cat(&["brands[", &index, "].", field]);
         plain_object(&brand, BRAND_KEYS, &js::cat(&["brands[", &index, "]"]))?;
-        let string = |field: &str| -> Result<Option<String>, String> {
-            optional(&brand, field)
-                .map(|v| {
+        let b = BrandField {
+            brand: &brand,
+            index: &index,
+        };
+        let mut ranges = Vec::new();
+        if let Some(list) = b.list("ranges")? {
+            for v in list.iter() {
+                ranges.push(
                     v.as_string()
-                        .ok_or_else(|| js::cat(&[&at(field), " must be a string"]))
-                })
-                .transpose()
-        };
-        let boolean = |field: &str| -> Result<Option<bool>, String> {
-            optional(&brand, field)
-                .map(|v| {
-                    v.as_bool()
-                        .ok_or_else(|| js::cat(&[&at(field), " must be a boolean"]))
-                })
-                .transpose()
-        };
-        let int = |v: JsValue, field: &str| -> Result<u8, String> {
-            v.as_f64()
-                .and_then(small_int)
-                .ok_or_else(|| js::cat(&[&at(field), " must hold integers 0-255"]))
-        };
-        let list = |field: &str| -> Result<Option<Array>, String> {
-            optional(&brand, field)
-                .map(|v| {
-                    v.dyn_into::<Array>()
-                        .map_err(|_| js::cat(&[&at(field), " must be an array"]))
-                })
-                .transpose()
-        };
-        let ints = |field: &str| -> Result<Option<Vec<u8>>, String> {
-            list(field)?
-                .map(|a| a.iter().map(|v| int(v, field)).collect())
-                .transpose()
-        };
-        let ranges = match list("ranges")? {
-            Some(a) => a
-                .iter()
-                .map(|v| {
-                    v.as_string()
-                        .ok_or_else(|| js::cat(&[&at("ranges"), " must hold strings"]))
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            None => Vec::new(),
-        };
+                        .ok_or_else(|| b.error("ranges", " must hold strings"))?,
+                );
+            }
+        }
         specs.push(BrandSpec {
-            id: string("id")?.ok_or_else(|| js::cat(&[&at("id"), " is required"]))?,
-            name: string("name")?,
-            payline_type: string("paylineType")?,
+            id: b
+                .string("id")?
+                .ok_or_else(|| b.error("id", " is required"))?,
+            name: b.string("name")?,
+            payline_type: b.string("paylineType")?,
             ranges,
-            lengths: ints("lengths")?,
-            gaps: ints("gaps")?,
-            cvv_length: optional(&brand, "cvvLength")
-                .map(|v| int(v, "cvvLength"))
-                .transpose()?,
-            cvv_required: boolean("cvvRequired")?,
-            luhn: boolean("luhn")?,
-            co_badge: boolean("coBadge")?,
+            lengths: b.ints("lengths")?,
+            gaps: b.ints("gaps")?,
+            cvv_length: match optional(&brand, "cvvLength") {
+                Some(v) => Some(b.int(&v, "cvvLength")?),
+                None => None,
+            },
+            cvv_required: b.boolean("cvvRequired")?,
+            luhn: b.boolean("luhn")?,
+            co_badge: b.boolean("coBadge")?,
         });
     }
     Ok(specs)
+}
+
+/// The fields of `brands[index]`, each read by one plain method rather than a closure per
+/// field kind: closures returning `Result<Option<_>, String>` were each instantiated with
+/// their own `transpose`/`collect` code.
+struct BrandField<'a> {
+    brand: &'a JsValue,
+    index: &'a str,
+}
+
+impl BrandField<'_> {
+    /// `brands[i].field` and what is wrong with it.
+    fn error(&self, field: &str, problem: &str) -> String {
+        js::cat(&["brands[", self.index, "].", field, problem])
+    }
+
+    fn string(&self, field: &str) -> Result<Option<String>, String> {
+        match optional(self.brand, field) {
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| self.error(field, " must be a string")),
+            None => Ok(None),
+        }
+    }
+
+    fn boolean(&self, field: &str) -> Result<Option<bool>, String> {
+        match optional(self.brand, field) {
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| self.error(field, " must be a boolean")),
+            None => Ok(None),
+        }
+    }
+
+    fn int(&self, v: &JsValue, field: &str) -> Result<u8, String> {
+        v.as_f64()
+            .and_then(small_int)
+            .ok_or_else(|| self.error(field, " must hold integers 0-255"))
+    }
+
+    fn list(&self, field: &str) -> Result<Option<Array>, String> {
+        match optional(self.brand, field) {
+            Some(v) => v
+                .dyn_into::<Array>()
+                .map(Some)
+                .map_err(|_| self.error(field, " must be an array")),
+            None => Ok(None),
+        }
+    }
+
+    fn ints(&self, field: &str) -> Result<Option<Vec<u8>>, String> {
+        let Some(list) = self.list(field)? else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        for v in list.iter() {
+            out.push(self.int(&v, field)?);
+        }
+        Ok(Some(out))
+    }
 }
 
 /// `BinTableError`'s `Display` text, put together from its pieces: `to_string()` would link
