@@ -31,15 +31,16 @@ const WASM_OPT = path.join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 // --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (1.3 KB): it
 // assumes addresses below 1024 are never accessed, true of Rust's wasm32 layout, where the
 // shadow stack fills 0..1 MiB growing down from 1 MiB and would only reach them after
-// overflowing. (-Oz --converge was tried too: 0.2 KB smaller raw, larger after brotli.)
-const WASM_OPT_FLAGS = ['-Oz', '--low-memory-unused'];
+// overflowing. --converge repeats -Oz until nothing shrinks, and the target_features section,
+// needed by wasm-bindgen and wasm-opt's validation but not by browsers, is dropped last:
+// together 0.2 KB less gzip and brotli (docs/browser-checkout.md; -Os would be 0.2 KB less
+// gzip again but 0.6 KB more raw).
+const WASM_OPT_FLAGS = ['-Oz', '--low-memory-unused', '--converge', '--strip-target-features'];
 // Options shared by both wasm-bindgen runs: names and the producers section are dropped here
 // rather than by `strip = true`, which would also drop target_features (see Cargo.toml profile).
 const BINDGEN_FLAGS = ['--remove-name-section', '--remove-producers-section'];
-// The validate entry point is judged on its size alone: --converge repeats -Oz until nothing
-// shrinks (0.1 KB gzip there), and the target_features section, needed by wasm-bindgen and
-// wasm-opt's validation but not by browsers, is dropped last.
-const VALIDATE_WASM_OPT_FLAGS = [...WASM_OPT_FLAGS, '--converge', '--strip-target-features'];
+// The validate entry point gets the same flags (--converge: 0.1 KB gzip there).
+const VALIDATE_WASM_OPT_FLAGS = WASM_OPT_FLAGS;
 
 function cargoBuild(crate = CRATE, lib = LIB) {
   const out = run(
