@@ -176,12 +176,14 @@ fn object(entries: &[(Key, JsValue)]) -> JsValue {
     obj.into()
 }
 
+// Arrays are filled with `push` in a loop: `collect::<Array>()` instantiates js-sys's
+// `Extend` once per item type.
 fn numbers(values: &[u8]) -> JsValue {
-    values
-        .iter()
-        .map(|&v| JsValue::from(v))
-        .collect::<Array>()
-        .into()
+    let array = Array::new();
+    for &v in values {
+        array.push(&v.into());
+    }
+    array.into()
 }
 
 fn validity_js(v: Validity) -> JsValue {
@@ -223,17 +225,14 @@ pub fn validate_number(#[wasm_bindgen(unchecked_param_type = "string")] input: J
         let table = table.borrow();
         // A non-string is checked as a NUL character: invalid, no brand.
         let check = check_number(&table, text.as_deref().unwrap_or("\u{0}"));
-        let brands: Array = check
-            .brands
-            .iter()
-            .map(|b| {
-                object(&[
-                    (Key::Id, JsValue::from_str(b.id())),
-                    (Key::Name, JsValue::from_str(b.name())),
-                    (Key::PaylineType, JsValue::from_str(b.payline_type())),
-                ])
-            })
-            .collect();
+        let brands = Array::new();
+        for b in &check.brands {
+            brands.push(&object(&[
+                (Key::Id, JsValue::from_str(b.id())),
+                (Key::Name, JsValue::from_str(b.name())),
+                (Key::PaylineType, JsValue::from_str(b.payline_type())),
+            ]));
+        }
         object(&[
             (Key::Valid, check.validity.valid.into()),
             (

@@ -751,17 +751,15 @@ fn render_choice(inner: &mut Inner) {
 
 /// `{brands: [{id, name, paylineType}], brand: paylineType | null, coBadged}`.
 fn brand_detail(form: &Form) -> JsValue {
-    let brands: Array = form
-        .brands()
-        .iter()
-        .map(|b| {
-            JsValue::from(js::object(&[
-                ("id", b.id.as_str().into()),
-                ("name", b.name.as_str().into()),
-                ("paylineType", b.payline_type.as_str().into()),
-            ]))
-        })
-        .collect();
+    // Filled with `push`, as in api.rs: no `collect::<Array>()` instance.
+    let brands = Array::new();
+    for b in form.brands() {
+        brands.push(&js::object(&[
+            ("id", b.id.as_str().into()),
+            ("name", b.name.as_str().into()),
+            ("paylineType", b.payline_type.as_str().into()),
+        ]));
+    }
     let brand = form
         .chosen_brand()
         .map_or(JsValue::NULL, |b| b.payline_type.as_str().into());
