@@ -356,23 +356,11 @@ async fn run(
     drop(token);
     let s = &job.session;
     // A lost answer is retried once with the same idempotency key: the server answers the
-    // stored outcome instead of paying twice (pay contract).
-    let mut answer = transport::post_json(
-        &s.pay_url,
-        &s.client_secret,
-        &body,
-        job.timeouts.request,
-        false,
-    )
-    .await;
-    if matches!(
-        answer,
-        Err(TransportError::Network | TransportError::Timeout)
-    ) {
-        if !pause(Some(ctrl), 500).await {
-            return result::destroyed(locale);
-        }
-        answer = transport::post_json(
+    // stored outcome instead of paying twice (pay contract). A loop, so that the request
+    // future is built and awaited at one place in the state machine.
+    let mut retried = false;
+    let answer = loop {
+        let answer = transport::post_json(
             &s.pay_url,
             &s.client_secret,
             &body,
@@ -380,7 +368,19 @@ async fn run(
             false,
         )
         .await;
-    }
+        if retried
+            || !matches!(
+                answer,
+                Err(TransportError::Network | TransportError::Timeout)
+            )
+        {
+            break answer;
+        }
+        if !pause(Some(ctrl), 500).await {
+            return result::destroyed(locale);
+        }
+        retried = true;
+    };
     match answer {
         Ok(a) => handle_answer(ctrl, job, a).await,
         Err(e) => transport_error(locale, &e),
