@@ -97,10 +97,7 @@ impl Session {
         let server_origin = web_sys::Url::new(&pay_url)
             .map(|u| u.origin())
             .map_err(|_| "session.payUrl is not an absolute URL".to_owned())?;
-        let accepted = js::get(v, "acceptedBrands")
-            .dyn_into::<Array>()
-            .ok()
-            .map(|a| a.iter().filter_map(|b| b.as_string()).collect());
+        let accepted = js::strings(&js::get(v, "acceptedBrands"));
         Ok(Session {
             id: need(v, "id")?,
             client_secret: need(v, "clientSecret")?,
@@ -290,10 +287,7 @@ impl MountOptions {
             },
             Some(_) => return Err("threeDS.mode must be 'iframe' or 'redirect'".into()),
         };
-        let accepted = js::get(o, "acceptedBrands")
-            .dyn_into::<Array>()
-            .ok()
-            .map(|a| a.iter().filter_map(|b| b.as_string()).collect());
+        let accepted = js::strings(&js::get(o, "acceptedBrands"));
         let today_arg = js::get(o, "today");
         let today = if today_arg.is_object() {
             let n = |k: &str| js::get(&today_arg, k).as_f64().unwrap_or(0.0);

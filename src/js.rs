@@ -2,7 +2,7 @@
 //! with `Reflect` so that no serde code is linked.
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// `obj[key]`, `undefined` when absent or when `obj` is not an object.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -29,6 +29,19 @@ pub fn object(entries: &[(&str, JsValue)]) -> Object {
         set(&obj, k, v.clone());
     }
     obj
+}
+
+/// The strings of an array (other items skipped); `None` when `v` is not an array. One
+/// function for the session's and the mount options' `acceptedBrands`.
+pub fn strings(v: &JsValue) -> Option<Vec<String>> {
+    let array = v.dyn_ref::<js_sys::Array>()?;
+    let mut out = Vec::new();
+    for item in array.iter() {
+        if let Some(s) = item.as_string() {
+            out.push(s);
+        }
+    }
+    Some(out)
 }
 
 /// `n` in decimal, without `to_string()`, whose `Display` path links `core::fmt`'s integer
