@@ -441,19 +441,19 @@ fn plain_object(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), Str
         .dyn_ref::<Object>()
         .filter(|_| !Array::is_array(value))
         .ok_or_else(|| js::cat(&[what, " must be an object"]))?;
-    match Object::keys(obj)
-        .iter()
-        .filter_map(|k| k.as_string())
-        .find(|k| !allowed.contains(&k.as_str()))
-    {
-        Some(key) => Err(js::cat(&[
-            what,
-            " has an unknown field '",
-            &key.chars().take(32).collect::<String>(),
-            "'",
-        ])),
-        None => Ok(()),
+    for key in Object::keys(obj).iter() {
+        if let Some(key) = key.as_string()
+            && !allowed.contains(&key.as_str())
+        {
+            return Err(js::cat(&[
+                what,
+                " has an unknown field '",
+                js::clip(&key, 32),
+                "'",
+            ]));
+        }
     }
+    Ok(())
 }
 
 /// Reads `{brands: [...]}` as documented in card-core's README; the message says what is wrong.
@@ -710,7 +710,7 @@ impl CheckoutHandle {
         if !crate::controller::EVENTS.contains(&event) {
             return Err(JsError::new(&js::cat(&[
                 "unknown event '",
-                &event.chars().take(32).collect::<String>(),
+                js::clip(event, 32),
                 "'",
             ])));
         }

@@ -601,13 +601,12 @@ impl Controller {
 
     /// Calls every callback of `name`. A throwing callback does not stop the others.
     pub fn emit(&self, name: &str, detail: &JsValue) {
-        let fs: Vec<Function> = self
-            .handlers
-            .borrow()
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, f)| f.clone())
-            .collect();
+        let mut fs: Vec<Function> = Vec::new();
+        for (n, f) in self.handlers.borrow().iter() {
+            if n == name {
+                fs.push(f.clone());
+            }
+        }
         for f in fs {
             let _ = f.call1(&JsValue::NULL, detail);
         }

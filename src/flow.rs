@@ -453,13 +453,16 @@ fn fields_of(answer: &JsValue) -> Vec<(String, String)> {
     let Some(obj) = fields.dyn_ref::<Object>() else {
         return Vec::new();
     };
-    Object::entries(obj)
-        .iter()
-        .filter_map(|pair| {
-            let pair: Array = pair.dyn_into().ok()?;
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for pair in Object::entries(obj).iter() {
+        let Ok(pair) = pair.dyn_into::<Array>() else {
+            continue;
+        };
+        if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            out.push((name, value));
+        }
+    }
+    out
 }
 
 /// Listens for the payment server's page posting `kind` (the challenge return page, the 3DS

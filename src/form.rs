@@ -208,22 +208,20 @@ impl Form {
         let (validity, problem) = match field {
             Field::Number => {
                 let check = check_number(table, value);
-                let all: Vec<BrandInfo> = check
-                    .brands
-                    .iter()
-                    .map(|b| BrandInfo {
-                        id: b.id().to_owned(),
-                        name: b.name().to_owned(),
-                        payline_type: b.payline_type().to_owned(),
-                    })
-                    .collect();
+                // Loops rather than `map`/`filter` + `collect` chains: each chain is its own
+                // instance of the iterator and collection code in the WebAssembly.
                 let co_badged = check.brands.first().is_some_and(|b| b.co_badge());
-                let accepted: Vec<BrandInfo> = all
-                    .iter()
-                    .filter(|b| self.accepts(&b.payline_type))
-                    .cloned()
-                    .collect();
-                let refused = !all.is_empty() && accepted.is_empty();
+                let mut accepted: Vec<BrandInfo> = Vec::new();
+                for b in &check.brands {
+                    if self.accepts(b.payline_type()) {
+                        accepted.push(BrandInfo {
+                            id: b.id().to_owned(),
+                            name: b.name().to_owned(),
+                            payline_type: b.payline_type().to_owned(),
+                        });
+                    }
+                }
+                let refused = !check.brands.is_empty() && accepted.is_empty();
                 let digits = value.bytes().filter(u8::is_ascii_digit).count();
                 self.number_at_full_length =
                     check.lengths.iter().any(|&l| usize::from(l) == digits);

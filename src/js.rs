@@ -59,10 +59,20 @@ pub fn decimal(mut n: u32) -> String {
             break;
         }
     }
-    digits
-        .get(i..)
-        .map(|d| d.iter().map(|&b| char::from(b)).collect())
-        .unwrap_or_default()
+    let mut out = String::new();
+    for &b in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(b));
+    }
+    out
+}
+
+/// The first `max` characters of `text` (error messages quote untrusted names), without
+/// a `chars().take(n).collect()` instance per call site.
+pub fn clip(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
 }
 
 /// The parts joined into one string. Used instead of `format!` for messages, ids and class
@@ -77,6 +87,22 @@ pub fn cat(parts: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn clip_is_take_collect() {
+        for text in [
+            "",
+            "abc",
+            "x".repeat(32).as_str(),
+            "é".repeat(40).as_str(),
+            "a\u{1F600}b",
+        ] {
+            for max in [0, 1, 2, 32] {
+                let taken: String = text.chars().take(max).collect();
+                assert_eq!(super::clip(text, max), taken, "{text} {max}");
+            }
+        }
+    }
+
     #[test]
     fn decimal_is_to_string() {
         for n in [0, 7, 10, 19, 255, 1000, 65_535, 4_000_000_000, u32::MAX] {

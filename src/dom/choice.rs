@@ -56,11 +56,12 @@ impl BrandChoice {
         chosen: Option<&str>,
         visible: bool,
     ) {
-        let wanted: Vec<String> = if visible {
-            brands.iter().map(|b| b.payline_type.clone()).collect()
-        } else {
-            Vec::new()
-        };
+        let mut wanted: Vec<String> = Vec::new();
+        if visible {
+            for b in brands {
+                wanted.push(b.payline_type.clone());
+            }
+        }
         if wanted != self.shown {
             self.options.set_text_content(None);
             for b in brands.iter().filter(|_| visible) {
