@@ -349,11 +349,14 @@ impl Controller {
             .or_else(|| opts.session.as_ref().and_then(|s| s.accepted.clone()));
         let mut inputs = Vec::new();
         let [m0, m1, m2, m3] = opts.messages;
-        for ((field, input), message) in Field::ALL
-            .into_iter()
-            .zip(opts.inputs)
-            .zip([m0, m1, m2, m3])
-        {
+        let [i0, i1, i2, i3] = opts.inputs;
+        // One array of triples rather than two `zip`s (each an iterator instance of its own).
+        for (field, input, message) in [
+            (Field::Number, i0, m0),
+            (Field::Expiry, i1, m1),
+            (Field::Cvv, i2, m2),
+            (Field::Holder, i3, m3),
+        ] {
             inputs.push(
                 CardInput::attach(&doc, input, field, message)
                     .ok_or_else(|| js::cat(&["fields.", field.name(), ": could not attach"]))?,

@@ -18,11 +18,19 @@ impl Locale {
     /// `fr`, `fr-FR`, `FR_ca`… are French; anything else is English.
     #[must_use]
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "fr" => Some(Locale::Fr),
-            "en" => Some(Locale::En),
-            _ => None,
+        // The primary subtag, compared without case: no `split` searcher, no lowercase copy.
+        let tag = tag.trim();
+        let end = tag
+            .bytes()
+            .position(|b| b == b'-' || b == b'_')
+            .unwrap_or(tag.len());
+        let primary = tag.get(..end)?;
+        if primary.eq_ignore_ascii_case("fr") {
+            Some(Locale::Fr)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Locale::En)
+        } else {
+            None
         }
     }
 }
