@@ -303,38 +303,42 @@ impl BinTable {
     /// The built-in table (12 brands, see the crate README for sources and limits).
     #[must_use]
     pub fn builtin() -> Self {
-        let brands = BUILTIN
-            .iter()
-            .map(
-                |&(
-                    id,
-                    name,
-                    payline,
-                    ranges,
-                    lengths,
-                    gaps,
-                    cvv_length,
-                    cvv_required,
-                    luhn,
-                    co_badge,
-                )| Brand {
-                    id: id.to_owned(),
-                    name: name.to_owned(),
-                    payline_type: payline.to_owned(),
-                    // Every literal above parses; `builtin_table_is_well_formed` checks it.
-                    ranges: ranges
-                        .iter()
-                        .filter_map(|r| PrefixRange::parse(r))
-                        .collect(),
-                    lengths: lengths.to_vec(),
-                    gaps: gaps.to_vec(),
-                    cvv_length,
-                    cvv_required,
-                    luhn,
-                    co_badge,
-                },
-            )
-            .collect();
+        // Plain loops rather than `map`/`filter_map` + `collect`: each chain is an instance of
+        // its own in the WebAssembly modules.
+        let mut brands = Vec::with_capacity(BUILTIN.len());
+        for &(
+            id,
+            name,
+            payline,
+            range_texts,
+            lengths,
+            gaps,
+            cvv_length,
+            cvv_required,
+            luhn,
+            co_badge,
+        ) in BUILTIN
+        {
+            // Every literal above parses; `builtin_table_is_well_formed` checks it.
+            let mut ranges = Vec::with_capacity(range_texts.len());
+            for r in range_texts {
+                if let Some(range) = PrefixRange::parse(r) {
+                    ranges.push(range);
+                }
+            }
+            brands.push(Brand {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                payline_type: payline.to_owned(),
+                ranges,
+                lengths: lengths.to_vec(),
+                gaps: gaps.to_vec(),
+                cvv_length,
+                cvv_required,
+                luhn,
+                co_badge,
+            });
+        }
         Self { brands }
     }
 
@@ -379,16 +383,15 @@ impl BinTable {
             if !valid_id(id) {
                 return Err(BinTableError::InvalidBrandId { id: clip(id) });
             }
-            let ranges = spec
-                .ranges
-                .iter()
-                .map(|r| {
+            let mut ranges = Vec::with_capacity(spec.ranges.len());
+            for r in &spec.ranges {
+                ranges.push(
                     PrefixRange::parse(r).ok_or_else(|| BinTableError::InvalidRange {
                         id: clip(id),
                         range: clip(r),
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+                    })?,
+                );
+            }
             let position = brands.iter().position(|b| b.id == id);
             match position {
                 Some(i) if i < existing => {
@@ -620,7 +623,11 @@ fn valid_text(text: &str, max_chars: usize) -> bool {
 
 /// Error texts echo at most this much of the offending value.
 fn clip(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).take(32).collect()
+    let mut out = String::new();
+    for c in text.chars().filter(|c| !c.is_control()).take(32) {
+        out.push(c);
+    }
+    out
 }
 
 /// How [`BinTable::apply`] combines the given brands with the current table.
@@ -790,9 +797,7 @@ impl BinTableError {
             ],
             Self::InvalidLengths { id } => ["brand '", id, "': lengths must be 12-19", "", ""],
             Self::InvalidGaps { id } => ["brand '", id, "': gaps must ascend within 1-18", "", ""],
-            Self::InvalidCvvLength { id } => {
-                ["brand '", id, "': cvvLength must be 3 or 4", "", ""]
-            }
+            Self::InvalidCvvLength { id } => ["brand '", id, "': cvvLength must be 3 or 4", "", ""],
             Self::InvalidText { id, field } => [
                 "brand '",
                 id,
@@ -806,7 +811,9 @@ impl BinTableError {
 
 impl fmt::Display for BinTableError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.message_parts().iter().try_for_each(|part| f.write_str(part))
+        self.message_parts()
+            .iter()
+            .try_for_each(|part| f.write_str(part))
     }
 }
 

@@ -79,7 +79,12 @@ impl ExpiryDate {
     #[must_use]
     pub fn payline_mmyy(self) -> String {
         let yy = self.year % 100;
-        let digits = [self.month / 10, self.month % 10, (yy / 10) as u8, (yy % 10) as u8];
+        let digits = [
+            self.month / 10,
+            self.month % 10,
+            (yy / 10) as u8,
+            (yy % 10) as u8,
+        ];
         digits.iter().map(|&d| char::from(b'0' + d)).collect()
     }
 
