@@ -480,9 +480,10 @@ impl BinTable {
                 None => detection.lead = detection.brands.first().copied(),
             }
         } else {
-            let primaries: Vec<&Brand> = partial.iter().copied().filter(|b| !b.co_badge).collect();
-            detection.lead = match (primaries.as_slice(), partial.as_slice()) {
-                ([only], _) | ([], [only]) => Some(*only),
+            // The one primary brand, or the one brand when none is primary; no Vec of them.
+            let mut primaries = partial.iter().copied().filter(|b| !b.co_badge);
+            detection.lead = match (primaries.next(), primaries.next(), partial.as_slice()) {
+                (Some(only), None, _) | (None, _, &[only]) => Some(only),
                 _ => None,
             };
             detection.brands = partial;

@@ -79,13 +79,12 @@ impl ExpiryDate {
     #[must_use]
     pub fn payline_mmyy(self) -> String {
         let yy = self.year % 100;
-        let digits = [
-            self.month / 10,
-            self.month % 10,
-            (yy / 10) as u8,
-            (yy % 10) as u8,
-        ];
-        digits.iter().map(|&d| char::from(b'0' + d)).collect()
+        crate::number::ascii_string(&[
+            b'0' + self.month / 10,
+            b'0' + self.month % 10,
+            b'0' + (yy / 10) as u8,
+            b'0' + (yy % 10) as u8,
+        ])
     }
 
     /// Parses Payline's `MMYY` (exactly four ASCII digits, month 01–12; `YY` is 20YY).
