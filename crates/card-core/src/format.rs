@@ -145,19 +145,40 @@ fn caret_after(out: &[(u8, Option<usize>)], before: usize) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+// Loops below rather than `map` + `collect`/`extend` chains: each chain is an iterator
+// instance of its own in the WebAssembly modules.
 fn finish(out: &[(u8, Option<usize>)], caret: usize) -> Formatted {
+    let mut value = String::with_capacity(out.len());
+    for &(b, _) in out {
+        value.push(char::from(b));
+    }
     Formatted {
-        value: out.iter().map(|&(b, _)| char::from(b)).collect(),
+        value,
         caret: u32::try_from(caret.min(out.len())).unwrap_or(0),
     }
 }
 
+/// `count` UTF-16 units of `input` from unit `start`, as text (a lone surrogate as `?`).
+fn utf16_text(input: &str, start: usize, count: usize) -> String {
+    let mut out = String::new();
+    for u in input.encode_utf16().skip(start).take(count) {
+        out.push(char::from_u32(u32::from(u)).unwrap_or('?'));
+    }
+    out
+}
+
+/// Appends typed digits, each with the index of the digit it came from.
+fn push_digits(out: &mut Vec<(u8, Option<usize>)>, digits: &[Digit]) {
+    for x in digits {
+        out.push((x.ch, Some(x.src)));
+    }
+}
+
 fn gaps_and_max<'t>(table: &'t BinTable, digits: &[Digit]) -> (&'t [u8], usize) {
-    let bytes: Vec<u8> = digits
-        .iter()
-        .take(usize::from(MAX_PAN_DIGITS))
-        .map(|d| d.ch)
-        .collect();
+    let mut bytes: Vec<u8> = Vec::with_capacity(usize::from(MAX_PAN_DIGITS));
+    for d in digits.iter().take(usize::from(MAX_PAN_DIGITS)) {
+        bytes.push(d.ch);
+    }
     match table.detect(&bytes).lead {
         Some(brand) => (brand.gaps(), usize::from(brand.max_length())),
         None => (DEFAULT_GAPS, usize::from(MAX_PAN_DIGITS)),
@@ -246,7 +267,9 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
             if m.len() >= 2 && month_starts_single(m) {
                 // `37/…` cannot be month 37: read it as `03 / 7…`, as without the slash.
                 let (m1, rest) = m.split_at(1);
-                (m1.to_vec(), rest.iter().chain(y).copied().collect(), true)
+                let mut year = rest.to_vec();
+                year.extend_from_slice(y);
+                (m1.to_vec(), year, true)
             } else {
                 let pad = m.len() == 1 && !deleting && m.first().is_some_and(|x| x.ch != b'0');
                 (m.to_vec(), y.to_vec(), pad)
@@ -275,12 +298,7 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
             .and_then(|x| s.spans.get(x.src))
             .map_or(0, |sp| sp.0);
         let caret_pos = caret.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-        let sep: String = input
-            .encode_utf16()
-            .skip(month_end)
-            .take(year_start.saturating_sub(month_end))
-            .map(|u| char::from_u32(u32::from(u)).unwrap_or('?'))
-            .collect();
+        let sep = utf16_text(input, month_end, year_start.saturating_sub(month_end));
         let damaged = match edit {
             Edit::DeleteBackward | Edit::DeleteForward => sep != " / ",
             Edit::Unknown => matches!(sep.as_str(), " /" | "/ " | "  "),
@@ -313,12 +331,7 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
             .last()
             .and_then(|x| s.spans.get(x.src))
             .map_or(0, |sp| sp.1);
-        let rest: String = input
-            .encode_utf16()
-            .skip(after_month)
-            .take(4)
-            .map(|u| char::from_u32(u32::from(u)).unwrap_or('?'))
-            .collect();
+        let rest = utf16_text(input, after_month, 4);
         (
             rest.starts_with(" / "),
             !pad && matches!(rest.as_str(), " " | " /" | "  "),
@@ -331,11 +344,13 @@ pub fn format_expiry(input: &str, caret: Option<u32>, edit: Edit) -> Formatted {
     if pad {
         out.push((b'0', None));
     }
-    out.extend(month.iter().map(|x| (x.ch, Some(x.src))));
+    push_digits(&mut out, &month);
     if separator {
-        out.extend(b" / ".iter().map(|&b| (b, None)));
+        for b in *b" / " {
+            out.push((b, None));
+        }
     }
-    out.extend(year.iter().map(|x| (x.ch, Some(x.src))));
+    push_digits(&mut out, &year);
     let mut at = caret_after(&out, before);
     // Past the separator when typing on, or when the caret already was past the month.
     let caret_pos = caret.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
