@@ -92,6 +92,17 @@ function wasmOpt(input, cacheDir, flags = WASM_OPT_FLAGS) {
   return { bytes: fs.readFileSync(cached), cached: false };
 }
 
+/**
+ * `source` minified (oxc, through vite: compressed and mangled) under a `/*!` banner comment. It
+ * halves the gzip size of wasm-bindgen's glue; the ES module keeps its exports and its
+ * `new URL('….wasm', import.meta.url)`, which bundlers follow to emit the .wasm.
+ */
+function minify(name, source, banner) {
+  const min = minifySync(name, source, { compress: true, mangle: true });
+  if (min.errors?.length) throw new Error(`minifying ${name}: ${min.errors[0].message}`);
+  return `/*! ${banner} */\n${min.code}`;
+}
+
 // The no-modules glue is one `let wasm_bindgen = (function (exports) {...})({})` statement that
 // finds its .wasm from `document.currentScript`, with no `import.meta`. Wrapping it in a function
 // keeps `wasm_bindgen` out of the page's global scope; the loader below is the only addition.
@@ -100,8 +111,7 @@ function globalScript(noModulesGlue, { version, license, wasmIntegrity }) {
   if (!glue.startsWith('let wasm_bindgen = (function(exports) {') || glue.includes('import.meta')) {
     throw new Error('wasm-bindgen --target no-modules output changed shape; update scripts/build.mjs');
   }
-  return `/*! card-capture ${version} (${license}). Script-tag build: defines window.CardCapture. */
-(function () {
+  return minify(FILES.global, `(function () {
 'use strict';
 ${glue.trimEnd()}
 
@@ -128,7 +138,7 @@ function load() {
 api.ready = load();
 globalThis.CardCapture = Object.freeze(api);
 })();
-`;
+`, `card-capture ${version} (${license}). Script-tag build: defines window.CardCapture.`);
 }
 
 function globalTypes() {
@@ -282,9 +292,7 @@ function validateScript(glue, { version, license }) {
   }
   const wrapper = fs.readFileSync(path.join(VALIDATE_DIR, 'js', 'validate.js'), 'utf8');
   const source = glue.replace(raw, 'function run(') + wrapper;
-  const min = minifySync(FILES.validateEsm, source, { compress: true, mangle: true });
-  if (min.errors?.length) throw new Error(`minifying ${FILES.validateEsm}: ${min.errors[0].message}`);
-  return `/*! card-capture/validate ${version} (${license}) */\n${min.code}`;
+  return minify(FILES.validateEsm, source, `card-capture/validate ${version} (${license})`);
 }
 
 /** The validation-only entry point: pkg/validate/ file name → bytes. */
@@ -324,7 +332,8 @@ function main() {
   const opt = wasmOpt(web(FILES.wasm), work);
   const renamed = renameImports(opt.bytes, `./${LIB}_bg.js`);
   const glue = (bytes) => Buffer.from(renameGlue(bytes.toString('utf8'), `./${LIB}_bg.js`, renamed));
-  const esm = glue(web(FILES.esm));
+  const esmBanner = `card-capture ${meta.version} (${meta.license})`;
+  const esm = Buffer.from(minify(FILES.esm, glue(web(FILES.esm)).toString('utf8'), esmBanner));
   const wasm = renamed.bytes;
 
   const wasmIntegrity = sri(wasm);
