@@ -271,22 +271,9 @@ fn scheduled(wallet: &str, order_ref: &str, amount: u64, on: Date, capture_on: O
     let mut p = payment(amount, 100, CONTRACT);
     p.mode = Mode::DIF;
     p.differed_action_date = capture_on.map(short);
-    DoScheduledWalletPaymentRequest {
-        version: "34".into(),
-        payment: p,
-        order_ref: Some(order_ref.to_owned()),
-        order_date: None,
-        scheduled_date: day(on).parse().expect("date"),
-        wallet_id: wallet.to_owned(),
-        card_ind: None,
-        order: None,
-        recurring: None,
-        authentication_3d_secure: None,
-        private_data_list: None,
-        media: None,
-        sub_merchant: None,
-        linked_transaction_id: None,
-    }
+    let mut req = DoScheduledWalletPaymentRequest::new(p, day(on).parse().expect("date"), wallet);
+    req.order_ref = Some(order_ref.to_owned());
+    req
 }
 
 #[tokio::test]
@@ -375,32 +362,7 @@ fn web_dif(order_ref: &str, amount: u64, date: Option<Date>) -> DoWebPaymentRequ
     let mut p = payment(amount, 100, CONTRACT);
     p.mode = Mode::DIF;
     p.differed_action_date = date.map(short);
-    DoWebPaymentRequest {
-        version: "34".into(),
-        payment: p,
-        return_url: RETURN.into(),
-        cancel_url: "http://shop.example/cancel".into(),
-        order: order(order_ref, amount),
-        notification_url: None,
-        selected_contract_list: None,
-        second_selected_contract_list: None,
-        private_data_list: None,
-        language_code: None,
-        custom_payment_page_code: None,
-        buyer: None,
-        owner: None,
-        security_mode: None,
-        recurring: None,
-        custom_payment_template_url: None,
-        contract_number_wallet_list: None,
-        merchant_name: None,
-        sub_merchant: None,
-        misc_data: None,
-        asynchronous_retry_timeout: None,
-        three_ds_info: None,
-        merchant_score: None,
-        skip_smart_display: None,
-    }
+    DoWebPaymentRequest::new(p, RETURN, "http://shop.example/cancel", order(order_ref, amount))
 }
 
 #[tokio::test]

@@ -21,32 +21,11 @@ fn browser() -> reqwest::Client {
 fn web_payment(order_ref: &str, amount: u64, mode: Mode, recurring: Option<Recurring>, wallet_id: Option<&str>) -> DoWebPaymentRequest {
     let mut p = payment(amount, 101, CONTRACT);
     p.mode = mode;
-    DoWebPaymentRequest {
-        version: "34".into(),
-        payment: p,
-        return_url: RETURN.into(),
-        cancel_url: CANCEL.into(),
-        order: order(order_ref, amount),
-        notification_url: Some("http://127.0.0.1:9/notify".into()),
-        selected_contract_list: None,
-        second_selected_contract_list: None,
-        private_data_list: None,
-        language_code: None,
-        custom_payment_page_code: None,
-        buyer: wallet_id.map(|w| Buyer { wallet_id: Some(w.to_owned()), ..Buyer::default() }),
-        owner: None,
-        security_mode: None,
-        recurring,
-        custom_payment_template_url: None,
-        contract_number_wallet_list: None,
-        merchant_name: None,
-        sub_merchant: None,
-        misc_data: None,
-        asynchronous_retry_timeout: None,
-        three_ds_info: None,
-        merchant_score: None,
-        skip_smart_display: None,
-    }
+    let mut req = DoWebPaymentRequest::new(p, RETURN, CANCEL, order(order_ref, amount));
+    req.notification_url = Some("http://127.0.0.1:9/notify".into());
+    req.buyer = wallet_id.map(|w| Buyer { wallet_id: Some(w.to_owned()), ..Buyer::default() });
+    req.recurring = recurring;
+    req
 }
 
 fn details(token: &str) -> GetWebPaymentDetailsRequest {
