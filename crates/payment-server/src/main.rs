@@ -49,8 +49,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         let addr = sl.local_addr()?;
         // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
         let db = payline_sandbox::DbLocation::File("data/payline-sandbox.db".into());
-        let mut config = payline_sandbox::Config::default();
-        config.public_url = Some(format!("http://{addr}"));
+        let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
         let sb = payline_sandbox::Sandbox::open(config, &db).await?;
         Some((sl, addr, sb))
     } else {

@@ -47,8 +47,7 @@ fn args() -> Args {
 async fn start_sandbox() -> String {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    let mut config = payline_sandbox::Config::default();
-    config.public_url = Some(format!("http://{addr}"));
+    let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
     let path = std::env::temp_dir().join(format!("bench-sandbox-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::File(path)).await.unwrap();

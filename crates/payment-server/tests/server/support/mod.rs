@@ -141,8 +141,7 @@ impl Drop for Sandbox {
 pub async fn start_sandbox() -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut config = payline_sandbox::Config::default();
-    config.public_url = Some(format!("http://{addr}"));
+    let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
     let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::Memory).await.unwrap();
     let task = tokio::spawn(async move {
         let _ = payline_sandbox::serve(listener, sb, std::future::pending()).await;
@@ -293,7 +292,7 @@ impl Drop for FaultProxy {
 }
 
 pub async fn fault_proxy(upstream: &str) -> FaultProxy {
-    use axum::body::{Body, Bytes};
+    use axum::body::Body;
     use axum::extract::Request;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -335,7 +334,7 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
                 let stream = futures_util_stream(body);
                 return axum::response::Response::builder().status(status).header("content-type", "text/xml").body(Body::from_stream(stream)).unwrap();
             }
-            axum::response::Response::builder().status(status).header("content-type", "text/xml; charset=utf-8").body(Body::from(Bytes::from(body))).unwrap()
+            axum::response::Response::builder().status(status).header("content-type", "text/xml; charset=utf-8").body(Body::from(body)).unwrap()
         }
     };
     let app = axum::Router::new().fallback(handler);
