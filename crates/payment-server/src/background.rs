@@ -64,7 +64,8 @@ pub async fn run_once(state: &AppState, http: Option<&reqwest::Client>) -> Resul
 /// Runs [`run_once`] every [`TICK`] until the task is dropped.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let http = crate::http::client(Duration::from_secs(10));
+        let roots = state.settings().webhook.as_ref().map(|w| w.extra_roots.clone()).unwrap_or_default();
+        let http = crate::http::client_trusting(Duration::from_secs(10), &roots);
         loop {
             if let Err(e) = run_once(&state, http.as_ref()).await {
                 tracing::warn!(error = %e, "background round failed");

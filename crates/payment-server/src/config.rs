@@ -101,6 +101,11 @@ pub struct Cli {
     #[arg(long, env = "SHOP_WEBHOOK_SECRET", hide_env_values = true)]
     pub shop_webhook_secret: Option<String>,
 
+    /// PEM file of extra root certificates trusted for an https SHOP_WEBHOOK_URL, besides the
+    /// platform's (a shop backend behind an internal CA).
+    #[arg(long, env = "SHOP_WEBHOOK_CA_FILE")]
+    pub shop_webhook_ca_file: Option<std::path::PathBuf>,
+
     /// Directory with the demo pages (www/).
     #[arg(long, env = "WWW_DIR", default_value = "www")]
     pub www_dir: String,
@@ -169,6 +174,8 @@ pub struct WebhookConfig {
     pub url: String,
     /// HMAC key.
     pub secret: Secret,
+    /// Extra trusted roots (`SHOP_WEBHOOK_CA_FILE`), DER.
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 /// A setting that makes start-up impossible.
@@ -196,9 +203,32 @@ pub enum ConfigError {
     /// Webhook URL without secret or the reverse.
     #[error("SHOP_WEBHOOK_URL and SHOP_WEBHOOK_SECRET go together")]
     WebhookHalfConfigured,
+    /// `SHOP_WEBHOOK_CA_FILE` cannot be read or holds no certificate.
+    #[error("SHOP_WEBHOOK_CA_FILE {path}: {reason}")]
+    WebhookCa {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A `TRUSTED_PROXIES` entry that is not an address or CIDR block.
     #[error(transparent)]
     TrustedProxies(#[from] crate::client_ip::InvalidBlock),
+}
+
+/// The certificates of a PEM file; at least one.
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConfigError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let err = |reason: String| ConfigError::WebhookCa { path: path.display().to_string(), reason };
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|e| err(e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| err(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(err("no CERTIFICATE block".to_owned()));
+    }
+    Ok(certs)
 }
 
 /// True for `http(s)://localhost…`, `127.x`, `[::1]`.
@@ -298,6 +328,10 @@ impl Cli {
             (Some(u), Some(s)) if !s.is_empty() => Some(WebhookConfig {
                 url: check_url("SHOP_WEBHOOK_URL", u)?,
                 secret: Secret::new(s.as_str()),
+                extra_roots: match &self.shop_webhook_ca_file {
+                    Some(path) => read_ca_file(path)?,
+                    None => Vec::new(),
+                },
             }),
             (None, None) => None,
             _ => return Err(ConfigError::WebhookHalfConfigured),

@@ -13,3 +13,4 @@ mod resilience;
 mod serving;
 mod sessions;
 mod storage;
+mod webhook_tls;

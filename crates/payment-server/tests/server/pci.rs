@@ -118,7 +118,7 @@ async fn webhook_is_signed_retried_and_every_attempt_recorded() {
         let _ = axum::serve(l, app).await;
     });
     let sb = support::start_sandbox().await;
-    let webhook = payment_server::config::WebhookConfig { url: hook, secret: payline_protocol::secret::Secret::new("whsec-test") };
+    let webhook = payment_server::config::WebhookConfig { url: hook, secret: payline_protocol::secret::Secret::new("whsec-test"), extra_roots: Vec::new() };
     let s = support::start(Opts { gateway_base: Some(sb.url.clone()), sandbox_mode: true, webhook: Some(webhook), ..Opts::default() }).await;
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
     let blob = tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123")).await.unwrap();
