@@ -74,6 +74,16 @@ pub mod state {
     pub const REFUSED: &str = "REFUSED";
     /// A doReset record.
     pub const DONE: &str = "DONE";
+
+    /// The state of a new authorization entry: refused, captured at once (action 101,
+    /// authorization + capture) or authorized only (action 100, mode DIF included).
+    pub fn of_authorization(accepted: bool, action: i64) -> &'static str {
+        match (accepted, action) {
+            (false, _) => REFUSED,
+            (true, 101) => CAPTURED,
+            (true, _) => AUTHORIZED,
+        }
+    }
 }
 
 /// One ledger entry.

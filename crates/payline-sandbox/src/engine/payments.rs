@@ -383,14 +383,10 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
     }
     entry.result_code = code.clone();
     entry.accepted = accepted(&code);
+    entry.state = state::of_authorization(entry.accepted, entry.action).to_owned();
     if entry.accepted {
         entry.authorization_number = Some(new_authorization_number());
-        if action == 101 {
-            entry.state = state::CAPTURED.to_owned();
-            entry.settles_at = Some(rules::settlement_time(ctx.now));
-        } else {
-            entry.state = state::AUTHORIZED.to_owned();
-        }
+        entry.settles_at = (action == 101).then(|| rules::settlement_time(ctx.now));
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
     plan_deferred(ctx, &entry, capture_date, None).await?;

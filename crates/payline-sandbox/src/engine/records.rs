@@ -463,11 +463,7 @@ pub async fn do_recurrent_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoRecurrentWalletPaymentRequest,
 ) -> Result<DoRecurrentWalletPaymentResponse> {
-    let refuse = |code: &str| DoRecurrentWalletPaymentResponse {
-        result: result(code),
-        payment_record_id: String::new(),
-        billing_record_list: BillingRecordList::default(),
-    };
+    let refuse = |code: &str| DoRecurrentWalletPaymentResponse::new(result(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "NX" && mode != "REC" {
         return Ok(refuse("02308"));
@@ -647,16 +643,7 @@ fn disabled_optional(rec: &PaymentRecord) -> (Option<String>, Option<String>) {
 /// getPaymentRecord: the schedule and every billing record; `02507` unknown.
 pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest) -> Result<GetPaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
-        return Ok(GetPaymentRecordResponse {
-            result: result("02507"),
-            recurring: None,
-            is_disabled: None,
-            disable_date: None,
-            billing_record_list: BillingRecordList::default(),
-            private_data_list: None,
-            order: None,
-            wallet_id: String::new(),
-        });
+        return Ok(GetPaymentRecordResponse::new(result("02507")));
     };
     let rows = billings(ctx.conn, &rec.id).await?;
     let (is_disabled, disable_date) = disabled_optional(&rec);
@@ -693,15 +680,7 @@ pub async fn disable_payment_record(ctx: &mut Ctx<'_>, req: DisablePaymentRecord
 /// `amountModificationDate`; due dates not yet billed are recomputed. `02507` unknown, `02508`
 /// disabled, `02509` invalid option.
 pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRequest) -> Result<UpdatePaymentRecordResponse> {
-    let refuse = |code: &str| UpdatePaymentRecordResponse {
-        result: result(code),
-        recurring: None,
-        is_disabled: String::new(),
-        disable_date: String::new(),
-        private_data_list: PrivateDataList::default(),
-        order: None,
-        wallet_id: String::new(),
-    };
+    let refuse = |code: &str| UpdatePaymentRecordResponse::new(result(code));
     let Some(mut rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse("02507")) };
     if rec.disabled_at.is_some() {
         return Ok(refuse("02508"));
@@ -772,16 +751,7 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
 
 /// getBillingRecord: one due date of a record (`02507` unknown record or billing record).
 pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest) -> Result<GetBillingRecordResponse> {
-    let mut out = GetBillingRecordResponse {
-        result: result("02507"),
-        recurring: None,
-        is_disabled: None,
-        disable_date: None,
-        billing_record: None,
-        order: None,
-        private_data_list: None,
-        wallet_id: String::new(),
-    };
+    let mut out = GetBillingRecordResponse::new(result("02507"));
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(out) };
     let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
     (out.is_disabled, out.disable_date) = disabled_optional(&rec);
@@ -795,16 +765,7 @@ pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest)
 /// updateBillingRecord: date, amount or status of a due date not yet paid (`02507` unknown,
 /// `02508` record disabled, `02509` paid already or invalid value).
 pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRequest) -> Result<UpdateBillingRecordResponse> {
-    let refuse = |code: &str| UpdateBillingRecordResponse {
-        result: result(code),
-        recurring: None,
-        is_disabled: None,
-        disable_date: None,
-        billing_record: None,
-        order: None,
-        private_data_list: None,
-        wallet_id: String::new(),
-    };
+    let refuse = |code: &str| UpdateBillingRecordResponse::new(result(code));
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse("02507")) };
     if rec.disabled_at.is_some() {
         return Ok(refuse("02508"));

@@ -428,13 +428,7 @@ fn card_given(card: &Card) -> bool {
 
 /// createWallet: `02502` when the wallet exists; the card is checked (1 EUR authorization).
 pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Result<CreateWalletResponse> {
-    let refuse = |code: &str| CreateWalletResponse {
-        result: result(code),
-        card: Default::default(),
-        extended_card: Default::default(),
-        contract_number_wallet_list: None,
-        fraud_result_details: None,
-    };
+    let refuse = |code: &str| CreateWalletResponse::new(result(code));
     let wallet_id = req.wallet.wallet_id.trim().to_owned();
     if wallet_id.is_empty() || req.contract_number.trim().is_empty() {
         return Ok(refuse("02305"));
@@ -467,11 +461,9 @@ pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Resul
     store_card(ctx.conn, &ctx.merchant.id, &wallet_id, 1, &card, holder.as_deref(), &check_id, ctx.now).await?;
     notify_wallet(ctx, &wallet_id, &contract_number).await?;
     Ok(CreateWalletResponse {
-        result: result("02500"),
         card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
         extended_card: extended_card(Some(&card.card_type)),
-        contract_number_wallet_list: None,
-        fraud_result_details: None,
+        ..CreateWalletResponse::new(result("02500"))
     })
 }
 
@@ -485,12 +477,7 @@ async fn notify_wallet(ctx: &mut Ctx<'_>, wallet_id: &str, contract_number: &str
 /// data (at `cardInd`, a new index adds a card) is checked with a new 1 EUR authorization; an
 /// empty card keeps the stored one.
 pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Result<UpdateWalletResponse> {
-    let refuse = |code: &str| UpdateWalletResponse {
-        result: result(code),
-        card: Default::default(),
-        extended_card: Default::default(),
-        contract_number_wallet_list: None,
-    };
+    let refuse = |code: &str| UpdateWalletResponse::new(result(code));
     let wallet_id = req.wallet.wallet_id.trim().to_owned();
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else { return Ok(refuse("02503")) };
     if w.disabled_at.is_some() {
@@ -573,17 +560,7 @@ fn wallet_out(w: &WalletRow, c: &WalletCard) -> Wallet {
 /// getWallet: the wallet with the card at `cardInd` (masked number and token), `isDisabled`
 /// and `disableDate`; `02503` unknown.
 pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetWalletResponse> {
-    let mut out = GetWalletResponse {
-        result: result("02503"),
-        wallet: None,
-        owner: None,
-        is_disabled: None,
-        disable_date: None,
-        private_data_list: None,
-        extended_card: None,
-        contract_number_wallet_list: None,
-        media: None,
-    };
+    let mut out = GetWalletResponse::new(result("02503"));
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
     let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(out) };
     let Some(c) = card(ctx.conn, &ctx.merchant.id, &w.wallet_id, ind).await? else { return Ok(out) };
@@ -790,12 +767,7 @@ pub async fn charge_with(
         currency: charge.currency,
         result_code: code.clone(),
         accepted: ok,
-        state: match (ok, charge.action) {
-            (false, _) => state::REFUSED,
-            (true, 101) => state::CAPTURED,
-            (true, _) => state::AUTHORIZED,
-        }
-        .to_owned(),
+        state: state::of_authorization(ok, charge.action).to_owned(),
         card_type: Some(c.card_type.clone()),
         card_brand: None,
         masked_card: Some(c.masked.clone()),
@@ -841,13 +813,7 @@ pub async fn do_immediate_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoImmediateWalletPaymentRequest,
 ) -> Result<DoImmediateWalletPaymentResponse> {
-    let refuse = |code: &str| DoImmediateWalletPaymentResponse {
-        result: result(code),
-        transaction: None,
-        authorization: None,
-        authentication_3d_secure: None,
-        linked_transaction_id: None,
-    };
+    let refuse = |code: &str| DoImmediateWalletPaymentResponse::new(result(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
         return Ok(refuse("02308"));

@@ -207,14 +207,7 @@ async fn insert_session(
 /// `recurring` (`02509`, NX amount rule); contract `02303`; `returnURL`, `cancelURL`, order
 /// reference and amount `02305`.
 pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Result<DoWebPaymentResponse> {
-    let refuse = |code: &str| DoWebPaymentResponse {
-        result: result(code),
-        token: None,
-        redirect_url: None,
-        step_code: None,
-        req_code: None,
-        method: None,
-    };
+    let refuse = |code: &str| DoWebPaymentResponse::new(result(code));
     let contract = req.payment.contract_number.clone().unwrap_or_default();
     if ctx.merchant.contract(&contract).is_none() {
         return Ok(refuse("02303"));
@@ -265,12 +258,9 @@ pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Resu
     .await?;
     super::payments::remember_web_deferred(ctx.conn, &token, capture_date).await?;
     Ok(DoWebPaymentResponse {
-        result: result("00000"),
         redirect_url: Some(format!("{}/webpayment/?token={token}", ctx.public_url)),
         token: Some(token),
-        step_code: None,
-        req_code: None,
-        method: None,
+        ..DoWebPaymentResponse::new(result("00000"))
     })
 }
 
@@ -323,30 +313,7 @@ fn pending_code(s: &WebSession, now: i64) -> &'static str {
 
 /// getWebPaymentDetails: the authoritative outcome of a session.
 pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetailsRequest) -> Result<GetWebPaymentDetailsResponse> {
-    let mut out = GetWebPaymentDetailsResponse {
-        result: result("02304"),
-        transaction: Default::default(),
-        payment: None,
-        authorization: Default::default(),
-        private_data_list: None,
-        payment_record_id: None,
-        billing_record_list: None,
-        authentication_3d_secure: None,
-        card: Default::default(),
-        extended_card: None,
-        order: None,
-        payment_additional_list: None,
-        media: None,
-        number_of_attempt: None,
-        wallet: None,
-        contract_number_wallet_list: None,
-        contract_number: None,
-        bank_account_data: None,
-        sub_merchant: None,
-        buyer: None,
-        linked_transaction_id: None,
-        travel_file_number: None,
-    };
+    let mut out = GetWebPaymentDetailsResponse::new(result("02304"));
     let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == "PAYMENT") else {
         return Ok(out);
     };
@@ -390,16 +357,7 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
 
 /// getWebWallet: the wallet saved through a manageWebWallet page.
 pub async fn get_web_wallet(ctx: &mut Ctx<'_>, req: GetWebWalletRequest) -> Result<GetWebWalletResponse> {
-    let mut out = GetWebWalletResponse {
-        result: result("02304"),
-        wallet: None,
-        owner: None,
-        private_data_list: None,
-        extended_card: Default::default(),
-        media: None,
-        number_of_attempt: None,
-        contract_number_wallet_list: None,
-    };
+    let mut out = GetWebWalletResponse::new(result("02304"));
     let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == "WALLET") else {
         return Ok(out);
     };
@@ -839,12 +797,7 @@ async fn finish(
         currency: s.currency,
         result_code: code.to_owned(),
         accepted: ok,
-        state: match (ok, s.action) {
-            (false, _) => state::REFUSED,
-            (true, 101) => state::CAPTURED,
-            (true, _) => state::AUTHORIZED,
-        }
-        .to_owned(),
+        state: state::of_authorization(ok, s.action).to_owned(),
         card_type: Some(card.card_type.clone()),
         card_brand: None,
         masked_card: Some(card.masked.clone()),
