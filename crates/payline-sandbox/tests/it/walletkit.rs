@@ -18,34 +18,13 @@ pub fn create(wallet_id: &str, card: Card) -> CreateWalletRequest {
     let mut w = Wallet::new(wallet_id, card);
     w.last_name = Some("Martin".into());
     w.first_name = Some("Ada".into());
-    CreateWalletRequest {
-        version: "34".into(),
-        contract_number: CONTRACT.into(),
-        wallet: w,
-        buyer: None,
-        owner: None,
-        private_data_list: None,
-        authentication_3d_secure: None,
-        media: None,
-        contract_number_wallet_list: None,
-        transaction_id: None,
-    }
+    CreateWalletRequest::new(CONTRACT, w)
 }
 
 pub fn update(wallet_id: &str, card_ind: Option<&str>, card: Card) -> UpdateWalletRequest {
-    UpdateWalletRequest {
-        version: "34".into(),
-        contract_number: CONTRACT.into(),
-        card_ind: card_ind.map(str::to_owned),
-        wallet: Wallet::new(wallet_id, card),
-        buyer: None,
-        owner: None,
-        private_data_list: None,
-        authentication_3d_secure: None,
-        media: None,
-        contract_number_wallet_list: None,
-        transaction_id: None,
-    }
+    let mut req = UpdateWalletRequest::new(CONTRACT, Wallet::new(wallet_id, card));
+    req.card_ind = card_ind.map(str::to_owned);
+    req
 }
 
 pub fn empty_card() -> Card {
@@ -56,13 +35,9 @@ pub fn empty_card() -> Card {
 }
 
 pub fn get(wallet_id: &str, card_ind: Option<&str>) -> GetWalletRequest {
-    GetWalletRequest {
-        version: "34".into(),
-        contract_number: CONTRACT.into(),
-        wallet_id: wallet_id.into(),
-        card_ind: card_ind.map(str::to_owned),
-        media: None,
-    }
+    let mut req = GetWalletRequest::new(CONTRACT, wallet_id);
+    req.card_ind = card_ind.map(str::to_owned);
+    req
 }
 
 pub fn disable(ids: &[&str], card_ind: Option<&str>) -> DisableWalletRequest {
@@ -80,23 +55,7 @@ pub fn enable(id: &str) -> EnableWalletRequest {
 pub fn immediate(wallet_id: &str, order_ref: &str, amount: u64, mode: Mode) -> DoImmediateWalletPaymentRequest {
     let mut p = payment(amount, 101, CONTRACT);
     p.mode = mode;
-    DoImmediateWalletPaymentRequest {
-        version: "34".into(),
-        payment: p,
-        order: order(order_ref, amount),
-        buyer: None,
-        wallet_id: wallet_id.into(),
-        card_ind: None,
-        cvx: None,
-        recurring: None,
-        private_data_list: None,
-        media: None,
-        authentication_3d_secure: None,
-        sub_merchant: None,
-        linked_transaction_id: None,
-        three_ds_info: None,
-        travel_file_number: None,
-    }
+    DoImmediateWalletPaymentRequest::new(p, order(order_ref, amount), wallet_id)
 }
 
 pub fn recurring(amount: u64, cycle: u8, left: Option<u32>) -> Recurring {
