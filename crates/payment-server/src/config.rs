@@ -35,6 +35,12 @@ pub struct Cli {
     #[arg(long)]
     pub sandbox: bool,
 
+    /// With `--sandbox`: use the payline-sandbox already running at this loopback base URL
+    /// (e.g. `http://127.0.0.1:8081`) instead of starting one in this process, so that the
+    /// gateway outlives this process (restart and fault-injection tests, a shared demo sandbox).
+    #[arg(long, env = "SANDBOX_URL", requires = "sandbox")]
+    pub sandbox_url: Option<String>,
+
     /// Address to listen on (port 0: any free port).
     #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,

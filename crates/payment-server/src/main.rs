@@ -44,7 +44,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let bound = listener.local_addr()?;
     // Sandbox mode: the offline gateway runs in this process on a loopback port of its own.
-    let sandbox = if cli.sandbox {
+    let sandbox = if cli.sandbox && cli.sandbox_url.is_none() {
         let sl = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = sl.local_addr()?;
         // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
@@ -55,7 +55,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         None
     };
-    let sandbox_url = sandbox.as_ref().map(|(_, a, _)| format!("http://{a}"));
+    let sandbox_url = match &cli.sandbox_url {
+        Some(u) if payment_server::config::is_loopback_url(u) => Some(u.trim_end_matches('/').to_owned()),
+        Some(u) => return Err(format!("SANDBOX_URL {u} is not a loopback URL").into()),
+        None => sandbox.as_ref().map(|(_, a, _)| format!("http://{a}")),
+    };
     let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
     let state = AppState::new(settings, store, Arc::new(SystemClock));
