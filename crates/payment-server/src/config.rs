@@ -120,6 +120,21 @@ pub struct Cli {
     #[arg(long, env = "PKG_DIR", default_value = "pkg")]
     pub pkg_dir: String,
 
+    /// A doAuthorization whose answer was lost counts as "never happened" only when the gateway
+    /// still has no transaction for it this long after it was sent (a request held up in the
+    /// network may land late). Milliseconds.
+    #[arg(long, env = "PAYLINE_NOT_FOUND_GRACE_MS", default_value_t = 300_000)]
+    pub payline_not_found_grace_ms: u64,
+
+    /// Period of the background workers (reconciler, sweeps, webhook delivery), milliseconds.
+    #[arg(long, env = "RECONCILE_INTERVAL_MS", default_value_t = 2_000)]
+    pub reconcile_interval_ms: u64,
+
+    /// How long a payment may wait for the buyer's 3-D Secure step before the attempt is
+    /// closed and its sealed card data wiped, seconds.
+    #[arg(long, env = "THREE_DS_TIMEOUT_SECS", default_value_t = 1_800)]
+    pub three_ds_timeout_secs: u64,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "LOG_JSON")]
     pub log_json: bool,
@@ -171,6 +186,33 @@ pub struct Settings {
     pub max_attempts: i64,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<crate::client_ip::IpBlock>,
+    /// Timings of the money-safety rules.
+    pub money: MoneySettings,
+}
+
+/// Timings of the money-safety rules (reconciliation, leases, 3-D Secure waits).
+#[derive(Debug, Clone)]
+pub struct MoneySettings {
+    /// "Not found" at the gateway is final only this long after doAuthorization was sent.
+    pub not_found_grace_ms: i64,
+    /// Period of the background workers.
+    pub worker_interval: std::time::Duration,
+    /// Longest wait for the buyer's 3-D Secure step.
+    pub three_ds_wait_ms: i64,
+    /// Lease of a claimed idempotency key or reconciler row: a holder that died frees it
+    /// after this long.
+    pub lease_ms: i64,
+}
+
+impl Default for MoneySettings {
+    fn default() -> Self {
+        Self {
+            not_found_grace_ms: 300_000,
+            worker_interval: std::time::Duration::from_secs(2),
+            three_ds_wait_ms: 30 * 60 * 1000,
+            lease_ms: 60_000,
+        }
+    }
 }
 
 /// Shop webhook destination.
@@ -358,6 +400,12 @@ impl Cli {
             session_ttl_secs: 30 * 60,
             max_attempts: 5,
             trusted_proxies: crate::client_ip::parse_blocks(&self.trusted_proxies)?,
+            money: MoneySettings {
+                not_found_grace_ms: i64::try_from(self.payline_not_found_grace_ms).unwrap_or(i64::MAX),
+                worker_interval: std::time::Duration::from_millis(self.reconcile_interval_ms.max(10)),
+                three_ds_wait_ms: i64::try_from(self.three_ds_timeout_secs.saturating_mul(1000)).unwrap_or(i64::MAX),
+                ..MoneySettings::default()
+            },
         })
     }
 }

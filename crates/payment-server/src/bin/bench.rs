@@ -81,6 +81,7 @@ async fn start_server(db_url: &str, sandbox: &str) -> String {
         session_ttl_secs: 1800,
         max_attempts: 5,
         trusted_proxies: Vec::new(),
+        money: payment_server::config::MoneySettings::default(),
     };
     let store = Store::connect(db_url).await.unwrap();
     let state = AppState::new(settings, store, Arc::new(SystemClock));

@@ -98,6 +98,7 @@ pub async fn start(opts: Opts) -> Server {
         session_ttl_secs: 30 * 60,
         max_attempts: 5,
         trusted_proxies: payment_server::client_ip::parse_blocks(&opts.trusted_proxies).unwrap(),
+        money: payment_server::config::MoneySettings::default(),
     };
     let store = Store::connect(&opts.db_url).await.expect("database");
     let clock: Arc<dyn Clock> = opts.clock.clone();
