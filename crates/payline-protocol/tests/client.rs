@@ -516,6 +516,20 @@ async fn gateway_timeout_from_a_proxy_needs_reconciliation() {
     );
 }
 
+/// A 500 or 503 without a SOAP answer proves nothing: the service may have acted before it
+/// failed, or a balancer may have forwarded the request. Only a Fault or a 4xx does.
+#[tokio::test]
+async fn server_errors_without_a_soap_answer_need_reconciliation() {
+    for status in [500, 503, 408] {
+        let (addr, _server) = serve_once(Behaviour::Answer { status, body: b"<html>busy</html>".to_vec() }).await;
+        let err = client(&format!("http://{addr}"), Duration::from_secs(5))
+            .do_authorization(&authorization_request())
+            .await
+            .expect_err("error status");
+        assert!(matches!(err, ClientError::Http { .. }) && err.needs_reconciliation() && !err.was_not_sent(), "{status}: {err:?}");
+    }
+}
+
 #[tokio::test]
 async fn answer_of_another_operation_is_a_decode_error_needing_reconciliation() {
     let answer = b"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><doCaptureResponse/></soapenv:Body></soapenv:Envelope>".to_vec();

@@ -1,18 +1,31 @@
 //! Back-office operations on an authorized payment (Payline doCapture, doReset, doRefund,
-//! doReAuthorization, Payline doCapture, doReset, doRefund, doReAuthorization). Each runs once per `Idempotency-Key`; a state
-//! that forbids it is a 409 before any gateway call; a gateway refusal is a 422 carrying the
-//! Payline code, and changes nothing here.
+//! doReAuthorization). Each runs once per `Idempotency-Key`; a state that forbids it is a 409
+//! before any gateway call; a gateway refusal is a 422 carrying the Payline code, and changes
+//! nothing here.
+//!
+//! The discipline that keeps money right under faults:
+//! * a payment runs one operation at a time: the operation takes the payment's slot
+//!   (`op_in_flight`) by compare-and-set on the state and amounts it was computed from, and
+//!   commits its pending row with the send time, before the request leaves. A capture racing a
+//!   cancel: one wins, the other gets 409 `operation_in_progress`;
+//! * an operation whose answer was lost keeps the slot: nothing else moves the payment until
+//!   the reconciler has read the transaction's history at the gateway (and, for "nothing
+//!   there", until the grace window has passed), so a retry can never refund twice;
+//! * the idempotency key keeps its answer for every outcome once the request may have been
+//!   sent, and a key whose holder died finds the operation it started by key and reports it.
 
 use payline_protocol::Request;
-use payline_protocol::messages::{DoCaptureRequest, DoReAuthorizationRequest, DoRefundRequest, DoResetRequest, VERSION};
+use payline_protocol::messages::{DoCaptureRequest, DoReAuthorizationRequest, DoRefundRequest, DoResetRequest, GetTransactionDetailsRequest, VERSION};
 use payline_protocol::objects::{Order, Payment as PPayment};
 use payline_protocol::values::{Action, Amount, Currency, Mode, Outcome};
 use serde_json::{Value, json};
 
-use crate::checkout::{order_date, record_operation};
+use crate::checkout::order_date;
 use crate::error::{AppError, Result};
 use crate::gateway::{GatewayError, HasResult, code_message, outcome_of};
-use crate::payments::{self, Payment, status as ps};
+use crate::model::{OperationStatus, PaymentStatus};
+use crate::payments::{self, Payment};
+use crate::repo::{self, OperationRow, PaymentChange};
 use crate::state::AppState;
 
 /// Which operation.
@@ -38,6 +51,14 @@ impl Kind {
             Self::Reauthorize => "reauthorization",
         }
     }
+
+    fn event(self) -> &'static str {
+        match self {
+            Self::Capture | Self::Reauthorize => "payment.captured",
+            Self::Cancel => "payment.cancelled",
+            Self::Refund => "payment.refunded",
+        }
+    }
 }
 
 /// Parameters of an operation (all optional; defaults from the payment).
@@ -56,49 +77,6 @@ fn conflict(p: &Payment, what: &str) -> AppError {
     AppError::conflict("invalid_state", format!("cannot {what} a payment in status {}", p.status))
 }
 
-/// What an operation's journal row carries: the amount it concerns, its currency and, for a
-/// re-authorization, the new order reference.
-struct Entry<'a> {
-    amount: i64,
-    currency: &'a str,
-    order_ref: Option<&'a str>,
-}
-
-/// Sends one back-office request and keeps only an accepted answer (Payline result codes
-/// 00000 and their warning variants). A refusal is recorded and becomes a 422 with the Payline
-/// code. A failed call whose outcome is unknown is recorded as `unknown`: the background worker
-/// then re-reads the transaction (getTransactionDetails with its history) and brings the
-/// captured and refunded amounts up to date.
-async fn send<R>(state: &AppState, p: &Payment, kind: Kind, req: &R, entry: &Entry<'_>) -> Result<(R::Response, String, String)>
-where
-    R: Request,
-    R::Response: HasResult,
-{
-    let res = match state.gateway().call(req).await {
-        Ok(r) => r,
-        Err(GatewayError::Unknown(m)) => {
-            record_operation(state, &p.id, kind.name(), "unknown", entry.amount, entry.currency, entry.order_ref, None, "", "outcome unknown").await?;
-            return Err(AppError::GatewayUnknown(m));
-        }
-        Err(GatewayError::NotSent(m) | GatewayError::Failed(m)) => return Err(AppError::GatewayError(m)),
-    };
-    let (code, msg) = code_message(&res);
-    if !matches!(outcome_of(R::OPERATION, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-        record_operation(state, &p.id, kind.name(), "refused", entry.amount, entry.currency, entry.order_ref, None, &code, &msg).await?;
-        return Err(AppError::GatewayRefused { code, message: msg });
-    }
-    Ok((res, code, msg))
-}
-
-/// After the payment row is updated: journals the accepted operation, queues its webhook and
-/// answers with the payment as it now stands.
-async fn accepted(state: &AppState, p: &Payment, kind: Kind, entry: &Entry<'_>, txn: &str, (code, msg): (String, String), event: &str) -> Result<Value> {
-    record_operation(state, &p.id, kind.name(), "accepted", entry.amount, entry.currency, entry.order_ref, Some(txn), &code, &msg).await?;
-    crate::webhook::enqueue(state, &p.id, event).await?;
-    let now = payments::load(state, &p.id).await?.ok_or(AppError::NotFound("payment"))?;
-    Ok(json!({ "operation": kind.name(), "transactionId": txn, "amount": entry.amount, "payment": now.admin_json() }))
-}
-
 fn pp(amount: i64, currency: &str, action: Action) -> Result<PPayment> {
     let c: Currency = currency.parse().map_err(|_| AppError::Internal("stored currency".into()))?;
     let mut p = PPayment::new(c, action, Mode::CPT);
@@ -106,8 +84,31 @@ fn pp(amount: i64, currency: &str, action: Action) -> Result<PPayment> {
     Ok(p)
 }
 
-/// Runs one operation (the caller handles idempotency).
-pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBody) -> Result<Value> {
+/// An operation ready to go: the request, and what it books when accepted.
+struct Plan<R> {
+    request: R,
+    amount: i64,
+    currency: String,
+    order_ref: Option<String>,
+    allowed: &'static [PaymentStatus],
+}
+
+fn unknown_for(id: &str) -> AppError {
+    AppError::GatewayUnknown(format!("operation {id}: outcome unknown, being reconciled with the gateway"))
+}
+
+/// Runs one operation (the caller handles idempotency); `key` is its idempotency key.
+pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBody, key: &str) -> Result<Value> {
+    // A key whose earlier holder got as far as its pending row (and then died, or lost the
+    // answer) never sends a second request: it reports that operation.
+    if let Some(op) = repo::operation_by_key(state, payment_id, kind.name(), key).await? {
+        return match op.status {
+            OperationStatus::Accepted | OperationStatus::Reconciled => answer(state, payment_id, kind, None, 0).await,
+            OperationStatus::Refused => Err(AppError::conflict("operation_refused", "this operation was refused by the gateway")),
+            OperationStatus::Failed => Err(AppError::GatewayError("operation not processed".into())),
+            OperationStatus::Pending | OperationStatus::Unknown => Err(unknown_for(&op.id)),
+        };
+    }
     let p = payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))?;
     let txn = p.transaction_id.clone().unwrap_or_default();
     let amount = match &body.amount {
@@ -117,30 +118,36 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
     if kind != Kind::Reauthorize && (body.currency.is_some() || body.order_ref.is_some()) {
         return Err(AppError::invalid("invalid_body", "currency and orderRef are for reauthorize only"));
     }
+    if p.op_in_flight.is_some() {
+        return Err(in_progress());
+    }
+    const CAPTURABLE: &[PaymentStatus] = &[PaymentStatus::Authorized, PaymentStatus::Captured];
+    const REFUNDABLE: &[PaymentStatus] = &[PaymentStatus::Captured, PaymentStatus::PartiallyRefunded];
+    const REAUTHORIZABLE: &[PaymentStatus] = &[
+        PaymentStatus::Authorized,
+        PaymentStatus::Captured,
+        PaymentStatus::Cancelled,
+        PaymentStatus::PartiallyRefunded,
+        PaymentStatus::Refunded,
+    ];
+    let allowed = |set: &[PaymentStatus]| set.iter().any(|s| s.as_str() == p.status);
     match kind {
         Kind::Capture => {
-            if !(p.status == ps::AUTHORIZED || p.status == ps::CAPTURED) {
+            if !allowed(CAPTURABLE) {
                 return Err(conflict(&p, "capture"));
             }
             let remaining = p.authorized_amount - p.captured_amount;
             let amount = amount.unwrap_or(remaining);
-            if amount <= 0 {
+            if remaining <= 0 {
                 return Err(AppError::conflict("nothing_to_capture", "the authorization is fully captured"));
             }
             let mut req = DoCaptureRequest::new(pp(amount, &p.currency, Action::CAPTURE)?);
             req.transaction_id = txn;
-            let entry = Entry { amount, currency: &p.currency, order_ref: None };
-            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
-            sqlx::query("UPDATE payments SET status = 'captured', captured_amount = captured_amount + $1, updated_at = $2 WHERE id = $3")
-                .bind(amount)
-                .bind(state.now_ms())
-                .bind(&p.id)
-                .execute(state.store().pool())
-                .await?;
-            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.captured").await
+            let plan = Plan { request: req, amount, currency: p.currency.clone(), order_ref: None, allowed: CAPTURABLE };
+            run(state, &p, kind, key, plan, |_, a| PaymentChange::Capture(a)).await
         }
         Kind::Cancel => {
-            if !(p.status == ps::AUTHORIZED || p.status == ps::CAPTURED) {
+            if !allowed(CAPTURABLE) {
                 return Err(conflict(&p, "cancel"));
             }
             if amount.is_some() {
@@ -156,43 +163,26 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
                 private_data_list: None,
                 sequence_number: None,
             };
-            // doReset voids the whole authorization: every row of it carries that amount.
-            let entry = Entry { amount: p.authorized_amount, currency: &p.currency, order_ref: None };
-            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
-            sqlx::query("UPDATE payments SET status = 'cancelled', captured_amount = 0, updated_at = $1 WHERE id = $2")
-                .bind(state.now_ms())
-                .bind(&p.id)
-                .execute(state.store().pool())
-                .await?;
-            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.cancelled").await
+            // doReset voids the whole authorization: the journal row carries that amount.
+            let plan = Plan { request: req, amount: p.authorized_amount, currency: p.currency.clone(), order_ref: None, allowed: CAPTURABLE };
+            run(state, &p, kind, key, plan, |_, _| PaymentChange::Cancel).await
         }
         Kind::Refund => {
-            if !(p.status == ps::CAPTURED || p.status == ps::PARTIALLY_REFUNDED) {
+            if !allowed(REFUNDABLE) {
                 return Err(conflict(&p, "refund"));
             }
             let remaining = p.captured_amount - p.refunded_amount;
             let amount = amount.unwrap_or(remaining);
-            if amount <= 0 {
+            if remaining <= 0 {
                 return Err(AppError::conflict("nothing_to_refund", "the payment is fully refunded"));
             }
             let mut req = DoRefundRequest::new(pp(amount, &p.currency, Action::REFUND)?);
             req.transaction_id = txn;
-            let entry = Entry { amount, currency: &p.currency, order_ref: None };
-            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
-            sqlx::query(
-                "UPDATE payments SET refunded_amount = refunded_amount + $1, \
-                 status = CASE WHEN refunded_amount + $1 >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END, \
-                 updated_at = $2 WHERE id = $3",
-            )
-            .bind(amount)
-            .bind(state.now_ms())
-            .bind(&p.id)
-            .execute(state.store().pool())
-            .await?;
-            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.refunded").await
+            let plan = Plan { request: req, amount, currency: p.currency.clone(), order_ref: None, allowed: REFUNDABLE };
+            run(state, &p, kind, key, plan, |_, a| PaymentChange::Refund(a)).await
         }
         Kind::Reauthorize => {
-            if !matches!(p.status.as_str(), ps::AUTHORIZED | ps::CAPTURED | ps::CANCELLED | ps::PARTIALLY_REFUNDED | ps::REFUNDED) {
+            if !allowed(REAUTHORIZABLE) {
                 return Err(conflict(&p, "re-authorize"));
             }
             let amount = amount.unwrap_or(p.amount);
@@ -212,22 +202,206 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             payment.contract_number = Some(p.contract_number.clone());
             let mut req = DoReAuthorizationRequest::new(payment, order);
             req.transaction_id = txn;
-            let entry = Entry { amount, currency: &currency, order_ref: Some(&order_ref) };
-            let (res, code, msg) = send(state, &p, kind, &req, &entry).await?;
-            // Payline re-authorizes then captures (Payline doReAuthorization): the payment now rests on
-            // the new transaction, fully captured.
-            let now = state.now_ms();
-            sqlx::query(
-                "UPDATE payments SET status = 'captured', transaction_id = $1, authorized_amount = $2, captured_amount = $2, \
-                 refunded_amount = 0, authorized_at = $3, updated_at = $3 WHERE id = $4",
-            )
-            .bind(&res.transaction.id)
-            .bind(amount)
-            .bind(now)
-            .bind(&p.id)
-            .execute(state.store().pool())
-            .await?;
-            accepted(state, &p, kind, &entry, &res.transaction.id, (code, msg), "payment.captured").await
+            // Payline re-authorizes then captures (Payline doReAuthorization): the payment
+            // then rests on the new transaction, fully captured.
+            let plan = Plan { request: req, amount, currency, order_ref: Some(order_ref), allowed: REAUTHORIZABLE };
+            run(state, &p, kind, key, plan, |txn, a| PaymentChange::Reauthorize { transaction_id: txn, amount: a }).await
+        }
+    }
+}
+
+fn in_progress() -> AppError {
+    AppError::conflict("operation_in_progress", "another operation on this payment is in progress or being reconciled")
+}
+
+/// Pending row first (with the slot), then the call, then the outcome in one transaction.
+async fn run<R>(
+    state: &AppState,
+    p: &Payment,
+    kind: Kind,
+    key: &str,
+    plan: Plan<R>,
+    change: impl for<'t> FnOnce(&'t str, i64) -> PaymentChange<'t>,
+) -> Result<Value>
+where
+    R: Request,
+    R::Response: HasResult + TransactionOf,
+{
+    let now = state.now_ms();
+    let row = OperationRow {
+        payment_id: &p.id,
+        kind: kind.name(),
+        status: OperationStatus::Pending,
+        amount: plan.amount,
+        currency: &plan.currency,
+        order_ref: plan.order_ref.as_deref(),
+        transaction_id: None,
+        code: None,
+        message: None,
+        idem_key: Some(key),
+        sent_at: Some(now),
+        now,
+    };
+    let Some(op_id) = repo::begin_operation(state, &row, plan.allowed, (p.captured_amount, p.refunded_amount)).await? else {
+        let now = payments::load(state, &p.id).await?.ok_or(AppError::NotFound("payment"))?;
+        return Err(if now.op_in_flight.is_some() { in_progress() } else { conflict(&now, kind.name()) });
+    };
+    let res = match state.gateway().call(&plan.request).await {
+        Ok(r) => r,
+        Err(GatewayError::Unknown(m)) => {
+            // Keeps the slot: the reconciler reads the history and frees it.
+            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Unknown, None, Some("outcome unknown"), None, PaymentChange::None, None).await?;
+            state.metrics().money("operation_unknown");
+            tracing::warn!(payment = %p.id, operation = %op_id, kind = kind.name(), "back-office outcome unknown");
+            return Err(AppError::GatewayUnknown(m));
+        }
+        Err(GatewayError::NotSent(m) | GatewayError::Failed(m)) => {
+            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Failed, None, Some("not processed"), None, PaymentChange::None, None).await?;
+            return Err(AppError::GatewayError(m));
+        }
+    };
+    let (code, msg) = code_message(&res);
+    if !matches!(outcome_of(R::OPERATION, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
+        repo::finish_operation(state, &p.id, &op_id, OperationStatus::Refused, Some(&code), Some(&msg), None, PaymentChange::None, None).await?;
+        return Err(AppError::GatewayRefused { code, message: msg });
+    }
+    let txn = res.transaction_id().to_owned();
+    repo::finish_operation(state, &p.id, &op_id, OperationStatus::Accepted, Some(&code), Some(&msg), Some(&txn), change(&txn, plan.amount), Some(kind.event())).await?;
+    answer(state, &p.id, kind, Some(&txn), plan.amount).await
+}
+
+/// Responses that name the transaction they made.
+pub trait TransactionOf {
+    /// The new transaction's id.
+    fn transaction_id(&self) -> &str;
+}
+
+macro_rules! transaction_of {
+    ($($t:ty),*) => { $(impl TransactionOf for $t { fn transaction_id(&self) -> &str { &self.transaction.id } })* };
+}
+transaction_of!(
+    payline_protocol::messages::DoCaptureResponse,
+    payline_protocol::messages::DoResetResponse,
+    payline_protocol::messages::DoRefundResponse,
+    payline_protocol::messages::DoReAuthorizationResponse
+);
+
+async fn answer(state: &AppState, payment_id: &str, kind: Kind, txn: Option<&str>, amount: i64) -> Result<Value> {
+    let now = payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))?;
+    Ok(json!({ "operation": kind.name(), "transactionId": txn, "amount": amount, "payment": now.admin_json() }))
+}
+
+/// The gateway's view of an authorization's follow-ups: captured and refunded sums, reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct History {
+    /// Sum of captures (not cancelled).
+    pub captured: i64,
+    /// Sum of refunds (not cancelled).
+    pub refunded: i64,
+    /// A reset was made.
+    pub reset: bool,
+}
+
+impl History {
+    /// The payment status these amounts mean.
+    pub fn status(&self) -> PaymentStatus {
+        if self.reset {
+            PaymentStatus::Cancelled
+        } else if self.refunded > 0 && self.refunded >= self.captured {
+            PaymentStatus::Refunded
+        } else if self.refunded > 0 {
+            PaymentStatus::PartiallyRefunded
+        } else if self.captured > 0 {
+            PaymentStatus::Captured
+        } else {
+            PaymentStatus::Authorized
+        }
+    }
+}
+
+/// Reads a transaction's follow-ups at the gateway (getTransactionDetails with its history).
+pub async fn history(state: &AppState, txn: &str) -> std::result::Result<Option<(payline_protocol::messages::GetTransactionDetailsResponse, History)>, GatewayError> {
+    let req = GetTransactionDetailsRequest {
+        version: VERSION.to_owned(),
+        transaction_id: Some(txn.to_owned()),
+        order_ref: None,
+        start_date: None,
+        end_date: None,
+        transaction_history: Some("Y".to_owned()),
+        archive_search: None,
+    };
+    let res = state.gateway().call(&req).await?;
+    if res.transaction.is_none() {
+        return Ok(None);
+    }
+    let mut h = History::default();
+    for a in res.associated_transactions_list.iter().flat_map(|l| l.associated_transactions.iter()) {
+        if a.status.eq_ignore_ascii_case("CANCELLED") {
+            continue;
+        }
+        let amount: i64 = a.amount.trim().parse().unwrap_or(0);
+        match a.r#type.to_ascii_uppercase().as_str() {
+            "CAPTURE" => h.captured += amount,
+            "REFUND" => h.refunded += amount,
+            "RESET" => h.reset = true,
+            _ => {}
+        }
+    }
+    Ok(Some((res, h)))
+}
+
+/// One reconciler check of a back-office operation whose outcome is unknown (or whose instance
+/// died while it was out): the gateway's history decides. A change in the operation's direction
+/// means it happened; no change means it did not, once the grace window since it was sent has
+/// passed (a request held on the way may still land); until then the payment keeps its slot.
+pub async fn reconcile_operation(state: &AppState, op: &repo::DueOperation) -> Result<()> {
+    let Some(p) = payments::load(state, &op.payment_id).await? else { return Ok(()) };
+    let Some(txn) = p.transaction_id.clone() else { return Ok(()) };
+    if p.op_in_flight.as_deref() != Some(op.id.as_str()) {
+        return Ok(());
+    }
+    let (_, h) = match history(state, &txn).await {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            tracing::warn!(payment = %p.id, "reconciliation: the gateway does not know the payment's transaction");
+            return Ok(());
+        }
+        Err(e) => {
+            tracing::warn!(payment = %p.id, error = %e, "reconciliation: gateway unavailable, retrying later");
+            return Ok(());
+        }
+    };
+    let happened = match op.kind.as_str() {
+        "capture" => h.captured > p.captured_amount,
+        "refund" => h.refunded > p.refunded_amount,
+        "cancel" => h.reset,
+        // A re-authorization makes a new transaction: found by the order reference's history
+        // only; until then the operation stays unknown for an operator.
+        _ => false,
+    };
+    let past_grace = state.now_ms() - op.sent_at.unwrap_or(0) >= state.settings().money.not_found_grace_ms;
+    if !happened && !past_grace {
+        return Ok(());
+    }
+    let (status, event) = if happened {
+        (OperationStatus::Reconciled, Some(Kind::event_of(&op.kind)))
+    } else {
+        (OperationStatus::Failed, None)
+    };
+    let change = PaymentChange::Absolute { status: h.status(), captured: h.captured, refunded: h.refunded };
+    if repo::finish_operation(state, &p.id, &op.id, status, None, Some(if happened { "reconciled" } else { "not processed (reconciled)" }), None, change, event).await? {
+        tracing::info!(payment = %p.id, operation = %op.id, happened, "back-office operation reconciled");
+        state.metrics().money(if happened { "operation_reconciled_done" } else { "operation_reconciled_not_done" });
+    }
+    Ok(())
+}
+
+impl Kind {
+    fn event_of(kind: &str) -> &'static str {
+        match kind {
+            "cancel" => Self::Cancel.event(),
+            "refund" => Self::Refund.event(),
+            _ => Self::Capture.event(),
         }
     }
 }

@@ -1,13 +1,16 @@
-//! The pay flow (pay and 3-D Secure contracts): tokenizer blob → verifyEnrollment → 3-D Secure steps →
-//! doAuthorization, one attempt at a time, every step stored before it is answered.
+//! The pay flow (pay and 3-D Secure contracts): tokenizer blob → verifyEnrollment → 3-D Secure
+//! steps → doAuthorization, one attempt at a time.
 //!
-//! Attempt statuses: `enrolling` (verifyEnrollment running), `method` (waiting for the 3DS
-//! Method round), `challenge` (waiting for the ACS), `authenticating` (verifyAuthentication
-//! running), `authorizing` (doAuthorization running), then `authorized`, `refused`,
-//! `abandoned`, `failed` (the gateway call failed and nothing happened) or `unknown`.
+//! This is the runner of the attempt state machine ([`crate::machine`]): it asks the machine
+//! for the transition an answer causes, stores it with [`repo::apply_attempt`] (one database
+//! transaction, compare-and-set on the old state, the webhook event in the same transaction),
+//! and only then performs the effect. doAuthorization in particular is sent only after the
+//! move to `authorizing` — its pending record, with the send time — is committed, so a crash at
+//! any point leaves a row the reconciler ([`reconcile_attempt`]) settles from the gateway.
 
 use payline_protocol::messages::{
-    DoAuthorizationRequest, GetTransactionDetailsRequest, VerifyAuthenticationRequest, VerifyEnrollmentRequest,
+    DoAuthorizationRequest, GetTransactionDetailsRequest, GetTransactionDetailsResponse, VerifyAuthenticationRequest,
+    VerifyEnrollmentRequest,
 };
 use payline_protocol::objects::{Authentication3DSecure, Browser, Buyer, Card, Order, Payment as PPayment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
@@ -15,40 +18,18 @@ use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, D
 use payline_protocol::web2token::decrypt_token_answer;
 use payline_protocol::Operation;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::any::AnyRow;
 
 use crate::error::{AppError, Result};
 use crate::gateway::{GatewayError, code_message, outcome_of};
+use crate::machine::{self, Decision, Effect, Enrollment, Event, Step};
+use crate::model::AttemptStatus;
 use crate::payments::{self, Payment};
-use crate::sessions::{self, Session, status as sst};
+use crate::repo::{self, AttemptData, AttemptRef, AttemptRow};
+use crate::sessions::{self, Session};
 use crate::state::AppState;
-use crate::store::{int, opt_text, text};
-
-/// Attempt statuses.
-pub mod attempt_status {
-    /// verifyEnrollment running.
-    pub const ENROLLING: &str = "enrolling";
-    /// Waiting for the 3DS Method round (`/continue`).
-    pub const METHOD: &str = "method";
-    /// Waiting for the ACS to post to `/3ds/return`.
-    pub const CHALLENGE: &str = "challenge";
-    /// verifyAuthentication running.
-    pub const AUTHENTICATING: &str = "authenticating";
-    /// doAuthorization running.
-    pub const AUTHORIZING: &str = "authorizing";
-    /// Authorized.
-    pub const AUTHORIZED: &str = "authorized";
-    /// Refused by the gateway or 3-D Secure.
-    pub const REFUSED: &str = "refused";
-    /// Closed by the page (challenge timed out or cancelled).
-    pub const ABANDONED: &str = "abandoned";
-    /// A gateway call failed before anything happened.
-    pub const FAILED: &str = "failed";
-    /// doAuthorization's outcome is unknown.
-    pub const UNKNOWN: &str = "unknown";
-}
-use attempt_status as ast;
+use crate::store::{int, opt_int, opt_text, text};
 
 /// Browser data of the pay request (EMV 3DS browser fields).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -122,8 +103,8 @@ pub struct Attempt {
     pub n: i64,
     /// Payline order reference.
     pub order_ref: String,
-    /// See [`attempt_status`].
-    pub status: String,
+    /// State.
+    pub status: AttemptStatus,
     /// MD / threeDSSessionData.
     pub md: Option<String>,
     /// verifyEnrollment's transient.
@@ -132,8 +113,10 @@ pub struct Attempt {
     context: Option<String>,
     /// `iframe` or `redirect`.
     pub three_ds_mode: Option<String>,
-    /// Redirect-mode return URL.
+    /// Redirect-mode return URL (checked against the allowed origins at pay time).
     pub return_url: Option<String>,
+    /// When doAuthorization was sent.
+    pub sent_at: Option<i64>,
 }
 
 impl Attempt {
@@ -142,18 +125,23 @@ impl Attempt {
             payment_id: text(r, "payment_id")?,
             n: int(r, "n")?,
             order_ref: text(r, "order_ref")?,
-            status: text(r, "status")?,
+            status: AttemptStatus::from_sql(&text(r, "status")?)?,
             md: opt_text(r, "md")?,
             transient: opt_text(r, "transient")?,
             card_sealed: opt_text(r, "card_sealed")?,
             context: opt_text(r, "browser")?,
             three_ds_mode: opt_text(r, "three_ds_mode")?,
             return_url: opt_text(r, "return_url")?,
+            sent_at: opt_int(r, "sent_at")?,
         })
     }
 
     fn context(&self) -> AttemptContext {
         self.context.as_deref().and_then(|c| serde_json::from_str(c).ok()).unwrap_or_default()
+    }
+
+    fn key(&self, session_id: &str) -> AttemptRef {
+        AttemptRef { payment_id: self.payment_id.clone(), n: self.n, session_id: session_id.to_owned(), order_ref: self.order_ref.clone() }
     }
 }
 
@@ -176,52 +164,117 @@ pub async fn attempt_by_md(state: &AppState, md: &str) -> Result<Option<Attempt>
     Ok(row.as_ref().map(Attempt::from_row).transpose()?)
 }
 
+/// One attempt in the shop's view.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptView {
+    /// Number.
+    pub n: i64,
+    /// Order reference.
+    pub order_ref: String,
+    /// State.
+    pub status: String,
+    /// Payline code.
+    pub code: Option<String>,
+    /// Payline message.
+    pub message: Option<String>,
+    /// Transaction.
+    pub transaction_id: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
 /// All attempts of a payment, oldest first (for the shop's view).
-pub async fn attempts_json(state: &AppState, payment_id: &str) -> Result<Vec<Value>> {
+pub async fn attempts_json(state: &AppState, payment_id: &str) -> Result<Vec<AttemptView>> {
     let rows = sqlx::query("SELECT n, order_ref, status, code, message, transaction_id, created_at FROM attempts WHERE payment_id = $1 ORDER BY n")
         .bind(payment_id)
         .fetch_all(state.store().pool())
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(json!({
-                "n": int(r, "n")?, "orderRef": text(r, "order_ref")?, "status": text(r, "status")?,
-                "code": opt_text(r, "code")?, "message": opt_text(r, "message")?,
-                "transactionId": opt_text(r, "transaction_id")?, "createdAt": sessions::rfc3339(int(r, "created_at")?),
-            }))
+            Ok(AttemptView {
+                n: int(r, "n")?,
+                order_ref: text(r, "order_ref")?,
+                status: text(r, "status")?,
+                code: opt_text(r, "code")?,
+                message: opt_text(r, "message")?,
+                transaction_id: opt_text(r, "transaction_id")?,
+                created_at: sessions::rfc3339(int(r, "created_at")?),
+            })
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
         .map_err(AppError::from)
 }
 
-async fn set_attempt_status(state: &AppState, a: &Attempt, from: &str, to: &str) -> Result<bool> {
-    let r = sqlx::query("UPDATE attempts SET status = $1, updated_at = $2 WHERE payment_id = $3 AND n = $4 AND status = $5")
-        .bind(to)
-        .bind(state.now_ms())
-        .bind(&a.payment_id)
-        .bind(a.n)
-        .bind(from)
-        .execute(state.store().pool())
-        .await?;
-    Ok(r.rows_affected() == 1)
+/// The pay/continue/abandon answers (pay contract), typed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum PayAnswer {
+    /// Authorized.
+    #[serde(rename_all = "camelCase")]
+    Authorized {
+        /// Payment.
+        payment_id: String,
+        /// Payline transaction.
+        transaction_id: Option<String>,
+    },
+    /// Refused; `retry` carries the next attempt's tokenizer data while attempts remain.
+    #[serde(rename_all = "camelCase")]
+    Refused {
+        /// Payment.
+        payment_id: String,
+        /// Payline code.
+        code: String,
+        /// Payline message.
+        message: String,
+        /// Next attempt.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry: Option<Retry>,
+    },
+    /// Run the 3DS Method in a hidden iframe, then `/continue`.
+    #[serde(rename_all = "camelCase")]
+    Method {
+        /// Payment.
+        payment_id: String,
+        /// ACS method URL.
+        url: String,
+        /// Fields to post.
+        fields: serde_json::Map<String, Value>,
+    },
+    /// Run the challenge.
+    #[serde(rename_all = "camelCase")]
+    Challenge {
+        /// Payment.
+        payment_id: String,
+        /// `POST`.
+        method: String,
+        /// ACS URL.
+        url: String,
+        /// Fields to post.
+        fields: serde_json::Map<String, Value>,
+    },
 }
 
-/// Ends an attempt: status, code, message; the sealed card data is wiped.
-async fn close_attempt(state: &AppState, a: &Attempt, to: &str, code: Option<&str>, message: Option<&str>, txn: Option<&str>) -> Result<()> {
-    sqlx::query(
-        "UPDATE attempts SET status = $1, code = $2, message = $3, transaction_id = $4, card_sealed = NULL, \
-         transient = NULL, updated_at = $5 WHERE payment_id = $6 AND n = $7",
-    )
-    .bind(to)
-    .bind(code)
-    .bind(message)
-    .bind(txn)
-    .bind(state.now_ms())
-    .bind(&a.payment_id)
-    .bind(a.n)
-    .execute(state.store().pool())
-    .await?;
-    Ok(())
+/// The next attempt's tokenizer data.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Retry {
+    /// Tokenizer parameters.
+    pub tokenizer: Value,
+}
+
+impl PayAnswer {
+    /// As JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// The answer of a refused attempt, with the retry while attempts remain.
+async fn refused_answer(state: &AppState, session_id: &str, payment_id: &str, code: &str, message: &str) -> Result<PayAnswer> {
+    let s = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
+    let retry = (s.status == sessions::status::REFUSED && s.attempt <= state.settings().max_attempts)
+        .then(|| Retry { tokenizer: sessions::tokenizer_json(state, &s, s.attempt) });
+    Ok(PayAnswer::Refused { payment_id: payment_id.to_owned(), code: code.to_owned(), message: message.to_owned(), retry })
 }
 
 /// Validates the pay body; nothing is stored for an invalid one.
@@ -240,7 +293,7 @@ pub fn validate(req: &PayRequest) -> Result<()> {
     if let Some(t) = &req.three_ds {
         match (t.mode.as_str(), &t.return_url) {
             ("iframe", _) => {}
-            ("redirect", Some(u)) if u.starts_with("https://") || u.starts_with("http://") => {}
+            ("redirect", Some(u)) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 => {}
             ("redirect", _) => return Err(AppError::invalid("invalid_return_url", "threeDS.returnUrl is required for redirect mode")),
             _ => return Err(AppError::invalid("invalid_three_ds_mode", "threeDS.mode must be iframe or redirect")),
         }
@@ -250,6 +303,26 @@ pub fn validate(req: &PayRequest) -> Result<()> {
             return Err(AppError::invalid("invalid_browser", "browser.challengeWindowSize must be 01–05"));
         }
     Ok(())
+}
+
+/// Where a full-page 3-D Secure redirect may send the buyer back: the session's own `returnUrl`,
+/// or a URL on one of `ALLOWED_ORIGINS`. Anything else would make the return page an open
+/// redirect (OWASP "Unvalidated Redirects and Forwards"): a page that takes the buyer, after
+/// the bank's page, to a URL the browser chose.
+pub fn check_return_url(state: &AppState, session: &Session, url: &str) -> Result<()> {
+    if session.return_url.as_deref() == Some(url) {
+        return Ok(());
+    }
+    let origin = crate::config::origin_of(url);
+    // `https://shop.example@evil.example/` has the authority `shop.example@evil.example`; a
+    // backslash or a missing path separator could be read differently by a browser.
+    let well_formed = !origin.contains(['@', '\\'])
+        && url.strip_prefix(origin.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    if well_formed && state.settings().allowed_origins.contains(&origin) {
+        Ok(())
+    } else {
+        Err(AppError::invalid("invalid_return_url", "threeDS.returnUrl must be the session's returnUrl or on an allowed origin"))
+    }
 }
 
 /// Payline's doAuthorization takes a cardholder of at most 30 characters (Payline card object):
@@ -283,36 +356,41 @@ pub struct RequestMeta {
 
 /// `POST /api/checkout-sessions/{id}/pay`, after authentication and validation: executes once
 /// per idempotency key.
-pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: RequestMeta) -> Result<Value> {
+pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: RequestMeta) -> Result<PayAnswer> {
     let mut session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
     sessions::expire_if_due(state, &mut session).await?;
-    // A pay retried after an unknown outcome settles the earlier attempt first.
-    if session.status == sst::PROCESSING
-        && let Some(pid) = session.payment_id.clone() {
-            let pid = pid.as_str();
-            if let Some(p) = payments::load(state, pid).await?
-                && p.status == payments::status::UNKNOWN {
-                    reconcile(state, &p).await?;
-                    session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
-                    // The retried pay gets the outcome the gateway had reached.
-                    if let Some(q) = payments::load(state, pid).await? {
-                        match q.status.as_str() {
-                            payments::status::AUTHORIZED => {
-                                return Ok(json!({ "status": "authorized", "paymentId": q.id, "transactionId": q.transaction_id }));
-                            }
-                            payments::status::UNKNOWN => {
-                                return Err(AppError::GatewayUnknown("outcome still unknown".into()));
-                            }
-                            _ => {}
-                        }
-                    }
-                }
+    // A pay retried after an unknown outcome gets the gateway's outcome first; it never starts
+    // anything while a doAuthorization may be in flight or processed.
+    if session.status == sessions::status::PROCESSING
+        && let Some(pid) = session.payment_id.clone()
+        && let Some(a) = load_attempt(state, &pid, session.attempt).await?
+        && a.status.money_undecided()
+    {
+        // A doAuthorization still within its own timeout is left to its caller.
+        let stale = a.sent_at.is_none_or(|t| state.now_ms() >= t + repo::stale_after(state));
+        if a.status == AttemptStatus::Authorizing && !stale {
+            return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session"));
         }
+        if let Some(row) = repo::attempt_by_order_ref(state, &a.order_ref).await? {
+            reconcile_attempt(state, &row).await?;
+        }
+        let a = load_attempt(state, &pid, a.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
+        match a.status {
+            AttemptStatus::Authorized => {
+                let p = payments::load(state, &pid).await?.ok_or(AppError::NotFound("payment"))?;
+                return Ok(PayAnswer::Authorized { payment_id: p.id, transaction_id: p.transaction_id });
+            }
+            s if s.money_undecided() => return Err(AppError::GatewayUnknown("outcome still being reconciled".into())),
+            _ => {
+                session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
+            }
+        }
+    }
     match session.status.as_str() {
-        sst::EXPIRED => return Err(AppError::Expired),
-        sst::AUTHORIZED => return Err(AppError::conflict("already_authorized", "this checkout session is already paid")),
-        sst::PROCESSING => return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session")),
-        sst::REFUSED if session.attempt > state.settings().max_attempts => return Err(AppError::TooManyAttempts),
+        sessions::status::EXPIRED => return Err(AppError::Expired),
+        sessions::status::AUTHORIZED => return Err(AppError::conflict("already_authorized", "this checkout session is already paid")),
+        sessions::status::PROCESSING => return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session")),
+        sessions::status::REFUSED if session.attempt > state.settings().max_attempts => return Err(AppError::TooManyAttempts),
         _ => {}
     }
     let n = session.attempt;
@@ -334,65 +412,14 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
         .expose()
         .parse()
         .map_err(|_| AppError::invalid("invalid_token_data", "tokenData has no usable expiry"))?;
-    // Accept each blob once (its hash only is stored; the blob never is).
-    let blob_hash = crate::ids::sha256_hex(req.token_data.as_bytes());
-    let fresh = sqlx::query("INSERT INTO consumed_blobs (blob_hash, session_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(&blob_hash)
-        .bind(&session.id)
-        .bind(state.now_ms())
-        .execute(state.store().pool())
-        .await?
-        .rows_affected();
-    if fresh == 0 {
-        return Err(AppError::conflict("token_already_used", "this tokenData was already used"));
-    }
-    if !sessions::transition(state, &session.id, &[sst::OPEN, sst::REFUSED], sst::PROCESSING).await? {
-        return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session"));
+    let (mode, return_url) = match &req.three_ds {
+        Some(t) => (t.mode.clone(), t.return_url.clone()),
+        None => ("iframe".to_owned(), None),
+    };
+    if let Some(u) = &return_url {
+        check_return_url(state, &session, u)?;
     }
     let origin = meta.origin.clone().unwrap_or_else(|| crate::config::origin_of(&state.settings().public_url));
-    sqlx::query("UPDATE checkout_sessions SET checkout_origin = $1 WHERE id = $2")
-        .bind(&origin)
-        .bind(&session.id)
-        .execute(state.store().pool())
-        .await?;
-    let now = state.now_ms();
-    let pid = match &session.payment_id {
-        Some(pid) => {
-            sqlx::query("UPDATE payments SET status = 'processing', order_ref = $1, code = NULL, message = NULL, brand = $2, card_type = $3, updated_at = $4 WHERE id = $5")
-                .bind(&order_ref)
-                .bind(&req.brand)
-                .bind(card_type.as_str())
-                .bind(now)
-                .bind(pid)
-                .execute(state.store().pool())
-                .await?;
-            pid.clone()
-        }
-        None => {
-            let pid = crate::ids::new_id("pay_");
-            sqlx::query(
-                "INSERT INTO payments (id, session_id, status, amount, currency, order_ref, contract_number, brand, card_type, created_at, updated_at) \
-                 VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-            .bind(&pid)
-            .bind(&session.id)
-            .bind(session.amount)
-            .bind(&session.currency)
-            .bind(&order_ref)
-            .bind(&g.contract)
-            .bind(&req.brand)
-            .bind(card_type.as_str())
-            .bind(now)
-            .execute(state.store().pool())
-            .await?;
-            sqlx::query("UPDATE checkout_sessions SET payment_id = $1 WHERE id = $2")
-                .bind(&pid)
-                .bind(&session.id)
-                .execute(state.store().pool())
-                .await?;
-            pid
-        }
-    };
     let sealed_plain = Secret::new(format!("{};{};{}", answer.token.expose(), answer.expiration_date.expose(), answer.virtual_cvv.expose()));
     let sealed = state.seal_key().seal(&order_ref, &sealed_plain);
     let ctx = AttemptContext {
@@ -403,31 +430,519 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
         accept_header: meta.accept.clone(),
         ip: meta.ip.clone(),
     };
-    let (mode, return_url) = match &req.three_ds {
-        Some(t) => (t.mode.clone(), t.return_url.clone()),
-        None => ("iframe".to_owned(), None),
-    };
-    sqlx::query(
-        "INSERT INTO attempts (payment_id, n, order_ref, status, card_sealed, browser, three_ds_mode, return_url, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'enrolling', $4, $5, $6, $7, $8, $8) \
-         ON CONFLICT (payment_id, n) DO UPDATE SET status = 'enrolling', card_sealed = $4, browser = $5, three_ds_mode = $6, \
-         return_url = $7, md = NULL, transient = NULL, code = NULL, message = NULL, updated_at = $8",
-    )
-    .bind(&pid)
-    .bind(n)
-    .bind(&order_ref)
-    .bind(&sealed)
-    .bind(serde_json::to_string(&ctx).unwrap_or_default())
-    .bind(&mode)
-    .bind(&return_url)
-    .bind(now)
-    .execute(state.store().pool())
+    let context = serde_json::to_string(&ctx).map_err(|e| AppError::Internal(e.to_string()))?;
+    let pid = session.payment_id.clone().unwrap_or_else(|| crate::ids::new_id("pay_"));
+    let blob_hash = crate::ids::sha256_hex(req.token_data.as_bytes());
+    let now = state.now_ms();
+    // Session claim, blob, payment and attempt: all or nothing.
+    let started = repo::start_attempt(state, &repo::NewAttempt {
+        session_id: &session.id,
+        n,
+        order_ref: &order_ref,
+        payment_id: &pid,
+        new_payment: session.payment_id.is_none(),
+        amount: session.amount,
+        currency: &session.currency,
+        contract: &g.contract,
+        brand: &req.brand,
+        card_type: card_type.as_str(),
+        blob_hash: &blob_hash,
+        card_sealed: &sealed,
+        context: &context,
+        three_ds_mode: &mode,
+        return_url: return_url.as_deref(),
+        origin: &origin,
+        stale_at: now + repo::stale_after(state),
+    })
     .await?;
+    match started {
+        Ok(()) => {}
+        Err(repo::StartRefused::BlobUsed) => return Err(AppError::conflict("token_already_used", "this tokenData was already used")),
+        Err(repo::StartRefused::NotOpen) => {
+            return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session"));
+        }
+    }
     let attempt = load_attempt(state, &pid, n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
     let payment = payments::load(state, &pid).await?.ok_or_else(|| AppError::Internal("payment vanished".into()))?;
     tracing::info!(session = %session.id, payment = %pid, attempt = n, order_ref = %order_ref, brand = %req.brand, "pay attempt started");
     enroll(state, &session, &payment, &attempt, None).await
 }
+
+/// Stores a transition; `Ok(false)` when another actor moved the attempt first.
+async fn store(state: &AppState, session: &Session, a: &Attempt, step: Step, d: &AttemptData) -> Result<bool> {
+    let stored = repo::apply_attempt(state, &a.key(&session.id), a.status, step, d).await?;
+    if !stored {
+        tracing::info!(payment = %a.payment_id, attempt = a.n, from = %a.status, to = %step.to, "transition lost a race; nothing changed");
+    }
+    Ok(stored)
+}
+
+fn step_of(a: &Attempt, event: Event) -> Result<Step> {
+    machine::next(a.status, event)
+        .map_err(|_| AppError::conflict("invalid_state", format!("the payment attempt is {}", a.status)))
+}
+
+/// verifyEnrollment (first round, or the second one after the 3DS Method with its transient)
+/// and what follows from its answer.
+pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attempt, method_result: Option<&str>) -> Result<PayAnswer> {
+    let g = state.settings().gateway.clone();
+    let card = attempt_card(state, a, false)?;
+    let ctx = a.context();
+    let payment = payline_payment(p.amount, &p.currency, &g.contract, Some(ctx.brand.clone()), Action::AUTHORIZATION)?;
+    let mut req = VerifyEnrollmentRequest::new(card, payment);
+    req.order_ref = a.order_ref.clone();
+    req.order = Some(payline_order(state, p, &a.order_ref)?);
+    req.user_agent = ctx.browser.user_agent.clone();
+    req.return_url = Some(format!("{}/3ds/return", state.settings().public_url));
+    req.three_ds_info = Some(three_ds_info(state, a, method_result));
+    req.buyer = buyer(&ctx);
+    req.transient = method_result.and(a.transient.clone());
+    let res = match state.gateway().call(&req).await {
+        Ok(r) => r,
+        Err(e) => return call_failed(state, session, a, e).await,
+    };
+    let (code, message) = code_message(&res);
+    let enrollment = match code.as_str() {
+        // Not enrolled / not participating: authorize without 3-D Secure (a per-contract
+        // policy; the sandbox allows it).
+        "03001" | "03002" => Enrollment::NotEnrolled,
+        "03102" => Enrollment::Frictionless,
+        "03100" => Enrollment::Method,
+        "03101" | "03000" => Enrollment::Challenge,
+        _ => Enrollment::Refused,
+    };
+    let step = step_of(a, Event::Enrollment(enrollment))?;
+    let wait = state.now_ms() + state.settings().money.three_ds_wait_ms;
+    match (enrollment, step.effect) {
+        // Frictionless: its authentication3DSecure goes into doAuthorization.
+        (_, Effect::Authorize) => {
+            let auth = (enrollment == Enrollment::Frictionless).then(|| res.authentication_3d_secure.clone()).flatten();
+            let transient = (enrollment == Enrollment::Frictionless).then(|| res.transient.clone()).flatten();
+            authorize(state, session, p, a, step, auth, transient).await
+        }
+        // 3DS Method first: the page posts threeDSMethodData in a hidden iframe, then /continue.
+        (Enrollment::Method, _) => {
+            let d = AttemptData { transient: res.transient.clone(), md: res.md_field_value.clone(), wait_expires_at: Some(wait), ..AttemptData::default() };
+            if !store(state, session, a, step, &d).await? {
+                return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
+            }
+            let field = res.pareq_field_name.clone().unwrap_or_else(|| "threeDSMethodData".to_owned());
+            let mut fields = serde_json::Map::new();
+            fields.insert(field, Value::String(res.pareq_field_value.clone().unwrap_or_default()));
+            Ok(PayAnswer::Method { payment_id: p.id.clone(), url: res.action_url.clone().unwrap_or_default(), fields })
+        }
+        // Challenge (3DS2: creq + threeDSSessionData) or 3DS1 redirect (PaReq + MD + TermUrl).
+        (Enrollment::Challenge, _) => {
+            let md = res.md_field_value.clone().unwrap_or_default();
+            let mut fields = serde_json::Map::new();
+            if let (Some(n), Some(v)) = (&res.pareq_field_name, &res.pareq_field_value) {
+                fields.insert(n.clone(), Value::String(v.clone()));
+            }
+            if let Some(n) = &res.md_field_name {
+                fields.insert(n.clone(), Value::String(md.clone()));
+            }
+            if code == "03000" {
+                let term = res.term_url_name.clone().unwrap_or_else(|| "TermUrl".to_owned());
+                fields.insert(term, Value::String(format!("{}/3ds/return", state.settings().public_url)));
+            }
+            let d = AttemptData {
+                md: Some(md),
+                transient: res.transient.clone(),
+                three_ds_version: Some(if code == "03000" { "1" } else { "2" }.to_owned()),
+                wait_expires_at: Some(wait),
+                ..AttemptData::default()
+            };
+            if !store(state, session, a, step, &d).await? {
+                return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
+            }
+            let method = res.action_method.clone().unwrap_or_else(|| "POST".to_owned());
+            Ok(PayAnswer::Challenge { payment_id: p.id.clone(), method, url: res.action_url.clone().unwrap_or_default(), fields })
+        }
+        _ => {
+            let d = AttemptData { code: Some(code.clone()), message: Some(message.clone()), ..AttemptData::default() };
+            store(state, session, a, step, &d).await?;
+            tracing::info!(payment = %p.id, attempt = a.n, code, "payment attempt refused");
+            refused_answer(state, &session.id, &p.id, &code, &message).await
+        }
+    }
+}
+
+/// A call that moves no money (verifyEnrollment, verifyAuthentication) failed: the attempt is
+/// closed as failed and the session reopens for a new attempt; 502.
+async fn call_failed(state: &AppState, session: &Session, a: &Attempt, e: GatewayError) -> Result<PayAnswer> {
+    let step = step_of(a, Event::CallFailed)?;
+    let d = AttemptData { message: Some("gateway failure".to_owned()), ..AttemptData::default() };
+    store(state, session, a, step, &d).await?;
+    Err(AppError::GatewayError(e.to_string()))
+}
+
+/// doAuthorization for the attempt, with the 3-D Secure authentication when there is one.
+/// `step` is the machine's move to `authorizing`: it is committed, with the send time, before
+/// the request leaves.
+async fn authorize(
+    state: &AppState,
+    session: &Session,
+    p: &Payment,
+    a: &Attempt,
+    step: Step,
+    auth: Option<Authentication3DSecure>,
+    transient: Option<String>,
+) -> Result<PayAnswer> {
+    let g = state.settings().gateway.clone();
+    let card = attempt_card(state, a, true)?;
+    let ctx = a.context();
+    let payment = payline_payment(p.amount, &p.currency, &g.contract, Some(ctx.brand.clone()), Action::AUTHORIZATION)?;
+    let mut req = DoAuthorizationRequest::new(payment, card, payline_order(state, p, &a.order_ref)?);
+    let authenticated = auth.is_some();
+    let eci = auth.as_ref().and_then(|x| x.eci.clone());
+    req.authentication_3d_secure = auth;
+    req.transient = transient;
+    req.buyer = buyer(&ctx);
+    let now = state.now_ms();
+    let pending = AttemptData { sent_at: Some(now), next_check_at: Some(now + repo::stale_after(state)), ..AttemptData::default() };
+    if !store(state, session, a, step, &pending).await? {
+        return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
+    }
+    let a = Attempt { status: AttemptStatus::Authorizing, sent_at: Some(now), ..a.clone() };
+    let res = match state.gateway().call(&req).await {
+        Ok(r) => r,
+        Err(e @ GatewayError::NotSent(_)) => {
+            // Provably never reached the gateway: the attempt failed, a new one may follow.
+            let d = AttemptData { message: Some("gateway unreachable".to_owned()), ..AttemptData::default() };
+            store(state, session, &a, step_of(&a, Event::NotSent)?, &d).await?;
+            return Err(AppError::GatewayError(e.to_string()));
+        }
+        Err(e) => {
+            // Sent (or maybe sent), no answer read: the money may have moved. Stored as unknown
+            // before answering; only the reconciler (by order ref, after the grace window for
+            // "not found") decides, and nothing is retried meanwhile.
+            let d = AttemptData { message: Some("outcome unknown".to_owned()), next_check_at: Some(state.now_ms()), ..AttemptData::default() };
+            store(state, session, &a, step_of(&a, Event::AnswerLost)?, &d).await?;
+            tracing::warn!(payment = %p.id, order_ref = %a.order_ref, error = %e, "doAuthorization outcome unknown");
+            state.metrics().money("authorization_unknown");
+            return Err(AppError::GatewayUnknown(e.to_string()));
+        }
+    };
+    let (code, message) = code_message(&res);
+    let accepted = matches!(outcome_of(Operation::DoAuthorization, &res), Outcome::Accepted | Outcome::AcceptedWithWarning);
+    let txn = Some(res.transaction.id.clone()).filter(|t| !t.is_empty());
+    if accepted {
+        let t = txn.clone().unwrap_or_default();
+        let d = AttemptData {
+            code: Some(code.clone()),
+            message: Some(message.clone()),
+            transaction_id: txn.clone(),
+            authorized: Some(repo::Authorized {
+                transaction_id: t.clone(),
+                masked_card: res.card.number.clone().filter(|m| !m.is_empty()),
+                liability_shift: authenticated.then(|| i64::from(matches!(eci.as_deref(), Some("05" | "02")))),
+                eci,
+                authenticated,
+                journal_message: message.clone(),
+            }),
+            ..AttemptData::default()
+        };
+        if store(state, session, &a, step_of(&a, Event::Authorization(Decision::Accepted))?, &d).await? {
+            tracing::info!(payment = %p.id, transaction = %t, "payment authorized");
+            return Ok(PayAnswer::Authorized { payment_id: p.id.clone(), transaction_id: txn });
+        }
+        // Someone closed the attempt while the call was out (its instance counted it stalled):
+        // the machine decides from the state it is in now.
+        return settle_accepted_elsewhere(state, &a, &t).await.map(|_| PayAnswer::Authorized { payment_id: p.id.clone(), transaction_id: txn });
+    }
+    let d = AttemptData { code: Some(code.clone()), message: Some(message.clone()), transaction_id: txn, ..AttemptData::default() };
+    store(state, session, &a, step_of(&a, Event::Authorization(Decision::Refused))?, &d).await?;
+    tracing::info!(payment = %p.id, attempt = a.n, code, "payment attempt refused");
+    refused_answer(state, &session.id, &p.id, &code, &message).await
+}
+
+/// An accepted authorization whose attempt moved on before the answer was stored: adopted
+/// if the attempt is still undecided, else cancelled as an orphan.
+async fn settle_accepted_elsewhere(state: &AppState, a: &Attempt, txn: &str) -> Result<()> {
+    if let Some(row) = repo::attempt_by_order_ref(state, &a.order_ref).await? {
+        reconcile_attempt(state, &row).await?;
+        let now = repo::attempt_by_order_ref(state, &a.order_ref).await?;
+        if now.is_some_and(|r| r.status == AttemptStatus::Authorized && r.transaction_id.as_deref() == Some(txn)) {
+            return Ok(());
+        }
+    }
+    orphan(state, txn, &a.order_ref, Some(&a.payment_id), "answer_for_closed_attempt").await?;
+    Err(AppError::conflict("attempt_closed", "the attempt was closed; its authorization is being cancelled"))
+}
+
+/// Records an orphan authorization for cancellation (idempotent), with a warning and a metric.
+pub async fn orphan(state: &AppState, txn: &str, order_ref: &str, payment_id: Option<&str>, reason: &str) -> Result<()> {
+    if repo::add_orphan(state, txn, order_ref, payment_id, reason, None).await? {
+        tracing::warn!(transaction = %txn, order_ref = %order_ref, reason, "accepted authorization without an owner: cancelling it");
+        state.metrics().money("orphan_found");
+    }
+    Ok(())
+}
+
+/// `POST …/continue`: the second verifyEnrollment after the 3DS Method round.
+pub async fn continue_method(state: &AppState, session: &Session, payment_id: &str, completed: bool) -> Result<PayAnswer> {
+    let p = owned_payment(state, session, payment_id).await?;
+    let waiting = || AppError::conflict("invalid_state", "no 3-D Secure method round is waiting");
+    let a = load_attempt(state, &p.id, session.attempt).await?.ok_or_else(waiting)?;
+    let step = machine::next(a.status, Event::MethodContinued).map_err(|_| waiting())?;
+    if !store(state, session, &a, step, &AttemptData { next_check_at: Some(state.now_ms() + repo::stale_after(state)), ..AttemptData::default() }).await? {
+        return Err(waiting());
+    }
+    let a = Attempt { status: step.to, ..a };
+    // EMV 3DS threeDSCompInd: Y when the method page completed, N after the 10 s timeout.
+    enroll(state, session, &p, &a, Some(if completed { "Y" } else { "N" })).await
+}
+
+async fn owned_payment(state: &AppState, session: &Session, payment_id: &str) -> Result<Payment> {
+    if session.payment_id.as_deref() != Some(payment_id) {
+        return Err(AppError::NotFound("payment"));
+    }
+    payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))
+}
+
+/// `POST …/abandon`: closes a 3-D Secure attempt the page gave up on; a later ACS answer for it
+/// is refused and never authorized.
+pub async fn abandon(state: &AppState, session: &Session, payment_id: &str) -> Result<PayAnswer> {
+    let p = owned_payment(state, session, payment_id).await?;
+    let not_waiting = || AppError::conflict("invalid_state", "the attempt is not waiting for 3-D Secure");
+    let a = load_attempt(state, &p.id, session.attempt).await?.ok_or_else(not_waiting)?;
+    let step = machine::next(a.status, Event::Abandon).map_err(|_| not_waiting())?;
+    // Payline 02319: payment cancelled by the buyer.
+    let (code, message) = ("02319", "Payment cancelled by the buyer");
+    let d = AttemptData { code: Some(code.to_owned()), message: Some(message.to_owned()), ..AttemptData::default() };
+    if !store(state, session, &a, step, &d).await? {
+        return Err(not_waiting());
+    }
+    refused_answer(state, &session.id, &p.id, code, message).await
+}
+
+/// The ACS posted back (`/3ds/return`): verifyAuthentication, then doAuthorization with its
+/// result. Returns the session for the return page; an unknown or closed attempt authorizes
+/// nothing.
+pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<Option<Session>> {
+    let Some(a) = attempt_by_md(state, md).await? else { return Ok(None) };
+    let Some(p) = payments::load(state, &a.payment_id).await? else { return Ok(None) };
+    let Some(session) = sessions::load(state, &p.session_id).await? else { return Ok(None) };
+    let Ok(step) = machine::next(a.status, Event::AcsReturned) else {
+        // Abandoned, expired, replayed or already handled: nothing is authorized.
+        tracing::warn!(payment = %p.id, attempt = a.n, status = %a.status, "3-D Secure return for an attempt that is not waiting");
+        return Ok(Some(session));
+    };
+    let stale = AttemptData { next_check_at: Some(state.now_ms() + repo::stale_after(state)), ..AttemptData::default() };
+    if !store(state, &session, &a, step, &stale).await? {
+        return Ok(Some(session));
+    }
+    let a = Attempt { status: step.to, ..a };
+    let req = VerifyAuthenticationRequest {
+        transient: a.transient.clone(),
+        version: payline_protocol::messages::VERSION.to_owned(),
+        contract_number: state.settings().gateway.contract.clone(),
+        pares: pares.to_owned(),
+        md: Some(md.to_owned()),
+        card: None,
+        private_data_list: None,
+    };
+    match state.gateway().call(&req).await {
+        Err(e) => {
+            let _ = call_failed(state, &session, &a, e).await;
+        }
+        Ok(res) => {
+            let (code, message) = code_message(&res);
+            let ok = code == "03000";
+            let step = step_of(&a, Event::Authentication { authenticated: ok })?;
+            if ok {
+                let transient = res.transient.clone().or_else(|| a.transient.clone());
+                // Gateway trouble is stored in the attempt; the page reads the status.
+                match authorize(state, &session, &p, &a, step, res.authentication_3d_secure.clone(), transient).await {
+                    Ok(_) | Err(AppError::GatewayUnknown(_) | AppError::GatewayError(_) | AppError::Conflict { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            } else {
+                // A failed or cancelled challenge (03022, 03003, …) ends the attempt as refused.
+                let d = AttemptData { code: Some(code), message: Some(message), ..AttemptData::default() };
+                store(state, &session, &a, step, &d).await?;
+            }
+        }
+    }
+    sessions::load(state, &session.id).await
+}
+
+/// What getTransactionDetails says about one order reference or transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// An authorization decided by the gateway: accepted (live or since cancelled) or refused.
+    Authorization {
+        /// Its transaction.
+        transaction_id: String,
+        /// The decision.
+        decision: Decision,
+        /// Cancelled (doReset) since.
+        cancelled: bool,
+        /// Payline code and message.
+        code: String,
+        /// Message.
+        message: String,
+        /// Masked card.
+        masked_card: Option<String>,
+    },
+    /// The gateway has no transaction for it.
+    NotFound,
+    /// Another kind of record, or an answer that decides nothing.
+    Inconclusive,
+}
+
+/// Reads an order reference's latest transaction at the gateway.
+pub async fn lookup_order_ref(state: &AppState, order_ref: &str) -> std::result::Result<Lookup, GatewayError> {
+    let req = GetTransactionDetailsRequest {
+        version: payline_protocol::messages::VERSION.to_owned(),
+        transaction_id: None,
+        order_ref: Some(order_ref.to_owned()),
+        start_date: None,
+        end_date: None,
+        transaction_history: Some("Y".to_owned()),
+        archive_search: None,
+    };
+    let res = state.gateway().call(&req).await?;
+    Ok(interpret(&res))
+}
+
+/// Payline "transaction not found" codes of getTransactionDetails (Payline return codes).
+const NOT_FOUND: [&str; 4] = ["02301", "02304", "02310", "02604"];
+
+/// The meaning of a getTransactionDetails answer for an authorization.
+pub fn interpret(res: &GetTransactionDetailsResponse) -> Lookup {
+    let (code, message) = code_message(res);
+    let txn = res.transaction.as_ref().map(|t| t.id.clone()).filter(|t| !t.is_empty());
+    let Some(t) = txn else {
+        return if NOT_FOUND.contains(&code.as_str()) { Lookup::NotFound } else { Lookup::Inconclusive };
+    };
+    // Payline action codes: 100 authorization, 101 authorization + capture.
+    let action = res.payment.as_ref().map(|p| p.action.code());
+    if !matches!(action, Some(100 | 101)) {
+        return Lookup::Inconclusive;
+    }
+    let decision = match outcome_of(Operation::GetTransactionDetails, res) {
+        Outcome::Accepted | Outcome::AcceptedWithWarning => Decision::Accepted,
+        Outcome::Refused | Outcome::Cancelled => Decision::Refused,
+        _ => return Lookup::Inconclusive,
+    };
+    let cancelled = res.associated_transactions_list.iter().flat_map(|l| l.associated_transactions.iter()).any(|x| {
+        x.r#type.eq_ignore_ascii_case("RESET") && !x.status.eq_ignore_ascii_case("CANCELLED")
+    });
+    Lookup::Authorization {
+        transaction_id: t,
+        decision,
+        cancelled,
+        code,
+        message,
+        masked_card: res.card.number.clone().filter(|m| !m.is_empty()),
+    }
+}
+
+/// One reconciler check of an attempt: an undecided doAuthorization (answer lost, or its
+/// instance died while the call was out), a non-money call that stalled, or a closed attempt
+/// still watched for a late landing. Looks the attempt's order reference up at the gateway and
+/// applies what the machine says; an accepted authorization the attempt may not keep is
+/// recorded as an orphan and cancelled.
+pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()> {
+    let now = state.now_ms();
+    let a = load_attempt(state, &row.key.payment_id, row.key.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
+    if a.status != row.status {
+        return Ok(());
+    }
+    let session = sessions::load(state, &row.key.session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
+    if matches!(a.status, AttemptStatus::Enrolling | AttemptStatus::Authenticating) {
+        // verifyEnrollment/verifyAuthentication move no money: a stalled one just fails.
+        let d = AttemptData { message: Some("stalled".to_owned()), ..AttemptData::default() };
+        store(state, &session, &a, step_of(&a, Event::Stalled)?, &d).await?;
+        return Ok(());
+    }
+    if matches!(a.status, AttemptStatus::Method | AttemptStatus::Challenge) {
+        return repo::reschedule_attempt(state, row, None).await;
+    }
+    let lookup = match lookup_order_ref(state, &a.order_ref).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(payment = %a.payment_id, error = %e, "reconciliation: gateway unavailable, retrying later");
+            return Ok(());
+        }
+    };
+    let grace = state.settings().money.not_found_grace_ms;
+    let past_grace = now - a.sent_at.unwrap_or(0) >= grace;
+    let event = match &lookup {
+        Lookup::Authorization { cancelled: true, .. } => None,
+        Lookup::Authorization { decision, .. } => Some(Event::Authorization(*decision)),
+        Lookup::NotFound => Some(Event::NotFound { past_grace }),
+        Lookup::Inconclusive => None,
+    };
+    let watching = a.status.is_closed();
+    let keep_watching = || async {
+        let until = row.watch_until.unwrap_or(0);
+        // The claim already pushed next_check_at back; past the watch, stop looking.
+        if now >= until { repo::reschedule_attempt(state, row, None).await } else { Ok(()) }
+    };
+    let Some(event) = event else {
+        tracing::warn!(payment = %a.payment_id, order_ref = %a.order_ref, "reconciliation inconclusive, retrying later");
+        return if watching { keep_watching().await } else { Ok(()) };
+    };
+    let Ok(step) = machine::next(a.status, event) else {
+        return if watching { keep_watching().await } else { Ok(()) };
+    };
+    if step.effect == Effect::CancelOrphan {
+        if let Lookup::Authorization { transaction_id, .. } = &lookup {
+            orphan(state, transaction_id, &a.order_ref, Some(&a.payment_id), "late_landing").await?;
+        }
+        return repo::reschedule_attempt(state, row, None).await;
+    }
+    if step.to == a.status {
+        return if watching { keep_watching().await } else { Ok(()) };
+    }
+    let mut d = AttemptData::default();
+    match &lookup {
+        Lookup::Authorization { transaction_id, decision, code, message, masked_card, .. } => {
+            d.code = Some(code.clone());
+            d.message = Some(message.clone());
+            d.transaction_id = Some(transaction_id.clone());
+            if *decision == Decision::Accepted {
+                d.authorized = Some(repo::Authorized {
+                    transaction_id: transaction_id.clone(),
+                    masked_card: masked_card.clone(),
+                    eci: None,
+                    liability_shift: None,
+                    authenticated: false,
+                    journal_message: "reconciled".to_owned(),
+                });
+            }
+        }
+        Lookup::NotFound if step.to == AttemptStatus::Failed => {
+            d.message = Some("no transaction at the gateway for this attempt (reconciled)".to_owned());
+            // A request held somewhere could still land: keep looking for a while, and
+            // cancel it if it does.
+            d.watch_until = Some(now + grace.max(1));
+            d.next_check_at = Some(now + repo::backoff_ms(state, 0));
+        }
+        _ => {}
+    }
+    if store(state, &session, &a, step, &d).await? {
+        tracing::info!(payment = %a.payment_id, attempt = a.n, to = %step.to, "reconciled");
+        state.metrics().money(&format!("reconciled_{}", step.to));
+    }
+    Ok(())
+}
+
+/// The attempt's 3-D Secure wait ran out: closed, card data wiped, the session moves on.
+pub async fn expire_wait(state: &AppState, row: &AttemptRow) -> Result<()> {
+    let Some(a) = load_attempt(state, &row.key.payment_id, row.key.n).await? else { return Ok(()) };
+    let Ok(step) = machine::next(a.status, Event::WaitExpired) else { return Ok(()) };
+    let Some(session) = sessions::load(state, &row.key.session_id).await? else { return Ok(()) };
+    // Payline 02319-like: the buyer never finished 3-D Secure.
+    let d = AttemptData { code: Some("02319".to_owned()), message: Some("3-D Secure not completed in time".to_owned()), ..AttemptData::default() };
+    if store(state, &session, &a, step, &d).await? {
+        tracing::info!(payment = %a.payment_id, attempt = a.n, "3-D Secure wait expired");
+    }
+    Ok(())
+}
+
 
 /// The card of an attempt, from its sealed data.
 fn attempt_card(state: &AppState, a: &Attempt, for_authorization: bool) -> Result<Card> {
@@ -510,388 +1025,3 @@ fn three_ds_info(state: &AppState, a: &Attempt, method_result: Option<&str>) -> 
     }
 }
 
-/// verifyEnrollment (first round, or the second one after the 3DS Method with its transient)
-/// and what follows from its answer.
-pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attempt, method_result: Option<&str>) -> Result<Value> {
-    let g = state.settings().gateway.clone();
-    let card = attempt_card(state, a, false)?;
-    let ctx = a.context();
-    let payment = payline_payment(p.amount, &p.currency, &g.contract, Some(ctx.brand.clone()), Action::AUTHORIZATION)?;
-    let mut req = VerifyEnrollmentRequest::new(card, payment);
-    req.order_ref = a.order_ref.clone();
-    req.order = Some(payline_order(state, p, &a.order_ref)?);
-    req.user_agent = ctx.browser.user_agent.clone();
-    req.return_url = Some(format!("{}/3ds/return", state.settings().public_url));
-    req.three_ds_info = Some(three_ds_info(state, a, method_result));
-    req.buyer = buyer(&ctx);
-    req.transient = method_result.and(a.transient.clone());
-    let res = match state.gateway().call(&req).await {
-        Ok(r) => r,
-        Err(e) => return gateway_failed_before_money(state, session, p, a, e).await,
-    };
-    let code = res.result.code;
-    let (code_s, message) = code_message(&res);
-    match code_s.as_str() {
-        // Not enrolled / not participating: authorize without 3-D Secure (a per-contract
-        // policy; the sandbox allows it).
-        "03001" | "03002" => authorize(state, session, p, a, None, None).await,
-        // Frictionless: its authentication3DSecure goes into doAuthorization.
-        "03102" => authorize(state, session, p, a, res.authentication_3d_secure.clone(), res.transient.clone()).await,
-        // 3DS Method first: the page posts threeDSMethodData in a hidden iframe, then /continue.
-        "03100" => {
-            let url = res.action_url.clone().unwrap_or_default();
-            let field = res.pareq_field_name.clone().unwrap_or_else(|| "threeDSMethodData".to_owned());
-            let value = res.pareq_field_value.clone().unwrap_or_default();
-            sqlx::query("UPDATE attempts SET status = 'method', transient = $1, md = $2, updated_at = $3 WHERE payment_id = $4 AND n = $5")
-                .bind(&res.transient)
-                .bind(&res.md_field_value)
-                .bind(state.now_ms())
-                .bind(&a.payment_id)
-                .bind(a.n)
-                .execute(state.store().pool())
-                .await?;
-            payments::transition(state, &p.id, payments::status::PROCESSING, payments::status::PENDING_3DS).await?;
-            Ok(json!({ "status": "method", "paymentId": p.id, "url": url, "fields": { field: value } }))
-        }
-        // Challenge (3DS2: creq + threeDSSessionData) or 3DS1 redirect (PaReq + MD + TermUrl).
-        "03101" | "03000" => {
-            let url = res.action_url.clone().unwrap_or_default();
-            let md = res.md_field_value.clone().unwrap_or_default();
-            let mut fields = serde_json::Map::new();
-            if let (Some(n), Some(v)) = (&res.pareq_field_name, &res.pareq_field_value) {
-                fields.insert(n.clone(), json!(v));
-            }
-            if let Some(n) = &res.md_field_name {
-                fields.insert(n.clone(), json!(md));
-            }
-            if code_s == "03000" {
-                let term = res.term_url_name.clone().unwrap_or_else(|| "TermUrl".to_owned());
-                fields.insert(term, json!(format!("{}/3ds/return", state.settings().public_url)));
-            }
-            sqlx::query("UPDATE attempts SET status = 'challenge', md = $1, transient = COALESCE($2, transient), updated_at = $3 WHERE payment_id = $4 AND n = $5")
-                .bind(&md)
-                .bind(&res.transient)
-                .bind(state.now_ms())
-                .bind(&a.payment_id)
-                .bind(a.n)
-                .execute(state.store().pool())
-                .await?;
-            sqlx::query("UPDATE payments SET status = 'pending_3ds', three_ds_version = $1, updated_at = $2 WHERE id = $3")
-                .bind(if code_s == "03000" { "1" } else { "2" })
-                .bind(state.now_ms())
-                .bind(&p.id)
-                .execute(state.store().pool())
-                .await?;
-            let method = res.action_method.clone().unwrap_or_else(|| "POST".to_owned());
-            Ok(json!({ "status": "challenge", "paymentId": p.id, "method": method, "url": url, "fields": fields }))
-        }
-        _ => {
-            let _ = code;
-            refuse(state, session, p, a, &code_s, &message, None).await
-        }
-    }
-}
-
-/// A gateway call that moves no money (verifyEnrollment, verifyAuthentication) failed: the
-/// attempt is closed as failed, the session reopens for a new attempt, 502/504.
-async fn gateway_failed_before_money(state: &AppState, session: &Session, p: &Payment, a: &Attempt, e: GatewayError) -> Result<Value> {
-    close_attempt(state, a, ast::FAILED, None, Some("gateway failure"), None).await?;
-    next_attempt(state, session, p, "refused", None, Some("gateway failure")).await?;
-    Err(match e {
-        GatewayError::Unknown(m) => AppError::GatewayUnknown(m),
-        GatewayError::NotSent(m) | GatewayError::Failed(m) => AppError::GatewayError(m),
-    })
-}
-
-/// Moves the session to the next attempt (or to a final refusal when none is left) and the
-/// payment to `refused`.
-async fn next_attempt(state: &AppState, session: &Session, p: &Payment, pay_status: &str, code: Option<&str>, message: Option<&str>) -> Result<Session> {
-    sqlx::query("UPDATE payments SET status = $1, code = $2, message = $3, updated_at = $4 WHERE id = $5")
-        .bind(pay_status)
-        .bind(code)
-        .bind(message)
-        .bind(state.now_ms())
-        .bind(&p.id)
-        .execute(state.store().pool())
-        .await?;
-    // Attempt n+1 gets its own order reference; past the limit the session stays refused and
-    // further pays get 429.
-    sqlx::query("UPDATE checkout_sessions SET status = 'refused', attempt = attempt + 1 WHERE id = $1")
-        .bind(&session.id)
-        .execute(state.store().pool())
-        .await?;
-    sessions::load(state, &session.id).await?.ok_or(AppError::NotFound("checkout session"))
-}
-
-/// A refused attempt: stored, then answered with a retry while attempts remain.
-async fn refuse(state: &AppState, session: &Session, p: &Payment, a: &Attempt, code: &str, message: &str, txn: Option<&str>) -> Result<Value> {
-    close_attempt(state, a, ast::REFUSED, Some(code), Some(message), txn).await?;
-    let s = next_attempt(state, session, p, payments::status::REFUSED, Some(code), Some(message)).await?;
-    tracing::info!(payment = %p.id, attempt = a.n, code, "payment attempt refused");
-    crate::webhook::enqueue(state, &p.id, "payment.refused").await?;
-    let mut v = json!({ "status": "refused", "paymentId": p.id, "code": code, "message": message });
-    if s.attempt <= state.settings().max_attempts {
-        v["retry"] = json!({ "tokenizer": sessions::tokenizer_json(state, &s, s.attempt) });
-    }
-    Ok(v)
-}
-
-/// doAuthorization for the attempt, with the 3-D Secure authentication when there is one.
-pub async fn authorize(state: &AppState, session: &Session, p: &Payment, a: &Attempt, auth: Option<Authentication3DSecure>, transient: Option<String>) -> Result<Value> {
-    let g = state.settings().gateway.clone();
-    let from = a.status.clone();
-    if !set_attempt_status(state, a, &from, ast::AUTHORIZING).await? {
-        return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
-    }
-    sqlx::query("UPDATE payments SET status = 'processing', updated_at = $1 WHERE id = $2")
-        .bind(state.now_ms())
-        .bind(&p.id)
-        .execute(state.store().pool())
-        .await?;
-    let card = attempt_card(state, a, true)?;
-    let ctx = a.context();
-    let payment = payline_payment(p.amount, &p.currency, &g.contract, Some(ctx.brand.clone()), Action::AUTHORIZATION)?;
-    let mut req = DoAuthorizationRequest::new(payment, card, payline_order(state, p, &a.order_ref)?);
-    let three_ds = auth.as_ref().map(|x| (x.eci.clone(), x.result_container.is_some()));
-    req.authentication_3d_secure = auth;
-    req.transient = transient;
-    req.buyer = buyer(&ctx);
-    let res = match state.gateway().call(&req).await {
-        Ok(r) => r,
-        Err(GatewayError::Unknown(m)) => {
-            // Sent, no answer: the money may have moved. Stored as unknown before answering;
-            // reconciliation (by order ref) decides before anything is retried.
-            close_attempt(state, a, ast::UNKNOWN, None, Some("outcome unknown"), None).await?;
-            payments::transition(state, &p.id, payments::status::PROCESSING, payments::status::UNKNOWN).await?;
-            tracing::warn!(payment = %p.id, order_ref = %a.order_ref, "doAuthorization outcome unknown");
-            return Err(AppError::GatewayUnknown(m));
-        }
-        Err(e) => return gateway_failed_before_money(state, session, p, a, e).await,
-    };
-    let (code, message) = code_message(&res);
-    match outcome_of(Operation::DoAuthorization, &res) {
-        Outcome::Accepted | Outcome::AcceptedWithWarning => {
-            let txn = res.transaction.id.clone();
-            let masked = res.card.number.clone();
-            let liability = three_ds.as_ref().map(|(eci, _)| i64::from(matches!(eci.as_deref(), Some("05" | "02"))));
-            let now = state.now_ms();
-            close_attempt(state, a, ast::AUTHORIZED, Some(&code), Some(&message), Some(&txn)).await?;
-            sqlx::query(
-                "UPDATE payments SET status = 'authorized', transaction_id = $1, code = $2, message = $3, masked_card = $4, \
-                 eci = $5, liability_shift = $6, three_ds_version = CASE WHEN $7 = 1 THEN COALESCE(three_ds_version, '2') ELSE three_ds_version END, \
-                 authorized_amount = amount, authorized_at = $8, order_ref = $9, updated_at = $8 WHERE id = $10",
-            )
-            .bind(&txn)
-            .bind(&code)
-            .bind(&message)
-            .bind(&masked)
-            .bind(three_ds.as_ref().and_then(|(e, _)| e.clone()))
-            .bind(liability)
-            .bind(i64::from(three_ds.is_some()))
-            .bind(now)
-            .bind(&a.order_ref)
-            .bind(&p.id)
-            .execute(state.store().pool())
-            .await?;
-            record_operation(state, &p.id, "authorization", "accepted", p.amount, &p.currency, Some(&a.order_ref), Some(&txn), &code, &message).await?;
-            sessions::transition(state, &session.id, &[sst::PROCESSING], sst::AUTHORIZED).await?;
-            crate::webhook::enqueue(state, &p.id, "payment.authorized").await?;
-            tracing::info!(payment = %p.id, transaction = %txn, "payment authorized");
-            Ok(json!({ "status": "authorized", "paymentId": p.id, "transactionId": txn }))
-        }
-        _ => refuse(state, session, p, a, &code, &message, Some(&res.transaction.id).filter(|t| !t.is_empty()).map(String::as_str)).await,
-    }
-}
-
-/// Records a gateway operation on a payment.
-#[allow(clippy::too_many_arguments)]
-pub async fn record_operation(state: &AppState, pid: &str, kind: &str, status: &str, amount: i64, currency: &str, order_ref: Option<&str>, txn: Option<&str>, code: &str, message: &str) -> Result<()> {
-    let now = state.now_ms();
-    sqlx::query(
-        "INSERT INTO operations (id, payment_id, kind, status, amount, currency, order_ref, transaction_id, code, message, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-    )
-    .bind(crate::ids::sortable_id("op_", now))
-    .bind(pid)
-    .bind(kind)
-    .bind(status)
-    .bind(amount)
-    .bind(currency)
-    .bind(order_ref)
-    .bind(txn)
-    .bind(code)
-    .bind(message)
-    .bind(now)
-    .execute(state.store().pool())
-    .await?;
-    Ok(())
-}
-
-/// `POST …/continue`: the second verifyEnrollment after the 3DS Method round.
-pub async fn continue_method(state: &AppState, session: &Session, payment_id: &str, completed: bool) -> Result<Value> {
-    let p = owned_payment(state, session, payment_id).await?;
-    let a = load_attempt(state, &p.id, current_attempt_n(session)).await?.ok_or_else(|| AppError::conflict("invalid_state", "no 3-D Secure method round is waiting"))?;
-    if !set_attempt_status(state, &a, ast::METHOD, ast::ENROLLING).await? {
-        return Err(AppError::conflict("invalid_state", "no 3-D Secure method round is waiting"));
-    }
-    payments::transition(state, &p.id, payments::status::PENDING_3DS, payments::status::PROCESSING).await?;
-    let a = load_attempt(state, &p.id, a.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
-    // EMV 3DS threeDSCompInd: Y when the method page completed, N after the 10 s timeout.
-    enroll(state, session, &p, &a, Some(if completed { "Y" } else { "N" })).await
-}
-
-fn current_attempt_n(session: &Session) -> i64 {
-    session.attempt
-}
-
-async fn owned_payment(state: &AppState, session: &Session, payment_id: &str) -> Result<Payment> {
-    if session.payment_id.as_deref() != Some(payment_id) {
-        return Err(AppError::NotFound("payment"));
-    }
-    payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))
-}
-
-/// `POST …/abandon`: closes a 3-D Secure attempt the page gave up on; a later ACS answer for it
-/// is refused and never authorized.
-pub async fn abandon(state: &AppState, session: &Session, payment_id: &str) -> Result<Value> {
-    let p = owned_payment(state, session, payment_id).await?;
-    let a = load_attempt(state, &p.id, session.attempt).await?.ok_or_else(|| AppError::conflict("invalid_state", "nothing to abandon"))?;
-    let mut closed = false;
-    for from in [ast::METHOD, ast::CHALLENGE] {
-        if set_attempt_status(state, &a, from, ast::ABANDONED).await? {
-            closed = true;
-            break;
-        }
-    }
-    if !closed {
-        return Err(AppError::conflict("invalid_state", "the attempt is not waiting for 3-D Secure"));
-    }
-    let a = load_attempt(state, &p.id, a.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
-    // Payline 02319: payment cancelled by the buyer.
-    let (code, message) = ("02319", "Payment cancelled by the buyer");
-    close_attempt(state, &a, ast::ABANDONED, Some(code), Some(message), None).await?;
-    let s = next_attempt(state, session, &p, payments::status::REFUSED, Some(code), Some(message)).await?;
-    let mut v = json!({ "status": "refused", "paymentId": p.id, "code": code, "message": message });
-    if s.attempt <= state.settings().max_attempts {
-        v["retry"] = json!({ "tokenizer": sessions::tokenizer_json(state, &s, s.attempt) });
-    }
-    Ok(v)
-}
-
-/// The ACS posted back (`/3ds/return`): verifyAuthentication, then doAuthorization with its
-/// result. Returns the session for the return page; an unknown or closed attempt authorizes
-/// nothing.
-pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<Option<Session>> {
-    let Some(a) = attempt_by_md(state, md).await? else { return Ok(None) };
-    let Some(p) = payments::load(state, &a.payment_id).await? else { return Ok(None) };
-    let Some(session) = sessions::load(state, &p.session_id).await? else { return Ok(None) };
-    if !set_attempt_status(state, &a, ast::CHALLENGE, ast::AUTHENTICATING).await? {
-        // Abandoned, replayed or already handled: nothing is authorized.
-        tracing::warn!(payment = %p.id, attempt = a.n, status = %a.status, "3-D Secure return for an attempt that is not waiting");
-        return Ok(Some(session));
-    }
-    payments::transition(state, &p.id, payments::status::PENDING_3DS, payments::status::PROCESSING).await?;
-    let a = load_attempt(state, &p.id, a.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
-    let req = VerifyAuthenticationRequest {
-        transient: a.transient.clone(),
-        version: payline_protocol::messages::VERSION.to_owned(),
-        contract_number: state.settings().gateway.contract.clone(),
-        pares: pares.to_owned(),
-        md: Some(md.to_owned()),
-        card: None,
-        private_data_list: None,
-    };
-    let res = match state.gateway().call(&req).await {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = gateway_failed_before_money(state, &session, &p, &a, e).await;
-            return sessions::load(state, &session.id).await;
-        }
-    };
-    let (code, message) = code_message(&res);
-    if code == "03000" {
-        authorize_after_3ds(state, &session, &p, &a, res.authentication_3d_secure.clone(), res.transient.clone()).await?;
-    } else {
-        // A failed or cancelled challenge (03022, 03003, …) ends the attempt as refused.
-        refuse(state, &session, &p, &a, &code, &message, None).await?;
-    }
-    sessions::load(state, &session.id).await
-}
-
-async fn authorize_after_3ds(state: &AppState, session: &Session, p: &Payment, a: &Attempt, auth: Option<Authentication3DSecure>, transient: Option<String>) -> Result<()> {
-    match authorize(state, session, p, a, auth, transient.or_else(|| a.transient.clone())).await {
-        Ok(_) | Err(AppError::GatewayUnknown(_) | AppError::GatewayError(_)) => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Settles a payment whose doAuthorization outcome is unknown: asks the gateway for the
-/// transaction of the attempt's order reference (getTransactionDetails by `orderRef`, which is
-/// unique per attempt). Accepted → authorized; refused → the attempt is refused; explicitly not
-/// found → the request never took effect, the attempt failed and a new attempt (new order ref)
-/// may follow. Any other answer leaves the payment unknown for the next round.
-pub async fn reconcile(state: &AppState, p: &Payment) -> Result<()> {
-    let req = GetTransactionDetailsRequest {
-        version: payline_protocol::messages::VERSION.to_owned(),
-        transaction_id: None,
-        order_ref: Some(p.order_ref.clone()),
-        start_date: None,
-        end_date: None,
-        transaction_history: None,
-        archive_search: None,
-    };
-    let res = match state.gateway().call(&req).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(payment = %p.id, error = %e, "reconciliation: gateway unavailable, retrying later");
-            return Ok(());
-        }
-    };
-    let Some(session) = sessions::load(state, &p.session_id).await? else { return Ok(()) };
-    let Some(a) = load_attempt(state, &p.id, session.attempt).await? else { return Ok(()) };
-    let (code, message) = code_message(&res);
-    let txn = res.transaction.as_ref().map(|t| t.id.clone()).filter(|t| !t.is_empty());
-    let not_found = matches!(code.as_str(), "02301" | "02304" | "02310" | "02604");
-    match (txn, outcome_of(Operation::GetTransactionDetails, &res)) {
-        (Some(t), Outcome::Accepted | Outcome::AcceptedWithWarning) => {
-            let now = state.now_ms();
-            let masked = res.card.number.clone();
-            let r = sqlx::query(
-                "UPDATE payments SET status = 'authorized', transaction_id = $1, masked_card = COALESCE($2, masked_card), \
-                 code = $3, message = $4, authorized_amount = amount, authorized_at = $5, updated_at = $5 \
-                 WHERE id = $6 AND status = 'unknown'",
-            )
-            .bind(&t)
-            .bind(&masked)
-            .bind(&code)
-            .bind(&message)
-            .bind(now)
-            .bind(&p.id)
-            .execute(state.store().pool())
-            .await?;
-            if r.rows_affected() == 1 {
-                close_attempt(state, &a, ast::AUTHORIZED, Some(&code), Some("reconciled"), Some(&t)).await?;
-                record_operation(state, &p.id, "authorization", "accepted", p.amount, &p.currency, Some(&p.order_ref), Some(&t), &code, "reconciled").await?;
-                sessions::transition(state, &session.id, &[sst::PROCESSING], sst::AUTHORIZED).await?;
-                crate::webhook::enqueue(state, &p.id, "payment.reconciled").await?;
-                tracing::info!(payment = %p.id, transaction = %t, "reconciled: authorized");
-            }
-        }
-        (Some(t), Outcome::Refused | Outcome::Cancelled) => {
-            if payments::transition(state, &p.id, payments::status::UNKNOWN, payments::status::PROCESSING).await? {
-                refuse(state, &session, p, &a, &code, &message, Some(&t)).await?;
-                tracing::info!(payment = %p.id, code = %code, "reconciled: refused");
-            }
-        }
-        (None, _) if not_found => {
-            if payments::transition(state, &p.id, payments::status::UNKNOWN, payments::status::REFUSED).await? {
-                let msg = "No transaction at the gateway for this attempt (reconciled)";
-                close_attempt(state, &a, ast::FAILED, Some(&code), Some(msg), None).await?;
-                next_attempt(state, &session, p, payments::status::REFUSED, Some(&code), Some(msg)).await?;
-                tracing::info!(payment = %p.id, "reconciled: no authorization at the gateway");
-            }
-        }
-        _ => tracing::warn!(payment = %p.id, code = %code, "reconciliation inconclusive, retrying later"),
-    }
-    Ok(())
-}

@@ -6,6 +6,12 @@
 //! the row until the answer is there (or gives up with 409 after a while). A key reused with a
 //! different request body is refused. A request rejected before it changed anything releases
 //! its key, so that the corrected request can use it.
+//!
+//! The owner holds the key under a lease: if its instance dies before it stores an answer, the
+//! next request with that key takes it over once the lease has run out. That is safe because
+//! what the owner may have done is in the database, not in the key: a pay finds its session's
+//! attempt (undecided ones are reconciled first), a back-office operation finds the operation
+//! row its key started.
 
 use std::time::Duration;
 
@@ -34,14 +40,16 @@ pub enum Claim {
 pub async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str) -> Result<Claim> {
     validate_key(key)?;
     let pool = state.store().pool();
+    let lease = state.settings().money.lease_ms;
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        "INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at, lease_until) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
     )
     .bind(scope)
     .bind(key)
     .bind(request_hash)
     .bind(state.now_ms())
+    .bind(state.now_ms() + lease)
     .execute(pool)
     .await?
     .rows_affected();
@@ -76,6 +84,23 @@ pub async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str)
             let body: Value = serde_json::from_str(&body)
                 .map_err(|e| AppError::Internal(format!("stored idempotent answer: {e}")))?;
             return Ok(Claim::Stored(status, body));
+        }
+        // The owner died without an answer: take the key over (one winner, by compare-and-set).
+        let now = state.now_ms();
+        let taken = sqlx::query(
+            "UPDATE idempotency_keys SET lease_until = $1 WHERE scope = $2 AND idem_key = $3 \
+             AND status_code IS NULL AND (lease_until IS NULL OR lease_until < $4)",
+        )
+        .bind(now + lease)
+        .bind(scope)
+        .bind(key)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            tracing::warn!(scope, "idempotency key taken over after its holder's lease ran out");
+            return Ok(Claim::Owner);
         }
         if started.elapsed() > WAIT {
             return Err(AppError::conflict(
@@ -123,10 +148,10 @@ pub fn validate_key(key: &str) -> Result<()> {
 }
 
 /// Runs `op` once per `(scope, key)`: the owner executes and stores its answer (successes and
-/// gateway refusals, which are final), other requests get the stored answer. An error that
-/// happened before anything changed releases the key; an unknown gateway outcome also releases
-/// it, because the payment's own state (unknown, reconciled first) then prevents a second
-/// operation.
+/// gateway refusals, which are final), other requests get the stored answer. Any other error
+/// releases the key: for a pay that is safe, because the session's own state (an undecided
+/// attempt is reconciled first, a started attempt keeps the session `processing`) prevents a
+/// second authorization, and the retried pay then answers the gateway's outcome.
 pub async fn run<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, op: F) -> Result<(StatusCode, Value)>
 where
     F: FnOnce() -> Fut,
@@ -135,9 +160,10 @@ where
     run_inner(state, scope, key, request_hash, false, op).await
 }
 
-/// As [`run`], but an unknown gateway outcome is stored as the key's answer too: for
-/// back-office operations, where nothing else (no payment state) would stop a retry with the
-/// same key from capturing or refunding twice. The payment shows the reconciled result.
+/// As [`run`], for back-office operations: once the request may have been sent, the key keeps
+/// whatever answer came (an unknown outcome, a gateway or storage failure alike), so a retry with
+/// the same key can never send a second capture or refund. Only an answer given before anything
+/// was written (validation, a state conflict, an unknown payment) releases the key.
 pub async fn run_keeping_unknown<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, op: F) -> Result<(StatusCode, Value)>
 where
     F: FnOnce() -> Fut,
@@ -146,7 +172,7 @@ where
     run_inner(state, scope, key, request_hash, true, op).await
 }
 
-async fn run_inner<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, keep_unknown: bool, op: F) -> Result<(StatusCode, Value)>
+async fn run_inner<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, keep_after_send: bool, op: F) -> Result<(StatusCode, Value)>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
@@ -160,12 +186,16 @@ where
                 complete(state, scope, key, status, &body).await?;
                 Ok((status, body))
             }
-            Err(e @ AppError::GatewayUnknown(_)) if keep_unknown => {
+            Err(e @ AppError::GatewayRefused { .. }) => {
                 complete(state, scope, key, e.status(), &e.body()).await?;
                 Err(e)
             }
-            Err(e @ AppError::GatewayRefused { .. }) => {
-                complete(state, scope, key, e.status(), &e.body()).await?;
+            Err(e @ (AppError::GatewayUnknown(_) | AppError::GatewayError(_) | AppError::Storage(_) | AppError::Internal(_)))
+                if keep_after_send =>
+            {
+                // If storage itself is down this fails too; the key then stays unanswered
+                // under its lease and the next holder finds the operation by key.
+                let _ = complete(state, scope, key, e.status(), &e.body()).await;
                 Err(e)
             }
             Err(e) => {

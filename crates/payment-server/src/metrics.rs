@@ -44,6 +44,8 @@ struct Registry {
     gateway_calls: BTreeMap<(String, String), u64>,
     gateway_latency: BTreeMap<String, Histogram>,
     webhook_deliveries: BTreeMap<String, u64>,
+    money_events: BTreeMap<String, u64>,
+    undecided_age_ms: i64,
 }
 
 /// The registry. Cheap to clone.
@@ -93,6 +95,17 @@ impl Metrics {
         self.with(|reg| *reg.webhook_deliveries.entry(o).or_default() += 1);
     }
 
+    /// Counts a money-safety event (`authorization_unknown`, `orphan_found`,
+    /// `orphan_cancelled`, `reconciled_<state>`, `operation_unknown`, …).
+    pub fn money(&self, event: &str) {
+        self.with(|r| *r.money_events.entry(clean(event)).or_default() += 1);
+    }
+
+    /// Age of the oldest undecided authorization (0: none).
+    pub fn set_undecided_age(&self, ms: i64) {
+        self.with(|r| r.undecided_age_ms = ms);
+    }
+
     /// Prometheus text exposition format 0.0.4.
     pub fn render(&self) -> String {
         self.with(|reg| {
@@ -122,6 +135,14 @@ impl Metrics {
             for (o, n) in &reg.webhook_deliveries {
                 let _ = writeln!(out, "shop_webhook_deliveries_total{{outcome=\"{o}\"}} {n}");
             }
+            out.push_str("# HELP payment_safety_events_total Unknown outcomes, reconciliations and orphan authorizations found and cancelled.\n");
+            out.push_str("# TYPE payment_safety_events_total counter\n");
+            for (e, n) in &reg.money_events {
+                let _ = writeln!(out, "payment_safety_events_total{{event=\"{e}\"}} {n}");
+            }
+            out.push_str("# HELP payment_undecided_oldest_seconds Age of the oldest authorization whose outcome is not decided yet.\n");
+            out.push_str("# TYPE payment_undecided_oldest_seconds gauge\n");
+            let _ = writeln!(out, "payment_undecided_oldest_seconds {}", reg.undecided_age_ms as f64 / 1000.0);
             out
         })
     }

@@ -6,8 +6,9 @@
 //!     │               └─▶ refused ◀───┤              └─▶ cancelled ◀┘ (before settlement)
 //!     └──────────────────────────────▶ unknown ──(reconciled)──▶ authorized | refused
 //! ```
-//! Every transition is a compare-and-set on the stored status, written before the answer that
-//! reports it is sent, so two instances (or a restart) never apply one twice.
+//! Every transition is a compare-and-set on the stored status inside one database transaction
+//! ([`crate::repo`]), written before the answer that reports it is sent, so two instances (or a
+//! restart) never apply one twice.
 
 use serde_json::{Value, json};
 use sqlx::any::AnyRow;
@@ -17,26 +18,27 @@ use crate::sessions::{currency_alpha, rfc3339};
 use crate::state::AppState;
 use crate::store::{int, opt_int, opt_text, text};
 
-/// Payment statuses.
+/// Payment statuses, as stored (the text of [`PaymentStatus`]).
 pub mod status {
+    use crate::model::PaymentStatus;
     /// A gateway call of the current attempt is running.
-    pub const PROCESSING: &str = "processing";
+    pub const PROCESSING: &str = PaymentStatus::Processing.as_str();
     /// Waiting for the buyer's 3-D Secure method round or challenge.
-    pub const PENDING_3DS: &str = "pending_3ds";
+    pub const PENDING_3DS: &str = PaymentStatus::Pending3ds.as_str();
     /// Authorized, nothing captured yet.
-    pub const AUTHORIZED: &str = "authorized";
+    pub const AUTHORIZED: &str = PaymentStatus::Authorized.as_str();
     /// Captured (partly or fully: see `capturedAmount`).
-    pub const CAPTURED: &str = "captured";
+    pub const CAPTURED: &str = PaymentStatus::Captured.as_str();
     /// Part of the captured amount refunded.
-    pub const PARTIALLY_REFUNDED: &str = "partially_refunded";
+    pub const PARTIALLY_REFUNDED: &str = PaymentStatus::PartiallyRefunded.as_str();
     /// All of the captured amount refunded.
-    pub const REFUNDED: &str = "refunded";
+    pub const REFUNDED: &str = PaymentStatus::Refunded.as_str();
     /// Authorization cancelled (Payline doReset).
-    pub const CANCELLED: &str = "cancelled";
+    pub const CANCELLED: &str = PaymentStatus::Cancelled.as_str();
     /// The last attempt was refused.
-    pub const REFUSED: &str = "refused";
+    pub const REFUSED: &str = PaymentStatus::Refused.as_str();
     /// A gateway call's outcome is unknown; reconciliation decides.
-    pub const UNKNOWN: &str = "unknown";
+    pub const UNKNOWN: &str = PaymentStatus::Unknown.as_str();
 }
 
 /// A stored payment.
@@ -86,6 +88,8 @@ pub struct Payment {
     pub created_at: i64,
     /// Unix ms.
     pub updated_at: i64,
+    /// The back-office operation holding the payment (one at a time).
+    pub op_in_flight: Option<String>,
 }
 
 impl Payment {
@@ -113,6 +117,7 @@ impl Payment {
             authorized_at: opt_int(r, "authorized_at")?,
             created_at: int(r, "created_at")?,
             updated_at: int(r, "updated_at")?,
+            op_in_flight: opt_text(r, "op_in_flight")?,
         })
     }
 
@@ -178,16 +183,4 @@ pub async fn load(state: &AppState, id: &str) -> Result<Option<Payment>> {
         .fetch_optional(state.store().pool())
         .await?;
     Ok(row.as_ref().map(Payment::from_row).transpose()?)
-}
-
-/// Compare-and-set of a payment's status; true when this caller made the transition.
-pub async fn transition(state: &AppState, id: &str, from: &str, to: &str) -> Result<bool> {
-    let r = sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
-        .bind(to)
-        .bind(state.now_ms())
-        .bind(id)
-        .bind(from)
-        .execute(state.store().pool())
-        .await?;
-    Ok(r.rows_affected() == 1)
 }

@@ -11,18 +11,20 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::{int, opt_text, text};
 
-/// Session status as the browser sees it (status contract).
+/// Session status as the browser sees it (status contract), as stored (the text of
+/// [`SessionStatus`](crate::model::SessionStatus)).
 pub mod status {
+    use crate::model::SessionStatus;
     /// Waiting for a pay.
-    pub const OPEN: &str = "open";
+    pub const OPEN: &str = SessionStatus::Open.as_str();
     /// A pay is running, waiting for 3-D Secure, or its outcome is being reconciled.
-    pub const PROCESSING: &str = "processing";
+    pub const PROCESSING: &str = SessionStatus::Processing.as_str();
     /// The payment is authorized (it may since have been captured or refunded).
-    pub const AUTHORIZED: &str = "authorized";
+    pub const AUTHORIZED: &str = SessionStatus::Authorized.as_str();
     /// The last attempt was refused (another one may be offered).
-    pub const REFUSED: &str = "refused";
+    pub const REFUSED: &str = SessionStatus::Refused.as_str();
     /// Past `expiresAt` without an authorization.
-    pub const EXPIRED: &str = "expired";
+    pub const EXPIRED: &str = SessionStatus::Expired.as_str();
 }
 
 /// A stored checkout session.
@@ -205,6 +207,10 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
         created_at: now,
         expires_at: now + state.settings().session_ttl_secs * 1000,
     };
+    // The session and every order reference its attempts may use, in one transaction: an
+    // order reference is one Payline order (its duplicate check, code 02001), so a shop order
+    // `1001-2` must never be attempt 2 of order `1001`, whichever is created first.
+    let mut tx = crate::repo::begin(state).await?;
     let res = sqlx::query(
         "INSERT INTO checkout_sessions (id, secret_hash, nonce, amount, currency, order_ref, \
          description, return_url, status, attempt, created_at, expires_at) \
@@ -222,14 +228,30 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
     .bind(session.attempt)
     .bind(session.created_at)
     .bind(session.expires_at)
-    .execute(state.store().pool())
+    .execute(&mut *tx)
     .await?;
-    if res.rows_affected() == 0 {
+    let mut free = res.rows_affected() == 1;
+    for n in 1..=state.settings().max_attempts {
+        if !free {
+            break;
+        }
+        free = sqlx::query("INSERT INTO order_refs (order_ref, session_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(session.attempt_order_ref(n))
+            .bind(&session.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+    }
+    if !free {
+        tx.rollback().await?;
         return Err(AppError::conflict(
             "order_ref_exists",
-            "a checkout session already exists for this orderRef",
+            "this orderRef, or one of the retry references derived from it (orderRef-2 …), is already used by another checkout session",
         ));
     }
+    tx.commit().await?;
     Ok(Created { session, client_secret })
 }
 

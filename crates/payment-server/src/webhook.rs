@@ -1,6 +1,7 @@
 //! Signed payment events for the shop (`SHOP_WEBHOOK_URL`), delivered until acknowledged.
 //!
-//! Each event is stored with the transition that causes it, then a background task POSTs it:
+//! Each event is stored in the same database transaction as the transition that causes it (a
+//! transactional outbox, [`crate::repo::enqueue_webhook`]), then a background task POSTs it:
 //! `Content-Type: application/json`, `X-CardCapture-Timestamp: <unix seconds>`,
 //! `X-CardCapture-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`. A 2xx
 //! answer acknowledges it; anything else is retried with exponential backoff (1 s doubling to
@@ -8,7 +9,6 @@
 //! and must not rely on the browser's result alone.
 
 use hmac::{Hmac, Mac};
-use serde_json::json;
 use sha2::Sha256;
 
 use crate::error::Result;
@@ -26,35 +26,6 @@ pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(b".");
     mac.update(body.as_bytes());
     format!("v1={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Stores an event for the payment's current state (no-op without a webhook URL).
-pub async fn enqueue(state: &AppState, payment_id: &str, event_type: &str) -> Result<()> {
-    if state.settings().webhook.is_none() {
-        return Ok(());
-    }
-    let Some(p) = crate::payments::load(state, payment_id).await? else { return Ok(()) };
-    let id = crate::ids::new_id("evt_");
-    let now = state.now_ms();
-    let body = json!({
-        "id": id,
-        "type": event_type,
-        "createdAt": crate::sessions::rfc3339(now),
-        "payment": p.admin_json(),
-    })
-    .to_string();
-    sqlx::query(
-        "INSERT INTO webhook_events (id, payment_id, event_type, body, status, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)",
-    )
-    .bind(&id)
-    .bind(payment_id)
-    .bind(event_type)
-    .bind(&body)
-    .bind(now)
-    .execute(state.store().pool())
-    .await?;
-    Ok(())
 }
 
 /// Backoff after `attempts` failures: 1 s, 2 s, 4 s… capped at one hour.

@@ -10,7 +10,7 @@
 //! | [`ClientError::Config`] | no | fix the configuration |
 //! | [`ClientError::NotSent`] | no | retry as is |
 //! | [`ClientError::OutcomeUnknown`] | maybe | reconcile (getTransactionDetails / transactionsSearch by order ref) before any retry |
-//! | [`ClientError::Http`] | no, except 502/504 | see [`ClientError::needs_reconciliation`] |
+//! | [`ClientError::Http`] | 4xx: no; 408 and 5xx: maybe | see [`ClientError::needs_reconciliation`] |
 //! | [`ClientError::Fault`] | no | a request the service rejected as a whole |
 //! | [`ClientError::Decode`] | yes, if the HTTP status was 2xx | reconcile |
 //! | [`ClientError::Encode`] | no | fix the request |
@@ -71,13 +71,16 @@ impl ClientError {
     /// caller must look the transaction up (by order reference) before retrying.
     ///
     /// That is [`OutcomeUnknown`](Self::OutcomeUnknown), a [`Decode`](Self::Decode) failure on
-    /// a 2xx answer, and HTTP 502/504: a proxy that got no (valid) answer from the service
-    /// behind it cannot say whether that service acted.
+    /// a 2xx answer, and an HTTP 408 or 5xx status without a SOAP answer: a 500 can come from
+    /// the service failing after it acted, a 502/504 from a proxy that got no (valid) answer
+    /// from the service behind it, and a 503/408 carries no proof that the request was not
+    /// forwarded. Only a SOAP Fault (the service rejected the message as a whole) or a 4xx
+    /// (credentials, path) says that nothing was processed.
     pub fn needs_reconciliation(&self) -> bool {
         match self {
             Self::OutcomeUnknown(_) => true,
             Self::Decode { status, .. } => (200..300).contains(status),
-            Self::Http { status } => matches!(status, 502 | 504),
+            Self::Http { status } => *status == 408 || *status >= 500,
             Self::Config(_) | Self::NotSent(_) | Self::Fault(_) | Self::Encode(_) => false,
         }
     }

@@ -10,10 +10,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use payline_protocol::messages::{GetTransactionDetailsRequest, VERSION};
-
 use crate::error::{AppError, Result};
-use crate::payments::{self, Payment};
+use crate::model::{AttemptStatus, PaymentStatus};
+use crate::payments;
+use crate::repo;
 use crate::state::AppState;
 
 /// The routes.
@@ -35,90 +35,69 @@ async fn notify(State(state): State<AppState>, Query(q): Query<HashMap<String, S
     Ok((StatusCode::OK, "OK"))
 }
 
-/// Fetches a transaction with its history and updates the payment it belongs to.
+/// Fetches a transaction with its history and applies what the gateway says, never what the
+/// notification says:
+/// * the transaction of an attempt still undecided: that attempt is reconciled now;
+/// * an accepted, live authorization of an attempt that is closed without it (a late landing),
+///   or a second one beside an authorized attempt's own: an orphan, cancelled with doReset;
+/// * the authorization of an authorized payment: its captured/refunded amounts and state are
+///   brought to the gateway's (not while a back-office operation of ours holds the payment: that
+///   operation books its own result).
 pub async fn apply_transaction(state: &AppState, txn: &str) -> Result<()> {
-    let req = GetTransactionDetailsRequest {
-        version: VERSION.to_owned(),
-        transaction_id: Some(txn.to_owned()),
-        order_ref: None,
-        start_date: None,
-        end_date: None,
-        transaction_history: Some("Y".to_owned()),
-        archive_search: None,
+    let Some((res, h)) = crate::backoffice::history(state, txn).await.map_err(|e| AppError::GatewayError(e.to_string()))? else {
+        tracing::info!(transaction = %txn, "notification for a transaction the gateway does not know");
+        return Ok(());
     };
-    let res = state.gateway().call(&req).await.map_err(|e| AppError::GatewayError(e.to_string()))?;
     let Some(t) = res.transaction.clone() else { return Ok(()) };
-    // Ours by transaction id, else by the attempt's order reference.
-    let by_txn = sqlx::query("SELECT * FROM payments WHERE transaction_id = $1").bind(txn).fetch_optional(state.store().pool()).await?;
-    let row = match by_txn {
-        Some(r) => Some(r),
-        None => match t.order_reference.as_deref() {
-            Some(r) => {
-                sqlx::query("SELECT p.* FROM payments p JOIN attempts a ON a.payment_id = p.id WHERE a.order_ref = $1")
-                    .bind(r)
-                    .fetch_optional(state.store().pool())
-                    .await?
-            }
-            None => None,
-        },
-    };
-    let Some(row) = row else {
+    let order_ref = res.order.as_ref().map(|o| o.r#ref.clone()).or_else(|| t.order_reference.clone()).unwrap_or_default();
+    let Some(attempt) = repo::attempt_by_order_ref(state, &order_ref).await? else {
         tracing::info!(transaction = %txn, "notification for a transaction that is not ours");
         return Ok(());
     };
-    let p = Payment::from_row(&row)?;
-    if p.status == payments::status::UNKNOWN || p.status == payments::status::PROCESSING {
-        // The gateway knows the outcome we missed.
-        let q = Payment { status: payments::status::UNKNOWN.to_owned(), ..p.clone() };
-        crate::checkout::reconcile(state, &q).await?;
+    if attempt.status.money_undecided() {
+        return crate::checkout::reconcile_attempt(state, &attempt).await;
+    }
+    let lookup = crate::checkout::interpret(&res);
+    let live = matches!(lookup, crate::checkout::Lookup::Authorization { decision: crate::machine::Decision::Accepted, cancelled: false, .. });
+    let own = attempt.status == AttemptStatus::Authorized && attempt.transaction_id.as_deref() == Some(t.id.as_str());
+    if live && !own {
+        let reason = if attempt.status == AttemptStatus::Authorized { "duplicate" } else { "notification_for_closed_attempt" };
+        return crate::checkout::orphan(state, &t.id, &order_ref, Some(&attempt.key.payment_id), reason).await;
+    }
+    let Some(p) = payments::load(state, &attempt.key.payment_id).await? else { return Ok(()) };
+    if p.transaction_id.as_deref() != Some(t.id.as_str()) || p.op_in_flight.is_some() {
         return Ok(());
     }
-    if p.transaction_id.as_deref() != Some(t.id.as_str()) {
-        return Ok(());
-    }
-    let mut captured = 0i64;
-    let mut refunded = 0i64;
-    let mut reset = false;
-    for a in res.associated_transactions_list.iter().flat_map(|l| l.associated_transactions.iter()) {
-        if a.status.eq_ignore_ascii_case("CANCELLED") {
-            continue;
+    let status = h.status();
+    if status.as_str() != p.status || h.captured != p.captured_amount || h.refunded != p.refunded_amount {
+        let mut tx = repo::begin(state).await?;
+        // Compare-and-set on what was read, so a back-office operation finishing meanwhile is
+        // never overwritten.
+        let r = sqlx::query(
+            "UPDATE payments SET status = $1, captured_amount = $2, refunded_amount = $3, updated_at = $4 \
+             WHERE id = $5 AND status = $6 AND captured_amount = $7 AND refunded_amount = $8 AND op_in_flight IS NULL",
+        )
+        .bind(status.as_str())
+        .bind(h.captured)
+        .bind(h.refunded)
+        .bind(state.now_ms())
+        .bind(&p.id)
+        .bind(&p.status)
+        .bind(p.captured_amount)
+        .bind(p.refunded_amount)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 1 {
+            let event = match status {
+                PaymentStatus::Cancelled => "payment.cancelled",
+                PaymentStatus::Refunded | PaymentStatus::PartiallyRefunded => "payment.refunded",
+                PaymentStatus::Captured => "payment.captured",
+                _ => "payment.authorized",
+            };
+            repo::enqueue_webhook(state, &mut tx, &p.id, event).await?;
+            tracing::info!(payment = %p.id, status = %status, captured = h.captured, refunded = h.refunded, "payment updated from a gateway notification");
         }
-        let amount: i64 = a.amount.trim().parse().unwrap_or(0);
-        match a.r#type.to_ascii_uppercase().as_str() {
-            "CAPTURE" => captured += amount,
-            "REFUND" => refunded += amount,
-            "RESET" => reset = true,
-            _ => {}
-        }
-    }
-    let status = if reset {
-        payments::status::CANCELLED
-    } else if refunded > 0 && refunded >= captured {
-        payments::status::REFUNDED
-    } else if refunded > 0 {
-        payments::status::PARTIALLY_REFUNDED
-    } else if captured > 0 {
-        payments::status::CAPTURED
-    } else {
-        payments::status::AUTHORIZED
-    };
-    if status != p.status || captured != p.captured_amount || refunded != p.refunded_amount {
-        sqlx::query("UPDATE payments SET status = $1, captured_amount = $2, refunded_amount = $3, updated_at = $4 WHERE id = $5")
-            .bind(status)
-            .bind(captured)
-            .bind(refunded)
-            .bind(state.now_ms())
-            .bind(&p.id)
-            .execute(state.store().pool())
-            .await?;
-        tracing::info!(payment = %p.id, status, captured, refunded, "payment updated from a gateway notification");
-        let event = match status {
-            payments::status::CANCELLED => "payment.cancelled",
-            payments::status::REFUNDED | payments::status::PARTIALLY_REFUNDED => "payment.refunded",
-            payments::status::CAPTURED => "payment.captured",
-            _ => "payment.authorized",
-        };
-        crate::webhook::enqueue(state, &p.id, event).await?;
+        tx.commit().await?;
     }
     Ok(())
 }

@@ -65,7 +65,7 @@ async fn pay(
     let scope = format!("pay:{id}");
     let key = req.idempotency_key.clone();
     let (st, body) = crate::idempotency::run(&state, &scope, &key, &hash, || async {
-        checkout::pay(&state, &id, req, meta).await.map(|v| (StatusCode::OK, v))
+        checkout::pay(&state, &id, req, meta).await.map(|v| (StatusCode::OK, v.to_json()))
     })
     .await?;
     Ok((st, Json(body)))
@@ -81,7 +81,7 @@ struct ContinueBody {
 async fn continue_method(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(b): JsonBody<ContinueBody>) -> Result<Json<Value>> {
     let session = sessions::authorize(&state, &id, &headers).await?;
     checked_origin(&state, &headers)?;
-    Ok(Json(checkout::continue_method(&state, &session, &b.payment_id, b.method_completed).await?))
+    Ok(Json(checkout::continue_method(&state, &session, &b.payment_id, b.method_completed).await?.to_json()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,5 +93,5 @@ struct AbandonBody {
 async fn abandon(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(b): JsonBody<AbandonBody>) -> Result<Json<Value>> {
     let session = sessions::authorize(&state, &id, &headers).await?;
     checked_origin(&state, &headers)?;
-    Ok(Json(checkout::abandon(&state, &session, &b.payment_id).await?))
+    Ok(Json(checkout::abandon(&state, &session, &b.payment_id).await?.to_json()))
 }

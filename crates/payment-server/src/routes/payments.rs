@@ -159,8 +159,8 @@ async fn op(state: AppState, id: String, headers: HeaderMap, kind: Kind, body: O
     payments::load(&state, &id).await?.ok_or(AppError::NotFound("payment"))?;
     let hash = crate::ids::sha256_hex(serde_json::to_string(&body).unwrap_or_default().as_bytes());
     let scope = format!("op:{id}:{}", kind.name());
-    let (st, v) = crate::idempotency::run_keeping_unknown(&state, &scope, &key, &hash, || async {
-        backoffice::execute(&state, &id, kind, body).await.map(|v| (StatusCode::OK, v))
+    let (st, v) = crate::idempotency::run_keeping_unknown(&state, &scope, &key.clone(), &hash, || async {
+        backoffice::execute(&state, &id, kind, body, &key).await.map(|v| (StatusCode::OK, v))
     })
     .await?;
     Ok((st, Json(v)))

@@ -125,13 +125,13 @@ async fn webhook_is_signed_retried_and_every_attempt_recorded() {
     let (_, v) = pay(&cs, &pay_body(&blob, "k")).await;
     assert_eq!(v["status"], "authorized");
     let http = payment_server::http::client(std::time::Duration::from_secs(5)).unwrap();
-    let (_, _, d) = payment_server::background::run_once(&s.state, Some(&http)).await.unwrap();
+    let d = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
     assert_eq!(d, 0);
     // Not due before its backoff.
-    let (_, _, d) = payment_server::background::run_once(&s.state, Some(&http)).await.unwrap();
+    let d = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
     assert_eq!(d, 0);
     s.clock.advance(1_000);
-    let (_, _, d) = payment_server::background::run_once(&s.state, Some(&http)).await.unwrap();
+    let d = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
     assert_eq!(d, 1);
     let got = received.lock().unwrap().clone();
     assert_eq!(got.len(), 2);

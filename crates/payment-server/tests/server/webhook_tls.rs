@@ -73,7 +73,7 @@ async fn deliver(url: &str, roots: Vec<CertificateDer<'static>>) -> u64 {
     let blob = tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123")).await.unwrap();
     assert_eq!(pay(&cs, &pay_body(&blob, "k")).await.1["status"], "authorized");
     let http = payment_server::http::client_trusting(std::time::Duration::from_secs(5), &roots).unwrap();
-    let (_, _, delivered) = payment_server::background::run_once(&s.state, Some(&http)).await.unwrap();
+    let delivered = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
     u64::try_from(delivered).unwrap()
 }
 
