@@ -56,7 +56,8 @@ pub struct Cli {
     pub listen: SocketAddr,
 
     /// Public base URL of this server, used for the 3-D Secure return URL and the URLs handed
-    /// to the browser. Default: http://<LISTEN address>.
+    /// to the browser. Required without --sandbox, and https (PCI DSS 4.2.1). With --sandbox:
+    /// a loopback URL, by default http://<LISTEN address>.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -65,7 +66,7 @@ pub struct Cli {
     pub database_url: Option<String>,
 
     /// Payline web services base URL, e.g. https://homologation.payline.com/V4/services/
-    /// (without --sandbox: required).
+    /// (without --sandbox: required, https).
     #[arg(long, env = "PAYLINE_ENDPOINT")]
     pub payline_endpoint: Option<String>,
 
@@ -86,12 +87,13 @@ pub struct Cli {
     pub payline_contract: Option<String>,
 
     /// URL of the gateway's Ajax tokenizer, e.g.
-    /// https://homologation-webpayment.payline.com/webpayment/getToken (required without --sandbox).
+    /// https://homologation-webpayment.payline.com/webpayment/getToken (required without
+    /// --sandbox, https).
     #[arg(long, env = "PAYLINE_TOKENIZER_URL")]
     pub payline_tokenizer_url: Option<String>,
 
-    /// Timeout of one Payline call, in milliseconds (1000–12000; see
-    /// [`PAYLINE_TIMEOUT_MS_MAX`] for why the ceiling).
+    /// Timeout of one Payline call, in milliseconds, 1000 to 12000: a pay makes up to two calls
+    /// in a row and must be answered before the browser module's 35 s request timeout.
     #[arg(long, env = "PAYLINE_TIMEOUT_MS", default_value_t = PAYLINE_TIMEOUT_MS_DEFAULT)]
     pub payline_timeout_ms: u64,
 
@@ -121,7 +123,8 @@ pub struct Cli {
     pub notify_rate_limit_per_minute: u32,
 
     /// Comma-separated origins of the checkout pages allowed to call the browser-facing API and
-    /// to frame the 3-D Secure return page.
+    /// to frame the 3-D Secure return page (https without --sandbox: the page holds the card
+    /// form).
     #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
@@ -131,7 +134,8 @@ pub struct Cli {
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
 
-    /// URL receiving the signed payment events.
+    /// URL receiving the signed payment events (https; http only to a loopback host with
+    /// --sandbox).
     #[arg(long, env = "SHOP_WEBHOOK_URL")]
     pub shop_webhook_url: Option<String>,
 
