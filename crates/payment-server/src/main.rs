@@ -58,10 +58,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         None
     };
-    let sandbox_url = match cli.sandbox_base()? {
-        Some(u) => Some(u),
-        None => sandbox.as_ref().map(|(_, a, _)| format!("http://{a}")),
-    };
+    let sandbox_url = cli.sandbox_base()?.or_else(|| sandbox.as_ref().map(|(_, a, _)| format!("http://{a}")));
     let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
     let state = AppState::new(settings, store, Arc::new(SystemClock));
