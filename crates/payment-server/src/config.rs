@@ -3,6 +3,16 @@
 //! Without `--sandbox`, every gateway setting must be given: the server never falls back to a
 //! fake gateway by itself. With `--sandbox`, the embedded sandbox and its built-in merchant are
 //! used, and `PUBLIC_URL` must stay on loopback (the sandbox is not a payment gateway).
+//!
+//! Transport (PCI DSS v4.0 requirement 4.2.1: strong cryptography whenever cardholder data
+//! crosses an open network): without `--sandbox`, `PAYLINE_ENDPOINT`, `PAYLINE_TOKENIZER_URL`,
+//! `PUBLIC_URL`, `SHOP_WEBHOOK_URL` and every `ALLOWED_ORIGINS` entry must be `https`. The
+//! tokenizer URL receives the card number from the buyer's browser; the endpoint carries the
+//! card token, the access key and the virtual CVV; `PUBLIC_URL` is where the browser sends the
+//! tokenizer blob and the 3-D Secure results; the webhook carries payment data to the shop, and
+//! the checkout origins serve the page that holds the card form. Plain `http` is accepted only
+//! with `--sandbox`, and then only for a loopback host ([`is_loopback_url`]): nothing leaves the
+//! machine.
 
 use std::net::SocketAddr;
 
@@ -46,7 +56,8 @@ pub struct Cli {
     pub listen: SocketAddr,
 
     /// Public base URL of this server, used for the 3-D Secure return URL and the URLs handed
-    /// to the browser. Default: http://<LISTEN address>.
+    /// to the browser. Required without --sandbox, and https (PCI DSS 4.2.1). With --sandbox:
+    /// a loopback URL, by default http://<LISTEN address>.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -55,7 +66,7 @@ pub struct Cli {
     pub database_url: Option<String>,
 
     /// Payline web services base URL, e.g. https://homologation.payline.com/V4/services/
-    /// (without --sandbox: required).
+    /// (without --sandbox: required, https).
     #[arg(long, env = "PAYLINE_ENDPOINT")]
     pub payline_endpoint: Option<String>,
 
@@ -76,20 +87,44 @@ pub struct Cli {
     pub payline_contract: Option<String>,
 
     /// URL of the gateway's Ajax tokenizer, e.g.
-    /// https://homologation-webpayment.payline.com/webpayment/getToken (required without --sandbox).
+    /// https://homologation-webpayment.payline.com/webpayment/getToken (required without
+    /// --sandbox, https).
     #[arg(long, env = "PAYLINE_TOKENIZER_URL")]
     pub payline_tokenizer_url: Option<String>,
 
-    /// Timeout of one Payline call, in milliseconds.
-    #[arg(long, env = "PAYLINE_TIMEOUT_MS", default_value_t = 20_000)]
+    /// Timeout of one Payline call, in milliseconds, 1000 to 12000: a pay makes up to two calls
+    /// in a row and must be answered before the browser module's 35 s request timeout.
+    #[arg(long, env = "PAYLINE_TIMEOUT_MS", default_value_t = PAYLINE_TIMEOUT_MS_DEFAULT)]
     pub payline_timeout_ms: u64,
 
     /// Bearer token of the shop backend for /api/checkout-sessions and /api/payments.
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
+    /// Bearer token that may read `/metrics` besides `ADMIN_TOKEN`, for a metrics scraper that
+    /// must not hold the admin token.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Requests served at the same time. One more is refused at once with 503 `overloaded`
+    /// and `Retry-After` instead of waiting in a queue (`/healthz` and `/metrics` are exempt).
+    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS)]
+    pub max_concurrent_requests: usize,
+
+    /// Requests per minute from one client IP on the browser-facing routes (sessions, pay,
+    /// 3-D Secure); a burst of this many is allowed. Over it: 429 `rate_limited`. 0: no limit.
+    #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE)]
+    pub rate_limit_per_minute: u32,
+
+    /// Requests per minute from one client IP on `GET /payline/notify` (each one costs a
+    /// getTransactionDetails call). Payline sends its notifications from a few addresses, so
+    /// keep it above the shop's peak transaction rate. 0: no limit.
+    #[arg(long, env = "NOTIFY_RATE_LIMIT_PER_MINUTE", default_value_t = crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE)]
+    pub notify_rate_limit_per_minute: u32,
+
     /// Comma-separated origins of the checkout pages allowed to call the browser-facing API and
-    /// to frame the 3-D Secure return page.
+    /// to frame the 3-D Secure return page (https without --sandbox: the page holds the card
+    /// form).
     #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
@@ -99,7 +134,8 @@ pub struct Cli {
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
 
-    /// URL receiving the signed payment events.
+    /// URL receiving the signed payment events (https; http only to a loopback host with
+    /// --sandbox).
     #[arg(long, env = "SHOP_WEBHOOK_URL")]
     pub shop_webhook_url: Option<String>,
 
@@ -188,6 +224,54 @@ pub struct Settings {
     pub trusted_proxies: Vec<crate::client_ip::IpBlock>,
     /// Timings of the money-safety rules.
     pub money: MoneySettings,
+    /// Bearer token that may read `/metrics` (besides the admin token).
+    pub metrics_token: Option<Secret>,
+    /// Request timeout, concurrency limit and per-client rate limits.
+    pub limits: LimitSettings,
+}
+
+/// Default of `PAYLINE_TIMEOUT_MS`: 10 s.
+pub const PAYLINE_TIMEOUT_MS_DEFAULT: u64 = 10_000;
+
+/// Smallest accepted `PAYLINE_TIMEOUT_MS`: below a second, an ordinary slow answer (3-D Secure
+/// directory lookups behind verifyEnrollment) would become an unknown outcome to reconcile.
+pub const PAYLINE_TIMEOUT_MS_MIN: u64 = 1_000;
+
+/// Largest accepted `PAYLINE_TIMEOUT_MS`.
+///
+/// A pay request makes at most two sequential gateway calls (verifyEnrollment, then
+/// doAuthorization; the 3-D Secure return likewise makes verifyAuthentication then
+/// doAuthorization), and the server must give its answer before the browser module gives up on
+/// the request (its request timeout is 35 s): a buyer's page must never report an error for a
+/// payment that is still running on the server and may end authorized. Two calls of 12 s plus
+/// the database work fit in the server's 30 s request timeout
+/// ([`crate::limits::REQUEST_TIMEOUT`]), which itself ends before the module's 35 s; a
+/// compile-time check in [`crate::limits`] keeps these three numbers in that order.
+pub const PAYLINE_TIMEOUT_MS_MAX: u64 = 12_000;
+
+/// Guard rails of the HTTP surface ([`crate::limits`]).
+#[derive(Debug, Clone)]
+pub struct LimitSettings {
+    /// Longest time a request may take before it is answered 503 `request_timeout`
+    /// ([`crate::limits::REQUEST_TIMEOUT`]; not a setting, shorter only in tests).
+    pub request_timeout: std::time::Duration,
+    /// `MAX_CONCURRENT_REQUESTS`.
+    pub max_concurrent_requests: usize,
+    /// `RATE_LIMIT_PER_MINUTE` (0: off).
+    pub rate_limit_per_minute: u32,
+    /// `NOTIFY_RATE_LIMIT_PER_MINUTE` (0: off).
+    pub notify_rate_limit_per_minute: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            request_timeout: crate::limits::REQUEST_TIMEOUT,
+            max_concurrent_requests: crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS,
+            rate_limit_per_minute: crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE,
+            notify_rate_limit_per_minute: crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE,
+        }
+    }
 }
 
 /// Timings of the money-safety rules (reconciliation, leases, 3-D Secure waits).
@@ -240,6 +324,41 @@ pub enum ConfigError {
     /// In sandbox mode, PUBLIC_URL points off this machine.
     #[error("PUBLIC_URL {0} is not a loopback URL: --sandbox is for this machine only")]
     SandboxPublicUrl(String),
+    /// `SANDBOX_URL` (or the sandbox base URL) points off this machine.
+    #[error("SANDBOX_URL {0} is not a loopback http(s) URL: the sandbox is for this machine only")]
+    SandboxUrl(String),
+    /// Without `--sandbox`, PUBLIC_URL has no default.
+    #[error(
+        "PUBLIC_URL is not set: without --sandbox it must be the https URL buyers reach this \
+         server at (TLS may end at a reverse proxy in front of it)"
+    )]
+    PublicUrlRequired,
+    /// A URL that must be https is not (PCI DSS 4.2.1).
+    #[error(
+        "{name} must be an https URL, not {value}: card data, tokens and credentials cross \
+         networks only over TLS (PCI DSS 4.2.1); plain http is accepted only with --sandbox and a \
+         loopback host"
+    )]
+    InsecureUrl {
+        /// Setting name.
+        name: &'static str,
+        /// The URL's scheme and host only (a path or query may hold a token).
+        value: String,
+    },
+    /// A number outside its accepted range.
+    #[error("{name} is {value}, outside {min}..={max}: {why}")]
+    OutOfRange {
+        /// Setting name.
+        name: &'static str,
+        /// Given value.
+        value: u64,
+        /// Smallest accepted.
+        min: u64,
+        /// Largest accepted.
+        max: u64,
+        /// Why the bounds.
+        why: &'static str,
+    },
     /// A URL or origin that does not parse.
     #[error("{name} is not a valid http(s) URL: {value}")]
     InvalidUrl {
@@ -279,18 +398,24 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<rustls::pki_types::Certifi
     Ok(certs)
 }
 
+/// The host of an `http(s)` URL (without brackets for IPv6), after any `user:password@`
+/// (RFC 3986 section 3.2): in `http://127.0.0.1:80@evil.example/` the host is `evil.example`.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    Some(host).filter(|h| !h.is_empty())
+}
+
 /// True for `http(s)://localhost…`, `127.x`, `[::1]`.
 pub fn is_loopback_url(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default().to_owned()
-    } else {
-        authority.split(':').next().unwrap_or_default().to_owned()
-    };
-    host == "localhost"
+    let Some(host) = host_of(url) else { return false };
+    host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
             .map(|ip| ip.is_loopback())
@@ -298,8 +423,7 @@ pub fn is_loopback_url(url: &str) -> bool {
 }
 
 fn check_url(name: &'static str, value: &str) -> Result<String, ConfigError> {
-    let ok = (value.starts_with("http://") || value.starts_with("https://"))
-        && value.len() > "https://".len();
+    let ok = host_of(value).is_some() && !value.contains(char::is_whitespace);
     if ok {
         Ok(value.trim_end_matches('/').to_owned())
     } else {
@@ -307,25 +431,73 @@ fn check_url(name: &'static str, value: &str) -> Result<String, ConfigError> {
     }
 }
 
+/// PCI DSS 4.2.1: `https`, or, with `--sandbox` only, `http` to a loopback host.
+fn require_tls(name: &'static str, url: &str, sandbox: bool) -> Result<(), ConfigError> {
+    if url.starts_with("https://") || (sandbox && is_loopback_url(url)) {
+        Ok(())
+    } else {
+        Err(ConfigError::InsecureUrl { name, value: redacted(url) })
+    }
+}
+
+/// `scheme://host[:port]` of a URL without its user information, path or query, which may
+/// hold credentials: what an error message may show.
+fn redacted(url: &str) -> String {
+    let origin = origin_of(url);
+    match origin.split_once("://") {
+        Some((scheme, authority)) => {
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}")
+        }
+        None => origin,
+    }
+}
+
+/// `value` within `min..=max`, else a [`ConfigError::OutOfRange`] saying `why`.
+fn in_range(name: &'static str, value: u64, min: u64, max: u64, why: &'static str) -> Result<u64, ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError::OutOfRange { name, value, min, max, why })
+    }
+}
+
 impl Cli {
+    /// The `--sandbox-url` base URL, checked: an http(s) URL on a loopback host, without its
+    /// trailing slash.
+    pub fn sandbox_base(&self) -> Result<Option<String>, ConfigError> {
+        self.sandbox_url.as_deref().map(check_sandbox_base).transpose()
+    }
+
     /// Validates the command line for a server listening on `bound` (the real address after
-    /// binding, so that port 0 gives a usable default PUBLIC_URL). `sandbox_endpoint` is the
-    /// embedded sandbox's base URL in sandbox mode.
+    /// binding, so that port 0 gives a usable default PUBLIC_URL in sandbox mode).
+    /// `sandbox_endpoint` is the sandbox's base URL in sandbox mode.
     pub fn settings(
         &self,
         bound: SocketAddr,
         sandbox_endpoint: Option<&str>,
     ) -> Result<Settings, ConfigError> {
+        let sandbox = self.sandbox;
         let public_url = match &self.public_url {
-            Some(u) => check_url("PUBLIC_URL", u)?,
-            None => format!("http://{bound}"),
+            Some(u) => Some(check_url("PUBLIC_URL", u)?),
+            None if sandbox => Some(format!("http://{bound}")),
+            // Reported after the gateway settings, the first thing a new deployment lacks.
+            None => None,
         };
-        let gateway = match (self.sandbox, sandbox_endpoint) {
+        let timeout = std::time::Duration::from_millis(in_range(
+            "PAYLINE_TIMEOUT_MS",
+            self.payline_timeout_ms,
+            PAYLINE_TIMEOUT_MS_MIN,
+            PAYLINE_TIMEOUT_MS_MAX,
+            "a pay request makes up to two gateway calls in a row, and must be answered before \
+             the browser module's 35 s request timeout",
+        )?);
+        let gateway = match (sandbox, sandbox_endpoint) {
             (true, Some(base)) => {
-                if !is_loopback_url(&public_url) {
-                    return Err(ConfigError::SandboxPublicUrl(public_url));
+                if let Some(u) = public_url.as_deref().filter(|u| !is_loopback_url(u)) {
+                    return Err(ConfigError::SandboxPublicUrl(u.to_owned()));
                 }
-                let base = base.trim_end_matches('/');
+                let base = check_sandbox_base(base)?;
                 GatewayConfig {
                     endpoint: format!("{base}/V4/services/"),
                     merchant_id: sandbox_merchant::MERCHANT_ID.to_owned(),
@@ -333,7 +505,7 @@ impl Cli {
                     access_key_ref: sandbox_merchant::ACCESS_KEY_REF.to_owned(),
                     contract: sandbox_merchant::CONTRACT.to_owned(),
                     tokenizer_url: format!("{base}/webpayment/getToken"),
-                    timeout: std::time::Duration::from_millis(self.payline_timeout_ms),
+                    timeout,
                 }
             }
             _ => {
@@ -346,26 +518,38 @@ impl Cli {
                         .ok_or(ConfigError::MissingGatewaySetting(name))
                 }
                 let endpoint = need(&self.payline_endpoint, "PAYLINE_ENDPOINT")?;
-                let endpoint = format!("{}/", check_url("PAYLINE_ENDPOINT", endpoint)?);
+                let endpoint = check_url("PAYLINE_ENDPOINT", endpoint)?;
+                require_tls("PAYLINE_ENDPOINT", &endpoint, sandbox)?;
                 let merchant_id = need(&self.payline_merchant_id, "PAYLINE_MERCHANT_ID")?;
                 let access_key = need(&self.payline_access_key, "PAYLINE_ACCESS_KEY")?;
                 let access_key_ref = need(&self.payline_access_key_ref, "PAYLINE_ACCESS_KEY_REF")?;
                 let contract = need(&self.payline_contract, "PAYLINE_CONTRACT")?;
                 let tokenizer = need(&self.payline_tokenizer_url, "PAYLINE_TOKENIZER_URL")?;
+                let tokenizer_url = check_url("PAYLINE_TOKENIZER_URL", tokenizer)?;
+                require_tls("PAYLINE_TOKENIZER_URL", &tokenizer_url, sandbox)?;
                 GatewayConfig {
-                    endpoint,
+                    endpoint: format!("{endpoint}/"),
                     merchant_id: merchant_id.to_owned(),
                     access_key: Secret::new(access_key),
                     access_key_ref: access_key_ref.to_owned(),
                     contract: contract.to_owned(),
-                    tokenizer_url: check_url("PAYLINE_TOKENIZER_URL", tokenizer)?,
-                    timeout: std::time::Duration::from_millis(self.payline_timeout_ms),
+                    tokenizer_url,
+                    timeout,
                 }
             }
         };
+        let public_url = public_url.ok_or(ConfigError::PublicUrlRequired)?;
+        require_tls("PUBLIC_URL", &public_url, sandbox)?;
         let mut allowed_origins = Vec::new();
         for o in self.allowed_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
-            allowed_origins.push(check_url("ALLOWED_ORIGINS", o)?);
+            let origin = check_url("ALLOWED_ORIGINS", o)?;
+            // The checkout page holds the card form: served over plain http, anyone on the path
+            // could rewrite it and read the card before it is tokenized. The sandbox demo and
+            // tests name made-up http origins, which never reach a real gateway.
+            if !sandbox {
+                require_tls("ALLOWED_ORIGINS", &origin, false)?;
+            }
+            allowed_origins.push(origin);
         }
         // The demo pages are served by this server itself: its own origin is always allowed.
         let own_origin = origin_of(&public_url);
@@ -373,17 +557,29 @@ impl Cli {
             allowed_origins.push(own_origin);
         }
         let webhook = match (&self.shop_webhook_url, &self.shop_webhook_secret) {
-            (Some(u), Some(s)) if !s.is_empty() => Some(WebhookConfig {
-                url: check_url("SHOP_WEBHOOK_URL", u)?,
-                secret: Secret::new(s.as_str()),
-                extra_roots: match &self.shop_webhook_ca_file {
-                    Some(path) => read_ca_file(path)?,
-                    None => Vec::new(),
-                },
-            }),
+            (Some(u), Some(s)) if !s.is_empty() => {
+                let url = check_url("SHOP_WEBHOOK_URL", u)?;
+                require_tls("SHOP_WEBHOOK_URL", &url, sandbox)?;
+                Some(WebhookConfig {
+                    url,
+                    secret: Secret::new(s.as_str()),
+                    extra_roots: match &self.shop_webhook_ca_file {
+                        Some(path) => read_ca_file(path)?,
+                        None => Vec::new(),
+                    },
+                })
+            }
             (None, None) => None,
             _ => return Err(ConfigError::WebhookHalfConfigured),
         };
+        let max_concurrent = in_range(
+            "MAX_CONCURRENT_REQUESTS",
+            u64::try_from(self.max_concurrent_requests).unwrap_or(u64::MAX),
+            1,
+            crate::limits::MAX_CONCURRENT_REQUESTS_CEILING,
+            "at least one request must be served, and the limit must stay below what the \
+             process can hold",
+        )?;
         Ok(Settings {
             public_url,
             database_url: self
@@ -396,7 +592,7 @@ impl Cli {
             webhook,
             www_dir: self.www_dir.clone(),
             pkg_dir: self.pkg_dir.clone(),
-            sandbox: self.sandbox,
+            sandbox,
             session_ttl_secs: 30 * 60,
             max_attempts: 5,
             trusted_proxies: crate::client_ip::parse_blocks(&self.trusted_proxies)?,
@@ -406,7 +602,23 @@ impl Cli {
                 three_ds_wait_ms: i64::try_from(self.three_ds_timeout_secs.saturating_mul(1000)).unwrap_or(i64::MAX),
                 ..MoneySettings::default()
             },
+            metrics_token: self.metrics_token.as_deref().filter(|t| !t.is_empty()).map(Secret::new),
+            limits: LimitSettings {
+                max_concurrent_requests: usize::try_from(max_concurrent).unwrap_or(usize::MAX),
+                rate_limit_per_minute: self.rate_limit_per_minute,
+                notify_rate_limit_per_minute: self.notify_rate_limit_per_minute,
+                ..LimitSettings::default()
+            },
         })
+    }
+}
+
+/// The sandbox's base URL: http(s) on a loopback host (the sandbox is not a payment gateway and
+/// its merchant is public), without its trailing slash.
+fn check_sandbox_base(url: &str) -> Result<String, ConfigError> {
+    match check_url("SANDBOX_URL", url) {
+        Ok(base) if is_loopback_url(&base) => Ok(base),
+        _ => Err(ConfigError::SandboxUrl(redacted(url))),
     }
 }
 

@@ -28,6 +28,7 @@ pub mod gateway;
 pub mod http;
 pub mod ids;
 pub mod idempotency;
+pub mod limits;
 pub mod machine;
 pub mod metrics;
 pub mod model;
@@ -52,21 +53,39 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole HTTP surface, ready to serve.
 pub fn app(state: AppState) -> Router {
-    // Browser-facing routes get CORS for the allowed origins; the rest is for the shop backend,
-    // the gateway and operators.
+    let guards = limits::Guards::new(&state.settings().limits);
+    let browser_limit = || axum::middleware::from_fn_with_state(guards.browser_limit(&state), limits::rate_limit);
+    // Browser-facing routes get CORS for the allowed origins and the per-client rate limit. The
+    // limit sits inside CORS so that a 429 still carries the CORS headers the page needs to read
+    // it, and preflights (answered by the CORS layer) cost no token.
     let browser = routes::sessions::router()
         .merge(routes::pay::router())
+        .route_layer(browser_limit())
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::cors));
-    Router::new()
+    // The ACS posts to /3ds/* through the buyer's browser, without credentials.
+    let threeds = routes::threeds::router().route_layer(browser_limit());
+    // Payline's notification URL is open to anyone, and each hit costs a gateway call.
+    let notify = routes::notify::router().route_layer(axum::middleware::from_fn_with_state(
+        guards.notify_limit(&state),
+        limits::rate_limit,
+    ));
+    // Everything but the operations endpoints is subject to load shedding, so that an
+    // overloaded instance can still be probed and scraped.
+    let guarded = Router::new()
         .merge(browser)
-        .merge(routes::ops::router())
-        .merge(routes::threeds::router())
+        .merge(threeds)
         .merge(routes::payments::router())
-        .merge(routes::notify::router())
+        .merge(notify)
         .fallback(routes::assets::serve)
-        // Layers wrap from the inside out: the body limit applies before any extractor runs,
-        // and the headers/metrics layer sees every answer, errors included.
+        .layer(axum::middleware::from_fn_with_state(guards.permits(), limits::shed_load));
+    Router::new()
+        .merge(routes::ops::router())
+        .merge(guarded)
+        // Layers wrap from the inside out: the body limit applies before any extractor runs;
+        // the timeout wraps load shedding, so a request that timed out keeps its slot until its
+        // handler ends; the headers/metrics layer sees every answer, refusals included.
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(guards.timeout(), limits::request_timeout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers_and_metrics))
         .with_state(state)
 }

@@ -37,8 +37,11 @@ fn init_tracing(json: bool) {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     // Configuration errors come before anything is bound or started.
-    if !cli.sandbox {
-        let probe = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let probe = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    if cli.sandbox {
+        let sandbox_url = cli.sandbox_base()?;
+        cli.settings(probe, Some(sandbox_url.as_deref().unwrap_or("http://127.0.0.1:0")))?;
+    } else {
         cli.settings(probe, None)?;
     }
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
@@ -55,11 +58,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         None
     };
-    let sandbox_url = match &cli.sandbox_url {
-        Some(u) if payment_server::config::is_loopback_url(u) => Some(u.trim_end_matches('/').to_owned()),
-        Some(u) => return Err(format!("SANDBOX_URL {u} is not a loopback URL").into()),
-        None => sandbox.as_ref().map(|(_, a, _)| format!("http://{a}")),
-    };
+    let sandbox_url = cli.sandbox_base()?.or_else(|| sandbox.as_ref().map(|(_, a, _)| format!("http://{a}")));
     let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
     let state = AppState::new(settings, store, Arc::new(SystemClock));

@@ -1,5 +1,5 @@
 //! Browser-facing protections: security headers and CSP on every answer, CORS for the allowed
-//! checkout origins only, bearer-token checks.
+//! checkout origins only, bearer-token checks (admin API, metrics).
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -103,6 +103,9 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
     if let Some(o) = allowed {
         let h = res.headers_mut();
         put(h, header::ACCESS_CONTROL_ALLOW_ORIGIN, &o);
+        // Retry-After (429, 503) is not a CORS-safelisted response header: without this the
+        // page could not read how long to wait.
+        put(h, header::ACCESS_CONTROL_EXPOSE_HEADERS, "Retry-After");
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     }
     res
@@ -125,6 +128,20 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub fn is_admin(state: &AppState, headers: &HeaderMap) -> bool {
     match (bearer(headers), &state.settings().admin_token) {
         (Some(t), Some(admin)) => ids::secrets_equal(t, admin.expose()),
+        _ => false,
+    }
+}
+
+/// True when the request may read `/metrics`: it carries `ADMIN_TOKEN` or `METRICS_TOKEN`.
+/// The metrics name routes, result codes and volumes, which is operational information an
+/// outsider has no business reading; a scraper gets its own token so that it need not hold the
+/// admin token, which moves money.
+pub fn may_read_metrics(state: &AppState, headers: &HeaderMap) -> bool {
+    if is_admin(state, headers) {
+        return true;
+    }
+    match (bearer(headers), &state.settings().metrics_token) {
+        (Some(t), Some(token)) => ids::secrets_equal(t, token.expose()),
         _ => false,
     }
 }

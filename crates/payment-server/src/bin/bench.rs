@@ -82,6 +82,14 @@ async fn start_server(db_url: &str, sandbox: &str) -> String {
         max_attempts: 5,
         trusted_proxies: Vec::new(),
         money: payment_server::config::MoneySettings::default(),
+        metrics_token: None,
+        // The load generator is one client on loopback: per-client limits off, and room for
+        // every concurrent checkout.
+        limits: payment_server::config::LimitSettings {
+            rate_limit_per_minute: 0,
+            notify_rate_limit_per_minute: 0,
+            ..payment_server::config::LimitSettings::default()
+        },
     };
     let store = Store::connect(db_url).await.unwrap();
     let state = AppState::new(settings, store, Arc::new(SystemClock));

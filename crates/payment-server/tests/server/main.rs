@@ -8,6 +8,7 @@ mod support;
 mod backoffice;
 mod checkout;
 mod client_ip;
+mod hardening;
 mod pci;
 mod resilience;
 mod serving;

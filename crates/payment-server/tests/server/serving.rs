@@ -74,7 +74,7 @@ async fn health_metrics_openapi() {
     let r = client().get(format!("{}/healthz", s.url)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "ok");
-    let r = client().get(format!("{}/metrics", s.url)).send().await.unwrap();
+    let r = client().get(format!("{}/metrics", s.url)).bearer_auth(support::ADMIN).send().await.unwrap();
     let text = r.text().await.unwrap();
     assert!(text.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{text}");
     let r = client().get(format!("{}/openapi.json", s.url)).send().await.unwrap();

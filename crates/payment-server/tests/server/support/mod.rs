@@ -42,6 +42,10 @@ pub struct Opts {
     pub gateway_timeout_ms: u64,
     /// `TRUSTED_PROXIES` entries.
     pub trusted_proxies: Vec<String>,
+    /// Request timeout, concurrency and rate limits.
+    pub limits: payment_server::config::LimitSettings,
+    /// `METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Opts {
@@ -56,6 +60,8 @@ impl Default for Opts {
             webhook: None,
             gateway_timeout_ms: 20_000,
             trusted_proxies: Vec::new(),
+            limits: payment_server::config::LimitSettings::default(),
+            metrics_token: None,
         }
     }
 }
@@ -99,6 +105,8 @@ pub async fn start(opts: Opts) -> Server {
         max_attempts: 5,
         trusted_proxies: payment_server::client_ip::parse_blocks(&opts.trusted_proxies).unwrap(),
         money: payment_server::config::MoneySettings::default(),
+        metrics_token: opts.metrics_token.as_deref().map(Secret::new),
+        limits: opts.limits.clone(),
     };
     let store = Store::connect(&opts.db_url).await.expect("database");
     let clock: Arc<dyn Clock> = opts.clock.clone();
