@@ -61,6 +61,7 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         }
         round.checked += 1;
         isolate(&mut round, "attempt reconciliation", crate::checkout::reconcile_attempt(state, &row).await);
+        repo::release_claim(state, repo::Claimed::Attempt, &row.key.payment_id, row.key.n).await?;
     }
     for op in repo::due_operations(state, BATCH).await? {
         let next = state.now_ms() + repo::backoff_ms(state, op.checks);
@@ -69,6 +70,7 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         }
         round.checked += 1;
         isolate(&mut round, "operation reconciliation", crate::backoffice::reconcile_operation(state, &op).await);
+        repo::release_claim(state, repo::Claimed::Operation, &op.id, 0).await?;
     }
     for o in repo::due_orphans(state, BATCH).await? {
         let next = state.now_ms() + repo::backoff_ms(state, o.checks);
@@ -77,6 +79,7 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         }
         round.checked += 1;
         isolate(&mut round, "orphan cancellation", cancel_orphan(state, &o).await);
+        repo::release_claim(state, repo::Claimed::Orphan, &o.transaction_id, 0).await?;
     }
     watch_age(state).await?;
     retention(state).await?;

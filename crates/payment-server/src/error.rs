@@ -100,6 +100,7 @@ impl AppError {
             Self::GatewayRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::GatewayError(_) => StatusCode::BAD_GATEWAY,
             Self::GatewayUnknown(_) => StatusCode::GATEWAY_TIMEOUT,
+            Self::Storage(e) if storage_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Replayed(s, _) => *s,
         }
@@ -118,6 +119,7 @@ impl AppError {
             Self::GatewayRefused { code, .. } => code.clone(),
             Self::GatewayError(_) => "gateway_error".into(),
             Self::GatewayUnknown(_) => "gateway_timeout".into(),
+            Self::Storage(e) if storage_unavailable(e) => "storage_unavailable".into(),
             Self::Storage(_) | Self::Internal(_) => "internal_error".into(),
             Self::Replayed(_, b) => b["error"]["code"].as_str().unwrap_or("replayed").to_owned(),
         }
@@ -128,7 +130,37 @@ impl AppError {
         if let Self::Replayed(_, b) = self {
             return b.clone();
         }
-        json!({ "error": { "code": self.code(), "message": self.to_string() } })
+        let message = match self {
+            Self::Storage(e) if storage_unavailable(e) => "the payment database is unavailable; retry later".to_owned(),
+            _ => self.to_string(),
+        };
+        json!({ "error": { "code": self.code(), "message": message } })
+    }
+}
+
+/// True when the database could not be reached or written at all (file locked or read-only,
+/// disk full, server down or restarting): a 503 the client may retry, as opposed to a bug. Every
+/// write of the money paths is one transaction, so such a failure leaves nothing half-written.
+pub fn storage_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLite result codes (the primary code is the low byte of an extended one):
+                // BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14.
+                Ok(n) => matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14),
+                // PostgreSQL SQLSTATE: class 08 connection exception, 53 insufficient
+                // resources, 57P01–57P03 shutdown / cannot connect now.
+                Err(_) => code.starts_with("08") || code.starts_with("53") || matches!(code.as_str(), "57P01" | "57P02" | "57P03"),
+            }
+        }
+        _ => false,
     }
 }
 
@@ -136,13 +168,19 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             // Details stay in the log; the client sees the generic text.
+            Self::Storage(e) if storage_unavailable(e) => tracing::warn!(error = %e, "storage unavailable"),
             Self::Storage(e) => tracing::error!(error = %e, "storage error"),
             Self::Internal(e) => tracing::error!(error = %e, "internal error"),
             Self::GatewayError(e) => tracing::warn!(error = %e, "gateway error"),
             Self::GatewayUnknown(e) => tracing::warn!(error = %e, "gateway outcome unknown"),
             _ => {}
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut r = (self.status(), Json(self.body())).into_response();
+        if r.status() == StatusCode::SERVICE_UNAVAILABLE {
+            // RFC 9110 §10.2.3: when to try again.
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        r
     }
 }
 

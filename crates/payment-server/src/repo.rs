@@ -430,6 +430,29 @@ impl AttemptRow {
     }
 }
 
+/// Gives a claimed row back once its check is done (its next check time stays as the claim or
+/// the check set it). `table` is one of the three reconciled tables.
+pub async fn release_claim(state: &AppState, table: Claimed, key: &str, n: i64) -> Result<()> {
+    let q = match table {
+        Claimed::Attempt => sqlx::query("UPDATE attempts SET claimed_until = NULL WHERE payment_id = $1 AND n = $2").bind(key).bind(n),
+        Claimed::Operation => sqlx::query("UPDATE operations SET claimed_until = NULL WHERE id = $1").bind(key),
+        Claimed::Orphan => sqlx::query("UPDATE orphans SET claimed_until = NULL WHERE transaction_id = $1").bind(key),
+    };
+    q.execute(state.store().pool()).await?;
+    Ok(())
+}
+
+/// The tables whose rows the reconciler claims.
+#[derive(Debug, Clone, Copy)]
+pub enum Claimed {
+    /// `attempts`.
+    Attempt,
+    /// `operations`.
+    Operation,
+    /// `orphans`.
+    Orphan,
+}
+
 /// Ends the late-landing watch of a closed attempt (or reschedules it).
 pub async fn reschedule_attempt(state: &AppState, a: &AttemptRow, next_check_at: Option<i64>) -> Result<()> {
     sqlx::query("UPDATE attempts SET next_check_at = $1, claimed_until = NULL WHERE payment_id = $2 AND n = $3 AND status = $4")

@@ -65,6 +65,9 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // A database that is down must give a quick 503, not hold the request until the
+            // router's timeout: a connection that cannot be had in 5 s will not come sooner.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -46,6 +46,8 @@ pub struct Opts {
     pub limits: payment_server::config::LimitSettings,
     /// `METRICS_TOKEN`.
     pub metrics_token: Option<String>,
+    /// Money-safety timings (grace window, leases, 3-D Secure wait).
+    pub money: payment_server::config::MoneySettings,
 }
 
 impl Default for Opts {
@@ -62,6 +64,7 @@ impl Default for Opts {
             trusted_proxies: Vec::new(),
             limits: payment_server::config::LimitSettings::default(),
             metrics_token: None,
+            money: payment_server::config::MoneySettings::default(),
         }
     }
 }
@@ -104,7 +107,7 @@ pub async fn start(opts: Opts) -> Server {
         session_ttl_secs: 30 * 60,
         max_attempts: 5,
         trusted_proxies: payment_server::client_ip::parse_blocks(&opts.trusted_proxies).unwrap(),
-        money: payment_server::config::MoneySettings::default(),
+        money: opts.money.clone(),
         metrics_token: opts.metrics_token.as_deref().map(Secret::new),
         limits: opts.limits.clone(),
     };
@@ -289,6 +292,10 @@ pub struct FaultProxy {
     pub drop_action: Arc<std::sync::Mutex<Option<&'static str>>>,
     /// SOAP action whose answer is held back 3 s (after the gateway processed it).
     pub delay_action: Arc<std::sync::Mutex<Option<&'static str>>>,
+    /// SOAP action whose *request* is held this many ms before it reaches the gateway (a late
+    /// landing: the caller has given up by then). Forwarded by a detached task, so it lands
+    /// even though the caller hung up.
+    pub hold_request: Arc<std::sync::Mutex<Option<(&'static str, u64)>>>,
     /// `(SOAPAction, request body)` of every call forwarded, in order.
     pub requests: Arc<std::sync::Mutex<Vec<(String, String)>>>,
     task: tokio::task::JoinHandle<()>,
@@ -312,16 +319,19 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let d2 = delay.clone();
     let requests: Arc<std::sync::Mutex<Vec<(String, String)>>> = Arc::default();
     let r2 = requests.clone();
+    let hold: Arc<std::sync::Mutex<Option<(&'static str, u64)>>> = Arc::default();
+    let h2 = hold.clone();
     let handler = move |req: Request| {
         let upstream = upstream.clone();
         let flag = f2.clone();
         let delay = d2.clone();
         let requests = r2.clone();
+        let hold = h2.clone();
         async move {
             let (parts, body) = req.into_parts();
             let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
             let soap_action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().trim_matches('"').to_owned();
-            requests.lock().unwrap().push((soap_action, String::from_utf8_lossy(&bytes).into_owned()));
+            requests.lock().unwrap().push((soap_action.clone(), String::from_utf8_lossy(&bytes).into_owned()));
             let url = format!("{upstream}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
             let mut rb = client().request(parts.method.clone(), url);
             for (k, v) in &parts.headers {
@@ -329,9 +339,18 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
                     rb = rb.header(k, v);
                 }
             }
-            let res = rb.body(bytes.to_vec()).send().await.unwrap();
-            let status = res.status();
-            let body = res.bytes().await.unwrap();
+            let held = hold.lock().unwrap().filter(|(a, _)| *a == soap_action).map(|(_, ms)| ms);
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            tokio::spawn(async move {
+                if let Some(ms) = held {
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                }
+                let res = rb.body(bytes.to_vec()).send().await.unwrap();
+                let status = res.status();
+                let body = res.bytes().await.unwrap();
+                let _ = tx.send((status, body));
+            });
+            let (status, body) = rx.await.unwrap();
             let action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
             let cut = *flag.lock().unwrap();
             let late = *delay.lock().unwrap();
@@ -350,7 +369,7 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    FaultProxy { url: format!("http://{addr}"), drop_action: flag, delay_action: delay, requests, task }
+    FaultProxy { url: format!("http://{addr}"), drop_action: flag, delay_action: delay, hold_request: hold, requests, task }
 }
 
 /// A body that yields half of `body` and then an error.

@@ -2,6 +2,8 @@
 //! directory owned by `postgres`, pg_ctl start on a free loopback port, stop and delete on drop.
 //! Missing binaries fail the test: a storage test that silently skipped would prove nothing.
 
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -9,6 +11,7 @@ use std::process::Command;
 pub struct PgCluster {
     dir: PathBuf,
     bin: PathBuf,
+    opts: String,
     /// `postgres://postgres@127.0.0.1:PORT/postgres`.
     pub url: String,
 }
@@ -69,7 +72,29 @@ impl PgCluster {
         .output()
         .expect("pg_ctl runs");
         assert!(out.status.success(), "pg_ctl start failed: {}", String::from_utf8_lossy(&out.stderr));
-        Self { url: format!("postgres://postgres@127.0.0.1:{port}/postgres"), dir, bin }
+        Self { url: format!("postgres://postgres@127.0.0.1:{port}/postgres"), dir, bin, opts }
+    }
+
+    /// Stops the server at once (`-m immediate`: as a crash would), keeping its data.
+    pub fn stop(&self) {
+        let data = self.dir.join("data");
+        let out = as_postgres(&self.bin.join("pg_ctl"), &["-D", data.to_str().expect("utf8"), "-m", "immediate", "-w", "stop"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(out.status.success(), "pg_ctl stop failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Starts it again on the same port and data.
+    pub fn start_again(&self) {
+        let data = self.dir.join("data");
+        let log = self.dir.join("log");
+        let out = as_postgres(
+            &self.bin.join("pg_ctl"),
+            &["-D", data.to_str().expect("utf8"), "-o", &self.opts, "-l", log.to_str().expect("utf8"), "-w", "start"],
+        )
+        .output()
+        .expect("pg_ctl runs");
+        assert!(out.status.success(), "pg_ctl start failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
 
