@@ -923,6 +923,10 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
         }
         _ => {}
     }
+    if step.to == AttemptStatus::Unknown {
+        // A stalled doAuthorization now undecided: keep checking it.
+        d.next_check_at = Some(now + repo::backoff_ms(state, row.checks));
+    }
     if store(state, &session, &a, step, &d).await? {
         tracing::info!(payment = %a.payment_id, attempt = a.n, to = %step.to, "reconciled");
         state.metrics().money(&format!("reconciled_{}", step.to));
