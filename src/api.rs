@@ -622,8 +622,13 @@ export interface MountOptions {
   messages?: { number?: ElementRef; expiry?: ElementRef; cvv?: ElementRef; holder?: ElementRef };
   /** Where the co-badge brand choice goes; default: after the number's message. */
   brandChoice?: ElementRef;
-  /** Milliseconds: each request (20 000), the 3DS Method round (10 000), the challenge (600 000). */
-  timeouts?: { request?: number; method?: number; challenge?: number };
+  /**
+   * Milliseconds: each request but pay and continue (20 000); pay and continue (35 000, longer
+   * than the payment server's own deadline); how long an undecided payment's status is read
+   * before submit() resolves "pending" (120 000); the 3DS Method round (10 000); the challenge
+   * (600 000).
+   */
+  timeouts?: { request?: number; pay?: number; pending?: number; method?: number; challenge?: number };
 }
 
 export type FieldName = "number" | "expiry" | "cvv" | "holder";
@@ -663,7 +668,18 @@ export type CheckoutResult =
   | { status: "authorized"; paymentId: string; transactionId: string }
   | { status: "refused"; paymentId: string; code: string; message: string }
   | { status: "invalid"; fields: Partial<Record<FieldName, string>> }
-  /** code "destroyed": destroy() stopped the submit (a 3-D Secure attempt waiting in the page is abandoned first). */
+  /**
+   * The payment server has not decided yet (its answer was lost or the gateway's is late, and
+   * the status URL still said "processing" after timeouts.pending). It may still be authorized:
+   * the buyer must not pay again; the shop learns the outcome from the payment server, and
+   * resume(session) reads it. paymentId is "" when the status could not be read at all.
+   */
+  | { status: "pending"; paymentId: string; message: string }
+  /**
+   * code "destroyed": destroy() stopped the submit (a 3-D Secure attempt waiting in the page is
+   * abandoned first). "insecure_tokenizer" / "insecure_url": the session's tokenizer / pay or
+   * status URL is neither https nor http to a loopback host; nothing was sent.
+   */
   | { status: "error"; code: string; message: string; gatewayCode?: string };
 
 /** CheckoutHandle's event methods (merged with the class below). */
@@ -684,6 +700,8 @@ export interface CheckoutEvents {
   error: Extract<CheckoutResult, { status: "error" }>;
   submit: {};
   challenge: { phase: "start" | "end"; mode: "iframe" | "redirect" };
+  /** The outcome was not known at the first status read: the module is checking it ("Checking your payment…"); `result` follows. */
+  checking: {};
   result: CheckoutResult;
 }
 "#;
@@ -698,7 +716,8 @@ pub struct CheckoutHandle {
 #[wasm_bindgen(js_class = CheckoutHandle)]
 impl CheckoutHandle {
     /// Registers `callback` for an event (`ready`, `change`, `brand`, `focus`, `blur`,
-    /// `complete`, `error`, `submit`, `challenge`, `result`). An unknown name throws.
+    /// `complete`, `error`, `submit`, `challenge`, `checking`, `result`). An unknown name
+    /// throws.
     /// (Typed by the generic declaration in `CHECKOUT_TYPES`.)
     #[wasm_bindgen(skip_typescript)]
     pub fn on(

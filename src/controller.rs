@@ -45,8 +45,17 @@ pub enum ThreeDsMode {
 /// Time limits, in milliseconds.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
-    /// Each HTTP request.
+    /// Each HTTP request other than pay and continue (tokenizer, status, abandon).
     pub request: u32,
+    /// Pay and continue. Longer than the payment server's own deadline for them (about 25 s:
+    /// at most two gateway calls of up to 12 s each), so the server has answered, with an
+    /// outcome or a 504 `gateway_timeout`, before the page gives up. A shorter wait would stop
+    /// listening while a doAuthorization may still succeed, and an answer lost that way can
+    /// only be recovered from the status URL.
+    pub pay: u32,
+    /// How long `submit()` keeps reading the status URL of a payment whose outcome is not
+    /// known yet (reconciliation can take minutes) before it resolves `pending`.
+    pub pending: u32,
     /// The 3DS Method round (EMV 3DS: 10 s, then `threeDSCompInd = N`).
     pub method: u32,
     /// The challenge (EMV 3DS challenge timeout: 10 minutes, as Adyen's).
@@ -57,6 +66,8 @@ impl Default for Timeouts {
     fn default() -> Self {
         Self {
             request: 20_000,
+            pay: 35_000,
+            pending: 120_000,
             method: 10_000,
             challenge: 600_000,
         }
@@ -170,7 +181,7 @@ pub struct Controller {
 }
 
 /// Event names `on` accepts.
-pub const EVENTS: [&str; 10] = [
+pub const EVENTS: [&str; 11] = [
     "ready",
     "change",
     "brand",
@@ -180,6 +191,7 @@ pub const EVENTS: [&str; 10] = [
     "error",
     "submit",
     "challenge",
+    "checking",
     "result",
 ];
 
@@ -299,6 +311,8 @@ impl MountOptions {
         let to = js::get(o, "timeouts");
         let timeouts = Timeouts {
             request: ms_arg(&to, "request", defaults.request),
+            pay: ms_arg(&to, "pay", defaults.pay),
+            pending: ms_arg(&to, "pending", defaults.pending),
             method: ms_arg(&to, "method", defaults.method),
             challenge: ms_arg(
                 &t,

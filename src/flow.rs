@@ -7,6 +7,7 @@
 //!  tokenize (gateway getToken) ─errorCode / network / timeout─▶ {status: "error"}
 //!     │
 //!  pay (payment server) ──▶ authorized | refused(+retry) ──────────────▶ result
+//!     │  no answer / 502-504 ──▶ GET status, backoff ─▶ authorized | refused | pending
 //!     │  method ──▶ hidden iframe ─ postMessage(origin, nonce) or 10 s ─▶ continue ──▶ (again)
 //!     │  challenge ──▶ dialog iframe ─ postMessage(origin, nonce) ─▶ GET status ─▶ result
 //!     │                    └─ Cancel / timeout ──▶ abandon ──▶ refused
@@ -146,6 +147,16 @@ mod result {
     /// The form was destroyed before the payment had an outcome.
     pub fn destroyed(locale: Locale) -> JsValue {
         error("destroyed", i18n::text(locale, Text::Destroyed))
+    }
+
+    /// The payment server has not decided yet; it will without the page (reconciliation).
+    pub fn pending(payment_id: &str, locale: Locale) -> JsValue {
+        js::object(&[
+            ("status", "pending".into()),
+            ("paymentId", payment_id.into()),
+            ("message", i18n::text(locale, Text::Pending).into()),
+        ])
+        .into()
     }
 }
 
@@ -329,6 +340,10 @@ async fn run(
     if ctrl.stopped() {
         return result::destroyed(locale);
     }
+    // Checked on every submit: the tokenizer may come from a refusal's `retry`.
+    if let Some(code) = insecure(&job.session) {
+        return result::error(code, i18n::text(locale, Text::Insecure));
+    }
     let token = match transport::tokenize(&job.session.tokenizer, card, job.timeouts.request).await
     {
         Ok(TokenAnswer::Token(t)) => Zeroizing::new(t),
@@ -354,36 +369,52 @@ async fn run(
         ("idempotencyKey", idempotency_key().into()),
     ]);
     drop(token);
-    let s = &job.session;
-    // A lost answer is retried once with the same idempotency key: the server answers the
-    // stored outcome instead of paying twice (pay contract). A loop, so that the request
-    // future is built and awaited at one place in the state machine.
-    let mut retried = false;
-    let answer = loop {
-        let answer = transport::post_json(
-            &s.pay_url,
-            &s.client_secret,
+    // The same `body`, so the same idempotency key, for every send: the server answers a
+    // resent pay with the stored outcome (or settles an unknown one first) and never runs a
+    // second gateway operation (pay contract). A loop, so that the request future is built and
+    // awaited at one place in the state machine.
+    let mut resent = false;
+    loop {
+        let e = match transport::post_json(
+            &job.session.pay_url,
+            &job.session.client_secret,
             &body,
-            job.timeouts.request,
+            job.timeouts.pay,
             false,
         )
-        .await;
-        if retried
-            || !matches!(
-                answer,
-                Err(TransportError::Network | TransportError::Timeout)
-            )
+        .await
         {
-            break answer;
+            Ok(a) => return handle_answer(ctrl, job, a).await,
+            Err(e) if !e.undecided() => return transport_error(locale, &e),
+            Err(e) => e,
+        };
+        // A connection lost at once: resent, which also recovers a stored 3-D Secure answer
+        // (method, challenge) that the status URL cannot give.
+        if matches!(e, TransportError::Network) && !resent {
+            if !pause(Some(ctrl), 500).await {
+                return result::destroyed(locale);
+            }
+            resent = true;
+            continue;
         }
-        if !pause(Some(ctrl), 500).await {
-            return result::destroyed(locale);
+        // Otherwise the payment may be authorizing: its outcome comes from the status URL.
+        // A session still open: the pay never reached the server, so it is sent once more.
+        let r = read_status(Some(ctrl), job, !resent).await;
+        if !r.is_undefined() {
+            return r;
         }
-        retried = true;
-    };
-    match answer {
-        Ok(a) => handle_answer(ctrl, job, a).await,
-        Err(e) => transport_error(locale, &e),
+        resent = true;
+    }
+}
+
+/// The first URL of the session that may not carry what it would be sent, by its error code.
+fn insecure(s: &Session) -> Option<&'static str> {
+    if !transport::secure_url(&s.tokenizer.url) {
+        Some("insecure_tokenizer")
+    } else if !transport::secure_url(&s.pay_url) || !transport::secure_url(&s.status_url) {
+        Some("insecure_url")
+    } else {
+        None
     }
 }
 
@@ -419,12 +450,14 @@ async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) ->
                     &s.sibling_url("continue"),
                     &s.client_secret,
                     &body,
-                    job.timeouts.request,
+                    job.timeouts.pay,
                     false,
                 )
                 .await
                 {
                     Ok(a) => answer = a,
+                    // As for pay: the continue may have led to an authorization.
+                    Err(e) if e.undecided() => return read_status(Some(ctrl), job, false).await,
                     Err(e) => return transport_error(job.locale, &e),
                 }
             }
@@ -594,7 +627,7 @@ async fn challenge(
     }
     let outcome = wait(ctrl, step).await;
     let r = match outcome.as_str() {
-        "complete" => read_status(Some(ctrl), job).await,
+        "complete" => read_status(Some(ctrl), job, false).await,
         // Redirect mode: the buyer is at the bank in the top window, and this page is going
         // away (a destroy() from pagehide); abandoning would cancel the challenge being
         // answered there.
@@ -654,56 +687,76 @@ async fn abandon(ctrl: &Controller, job: &mut Job, payment_id: &str, why: &str) 
             r
         }
         // 409: the bank answered first; its outcome stands.
-        Err(TransportError::Http { status: 409, .. }) => read_status(Some(ctrl), job).await,
+        Err(TransportError::Http { status: 409, .. }) => read_status(Some(ctrl), job, false).await,
         Err(e) => transport_error(job.locale, &e),
     }
 }
 
-/// Reads the outcome from the status URL (status contract), waiting while it is still being
-/// decided (and no longer once `destroy()` came: the server decides without the page).
-async fn read_status(ctrl: Option<&Controller>, job: &mut Job) -> JsValue {
+/// Reads the outcome from the status URL (status contract) until the payment server has
+/// decided: after a 3-D Secure step, and after a pay or continue whose answer is unknown (the
+/// server reconciles a lost doAuthorization in the background, possibly minutes later). Reads
+/// at once, then after 1, 2, 4, then every 5 s (exponential backoff, so a payment server busy
+/// reconciling is not flooded), for `timeouts.pending` in all; then `pending`: the server
+/// still decides, the page no longer waits. Stops when `destroy()` comes. A failed read is
+/// read again, unless it is final (401, 404, 410…). A session `open` has no payment being
+/// made: `undefined` when `open_to_caller` (the pay is sent again), else `no_payment` (the
+/// buyer may pay again).
+async fn read_status(ctrl: Option<&Controller>, job: &mut Job, open_to_caller: bool) -> JsValue {
     let s = job.session.clone();
-    for attempt in 0..20 {
-        if attempt > 0 && !pause(ctrl, 500).await {
-            return result::destroyed(job.locale);
-        }
-        let answer = match transport::get_json(
-            &s.status_url,
-            &s.client_secret,
-            job.timeouts.request,
-        )
-        .await
-        {
-            Ok(a) => a,
-            Err(e) => return transport_error(job.locale, &e),
-        };
-        let payment = js::get(&answer, "payment");
-        let pid = js::string(&payment, "paymentId").unwrap_or_default();
-        match js::string(&answer, "status").as_deref() {
-            Some("authorized") => {
-                return result::authorized(
-                    &pid,
-                    &js::string(&payment, "transactionId").unwrap_or_default(),
-                );
-            }
-            Some("refused") => {
-                let retry = js::get(&js::get(&answer, "retry"), "tokenizer");
-                if let Some(t) = tokenizer_from_js(&retry) {
-                    job.session.tokenizer = t;
+    let locale = job.locale;
+    let deadline = js_sys::Date::now() + f64::from(job.timeouts.pending);
+    let mut delay = 1000;
+    let mut pid = String::new();
+    loop {
+        match transport::get_json(&s.status_url, &s.client_secret, job.timeouts.request).await {
+            Ok(answer) => {
+                let payment = js::get(&answer, "payment");
+                pid = js::string(&payment, "paymentId").unwrap_or_default();
+                match js::string(&answer, "status").as_deref() {
+                    Some("authorized") => {
+                        return result::authorized(
+                            &pid,
+                            &js::string(&payment, "transactionId").unwrap_or_default(),
+                        );
+                    }
+                    Some("refused") => {
+                        let retry = js::get(&js::get(&answer, "retry"), "tokenizer");
+                        if let Some(t) = tokenizer_from_js(&retry) {
+                            job.session.tokenizer = t;
+                        }
+                        return result::refused(
+                            &pid,
+                            &js::string(&payment, "code").unwrap_or_default(),
+                            &js::string(&payment, "message").unwrap_or_default(),
+                        );
+                    }
+                    Some("expired") => {
+                        return result::error("session_expired", i18n::text(locale, Text::Expired));
+                    }
+                    Some("open") if open_to_caller => return JsValue::UNDEFINED,
+                    Some("open") => {
+                        return result::error("no_payment", i18n::text(locale, Text::Server));
+                    }
+                    _ => {}
                 }
-                return result::refused(
-                    &pid,
-                    &js::string(&payment, "code").unwrap_or_default(),
-                    &js::string(&payment, "message").unwrap_or_default(),
-                );
             }
-            Some("expired") => {
-                return result::error("session_expired", i18n::text(job.locale, Text::Expired));
-            }
-            _ => {}
+            Err(e) if !e.undecided() => return transport_error(locale, &e),
+            Err(_) => {}
         }
+        if js_sys::Date::now() >= deadline {
+            return result::pending(&pid, locale);
+        }
+        // Not decided at the first read: the page can say that the payment is being checked.
+        if delay == 1000
+            && let Some(c) = ctrl
+        {
+            c.emit("checking", &Object::new().into());
+        }
+        if !pause(ctrl, delay).await {
+            return result::destroyed(locale);
+        }
+        delay = (delay * 2).min(5000);
     }
-    result::error("timeout", i18n::text(job.locale, Text::Timeout))
 }
 
 /// `resume(sessionAnswer)`: after a full-page 3-D Secure redirect, the outcome.
@@ -721,6 +774,9 @@ pub async fn resume(session: JsValue, locale: Option<String>) -> JsValue {
     let (Ok(session), Some(doc)) = (Session::from_js(&session), doc) else {
         return result::error("no_session", i18n::text(locale, Text::NoSession));
     };
+    if !transport::secure_url(&session.status_url) {
+        return result::error("insecure_url", i18n::text(locale, Text::Insecure));
+    }
     let mut job = Job {
         session,
         three_ds: ThreeDsMode::Iframe,
@@ -728,7 +784,7 @@ pub async fn resume(session: JsValue, locale: Option<String>) -> JsValue {
         locale,
         doc,
     };
-    read_status(None, &mut job).await
+    read_status(None, &mut job, false).await
 }
 
 fn three_ds_json(mode: &ThreeDsMode) -> Object {

@@ -68,6 +68,10 @@ pub enum Text {
     NoSession,
     /// The form was destroyed while paying.
     Destroyed,
+    /// The outcome is still being decided (`pending` result).
+    Pending,
+    /// A session URL that is neither https nor loopback http: nothing was sent.
+    Insecure,
 }
 
 /// The message under a field.
@@ -138,6 +142,10 @@ pub fn text(locale: Locale, text: Text) -> &'static str {
             ChallengeTimeout => "The card verification took too long and was cancelled.",
             NoSession => "The checkout is not ready: no payment session.",
             Destroyed => "The payment form was closed.",
+            Pending => {
+                "The payment is not confirmed yet. Do not pay again: the shop will tell you the outcome."
+            }
+            Insecure => "The payment form is not set up securely. Nothing was sent.",
         },
         Locale::Fr => match text {
             BrandChoice => "Réseau de la carte",
@@ -161,6 +169,12 @@ pub fn text(locale: Locale, text: Text) -> &'static str {
             }
             NoSession => "Le paiement n’est pas prêt : aucune session de paiement.",
             Destroyed => "Le formulaire de paiement a été fermé.",
+            Pending => {
+                "Le paiement n’est pas encore confirmé. Ne payez pas une seconde fois : la boutique vous informera du résultat."
+            }
+            Insecure => {
+                "Le formulaire de paiement n’est pas configuré de façon sécurisée. Rien n’a été envoyé."
+            }
         },
     }
 }

@@ -34,6 +34,11 @@ mod transport;
 #[global_allocator]
 static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
 
+/// The URL rule of every request carrying card data or the session's secret; public for the
+/// browser tests only (not a JavaScript export).
+#[doc(hidden)]
+pub use transport::secure_url;
+
 pub use api::{
     CheckoutHandle, format_expiry_js, format_number_js, mount, resume, set_bin_table, validate_cvv,
     validate_expiry, validate_holder, validate_number,

@@ -37,6 +37,56 @@ pub enum TransportError {
     BadAnswer,
 }
 
+impl TransportError {
+    /// The request may have done its work without the page learning the outcome: no answer
+    /// (network failure, timeout) or a gateway-side failure (502, 503, 504: `gateway_error`,
+    /// `overloaded`, `gateway_timeout`, `request_timeout`, or a proxy's own page). After a
+    /// pay or continue, the payment server may still authorize the payment; only its status
+    /// URL can tell.
+    pub fn undecided(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Network
+                | TransportError::Timeout
+                | TransportError::Http {
+                    status: 502..=504,
+                    ..
+                }
+        )
+    }
+}
+
+/// Whether `url` may carry card data or the session's secret: `https:`, or `http:` to this
+/// machine only (`localhost`, `127.0.0.0/8`, `[::1]`), which never crosses a network, so the
+/// offline sandbox works. PCI DSS v4.0 requirement 4.2.1: strong cryptography safeguards the
+/// PAN during transmission over open, public networks; the token and the client secret sent
+/// to the payment server get the same rule. Anything else (plain `http:` to another host,
+/// `javascript:`, `data:`, a relative or malformed URL) is refused before a request is made.
+///
+/// Scheme and host come from the browser's own URL parser (WHATWG URL Standard, the parser
+/// `fetch` uses), so the host checked is the host connected to: no user info
+/// (`http://127.0.0.1@example.com/` is `example.com`), IPv4 in dotted decimal
+/// (`http://0x7f.1/` is `127.0.0.1`), IPv6 compressed (`[::1]`), lower case. A host of only
+/// digits and dots is an IPv4 address after parsing (the standard's "ends in a number" rule),
+/// so `127.` followed by digits and dots is in `127.0.0.0/8`, and `127.0.0.1.example.com` is
+/// not.
+pub fn secure_url(url: &str) -> bool {
+    let Ok(u) = web_sys::Url::new(url) else {
+        return false;
+    };
+    match u.protocol().as_str() {
+        "https:" => true,
+        "http:" => {
+            let host = u.hostname();
+            host == "localhost"
+                || host == "[::1]"
+                || (host.starts_with("127.")
+                    && host.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        }
+        _ => false,
+    }
+}
+
 /// A rejected `fetch()` or body read: the timeout signal aborts with a `TimeoutError`
 /// DOMException (DOM Standard, `AbortSignal.timeout()`); anything else is a network error
 /// (`TypeError`, Fetch Standard).

@@ -341,6 +341,54 @@ fn set_bin_table_extend_replace_and_errors() {
     );
 }
 
+#[wasm_bindgen_test]
+fn card_data_goes_only_to_https_or_loopback_http() {
+    for url in [
+        "https://homologation-webpayment.payline.com/webpayment/getToken",
+        "https://pay.example:8443/api/checkout-sessions/cs_1/pay",
+        "HTTPS://PAY.EXAMPLE/x",
+        // Loopback over http: the offline sandbox and local development.
+        "http://localhost/webpayment/getToken",
+        "http://localhost:8081/webpayment/getToken",
+        "HTTP://LOCALHOST:8081/",
+        "http://127.0.0.1:8081/webpayment/getToken",
+        "http://127.10.20.30/",
+        "http://[::1]:8081/webpayment/getToken",
+        "http://[0:0:0:0:0:0:0:1]/",
+        // The URL parser's spellings of 127.0.0.1 (WHATWG URL: IPv4 number parsing).
+        "http://0x7f.1/",
+        "http://2130706433/",
+        "http://127.0.0.1./",
+    ] {
+        assert!(card_capture::secure_url(url), "{url} is allowed");
+    }
+    for url in [
+        "http://pay.example/webpayment/getToken",
+        "http://10.0.0.1/",
+        "http://192.168.1.10:8081/",
+        // Hosts that only look like loopback.
+        "http://127.0.0.1.nip.io/",
+        "http://127.0.0.1@pay.example/",
+        "http://localhost.pay.example/",
+        "http://localhost@pay.example/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::2]/",
+        // Other schemes, and what is not an absolute URL.
+        "javascript:alert(1)",
+        "JavaScript:fetch('https://pay.example')",
+        "data:text/plain,x",
+        "blob:https://pay.example/7d3b1c1e-0000-4000-8000-000000000000",
+        "ftp://pay.example/",
+        "ws://localhost/",
+        "file:///etc/passwd",
+        "//pay.example/getToken",
+        "/webpayment/getToken",
+        "",
+    ] {
+        assert!(!card_capture::secure_url(url), "{url} is refused");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // mount(): the DOM glue on real inputs
 
@@ -874,6 +922,260 @@ mod checkout {
         post("card-capture:3ds-method-complete", "n-d5");
         ms(100).await;
         assert!(called("continue").is_empty());
+        restore_fetch();
+        form.remove();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Unknown outcomes and the URL rule, against a scripted payment server.
+
+    /// Replaces `window.fetch` with a payment server whose answers follow `script`: for `pay`,
+    /// `continue`, `abandon` and `status` (any other URL of the server), a list of answers
+    /// given in turn, the last one repeated. An answer is `{status?, body}`, `"reject"` (a
+    /// network error) or `"hang"` (no answer until the request's signal aborts it). The
+    /// tokenizer (`/tokenize`) answers a token. Calls are recorded as by `fake_server`, and the
+    /// `checking` events counted in `window.__ccChecking`.
+    fn scripted_server(script: &str) {
+        let install = js_sys::Function::new_with_args(
+            "scriptText",
+            r#"
+            const script = JSON.parse(scriptText);
+            const calls = [];
+            window.__ccCalls = calls;
+            window.__ccChecking = 0;
+            window.__ccRealFetch = window.__ccRealFetch || window.fetch;
+            window.fetch = (url, init) => {
+              url = String(url);
+              calls.push({ url, body: init && typeof init.body === 'string' ? init.body : '',
+                keepalive: !!(init && init.keepalive) });
+              if (url.endsWith('/tokenize')) return Promise.resolve(new Response('data=TOKEN'));
+              const name = ['pay', 'continue', 'abandon'].find((n) => url.endsWith('/' + n)) || 'status';
+              const queue = script[name];
+              const a = queue.length > 1 ? queue.shift() : queue[0];
+              if (a === 'reject') return Promise.reject(new TypeError('Failed to fetch'));
+              if (a === 'hang') {
+                return new Promise((_, fail) => init.signal.addEventListener('abort', () => fail(init.signal.reason)));
+              }
+              return Promise.resolve(new Response(JSON.stringify(a.body),
+                { status: a.status || 200, headers: { 'Content-Type': 'application/json' } }));
+            };
+            "#,
+        );
+        install
+            .call1(&JsValue::NULL, &JsValue::from_str(script))
+            .expect("installs");
+    }
+
+    fn checking_events() -> f64 {
+        get(&web_sys::window().expect("window"), "__ccChecking")
+            .as_f64()
+            .unwrap_or_default()
+    }
+
+    fn count_checking(handle: &CheckoutHandle) {
+        let f = js_sys::Function::new_no_args("window.__ccChecking += 1;");
+        handle.on("checking", f).expect("known event");
+    }
+
+    const PROCESSING: &str = r#"{"body": {"id": "cs_t", "status": "processing", "payment": {"paymentId": "pay_1", "status": "unknown"}}}"#;
+    const AUTHORIZED: &str = r#"{"body": {"id": "cs_t", "status": "authorized", "payment": {"paymentId": "pay_1", "status": "authorized", "transactionId": "tx_9"}}}"#;
+
+    #[wasm_bindgen_test]
+    async fn a_504_is_no_error_the_status_is_read_until_authorized() {
+        scripted_server(&format!(
+            r#"{{"pay": [{{"status": 504, "body": {{"error": {{"code": "gateway_timeout", "message": "x"}}}}}}],
+                "status": [{PROCESSING}, {PROCESSING}, {AUTHORIZED}]}}"#
+        ));
+        let (form, handle) = mounted("u1", &session_options("u1", "{}"));
+        count_checking(&handle);
+        fill("u1");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(
+            super::json(&r),
+            r#"{"status":"authorized","paymentId":"pay_1","transactionId":"tx_9"}"#
+        );
+        // The server answered: the pay is not sent again; its outcome comes from the status.
+        assert_eq!(called("pay").len(), 1);
+        assert_eq!(called("cs_t").len(), 3);
+        assert_eq!(checking_events(), 1.0, "one checking event");
+        handle.destroy();
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn lost_answers_resend_the_same_key_then_read_the_status() {
+        scripted_server(&format!(
+            r#"{{"pay": ["reject"], "status": [{PROCESSING}, {AUTHORIZED}]}}"#
+        ));
+        let (form, handle) = mounted("u2", &session_options("u2", "{}"));
+        fill("u2");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(status_code(&r).0, "authorized", "{}", super::json(&r));
+        let pays = called("pay");
+        assert_eq!(pays.len(), 2, "one resend after a lost connection");
+        assert_eq!(pays[0], pays[1], "same body, same idempotency key");
+        assert!(pays[0].0.contains(r#""idempotencyKey":"cc_"#));
+        assert_eq!(called("cs_t").len(), 2);
+        handle.destroy();
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_pay_timeout_reads_the_status_and_an_open_session_is_paid_again() {
+        // 503 overloaded: the pay never ran. The status says so (open): sent again, same key.
+        scripted_server(&format!(
+            r#"{{"pay": [{{"status": 503, "body": {{"error": {{"code": "overloaded"}}}}}}, "hang",
+                  {{"body": {{"status": "authorized", "paymentId": "pay_2", "transactionId": "tx_2"}}}}],
+                "status": [{{"body": {{"id": "cs_t", "status": "open"}}}}, {AUTHORIZED}]}}"#
+        ));
+        let (form, handle) = mounted("u3", &session_options("u3", r#"{"pay": 300}"#));
+        fill("u3");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        // The resent pay timed out (300 ms): the status then says authorized.
+        assert_eq!(
+            super::json(&r),
+            r#"{"status":"authorized","paymentId":"pay_1","transactionId":"tx_9"}"#
+        );
+        let pays = called("pay");
+        assert_eq!(pays.len(), 2, "sent again once only");
+        assert_eq!(pays[0], pays[1]);
+        handle.destroy();
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn still_processing_at_the_bound_resolves_pending_and_destroy_stops_the_reads() {
+        scripted_server(&format!(
+            r#"{{"pay": ["reject"], "status": [{PROCESSING}]}}"#
+        ));
+        let (form, handle) = mounted("u4", &session_options("u4", r#"{"pending": 1500}"#));
+        count_checking(&handle);
+        fill("u4");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(status_code(&r).0, "pending", "{}", super::json(&r));
+        assert_eq!(get(&r, "paymentId").as_string().as_deref(), Some("pay_1"));
+        assert!(get(&r, "message").is_string());
+        // Read at once, after 1 s, and after 2 s more, past the 1.5 s bound: pending.
+        assert_eq!(called("cs_t").len(), 3);
+        assert_eq!(checking_events(), 1.0);
+        handle.destroy();
+        form.remove();
+
+        // destroy() while the status is being read: destroyed at once, no more reads.
+        scripted_server(&format!(
+            r#"{{"pay": ["reject"], "status": [{PROCESSING}]}}"#
+        ));
+        let (form, handle) = mounted("u5", &session_options("u5", "{}"));
+        fill("u5");
+        let pending = JsFuture::from(handle.submit());
+        for _ in 0..100 {
+            if !called("cs_t").is_empty() {
+                break;
+            }
+            ms(20).await;
+        }
+        handle.destroy();
+        let r = pending.await.expect("resolves");
+        assert_eq!(status_code(&r), ("error".into(), "destroyed".into()));
+        let reads = called("cs_t").len();
+        ms(1500).await;
+        assert_eq!(called("cs_t").len(), reads, "no read after destroy()");
+        restore_fetch();
+        form.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_continue_without_answer_reads_the_status() {
+        scripted_server(&format!(
+            r#"{{"pay": [{{"body": {{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {{"threeDSMethodData": "m"}}}}}}],
+                "continue": [{{"status": 502, "body": {{"error": {{"code": "gateway_error"}}}}}}],
+                "status": [{AUTHORIZED}]}}"#
+        ));
+        let (form, handle) = mounted("u6", &session_options("u6", r#"{"method": 100}"#));
+        fill("u6");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(status_code(&r).0, "authorized", "{}", super::json(&r));
+        assert_eq!(called("continue").len(), 1);
+        assert_eq!(called("cs_t").len(), 1);
+        handle.destroy();
+        restore_fetch();
+        form.remove();
+    }
+
+    /// Mount options whose session names `tokenizer`, `pay` and `status` as its URLs.
+    fn session_with(tokenizer: &str, pay: &str, status: &str) -> String {
+        format!(
+            r#", "session": {{"id": "cs_t", "clientSecret": "secret", "nonce": "n",
+            "payUrl": "{pay}", "statusUrl": "{status}",
+            "tokenizer": {{"url": "{tokenizer}", "accessKeyRef": "ref", "data": "d"}}}}"#
+        )
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_insecure_session_url_sends_nothing() {
+        let origin = web_sys::window()
+            .expect("window")
+            .location()
+            .origin()
+            .expect("origin");
+        let pay = format!("{origin}/api/checkout-sessions/cs_t/pay");
+        let status = format!("{origin}/api/checkout-sessions/cs_t");
+        let tokenizer = format!("{origin}/tokenize");
+        for (i, (t, p, s, code)) in [
+            (
+                "http://pay.example/tokenize",
+                pay.as_str(),
+                status.as_str(),
+                "insecure_tokenizer",
+            ),
+            (
+                "javascript:alert(1)//tokenize",
+                pay.as_str(),
+                status.as_str(),
+                "insecure_tokenizer",
+            ),
+            (
+                tokenizer.as_str(),
+                "http://pay.example/api/checkout-sessions/cs_t/pay",
+                status.as_str(),
+                "insecure_url",
+            ),
+            (
+                tokenizer.as_str(),
+                pay.as_str(),
+                "http://pay.example/api/checkout-sessions/cs_t",
+                "insecure_url",
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            fake_server(
+                r#"{"status": "authorized", "paymentId": "pay_1", "transactionId": "tx_1"}"#,
+            );
+            let prefix = format!("s{i}");
+            let (form, handle) = mounted(&prefix, &session_with(t, p, s));
+            fill(&prefix);
+            let r = JsFuture::from(handle.submit()).await.expect("resolves");
+            assert_eq!(
+                status_code(&r),
+                ("error".into(), code.into()),
+                "{t} {p} {s}"
+            );
+            assert!(calls().is_empty(), "nothing sent: {:?}", calls());
+            handle.destroy();
+            form.remove();
+        }
+        // The same session on loopback http (this test page's origin) pays.
+        fake_server(r#"{"status": "authorized", "paymentId": "pay_1", "transactionId": "tx_1"}"#);
+        let (form, handle) = mounted("s9", &session_with(&tokenizer, &pay, &status));
+        fill("s9");
+        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        assert_eq!(status_code(&r).0, "authorized");
+        handle.destroy();
         restore_fetch();
         form.remove();
     }
