@@ -39,6 +39,8 @@
     if (result.status === 'authorized') say('Payment authorized');
     else if (result.status === 'refused') say('Payment refused: ' + result.message);
     else if (result.status === 'invalid') say('Check the card details above.');
+    // Not decided yet: it may still be authorized, so the buyer is not invited to pay again.
+    else if (result.status === 'pending') say('Payment pending: ' + result.message);
     else say('Payment not done: ' + result.message);
   }
 
@@ -114,6 +116,8 @@
     window.cardCapture = cc;
     window.checkoutOrder = { id: session.id, orderRef: session.orderRef };
     handle.on('ready', function () { document.documentElement.dataset.checkout = 'ready'; });
+    // The payment server's answer was lost or is late: the module reads the outcome.
+    handle.on('checking', function () { say('Checking your payment…'); });
   }
 
   function fail(err) {

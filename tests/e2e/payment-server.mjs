@@ -51,12 +51,18 @@ export function paymentServerBinary() {
   return process.env.PAYMENT_SERVER_BIN || workspaceBinary('payment-server');
 }
 
-/** Starts `payment-server --sandbox`; resolves to `{url, sandboxUrl, close()}`. */
-export async function startPaymentServer({ env = {} } = {}) {
+/**
+ * Starts `payment-server --sandbox`; resolves to `{url, sandboxUrl, close()}`. With
+ * `sandboxUrl`, the server uses that payline-sandbox (`--sandbox-url`, loopback only) instead
+ * of its embedded one.
+ */
+export async function startPaymentServer({ env = {}, sandboxUrl } = {}) {
   const exe = paymentServerBinary();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'card-capture-server-'));
   await fs.mkdir(path.join(dir, 'data'));
-  const child = spawn(exe, ['--sandbox', '--listen', '127.0.0.1:0'], {
+  const args = ['--sandbox', '--listen', '127.0.0.1:0'];
+  if (sandboxUrl) args.push('--sandbox-url', sandboxUrl);
+  const child = spawn(exe, args, {
     cwd: dir,
     env: {
       ...process.env,
@@ -81,7 +87,7 @@ export async function startPaymentServer({ env = {} } = {}) {
     lines.on('line', (line) => {
       const m = /^(payment-server|payline-sandbox) listening on (http:\/\/\S+)$/.exec(line);
       if (m) found[m[1]] = m[2].replace(/\/$/, '');
-      if (found['payment-server'] && found['payline-sandbox']) {
+      if (found['payment-server'] && (found['payline-sandbox'] || sandboxUrl)) {
         clearTimeout(timer);
         resolve(found);
       }
@@ -89,7 +95,7 @@ export async function startPaymentServer({ env = {} } = {}) {
   });
   return {
     url: urls['payment-server'],
-    sandboxUrl: urls['payline-sandbox'],
+    sandboxUrl: urls['payline-sandbox'] || sandboxUrl,
     logs: () => stderr,
     async close() {
       child.removeAllListeners('exit');
