@@ -47,11 +47,12 @@ pub enum ThreeDsMode {
 pub struct Timeouts {
     /// Each HTTP request other than pay and continue (tokenizer, status, abandon).
     pub request: u32,
-    /// Pay and continue. Longer than the payment server's own deadline for them (about 25 s:
-    /// at most two gateway calls of up to 12 s each), so the server has answered, with an
-    /// outcome or a 504 `gateway_timeout`, before the page gives up. A shorter wait would stop
-    /// listening while a doAuthorization may still succeed, and an answer lost that way can
-    /// only be recovered from the status URL.
+    /// Pay and continue. Longer than the payment server's own deadline for them (it answers
+    /// within 30 s, its request timeout: at most two gateway calls of up to 12 s each, plus
+    /// its database work), so the server has answered, with an outcome or a 5xx such as 504
+    /// `gateway_timeout`, before the page gives up. A shorter wait would stop listening while a
+    /// doAuthorization may still succeed, and an answer missed that way can only be recovered
+    /// from the status URL.
     pub pay: u32,
     /// How long `submit()` keeps reading the status URL of a payment whose outcome is not
     /// known yet (reconciliation can take minutes) before it resolves `pending`.
