@@ -14,7 +14,7 @@ use payline_protocol::messages::{
 };
 use payline_protocol::objects::{Authentication3DSecure, Browser, Buyer, Card, Order, Payment as PPayment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
-use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Date, DateTimeMinutes, Mode, Outcome};
+use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Date, DateTimeMinutes, Mode, Outcome, ReturnCode};
 use payline_protocol::web2token::decrypt_token_answer;
 use payline_protocol::Operation;
 use serde::{Deserialize, Serialize};
@@ -502,13 +502,15 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
         Err(e) => return call_failed(state, session, a, e).await,
     };
     let (code, message) = code_message(&res);
-    let enrollment = match code.as_str() {
+    let three_ds1 = res.result.code == ReturnCode::THREE_DS_ACCEPTED;
+    let enrollment = match res.result.code {
         // Not enrolled / not participating: authorize without 3-D Secure (a per-contract
         // policy; the sandbox allows it).
-        "03001" | "03002" => Enrollment::NotEnrolled,
-        "03102" => Enrollment::Frictionless,
-        "03100" => Enrollment::Method,
-        "03101" | "03000" => Enrollment::Challenge,
+        ReturnCode::THREE_DS_NOT_ENROLLED | ReturnCode::THREE_DS_NOT_PARTICIPATING => Enrollment::NotEnrolled,
+        ReturnCode::THREE_DS_FRICTIONLESS => Enrollment::Frictionless,
+        ReturnCode::THREE_DS_METHOD_REQUESTED => Enrollment::Method,
+        // 3DS2 challenge, or the 3DS1 PaReq redirect.
+        ReturnCode::THREE_DS_CHALLENGE_REQUESTED | ReturnCode::THREE_DS_ACCEPTED => Enrollment::Challenge,
         _ => Enrollment::Refused,
     };
     let step = step_of(a, Event::Enrollment(enrollment))?;
@@ -541,14 +543,14 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
             if let Some(n) = &res.md_field_name {
                 fields.insert(n.clone(), Value::String(md.clone()));
             }
-            if code == "03000" {
+            if three_ds1 {
                 let term = res.term_url_name.clone().unwrap_or_else(|| "TermUrl".to_owned());
                 fields.insert(term, Value::String(format!("{}/3ds/return", state.settings().public_url)));
             }
             let d = AttemptData {
                 md: Some(md),
                 transient: res.transient.clone(),
-                three_ds_version: Some(if code == "03000" { "1" } else { "2" }.to_owned()),
+                three_ds_version: Some(if three_ds1 { "1" } else { "2" }.to_owned()),
                 wait_expires_at: Some(wait),
                 ..AttemptData::default()
             };
@@ -708,7 +710,8 @@ pub async fn abandon(state: &AppState, session: &Session, payment_id: &str) -> R
     let a = load_attempt(state, &p.id, session.attempt).await?.ok_or_else(not_waiting)?;
     let step = machine::next(a.status, Event::Abandon).map_err(|_| not_waiting())?;
     // Payline 02319: payment cancelled by the buyer.
-    let (code, message) = ("02319", "Payment cancelled by the buyer");
+    let code = ReturnCode::CANCELLED_BY_BUYER;
+    let (code, message) = (code.as_str(), code.known().map_or("Payment cancelled by the buyer", |k| k.long_message));
     let d = AttemptData { code: Some(code.to_owned()), message: Some(message.to_owned()), ..AttemptData::default() };
     if !store(state, session, &a, step, &d).await? {
         return Err(not_waiting());
@@ -748,7 +751,7 @@ pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<
         }
         Ok(res) => {
             let (code, message) = code_message(&res);
-            let ok = code == "03000";
+            let ok = res.result.code == ReturnCode::THREE_DS_ACCEPTED;
             let step = step_of(&a, Event::Authentication { authenticated: ok })?;
             if ok {
                 let transient = res.transient.clone().or_else(|| a.transient.clone());
@@ -807,14 +810,19 @@ pub async fn lookup_order_ref(state: &AppState, order_ref: &str) -> std::result:
 }
 
 /// Payline "transaction not found" codes of getTransactionDetails (Payline return codes).
-const NOT_FOUND: [&str; 4] = ["02301", "02304", "02310", "02604"];
+const NOT_FOUND: [ReturnCode; 4] = [
+    ReturnCode::INVALID_TRANSACTION_ID,
+    ReturnCode::NO_TRANSACTION_FOR_TOKEN,
+    ReturnCode::NO_MATCHING_TRANSACTION,
+    ReturnCode::TRANSACTION_DOES_NOT_EXIST,
+];
 
 /// The meaning of a getTransactionDetails answer for an authorization.
 pub fn interpret(res: &GetTransactionDetailsResponse) -> Lookup {
     let (code, message) = code_message(res);
     let txn = res.transaction.as_ref().map(|t| t.id.clone()).filter(|t| !t.is_empty());
     let Some(t) = txn else {
-        return if NOT_FOUND.contains(&code.as_str()) { Lookup::NotFound } else { Lookup::Inconclusive };
+        return if NOT_FOUND.contains(&res.result.code) { Lookup::NotFound } else { Lookup::Inconclusive };
     };
     // Payline action codes: 100 authorization, 101 authorization + capture.
     let action = res.payment.as_ref().map(|p| p.action.code());
@@ -940,7 +948,11 @@ pub async fn expire_wait(state: &AppState, row: &AttemptRow) -> Result<()> {
     let Ok(step) = machine::next(a.status, Event::WaitExpired) else { return Ok(()) };
     let Some(session) = sessions::load(state, &row.key.session_id).await? else { return Ok(()) };
     // Payline 02319-like: the buyer never finished 3-D Secure.
-    let d = AttemptData { code: Some("02319".to_owned()), message: Some("3-D Secure not completed in time".to_owned()), ..AttemptData::default() };
+    let d = AttemptData {
+        code: Some(ReturnCode::CANCELLED_BY_BUYER.as_str().to_owned()),
+        message: Some("3-D Secure not completed in time".to_owned()),
+        ..AttemptData::default()
+    };
     if store(state, &session, &a, step, &d).await? {
         tracing::info!(payment = %a.payment_id, attempt = a.n, "3-D Secure wait expired");
     }
