@@ -47,33 +47,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let bound = listener.local_addr()?;
     // Sandbox mode: the offline gateway runs in this process on a loopback port of its own.
-    let sandbox = if cli.sandbox && cli.sandbox_url.is_none() {
-        let sl = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = sl.local_addr()?;
-        // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
-        let db = payline_sandbox::DbLocation::File("data/payline-sandbox.db".into());
-        let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
-        let sb = payline_sandbox::Sandbox::open(config, &db).await?;
-        Some((sl, addr, sb))
-    } else {
-        None
-    };
-    let sandbox_url = cli.sandbox_base()?.or_else(|| sandbox.as_ref().map(|(_, a, _)| format!("http://{a}")));
+    let sandbox = if cli.sandbox && cli.sandbox_url.is_none() { Some(embedded::open().await?) } else { None };
+    let sandbox_url = cli.sandbox_base()?.or_else(|| sandbox.as_ref().map(|e| format!("http://{}", e.addr)));
     let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
     let state = AppState::new(settings, store, Arc::new(SystemClock));
     print_line(&format!("payment-server listening on http://{bound}"));
-    if let Some((sl, addr, sb)) = sandbox {
+    if let Some(e) = sandbox {
+        let addr = e.addr;
         print_line(&format!("payline-sandbox listening on http://{addr}"));
         tracing::warn!(
             "SANDBOX MODE: payments go to the offline payline-sandbox at http://{addr}, \
              not to Payline. Nothing is charged. Demo: http://{bound}/"
         );
-        tokio::spawn(async move {
-            if let Err(e) = payline_sandbox::serve(sl, sb, std::future::pending()).await {
-                tracing::error!(error = %e, "embedded sandbox stopped");
-            }
-        });
+        embedded::spawn(e);
     }
     let worker = payment_server::background::spawn(state.clone());
     // The peer address feeds the buyer's IP (client_ip: TRUSTED_PROXIES, X-Forwarded-For).
@@ -104,4 +91,51 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// The payline-sandbox in this process (`--sandbox` without `--sandbox-url`), compiled in with
+/// the default `sandbox` feature. A production build leaves the emulator out entirely
+/// (`cargo build --release -p payment-server --no-default-features`).
+#[cfg(feature = "sandbox")]
+mod embedded {
+    /// A bound, not yet serving, embedded sandbox.
+    pub struct Embedded {
+        pub addr: std::net::SocketAddr,
+        listener: tokio::net::TcpListener,
+        sandbox: payline_sandbox::Sandbox,
+    }
+
+    pub async fn open() -> Result<Embedded, Box<dyn std::error::Error>> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
+        let db = payline_sandbox::DbLocation::File("data/payline-sandbox.db".into());
+        let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
+        let sandbox = payline_sandbox::Sandbox::open(config, &db).await?;
+        Ok(Embedded { addr, listener, sandbox })
+    }
+
+    pub fn spawn(e: Embedded) {
+        tokio::spawn(async move {
+            if let Err(err) = payline_sandbox::serve(e.listener, e.sandbox, std::future::pending()).await {
+                tracing::error!(error = %err, "embedded sandbox stopped");
+            }
+        });
+    }
+}
+
+#[cfg(not(feature = "sandbox"))]
+mod embedded {
+    /// Never built: this binary has no embedded sandbox.
+    pub struct Embedded {
+        pub addr: std::net::SocketAddr,
+    }
+
+    pub async fn open() -> Result<Embedded, Box<dyn std::error::Error>> {
+        Err("this payment-server was built without the `sandbox` feature, so it has no embedded sandbox: \
+             start payline-sandbox and pass --sandbox-url, or build with the default features"
+            .into())
+    }
+
+    pub fn spawn(_: Embedded) {}
 }
