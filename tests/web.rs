@@ -49,20 +49,57 @@ fn brand_ids(result: &JsValue) -> Vec<String> {
         .collect()
 }
 
-/// Puts the built-in table back when dropped: the tests share one module instance, so a test
-/// that changes the table must not leave it changed for the others, whether it returns or
-/// panics. (A panic unwinds, running this, when the tests are built with `panic=unwind`;
-/// under the wasm32 default, `abort`, nothing runs after a panic.)
-struct BuiltinTableOnDrop;
+thread_local! {
+    /// What every live fixture guard (a [`PutBack`]) still has to put back, innermost last.
+    static PUT_BACKS: std::cell::RefCell<Vec<fn()>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
-impl Drop for BuiltinTableOnDrop {
-    fn drop(&mut self) {
-        let builtin =
-            serde_wasm_bindgen::to_value(&BinTable::default()).unwrap_or(JsValue::UNDEFINED);
-        let replace = parse(r#"{"mode":"replace"}"#);
-        // No assert here: a panic inside a drop during unwinding would abort.
-        let _ = set_bin_table(builtin, Some(replace));
+/// Guards a global fixture (the BIN table, a replaced `fetch` or `setTimeout`, a document
+/// listener): the tests share one module instance and one page, so a test must leave them as
+/// it found them, whether it passes or fails. Dropping the guard runs `put_back`. A failing
+/// test does not unwind on wasm32 (the target aborts on panic, and no destructor runs), so
+/// the guard also registers `put_back` with a panic hook, which runs every one still
+/// registered, innermost first, before the abort.
+#[must_use = "the fixture is put back when this is dropped"]
+struct PutBack(fn());
+
+impl PutBack {
+    fn new(put_back: fn()) -> Self {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            // Chained after the harness's own hook, which reports the panic first.
+            let report = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                report(info);
+                let pending = PUT_BACKS.with(|p| p.take());
+                for put_back in pending.into_iter().rev() {
+                    put_back();
+                }
+            }));
+        });
+        PUT_BACKS.with(|p| p.borrow_mut().push(put_back));
+        PutBack(put_back)
     }
+}
+
+impl Drop for PutBack {
+    fn drop(&mut self) {
+        PUT_BACKS.with(|p| {
+            let mut p = p.borrow_mut();
+            if let Some(i) = p.iter().rposition(|f| std::ptr::fn_addr_eq(*f, self.0)) {
+                p.remove(i);
+            }
+        });
+        (self.0)();
+    }
+}
+
+/// Puts the built-in table back. No assert: it may run from the panic hook, where a second
+/// panic would abort before the other fixtures are put back.
+fn restore_builtin_table() {
+    let builtin = serde_wasm_bindgen::to_value(&BinTable::default()).unwrap_or(JsValue::UNDEFINED);
+    let replace = parse(r#"{"mode":"replace"}"#);
+    let _ = set_bin_table(builtin, Some(replace));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,7 +281,7 @@ fn format_functions_return_value_and_caret() {
 
 #[wasm_bindgen_test]
 fn set_bin_table_extend_replace_and_errors() {
-    let table = BuiltinTableOnDrop;
+    let table = PutBack::new(restore_builtin_table);
     // Extend: a CB range on a Visa BIN.
     assert_eq!(brand_ids(&validate_number(s("4137 8900"))), ["visa"]);
     let extend = parse(r#"{"brands":[{"id":"cb","ranges":["413789"]}]}"#);
@@ -414,7 +451,7 @@ mod checkout {
     use wasm_bindgen_test::*;
     use web_sys::{Document, Element, Event, HtmlInputElement};
 
-    use super::{get, parse};
+    use super::{PutBack, get, parse};
 
     const IDS: [&str; 4] = ["number", "expiry", "cvv", "holder"];
 
@@ -670,26 +707,19 @@ mod checkout {
         ("holder", "Jeanne Martin"),
     ];
 
-    /// `window.fetch` as it was before a fake server, put back when dropped, so a failing test
-    /// does not leave its fake to the next one. Installing a fake over a leftover one still
-    /// keeps the real `fetch` (`__ccRealFetch` is only set once), for the case where no
-    /// destructor ran (a panic under `panic=abort`).
-    #[must_use = "the real fetch is put back when this is dropped"]
-    struct RealFetchOnDrop;
-
-    impl Drop for RealFetchOnDrop {
-        fn drop(&mut self) {
-            let restore = js_sys::Function::new_no_args(
-                "if (window.__ccRealFetch) window.fetch = window.__ccRealFetch;",
-            );
-            let _ = restore.call0(&JsValue::NULL);
-        }
+    /// Puts the real `window.fetch` back (kept in `__ccRealFetch` by the first fake, which a
+    /// fake installed over another never overwrites).
+    fn restore_fetch() {
+        let restore = js_sys::Function::new_no_args(
+            "if (window.__ccRealFetch) window.fetch = window.__ccRealFetch;",
+        );
+        let _ = restore.call0(&JsValue::NULL);
     }
 
     /// Replaces `window.fetch` with one answering like the payment server: `pay` answers
     /// `pay_answer`, `continue` authorizes, `abandon` refuses 02319. Every call is recorded in
     /// `window.__ccCalls` as `{url, body, keepalive}`.
-    fn fake_server(pay_answer: &str) -> RealFetchOnDrop {
+    fn fake_server(pay_answer: &str) -> PutBack {
         let install = js_sys::Function::new_with_args(
             "payAnswer",
             r#"
@@ -713,7 +743,7 @@ mod checkout {
         install
             .call1(&JsValue::NULL, &JsValue::from_str(pay_answer))
             .expect("installs");
-        RealFetchOnDrop
+        PutBack::new(restore_fetch)
     }
 
     /// `(url suffix, body, keepalive)` of the recorded calls.
@@ -822,8 +852,9 @@ mod checkout {
     /// Counts the page's pending `setTimeout` timers (set, neither fired nor cleared) until
     /// dropped, when the real functions are put back. The module's waits (backoff, 3-D Secure
     /// timeouts) are such timers: none pending means nothing of a stopped flow can run later.
-    #[must_use = "the real timer functions are put back when this is dropped"]
-    struct PendingTimers;
+    struct PendingTimers {
+        _put_back: PutBack,
+    }
 
     impl PendingTimers {
         fn track() -> Self {
@@ -843,7 +874,9 @@ mod checkout {
                 "#,
             );
             install.call0(&JsValue::NULL).expect("installs");
-            PendingTimers
+            PendingTimers {
+                _put_back: PutBack::new(restore_timers),
+            }
         }
 
         fn count(&self) -> f64 {
@@ -853,24 +886,21 @@ mod checkout {
         }
     }
 
-    impl Drop for PendingTimers {
-        fn drop(&mut self) {
-            let restore = js_sys::Function::new_no_args(
-                r#"
-                const real = window.__ccRealTimers;
-                if (real) { window.setTimeout = real.set; window.clearTimeout = real.clear; }
-                "#,
-            );
-            let _ = restore.call0(&JsValue::NULL);
-        }
+    fn restore_timers() {
+        let restore = js_sys::Function::new_no_args(
+            r#"
+            const real = window.__ccRealTimers;
+            if (real) { window.setTimeout = real.set; window.clearTimeout = real.clear; }
+            "#,
+        );
+        let _ = restore.call0(&JsValue::NULL);
     }
 
     /// Counts the `load` events of iframes with class `class` until dropped (a capturing
     /// listener on the document: `load` does not bubble, but the capture phase sees it, and
     /// before the frame's own listeners).
-    #[must_use = "the listener is removed when this is dropped"]
     struct FrameLoads {
-        remove: js_sys::Function,
+        _put_back: PutBack,
     }
 
     impl FrameLoads {
@@ -885,14 +915,15 @@ mod checkout {
                   }
                 };
                 document.addEventListener('load', count, true);
-                return () => document.removeEventListener('load', count, true);
+                window.__ccStopFrameLoads = () => document.removeEventListener('load', count, true);
                 "#,
             );
-            let remove = install
+            install
                 .call1(&JsValue::NULL, &JsValue::from_str(class))
-                .expect("installs")
-                .unchecked_into();
-            FrameLoads { remove }
+                .expect("installs");
+            FrameLoads {
+                _put_back: PutBack::new(stop_frame_loads),
+            }
         }
 
         fn seen(&self) -> f64 {
@@ -902,10 +933,11 @@ mod checkout {
         }
     }
 
-    impl Drop for FrameLoads {
-        fn drop(&mut self) {
-            let _ = self.remove.call0(&JsValue::NULL);
-        }
+    fn stop_frame_loads() {
+        let stop = js_sys::Function::new_no_args(
+            "if (window.__ccStopFrameLoads) window.__ccStopFrameLoads();",
+        );
+        let _ = stop.call0(&JsValue::NULL);
     }
 
     fn count(selector: &str) -> u32 {
@@ -1074,7 +1106,7 @@ mod checkout {
     /// network error) or `"hang"` (no answer until the request's signal aborts it). The
     /// tokenizer (`/tokenize`) answers a token. Calls are recorded as by `fake_server`, and the
     /// `checking` events counted in `window.__ccChecking`.
-    fn scripted_server(script: &str) -> RealFetchOnDrop {
+    fn scripted_server(script: &str) -> PutBack {
         let install = js_sys::Function::new_with_args(
             "scriptText",
             r#"
@@ -1103,7 +1135,7 @@ mod checkout {
         install
             .call1(&JsValue::NULL, &JsValue::from_str(script))
             .expect("installs");
-        RealFetchOnDrop
+        PutBack::new(restore_fetch)
     }
 
     fn checking_events() -> f64 {
