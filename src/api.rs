@@ -8,21 +8,18 @@
 //! serde-wasm-bindgen: serde's error path alone links float formatting, and the whole costs
 //! about 30 KB of WebAssembly for four small result shapes.
 
-use std::cell::RefCell;
-
 use card_core::{
-    BinTable, BinTableError, BrandSpec, CvvRule, Edit, Formatted, TableMode, Validity, YearMonth,
-    check_cvv, check_expiry, check_holder, check_number, format_expiry, format_number,
+    BinTableError, BrandSpec, CvvRule, Edit, Formatted, TableMode, Validity, YearMonth, check_cvv,
+    check_expiry, check_holder, check_number, format_expiry, format_number,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::controller::Controller;
+use crate::events;
 use crate::js;
-
-thread_local! {
-    /// The brand table every export uses; `setBinTable` swaps it whole or not at all.
-    static TABLE: RefCell<BinTable> = RefCell::new(BinTable::default());
-}
+use crate::options::MountOptions;
+use crate::table::{self, with_table};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -221,10 +218,9 @@ fn edit_arg(input_type: Option<JsValue>) -> Edit {
 #[wasm_bindgen(js_name = validateNumber, unchecked_return_type = "NumberValidation")]
 pub fn validate_number(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue) -> JsValue {
     let text = input.as_string();
-    TABLE.with(|table| {
-        let table = table.borrow();
+    with_table(|table| {
         // A non-string is checked as a NUL character: invalid, no brand.
-        let check = check_number(&table, text.as_deref().unwrap_or("\u{0}"));
+        let check = check_number(table, text.as_deref().unwrap_or("\u{0}"));
         let brands = Array::new();
         for b in &check.brands {
             brands.push(&object(&[
@@ -325,8 +321,7 @@ pub fn validate_cvv(
         return validity_js(Validity::INVALID);
     };
     let brand_id = brand_id.and_then(|b| b.as_string());
-    TABLE.with(|table| {
-        let table = table.borrow();
+    with_table(|table| {
         let rule = brand_id
             .as_deref()
             .and_then(|id| table.brand(id))
@@ -355,14 +350,8 @@ pub fn format_number_js(
     input_type: Option<JsValue>,
 ) -> JsValue {
     let text = input.as_string().unwrap_or_default();
-    let formatted = TABLE.with(|table| {
-        format_number(
-            &table.borrow(),
-            &text,
-            caret_arg(caret),
-            edit_arg(input_type),
-        )
-    });
+    let formatted =
+        with_table(|table| format_number(table, &text, caret_arg(caret), edit_arg(input_type)));
     formatted_js(&formatted)
 }
 
@@ -404,14 +393,7 @@ pub fn set_bin_table(
         },
     };
     let specs = read_table(&table).map_err(|message| table_error("malformed_table", &message))?;
-    TABLE.with(|current| {
-        let next = current
-            .borrow()
-            .apply(&specs, mode)
-            .map_err(|e: BinTableError| table_error(e.code(), &table_message(&e)))?;
-        *current.borrow_mut() = next;
-        Ok(())
-    })
+    table::apply(&specs, mode, |e| table_error(e.code(), &table_message(&e)))
 }
 
 /// Field names of a table brand (`BrandSpec` in camelCase).
@@ -579,12 +561,6 @@ fn table_error(code: &str, message: &str) -> JsValue {
     error.into()
 }
 
-/// Runs `f` with the current brand table (the mounted forms use the same table as the
-/// validation functions, so `setBinTable` applies to both).
-pub(crate) fn with_table<R>(f: impl FnOnce(&BinTable) -> R) -> R {
-    TABLE.with(|table| f(&table.borrow()))
-}
-
 #[wasm_bindgen(typescript_custom_section)]
 const CHECKOUT_TYPES: &str = r#"
 /** The payment server's checkout session answer (POST /api/checkout-sessions). */
@@ -710,7 +686,7 @@ export interface CheckoutEvents {
 #[wasm_bindgen(js_name = CheckoutHandle)]
 #[derive(Debug)]
 pub struct CheckoutHandle {
-    ctrl: std::rc::Rc<crate::controller::Controller>,
+    ctrl: std::rc::Rc<Controller>,
 }
 
 #[wasm_bindgen(js_class = CheckoutHandle)]
@@ -726,7 +702,7 @@ impl CheckoutHandle {
         #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")]
         callback: js_sys::Function,
     ) -> Result<(), JsError> {
-        if !crate::controller::EVENTS.contains(&event) {
+        if !events::NAMES.contains(&event) {
             return Err(JsError::new(&js::cat(&[
                 "unknown event '",
                 js::clip(event, 32),
@@ -756,8 +732,8 @@ impl CheckoutHandle {
             return p.clone();
         }
         let ctrl = self.ctrl.clone();
-        // The flow clears `running` itself just before it reports the result.
-        let promise = promise(Box::pin(crate::flow::submit(ctrl)));
+        // The submit clears `running` itself just before it reports the result.
+        let promise = js::promise(Box::pin(crate::controller::submit(ctrl)));
         *self.ctrl.running.borrow_mut() = Some(promise.clone());
         promise
     }
@@ -786,9 +762,9 @@ pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
 ) -> Result<CheckoutHandle, JsError> {
     let doc = crate::dom::document().ok_or_else(|| JsError::new("mount() needs a document"))?;
-    let opts = crate::controller::MountOptions::from_js(&doc, &options)
+    let opts = MountOptions::from_js(&doc, &options)
         .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
-    let ctrl = crate::controller::Controller::mount(doc, opts)
+    let ctrl = Controller::mount(doc, opts)
         .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
     Ok(CheckoutHandle { ctrl })
 }
@@ -800,14 +776,7 @@ pub fn resume(
     #[wasm_bindgen(unchecked_param_type = "CheckoutSession")] session: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "\"fr\" | \"en\"")] locale: Option<String>,
 ) -> js_sys::Promise {
-    promise(Box::pin(crate::flow::resume(session, locale)))
-}
-
-/// A Promise resolved with what `future` gives. Not generic: `future_to_promise` and the task
-/// it spawns are instantiated once for every future the module runs (`submit`, `resume`, the
-/// `ready` event), rather than once per future type.
-pub(crate) fn promise(future: std::pin::Pin<Box<dyn Future<Output = JsValue>>>) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move { Ok(future.await) })
+    js::promise(Box::pin(crate::flow::resume(session, locale)))
 }
 
 #[cfg(test)]
@@ -821,7 +790,10 @@ mod tests {
             id: "my-brand".to_owned(),
             field: "lengths",
         };
-        assert_eq!(super::table_message(&e), "new brand 'my-brand' needs 'lengths'");
+        assert_eq!(
+            super::table_message(&e),
+            "new brand 'my-brand' needs 'lengths'"
+        );
         assert_eq!(super::table_message(&e), e.to_string());
         assert_eq!(
             super::table_message(&BinTableError::EmptyTable),

@@ -9,136 +9,33 @@
 //! Callbacks run only after every borrow is released: a callback may call back into the
 //! handle (`state()`, `clear()`, even `destroy()`) without a re-entrancy panic.
 //!
-//! A running `submit()` parks whatever it waits on in the page (the 3-D Secure dialog or the
-//! 3DS Method iframe, their listeners and timer) in [`Controller::step`], so `destroy()` can
-//! remove it at once. `destroy()` only takes the step out, drops it and resolves its latch:
-//! the flow resumes later, in a microtask, never inside `destroy()`.
+//! `submit()` validates and reads the card here, then hands over to `flow::run`. The running
+//! flow parks whatever it waits on in the page (the 3-D Secure dialog or the 3DS Method iframe,
+//! their listeners and timer) in [`Controller::shared`], so `destroy()` can remove it at once.
+//! `destroy()` only takes the step out, drops it and resolves its latch: the flow resumes
+//! later, in a microtask, never inside `destroy()`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use card_core::{Edit, YearMonth, Zeroizing, format_expiry, format_number};
+use card_core::{
+    CardNumber, Cvv, Edit, YearMonth, Zeroizing, format_expiry, format_number, normalize_holder,
+    parse_expiry,
+};
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlInputElement};
+use web_sys::{Document, HtmlInputElement};
 
 use crate::dom::choice::BrandChoice;
 use crate::dom::fields::CardInput;
 use crate::dom::listener::EventListener;
+use crate::flow::{self, Shared};
 use crate::form::{Field, Form};
 use crate::i18n::{self, Locale, Text};
 use crate::js;
-use crate::transport::Tokenizer;
-
-/// How 3-D Secure challenges are shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ThreeDsMode {
-    /// In a dialog over the checkout page (default).
-    Iframe,
-    /// The whole page goes to the bank and comes back to `return_url`; then `resume()`.
-    Redirect {
-        /// Where the payment server sends the buyer back.
-        return_url: String,
-    },
-}
-
-/// Time limits, in milliseconds.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    /// Each HTTP request other than pay and continue (tokenizer, status, abandon).
-    pub request: u32,
-    /// Pay and continue. Longer than the payment server's own deadline for them (it answers
-    /// within 30 s, its request timeout: at most two gateway calls of up to 12 s each, plus
-    /// its database work), so the server has answered, with an outcome or a 5xx such as 504
-    /// `gateway_timeout`, before the page gives up. A shorter wait would stop listening while a
-    /// doAuthorization may still succeed, and an answer missed that way can only be recovered
-    /// from the status URL.
-    pub pay: u32,
-    /// How long `submit()` keeps reading the status URL of a payment whose outcome is not
-    /// known yet (reconciliation can take minutes) before it resolves `pending`.
-    pub pending: u32,
-    /// The 3DS Method round (EMV 3DS: 10 s, then `threeDSCompInd = N`).
-    pub method: u32,
-    /// The challenge (EMV 3DS challenge timeout: 10 minutes, as Adyen's).
-    pub challenge: u32,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            request: 20_000,
-            pay: 35_000,
-            pending: 120_000,
-            method: 10_000,
-            challenge: 600_000,
-        }
-    }
-}
-
-/// The checkout session answer of the payment server (checkout-session contract), as the page needs it.
-#[derive(Debug, Clone)]
-pub struct Session {
-    /// `cs_…`.
-    pub id: String,
-    /// Bearer token of the browser-facing calls.
-    pub client_secret: String,
-    /// Echoed by the 3-D Secure return page; messages without it are ignored.
-    pub nonce: String,
-    /// `POST` here to pay.
-    pub pay_url: String,
-    /// `GET` here for the outcome.
-    pub status_url: String,
-    /// Origin of `pay_url`: the only origin whose messages are accepted.
-    pub server_origin: String,
-    /// Tokenizer of the current attempt (swapped after a refusal with `retry`).
-    pub tokenizer: Tokenizer,
-    /// Payline brand names the session accepts.
-    pub accepted: Option<Vec<String>>,
-}
-
-impl Session {
-    /// Reads the session answer; the message names the first missing field.
-    pub fn from_js(v: &JsValue) -> Result<Session, String> {
-        let need = |obj: &JsValue, key: &str| {
-            js::string(obj, key)
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| js::cat(&["session.", key, " is missing"]))
-        };
-        let tok = js::get(v, "tokenizer");
-        let pay_url = need(v, "payUrl")?;
-        let server_origin = web_sys::Url::new(&pay_url)
-            .map(|u| u.origin())
-            .map_err(|_| "session.payUrl is not an absolute URL".to_owned())?;
-        let accepted = js::strings(&js::get(v, "acceptedBrands"));
-        Ok(Session {
-            id: need(v, "id")?,
-            client_secret: need(v, "clientSecret")?,
-            nonce: need(v, "nonce")?,
-            status_url: need(v, "statusUrl")?,
-            pay_url,
-            server_origin,
-            tokenizer: tokenizer_from_js(&tok).ok_or("session.tokenizer is incomplete")?,
-            accepted,
-        })
-    }
-
-    /// `…/{id}/continue` and `…/{id}/abandon`, beside `…/{id}/pay`.
-    pub fn sibling_url(&self, name: &str) -> String {
-        match self.pay_url.strip_suffix("/pay") {
-            Some(base) => js::cat(&[base, "/", name]),
-            None => js::cat(&[self.pay_url.trim_end_matches('/'), "/", name]),
-        }
-    }
-}
-
-/// `{url, accessKeyRef, data}`.
-pub fn tokenizer_from_js(tok: &JsValue) -> Option<Tokenizer> {
-    Some(Tokenizer {
-        url: js::string(tok, "url")?,
-        access_key_ref: js::string(tok, "accessKeyRef")?,
-        data: js::string(tok, "data")?,
-    })
-}
+use crate::options::{MountOptions, Session, ThreeDsMode, Timeouts};
+use crate::table::with_table;
+use crate::transport::CardData;
 
 /// Mutable state of a mounted form.
 #[derive(Debug)]
@@ -169,36 +66,20 @@ pub struct Inner {
 /// A mounted checkout.
 #[derive(Debug)]
 pub struct Controller {
+    /// The callbacks, and what the running submit waits on in the page (`destroy()` removes
+    /// it); shared with the flow.
+    pub shared: Shared,
     /// State (borrowed briefly, never across a callback or an await).
     pub inner: RefCell<Inner>,
-    handlers: RefCell<Vec<(String, Function)>>,
     listeners: RefCell<Vec<EventListener>>,
     /// The running submit's promise: a second submit returns it.
     pub running: RefCell<Option<js_sys::Promise>>,
-    /// What the running submit waits on in the page; `destroy()` removes it.
-    pub step: RefCell<Option<crate::flow::Step>>,
-    stopped: Cell<bool>,
     ready: Cell<bool>,
 }
 
-/// Event names `on` accepts.
-pub const EVENTS: [&str; 11] = [
-    "ready",
-    "change",
-    "brand",
-    "focus",
-    "blur",
-    "complete",
-    "error",
-    "submit",
-    "challenge",
-    "checking",
-    "result",
-];
-
 /// The browser's current month (local time), or the test hook's; `None` only for a clock
 /// outside 2000–9999.
-pub fn today(hook: Option<YearMonth>) -> Option<YearMonth> {
+fn today(hook: Option<YearMonth>) -> Option<YearMonth> {
     hook.or_else(|| {
         let now = js_sys::Date::new_0();
         YearMonth::new(
@@ -206,153 +87,6 @@ pub fn today(hook: Option<YearMonth>) -> Option<YearMonth> {
             u8::try_from(now.get_month() + 1).ok()?,
         )
     })
-}
-
-/// Mount options, read from the JS object.
-#[derive(Debug)]
-pub struct MountOptions {
-    /// The four inputs.
-    pub inputs: [HtmlInputElement; 4],
-    /// Merchant message elements, per field.
-    pub messages: [Option<Element>; 4],
-    /// Where the brand choice goes.
-    pub brand_choice: Option<Element>,
-    /// Session.
-    pub session: Option<Session>,
-    /// Locale.
-    pub locale: Locale,
-    /// 3-D Secure presentation.
-    pub three_ds: ThreeDsMode,
-    /// Preselected co-badge brand.
-    pub default_brand: Option<String>,
-    /// Accepted brands (overrides the session's).
-    pub accepted: Option<Vec<String>>,
-    /// Time limits.
-    pub timeouts: Timeouts,
-    /// Fixed "today" (tests).
-    pub today: Option<YearMonth>,
-}
-
-fn element_arg(doc: &Document, v: &JsValue, what: &str) -> Result<Option<Element>, String> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    if let Some(sel) = v.as_string() {
-        return doc
-            .query_selector(&sel)
-            .map_err(|_| js::cat(&[what, ": '", &sel, "' is not a valid selector"]))?
-            .map(Some)
-            .ok_or_else(|| js::cat(&[what, ": nothing matches '", &sel, "'"]));
-    }
-    v.clone()
-        .dyn_into::<Element>()
-        .map(Some)
-        .map_err(|_| js::cat(&[what, " must be a selector or an element"]))
-}
-
-fn ms_arg(obj: &JsValue, key: &str, default: u32) -> u32 {
-    js::get(obj, key)
-        .as_f64()
-        .filter(|n| n.is_finite() && *n >= 0.0)
-        .map_or(default, |n| n.min(f64::from(u32::MAX)) as u32)
-}
-
-impl MountOptions {
-    /// Reads `mount(options)`; the message says what is wrong.
-    pub fn from_js(doc: &Document, o: &JsValue) -> Result<MountOptions, String> {
-        if !o.is_object() {
-            return Err("mount(options): options must be an object".into());
-        }
-        let fields = js::get(o, "fields");
-        let messages_arg = js::get(o, "messages");
-        let mut inputs = Vec::new();
-        let mut messages = Vec::new();
-        for field in Field::ALL {
-            let what = js::cat(&["fields.", field.name()]);
-            let el = element_arg(doc, &js::get(&fields, field.name()), &what)?
-                .ok_or_else(|| js::cat(&[&what, " is required"]))?;
-            let input = el
-                .dyn_into::<HtmlInputElement>()
-                .map_err(|_| js::cat(&[&what, " must be an <input>"]))?;
-            inputs.push(input);
-            messages.push(element_arg(
-                doc,
-                &js::get(&messages_arg, field.name()),
-                &js::cat(&["messages.", field.name()]),
-            )?);
-        }
-        let session_arg = js::get(o, "session");
-        let session = if session_arg.is_object() {
-            Some(Session::from_js(&session_arg)?)
-        } else {
-            None
-        };
-        let locale = js::string(o, "locale")
-            .and_then(|l| Locale::from_tag(&l))
-            .unwrap_or_else(|| page_locale(doc));
-        let t = js::get(o, "threeDS");
-        let three_ds = match js::string(&t, "mode").as_deref() {
-            None | Some("iframe") => ThreeDsMode::Iframe,
-            Some("redirect") => ThreeDsMode::Redirect {
-                return_url: js::string(&t, "returnUrl")
-                    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-                    .ok_or("threeDS.returnUrl (an absolute URL) is required in redirect mode")?,
-            },
-            Some(_) => return Err("threeDS.mode must be 'iframe' or 'redirect'".into()),
-        };
-        let accepted = js::strings(&js::get(o, "acceptedBrands"));
-        let today_arg = js::get(o, "today");
-        let today = if today_arg.is_object() {
-            let n = |k: &str| js::get(&today_arg, k).as_f64().unwrap_or(0.0);
-            YearMonth::new(n("year") as u16, n("month") as u8)
-        } else {
-            None
-        };
-        let defaults = Timeouts::default();
-        let to = js::get(o, "timeouts");
-        let timeouts = Timeouts {
-            request: ms_arg(&to, "request", defaults.request),
-            pay: ms_arg(&to, "pay", defaults.pay),
-            pending: ms_arg(&to, "pending", defaults.pending),
-            method: ms_arg(&to, "method", defaults.method),
-            challenge: ms_arg(
-                &t,
-                "challengeTimeout",
-                ms_arg(&to, "challenge", defaults.challenge),
-            ),
-        };
-        let [number, expiry, cvv, holder]: [HtmlInputElement; 4] = inputs
-            .try_into()
-            .map_err(|_| "four fields are required".to_owned())?;
-        let [m0, m1, m2, m3]: [Option<Element>; 4] = messages
-            .try_into()
-            .map_err(|_| "four fields are required".to_owned())?;
-        Ok(MountOptions {
-            inputs: [number, expiry, cvv, holder],
-            messages: [m0, m1, m2, m3],
-            brand_choice: element_arg(doc, &js::get(o, "brandChoice"), "brandChoice")?,
-            session,
-            locale,
-            three_ds,
-            default_brand: js::string(o, "defaultBrand"),
-            accepted,
-            timeouts,
-            today,
-        })
-    }
-}
-
-/// The page's language (`<html lang>`), then the browser's; English otherwise.
-fn page_locale(doc: &Document) -> Locale {
-    doc.document_element()
-        .and_then(|e| e.get_attribute("lang"))
-        .and_then(|l| Locale::from_tag(&l))
-        .or_else(|| {
-            crate::dom::window()
-                .and_then(|w| w.navigator().language())
-                .and_then(|l| Locale::from_tag(&l))
-        })
-        .unwrap_or(Locale::En)
 }
 
 impl Controller {
@@ -386,6 +120,7 @@ impl Controller {
             )
         });
         let ctrl = Rc::new(Controller {
+            shared: Shared::default(),
             inner: RefCell::new(Inner {
                 form: Form::new(accepted, opts.default_brand),
                 inputs,
@@ -399,11 +134,8 @@ impl Controller {
                 today: opts.today,
                 last_complete: false,
             }),
-            handlers: RefCell::new(Vec::new()),
             listeners: RefCell::new(Vec::new()),
             running: RefCell::new(None),
-            step: RefCell::new(None),
-            stopped: Cell::new(false),
             ready: Cell::new(false),
         });
         ctrl.listen();
@@ -414,7 +146,7 @@ impl Controller {
         // `ready` fires after mount returns, so a handler registered right away sees it.
         let weak = Rc::downgrade(&ctrl);
         // Run as a promise's future like `submit`, so the futures runtime is linked once.
-        let _ = crate::api::promise(Box::pin(async move {
+        let _ = js::promise(Box::pin(async move {
             if let Some(c) = weak.upgrade() {
                 c.ready.set(true);
                 c.emit("ready", &Object::new().into());
@@ -493,7 +225,7 @@ impl Controller {
             let caret = input.caret();
             let value = match field {
                 Field::Number | Field::Expiry => {
-                    let f = crate::api::with_table(|t| {
+                    let f = with_table(|t| {
                         if field == Field::Number {
                             format_number(t, &value, caret, edit)
                         } else {
@@ -505,12 +237,12 @@ impl Controller {
                 }
                 _ => value,
             };
-            let changes = crate::api::with_table(|t| inner.form.update(t, field, &value, today));
+            let changes = with_table(|t| inner.form.update(t, field, &value, today));
             drop(value);
             if changes.cvv_rule && field != Field::Cvv {
                 if let Some(cvv) = inner.inputs.get(Field::Cvv as usize) {
                     let v = Zeroizing::new(cvv.value());
-                    crate::api::with_table(|t| inner.form.update(t, Field::Cvv, &v, today));
+                    with_table(|t| inner.form.update(t, Field::Cvv, &v, today));
                 }
                 follow_cvv_rule(inner);
                 render(inner, Field::Cvv);
@@ -580,11 +312,11 @@ impl Controller {
                 return;
             };
             let inner = &mut *inner;
-            let changes = crate::api::with_table(|t| inner.form.choose_brand(t, payline_type));
+            let changes = with_table(|t| inner.form.choose_brand(t, payline_type));
             if let (true, Some(today)) = (changes.cvv_rule, today(inner.today)) {
                 if let Some(cvv) = inner.inputs.get(Field::Cvv as usize) {
                     let v = Zeroizing::new(cvv.value());
-                    crate::api::with_table(|t| inner.form.update(t, Field::Cvv, &v, today));
+                    with_table(|t| inner.form.update(t, Field::Cvv, &v, today));
                 }
                 follow_cvv_rule(inner);
                 render(inner, Field::Cvv);
@@ -603,31 +335,21 @@ impl Controller {
         if name == "ready" && self.ready.get() {
             let _ = f.call1(&JsValue::NULL, &Object::new());
         }
-        self.handlers.borrow_mut().push((name.to_owned(), f));
+        self.shared.events.on(name, f);
     }
 
     /// Removes a callback registered with `on`.
     pub fn off(&self, name: &str, f: &Function) {
-        self.handlers
-            .borrow_mut()
-            .retain(|(n, g)| !(n == name && JsValue::from(g) == JsValue::from(f)));
+        self.shared.events.off(name, f);
     }
 
     fn has_handler(&self, name: &str) -> bool {
-        self.handlers.borrow().iter().any(|(n, _)| n == name)
+        self.shared.events.has(name)
     }
 
     /// Calls every callback of `name`. A throwing callback does not stop the others.
-    pub fn emit(&self, name: &str, detail: &JsValue) {
-        let mut fs: Vec<Function> = Vec::new();
-        for (n, f) in self.handlers.borrow().iter() {
-            if n == name {
-                fs.push(f.clone());
-            }
-        }
-        for f in fs {
-            let _ = f.call1(&JsValue::NULL, detail);
-        }
+    fn emit(&self, name: &str, detail: &JsValue) {
+        self.shared.events.emit(name, detail);
     }
 
     /// `handle.state()`.
@@ -676,7 +398,7 @@ impl Controller {
     }
 
     /// Empties the security code (after a result: it must not stay in the page).
-    pub fn clear_cvv(&self) {
+    fn clear_cvv(&self) {
         if let Ok(inner) = self.inner.try_borrow()
             && let Some(cvv) = inner.inputs.get(Field::Cvv as usize)
         {
@@ -685,25 +407,14 @@ impl Controller {
         self.refresh(Field::Cvv, None, true);
     }
 
-    /// Whether `destroy()` was called (readable at any time, borrow-free).
-    pub fn stopped(&self) -> bool {
-        self.stopped.get()
-    }
-
     /// `handle.destroy()`: removes listeners and everything the module added, including an open
     /// 3-D Secure dialog or 3DS Method iframe; a running `submit()` then settles (see `flow`).
     /// Idempotent.
     pub fn destroy(&self) {
-        self.stopped.set(true);
+        // The input listeners go first: stopping the submit's step may give focus back to an
+        // input, and nothing of ours must run then.
         self.listeners.borrow_mut().clear();
-        self.handlers.borrow_mut().clear();
-        // Taken out before it is dropped: dropping the dialog gives focus back (with the input
-        // listeners and callbacks already gone, nothing of ours runs), and nothing must find
-        // the cell borrowed meanwhile.
-        let step = self.step.try_borrow_mut().ok().and_then(|mut s| s.take());
-        if let Some(step) = step {
-            step.stop();
-        }
+        self.shared.stop();
         let Ok(mut inner) = self.inner.try_borrow_mut() else {
             return;
         };
@@ -718,6 +429,144 @@ impl Controller {
             choice.remove();
         }
     }
+}
+
+/// A submit ready to go: the job, the card, the chosen brand and the holder.
+type Prepared = (flow::Job, CardData, String, String);
+/// A submit that stops here: its result, and the field to focus.
+type Stopped = (JsValue, Option<web_sys::HtmlInputElement>);
+
+/// Validates and collects the card.
+fn prepare(ctrl: &Controller) -> Result<Prepared, Stopped> {
+    let mut inner = ctrl.inner.borrow_mut();
+    let inner = &mut *inner;
+    let locale = inner.locale;
+    if inner.destroyed {
+        return Err((flow::result::destroyed(locale), None));
+    }
+    let Some(today) = today(inner.today) else {
+        return Err((
+            flow::result::error("clock", i18n::text(locale, Text::Server)),
+            None,
+        ));
+    };
+    // Re-read every field: a password manager may have changed values without events.
+    for field in Field::ALL {
+        if let Some(input) = inner.inputs.get(field as usize) {
+            let v = Zeroizing::new(input.value());
+            with_table(|t| inner.form.update(t, field, &v, today));
+        }
+    }
+    inner.form.touch_all();
+    for field in Field::ALL {
+        render(inner, field);
+    }
+    if !inner.form.complete() {
+        let fields = Object::new();
+        let mut first = None;
+        for field in Field::ALL {
+            if let Some(p) = inner.form.view(field).message {
+                js::set(&fields, field.name(), i18n::field_message(locale, field, p));
+                if first.is_none() {
+                    first = inner.inputs.get(field as usize).map(|i| i.input.clone());
+                }
+            }
+        }
+        let r = js::object(&[("status", "invalid".into()), ("fields", fields.into())]);
+        return Err((r.into(), first));
+    }
+    let Some(session) = inner.session.clone() else {
+        return Err((
+            flow::result::error("no_session", i18n::text(locale, Text::NoSession)),
+            None,
+        ));
+    };
+    let brand = inner
+        .form
+        .chosen_brand()
+        .map(|b| b.payline_type.clone())
+        .unwrap_or_default();
+    let cvv_rule = inner.form.cvv_rule();
+    let read = |f: Field| {
+        inner
+            .inputs
+            .get(f as usize)
+            .map(|i| Zeroizing::new(i.value()))
+    };
+    let card = with_table(|t| {
+        let number = CardNumber::parse(t, read(Field::Number)?.as_str()).ok()?;
+        let expiry = parse_expiry(read(Field::Expiry)?.as_str(), today).ok()?;
+        let cvv_text = read(Field::Cvv)?;
+        let cvv = if cvv_text.is_empty() {
+            None
+        } else {
+            Some(Cvv::parse(&cvv_text, cvv_rule).ok()?)
+        };
+        Some(CardData {
+            number,
+            expiry: Zeroizing::new(expiry.payline_mmyy()),
+            cvv,
+        })
+    });
+    let holder = read(Field::Holder)
+        .map(|h| normalize_holder(&h))
+        .unwrap_or_default();
+    let Some(card) = card else {
+        return Err((
+            flow::result::error("invalid", i18n::text(locale, Text::Server)),
+            None,
+        ));
+    };
+    Ok((
+        flow::Job {
+            session,
+            three_ds: inner.three_ds.clone(),
+            timeouts: inner.timeouts,
+            locale,
+            doc: inner.doc.clone(),
+        },
+        card,
+        brand,
+        holder,
+    ))
+}
+
+/// `handle.submit()`: the whole checkout (the flow does the part after the form). Resolves
+/// with a result; never rejects.
+pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
+    let (mut job, card, brand, holder) = match prepare(&ctrl) {
+        Ok(x) => x,
+        Err((r, focus)) => {
+            if let Some(f) = focus {
+                let _ = f.focus();
+            }
+            finish(&ctrl, &r);
+            return r;
+        }
+    };
+    ctrl.emit("submit", &Object::new().into());
+    let r = flow::run(&ctrl.shared, &mut job, card, &brand, &holder).await;
+    // The tokenizer data may have been swapped for a retry: keep it for the next submit.
+    if let Ok(mut inner) = ctrl.inner.try_borrow_mut()
+        && let Some(s) = inner.session.as_mut()
+    {
+        s.tokenizer = job.session.tokenizer.clone();
+    }
+    // After destroy() the inputs are the merchant's again: left alone.
+    if !ctrl.shared.stopped() {
+        ctrl.clear_cvv();
+    }
+    if js::string(&r, "status").as_deref() == Some("error") {
+        ctrl.emit("error", &r);
+    }
+    finish(&ctrl, &r);
+    r
+}
+
+/// Ends a submit: the next `submit()` (even one made by a `result` callback) starts afresh.
+fn finish(ctrl: &Controller, r: &JsValue) {
+    ctrl.running.borrow_mut().take();
+    ctrl.emit("result", r);
 }
 
 fn with(w: &Weak<Controller>, f: impl FnOnce(&Controller)) {
@@ -741,7 +590,7 @@ fn follow_cvv_rule(inner: &mut Inner) {
 }
 
 /// Renders one field from the form state.
-pub fn render(inner: &mut Inner, field: Field) {
+fn render(inner: &mut Inner, field: Field) {
     let view = inner.form.view(field);
     let focused = inner.form.focused(field);
     let text = view

@@ -1,8 +1,11 @@
-//! `submit()` and `resume()`: validate → tokenize → pay → 3-D Secure → result
+//! `submit()` once the form is read, and `resume()`: tokenize → pay → 3-D Secure → result
 //! (JS API, tokenizer, pay, 3-D Secure, return-page and status contracts). Every path ends in a result object; nothing here rejects.
+//! The form's half of `submit()` (validate, read the card, report the result) is in
+//! `controller`, which calls [`run`]; the flow sees the form only through [`Shared`], so the
+//! dependency goes one way.
 //!
 //! ```text
-//!  validate ─invalid─▶ {status: "invalid"}
+//!  validate (controller) ─invalid─▶ {status: "invalid"}
 //!     │
 //!  tokenize (gateway getToken) ─errorCode / network / timeout─▶ {status: "error"}
 //!     │
@@ -18,21 +21,19 @@
 //!      already decided: that result instead)
 //! ```
 
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
 
-use card_core::{CardNumber, Cvv, Zeroizing, normalize_holder, parse_expiry};
+use card_core::Zeroizing;
 use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageEvent;
 
-use crate::controller::{
-    Controller, Session, ThreeDsMode, Timeouts, render, today, tokenizer_from_js,
-};
 use crate::dom::frames::{ChallengeDialog, DialogTexts, HiddenFrame, post_form};
 use crate::dom::listener::{EventListener, Latch, Timeout, sleep};
-use crate::form::Field;
+use crate::events::Events;
 use crate::i18n::{self, Locale, Text};
 use crate::js;
+use crate::options::{Session, ThreeDsMode, Timeouts, tokenizer_from_js};
 use crate::transport::{self, CardData, TokenAnswer, TransportError};
 
 /// Message type posted by the payment server's 3-D Secure return page (return-page contract).
@@ -43,8 +44,8 @@ const METHOD_COMPLETE: &str = "card-capture:3ds-method-complete";
 const DESTROYED: &str = "destroyed";
 
 /// What a submit waits on in the page: a latch, and what may fire it (listeners, a timer) or
-/// shows it (the 3DS Method iframe, the challenge dialog). Parked in [`Controller::step`]
-/// while waited on, so that `destroy()` removes it all at once; dropping it removes the
+/// shows it (the 3DS Method iframe, the challenge dialog). Parked in [`Shared`] while waited
+/// on, so that `destroy()` removes it all at once; dropping it removes the
 /// listeners and timer first, then the iframe and the dialog (with its `inert` and focus trap).
 #[derive(Debug)]
 pub struct Step {
@@ -68,52 +69,84 @@ impl Step {
 
     /// `destroy()`: wakes the waiting flow with [`DESTROYED`] (it resumes in a later microtask,
     /// never inside `destroy()`) and removes everything on drop.
-    pub fn stop(self) {
+    fn stop(self) {
         self.latch.fire(DESTROYED);
     }
 }
 
-/// Parks `step` in the controller, waits for its latch, then removes it. [`DESTROYED`] when
+/// What a mounted form shares with its running submit: the buyer's callbacks, the [`Step`]
+/// the submit waits on in the page, and whether `destroy()` came. The form owns it and the
+/// flow borrows it, so the flow never needs the form's own type.
+#[derive(Debug, Default)]
+pub struct Shared {
+    /// The `handle.on(...)` callbacks.
+    pub events: Events,
+    step: RefCell<Option<Step>>,
+    stopped: Cell<bool>,
+}
+
+impl Shared {
+    /// Whether `destroy()` was called (readable at any time, borrow-free).
+    pub fn stopped(&self) -> bool {
+        self.stopped.get()
+    }
+
+    /// `destroy()`'s part: no callback is called any more, and what the submit waits on is
+    /// taken out and stopped. Taken out before it is dropped: dropping the dialog gives focus
+    /// back (with the callbacks already gone, nothing of ours runs), and nothing must find the
+    /// cell borrowed meanwhile. (`#[inline]`: see `Events`; out of line, 20 bytes more.)
+    #[inline]
+    pub fn stop(&self) {
+        self.stopped.set(true);
+        self.events.clear();
+        let step = self.step.try_borrow_mut().ok().and_then(|mut s| s.take());
+        if let Some(step) = step {
+            step.stop();
+        }
+    }
+}
+
+/// Parks `step` in `shared`, waits for its latch, then removes it. [`DESTROYED`] when
 /// `destroy()` came first, or came while the flow was about to resume.
-async fn wait(ctrl: &Controller, step: Step) -> String {
-    if ctrl.stopped() {
+async fn wait(shared: &Shared, step: Step) -> String {
+    if shared.stopped() {
         return DESTROYED.into();
     }
     let latch = step.latch.clone();
     // The borrows last one statement each; whatever is replaced or taken is dropped after.
-    let previous = ctrl
+    let previous = shared
         .step
         .try_borrow_mut()
         .ok()
         .and_then(|mut slot| slot.replace(step));
     drop(previous);
     let outcome = latch.wait().await;
-    let done = ctrl
+    let done = shared
         .step
         .try_borrow_mut()
         .ok()
         .and_then(|mut slot| slot.take());
     drop(done);
-    if ctrl.stopped() {
+    if shared.stopped() {
         return DESTROYED.into();
     }
     outcome
 }
 
 /// Waits `ms` milliseconds; false when `destroy()` came meanwhile.
-async fn pause(ctrl: Option<&Controller>, ms: u32) -> bool {
-    let Some(ctrl) = ctrl else {
+async fn pause(shared: Option<&Shared>, ms: u32) -> bool {
+    let Some(shared) = shared else {
         sleep(ms).await;
         return true;
     };
     let mut step = Step::new();
     let l = step.latch.clone();
     step.timer = Some(Timeout::new(ms, move || l.fire("")));
-    wait(ctrl, step).await != DESTROYED
+    wait(shared, step).await != DESTROYED
 }
 
 /// Result objects (JS API contract).
-mod result {
+pub mod result {
     use super::*;
 
     pub fn authorized(payment_id: &str, transaction_id: &str) -> JsValue {
@@ -182,154 +215,26 @@ fn transport_error(locale: Locale, e: &TransportError) -> JsValue {
     }
 }
 
-/// What the flow needs, copied out of the controller so no borrow spans an await.
-struct Job {
-    session: Session,
-    three_ds: ThreeDsMode,
-    timeouts: Timeouts,
-    locale: Locale,
-    doc: web_sys::Document,
+/// What the flow needs, copied out of the mounted form so no borrow spans an await.
+#[derive(Debug)]
+pub struct Job {
+    /// The checkout session (its tokenizer swapped after a refusal with `retry`).
+    pub session: Session,
+    /// Challenge presentation.
+    pub three_ds: ThreeDsMode,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Language of messages.
+    pub locale: Locale,
+    /// The page's document.
+    pub doc: web_sys::Document,
 }
 
-/// A submit ready to go: the job, the card, the chosen brand and the holder.
-type Prepared = (Job, CardData, String, String);
-/// A submit that stops here: its result, and the field to focus.
-type Stopped = (JsValue, Option<web_sys::HtmlInputElement>);
-
-/// Validates and collects the card.
-fn prepare(ctrl: &Controller) -> Result<Prepared, Stopped> {
-    let mut inner = ctrl.inner.borrow_mut();
-    let inner = &mut *inner;
-    let locale = inner.locale;
-    if inner.destroyed {
-        return Err((result::destroyed(locale), None));
-    }
-    let Some(today) = today(inner.today) else {
-        return Err((
-            result::error("clock", i18n::text(locale, Text::Server)),
-            None,
-        ));
-    };
-    // Re-read every field: a password manager may have changed values without events.
-    for field in Field::ALL {
-        if let Some(input) = inner.inputs.get(field as usize) {
-            let v = Zeroizing::new(input.value());
-            crate::api::with_table(|t| inner.form.update(t, field, &v, today));
-        }
-    }
-    inner.form.touch_all();
-    for field in Field::ALL {
-        render(inner, field);
-    }
-    if !inner.form.complete() {
-        let fields = Object::new();
-        let mut first = None;
-        for field in Field::ALL {
-            if let Some(p) = inner.form.view(field).message {
-                js::set(&fields, field.name(), i18n::field_message(locale, field, p));
-                if first.is_none() {
-                    first = inner.inputs.get(field as usize).map(|i| i.input.clone());
-                }
-            }
-        }
-        let r = js::object(&[("status", "invalid".into()), ("fields", fields.into())]);
-        return Err((r.into(), first));
-    }
-    let Some(session) = inner.session.clone() else {
-        return Err((
-            result::error("no_session", i18n::text(locale, Text::NoSession)),
-            None,
-        ));
-    };
-    let brand = inner
-        .form
-        .chosen_brand()
-        .map(|b| b.payline_type.clone())
-        .unwrap_or_default();
-    let cvv_rule = inner.form.cvv_rule();
-    let read = |f: Field| {
-        inner
-            .inputs
-            .get(f as usize)
-            .map(|i| Zeroizing::new(i.value()))
-    };
-    let card = crate::api::with_table(|t| {
-        let number = CardNumber::parse(t, read(Field::Number)?.as_str()).ok()?;
-        let expiry = parse_expiry(read(Field::Expiry)?.as_str(), today).ok()?;
-        let cvv_text = read(Field::Cvv)?;
-        let cvv = if cvv_text.is_empty() {
-            None
-        } else {
-            Some(Cvv::parse(&cvv_text, cvv_rule).ok()?)
-        };
-        Some(CardData {
-            number,
-            expiry: Zeroizing::new(expiry.payline_mmyy()),
-            cvv,
-        })
-    });
-    let holder = read(Field::Holder)
-        .map(|h| normalize_holder(&h))
-        .unwrap_or_default();
-    let Some(card) = card else {
-        return Err((
-            result::error("invalid", i18n::text(locale, Text::Server)),
-            None,
-        ));
-    };
-    Ok((
-        Job {
-            session,
-            three_ds: inner.three_ds.clone(),
-            timeouts: inner.timeouts,
-            locale,
-            doc: inner.doc.clone(),
-        },
-        card,
-        brand,
-        holder,
-    ))
-}
-
-/// `handle.submit()`: the whole checkout. Resolves with a result; never rejects.
-pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
-    let (mut job, card, brand, holder) = match prepare(&ctrl) {
-        Ok(x) => x,
-        Err((r, focus)) => {
-            if let Some(f) = focus {
-                let _ = f.focus();
-            }
-            finish(&ctrl, &r);
-            return r;
-        }
-    };
-    ctrl.emit("submit", &Object::new().into());
-    let r = run(&ctrl, &mut job, card, &brand, &holder).await;
-    // The tokenizer data may have been swapped for a retry: keep it for the next submit.
-    if let Ok(mut inner) = ctrl.inner.try_borrow_mut()
-        && let Some(s) = inner.session.as_mut()
-    {
-        s.tokenizer = job.session.tokenizer.clone();
-    }
-    // After destroy() the inputs are the merchant's again: left alone.
-    if !ctrl.stopped() {
-        ctrl.clear_cvv();
-    }
-    if js::string(&r, "status").as_deref() == Some("error") {
-        ctrl.emit("error", &r);
-    }
-    finish(&ctrl, &r);
-    r
-}
-
-/// Ends a submit: the next `submit()` (even one made by a `result` callback) starts afresh.
-fn finish(ctrl: &Controller, r: &JsValue) {
-    ctrl.running.borrow_mut().take();
-    ctrl.emit("result", r);
-}
-
-async fn run(
-    ctrl: &Controller,
+/// Tokenizes the card, pays and follows 3-D Secure to a result (`handle.submit()` after the
+/// form was validated and read). `job.session.tokenizer` is the one to use for the next
+/// submit when this returns (a refusal may offer another).
+pub async fn run(
+    shared: &Shared,
     job: &mut Job,
     card: CardData,
     brand: &str,
@@ -337,7 +242,7 @@ async fn run(
 ) -> JsValue {
     let locale = job.locale;
     // A `submit` callback may have destroyed the form already.
-    if ctrl.stopped() {
+    if shared.stopped() {
         return result::destroyed(locale);
     }
     // Checked on every submit: the tokenizer may come from a refusal's `retry`.
@@ -356,7 +261,7 @@ async fn run(
         }
         Err(e) => return transport_error(locale, &e),
     };
-    if ctrl.stopped() {
+    if shared.stopped() {
         // Destroyed while tokenizing: the token is dropped unused, nothing was paid.
         return result::destroyed(locale);
     }
@@ -384,14 +289,14 @@ async fn run(
         )
         .await
         {
-            Ok(a) => return handle_answer(ctrl, job, a).await,
+            Ok(a) => return handle_answer(shared, job, a).await,
             Err(e) if !e.undecided() => return transport_error(locale, &e),
             Err(e) => e,
         };
         // A connection lost at once: resent, which also recovers a stored 3-D Secure answer
         // (method, challenge) that the status URL cannot give.
         if matches!(e, TransportError::Network) && !resent {
-            if !pause(Some(ctrl), 500).await {
+            if !pause(Some(shared), 500).await {
                 return result::destroyed(locale);
             }
             resent = true;
@@ -399,7 +304,7 @@ async fn run(
         }
         // Otherwise the payment may be authorizing: its outcome comes from the status URL.
         // A session still open: the pay never reached the server, so it is sent once more.
-        let r = read_status(Some(ctrl), job, !resent).await;
+        let r = read_status(Some(shared), job, !resent).await;
         if !r.is_undefined() {
             return r;
         }
@@ -419,14 +324,14 @@ fn insecure(s: &Session) -> Option<&'static str> {
 }
 
 /// Follows the payment server's answers until a final result.
-async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) -> JsValue {
+async fn handle_answer(shared: &Shared, job: &mut Job, mut answer: JsValue) -> JsValue {
     // A method round leads to one more answer; more than a few is a server bug.
     for _ in 0..4 {
         let status = js::string(&answer, "status").unwrap_or_default();
         let payment_id = js::string(&answer, "paymentId").unwrap_or_default();
         // Destroyed while a request was out: an attempt now waiting for 3-D Secure is closed;
         // an outcome the server already decided (authorized, refused) is reported as it is.
-        if ctrl.stopped() && matches!(status.as_str(), "method" | "challenge") {
+        if shared.stopped() && matches!(status.as_str(), "method" | "challenge") {
             return stop(job, &payment_id).await;
         }
         match status.as_str() {
@@ -438,7 +343,7 @@ async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) ->
             }
             "refused" => return refused(job, &answer),
             "method" => {
-                let Some(completed) = method_round(ctrl, job, &answer).await else {
+                let Some(completed) = method_round(shared, job, &answer).await else {
                     return stop(job, &payment_id).await;
                 };
                 let body = js::object(&[
@@ -457,11 +362,11 @@ async fn handle_answer(ctrl: &Controller, job: &mut Job, mut answer: JsValue) ->
                 {
                     Ok(a) => answer = a,
                     // As for pay: the continue may have led to an authorization.
-                    Err(e) if e.undecided() => return read_status(Some(ctrl), job, false).await,
+                    Err(e) if e.undecided() => return read_status(Some(shared), job, false).await,
                     Err(e) => return transport_error(job.locale, &e),
                 }
             }
-            "challenge" => return challenge(ctrl, job, &answer, &payment_id).await,
+            "challenge" => return challenge(shared, job, &answer, &payment_id).await,
             _ => break,
         }
     }
@@ -530,7 +435,7 @@ fn session_message(job: &Job, kind: &'static str, latch: &Latch) -> Option<Event
 /// still fingerprinting. So `Some(true)` only once the notification page has posted its
 /// message, `Some(false)` after the timeout (`threeDSCompInd = N`), `None` when `destroy()`
 /// stopped it.
-async fn method_round(ctrl: &Controller, job: &Job, answer: &JsValue) -> Option<bool> {
+async fn method_round(shared: &Shared, job: &Job, answer: &JsValue) -> Option<bool> {
     let Some(url) = js::string(answer, "url") else {
         return Some(false);
     };
@@ -546,19 +451,14 @@ async fn method_round(ctrl: &Controller, job: &Job, answer: &JsValue) -> Option<
     if post_form(&job.doc, &url, &name, &fields_of(answer)).is_none() {
         return Some(false);
     }
-    match wait(ctrl, step).await.as_str() {
+    match wait(shared, step).await.as_str() {
         DESTROYED => None,
         outcome => Some(outcome == "complete"),
     }
 }
 
 /// The challenge: in the dialog (iframe mode) or the top window (redirect mode).
-async fn challenge(
-    ctrl: &Controller,
-    job: &mut Job,
-    answer: &JsValue,
-    payment_id: &str,
-) -> JsValue {
+async fn challenge(shared: &Shared, job: &mut Job, answer: &JsValue, payment_id: &str) -> JsValue {
     let Some(url) = js::string(answer, "url") else {
         return result::error("bad_answer", i18n::text(job.locale, Text::Server));
     };
@@ -566,12 +466,12 @@ async fn challenge(
     let locale = job.locale;
     let redirect = matches!(job.three_ds, ThreeDsMode::Redirect { .. });
     let mode = if redirect { "redirect" } else { "iframe" };
-    ctrl.emit(
+    shared.events.emit(
         "challenge",
         &js::object(&[("phase", "start".into()), ("mode", mode.into())]).into(),
     );
     // A `challenge` callback may have destroyed the form.
-    if ctrl.stopped() {
+    if shared.stopped() {
         return stop(job, payment_id).await;
     }
     let mut step = Step::new();
@@ -625,17 +525,17 @@ async fn challenge(
         }
         step.dialog = Some(dialog);
     }
-    let outcome = wait(ctrl, step).await;
+    let outcome = wait(shared, step).await;
     let r = match outcome.as_str() {
-        "complete" => read_status(Some(ctrl), job, false).await,
+        "complete" => read_status(Some(shared), job, false).await,
         // Redirect mode: the buyer is at the bank in the top window, and this page is going
         // away (a destroy() from pagehide); abandoning would cancel the challenge being
         // answered there.
         DESTROYED if redirect => result::destroyed(locale),
         DESTROYED => stop(job, payment_id).await,
-        _ => abandon(ctrl, job, payment_id, &outcome).await,
+        _ => abandon(shared, job, payment_id, &outcome).await,
     };
-    ctrl.emit(
+    shared.events.emit(
         "challenge",
         &js::object(&[("phase", "end".into()), ("mode", mode.into())]).into(),
     );
@@ -665,7 +565,7 @@ async fn stop(job: &Job, payment_id: &str) -> JsValue {
 
 /// The buyer cancelled or the challenge timed out: the attempt is closed on the server, so a
 /// late answer from the bank can never authorize it (pay contract: abandon).
-async fn abandon(ctrl: &Controller, job: &mut Job, payment_id: &str, why: &str) -> JsValue {
+async fn abandon(shared: &Shared, job: &mut Job, payment_id: &str, why: &str) -> JsValue {
     let s = job.session.clone();
     let body = js::object(&[("paymentId", payment_id.into())]);
     match transport::post_json(
@@ -687,7 +587,9 @@ async fn abandon(ctrl: &Controller, job: &mut Job, payment_id: &str, why: &str) 
             r
         }
         // 409: the bank answered first; its outcome stands.
-        Err(TransportError::Http { status: 409, .. }) => read_status(Some(ctrl), job, false).await,
+        Err(TransportError::Http { status: 409, .. }) => {
+            read_status(Some(shared), job, false).await
+        }
         Err(e) => transport_error(job.locale, &e),
     }
 }
@@ -701,7 +603,7 @@ async fn abandon(ctrl: &Controller, job: &mut Job, payment_id: &str, why: &str) 
 /// read again, unless it is final (401, 404, 410…). A session `open` has no payment being
 /// made: `undefined` when `open_to_caller` (the pay is sent again), else `no_payment` (the
 /// buyer may pay again).
-async fn read_status(ctrl: Option<&Controller>, job: &mut Job, open_to_caller: bool) -> JsValue {
+async fn read_status(shared: Option<&Shared>, job: &mut Job, open_to_caller: bool) -> JsValue {
     let s = job.session.clone();
     let locale = job.locale;
     let deadline = js_sys::Date::now() + f64::from(job.timeouts.pending);
@@ -748,11 +650,11 @@ async fn read_status(ctrl: Option<&Controller>, job: &mut Job, open_to_caller: b
         }
         // Not decided at the first read: the page can say that the payment is being checked.
         if delay == 1000
-            && let Some(c) = ctrl
+            && let Some(s) = shared
         {
-            c.emit("checking", &Object::new().into());
+            s.events.emit("checking", &Object::new().into());
         }
-        if !pause(ctrl, delay).await {
+        if !pause(shared, delay).await {
             return result::destroyed(locale);
         }
         delay = (delay * 2).min(5000);

@@ -1,5 +1,6 @@
-//! Small helpers for plain JavaScript objects (results, events, JSON answers), read and built
-//! with `Reflect` so that no serde code is linked.
+//! Small JavaScript helpers every layer uses: plain objects (results, events, JSON answers),
+//! read and built with `Reflect` so that no serde code is linked; strings built without
+//! `core::fmt`; and the module's one Promise helper. A leaf: it knows no other module.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -83,6 +84,13 @@ pub fn cat(parts: &[&str]) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// A Promise resolved with what `future` gives. Not generic: `future_to_promise` and the task
+/// it spawns are instantiated once for every future the module runs (`submit`, `resume`, the
+/// `ready` event), rather than once per future type.
+pub fn promise(future: std::pin::Pin<Box<dyn Future<Output = JsValue>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move { Ok(future.await) })
 }
 
 #[cfg(test)]

@@ -4,14 +4,23 @@
 //! ```text
 //!  api.rs ─── the only #[wasm_bindgen] file: validators, mount(), resume(), CheckoutHandle
 //!    │
-//!  controller.rs ── a mounted form: DOM events → form → render → handle.on(...) events
-//!  flow.rs ──────── submit(): tokenize → pay → 3-D Secure → result (never rejects)
-//!    │        │
-//!  form.rs   dom/ (RAII listeners, inputs, brand choice, iframes)   transport.rs (fetch)
-//!  i18n.rs   browser.rs                 ── pure, tested on the host ──
+//!  controller.rs ── a mounted form: DOM events → form → render → handle.on(...) events;
+//!    │              submit() validates and reads the card, then hands over to flow::run
+//!  flow.rs ──────── tokenize → pay → 3-D Secure → result (never rejects); resume()
+//!    │
+//!  leaves (each knows none of the modules above):
+//!    options.rs (mount options, session)   events.rs (callbacks)   table.rs (BIN table)
+//!    js.rs (objects, strings, the promise helper)   transport.rs (fetch)
+//!    dom/ (RAII listeners, inputs, brand choice, iframes)
+//!    form.rs  i18n.rs  browser.rs           ── pure, tested on the host ──
 //!    │
 //!  card-core (card rules, formatting)
 //! ```
+//!
+//! Dependencies only point down this map: `api` uses `controller`, `flow` (for `resume`) and
+//! the leaves; `controller` uses `flow` and the leaves; `flow` uses only leaves. What two
+//! layers share (the BIN table, the promise helper, the session and options types, the event
+//! callbacks) lives in a leaf rather than in one of them, so no module reaches back up.
 //!
 //! The card rules live in the pure `card-core` crate. `form`, `i18n` and `browser` are pure
 //! too (no web-sys) and run under plain `cargo test`; `dom`, `transport`, `controller` and
@@ -21,10 +30,13 @@ mod api;
 mod browser;
 mod controller;
 mod dom;
+mod events;
 mod flow;
 mod form;
 mod i18n;
 mod js;
+mod options;
+mod table;
 mod transport;
 
 /// rlsf's TLSF allocator instead of std's dlmalloc: about 7 KB less WebAssembly, and its

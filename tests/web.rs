@@ -49,11 +49,57 @@ fn brand_ids(result: &JsValue) -> Vec<String> {
         .collect()
 }
 
-/// Puts the built-in table back (tests share one module instance).
+thread_local! {
+    /// What every live fixture guard (a [`PutBack`]) still has to put back, innermost last.
+    static PUT_BACKS: std::cell::RefCell<Vec<fn()>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Guards a global fixture (the BIN table, a replaced `fetch` or `setTimeout`, a document
+/// listener): the tests share one module instance and one page, so a test must leave them as
+/// it found them, whether it passes or fails. Dropping the guard runs `put_back`. A failing
+/// test does not unwind on wasm32 (the target aborts on panic, and no destructor runs), so
+/// the guard also registers `put_back` with a panic hook, which runs every one still
+/// registered, innermost first, before the abort.
+#[must_use = "the fixture is put back when this is dropped"]
+struct PutBack(fn());
+
+impl PutBack {
+    fn new(put_back: fn()) -> Self {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            // Chained after the harness's own hook, which reports the panic first.
+            let report = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                report(info);
+                let pending = PUT_BACKS.with(|p| p.take());
+                for put_back in pending.into_iter().rev() {
+                    put_back();
+                }
+            }));
+        });
+        PUT_BACKS.with(|p| p.borrow_mut().push(put_back));
+        PutBack(put_back)
+    }
+}
+
+impl Drop for PutBack {
+    fn drop(&mut self) {
+        PUT_BACKS.with(|p| {
+            let mut p = p.borrow_mut();
+            if let Some(i) = p.iter().rposition(|f| std::ptr::fn_addr_eq(*f, self.0)) {
+                p.remove(i);
+            }
+        });
+        (self.0)();
+    }
+}
+
+/// Puts the built-in table back. No assert: it may run from the panic hook, where a second
+/// panic would abort before the other fixtures are put back.
 fn restore_builtin_table() {
     let builtin = serde_wasm_bindgen::to_value(&BinTable::default()).unwrap_or(JsValue::UNDEFINED);
     let replace = parse(r#"{"mode":"replace"}"#);
-    assert!(set_bin_table(builtin, Some(replace)).is_ok());
+    let _ = set_bin_table(builtin, Some(replace));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,6 +281,7 @@ fn format_functions_return_value_and_caret() {
 
 #[wasm_bindgen_test]
 fn set_bin_table_extend_replace_and_errors() {
+    let table = PutBack::new(restore_builtin_table);
     // Extend: a CB range on a Visa BIN.
     assert_eq!(brand_ids(&validate_number(s("4137 8900"))), ["visa"]);
     let extend = parse(r#"{"brands":[{"id":"cb","ranges":["413789"]}]}"#);
@@ -333,7 +380,7 @@ fn set_bin_table_extend_replace_and_errors() {
         (false, false)
     );
 
-    restore_builtin_table();
+    drop(table);
     assert_eq!(brand_ids(&validate_number(s("4137 8900"))), ["visa"]);
     assert_eq!(
         flags(&validate_number(s("5555 5555 5555 4444"))),
@@ -404,7 +451,7 @@ mod checkout {
     use wasm_bindgen_test::*;
     use web_sys::{Document, Element, Event, HtmlInputElement};
 
-    use super::{get, parse};
+    use super::{PutBack, get, parse};
 
     const IDS: [&str; 4] = ["number", "expiry", "cvv", "holder"];
 
@@ -660,10 +707,19 @@ mod checkout {
         ("holder", "Jeanne Martin"),
     ];
 
+    /// Puts the real `window.fetch` back (kept in `__ccRealFetch` by the first fake, which a
+    /// fake installed over another never overwrites).
+    fn restore_fetch() {
+        let restore = js_sys::Function::new_no_args(
+            "if (window.__ccRealFetch) window.fetch = window.__ccRealFetch;",
+        );
+        let _ = restore.call0(&JsValue::NULL);
+    }
+
     /// Replaces `window.fetch` with one answering like the payment server: `pay` answers
     /// `pay_answer`, `continue` authorizes, `abandon` refuses 02319. Every call is recorded in
     /// `window.__ccCalls` as `{url, body, keepalive}`.
-    fn fake_server(pay_answer: &str) {
+    fn fake_server(pay_answer: &str) -> PutBack {
         let install = js_sys::Function::new_with_args(
             "payAnswer",
             r#"
@@ -687,13 +743,7 @@ mod checkout {
         install
             .call1(&JsValue::NULL, &JsValue::from_str(pay_answer))
             .expect("installs");
-    }
-
-    fn restore_fetch() {
-        let restore = js_sys::Function::new_no_args(
-            "if (window.__ccRealFetch) window.fetch = window.__ccRealFetch;",
-        );
-        restore.call0(&JsValue::NULL).expect("restores");
+        PutBack::new(restore_fetch)
     }
 
     /// `(url suffix, body, keepalive)` of the recorded calls.
@@ -742,6 +792,7 @@ mod checkout {
         }
     }
 
+    /// One turn of the event loop, `n` ms from now: the polling interval of [`until`].
     async fn ms(n: i32) {
         let p = js_sys::Promise::new(&mut |ok, _| {
             let _ = web_sys::window()
@@ -751,15 +802,142 @@ mod checkout {
         let _ = JsFuture::from(p).await;
     }
 
-    /// Waits (up to 5 s) until `selector` matches in the document.
-    async fn appears(selector: &str) -> bool {
-        for _ in 0..100 {
-            if doc().query_selector(selector).ok().flatten().is_some() {
-                return true;
-            }
-            ms(50).await;
+    /// Waits until `done()` holds, checking every 20 ms; fails the test after 5 s, naming
+    /// `what`. The tests wait on the condition itself rather than a guessed delay, so a slow
+    /// machine only makes them slower, never wrong.
+    async fn until(what: &str, mut done: impl FnMut() -> bool) {
+        let deadline = js_sys::Date::now() + 5000.0;
+        while !done() {
+            assert!(
+                js_sys::Date::now() < deadline,
+                "timed out waiting for {what}"
+            );
+            ms(20).await;
         }
-        false
+    }
+
+    /// Waits until `selector` matches in the document (up to 5 s).
+    async fn appears(selector: &str) {
+        until(selector, || count(selector) > 0).await;
+    }
+
+    /// Waits until every message this page has posted to itself so far has been dispatched:
+    /// posts a marker after them and waits for it (a window's messages to itself arrive in
+    /// order). Whatever the module does about the earlier ones (its listener, then the
+    /// microtasks the listener queued, such as a request) has happened by then, so the test
+    /// can check that nothing happened without sleeping.
+    async fn messages_delivered() {
+        let barrier = js_sys::Function::new_no_args(
+            r#"
+            const marker = { ccMarker: Math.random() };
+            return new Promise((ok) => {
+              const seen = (e) => {
+                if (e.data && e.data.ccMarker === marker.ccMarker) {
+                  window.removeEventListener('message', seen);
+                  ok();
+                }
+              };
+              window.addEventListener('message', seen);
+              window.postMessage(marker, '*');
+            });
+            "#,
+        );
+        let p: js_sys::Promise = barrier
+            .call0(&JsValue::NULL)
+            .expect("posts")
+            .unchecked_into();
+        JsFuture::from(p).await.expect("delivered");
+    }
+
+    /// Counts the page's pending `setTimeout` timers (set, neither fired nor cleared) until
+    /// dropped, when the real functions are put back. The module's waits (backoff, 3-D Secure
+    /// timeouts) are such timers: none pending means nothing of a stopped flow can run later.
+    struct PendingTimers {
+        _put_back: PutBack,
+    }
+
+    impl PendingTimers {
+        fn track() -> Self {
+            let install = js_sys::Function::new_no_args(
+                r#"
+                const real = { set: window.setTimeout, clear: window.clearTimeout };
+                window.__ccRealTimers = window.__ccRealTimers || real;
+                const { set, clear } = window.__ccRealTimers;
+                const pending = new Set();
+                window.__ccPendingTimers = pending;
+                window.setTimeout = (f, ms, ...args) => {
+                  const id = set.call(window, (...a) => { pending.delete(id); f(...a); }, ms, ...args);
+                  pending.add(id);
+                  return id;
+                };
+                window.clearTimeout = (id) => { pending.delete(id); clear.call(window, id); };
+                "#,
+            );
+            install.call0(&JsValue::NULL).expect("installs");
+            PendingTimers {
+                _put_back: PutBack::new(restore_timers),
+            }
+        }
+
+        fn count(&self) -> f64 {
+            get(&web_sys::window().expect("window"), "__ccPendingTimers")
+                .dyn_into::<js_sys::Set>()
+                .map_or(-1.0, |set| f64::from(set.size()))
+        }
+    }
+
+    fn restore_timers() {
+        let restore = js_sys::Function::new_no_args(
+            r#"
+            const real = window.__ccRealTimers;
+            if (real) { window.setTimeout = real.set; window.clearTimeout = real.clear; }
+            "#,
+        );
+        let _ = restore.call0(&JsValue::NULL);
+    }
+
+    /// Counts the `load` events of iframes with class `class` until dropped (a capturing
+    /// listener on the document: `load` does not bubble, but the capture phase sees it, and
+    /// before the frame's own listeners).
+    struct FrameLoads {
+        _put_back: PutBack,
+    }
+
+    impl FrameLoads {
+        fn count(class: &str) -> Self {
+            let install = js_sys::Function::new_with_args(
+                "cls",
+                r#"
+                window.__ccFrameLoads = 0;
+                const count = (e) => {
+                  if (e.target instanceof HTMLIFrameElement && e.target.classList.contains(cls)) {
+                    window.__ccFrameLoads += 1;
+                  }
+                };
+                document.addEventListener('load', count, true);
+                window.__ccStopFrameLoads = () => document.removeEventListener('load', count, true);
+                "#,
+            );
+            install
+                .call1(&JsValue::NULL, &JsValue::from_str(class))
+                .expect("installs");
+            FrameLoads {
+                _put_back: PutBack::new(stop_frame_loads),
+            }
+        }
+
+        fn seen(&self) -> f64 {
+            get(&web_sys::window().expect("window"), "__ccFrameLoads")
+                .as_f64()
+                .unwrap_or_default()
+        }
+    }
+
+    fn stop_frame_loads() {
+        let stop = js_sys::Function::new_no_args(
+            "if (window.__ccStopFrameLoads) window.__ccStopFrameLoads();",
+        );
+        let _ = stop.call0(&JsValue::NULL);
     }
 
     fn count(selector: &str) -> u32 {
@@ -784,16 +962,13 @@ mod checkout {
 
     #[wasm_bindgen_test]
     async fn destroy_during_a_challenge_removes_the_dialog_and_settles_destroyed() {
-        fake_server(
+        let _server = fake_server(
             r#"{"status": "challenge", "paymentId": "pay_1", "method": "POST", "url": "about:blank", "fields": {"creq": "c", "threeDSSessionData": "md"}}"#,
         );
         let (form, handle) = mounted("d1", &session_options("d1", "{}"));
         fill("d1");
         let pending = JsFuture::from(handle.submit());
-        assert!(
-            appears(".cc-challenge iframe.cc-challenge-frame").await,
-            "the dialog opens"
-        );
+        appears(".cc-challenge iframe.cc-challenge-frame").await;
         assert!(count("body > [inert]") > 0, "the page behind is inert");
         handle.destroy();
         // At once, before the promise settles: nothing of the dialog is left.
@@ -810,20 +985,19 @@ mod checkout {
         );
         // A late message from the bank's return page finds nobody listening.
         post("card-capture:3ds-complete", "n-d1");
-        ms(100).await;
+        messages_delivered().await;
         assert!(called("cs_t").is_empty(), "no status read after destroy");
         assert_eq!(get(&handle.state(), "submitting").as_bool(), Some(false));
         handle.destroy();
         // A submit after destroy answers at once.
         let again = JsFuture::from(handle.submit()).await.expect("resolves");
         assert_eq!(status_code(&again).1, "destroyed");
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn destroy_from_the_challenge_callback_opens_no_dialog() {
-        fake_server(
+        let _server = fake_server(
             r#"{"status": "challenge", "paymentId": "pay_1", "method": "POST", "url": "about:blank", "fields": {"creq": "c"}}"#,
         );
         let (form, handle) = mounted("d2", &session_options("d2", "{}"));
@@ -838,32 +1012,32 @@ mod checkout {
         assert_eq!(status_code(&r).1, "destroyed");
         assert_eq!(count(".cc-challenge, iframe, [inert]"), 0);
         assert_eq!(called("abandon").len(), 1);
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn the_method_round_waits_for_the_notification_message_not_the_frame_load() {
-        fake_server(
+        let _server = fake_server(
             r#"{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {"threeDSMethodData": "m"}}"#,
         );
         let (form, handle) = mounted("d3", &session_options("d3", r#"{"method": 10000}"#));
         fill("d3");
+        let loads = FrameLoads::count("cc-method-frame");
         let pending = JsFuture::from(handle.submit());
-        assert!(
-            appears("iframe.cc-method-frame[hidden]").await,
-            "the hidden method frame"
-        );
-        // The frame has loaded (about:blank) and more: still waiting for the notification.
-        ms(400).await;
+        appears("iframe.cc-method-frame[hidden]").await;
+        // The frame has loaded: still waiting for the notification. (A listener reacting to
+        // the load would have run in the same dispatch, and its request in the microtasks
+        // after it, before this test's next poll.)
+        until("the method frame's load", || loads.seen() >= 1.0).await;
         assert!(
             called("continue").is_empty(),
             "a load does not end the method"
         );
+        assert_eq!(count("iframe.cc-method-frame"), 1);
         // Forged or mistaken messages change nothing: wrong nonce, wrong type.
         post("card-capture:3ds-method-complete", "guess");
         post("card-capture:3ds-complete", "n-d3");
-        ms(200).await;
+        messages_delivered().await;
         assert!(called("continue").is_empty(), "forged messages are ignored");
         assert_eq!(count("iframe.cc-method-frame"), 1);
         post("card-capture:3ds-method-complete", "n-d3");
@@ -878,13 +1052,12 @@ mod checkout {
         );
         assert_eq!(count("iframe"), 0, "the method frame is removed");
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn a_method_without_notification_continues_not_completed_after_the_timeout() {
-        fake_server(
+        let _server = fake_server(
             r#"{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {"threeDSMethodData": "m"}}"#,
         );
         let (form, handle) = mounted("d4", &session_options("d4", r#"{"method": 300}"#));
@@ -900,19 +1073,18 @@ mod checkout {
         );
         assert_eq!(count("iframe"), 0);
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn destroy_during_the_method_round_removes_the_frame_and_abandons() {
-        fake_server(
+        let _server = fake_server(
             r#"{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {"threeDSMethodData": "m"}}"#,
         );
         let (form, handle) = mounted("d5", &session_options("d5", r#"{"method": 10000}"#));
         fill("d5");
         let pending = JsFuture::from(handle.submit());
-        assert!(appears("iframe.cc-method-frame").await);
+        appears("iframe.cc-method-frame").await;
         handle.destroy();
         assert_eq!(count("iframe"), 0, "the method frame goes at once");
         let r = pending.await.expect("resolves");
@@ -920,9 +1092,8 @@ mod checkout {
         assert_eq!(called("abandon").len(), 1);
         // A notification after destroy starts nothing.
         post("card-capture:3ds-method-complete", "n-d5");
-        ms(100).await;
+        messages_delivered().await;
         assert!(called("continue").is_empty());
-        restore_fetch();
         form.remove();
     }
 
@@ -935,7 +1106,7 @@ mod checkout {
     /// network error) or `"hang"` (no answer until the request's signal aborts it). The
     /// tokenizer (`/tokenize`) answers a token. Calls are recorded as by `fake_server`, and the
     /// `checking` events counted in `window.__ccChecking`.
-    fn scripted_server(script: &str) {
+    fn scripted_server(script: &str) -> PutBack {
         let install = js_sys::Function::new_with_args(
             "scriptText",
             r#"
@@ -964,6 +1135,7 @@ mod checkout {
         install
             .call1(&JsValue::NULL, &JsValue::from_str(script))
             .expect("installs");
+        PutBack::new(restore_fetch)
     }
 
     fn checking_events() -> f64 {
@@ -982,7 +1154,7 @@ mod checkout {
 
     #[wasm_bindgen_test]
     async fn a_504_is_no_error_the_status_is_read_until_authorized() {
-        scripted_server(&format!(
+        let _server = scripted_server(&format!(
             r#"{{"pay": [{{"status": 504, "body": {{"error": {{"code": "gateway_timeout", "message": "x"}}}}}}],
                 "status": [{PROCESSING}, {PROCESSING}, {AUTHORIZED}]}}"#
         ));
@@ -999,13 +1171,12 @@ mod checkout {
         assert_eq!(called("cs_t").len(), 3);
         assert_eq!(checking_events(), 1.0, "one checking event");
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn lost_answers_resend_the_same_key_then_read_the_status() {
-        scripted_server(&format!(
+        let _server = scripted_server(&format!(
             r#"{{"pay": ["reject"], "status": [{PROCESSING}, {AUTHORIZED}]}}"#
         ));
         let (form, handle) = mounted("u2", &session_options("u2", "{}"));
@@ -1018,14 +1189,13 @@ mod checkout {
         assert!(pays[0].0.contains(r#""idempotencyKey":"cc_"#));
         assert_eq!(called("cs_t").len(), 2);
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn a_pay_timeout_reads_the_status_and_an_open_session_is_paid_again() {
         // 503 overloaded: the pay never ran. The status says so (open): sent again, same key.
-        scripted_server(&format!(
+        let _server = scripted_server(&format!(
             r#"{{"pay": [{{"status": 503, "body": {{"error": {{"code": "overloaded"}}}}}}, "hang",
                   {{"body": {{"status": "authorized", "paymentId": "pay_2", "transactionId": "tx_2"}}}}],
                 "status": [{{"body": {{"id": "cs_t", "status": "open"}}}}, {AUTHORIZED}]}}"#
@@ -1042,13 +1212,12 @@ mod checkout {
         assert_eq!(pays.len(), 2, "sent again once only");
         assert_eq!(pays[0], pays[1]);
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn still_processing_at_the_bound_resolves_pending_and_destroy_stops_the_reads() {
-        scripted_server(&format!(
+        let _server = scripted_server(&format!(
             r#"{{"pay": ["reject"], "status": [{PROCESSING}]}}"#
         ));
         let (form, handle) = mounted("u4", &session_options("u4", r#"{"pending": 1500}"#));
@@ -1065,31 +1234,28 @@ mod checkout {
         form.remove();
 
         // destroy() while the status is being read: destroyed at once, no more reads.
-        scripted_server(&format!(
+        let _server = scripted_server(&format!(
             r#"{{"pay": ["reject"], "status": [{PROCESSING}]}}"#
         ));
         let (form, handle) = mounted("u5", &session_options("u5", "{}"));
         fill("u5");
+        let timers = PendingTimers::track();
         let pending = JsFuture::from(handle.submit());
-        for _ in 0..100 {
-            if !called("cs_t").is_empty() {
-                break;
-            }
-            ms(20).await;
-        }
+        until("the first status read", || !called("cs_t").is_empty()).await;
+        // The flow now waits for its next read on a timer.
+        until("the backoff's timer", || timers.count() > 0.0).await;
         handle.destroy();
         let r = pending.await.expect("resolves");
         assert_eq!(status_code(&r), ("error".into(), "destroyed".into()));
-        let reads = called("cs_t").len();
-        ms(1500).await;
-        assert_eq!(called("cs_t").len(), reads, "no read after destroy()");
-        restore_fetch();
+        // The read loop has returned (the result) and left no backoff timer behind: no read
+        // can come later.
+        assert_eq!(timers.count(), 0.0, "no timer left after destroy()");
         form.remove();
     }
 
     #[wasm_bindgen_test]
     async fn a_continue_without_answer_reads_the_status() {
-        scripted_server(&format!(
+        let _server = scripted_server(&format!(
             r#"{{"pay": [{{"body": {{"status": "method", "paymentId": "pay_1", "url": "about:blank", "fields": {{"threeDSMethodData": "m"}}}}}}],
                 "continue": [{{"status": 502, "body": {{"error": {{"code": "gateway_error"}}}}}}],
                 "status": [{AUTHORIZED}]}}"#
@@ -1101,7 +1267,6 @@ mod checkout {
         assert_eq!(called("continue").len(), 1);
         assert_eq!(called("cs_t").len(), 1);
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 
@@ -1153,7 +1318,7 @@ mod checkout {
         .into_iter()
         .enumerate()
         {
-            fake_server(
+            let _server = fake_server(
                 r#"{"status": "authorized", "paymentId": "pay_1", "transactionId": "tx_1"}"#,
             );
             let prefix = format!("s{i}");
@@ -1170,13 +1335,14 @@ mod checkout {
             form.remove();
         }
         // The same session on loopback http (this test page's origin) pays.
-        fake_server(r#"{"status": "authorized", "paymentId": "pay_1", "transactionId": "tx_1"}"#);
+        let _server = fake_server(
+            r#"{"status": "authorized", "paymentId": "pay_1", "transactionId": "tx_1"}"#,
+        );
         let (form, handle) = mounted("s9", &session_with(&tokenizer, &pay, &status));
         fill("s9");
         let r = JsFuture::from(handle.submit()).await.expect("resolves");
         assert_eq!(status_code(&r).0, "authorized");
         handle.destroy();
-        restore_fetch();
         form.remove();
     }
 }

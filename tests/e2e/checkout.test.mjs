@@ -57,6 +57,30 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** What a sandbox ledger entry says about an authorization: type, action, accepted, state. */
+function authorization(e) {
+  return [e.type, e.action, e.accepted, e.state];
+}
+
+/**
+ * Records the nonce of every message the page receives in window.seenNonces. Waiting until a
+ * message is recorded waits until the module has handled it: listeners run in one dispatch,
+ * and whatever the module's listener queued (microtasks: the flow resuming, its next request,
+ * the frame or dialog removed) runs before the page's next task. So a test can check that a
+ * message changed nothing without sleeping.
+ */
+function recordMessages(page) {
+  return page.evaluate(() => {
+    window.seenNonces = [];
+    window.addEventListener('message', (e) => { window.seenNonces.push(e.data?.nonce); });
+  });
+}
+
+/** Waits until the page has received messages with each of `nonces`. */
+function messagesSeen(page, nonces) {
+  return page.waitForFunction((ns) => ns.every((n) => window.seenNonces.includes(n)), nonces);
+}
+
 /** The challenge dialog's iframe. */
 function acs(page) {
   return page.frameLocator('.cc-challenge-frame');
@@ -72,7 +96,7 @@ describe('checkout on the demo shop', () => {
     assert.equal(await page.getByLabel('Security code').inputValue(), '', 'the CVV is cleared after a result');
     const { orderRef } = await page.evaluate(() => window.checkoutOrder);
     const entries = await ledger(server.sandboxUrl, orderRef);
-    assert.ok(entries.some((e) => /authori/i.test(JSON.stringify(e))), JSON.stringify(entries));
+    assert.deepEqual(entries.map(authorization), [['AUTHORIZATION', 100, true, 'AUTHORIZED']], JSON.stringify(entries));
     // No card data left in the page's markup (values live in input properties only) or storage.
     const leftovers = await page.evaluate(() => document.getElementById('pay-form').outerHTML
       + JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
@@ -179,6 +203,7 @@ describe('3-D Secure variants', () => {
     await pay(page);
     await acs(page).getByLabel('Verification code').waitFor();
     const { id } = await page.evaluate(() => window.checkoutOrder);
+    await recordMessages(page);
     // From the bank's frame (another origin), with every field right but the origin.
     const bank = page.frames().find((f) => f.url().includes('/acs/'));
     await bank.evaluate((sessionId) => window.parent.postMessage(
@@ -186,7 +211,7 @@ describe('3-D Secure variants', () => {
     // From the page's own origin, without the session's nonce.
     await page.evaluate((sessionId) => window.postMessage(
       { type: 'card-capture:3ds-complete', sessionId, nonce: 'forged', paymentId: 'x' }, '*'), id);
-    await page.waitForTimeout(500);
+    await messagesSeen(page, ['guess', 'forged']);
     assert.equal(await page.locator('.cc-challenge').count(), 1, 'still waiting for the bank');
     assert.equal((await page.evaluate(() => window.checkout.state())).submitting, true);
     await acs(page).getByLabel('Verification code').fill('1234');
@@ -324,8 +349,11 @@ describe('destroy() and the 3DS Method', () => {
     await page.evaluate(() => { window.pending = window.testHandle.submit(); });
     // The ACS's page has loaded in the hidden iframe, but it has not notified yet.
     await page.waitForFunction(() => window.methodFrameLoads >= 1);
-    await page.waitForTimeout(1000);
+    // Had the load ended the method round, the frame would be gone already: it is removed in
+    // the microtasks after the load, before this check's task.
+    assert.equal(await page.locator('iframe.cc-method-frame').count(), 1, 'the load does not end the method');
     assert.deepEqual(continues, [], 'no continue while the ACS has not notified');
+    await recordMessages(page);
     // Forged completions: from the ACS's frame (another origin) with the right nonce, and from
     // the page's own origin with a wrong nonce.
     const bank = page.frames().find((f) => f.url().includes('/acs/method'));
@@ -334,7 +362,7 @@ describe('destroy() and the 3DS Method', () => {
       { type: 'card-capture:3ds-method-complete', sessionId: s.id, nonce: s.nonce, paymentId: 'x' }, '*'), session);
     await page.evaluate((s) => window.postMessage(
       { type: 'card-capture:3ds-method-complete', sessionId: s.id, nonce: 'forged', paymentId: 'x' }, '*'), session);
-    await page.waitForTimeout(500);
+    await messagesSeen(page, [session.nonce, 'forged']);
     assert.deepEqual(continues, [], 'forged messages are ignored');
     assert.equal(await page.locator('iframe.cc-method-frame').count(), 1);
     // The ACS notifies now: its form to the threeDSMethodNotificationURL, as its script would.
@@ -431,7 +459,7 @@ describe('refusals, errors and retries', () => {
     assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
     const { orderRef } = await page.evaluate(() => window.checkoutOrder);
     const entries = await ledger(server.sandboxUrl, `${orderRef}-2`);
-    assert.ok(entries.some((e) => /authori/i.test(JSON.stringify(e))), JSON.stringify(entries));
+    assert.deepEqual(entries.map(authorization), [['AUTHORIZATION', 100, true, 'AUTHORIZED']], JSON.stringify(entries));
     assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(problems, []);
     await page.close();

@@ -182,7 +182,7 @@ describe('hosted payment page in Chromium', () => {
     await page.getByLabel('Cardholder name').fill('Anne Dupont');
     // The module's as-you-type formatting (the same as a merchant checkout's).
     assert.equal(await page.getByLabel('Card number').inputValue(), card.replace(/(\d{4})(?=\d)/g, '$1 '));
-    assert.match(await page.getByLabel('Expiry date').inputValue(), /^12 ?\/ ?30$/);
+    assert.equal(await page.getByLabel('Expiry date').inputValue(), '12 / 30');
     assert.deepEqual(await cspViolations(page), []);
     return { page, problems };
   }
