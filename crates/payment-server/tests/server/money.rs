@@ -58,9 +58,21 @@ async fn tokenizer_for(sb: &support::Sandbox, tk: &Value) -> Value {
 
 #[tokio::test]
 async fn not_found_is_final_only_after_the_grace_window_and_a_late_landing_is_then_cancelled() {
+    late_landing_after_the_grace_window(sqlite_url()).await;
+}
+
+/// The same on PostgreSQL: the transactions, claims and compare-and-sets run on both.
+#[tokio::test]
+async fn not_found_grace_and_late_landing_on_postgresql() {
+    let pg = support::pg::PgCluster::start();
+    late_landing_after_the_grace_window(pg.url.clone()).await;
+}
+
+async fn late_landing_after_the_grace_window(db_url: String) {
     let sb = support::start_sandbox().await;
     let proxy = support::fault_proxy(&sb.url).await;
     let s = support::start(Opts {
+        db_url,
         gateway_base: Some(proxy.url.clone()),
         sandbox_mode: true,
         gateway_timeout_ms: 1_000,
