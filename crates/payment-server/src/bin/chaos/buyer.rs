@@ -14,6 +14,9 @@ use crate::web::{Reply, backoff, fields_of, form_of, send, send_text};
 /// Origin of the simulated checkout page (in the server's ALLOWED_ORIGINS).
 pub const CHECKOUT_ORIGIN: &str = "http://shop.chaos.test";
 
+/// How long a buyer keeps trying one attempt before closing the page.
+const PATIENCE: Duration = Duration::from_secs(40);
+
 /// Test cards of the sandbox (its README), by what they do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Card {
@@ -178,7 +181,11 @@ pub async fn checkout(ctx: &Ctx, index: usize, rng: &mut StdRng) -> Checkout {
             return rec;
         };
         let key = format!("pay-{index}-{attempt}-{:08x}", rng.random::<u32>());
-        let end = drive(ctx, &session, &blob, &key, rng, walks_away).await;
+        // A buyer waits so long on one attempt, then closes the page, whatever is in flight.
+        let end = match tokio::time::timeout(PATIENCE, drive(ctx, &session, &blob, &key, rng, walks_away)).await {
+            Ok(step) => step,
+            Err(_) => Step::Unresolved,
+        };
         match end {
             Step::Authorized { pid } => {
                 rec.outcome = Outcome::Authorized { payment_id: pid };

@@ -303,7 +303,8 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     proxy.set_enabled(false);
     println!("chaos: traffic done in {traffic_secs:.1} s; faults off, letting the server settle");
 
-    let deadline = Instant::now() + Duration::from_secs(args.settle_secs);
+    let settle_from = Instant::now();
+    let deadline = settle_from + Duration::from_secs(args.settle_secs);
     while proxy.in_flight() > 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -322,14 +323,18 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     // the first look, then look again until the deadline.
     let quiet = grace + Duration::from_millis(args.reconcile_interval_ms * 5) + Duration::from_secs(1);
     tokio::time::sleep(quiet.min(deadline.saturating_duration_since(Instant::now()))).await;
+    let mut check_secs;
     let (violations, figures) = loop {
+        let t = Instant::now();
         let view = check::server_view(&ctx, &checkouts).await.ok_or("the server does not answer after the run")?;
         let (violations, figures) = check::check(&ctx, &view, &checkouts).await?;
+        check_secs = t.elapsed().as_secs_f64();
         if violations.is_empty() || Instant::now() >= deadline {
             break (violations, figures);
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     };
+    let settle_secs = settle_from.elapsed().as_secs_f64();
 
     let stats = proxy.stats();
     let count = |k: Kind| violations.iter().filter(|v| v.kind == k).count();
@@ -358,11 +363,15 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         println!("  fault {:<27} {:>4}  ({})", k.name(), stats.total(k), fmt_map(&by_op));
     }
     println!("  late requests: {} within the grace, {} after it", stats.late_within_grace, stats.late_after_grace);
+    let starts = server.start_ms.lock().map(|v| v.clone()).unwrap_or_default();
+    let mean_start = starts.iter().sum::<u64>() / (starts.len().max(1) as u64);
     println!(
-        "  server: {} SIGKILL restarts, {} deaths of its own",
+        "  server: {} SIGKILL restarts, {} deaths of its own; start to listening {mean_start} ms on average, {} ms at most",
         server.restarts.load(Ordering::SeqCst),
-        server.crashes.load(Ordering::SeqCst)
+        server.crashes.load(Ordering::SeqCst),
+        starts.iter().max().copied().unwrap_or(0)
     );
+    println!("  settle: {settle_secs:.1} s after the traffic, last ledger check {check_secs:.1} s");
     let mut answers: BTreeMap<String, u64> = BTreeMap::new();
     for o in checkouts.iter().flat_map(|c| &c.ops) {
         let k = format!("{} {}", o.kind, o.status.map_or("no answer".to_owned(), |s| s.to_string()));
@@ -401,6 +410,7 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         "lateAfterGrace": stats.late_after_grace,
         "soapCalls": stats.calls,
         "restarts": server.restarts.load(Ordering::SeqCst),
+        "meanStartMs": mean_start,
         "crashes": server.crashes.load(Ordering::SeqCst),
         "backofficeOps": ops,
         "doubles": doubles,

@@ -34,12 +34,20 @@ pub struct Server {
     pub restarts: AtomicU64,
     /// Times the child was found dead without having been killed.
     pub crashes: AtomicU64,
+    /// Milliseconds from spawn to "listening", every start.
+    pub start_ms: Mutex<Vec<u64>>,
 }
 
 impl Server {
     /// A supervisor; nothing runs until [`Server::start`].
     pub fn new(launch: Launch) -> Self {
-        Self { launch, child: Mutex::new(None), restarts: AtomicU64::new(0), crashes: AtomicU64::new(0) }
+        Self {
+            launch,
+            child: Mutex::new(None),
+            restarts: AtomicU64::new(0),
+            crashes: AtomicU64::new(0),
+            start_ms: Mutex::new(Vec::new()),
+        }
     }
 
     /// The base URL of the server.
@@ -77,6 +85,7 @@ impl Server {
                 cmd.env(k, v);
             }
         }
+        let spawned = std::time::Instant::now();
         let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", l.bin.display()))?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -96,7 +105,12 @@ impl Server {
             *slot = Some(child);
         }
         match tokio::time::timeout(Duration::from_secs(90), rx).await {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(())) => {
+                if let Ok(mut v) = self.start_ms.lock() {
+                    v.push(spawned.elapsed().as_millis() as u64);
+                }
+                Ok(())
+            }
             Ok(Err(_)) => Err(format!("payment-server exited before listening; see {}", self.log_path().display())),
             Err(_) => Err(format!("payment-server did not listen within 90 s; see {}", self.log_path().display())),
         }
