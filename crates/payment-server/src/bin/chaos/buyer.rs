@@ -15,7 +15,7 @@ use crate::web::{Reply, backoff, fields_of, form_of, send, send_text};
 pub const CHECKOUT_ORIGIN: &str = "http://shop.chaos.test";
 
 /// How long a buyer keeps trying one attempt before closing the page.
-const PATIENCE: Duration = Duration::from_secs(40);
+const PATIENCE: Duration = Duration::from_secs(30);
 
 /// Test cards of the sandbox (its README), by what they do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,11 @@ use crate::web::{Reply, backoff, send};
 
 /// Payment statuses in which the server holds the authorization as its own.
 const OWNED: [&str; 4] = ["authorized", "captured", "partially_refunded", "refunded"];
-/// Payment statuses that are not a decision.
-const UNDECIDED: [&str; 3] = ["processing", "unknown", "pending_3ds"];
+/// Final payment statuses; any other (`processing`, `unknown`, `pending_3ds`, or a pending
+/// state the server may add) is not a decision.
+const DECIDED: [&str; 6] = ["authorized", "captured", "partially_refunded", "refunded", "cancelled", "refused"];
+/// Session statuses that are not `processing` (nor a state the server may add).
+const SETTLED_SESSION: [&str; 4] = ["open", "authorized", "refused", "expired"];
 /// Ledger states of an authorization that holds no money.
 const DEAD: [&str; 3] = ["CANCELLED", "REFUSED", "EXPIRED"];
 /// Attempt references checked per session: `<base>`, then `<base>-2` … `<base>-6` (one past
@@ -115,7 +118,8 @@ pub fn undecided(view: &ServerView, checkouts: &[Checkout]) -> Vec<Violation> {
         let session_status = view.sessions.get(&s.id).map(String::as_str).unwrap_or("missing");
         let p = view.payments.get(&s.id);
         let payment_status = p.and_then(|p| p["status"].as_str()).unwrap_or("none");
-        if session_status == "processing" || UNDECIDED.contains(&payment_status) {
+        let payment_decided = p.is_none() || DECIDED.contains(&payment_status);
+        if !SETTLED_SESSION.contains(&session_status) || !payment_decided {
             let order_ref = p.and_then(|p| p["orderRef"].as_str()).unwrap_or(&s.base).to_owned();
             out.push(Violation {
                 kind: Kind::Undecided,

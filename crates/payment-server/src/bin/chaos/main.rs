@@ -66,7 +66,7 @@ struct Args {
     #[arg(long, default_value_t = 300)]
     checkouts: usize,
     /// Buyers in flight at once.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 16)]
     concurrency: usize,
     /// Share of SOAP calls that get a fault.
     #[arg(long, default_value_t = 0.12)]
