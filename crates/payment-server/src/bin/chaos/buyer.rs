@@ -247,7 +247,7 @@ async fn create_session(ctx: &Ctx, index: usize, amount: i64, rec: &mut Checkout
                 ctx.anomaly(format!("checkout {index}: session creation answered {s} {v}"));
                 return None;
             }
-            Reply::Transport => {}
+            Reply::Transport => backoff(k).await,
         }
     }
     None
@@ -369,6 +369,8 @@ async fn resolve(ctx: &Ctx, s: &Session, blob: &str, key: &str) -> Step {
                         return step;
                     }
                 }
+                // The pay keeps not taking effect: the page shows an error.
+                Some("open") => return Step::Unresolved,
                 Some("processing") => match payment["status"].as_str() {
                     Some("pending_3ds") if round >= 2 && !pid.is_empty() => {
                         if let Some(step) = abandon(ctx, s, &pid).await {
