@@ -331,6 +331,8 @@ async fn pay(ctx: &Ctx, s: &Session, blob: &str, key: &str) -> Step {
         match &r {
             Reply::Http(200, v) => return step_of(v),
             Reply::Http(409, _) if matches!(r.error_code(), "payment_in_progress" | "idempotency_key_in_use") => {}
+            // Load shedding, not a verdict on the payment: a browser tries again later.
+            Reply::Http(429, _) if r.error_code() == "rate_limited" => {}
             // The blob is spent, the attempt moved on, or the session is already paid: the
             // status URL tells what happened.
             Reply::Http(409, _) => return Step::Unresolved,

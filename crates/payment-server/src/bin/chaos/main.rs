@@ -198,6 +198,9 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         ("PAYLINE_NOT_FOUND_GRACE_MS", args.grace_ms.to_string()),
         ("RECONCILE_INTERVAL_MS", args.reconcile_interval_ms.to_string()),
         ("THREE_DS_TIMEOUT_SECS", args.three_ds_timeout_secs.to_string()),
+        // Every simulated buyer comes from 127.0.0.1: a per-client limit would turn the run
+        // into a test of the rate limiter.
+        ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
         ("RUST_LOG", "info".to_owned()),
     ];
     let server = Arc::new(server::Server::new(server::Launch {

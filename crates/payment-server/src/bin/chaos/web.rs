@@ -15,11 +15,12 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// True for what a browser or a shop backend retries: no answer, or a 5xx.
+    /// True for what a browser or a shop backend retries: no answer, a 5xx, or a request
+    /// turned away by a rate limit.
     pub fn retryable(&self) -> bool {
         match self {
             Self::Transport => true,
-            Self::Http(s, _) => *s >= 500,
+            Self::Http(s, _) => *s >= 500 || (*s == 429 && self.error_code() == "rate_limited"),
         }
     }
 
