@@ -250,23 +250,23 @@ where
         Ok(r) => r,
         Err(GatewayError::Unknown(m)) => {
             // Keeps the slot: the reconciler reads the history and frees it.
-            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Unknown, None, Some("outcome unknown"), None, PaymentChange::None, None).await?;
+            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Unknown, None, Some("outcome unknown"), None, PaymentChange::None, None, None).await?;
             state.metrics().money("operation_unknown");
             tracing::warn!(payment = %p.id, operation = %op_id, kind = kind.name(), "back-office outcome unknown");
             return Err(AppError::GatewayUnknown(m));
         }
         Err(GatewayError::NotSent(m) | GatewayError::Failed(m)) => {
-            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Failed, None, Some("not processed"), None, PaymentChange::None, None).await?;
+            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Failed, None, Some("not processed"), None, PaymentChange::None, None, None).await?;
             return Err(AppError::GatewayError(m));
         }
     };
     let (code, msg) = code_message(&res);
     if !matches!(outcome_of(R::OPERATION, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-        repo::finish_operation(state, &p.id, &op_id, OperationStatus::Refused, Some(&code), Some(&msg), None, PaymentChange::None, None).await?;
+        repo::finish_operation(state, &p.id, &op_id, OperationStatus::Refused, Some(&code), Some(&msg), None, PaymentChange::None, None, None).await?;
         return Err(AppError::GatewayRefused { code, message: msg });
     }
     let txn = res.transaction_id().to_owned();
-    repo::finish_operation(state, &p.id, &op_id, OperationStatus::Accepted, Some(&code), Some(&msg), Some(&txn), change(&txn, plan.amount), Some(kind.event())).await?;
+    repo::finish_operation(state, &p.id, &op_id, OperationStatus::Accepted, Some(&code), Some(&msg), Some(&txn), change(&txn, plan.amount), Some(kind.event()), None).await?;
     answer(state, &p.id, kind, Some(&txn), plan.amount).await
 }
 
@@ -357,7 +357,8 @@ pub async fn history(state: &AppState, txn: &str) -> std::result::Result<Option<
 pub async fn reconcile_operation(state: &AppState, op: &repo::DueOperation) -> Result<()> {
     let Some(p) = payments::load(state, &op.payment_id).await? else { return Ok(()) };
     let Some(txn) = p.transaction_id.clone() else { return Ok(()) };
-    if p.op_in_flight.as_deref() != Some(op.id.as_str()) {
+    let watching = op.status == OperationStatus::Failed;
+    if !watching && p.op_in_flight.as_deref() != Some(op.id.as_str()) {
         return Ok(());
     }
     let (_, h) = match history(state, &txn).await {
@@ -379,17 +380,34 @@ pub async fn reconcile_operation(state: &AppState, op: &repo::DueOperation) -> R
         // only; until then the operation stays unknown for an operator.
         _ => false,
     };
-    let past_grace = state.now_ms() - op.sent_at.unwrap_or(0) >= state.settings().money.not_found_grace_ms;
+    let now = state.now_ms();
+    if watching {
+        // Settled as "not processed" when the grace window ran out; a request held on the way
+        // may still have landed. The payment follows the gateway's amounts if it did.
+        if happened {
+            let event = Kind::event_of(&op.kind);
+            if repo::late_operation(state, &p.id, &op.id, h.status(), h.captured, h.refunded, event).await? {
+                tracing::warn!(payment = %p.id, operation = %op.id, "back-office operation processed after its grace window");
+                state.metrics().money("operation_landed_late");
+            }
+        } else if op.watch_until.is_none_or(|u| now >= u) {
+            repo::end_operation_watch(state, &op.id).await?;
+        }
+        return Ok(());
+    }
+    let grace = state.settings().money.not_found_grace_ms;
+    let past_grace = now - op.sent_at.unwrap_or(0) >= grace;
     if !happened && !past_grace {
         return Ok(());
     }
-    let (status, event) = if happened {
-        (OperationStatus::Reconciled, Some(Kind::event_of(&op.kind)))
+    let (status, event, watch) = if happened {
+        (OperationStatus::Reconciled, Some(Kind::event_of(&op.kind)), None)
     } else {
-        (OperationStatus::Failed, None)
+        (OperationStatus::Failed, None, Some(now + grace.max(1)))
     };
     let change = PaymentChange::Absolute { status: h.status(), captured: h.captured, refunded: h.refunded };
-    if repo::finish_operation(state, &p.id, &op.id, status, None, Some(if happened { "reconciled" } else { "not processed (reconciled)" }), None, change, event).await? {
+    let message = if happened { "reconciled" } else { "not processed (reconciled)" };
+    if repo::finish_operation(state, &p.id, &op.id, status, None, Some(message), None, change, event, watch).await? {
         tracing::info!(payment = %p.id, operation = %op.id, happened, "back-office operation reconciled");
         state.metrics().money(if happened { "operation_reconciled_done" } else { "operation_reconciled_not_done" });
     }

@@ -171,6 +171,11 @@ pub struct Cli {
     #[arg(long, env = "THREE_DS_TIMEOUT_SECS", default_value_t = 1_800)]
     pub three_ds_timeout_secs: u64,
 
+    /// Lease of a claimed idempotency key or reconciler row, milliseconds: a holder that died
+    /// frees it after this long. Longer than the longest request (30 s).
+    #[arg(long, env = "LEASE_MS", default_value_t = 60_000)]
+    pub lease_ms: u64,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "LOG_JSON")]
     pub log_json: bool,
@@ -600,7 +605,7 @@ impl Cli {
                 not_found_grace_ms: i64::try_from(self.payline_not_found_grace_ms).unwrap_or(i64::MAX),
                 worker_interval: std::time::Duration::from_millis(self.reconcile_interval_ms.max(10)),
                 three_ds_wait_ms: i64::try_from(self.three_ds_timeout_secs.saturating_mul(1000)).unwrap_or(i64::MAX),
-                ..MoneySettings::default()
+                lease_ms: i64::try_from(self.lease_ms.max(1_000)).unwrap_or(i64::MAX),
             },
             metrics_token: self.metrics_token.as_deref().filter(|t| !t.is_empty()).map(Secret::new),
             limits: LimitSettings {

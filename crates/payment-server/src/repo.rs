@@ -553,6 +553,49 @@ pub async fn operation_by_key(state: &AppState, payment_id: &str, kind: &str, ke
         .map_err(|e: sqlx::Error| AppError::from(e))
 }
 
+/// A watched operation found processed after all (a late landing): the payment's amounts and
+/// state become the gateway's, the operation is recorded as reconciled, in one transaction and
+/// only while no other operation holds the payment. False when nothing changed.
+pub async fn late_operation(state: &AppState, payment_id: &str, op_id: &str, status: PaymentStatus, captured: i64, refunded: i64, event: &str) -> Result<bool> {
+    let now = state.now_ms();
+    let mut tx = begin(state).await?;
+    let r = sqlx::query(
+        "UPDATE payments SET status = $1, captured_amount = $2, refunded_amount = $3, updated_at = $4 \
+         WHERE id = $5 AND op_in_flight IS NULL",
+    )
+    .bind(status.as_str())
+    .bind(captured)
+    .bind(refunded)
+    .bind(now)
+    .bind(payment_id)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE operations SET status = 'reconciled', message = 'processed late (reconciled)', next_check_at = NULL, \
+         watch_until = NULL, claimed_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'failed'",
+    )
+    .bind(now)
+    .bind(op_id)
+    .execute(&mut *tx)
+    .await?;
+    enqueue_webhook(state, &mut tx, payment_id, event).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Stops watching an operation.
+pub async fn end_operation_watch(state: &AppState, op_id: &str) -> Result<()> {
+    sqlx::query("UPDATE operations SET next_check_at = NULL, watch_until = NULL, claimed_until = NULL WHERE id = $1 AND status = 'failed'")
+        .bind(op_id)
+        .execute(state.store().pool())
+        .await?;
+    Ok(())
+}
+
 /// Takes the payment's back-office slot for a new operation and commits its pending row with
 /// the send time, in one transaction. `allowed` are the payment states the operation applies
 /// to, and `amounts` the captured/refunded amounts the caller computed from: when either
@@ -650,14 +693,19 @@ pub async fn finish_operation(
     transaction_id: Option<&str>,
     change: PaymentChange<'_>,
     event: Option<&str>,
+    watch_until: Option<i64>,
 ) -> Result<bool> {
     let now = state.now_ms();
     let mut tx = begin(state).await?;
-    let next_check = (status == OperationStatus::Unknown).then_some(now);
+    let next_check = match status {
+        OperationStatus::Unknown => Some(now),
+        OperationStatus::Failed if watch_until.is_some() => Some(now + backoff_ms(state, 0)),
+        _ => None,
+    };
     let ended = sqlx::query(
         "UPDATE operations SET status = $1, code = COALESCE($2, code), message = COALESCE($3, message), \
-         transaction_id = COALESCE($4, transaction_id), next_check_at = $5, claimed_until = NULL, updated_at = $6 \
-         WHERE id = $7 AND status IN ('pending', 'unknown')",
+         transaction_id = COALESCE($4, transaction_id), next_check_at = $5, claimed_until = NULL, updated_at = $6, \
+         watch_until = $8, checks = 0 WHERE id = $7 AND status IN ('pending', 'unknown')",
     )
     .bind(status.as_str())
     .bind(code)
@@ -666,6 +714,7 @@ pub async fn finish_operation(
     .bind(next_check)
     .bind(now)
     .bind(op_id)
+    .bind(watch_until)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -677,7 +726,8 @@ pub async fn finish_operation(
     let set = match &change {
         PaymentChange::None => "",
         PaymentChange::Capture(_) => ", status = 'captured', captured_amount = captured_amount + $5",
-        PaymentChange::Cancel => ", status = 'cancelled'",
+        // doReset voids the authorization with its captures not yet settled (Payline doReset).
+        PaymentChange::Cancel => ", status = 'cancelled', captured_amount = 0",
         PaymentChange::Refund(_) => {
             ", refunded_amount = refunded_amount + $5, \
              status = CASE WHEN refunded_amount + $5 >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END"
@@ -724,6 +774,8 @@ pub struct DueOperation {
     pub sent_at: Option<i64>,
     /// Checks so far.
     pub checks: i64,
+    /// For an operation settled as not processed: until when a late landing is looked for.
+    pub watch_until: Option<i64>,
 }
 
 /// Back-office operations whose outcome must be read from the gateway (unknown, or pending
@@ -731,8 +783,8 @@ pub struct DueOperation {
 pub async fn due_operations(state: &AppState, limit: i64) -> Result<Vec<DueOperation>> {
     let now = state.now_ms();
     let rows = sqlx::query(
-        "SELECT id, payment_id, kind, status, amount, sent_at, checks FROM operations \
-         WHERE status IN ('pending', 'unknown') AND next_check_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
+        "SELECT id, payment_id, kind, status, amount, sent_at, checks, watch_until FROM operations \
+         WHERE status IN ('pending', 'unknown', 'failed') AND next_check_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
          ORDER BY next_check_at LIMIT $2",
     )
     .bind(now)
@@ -749,6 +801,7 @@ pub async fn due_operations(state: &AppState, limit: i64) -> Result<Vec<DueOpera
                 amount: int(r, "amount")?,
                 sent_at: opt_int(r, "sent_at")?,
                 checks: int(r, "checks")?,
+                watch_until: opt_int(r, "watch_until")?,
             })
         })
         .collect::<std::result::Result<_, sqlx::Error>>()
@@ -761,7 +814,7 @@ pub async fn claim_operation(state: &AppState, o: &DueOperation, next_check_at: 
     let r = sqlx::query(
         "UPDATE operations SET claimed_until = $1, next_check_at = $2, checks = checks + 1, \
          status = CASE WHEN status = 'pending' THEN 'unknown' ELSE status END \
-         WHERE id = $3 AND checks = $4 AND status IN ('pending', 'unknown') AND (claimed_until IS NULL OR claimed_until < $5)",
+         WHERE id = $3 AND checks = $4 AND status IN ('pending', 'unknown', 'failed') AND (claimed_until IS NULL OR claimed_until < $5)",
     )
     .bind(now + state.settings().money.lease_ms)
     .bind(next_check_at)

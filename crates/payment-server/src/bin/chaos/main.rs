@@ -92,6 +92,9 @@ struct Args {
     /// The server's THREE_DS_TIMEOUT_SECS.
     #[arg(long, default_value_t = 20)]
     three_ds_timeout_secs: u64,
+    /// The server's LEASE_MS (idempotency keys and reconciler claims of a killed instance).
+    #[arg(long, default_value_t = 5_000)]
+    lease_ms: u64,
     /// How long the server gets, once faults stop, to decide everything and clean up.
     #[arg(long, default_value_t = 90)]
     settle_secs: u64,
@@ -198,6 +201,8 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         ("PAYLINE_NOT_FOUND_GRACE_MS", args.grace_ms.to_string()),
         ("RECONCILE_INTERVAL_MS", args.reconcile_interval_ms.to_string()),
         ("THREE_DS_TIMEOUT_SECS", args.three_ds_timeout_secs.to_string()),
+        // A killed holder's idempotency key and claimed rows come free within the settle time.
+        ("LEASE_MS", args.lease_ms.to_string()),
         // Every simulated buyer comes from 127.0.0.1: a per-client limit would turn the run
         // into a test of the rate limiter.
         ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
