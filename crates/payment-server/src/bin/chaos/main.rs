@@ -65,6 +65,10 @@ struct Args {
     /// Checkouts to run.
     #[arg(long, default_value_t = 300)]
     checkouts: usize,
+    /// Soak mode: start checkouts for this many seconds instead of a fixed number (use with
+    /// `--fault-rate 0 --no-kill` to measure the server under steady load).
+    #[arg(long)]
+    seconds: Option<u64>,
     /// Buyers in flight at once.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
@@ -264,13 +268,25 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let done = Arc::new(AtomicUsize::new(0));
     let sem = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
     let mut set = tokio::task::JoinSet::new();
-    for i in 0..args.checkouts {
-        let (ctx, sem, done) = (ctx.clone(), sem.clone(), done.clone());
+    // Whole checkout durations (session, card, pay, 3-D Secure, final answer), milliseconds.
+    let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
+    let until = args.seconds.map(|s| Instant::now() + Duration::from_secs(s));
+    let total = if until.is_some() { usize::MAX } else { args.checkouts };
+    let mut i = 0;
+    while i < total && until.is_none_or(|u| Instant::now() < u) {
+        // The permit is taken before the task exists, so a timed run never queues more
+        // buyers than it lets in.
+        let permit = sem.clone().acquire_owned().await?;
+        let (ctx, done, latencies) = (ctx.clone(), done.clone(), latencies.clone());
         let share = args.backoffice_share;
         set.spawn(async move {
-            let _permit = sem.acquire_owned().await;
+            let _permit = permit;
             let mut rng = stream(seed, i as u64);
+            let t0 = Instant::now();
             let mut rec = buyer::checkout(&ctx, i, &mut rng).await;
+            if let Ok(mut l) = latencies.lock() {
+                l.push(t0.elapsed().as_secs_f64() * 1000.0);
+            }
             if let (Outcome::Authorized { payment_id }, Some(s)) = (&rec.outcome, &rec.session) {
                 let mut bo = stream(seed, BACKOFFICE_STREAM + i as u64);
                 if bo.random_bool(share.clamp(0.0, 1.0)) {
@@ -280,6 +296,7 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
             done.fetch_add(1, Ordering::SeqCst);
             rec
         });
+        i += 1;
     }
     let progress = {
         let (done, server, n) = (done.clone(), server.clone(), args.checkouts);
@@ -386,6 +403,12 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         *answers.entry(k).or_default() += 1;
     }
     println!("  back office: {ops} requests ({})", fmt_map(&answers));
+    let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
+    lat.sort_by(f64::total_cmp);
+    let pct = |q: f64| lat.get(((lat.len() as f64 - 1.0) * q).round().max(0.0) as usize).copied().unwrap_or(0.0);
+    let (p50, p99) = (pct(0.50), pct(0.99));
+    let per_sec = created as f64 / traffic_secs.max(0.001);
+    println!("  checkout duration (buyer's view, all steps): p50 {p50:.0} ms, p99 {p99:.0} ms; {per_sec:.1} checkouts/s");
     println!("  invariants: doubles {doubles}, lost {lost}, orphans {orphans}, undecided {undecided}, back office {bo}");
     for v in &violations {
         println!("  VIOLATION {:<11} session {} order {}: {}", v.kind.name(), v.session, v.order_ref, v.detail);
@@ -427,6 +450,9 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         "undecided": undecided,
         "backofficeViolations": bo,
         "anomalies": anomalies.len(),
+        "checkoutP50Ms": p50.round(),
+        "checkoutP99Ms": p99.round(),
+        "checkoutsPerSec": (per_sec * 10.0).round() / 10.0,
         "durationSecs": (duration * 10.0).round() / 10.0,
         "ok": ok,
     });
