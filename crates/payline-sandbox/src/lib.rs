@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Outcomes follow Payline's homologation conventions (amount and card-number tables in
-//! [`scenarios`]); every date rule reads the sandbox clock, which tests move forward.
+//! `scenarios`); every date rule reads the sandbox clock, which tests move forward.
 //!
 //! Embedding (the payment server runs it in-process on a loopback port):
 //!
@@ -31,31 +31,37 @@
 //! # Ok(()) }
 //! ```
 
-pub mod auth;
-pub mod cards;
-pub mod config;
-pub mod db;
-pub mod engine;
-pub mod error;
-pub mod ledger;
-pub mod notify;
-pub mod routes;
-pub mod rules;
-pub mod scenarios;
-pub mod schedule;
-pub mod scheduler;
-pub mod vault;
+// Layers, each module importing only from the ones listed before it:
+//   foundation  error, config, db (pool, clock), vault, cards, rules, scenarios, schedule
+//   store       SQL and typed rows: ledger, card tokens, wallets, notification outbox
+//   engine      answers and card resolution, then one module per operation family
+//   state       the `Sandbox` handle (pool, clock, vault, write lock, worker wake-up)
+//   worker      scheduler tick and notification delivery, on top of the engine
+//   routes      HTTP: SOAP dispatch, tokenizer, ACS pages, hosted pages, control API
+mod auth;
+mod cards;
+mod config;
+mod db;
+mod engine;
+mod error;
+mod routes;
+mod rules;
+mod scenarios;
+mod schedule;
+mod state;
+mod store;
+mod vault;
+mod worker;
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use sqlx::SqlitePool;
 
-pub use config::Config;
+pub use config::{Config, ConfigError, ContractConfig, MerchantConfig};
 pub use db::{Clock, DbLocation};
 pub use error::SandboxError;
+pub use state::Sandbox;
 
 /// Largest request body accepted (Payline `transient` is up to 100 KB).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -63,73 +69,24 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Time limit of one request.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The sandbox: configuration, database, clock and card vault. Cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Sandbox {
-    inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Inner {
-    config: Config,
-    pool: SqlitePool,
-    clock: Clock,
-    vault: vault::Vault,
-    // Operations read then write several rows (captured sums, duplicate checks): they run one
-    // at a time so two concurrent captures cannot both pass the `02613` check.
-    write_lock: tokio::sync::Mutex<()>,
-    // Wakes the background worker (due billings, notifications) after a clock move or an
-    // operation that queued a notification.
-    wake: Arc<tokio::sync::Notify>,
-    // The notifier's HTTP client (one connection pool and TLS configuration per sandbox).
-    notifier: reqwest::Client,
+/// Runs what fell due on the sandbox clock, as the background worker does. Tests call it to
+/// check that two sandboxes sharing one database never bill a due date twice.
+pub mod scheduler {
+    pub use crate::worker::scheduler::run_due_now;
 }
 
 impl Sandbox {
     /// Opens (or creates) the database, applies the schema and loads the card vault key.
     pub async fn open(config: Config, db: &DbLocation) -> Result<Self, SandboxError> {
-        let notifier = notify::client(&config)?;
+        let notifier = worker::delivery::client(&config)?;
         let pool = db::open(db).await?;
         let vault = vault::Vault::load(&pool).await?;
         let clock = Clock::new(pool.clone());
-        let wake = Arc::new(tokio::sync::Notify::new());
-        let inner = Arc::new(Inner { config, pool, clock, vault, write_lock: tokio::sync::Mutex::new(()), wake: wake.clone(), notifier });
-        let sandbox = Self { inner };
+        let sandbox = Sandbox::new(config, pool, clock, vault, notifier);
         // Catch up on what fell due while no sandbox was running (or before a crash).
-        scheduler::run_due_now(&sandbox).await?;
-        notify::spawn_worker(Arc::downgrade(&sandbox.inner), wake);
+        worker::scheduler::run_due_now(&sandbox).await?;
+        worker::spawn(&sandbox);
         Ok(sandbox)
-    }
-
-    /// Wakes the background worker (notifications to send, billings due).
-    pub(crate) fn wake(&self) {
-        self.inner.wake.notify_one();
-    }
-
-    /// The configuration in force.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    /// The sandbox clock.
-    pub fn clock(&self) -> &Clock {
-        &self.inner.clock
-    }
-
-    pub(crate) fn pool(&self) -> &SqlitePool {
-        &self.inner.pool
-    }
-
-    pub(crate) fn notifier(&self) -> &reqwest::Client {
-        &self.inner.notifier
-    }
-
-    pub(crate) fn vault(&self) -> &vault::Vault {
-        &self.inner.vault
-    }
-
-    pub(crate) async fn lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.inner.write_lock.lock().await
     }
 
     /// The HTTP application.

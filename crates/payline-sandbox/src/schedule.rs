@@ -224,18 +224,6 @@ pub const MAX_TRIES: u32 = 3;
 /// Delay between two tries of a refused due date.
 pub const RETRY_DELAY: Duration = Duration::days(1);
 
-/// Parses Payline `dd/mm/yyyy` (a trailing ` HH:mm` is ignored, as in `endDate`).
-pub fn parse_payline_day(s: &str) -> Option<Date> {
-    let s = s.trim();
-    let day: u8 = s.get(..2)?.parse().ok()?;
-    if s.get(2..3)? != "/" || s.get(5..6)? != "/" {
-        return None;
-    }
-    let month: u8 = s.get(3..5)?.parse().ok()?;
-    let year: i32 = s.get(6..10)?.parse().ok()?;
-    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
-}
-
 /// Formats Payline `dd/mm/yyyy`.
 pub fn payline_day(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
@@ -374,11 +362,6 @@ mod tests {
 
     #[test]
     fn payline_day_format() {
-        assert_eq!(parse_payline_day("28/02/2027"), Some(date!(2027 - 02 - 28)));
-        assert_eq!(parse_payline_day("31/12/2026 23:59"), Some(date!(2026 - 12 - 31)));
-        assert_eq!(parse_payline_day("31/02/2027"), None);
-        assert_eq!(parse_payline_day("2027-02-28"), None);
-        assert_eq!(parse_payline_day(""), None);
         assert_eq!(payline_day(date!(2027 - 02 - 03)), "03/02/2027");
     }
 }

@@ -1,118 +1,22 @@
-//! The gateway's rules, one module per group of Payline operations. Each operation takes the
-//! decoded payline-protocol request and returns its response; every rule reads the sandbox
-//! `now` given in [`Ctx`].
+//! The gateway's rules. Each operation takes the decoded payline-protocol request and returns its
+//! response; every rule reads the sandbox `now` given in [`ctx::Ctx`].
+//!
+//! Inside, every import points down this list:
+//!   ctx, answer   what an operation runs with; the shared parts of answers
+//!   card          card, token and wallet-card resolution; the bank's outcome
+//!   three_ds      verifyEnrollment, verifyAuthentication, the ACS sessions
+//!   payments      doAuthorization, doCapture, doReset, doRefund, doCredit, doReAuthorization
+//!   wallets       wallet management and wallet payments
+//!   records       payment records (schedules) and their billing
+//!   reports       getTransactionDetails, transactionsSearch, getToken and the like
+//!   web           the hosted payment and wallet pages (doWebPayment, manageWebWallet)
 
-pub mod payments;
-pub mod records;
-pub mod reports;
-pub mod three_ds;
-pub mod tokens;
-pub mod wallets;
-pub mod web;
-
-use payline_protocol::objects::{CardOut, ExtendedCard, PaylineResult, Transaction};
-use payline_protocol::values::ReturnCode;
-use sqlx::SqliteConnection;
-use time::OffsetDateTime;
-
-use crate::config::MerchantConfig;
-use crate::vault::Vault;
-
-/// What an operation runs with.
-#[derive(Debug)]
-pub struct Ctx<'a> {
-    /// Database connection (operations run one at a time, see `Sandbox::lock`).
-    pub conn: &'a mut SqliteConnection,
-    /// Card vault.
-    pub vault: &'a Vault,
-    /// The authenticated merchant.
-    pub merchant: &'a MerchantConfig,
-    /// Sandbox now.
-    pub now: OffsetDateTime,
-    /// Base URL of the sandbox as the buyer's browser reaches it (ACS pages).
-    pub public_url: String,
-}
-
-/// The return code for a code literal of this crate (always five ASCII digits).
-pub fn rc(code: &str) -> ReturnCode {
-    code.parse().unwrap_or(ReturnCode::FRONTEND_INTERNAL_ERROR)
-}
-
-/// `result` with Payline's messages for the code.
-pub fn result(code: &str) -> PaylineResult {
-    let code = rc(code);
-    let known = code.known();
-    PaylineResult {
-        code,
-        short_message: known.map(|k| k.short_message.to_owned()),
-        long_message: known.map(|k| k.long_message.to_owned()),
-        partner_code: None,
-        partner_code_label: None,
-    }
-}
-
-/// True when the code is an accepted one.
-pub fn accepted(code: &str) -> bool {
-    rc(code).known().is_some_and(|k| k.short_message == "ACCEPTED")
-}
-
-/// Payline response date format `dd/mm/yy HH:mm:ss` (Payline value formats).
-pub fn payline_date(t: OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[day]/[month]/[year repr:last_two] [hour]:[minute]:[second]");
-    t.format(&f).unwrap_or_default()
-}
-
-/// A fresh 14-digit transaction id.
-pub fn new_transaction_id() -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    let mut id = String::with_capacity(14);
-    id.push(char::from(b'1' + rng.random_range(0..9u8)));
-    for _ in 1..14 {
-        id.push(char::from(b'0' + rng.random_range(0..10u8)));
-    }
-    id
-}
-
-/// A 6-character bank authorization number (`A55A`-style).
-pub fn new_authorization_number() -> String {
-    use rand::Rng;
-    const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
-    let mut rng = rand::rng();
-    (0..6).map(|_| char::from(A[rng.random_range(0..A.len())])).collect()
-}
-
-/// `transaction` of an answer.
-pub fn transaction(id: &str, at: OffsetDateTime, duplicated: bool, three_ds: &str) -> Transaction {
-    Transaction {
-        id: id.to_owned(),
-        date: payline_date(at),
-        is_duplicated: Some(if duplicated { "1" } else { "0" }.to_owned()),
-        is_possible_fraud: Some("0".to_owned()),
-        three_d_secure: Some(three_ds.to_owned()),
-        ..Transaction::default()
-    }
-}
-
-/// `card` of an answer (masked number, type, expiry, token).
-pub fn card_out(masked: Option<&str>, card_type: Option<&str>, expiry: Option<&str>, token: Option<&str>) -> CardOut {
-    CardOut {
-        number: masked.map(str::to_owned),
-        r#type: card_type.and_then(|t| t.parse().ok()),
-        expiration_date: expiry.and_then(|e| e.parse().ok()),
-        token: token.map(str::to_owned),
-        ..CardOut::default()
-    }
-}
-
-/// `extendedCard` of an answer: sandbox test cards are French test cards.
-pub fn extended_card(card_type: Option<&str>) -> ExtendedCard {
-    ExtendedCard {
-        country: Some("FRA".to_owned()),
-        is_cvd: Some("N".to_owned()),
-        bank: Some("99999 - PAYLINE SANDBOX".to_owned()),
-        r#type: card_type.map(str::to_owned),
-        network: card_type.map(str::to_owned),
-        product: Some("Sandbox test card".to_owned()),
-    }
-}
+pub(crate) mod answer;
+pub(crate) mod card;
+pub(crate) mod ctx;
+pub(crate) mod payments;
+pub(crate) mod records;
+pub(crate) mod reports;
+pub(crate) mod three_ds;
+pub(crate) mod wallets;
+pub(crate) mod web;

@@ -5,126 +5,20 @@ use payline_protocol::messages::{
     DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse, DoRefundRequest, DoRefundResponse,
     DoResetRequest, DoResetResponse,
 };
-use payline_protocol::objects::{Authorization, Card, Transaction};
-use payline_protocol::secret::Secret;
+use payline_protocol::objects::{Authorization, Transaction};
 use payline_protocol::values::{Amount, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::{
-    accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result,
-    three_ds, tokens, transaction, Ctx,
-};
-use crate::cards::{self, CardInfo};
-use crate::config::ContractConfig;
+use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction};
+use super::card::{bank_outcome, empty, resolve_card, Refusal};
+use super::ctx::Ctx;
+use super::three_ds;
 use crate::error::Result;
-use crate::ledger::{self, deferred, state, Entry, Kind};
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
-
-/// A card resolved from a request (by number or by token).
-#[derive(Debug)]
-pub struct ResolvedCard {
-    /// Sandbox token of the card.
-    pub token: String,
-    /// Card number.
-    pub pan: Secret,
-    /// Payline card type.
-    pub card_type: String,
-    /// Masked number.
-    pub masked: String,
-    /// Expiry `MMYY`.
-    pub expiry: Option<String>,
-}
-
-/// Early refusal: a Payline code and whether to record the attempt.
-type Refusal = &'static str;
-
-fn empty(s: &Option<String>) -> bool {
-    s.as_deref().is_none_or(|v| v.trim().is_empty())
-}
-
-/// Checks the card of a request: number or token (not both, `02538`), Luhn, expiry, CVV or the
-/// virtual CVV issued by the tokenizer for this order reference.
-pub async fn resolve_card(
-    ctx: &mut Ctx<'_>,
-    card: &Card,
-    contract: &ContractConfig,
-    order_ref: &str,
-    require_cvv: bool,
-) -> Result<std::result::Result<ResolvedCard, Refusal>> {
-    let number = card.number.as_ref().filter(|n| !n.is_empty());
-    let has_token = !empty(&card.token);
-    let expiry = card.expiration_date.map(|e| e.to_string());
-    if number.is_some() && has_token {
-        return Ok(Err("02538"));
-    }
-    let today = ctx.now.date();
-    if let Some(pan) = number {
-        let info: CardInfo = match cards::check_number(pan) {
-            Ok(i) => i,
-            Err(e) => return Ok(Err(e.code())),
-        };
-        let Some(exp) = expiry.as_deref() else { return Ok(Err("02305")) };
-        if let Err(e) = cards::check_expiry(exp, today) {
-            return Ok(Err(e.code()));
-        }
-        if let (true, Err(e)) = (require_cvv, cards::check_cvv(card.cvx.as_ref(), &info)) {
-            return Ok(Err(e.code()));
-        }
-        if !contract.accepts(card.r#type.as_str()) || !contract.accepts(&info.card_type) {
-            return Ok(Err("02541"));
-        }
-        let token = tokens::tokenize(ctx.conn, ctx.vault, &ctx.merchant.id, pan, &info.card_type, ctx.now).await?;
-        return Ok(Ok(ResolvedCard {
-            token,
-            pan: pan.clone(),
-            card_type: info.card_type,
-            masked: cards::mask(pan),
-            expiry,
-        }));
-    }
-    let Some(token) = card.token.as_deref().filter(|t| !t.trim().is_empty()) else {
-        return Ok(Err("02305"));
-    };
-    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, token).await? else {
-        return Ok(Err("02540"));
-    };
-    // Payline: the expiry is mandatory with this token format (first 6 + 6 + last 4).
-    let Some(exp) = expiry else { return Ok(Err("02539")) };
-    if let Err(e) = cards::check_expiry(&exp, today) {
-        return Ok(Err(e.code()));
-    }
-    if !contract.accepts(&stored.card_type) {
-        return Ok(Err("02541"));
-    }
-    if require_cvv {
-        let info = cards::check_number(&stored.pan).map_err(|_| crate::error::SandboxError::Vault)?;
-        match card.cvx.as_ref().filter(|c| !c.is_empty()) {
-            // The virtual CVV is valid once, for the order reference it was issued for, 15 min.
-            Some(vcvv) => {
-                let valid =
-                    tokens::consume_virtual_cvv(ctx.conn, ctx.vault, &ctx.merchant.id, token, order_ref, vcvv, ctx.now).await?;
-                if !valid {
-                    return Ok(Err("01130"));
-                }
-            }
-            None if info.cvv_required => return Ok(Err("01130")),
-            None => {}
-        }
-    }
-    Ok(Ok(ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(exp) }))
-}
-
-/// The bank outcome for an authorization (Payline homologation conventions: card number first,
-/// then amount; otherwise approved).
-pub fn bank_outcome(pan: &Secret, amount: u64) -> String {
-    let simulated = |code: &str| code.starts_with("01") && super::rc(code).known().is_some();
-    if let Some(code) = scenarios::outcome_by_card_number(pan.expose(), simulated) {
-        return code.to_owned();
-    }
-    scenarios::outcome_by_amount(amount).unwrap_or("00000").to_owned()
-}
+use crate::store::ledger::{self, deferred, state, Entry, Kind};
+use crate::store::{outbox, tokens};
 
 /// True when an accepted authorization already uses this order reference in the last 24 h.
 async fn is_duplicate(conn: &mut SqliteConnection, merchant_id: &str, order_ref: &str, now: OffsetDateTime) -> Result<bool> {
@@ -246,12 +140,12 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
     let wallet_id = deferred::get(ctx.conn, authorization_id).await?.and_then(|d| d.wallet_id);
     let captured = captured_amount(ctx.conn, &auth).await?;
     let skip = if auth.state == state::CANCELLED {
-        Some(deferred::reason::CANCELLED)
+        Some(deferred::SkipReason::Cancelled)
     } else if captured > 0 || auth.state == state::CAPTURED || auth.state == state::SETTLED {
-        Some(deferred::reason::MERCHANT_CAPTURE)
+        Some(deferred::SkipReason::MerchantCapture)
     } else if auth.state == state::EXPIRED || !rules::authorization_valid(auth.created_at, ctx.now) {
         ledger::set_state(ctx.conn, &auth.id, state::EXPIRED).await?;
-        Some(deferred::reason::EXPIRED)
+        Some(deferred::SkipReason::Expired)
     } else {
         None
     };
@@ -270,11 +164,11 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
     match wallet_id.as_deref() {
         Some(w) => {
             let params = [("transactionId", capture.id.as_str()), ("walletId", w)];
-            crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRSWALLET, &params, ctx.now).await
+            outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::TrsWallet, &params, ctx.now).await
         }
         None => {
             let params = [("transactionId", capture.id.as_str())];
-            crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRS, &params, ctx.now).await
+            outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Trs, &params, ctx.now).await
         }
     }
 }
@@ -392,7 +286,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
     plan_deferred(ctx, &entry, capture_date, None).await?;
     // Payline URL notification TRS (point of sale's notification URL), Payline notifications.
     let url = ctx.merchant.notification_url.clone();
-    crate::notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), crate::notify::kind::TRS, &[("transactionId", entry.id.as_str())], ctx.now)
+    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Trs, &[("transactionId", entry.id.as_str())], ctx.now)
         .await?;
 
     Ok(DoAuthorizationResponse {
@@ -510,7 +404,7 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
     ledger::set_state(ctx.conn, &auth.id, state::CAPTURED).await?;
     // Mode DIF: the merchant captured first, so the gateway's capture on the date is not made.
-    deferred::skip(ctx.conn, &auth.id, deferred::reason::MERCHANT_CAPTURE, ctx.now).await?;
+    deferred::skip(ctx.conn, &auth.id, deferred::SkipReason::MerchantCapture, ctx.now).await?;
     Ok(DoCaptureResponse {
         result: result("00000"),
         transaction: transaction(&capture.id, ctx.now, false, "N"),
@@ -553,7 +447,7 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
     }
     ledger::cancel(ctx.conn, &target.id, ctx.now).await?;
     // Mode DIF: a cancelled authorization is not captured on its date.
-    deferred::skip(ctx.conn, &target.id, deferred::reason::CANCELLED, ctx.now).await?;
+    deferred::skip(ctx.conn, &target.id, deferred::SkipReason::Cancelled, ctx.now).await?;
     // The last capture cancelled: the authorization is back to authorized, capturable again.
     if let (Kind::Capture, Some(auth_id)) = (target.kind, &target.original_id) {
         let (active,): (i64,) = sqlx::query_as(

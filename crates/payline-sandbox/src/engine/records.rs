@@ -18,10 +18,12 @@ use payline_protocol::values::{Amount, BillingCycle as WireCycle, BillingRecordS
 use sqlx::{Row, SqliteConnection};
 use time::{Date, OffsetDateTime, Time};
 
+use super::card::usable_card;
 use super::wallets::{self, WalletCharge};
-use super::{result, transaction, Ctx};
+use super::answer::{result, transaction};
+use super::ctx::Ctx;
 use crate::error::Result;
-use crate::notify;
+use crate::store::outbox;
 use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
 
 /// A stored payment record.
@@ -29,8 +31,6 @@ use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
 pub struct PaymentRecord {
     /// Payline `paymentRecordId` (N12).
     pub id: String,
-    /// Merchant.
-    pub merchant_id: String,
     /// Wallet and card index charged.
     pub wallet_id: String,
     /// Card index.
@@ -130,7 +130,6 @@ pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> R
     };
     Ok(Some(PaymentRecord {
         id: r.try_get("id")?,
-        merchant_id: r.try_get("merchant_id")?,
         wallet_id: r.try_get("wallet_id")?,
         card_ind: r.try_get("card_ind")?,
         contract_number: r.try_get("contract_number")?,
@@ -218,7 +217,7 @@ async fn billing(conn: &mut SqliteConnection, record_id: &str, billing_id: &str)
 }
 
 fn payline_datetime(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t).map(super::payline_date).unwrap_or_default()
+    OffsetDateTime::from_unix_timestamp(t).map(super::answer::payline_date).unwrap_or_default()
 }
 
 fn billing_out(b: &BillingRow) -> Option<BillingRecord> {
@@ -400,7 +399,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     // Mode DIF: an authorization only, captured by the gateway on the record's
     // differedActionDate; otherwise authorization + capture.
     let action = if rec.mode == "DIF" { 100 } else { 101 };
-    let (code, entry_id) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
+    let (code, entry_id) = match usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
         Err(code) => (code.to_owned(), None),
         Ok((_, card)) => {
             let spec = WalletCharge {
@@ -417,7 +416,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
         }
     };
     let now = ctx.now.unix_timestamp();
-    let (status, next) = if super::accepted(&code) {
+    let (status, next) = if super::answer::accepted(&code) {
         (1, b.next_try_at)
     } else if code.starts_with("01") && b.nb_try < i64::from(MAX_TRIES) {
         (3, now + RETRY_DELAY.whole_seconds())
@@ -447,7 +446,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
         ("billingRecordDate", date.as_str()),
         ("orderRef", rec.order_ref.as_str()),
     ];
-    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::BILL, &params, ctx.now).await?;
+    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Bill, &params, ctx.now).await?;
     // Open-ended schedule: the next due date.
     if let Some((rank, date)) = u32::try_from(b.rank + 1).ok().and_then(|r| rec.schedule.due_date(r).map(|d| (r, d))) {
         insert_billing(ctx.conn, &rec.id, rank, date, rec.schedule.amount_of(rank, date)).await?;
@@ -475,7 +474,7 @@ pub async fn do_recurrent_wallet_payment(
     if order_ref.is_empty() {
         return Ok(refuse("02305"));
     }
-    let (_, card) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+    let (_, card) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };
@@ -565,7 +564,7 @@ pub async fn do_scheduled_wallet_payment(
     if order_ref.is_empty() {
         return Ok(refuse("02305"));
     }
-    let (_, card) = match wallets::usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+    let (_, card) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };

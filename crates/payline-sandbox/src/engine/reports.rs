@@ -11,10 +11,12 @@ use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, M
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 
-use super::{card_out, extended_card, payline_date, result, tokens, Ctx};
+use super::answer::{card_out, extended_card, payline_date, result};
+use super::ctx::Ctx;
+use crate::store::tokens;
 use crate::cards;
 use crate::error::Result;
-use crate::ledger::{self, deferred, Entry};
+use crate::store::ledger::{self, deferred, Entry};
 
 /// getToken: tokenizes a card number server-side (`02500` on success).
 pub async fn get_token(ctx: &mut Ctx<'_>, req: GetTokenRequest) -> Result<GetTokenResponse> {

@@ -11,8 +11,9 @@ use payline_protocol::objects::Authentication3DSecure;
 use rand::RngCore;
 use sqlx::{Row, SqliteConnection};
 
-use super::payments::{resolve_card, ResolvedCard};
-use super::{result, Ctx};
+use super::answer::result;
+use super::card::{resolve_card, resolve_wallet_card, ResolvedCard};
+use super::ctx::Ctx;
 use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules::THREE_DS_SESSION_VALIDITY;
@@ -293,7 +294,7 @@ async fn enrollment_card(
     let card_given = req.card.number.as_ref().is_some_and(|n| !n.is_empty()) || req.card.token.as_deref().is_some_and(|t| !t.trim().is_empty());
     match req.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         Some(wallet_id) if !card_given => {
-            Ok(super::wallets::resolve_wallet_card(ctx, wallet_id, req.wallet_card_ind.as_deref(), contract).await?.map(|(_, c)| c))
+            Ok(resolve_wallet_card(ctx, wallet_id, req.wallet_card_ind.as_deref(), contract).await?.map(|(_, c)| c))
         }
         _ => resolve_card(ctx, &req.card, contract, order_ref, false).await,
     }

@@ -28,171 +28,25 @@ use payline_protocol::messages::{
 };
 use payline_protocol::objects::{Authentication3DSecure, Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
 use payline_protocol::secret::Secret;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
-use super::payments::{bank_outcome, resolve_card, ResolvedCard};
+use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction};
+use super::card::{bank_outcome, card_ind, resolve_card, usable_card, ResolvedCard};
+use super::ctx::Ctx;
 use super::three_ds::{self, Binding, Consumed};
-use super::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction, Ctx};
 use crate::config::ContractConfig;
 use crate::error::Result;
-use crate::ledger::{self, state, Entry, Kind};
-use crate::notify;
 use crate::rules;
+use crate::store::ledger::{self, state, Entry, Kind};
+use crate::store::outbox;
+use crate::store::tokens;
+use crate::store::wallets::{card, cards, wallet, WalletCard, WalletRow};
 
 /// Amount of the card check made when a card is registered: 1 EUR.
 pub const CHECK_AMOUNT: i64 = 100;
 /// ISO 4217 numeric code of the euro.
 pub const EUR: i64 = 978;
-
-/// A card stored in a wallet.
-#[derive(Debug, Clone)]
-pub struct WalletCard {
-    /// Index of the card in the wallet.
-    pub card_ind: i64,
-    /// Sandbox token.
-    pub token: String,
-    /// Payline card type.
-    pub card_type: String,
-    /// Masked number.
-    pub masked: String,
-    /// Expiry `MMYY`.
-    pub expiry: String,
-    /// Cardholder name.
-    pub cardholder: Option<String>,
-    /// When the card was disabled.
-    pub disabled_at: Option<i64>,
-}
-
-/// A wallet with its owner fields.
-#[derive(Debug, Clone)]
-pub struct WalletRow {
-    /// Merchant id of the wallet.
-    pub wallet_id: String,
-    /// Contract the wallet was created with.
-    pub contract_number: String,
-    /// Owner's names and e-mail.
-    pub last_name: Option<String>,
-    /// First name.
-    pub first_name: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// When the wallet was disabled.
-    pub disabled_at: Option<i64>,
-}
-
-/// Parses `cardInd` (N2, default 1); `None` when not a number in 1–99.
-pub fn card_ind(raw: Option<&str>) -> Option<i64> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Some(1),
-        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=99).contains(n)),
-    }
-}
-
-/// The wallet, if it exists.
-pub async fn wallet(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Option<WalletRow>> {
-    let row = sqlx::query(
-        "SELECT wallet_id, contract_number, last_name, first_name, email, disabled_at FROM wallets \
-         WHERE merchant_id = ? AND wallet_id = ?",
-    )
-    .bind(merchant_id)
-    .bind(wallet_id)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| -> Result<WalletRow> {
-        Ok(WalletRow {
-            wallet_id: r.try_get("wallet_id")?,
-            contract_number: r.try_get("contract_number")?,
-            last_name: r.try_get("last_name")?,
-            first_name: r.try_get("first_name")?,
-            email: r.try_get("email")?,
-            disabled_at: r.try_get("disabled_at")?,
-        })
-    })
-    .transpose()
-}
-
-fn card_of(r: &sqlx::sqlite::SqliteRow) -> Result<WalletCard> {
-    Ok(WalletCard {
-        card_ind: r.try_get("card_ind")?,
-        token: r.try_get("token")?,
-        card_type: r.try_get("card_type")?,
-        masked: r.try_get("masked_pan")?,
-        expiry: r.try_get("expiry")?,
-        cardholder: r.try_get("cardholder")?,
-        disabled_at: r.try_get("disabled_at")?,
-    })
-}
-
-const CARD_COLUMNS: &str = "card_ind, token, card_type, masked_pan, expiry, cardholder, disabled_at";
-
-/// One card of a wallet.
-pub async fn card(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, ind: i64) -> Result<Option<WalletCard>> {
-    let row = sqlx::query(&format!(
-        "SELECT {CARD_COLUMNS} FROM wallet_cards WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ?"
-    ))
-    .bind(merchant_id)
-    .bind(wallet_id)
-    .bind(ind)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(card_of).transpose()
-}
-
-async fn cards(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Vec<WalletCard>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CARD_COLUMNS} FROM wallet_cards WHERE merchant_id = ? AND wallet_id = ? ORDER BY card_ind"
-    ))
-    .bind(merchant_id)
-    .bind(wallet_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(card_of).collect()
-}
-
-/// A wallet card usable for a payment, or the Payline refusal: `02503` unknown wallet or card
-/// index, `02505` wallet (or this card) disabled.
-pub async fn usable_card(
-    conn: &mut SqliteConnection,
-    merchant_id: &str,
-    wallet_id: &str,
-    raw_ind: Option<&str>,
-) -> Result<std::result::Result<(WalletRow, WalletCard), &'static str>> {
-    let Some(w) = wallet(conn, merchant_id, wallet_id.trim()).await? else { return Ok(Err("02503")) };
-    let Some(ind) = card_ind(raw_ind) else { return Ok(Err("02503")) };
-    let Some(c) = card(conn, merchant_id, &w.wallet_id, ind).await? else { return Ok(Err("02503")) };
-    if w.disabled_at.is_some() || c.disabled_at.is_some() {
-        return Ok(Err("02505"));
-    }
-    Ok(Ok((w, c)))
-}
-
-/// A usable wallet card with its number, for an operation on `contract`: [`usable_card`]'s
-/// codes, then `02540` (token gone), `02541` (card type not on the contract) and the card's
-/// expiry.
-pub async fn resolve_wallet_card(
-    ctx: &mut Ctx<'_>,
-    wallet_id: &str,
-    raw_ind: Option<&str>,
-    contract: &ContractConfig,
-) -> Result<std::result::Result<(WalletCard, ResolvedCard), &'static str>> {
-    let (_, c) = match usable_card(ctx.conn, &ctx.merchant.id, wallet_id, raw_ind).await? {
-        Ok(v) => v,
-        Err(code) => return Ok(Err(code)),
-    };
-    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await? else {
-        return Ok(Err("02540"));
-    };
-    if !contract.accepts(&c.card_type) {
-        return Ok(Err("02541"));
-    }
-    if let Err(e) = crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
-        return Ok(Err(e.code()));
-    }
-    let resolved =
-        ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(c.expiry.clone()) };
-    Ok(Ok((c, resolved)))
-}
 
 /// The `authentication3DSecure` of a request when it names a session (an empty `md` counts as
 /// none, as in doAuthorization).
@@ -236,7 +90,7 @@ pub fn payment_binding(ctx: &Ctx<'_>, pan: &Secret, spec: &WalletCharge<'_>) -> 
 }
 
 /// Checks the `cvx` given with a wallet card for a payment under `order_ref`
-/// ([`super::tokens::check_stored_card_cvx`]): `02540` when the card's token is gone, `01130`
+/// ([`tokens::check_stored_card_cvx`]): `02540` when the card's token is gone, `01130`
 /// for a virtual CVV not issued for this order reference, used or expired, or a CVV not of the
 /// brand's length; absent is accepted.
 pub async fn check_wallet_cvx(
@@ -248,10 +102,10 @@ pub async fn check_wallet_cvx(
     if cvx.is_none_or(|c| c.is_empty()) {
         return Ok(Ok(()));
     }
-    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
         return Ok(Err("02540"));
     };
-    let checked = super::tokens::check_stored_card_cvx(ctx.conn, ctx.vault, &ctx.merchant.id, &stored, order_ref, cvx, ctx.now).await?;
+    let checked = tokens::check_stored_card_cvx(ctx.conn, ctx.vault, &ctx.merchant.id, &stored, order_ref, cvx, ctx.now).await?;
     Ok(checked.map_err(crate::cards::CardError::code))
 }
 
@@ -269,7 +123,7 @@ pub async fn verify_schedule_authentication(
         return Ok(Ok(None));
     }
     let Some(contract) = ctx.merchant.contract(spec.contract_number).cloned() else { return Ok(Err("02303")) };
-    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
         return Ok(Err("02540"));
     };
     let binding = payment_binding(ctx, &stored.pan, spec);
@@ -470,7 +324,7 @@ pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Resul
 async fn notify_wallet(ctx: &mut Ctx<'_>, wallet_id: &str, contract_number: &str) -> Result<()> {
     let url = ctx.merchant.notification_url.clone();
     let params = [("walletId", wallet_id), ("contractNumber", contract_number)];
-    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::WALLET, &params, ctx.now).await
+    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Wallet, &params, ctx.now).await
 }
 
 /// updateWallet: `02503` unknown wallet, `02505` disabled; owner fields are replaced; new card
@@ -707,7 +561,7 @@ pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>
 }
 
 /// [`charge`] with the buyer's `cvx` and 3-D Secure: after the card checks, the `cvx` given is
-/// checked ([`super::tokens::check_stored_card_cvx`]: a virtual CVV issued for this card and
+/// checked ([`tokens::check_stored_card_cvx`]: a virtual CVV issued for this card and
 /// the payment's order reference, consumed once, or a CVV of the brand's length; `01130`
 /// otherwise), then `authentication` is verified for this payment ([`verify_authentication`], bound exactly to the amount, currency, order reference
 /// and contract; `required` makes its absence a soft decline `01131` for an enrolled card on a
@@ -721,7 +575,7 @@ pub async fn charge_with(
     authentication: Option<&Authentication3DSecure>,
     required: bool,
 ) -> Result<(String, Entry, Option<Authentication3DSecure>)> {
-    let stored = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await?;
+    let stored = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await?;
     let contract = ctx.merchant.contract(charge.contract_number).cloned();
     let mut three = None;
     let code = match (&stored, &contract) {
@@ -730,7 +584,7 @@ pub async fn charge_with(
         (Some(_), Some(k)) if !k.accepts(&c.card_type) => "02541".to_owned(),
         (Some(s), Some(k)) => match crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
             Err(e) => e.code().to_owned(),
-            Ok(()) => match super::tokens::check_stored_card_cvx(
+            Ok(()) => match tokens::check_stored_card_cvx(
                 ctx.conn,
                 ctx.vault,
                 &ctx.merchant.id,
@@ -855,7 +709,7 @@ pub async fn do_immediate_wallet_payment(
     super::payments::plan_deferred(ctx, &entry, capture_date, Some(&w.wallet_id)).await?;
     let url = ctx.merchant.notification_url.clone();
     let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];
-    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), notify::kind::TRSWALLET, &params, ctx.now).await?;
+    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::TrsWallet, &params, ctx.now).await?;
     Ok(DoImmediateWalletPaymentResponse {
         result: result(&code),
         transaction: Some(transaction(&entry.id, ctx.now, false, &entry.three_d_secure)),

@@ -25,11 +25,14 @@ use payline_protocol::values::{Action, Amount, Currency, Mode};
 use sqlx::{Row, SqliteConnection};
 use time::{Duration, OffsetDateTime};
 
-use super::payments::{bank_outcome, resolve_card, ResolvedCard};
-use super::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, result, three_ds, transaction, Ctx};
+use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, result, transaction};
+use super::card::{bank_outcome, resolve_card, resolve_wallet_card, ResolvedCard};
+use super::ctx::Ctx;
+use super::three_ds;
 use crate::error::Result;
-use crate::ledger::{self, state, Entry, Kind};
-use crate::{cards, notify, rules};
+use crate::store::ledger::{self, state, Entry, Kind};
+use crate::store::{outbox, tokens};
+use crate::{cards, rules};
 
 /// How long a hosted session stays usable (sandbox time).
 pub const WEB_SESSION_VALIDITY: Duration = Duration::minutes(15);
@@ -329,11 +332,7 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
     };
     // Payline URL notification: once the merchant has fetched the final result, the WEBTRS
     // notification is no longer sent.
-    sqlx::query("UPDATE notifications SET status = 'FETCHED' WHERE merchant_id = ? AND status = 'PENDING' AND query = ?")
-        .bind(&ctx.merchant.id)
-        .bind(format!("notificationType=WEBTRS&token={}", s.token))
-        .execute(&mut *ctx.conn)
-        .await?;
+    outbox::mark_web_payment_fetched(ctx.conn, &ctx.merchant.id, &s.token).await?;
     out.result = result(&e.result_code);
     out.transaction = transaction(&e.id, e.created_at, false, &e.three_d_secure);
     out.authorization = super::wallets::authorization(&e, e.created_at);
@@ -441,8 +440,8 @@ pub async fn cancel(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Next> {
 
 async fn notify_end(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<()> {
     let url = s.notification_url.clone().or_else(|| ctx.merchant.notification_url.clone());
-    let kind = if s.kind == "WALLET" { notify::kind::WEBWALLET } else { notify::kind::WEBTRS };
-    notify::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), kind, &[("token", s.token.as_str())], ctx.now).await
+    let kind = if s.kind == "WALLET" { outbox::Kind::WebWallet } else { outbox::Kind::WebTrs };
+    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), kind, &[("token", s.token.as_str())], ctx.now).await
 }
 
 fn normalize_expiry(raw: &str) -> String {
@@ -628,7 +627,7 @@ pub async fn method_continue(ctx: &mut Ctx<'_>, s: &WebSession, page_completed: 
 
 /// The card kept on the session between the card form and the 3-D Secure steps.
 async fn session_card(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Option<ResolvedCard>> {
-    let Some(stored) = super::tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, s.card_token.as_deref().unwrap_or_default()).await?
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, s.card_token.as_deref().unwrap_or_default()).await?
     else {
         return Ok(None);
     };
@@ -824,7 +823,7 @@ async fn finish(
             (None, None) => None,
         };
         if let Some(w) = &wallet_id {
-            if super::wallets::wallet(ctx.conn, &ctx.merchant.id, w).await?.is_none() {
+            if crate::store::wallets::wallet(ctx.conn, &ctx.merchant.id, w).await?.is_none() {
                 super::wallets::save_wallet(ctx, w, &s.contract_number, card, holder, &entry.id).await?;
             }
             sqlx::query("UPDATE web_sessions SET wallet_id = ? WHERE token = ?").bind(w).bind(&s.token).execute(&mut *ctx.conn).await?;
@@ -861,7 +860,7 @@ async fn finish(
 pub async fn pay_with_wallet(ctx: &mut Ctx<'_>, s: &WebSession, return_base: &str) -> Result<Next> {
     let Some(w) = s.wallet_id.clone() else { return Ok(Next::Retry("No saved card.".to_owned())) };
     let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else { return Ok(Next::Gone("Unknown contract.")) };
-    let (c, card) = match super::wallets::resolve_wallet_card(ctx, &w, None, &contract).await? {
+    let (c, card) = match resolve_wallet_card(ctx, &w, None, &contract).await? {
         Ok(v) => v,
         Err(code) => return Ok(Next::Retry(format!("Saved card refused ({code})."))),
     };

@@ -21,7 +21,7 @@ use axum::Router;
 use crate::engine::three_ds::{self, b64_json, flow, json_b64, status};
 use crate::error::Result;
 use crate::scenarios::CHALLENGE_CODE;
-use crate::Sandbox;
+use crate::state::Sandbox;
 
 use super::form::{esc, field, hidden};
 

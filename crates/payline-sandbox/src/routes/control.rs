@@ -10,7 +10,8 @@ use time::OffsetDateTime;
 
 use crate::auth::{authenticate, unauthorized};
 use crate::error::Result;
-use crate::{ledger, Sandbox};
+use crate::state::Sandbox;
+use crate::store::ledger;
 
 #[derive(Serialize)]
 struct ClockView {
@@ -63,7 +64,7 @@ pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, b
         let now = sandbox.clock().now().await?;
         // Every due date and deferred capture that fell due, in date order, each in its own
         // transaction.
-        crate::scheduler::run_due(&sandbox, now).await?;
+        crate::worker::scheduler::run_due(&sandbox, now).await?;
         let mut conn = sandbox.pool().acquire().await?;
         ledger::sweep(&mut conn, now).await?;
     }
@@ -127,7 +128,7 @@ pub(crate) async fn notifications(
         return Ok(unauthorized());
     };
     let mut conn = sandbox.pool().acquire().await?;
-    Ok(Json(crate::notify::list(&mut conn, &merchant.id, q.id).await?).into_response())
+    Ok(Json(crate::store::outbox::list(&mut conn, &merchant.id, q.id).await?).into_response())
 }
 
 /// `POST /sandbox/notifications/{id}/resend`: sends the notification again now (a fresh 2-hour
@@ -142,11 +143,11 @@ pub(crate) async fn resend_notification(
     };
     let now = sandbox.clock().now().await?;
     let mut conn = sandbox.pool().acquire().await?;
-    if !crate::notify::resend(&mut conn, &merchant.id, id, now).await? {
+    if !crate::store::outbox::resend(&mut conn, &merchant.id, id, now).await? {
         return Ok((StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": { "code": "not_found", "message": "no such notification" } })))
             .into_response());
     }
-    let view = crate::notify::list(&mut conn, &merchant.id, Some(id)).await?;
+    let view = crate::store::outbox::list(&mut conn, &merchant.id, Some(id)).await?;
     drop(conn);
     sandbox.wake();
     Ok((StatusCode::ACCEPTED, Json(view)).into_response())

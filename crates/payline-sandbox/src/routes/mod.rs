@@ -12,7 +12,8 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::{Sandbox, MAX_BODY_BYTES, REQUEST_TIMEOUT};
+use crate::state::Sandbox;
+use crate::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 
 /// All routes of the sandbox.
 pub fn router(sandbox: Sandbox) -> Router {

@@ -11,9 +11,11 @@ use axum::response::{IntoResponse, Response};
 use payline_protocol::{decode_any_request, encode_any_response, encode_fault, AnyRequest, AnyResponse, Fault};
 
 use crate::auth::{authenticate, unauthorized};
-use crate::engine::{payments, records, reports, three_ds, wallets, web, Ctx};
+use crate::engine::ctx::Ctx;
+use crate::engine::{payments, records, reports, three_ds, wallets, web};
 use crate::error::Result;
-use crate::{ledger, Sandbox, MAX_BODY_BYTES};
+use crate::store::ledger;
+use crate::{state::Sandbox, MAX_BODY_BYTES};
 
 const SERVICES: [&str; 3] = ["DirectPaymentAPI", "WebPaymentAPI", "ExtendedAPI"];
 

@@ -14,9 +14,11 @@ use payline_protocol::secret::Secret;
 use payline_protocol::web2token::{self, TokenAnswer};
 use zeroize::Zeroizing;
 
-use crate::engine::tokens;
+use crate::store::tokens;
 use crate::error::Result;
-use crate::{cards, ledger, Sandbox};
+use crate::cards;
+use crate::state::Sandbox;
+use crate::store::ledger;
 
 fn cors(mut resp: Response) -> Response {
     let h = resp.headers_mut();

@@ -25,9 +25,9 @@ use payline_protocol::secret::Secret;
 use serde::Deserialize;
 
 use crate::engine::web::{self, CardForm, Next, WebSession};
-use crate::engine::Ctx;
+use crate::engine::ctx::Ctx;
 use crate::error::Result;
-use crate::Sandbox;
+use crate::state::Sandbox;
 
 use super::form::{esc, field, hidden};
 

@@ -301,10 +301,11 @@ pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<(
     sqlx::query(
         "UPDATE transactions SET state = 'EXPIRED' WHERE kind = 'AUTHORIZATION' AND action = 100 \
          AND state = 'AUTHORIZED' AND created_at + ? <= ? \
-         AND id NOT IN (SELECT authorization_id FROM deferred_captures WHERE status = 'PENDING')",
+         AND id NOT IN (SELECT authorization_id FROM deferred_captures WHERE status = ?)",
     )
     .bind(crate::rules::AUTHORIZATION_VALIDITY.whole_seconds())
     .bind(now)
+    .bind(deferred::Status::Pending)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -319,21 +320,30 @@ pub mod deferred {
 
     use crate::error::Result;
 
-    /// Waiting for its due instant.
-    pub const PENDING: &str = "PENDING";
-    /// Made by the scheduler (`capture_id`).
-    pub const CAPTURED: &str = "CAPTURED";
-    /// Not made; `reason` says why.
-    pub const SKIPPED: &str = "SKIPPED";
+    /// `deferred_captures.status`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    #[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum Status {
+        /// Waiting for its due instant.
+        Pending,
+        /// Made by the scheduler (`capture_id`).
+        Captured,
+        /// Not made; `reason` says why.
+        Skipped,
+    }
 
-    /// Why a deferred capture was skipped.
-    pub mod reason {
+    /// Why a deferred capture was skipped (`deferred_captures.reason`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    #[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum SkipReason {
         /// The merchant captured the authorization first (doCapture).
-        pub const MERCHANT_CAPTURE: &str = "MERCHANT_CAPTURE";
+        MerchantCapture,
         /// The authorization was cancelled (doReset).
-        pub const CANCELLED: &str = "CANCELLED";
+        Cancelled,
         /// The authorization was past its 7-day validity at the due instant.
-        pub const EXPIRED: &str = "EXPIRED";
+        Expired,
     }
 
     /// The planned capture of a DIF authorization.
@@ -348,10 +358,10 @@ pub mod deferred {
         /// Sandbox instant the capture falls due.
         #[serde(with = "time::serde::rfc3339")]
         pub due_at: OffsetDateTime,
-        /// [`PENDING`], [`CAPTURED`] or [`SKIPPED`].
-        pub status: String,
-        /// See [`reason`].
-        pub reason: Option<String>,
+        /// Pending, captured or skipped.
+        pub status: Status,
+        /// Why it was skipped.
+        pub reason: Option<SkipReason>,
         /// The capture entry the scheduler made.
         pub capture_id: Option<String>,
         /// Wallet of a wallet payment (notified TRSWALLET).
@@ -405,13 +415,14 @@ pub mod deferred {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO deferred_captures (authorization_id, merchant_id, wallet_id, capture_date, due_at, status) \
-             VALUES (?, ?, ?, ?, ?, 'PENDING')",
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(authorization_id)
         .bind(merchant_id)
         .bind(wallet_id)
         .bind(iso(date))
         .bind(due_at.unix_timestamp())
+        .bind(Status::Pending)
         .execute(conn)
         .await?;
         Ok(())
@@ -442,14 +453,16 @@ pub mod deferred {
 
     /// Gives up a planned capture for `reason` (the merchant captured or cancelled first);
     /// nothing when it is not pending.
-    pub async fn skip(conn: &mut SqliteConnection, authorization_id: &str, reason: &str, now: OffsetDateTime) -> Result<()> {
+    pub async fn skip(conn: &mut SqliteConnection, authorization_id: &str, reason: SkipReason, now: OffsetDateTime) -> Result<()> {
         sqlx::query(
-            "UPDATE deferred_captures SET status = 'SKIPPED', reason = ?, executed_at = ? \
-             WHERE authorization_id = ? AND status = 'PENDING'",
+            "UPDATE deferred_captures SET status = ?, reason = ?, executed_at = ? \
+             WHERE authorization_id = ? AND status = ?",
         )
+        .bind(Status::Skipped)
         .bind(reason)
         .bind(now.unix_timestamp())
         .bind(authorization_id)
+        .bind(Status::Pending)
         .execute(conn)
         .await?;
         Ok(())
@@ -459,9 +472,10 @@ pub mod deferred {
     /// merchant).
     pub async fn next_due(pool: &sqlx::SqlitePool, until: i64) -> Result<Option<(String, i64, String)>> {
         Ok(sqlx::query_as(
-            "SELECT authorization_id, due_at, merchant_id FROM deferred_captures WHERE status = 'PENDING' AND due_at <= ? \
+            "SELECT authorization_id, due_at, merchant_id FROM deferred_captures WHERE status = ? AND due_at <= ? \
              ORDER BY due_at, authorization_id LIMIT 1",
         )
+        .bind(Status::Pending)
         .bind(until)
         .fetch_optional(pool)
         .await?)
@@ -472,11 +486,13 @@ pub mod deferred {
     /// then records the outcome ([`done`]).
     pub async fn claim(conn: &mut SqliteConnection, authorization_id: &str, due_at: i64, now: OffsetDateTime) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE deferred_captures SET status = 'CAPTURED', executed_at = ? \
-             WHERE authorization_id = ? AND status = 'PENDING' AND due_at = ?",
+            "UPDATE deferred_captures SET status = ?, executed_at = ? \
+             WHERE authorization_id = ? AND status = ? AND due_at = ?",
         )
+        .bind(Status::Captured)
         .bind(now.unix_timestamp())
         .bind(authorization_id)
+        .bind(Status::Pending)
         .bind(due_at)
         .execute(conn)
         .await?;
@@ -484,10 +500,10 @@ pub mod deferred {
     }
 
     /// Records the outcome of a claimed capture: the capture made, or why it was skipped.
-    pub async fn done(conn: &mut SqliteConnection, authorization_id: &str, outcome: std::result::Result<&str, &str>) -> Result<()> {
+    pub async fn done(conn: &mut SqliteConnection, authorization_id: &str, outcome: std::result::Result<&str, SkipReason>) -> Result<()> {
         let (status, capture_id, reason) = match outcome {
-            Ok(capture) => (CAPTURED, Some(capture), None),
-            Err(reason) => (SKIPPED, None, Some(reason)),
+            Ok(capture) => (Status::Captured, Some(capture), None),
+            Err(reason) => (Status::Skipped, None, Some(reason)),
         };
         sqlx::query("UPDATE deferred_captures SET status = ?, capture_id = ?, reason = ? WHERE authorization_id = ?")
             .bind(status)

@@ -19,10 +19,11 @@
 
 use time::OffsetDateTime;
 
-use crate::engine::{payments, records, Ctx};
+use crate::engine::ctx::Ctx;
+use crate::engine::{payments, records};
 use crate::error::Result;
-use crate::ledger::deferred;
-use crate::Sandbox;
+use crate::store::ledger::deferred;
+use crate::state::Sandbox;
 
 type Due = (i64, i64, i64, i64, String);
 

@@ -1,0 +1,132 @@
+//! Notifications to the merchant's `notificationURL` (Payline URL notification):
+//! an HTTP GET with query parameters, the type in `notificationType`.
+//!
+//! Delivery is asynchronous: operations only insert a row in the outbox
+//! ([`crate::store::outbox`], in their own transaction); this task sends it. Each attempt has a 2 s timeout; a failed notification is tried
+//! again one minute of sandbox time later, for 2 hours of sandbox time from its first attempt,
+//! then abandoned. Attempts the clock jumped over are not replayed: after a jump, one attempt is
+//! made and the next is one sandbox minute after it. Every attempt is recorded. A WEBTRS
+//! notification still pending when the merchant fetches the result (getWebPaymentDetails)
+//! becomes `FETCHED` and is not sent again.
+//!
+//! Payline requires the notification page to be reachable over HTTPS: `https` URLs are verified
+//! against the platform's roots plus the configuration's `notification_ca_file` (a local
+//! receiver's own CA). A certificate that does not verify is a failed attempt, recorded with the
+//! TLS reason and retried like any other failure; it is never skipped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::error::{Result, SandboxError};
+use crate::state::Sandbox;
+use crate::store::outbox;
+
+/// Per-attempt timeout.
+pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The HTTP client of the notifier, built once per sandbox: rustls on ring, the platform's
+/// roots and the configured extra roots, no proxy, no redirects (a notification is one GET to the
+/// merchant's URL, not to wherever it points), 2 s per attempt.
+pub(crate) fn client(config: &crate::Config) -> Result<reqwest::Client> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let ca_error = |path: &std::path::Path, reason: String| {
+        crate::config::ConfigError::NotificationCa { path: path.display().to_string(), reason }
+    };
+    let extra: Vec<CertificateDer<'static>> = match &config.notification_ca_file {
+        None => Vec::new(),
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| ca_error(path, e.to_string()))?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| ca_error(path, e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ca_error(path, "no CERTIFICATE block".to_owned()).into());
+            }
+            certs
+        }
+    };
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+        .map_err(|e| crate::config::ConfigError::NotificationCa { path: "(platform roots)".to_owned(), reason: e.to_string() })?;
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| SandboxError::Bug("rustls protocol versions"))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(ATTEMPT_TIMEOUT)
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("payline-sandbox/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|_| SandboxError::Bug("notification HTTP client"))
+}
+
+fn real_now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Sends every notification due at the sandbox `now`, each in its own task; returns at once.
+pub(crate) async fn dispatch_due(sandbox: &Sandbox) -> Result<()> {
+    let now = sandbox.clock().now().await?.unix_timestamp();
+    let real = real_now();
+    let mut conn = sandbox.pool().acquire().await?;
+    for due in outbox::due(&mut conn, now, real).await? {
+        if !outbox::claim(&mut conn, due.id, real).await? {
+            continue;
+        }
+        let sandbox = sandbox.clone();
+        tokio::spawn(async move {
+            let outcome = send(sandbox.notifier(), &outbox::full_url(&due.url, &due.query)).await;
+            if let Err(e) = record_attempt(&sandbox, due.id, outcome).await {
+                tracing::warn!(error = %e, notification = due.id, "could not record a notification attempt");
+            }
+        });
+    }
+    Ok(())
+}
+
+async fn send(client: &reqwest::Client, url: &str) -> std::result::Result<u16, String> {
+    match client.get(url).send().await {
+        Ok(r) => Ok(r.status().as_u16()),
+        Err(e) if e.is_timeout() => Err("timeout (2 s)".to_owned()),
+        Err(e) => match tls_reason(&e) {
+            // The merchant needs to know why an https receiver is refused (unknown issuer, name
+            // mismatch, expired): the rustls error says it and holds no secret.
+            Some(reason) => Err(format!("TLS: {reason}")),
+            None if e.is_connect() => Err("connection failed".to_owned()),
+            None => Err("request failed".to_owned()),
+        },
+    }
+}
+
+/// The rustls error behind a failed request, if any.
+fn tls_reason(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // The connector wraps rustls' error in io::Errors, whose `source()` skips the wrapped
+        // error itself: step into it instead.
+        next = match err.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
+}
+
+async fn record_attempt(sandbox: &Sandbox, id: i64, outcome: std::result::Result<u16, String>) -> Result<()> {
+    let now = sandbox.clock().now().await?;
+    let mut tx = sandbox.pool().begin().await?;
+    outbox::record_attempt(&mut tx, id, now, outcome).await?;
+    tx.commit().await?;
+    Ok(())
+}
