@@ -2,6 +2,7 @@
 //! format, Luhn, expiry against the sandbox date, CVV format. Each failure maps to the Payline
 //! code the gateway answers.
 
+use payline_protocol::values::ReturnCode;
 use payline_protocol::secret::Secret;
 use time::Date;
 
@@ -35,14 +36,14 @@ pub enum CardError {
 
 impl CardError {
     /// The Payline result code.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ReturnCode {
         match self {
-            CardError::Format => "02625",
-            CardError::Luhn => "02614",
-            CardError::ExpiryFormat => "02305",
-            CardError::Expired => "02624",
-            CardError::Cvv => "01130",
-            CardError::NotEligible => "02541",
+            CardError::Format => ReturnCode::INVALID_CARD_NUMBER_FORMAT,
+            CardError::Luhn => ReturnCode::INVALID_LUHN_KEY,
+            CardError::ExpiryFormat => ReturnCode::INVALID_FIELD_FORMAT,
+            CardError::Expired => ReturnCode::CARD_EXPIRED_02624,
+            CardError::Cvv => ReturnCode::INVALID_CVV2,
+            CardError::NotEligible => ReturnCode::CARD_NOT_ELIGIBLE,
         }
     }
 }
@@ -115,9 +116,9 @@ mod tests {
 
     #[test]
     fn number_checks_map_to_payline_codes() {
-        assert_eq!(check_number(&Secret::new("4970101122334456")).map_err(CardError::code), Err("02614"));
-        assert_eq!(check_number(&Secret::new("49701011")).map_err(CardError::code), Err("02625"));
-        assert_eq!(check_number(&Secret::new("4970a01122334455")).map_err(CardError::code), Err("02625"));
+        assert_eq!(check_number(&Secret::new("4970101122334456")).map_err(CardError::code), Err(ReturnCode::INVALID_LUHN_KEY));
+        assert_eq!(check_number(&Secret::new("49701011")).map_err(CardError::code), Err(ReturnCode::INVALID_CARD_NUMBER_FORMAT));
+        assert_eq!(check_number(&Secret::new("4970a01122334455")).map_err(CardError::code), Err(ReturnCode::INVALID_CARD_NUMBER_FORMAT));
         let amex = check_number(&Secret::new("378282246310005")).expect("amex");
         assert_eq!((amex.card_type.as_str(), amex.cvv_length), ("AMEX", 4));
         assert_eq!(check_number(&Secret::new("4970101122334455")).map(|i| i.card_type), Ok("CB".to_owned()));

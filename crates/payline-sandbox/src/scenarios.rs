@@ -7,52 +7,54 @@
 //!
 //! Pure functions: no I/O, no clock.
 
+use payline_protocol::values::ReturnCode;
 /// Bank outcome forced by the payment amount (minor units), Payline homologation simulator.
 /// The documented amounts are in currency units (333.00 … 333.96).
-pub const AMOUNT_OUTCOMES: &[(u64, &str)] = &[
-    (33300, "00000"),
-    (33308, "00000"),
-    (33305, "01100"),
-    (33360, "01103"),
-    (33302, "01108"),
-    (33303, "01109"),
-    (33313, "01110"),
-    (33314, "01111"),
-    (33354, "01201"),
-    (33351, "01116"),
-    (33355, "01117"),
-    (33356, "01118"),
-    (33357, "01119"),
-    (33358, "01120"),
-    (33361, "01121"),
-    (33363, "01122"),
-    (33331, "01199"),
-    (33394, "01913"),
-    (33334, "01202"),
-    (33338, "01206"),
-    (33312, "01902"),
-    (33330, "01904"),
-    (33391, "01907"),
-    (33396, "01909"),
-    (33315, "01912"),
-    (33316, "01131"),
+pub const AMOUNT_OUTCOMES: &[(u64, ReturnCode)] = &[
+    (33300, ReturnCode::APPROVED),
+    (33308, ReturnCode::APPROVED),
+    (33305, ReturnCode::DO_NOT_HONOR),
+    (33360, ReturnCode::REFERRAL),
+    (33302, ReturnCode::REFERRAL_SPECIAL_CONDITIONS),
+    (33303, ReturnCode::INVALID_MERCHANT),
+    (33313, ReturnCode::INVALID_AMOUNT),
+    (33314, ReturnCode::INVALID_CARD_NUMBER),
+    (33354, ReturnCode::CARD_EXPIRED_01201),
+    (33351, ReturnCode::AMOUNT_LIMIT),
+    (33355, ReturnCode::INVALID_PIN),
+    (33356, ReturnCode::CARD_NOT_REGISTERED),
+    (33357, ReturnCode::NOT_AUTHORIZED_FOR_CARDHOLDER),
+    (33358, ReturnCode::REFUSED_BY_TERMINAL),
+    (33361, ReturnCode::DEBIT_LIMIT_EXCEEDED),
+    (33363, ReturnCode::SECURITY_VIOLATION),
+    (33331, ReturnCode::BACKEND_INTERNAL_ERROR),
+    (33394, ReturnCode::ACQUIRER_DUPLICATE),
+    (33334, ReturnCode::FRAUD_SUSPECTED_BY_PARTNER),
+    (33338, ReturnCode::MAX_ATTEMPTS_REACHED),
+    (33312, ReturnCode::ACQUIRER_INVALID_TRANSACTION),
+    (33330, ReturnCode::ACQUIRER_BAD_REQUEST_FORMAT),
+    (33391, ReturnCode::ISSUER_SERVER_ERROR),
+    (33396, ReturnCode::BANK_SERVER_INTERNAL_ERROR),
+    (33315, ReturnCode::ISSUER_UNAVAILABLE),
+    (33316, ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED),
 ];
 
 /// Outcome forced by the amount, if any.
-pub fn outcome_by_amount(amount: u64) -> Option<&'static str> {
+pub fn outcome_by_amount(amount: u64) -> Option<ReturnCode> {
     AMOUNT_OUTCOMES.iter().find(|(a, _)| *a == amount).map(|(_, c)| *c)
 }
 
 /// Outcome forced by the card number (homologation convention: 16 digits, 10th digit `9`,
 /// digits 11–15 the `01xxx` code). `is_simulated` says which codes the simulator knows; others
 /// (Payline: "some such as 01197 are not simulated") are ignored.
-pub fn outcome_by_card_number(pan: &str, is_simulated: impl Fn(&str) -> bool) -> Option<&str> {
+pub fn outcome_by_card_number(pan: &str, is_simulated: impl Fn(ReturnCode) -> bool) -> Option<ReturnCode> {
     let bytes = pan.as_bytes();
     if bytes.len() != 16 || !bytes.iter().all(u8::is_ascii_digit) || bytes.get(9) != Some(&b'9') {
         return None;
     }
-    let code = pan.get(10..15)?;
-    (code.starts_with("01") && is_simulated(code)).then_some(code)
+    let digits = pan.get(10..15)?;
+    let code: ReturnCode = digits.parse().ok()?;
+    (digits.starts_with("01") && is_simulated(code)).then_some(code)
 }
 
 /// What `verifyEnrollment` answers for a card (sandbox 3-D Secure test cards).
@@ -111,10 +113,10 @@ mod tests {
 
     #[test]
     fn amount_table_matches_the_homologation_simulator() {
-        assert_eq!(outcome_by_amount(33300), Some("00000"));
-        assert_eq!(outcome_by_amount(33305), Some("01100"));
-        assert_eq!(outcome_by_amount(33394), Some("01913"));
-        assert_eq!(outcome_by_amount(33316), Some("01131"));
+        assert_eq!(outcome_by_amount(33300), Some(ReturnCode::APPROVED));
+        assert_eq!(outcome_by_amount(33305), Some(ReturnCode::DO_NOT_HONOR));
+        assert_eq!(outcome_by_amount(33394), Some(ReturnCode::ACQUIRER_DUPLICATE));
+        assert_eq!(outcome_by_amount(33316), Some(ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED));
         assert_eq!(outcome_by_amount(2599), None);
         assert_eq!(AMOUNT_OUTCOMES.len(), 26);
         // No amount twice.
@@ -125,12 +127,12 @@ mod tests {
 
     #[test]
     fn card_number_convention_uses_digits_11_to_15() {
-        let any = |_: &str| true;
+        let any = |_: ReturnCode| true;
         // Payline's documented example.
-        assert_eq!(outcome_by_card_number("4970103469012066", any), Some("01206"));
+        assert_eq!(outcome_by_card_number("4970103469012066", any), Some(ReturnCode::MAX_ATTEMPTS_REACHED));
         assert_eq!(outcome_by_card_number("4970101122334455", any), None);
         assert_eq!(outcome_by_card_number("497010346901206", any), None);
-        assert_eq!(outcome_by_card_number("4970103469012066", |c| c != "01206"), None);
+        assert_eq!(outcome_by_card_number("4970103469012066", |c| c != ReturnCode::MAX_ATTEMPTS_REACHED), None);
         assert_eq!(outcome_by_card_number("4970103469a12066", any), None);
     }
 

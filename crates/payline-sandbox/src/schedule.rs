@@ -217,7 +217,7 @@ pub fn card_last_day(mmyy: &str) -> Option<Date> {
     clamped_day(2000 + year, Month::try_from(month).ok()?, 31)
 }
 
-/// Refusal retry policy of the sandbox scheduler: a refused due date is tried again one day
+/// ReturnCode retry policy of the sandbox scheduler: a refused due date is tried again one day
 /// later, at most [`MAX_TRIES`] times in all; then its billing record is disabled (status 4).
 pub const MAX_TRIES: u32 = 3;
 

@@ -1,31 +1,26 @@
-//! Pieces of Payline answers shared by the operations (`result`, `transaction`, `card`,
+//! Pieces of Payline answers shared by the operations (`transaction`, `card`,
 //! `extendedCard`) and the identifiers the gateway issues.
 
-use payline_protocol::objects::{CardOut, ExtendedCard, PaylineResult, Transaction};
-use payline_protocol::values::ReturnCode;
+use payline_protocol::objects::{CardOut, ExtendedCard, Transaction};
+use payline_protocol::values::{outcome, Outcome, ReturnCode};
+use payline_protocol::Operation;
 use time::OffsetDateTime;
 
-/// The return code for a code literal of this crate (always five ASCII digits).
-pub(crate) fn rc(code: &str) -> ReturnCode {
-    code.parse().unwrap_or(ReturnCode::FRONTEND_INTERNAL_ERROR)
+/// True when an authorization's code is an accepted one (Payline result codes: `00000` and the
+/// other ACCEPTED codes; a soft decline `01131` is a 3-D Secure step, not an acceptance).
+pub(crate) fn accepted(code: ReturnCode) -> bool {
+    outcome(Operation::DoAuthorization, code) == Outcome::Accepted
 }
 
-/// `result` with Payline's messages for the code.
-pub(crate) fn result(code: &str) -> PaylineResult {
-    let code = rc(code);
-    let known = code.known();
-    PaylineResult {
-        code,
-        short_message: known.map(|k| k.short_message.to_owned()),
-        long_message: known.map(|k| k.long_message.to_owned()),
-        partner_code: None,
-        partner_code_label: None,
-    }
+/// True for a refusal by the bank (Payline result codes `01xxx`, "transaction refused by the
+/// bank"), as opposed to a request error (`02xxx`) or a 3-D Secure outcome (`03xxx`).
+pub(crate) fn bank_refusal(code: ReturnCode) -> bool {
+    code.as_str().starts_with("01")
 }
 
-/// True when the code is an accepted one.
-pub(crate) fn accepted(code: &str) -> bool {
-    rc(code).known().is_some_and(|k| k.short_message == "ACCEPTED")
+/// True for a 3-D Secure module code (Payline result codes `03xxx`).
+pub(crate) fn three_ds_code(code: ReturnCode) -> bool {
+    code.as_str().starts_with("03")
 }
 
 /// Payline response date format `dd/mm/yy HH:mm:ss` (Payline value formats).

@@ -4,6 +4,7 @@
 //! CVV from the tokenizer) or a wallet card (`walletId` + `cardInd`). Each resolves to a
 //! [`ResolvedCard`] or to the Payline code that refuses it, in the order Payline checks them.
 
+use payline_protocol::values::ReturnCode;
 use payline_protocol::objects::Card;
 use payline_protocol::secret::Secret;
 use sqlx::SqliteConnection;
@@ -31,9 +32,7 @@ pub(crate) struct ResolvedCard {
     pub(crate) expiry: Option<String>,
 }
 
-/// Early refusal: a Payline code and whether to record the attempt.
-pub(crate) type Refusal = &'static str;
-
+/// True when an optional text field is absent or blank (Payline treats both as not given).
 pub(crate) fn empty(s: &Option<String>) -> bool {
     s.as_deref().is_none_or(|v| v.trim().is_empty())
 }
@@ -46,12 +45,12 @@ pub(crate) async fn resolve_card(
     contract: &ContractConfig,
     order_ref: &str,
     require_cvv: bool,
-) -> Result<std::result::Result<ResolvedCard, Refusal>> {
+) -> Result<std::result::Result<ResolvedCard, ReturnCode>> {
     let number = card.number.as_ref().filter(|n| !n.is_empty());
     let has_token = !empty(&card.token);
     let expiry = card.expiration_date.map(|e| e.to_string());
     if number.is_some() && has_token {
-        return Ok(Err("02538"));
+        return Ok(Err(ReturnCode::NUMBER_AND_TOKEN));
     }
     let today = ctx.now.date();
     if let Some(pan) = number {
@@ -59,7 +58,7 @@ pub(crate) async fn resolve_card(
             Ok(i) => i,
             Err(e) => return Ok(Err(e.code())),
         };
-        let Some(exp) = expiry.as_deref() else { return Ok(Err("02305")) };
+        let Some(exp) = expiry.as_deref() else { return Ok(Err(ReturnCode::INVALID_FIELD_FORMAT)) };
         if let Err(e) = cards::check_expiry(exp, today) {
             return Ok(Err(e.code()));
         }
@@ -67,7 +66,7 @@ pub(crate) async fn resolve_card(
             return Ok(Err(e.code()));
         }
         if !contract.accepts(card.r#type.as_str()) || !contract.accepts(&info.card_type) {
-            return Ok(Err("02541"));
+            return Ok(Err(ReturnCode::CARD_NOT_ELIGIBLE));
         }
         let token = tokens::tokenize(ctx.conn, ctx.vault, &ctx.merchant.id, pan, &info.card_type, ctx.now).await?;
         return Ok(Ok(ResolvedCard {
@@ -79,18 +78,18 @@ pub(crate) async fn resolve_card(
         }));
     }
     let Some(token) = card.token.as_deref().filter(|t| !t.trim().is_empty()) else {
-        return Ok(Err("02305"));
+        return Ok(Err(ReturnCode::INVALID_FIELD_FORMAT));
     };
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, token).await? else {
-        return Ok(Err("02540"));
+        return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     // Payline: the expiry is mandatory with this token format (first 6 + 6 + last 4).
-    let Some(exp) = expiry else { return Ok(Err("02539")) };
+    let Some(exp) = expiry else { return Ok(Err(ReturnCode::EXPIRY_REQUIRED_FOR_TOKEN)) };
     if let Err(e) = cards::check_expiry(&exp, today) {
         return Ok(Err(e.code()));
     }
     if !contract.accepts(&stored.card_type) {
-        return Ok(Err("02541"));
+        return Ok(Err(ReturnCode::CARD_NOT_ELIGIBLE));
     }
     if require_cvv {
         let info = cards::check_number(&stored.pan).map_err(|_| crate::error::SandboxError::Vault)?;
@@ -100,10 +99,10 @@ pub(crate) async fn resolve_card(
                 let valid =
                     tokens::consume_virtual_cvv(ctx.conn, ctx.vault, &ctx.merchant.id, token, order_ref, vcvv, ctx.now).await?;
                 if !valid {
-                    return Ok(Err("01130"));
+                    return Ok(Err(ReturnCode::INVALID_CVV2));
                 }
             }
-            None if info.cvv_required => return Ok(Err("01130")),
+            None if info.cvv_required => return Ok(Err(ReturnCode::INVALID_CVV2)),
             None => {}
         }
     }
@@ -112,12 +111,12 @@ pub(crate) async fn resolve_card(
 
 /// The bank outcome for an authorization (Payline homologation conventions: card number first,
 /// then amount; otherwise approved).
-pub(crate) fn bank_outcome(pan: &Secret, amount: u64) -> String {
-    let simulated = |code: &str| code.starts_with("01") && super::answer::rc(code).known().is_some();
-    if let Some(code) = scenarios::outcome_by_card_number(pan.expose(), simulated) {
-        return code.to_owned();
-    }
-    scenarios::outcome_by_amount(amount).unwrap_or("00000").to_owned()
+pub(crate) fn bank_outcome(pan: &Secret, amount: u64) -> ReturnCode {
+    // Only documented codes are simulated (Payline: "some such as 01197 are not simulated").
+    let simulated = |code: ReturnCode| code.known().is_some();
+    scenarios::outcome_by_card_number(pan.expose(), simulated)
+        .or_else(|| scenarios::outcome_by_amount(amount))
+        .unwrap_or(ReturnCode::APPROVED)
 }
 
 /// Parses `cardInd` (N2, default 1); `None` when not a number in 1–99.
@@ -135,12 +134,12 @@ pub(crate) async fn usable_card(
     merchant_id: &str,
     wallet_id: &str,
     raw_ind: Option<&str>,
-) -> Result<std::result::Result<(WalletRow, WalletCard), &'static str>> {
-    let Some(w) = wallet(conn, merchant_id, wallet_id.trim()).await? else { return Ok(Err("02503")) };
-    let Some(ind) = card_ind(raw_ind) else { return Ok(Err("02503")) };
-    let Some(c) = card(conn, merchant_id, &w.wallet_id, ind).await? else { return Ok(Err("02503")) };
+) -> Result<std::result::Result<(WalletRow, WalletCard), ReturnCode>> {
+    let Some(w) = wallet(conn, merchant_id, wallet_id.trim()).await? else { return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST)) };
+    let Some(ind) = card_ind(raw_ind) else { return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST)) };
+    let Some(c) = card(conn, merchant_id, &w.wallet_id, ind).await? else { return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST)) };
     if w.disabled_at.is_some() || c.disabled_at.is_some() {
-        return Ok(Err("02505"));
+        return Ok(Err(ReturnCode::WALLET_DISABLED));
     }
     Ok(Ok((w, c)))
 }
@@ -153,16 +152,16 @@ pub(crate) async fn resolve_wallet_card(
     wallet_id: &str,
     raw_ind: Option<&str>,
     contract: &ContractConfig,
-) -> Result<std::result::Result<(WalletCard, ResolvedCard), &'static str>> {
+) -> Result<std::result::Result<(WalletCard, ResolvedCard), ReturnCode>> {
     let (_, c) = match usable_card(ctx.conn, &ctx.merchant.id, wallet_id, raw_ind).await? {
         Ok(v) => v,
         Err(code) => return Ok(Err(code)),
     };
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await? else {
-        return Ok(Err("02540"));
+        return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     if !contract.accepts(&c.card_type) {
-        return Ok(Err("02541"));
+        return Ok(Err(ReturnCode::CARD_NOT_ELIGIBLE));
     }
     if let Err(e) = cards::check_expiry(&c.expiry, ctx.now.date()) {
         return Ok(Err(e.code()));

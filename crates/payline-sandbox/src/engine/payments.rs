@@ -5,13 +5,13 @@ use payline_protocol::messages::{
     DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse, DoRefundRequest, DoRefundResponse,
     DoResetRequest, DoResetResponse,
 };
-use payline_protocol::objects::{Authorization, Transaction};
-use payline_protocol::values::{Amount, ShortDate};
+use payline_protocol::objects::{PaylineResult, Authorization, Transaction};
+use payline_protocol::values::{ReturnCode, Amount, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction};
-use super::card::{bank_outcome, empty, resolve_card, Refusal};
+use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, transaction};
+use super::card::{bank_outcome, empty, resolve_card};
 use super::ctx::Ctx;
 use super::three_ds;
 use crate::error::Result;
@@ -35,10 +35,10 @@ async fn is_duplicate(conn: &mut SqliteConnection, merchant_id: &str, order_ref:
     Ok(n > 0)
 }
 
-fn refused_authorization(code: &str, ctx: &Ctx<'_>, contract: String) -> DoAuthorizationResponse {
+fn refused_authorization(code: ReturnCode, ctx: &Ctx<'_>, contract: String) -> DoAuthorizationResponse {
     DoAuthorizationResponse {
         transient: None,
-        result: result(code),
+        result: PaylineResult::documented(code),
         transaction: Transaction { id: String::new(), date: payline_date(ctx.now), ..Transaction::default() },
         authorization: Authorization {
             number: String::new(),
@@ -78,18 +78,18 @@ pub fn check_deferred(
     date: Option<ShortDate>,
     authorization_day: Date,
     today: Date,
-) -> std::result::Result<Option<Date>, Refusal> {
+) -> std::result::Result<Option<Date>, ReturnCode> {
     if mode != "DIF" {
-        return if date.is_some() { Err("02305") } else { Ok(None) };
+        return if date.is_some() { Err(ReturnCode::INVALID_FIELD_FORMAT) } else { Ok(None) };
     }
     if action != 100 {
-        return Err("02321");
+        return Err(ReturnCode::INVALID_ACTION);
     }
-    let d = date.ok_or("02305")?.to_date();
-    let month = time::Month::try_from(d.month()).map_err(|_| "02305")?;
-    let d = Date::from_calendar_date(i32::from(d.year()), month, d.day()).map_err(|_| "02305")?;
+    let d = date.ok_or(ReturnCode::INVALID_FIELD_FORMAT)?.to_date();
+    let month = time::Month::try_from(d.month()).map_err(|_| ReturnCode::INVALID_FIELD_FORMAT)?;
+    let d = Date::from_calendar_date(i32::from(d.year()), month, d.day()).map_err(|_| ReturnCode::INVALID_FIELD_FORMAT)?;
     if d < today || d < authorization_day || d > authorization_day + MAX_DEFERRAL {
-        return Err("02305");
+        return Err(ReturnCode::INVALID_FIELD_FORMAT);
     }
     Ok(Some(d))
 }
@@ -178,16 +178,16 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
 pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) -> Result<DoAuthorizationResponse> {
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     let Some(contract) = ctx.merchant.contract(&contract_number) else {
-        return Ok(refused_authorization("02303", ctx, contract_number));
+        return Ok(refused_authorization(ReturnCode::INVALID_CONTRACT_NUMBER, ctx, contract_number));
     };
     let contract = contract.clone();
     let action = req.payment.action.code();
     if action != 100 && action != 101 {
-        return Ok(refused_authorization("02321", ctx, contract_number));
+        return Ok(refused_authorization(ReturnCode::INVALID_ACTION, ctx, contract_number));
     }
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
-        return Ok(refused_authorization("02308", ctx, contract_number));
+        return Ok(refused_authorization(ReturnCode::INVALID_PAYMENT_MODE, ctx, contract_number));
     }
     let today = ctx.now.date();
     let capture_date = match check_deferred(&mode, i64::from(action), req.payment.differed_action_date, today, today) {
@@ -195,12 +195,12 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         Err(code) => return Ok(refused_authorization(code, ctx, contract_number)),
     };
     let Some(amount) = amount_of(req.payment.amount) else {
-        return Ok(refused_authorization("02305", ctx, contract_number));
+        return Ok(refused_authorization(ReturnCode::INVALID_FIELD_FORMAT, ctx, contract_number));
     };
     let currency = i64::from(req.payment.currency.numeric());
     let order_ref = req.order.r#ref.trim().to_owned();
     if order_ref.is_empty() {
-        return Ok(refused_authorization("02305", ctx, contract_number));
+        return Ok(refused_authorization(ReturnCode::INVALID_FIELD_FORMAT, ctx, contract_number));
     }
     let card = match resolve_card(ctx, &req.card, &contract, &order_ref, true).await? {
         Ok(c) => c,
@@ -218,7 +218,8 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         order_ref: order_ref.clone(),
         amount: amount_i,
         currency,
-        result_code: String::new(),
+        // Code, acceptance and state are set below, once the checks and the bank have answered.
+        result_code: ReturnCode::APPROVED,
         accepted: false,
         state: state::REFUSED.to_owned(),
         card_type: Some(card.card_type.clone()),
@@ -238,10 +239,10 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
 
     // Payline duplicate control: order.ref is the key; an accepted authorization with the same
     // reference in the last 24 h makes this one a duplicate, and nothing is charged.
-    let mut code = "00000".to_owned();
+    let mut code = ReturnCode::APPROVED;
     let mut auth_3ds = None;
     if is_duplicate(ctx.conn, &ctx.merchant.id, &order_ref, ctx.now).await? {
-        code = "02001".to_owned();
+        code = ReturnCode::DUPLICATE_TRANSACTION;
         entry.is_duplicated = true;
     } else {
         let given = req.authentication_3d_secure.as_ref().filter(|a| !empty(&a.md));
@@ -261,22 +262,22 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
                         entry.liability_shift = done.liability_shift;
                         auth_3ds = Some(done.authentication);
                     }
-                    Err(c) => code = c.to_owned(),
+                    Err(c) => code = c,
                 }
             }
             // An enrolled card on a 3-D Secure contract without authentication: soft decline,
             // "3DS authentication required" (Payline 01131); run verifyEnrollment first.
             None if contract.three_ds && scenarios::enrollment(card.pan.expose()) != scenarios::Enrollment::NotEnrolled => {
-                code = "01131".to_owned();
+                code = ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED;
             }
             None => {}
         }
-        if code == "00000" {
+        if code == ReturnCode::APPROVED {
             code = bank_outcome(&card.pan, amount);
         }
     }
-    entry.result_code = code.clone();
-    entry.accepted = accepted(&code);
+    entry.result_code = code;
+    entry.accepted = accepted(code);
     entry.state = state::of_authorization(entry.accepted, entry.action).to_owned();
     if entry.accepted {
         entry.authorization_number = Some(new_authorization_number());
@@ -291,7 +292,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
 
     Ok(DoAuthorizationResponse {
         transient: None,
-        result: result(&code),
+        result: PaylineResult::documented(code),
         transaction: transaction(&entry.id, ctx.now, entry.is_duplicated, &entry.three_d_secure),
         authorization: Authorization {
             number: entry.authorization_number.clone().unwrap_or_default(),
@@ -354,7 +355,7 @@ fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i
         order_ref: original.order_ref.clone(),
         amount,
         currency,
-        result_code: "00000".to_owned(),
+        result_code: ReturnCode::APPROVED,
         accepted: true,
         state: st.to_owned(),
         card_type: original.card_type.clone(),
@@ -376,28 +377,28 @@ fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i
 /// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
 /// validity (`02602` after), never on a refused or cancelled authorization.
 pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCaptureResponse> {
-    let refuse = |code: &str, ctx: &Ctx<'_>| DoCaptureResponse { result: result(code), transaction: bare(ctx), re_authorization: None };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCaptureResponse { result: PaylineResult::documented(code), transaction: bare(ctx), re_authorization: None };
     let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
-        return Ok(refuse("02301", ctx));
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
     if auth.kind == Kind::ReAuthorization || (auth.kind == Kind::Authorization && auth.action == 101) {
-        return Ok(refuse(if auth.accepted { "02617" } else { "02302" }, ctx));
+        return Ok(refuse(if auth.accepted { ReturnCode::ALREADY_CAPTURED } else { ReturnCode::INVALID_TRANSACTION }, ctx));
     }
     if auth.kind != Kind::Authorization || !auth.accepted || auth.state == state::CANCELLED {
-        return Ok(refuse("02302", ctx));
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
     if !rules::authorization_valid(auth.created_at, ctx.now) {
-        return Ok(refuse("02602", ctx));
+        return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
     }
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
     let currency = i64::from(req.payment.currency.numeric());
     if currency != auth.currency {
-        return Ok(refuse("02305", ctx));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
     }
     let amount = i64::try_from(amount).unwrap_or(i64::MAX);
     let captured = captured_amount(ctx.conn, &auth).await?;
     if captured.saturating_add(amount) > auth.amount {
-        return Ok(refuse("02613", ctx));
+        return Ok(refuse(ReturnCode::MAX_CAPTURE_OR_REFUND_SUM_EXCEEDED, ctx));
     }
     let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, amount, currency, state::CAPTURED);
     capture.settles_at = Some(rules::settlement_time(ctx.now));
@@ -406,7 +407,7 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     // Mode DIF: the merchant captured first, so the gateway's capture on the date is not made.
     deferred::skip(ctx.conn, &auth.id, deferred::SkipReason::MerchantCapture, ctx.now).await?;
     Ok(DoCaptureResponse {
-        result: result("00000"),
+        result: PaylineResult::documented(ReturnCode::APPROVED),
         transaction: transaction(&capture.id, ctx.now, false, "N"),
         re_authorization: Some("0".to_owned()),
     })
@@ -415,26 +416,26 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
 /// doReset: cancels an authorization, or a capture/refund/credit not yet settled (settlement
 /// happens at the sandbox midnight UTC after it; then only doRefund applies, `02105`).
 pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetResponse> {
-    let refuse = |code: &str, ctx: &Ctx<'_>| DoResetResponse { result: result(code), transaction: bare(ctx) };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoResetResponse { result: PaylineResult::documented(code), transaction: bare(ctx) };
     let Some(target) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
-        return Ok(refuse("02604", ctx));
+        return Ok(refuse(ReturnCode::TRANSACTION_DOES_NOT_EXIST, ctx));
     };
     if target.kind == Kind::Reset || !target.accepted {
-        return Ok(refuse("02603", ctx));
+        return Ok(refuse(ReturnCode::NOT_RESETTABLE, ctx));
     }
     if target.state == state::CANCELLED {
-        return Ok(refuse("02601", ctx));
+        return Ok(refuse(ReturnCode::RESET_ALREADY_DONE, ctx));
     }
     if target.state == state::SETTLED {
-        return Ok(refuse("02105", ctx));
+        return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
     }
     let children = ledger::follow_ups(ctx.conn, &target.id).await?;
     if target.kind == Kind::Authorization && target.action == 100 {
         if !rules::authorization_valid(target.created_at, ctx.now) {
-            return Ok(refuse("02602", ctx));
+            return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
         }
         if children.iter().any(|c| c.kind == Kind::Capture && c.state == state::SETTLED) {
-            return Ok(refuse("02105", ctx));
+            return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
         }
         for c in children.iter().filter(|c| c.kind == Kind::Capture && c.state == state::CAPTURED) {
             ledger::cancel(ctx.conn, &c.id, ctx.now).await?;
@@ -443,7 +444,7 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
     if matches!(target.kind, Kind::Authorization | Kind::ReAuthorization)
         && children.iter().any(|c| c.kind == Kind::Refund && c.state != state::CANCELLED)
     {
-        return Ok(refuse("02603", ctx));
+        return Ok(refuse(ReturnCode::NOT_RESETTABLE, ctx));
     }
     ledger::cancel(ctx.conn, &target.id, ctx.now).await?;
     // Mode DIF: a cancelled authorization is not captured on its date.
@@ -462,55 +463,55 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
     }
     let reset = follow_up(ctx, Kind::Reset, 0, &target, target.amount, target.currency, state::DONE);
     ledger::insert(ctx.conn, &ctx.merchant.id, &reset).await?;
-    Ok(DoResetResponse { result: result("00000"), transaction: transaction(&reset.id, ctx.now, false, "N") })
+    Ok(DoResetResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction: transaction(&reset.id, ctx.now, false, "N") })
 }
 
 /// doRefund: after capture only (`02618`), partial refunds up to the captured amount (`02613`).
 pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefundResponse> {
-    let refuse = |code: &str, ctx: &Ctx<'_>| DoRefundResponse { result: result(code), transaction: bare(ctx), misc_data: None };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoRefundResponse { result: PaylineResult::documented(code), transaction: bare(ctx), misc_data: None };
     let Some(mut payment) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
-        return Ok(refuse("02301", ctx));
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
     // A refund given a capture's id refunds the payment that capture belongs to.
     if payment.kind == Kind::Capture {
-        let Some(parent) = payment.original_id.clone() else { return Ok(refuse("02302", ctx)) };
-        let Some(p) = ledger::get(ctx.conn, &ctx.merchant.id, &parent).await? else { return Ok(refuse("02302", ctx)) };
+        let Some(parent) = payment.original_id.clone() else { return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx)) };
+        let Some(p) = ledger::get(ctx.conn, &ctx.merchant.id, &parent).await? else { return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx)) };
         payment = p;
     }
     if !matches!(payment.kind, Kind::Authorization | Kind::ReAuthorization) || !payment.accepted {
-        return Ok(refuse("02302", ctx));
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
     let currency = i64::from(req.payment.currency.numeric());
     if currency != payment.currency {
-        return Ok(refuse("02305", ctx));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
     }
     let amount = i64::try_from(amount).unwrap_or(i64::MAX);
     let captured = captured_amount(ctx.conn, &payment).await?;
     if captured == 0 {
-        return Ok(refuse("02618", ctx));
+        return Ok(refuse(ReturnCode::NOT_YET_CAPTURED, ctx));
     }
     let refunded = refunded_amount(ctx.conn, &payment.id).await?;
     if refunded.saturating_add(amount) > captured {
-        return Ok(refuse("02613", ctx));
+        return Ok(refuse(ReturnCode::MAX_CAPTURE_OR_REFUND_SUM_EXCEEDED, ctx));
     }
     let mut refund = follow_up(ctx, Kind::Refund, 421, &payment, amount, currency, state::REFUNDED);
     refund.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &refund).await?;
-    Ok(DoRefundResponse { result: result("00000"), transaction: transaction(&refund.id, ctx.now, false, "N"), misc_data: None })
+    Ok(DoRefundResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction: transaction(&refund.id, ctx.now, false, "N"), misc_data: None })
 }
 
 /// doCredit: a stand-alone credit to a card (action 422).
 pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
-    let refuse = |code: &str, ctx: &Ctx<'_>| DoCreditResponse {
-        result: result(code),
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse {
+        result: PaylineResult::documented(code),
         transaction: bare(ctx),
         card: Default::default(),
         extended_card: Default::default(),
     };
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
-    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse("02303", ctx)) };
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
     let order_ref = req.order.as_ref().map(|o| o.r#ref.trim().to_owned()).unwrap_or_default();
     let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
         Ok(c) => c,
@@ -525,7 +526,7 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
         order_ref,
         amount: i64::try_from(amount).unwrap_or(i64::MAX),
         currency: i64::from(req.payment.currency.numeric()),
-        result_code: "00000".to_owned(),
+        result_code: ReturnCode::APPROVED,
         accepted: true,
         state: state::CREDITED.to_owned(),
         card_type: Some(card.card_type.clone()),
@@ -544,7 +545,7 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
     };
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
     Ok(DoCreditResponse {
-        result: result("00000"),
+        result: PaylineResult::documented(ReturnCode::APPROVED),
         transaction: transaction(&entry.id, ctx.now, false, "N"),
         card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
         extended_card: extended_card(Some(&card.card_type)),
@@ -559,50 +560,50 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
 /// 7 allowed on a cancelled transaction; 8 never a liability shift; 9 no amount rule; 10 same
 /// currency (`02620`, nothing stored); 11 the contract's re-authorization option (`02619`).
 pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationRequest) -> Result<DoReAuthorizationResponse> {
-    let refuse = |code: &str, ctx: &Ctx<'_>| DoReAuthorizationResponse {
-        result: result(code),
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoReAuthorizationResponse {
+        result: PaylineResult::documented(code),
         transaction: bare(ctx),
         card: Default::default(),
         extended_card: Default::default(),
     };
     let Some(original) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
-        return Ok(refuse("02301", ctx));
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
     // Rules 1, 2 and 7: accepted authorizations (any capture state, cancelled too) and
     // re-authorizations.
     if !matches!(original.kind, Kind::Authorization | Kind::ReAuthorization) || !original.accepted {
-        return Ok(refuse("02302", ctx));
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
     let Some(contract) = ctx.merchant.contract(&original.contract_number).cloned() else {
-        return Ok(refuse("02303", ctx));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
     };
     // Rule 11.
     if !contract.reauthorization {
-        return Ok(refuse("02619", ctx));
+        return Ok(refuse(ReturnCode::NO_REAUTHORIZATION_OPTION, ctx));
     }
     // Rule 4.
     if req.payment.contract_number.as_deref().is_some_and(|c| !c.trim().is_empty() && c.trim() != original.contract_number) {
-        return Ok(refuse("02303", ctx));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
     }
     // Rule 10: refused without storing anything.
     let currency = i64::from(req.payment.currency.numeric());
     if currency != original.currency {
-        return Ok(refuse("02620", ctx));
+        return Ok(refuse(ReturnCode::CURRENCY_DIFFERS_FROM_ORIGINAL, ctx));
     }
     // Rule 3.
     if ctx.now > rules::reauthorization_deadline(original.created_at) {
-        return Ok(refuse("02602", ctx));
+        return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
     }
     // Rule 9: any amount.
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse("02305", ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
     // Rule 5.
     let order_ref = match req.order.r#ref.trim() {
         "" => original.order_ref.clone(),
         given => given.to_owned(),
     };
-    let Some(token) = original.token.clone() else { return Ok(refuse("02302", ctx)) };
+    let Some(token) = original.token.clone() else { return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx)) };
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &token).await? else {
-        return Ok(refuse("02540", ctx));
+        return Ok(refuse(ReturnCode::NO_CARD_FOR_TOKEN, ctx));
     };
     let mut entry = follow_up(ctx, Kind::ReAuthorization, 202, &original, i64::try_from(amount).unwrap_or(i64::MAX), currency, state::REFUSED);
     entry.order_ref = order_ref.clone();
@@ -610,12 +611,12 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
     // Rule 6.
     let code = if is_duplicate(ctx.conn, &ctx.merchant.id, &order_ref, ctx.now).await? {
         entry.is_duplicated = true;
-        "02001".to_owned()
+        ReturnCode::DUPLICATE_TRANSACTION
     } else {
         bank_outcome(&stored.pan, amount)
     };
-    entry.result_code = code.clone();
-    entry.accepted = accepted(&code);
+    entry.result_code = code;
+    entry.accepted = accepted(code);
     // Rule 8: the buyer is absent, no authentication, no liability shift.
     entry.three_d_secure = "N".to_owned();
     entry.liability_shift = false;
@@ -626,7 +627,7 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
     Ok(DoReAuthorizationResponse {
-        result: result(&code),
+        result: PaylineResult::documented(code),
         transaction: transaction(&entry.id, ctx.now, entry.is_duplicated, "N"),
         card: card_out(Some(&stored.masked), Some(&stored.card_type), original.expiry.as_deref(), Some(&stored.token)),
         extended_card: extended_card(Some(&stored.card_type)),
@@ -644,28 +645,28 @@ mod tests {
     }
 
     /// (mode, action, differedActionDate, authorization day) → outcome.
-    type Case = (&'static str, i64, Option<ShortDate>, Date, std::result::Result<Option<Date>, Refusal>);
+    type Case = (&'static str, i64, Option<ShortDate>, Date, std::result::Result<Option<Date>, ReturnCode>);
 
     #[test]
     fn differed_action_date_rules() {
         let today = date!(2026 - 11 - 25);
         let cases: &[Case] = &[
             ("CPT", 101, None, today, Ok(None)),
-            ("CPT", 100, short("27/11/26"), today, Err("02305")),
-            ("NX", 101, short("27/11/26"), today, Err("02305")),
+            ("CPT", 100, short("27/11/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            ("NX", 101, short("27/11/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
             ("DIF", 100, short("25/11/26"), today, Ok(Some(today))),
             ("DIF", 100, short("01/12/26"), today, Ok(Some(date!(2026 - 12 - 01)))),
-            ("DIF", 100, short("02/12/26"), today, Err("02305")),
-            ("DIF", 100, short("24/11/26"), today, Err("02305")),
-            ("DIF", 100, None, today, Err("02305")),
-            ("DIF", 101, short("27/11/26"), today, Err("02321")),
+            ("DIF", 100, short("02/12/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            ("DIF", 100, short("24/11/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            ("DIF", 100, None, today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            ("DIF", 101, short("27/11/26"), today, Err(ReturnCode::INVALID_ACTION)),
             // doScheduledWalletPayment: from the scheduled day to 6 days after it.
             ("DIF", 100, short("10/12/26"), date!(2026 - 12 - 04), Ok(Some(date!(2026 - 12 - 10)))),
-            ("DIF", 100, short("11/12/26"), date!(2026 - 12 - 04), Err("02305")),
-            ("DIF", 100, short("03/12/26"), date!(2026 - 12 - 04), Err("02305")),
+            ("DIF", 100, short("11/12/26"), date!(2026 - 12 - 04), Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            ("DIF", 100, short("03/12/26"), date!(2026 - 12 - 04), Err(ReturnCode::INVALID_FIELD_FORMAT)),
             // Across a year end.
             ("DIF", 100, short("03/01/27"), date!(2026 - 12 - 28), Ok(Some(date!(2027 - 01 - 03)))),
-            ("DIF", 100, short("04/01/27"), date!(2026 - 12 - 28), Err("02305")),
+            ("DIF", 100, short("04/01/27"), date!(2026 - 12 - 28), Err(ReturnCode::INVALID_FIELD_FORMAT)),
         ];
         for (mode, action, d, day, want) in cases {
             assert_eq!(check_deferred(mode, *action, *d, *day, today.min(*day)), *want, "{mode} {action} {d:?} {day}");

@@ -13,16 +13,17 @@ use payline_protocol::messages::{
     GetBillingRecordRequest, GetBillingRecordResponse, GetPaymentRecordRequest, GetPaymentRecordResponse,
     UpdateBillingRecordRequest, UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
 };
-use payline_protocol::objects::{BillingRecord, BillingRecordList, PrivateDataList, Recurring};
-use payline_protocol::values::{Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes};
+use payline_protocol::objects::{PaylineResult, BillingRecord, BillingRecordList, PrivateDataList, Recurring};
+use payline_protocol::values::{ReturnCode, Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes};
 use sqlx::{Row, SqliteConnection};
 use time::{Date, OffsetDateTime, Time};
 
 use super::card::usable_card;
 use super::wallets::{self, WalletCharge};
-use super::answer::{result, transaction};
+use super::answer::{bank_refusal, transaction};
 use super::ctx::Ctx;
 use crate::error::Result;
+use crate::store::ledger::return_code;
 use crate::store::outbox;
 use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
 
@@ -175,7 +176,7 @@ pub struct BillingRow {
     /// Next try (sandbox unix seconds).
     pub next_try_at: i64,
     /// Code of the last try.
-    pub result_code: Option<String>,
+    pub result_code: Option<ReturnCode>,
     /// Ledger entry of the last try.
     pub transaction_id: Option<String>,
     /// When the last try ran.
@@ -192,7 +193,7 @@ fn billing_of(r: &sqlx::sqlite::SqliteRow) -> Result<BillingRow> {
         status: r.try_get("status")?,
         nb_try: r.try_get("nb_try")?,
         next_try_at: r.try_get("next_try_at")?,
-        result_code: r.try_get("result_code")?,
+        result_code: r.try_get::<Option<String>, _>("result_code")?.map(return_code).transpose()?,
         transaction_id: r.try_get("transaction_id")?,
         executed_at: r.try_get("executed_at")?,
     })
@@ -228,8 +229,8 @@ fn billing_out(b: &BillingRow) -> Option<BillingRecord> {
     );
     out.nb_try = Some(b.nb_try.to_string());
     out.rank = Some(b.rank.to_string());
-    if let Some(code) = &b.result_code {
-        out.result = Some(result(code));
+    if let Some(code) = b.result_code {
+        out.result = Some(PaylineResult::documented(code));
     }
     if let (Some(id), Some(at)) = (&b.transaction_id, b.executed_at) {
         let at = OffsetDateTime::from_unix_timestamp(at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
@@ -272,20 +273,20 @@ fn wire_cycle(cycle: BillingCycle) -> WireCycle {
 }
 
 /// The schedule of a request, or `02509` (invalid recurring option).
-fn schedule_of(rec: &Recurring, start: Date) -> std::result::Result<Schedule, &'static str> {
-    let cycle = BillingCycle::from_code(u32::from(rec.billing_cycle.code())).ok_or("02509")?;
+fn schedule_of(rec: &Recurring, start: Date) -> std::result::Result<Schedule, ReturnCode> {
+    let cycle = BillingCycle::from_code(u32::from(rec.billing_cycle.code())).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?;
     let billing_left = match rec.billing_left.trim() {
         "" => None,
-        s => Some(s.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)).ok_or("02509")?),
+        s => Some(s.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?),
     };
     let billing_day = match rec.billing_day.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(s.parse::<u8>().ok().filter(|d| (1..=31).contains(d)).ok_or("02509")?),
+        Some(s) => Some(s.parse::<u8>().ok().filter(|d| (1..=31).contains(d)).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?),
     };
     let new_amount = match (amount_u(rec.new_amount), rec.amount_modification_date) {
-        (Some(a), Some(d)) => Some((a, to_date(d.date()).ok_or("02509")?)),
+        (Some(a), Some(d)) => Some((a, to_date(d.date()).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?)),
         (None, None) => None,
-        _ => return Err("02509"),
+        _ => return Err(ReturnCode::INVALID_RECURRING_OPTION),
     };
     let end = rec.end_date.and_then(|d| to_date(d.date()));
     Ok(Schedule {
@@ -400,7 +401,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     // differedActionDate; otherwise authorization + capture.
     let action = if rec.mode == "DIF" { 100 } else { 101 };
     let (code, entry_id) = match usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
-        Err(code) => (code.to_owned(), None),
+        Err(code) => (code, None),
         Ok((_, card)) => {
             let spec = WalletCharge {
                 contract_number: &rec.contract_number,
@@ -416,11 +417,11 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
         }
     };
     let now = ctx.now.unix_timestamp();
-    let (status, next) = if super::answer::accepted(&code) {
+    let (status, next) = if super::answer::accepted(code) {
         (1, b.next_try_at)
-    } else if code.starts_with("01") && b.nb_try < i64::from(MAX_TRIES) {
+    } else if bank_refusal(code) && b.nb_try < i64::from(MAX_TRIES) {
         (3, now + RETRY_DELAY.whole_seconds())
-    } else if code.starts_with("01") {
+    } else if bank_refusal(code) {
         (4, b.next_try_at)
     } else {
         (2, b.next_try_at)
@@ -430,7 +431,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     )
     .bind(status)
     .bind(next)
-    .bind(&code)
+    .bind(code.as_str())
     .bind(&entry_id)
     .bind(now)
     .bind(billing_id)
@@ -462,38 +463,38 @@ pub async fn do_recurrent_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoRecurrentWalletPaymentRequest,
 ) -> Result<DoRecurrentWalletPaymentResponse> {
-    let refuse = |code: &str| DoRecurrentWalletPaymentResponse::new(result(code));
+    let refuse = |code: ReturnCode| DoRecurrentWalletPaymentResponse::new(PaylineResult::documented(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "NX" && mode != "REC" {
-        return Ok(refuse("02308"));
+        return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
     }
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
-    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse("02303")) };
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER)) };
     let order_ref = req.order_ref.trim().to_owned();
-    let Some(payment_amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    let Some(payment_amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
     if order_ref.is_empty() {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let (_, card) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };
     if !contract.accepts(&card.card_type) {
-        return Ok(refuse("02541"));
+        return Ok(refuse(ReturnCode::CARD_NOT_ELIGIBLE));
     }
-    let Some(scheduled) = to_date(req.scheduled_date) else { return Ok(refuse("02305")) };
+    let Some(scheduled) = to_date(req.scheduled_date) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
     let start = req.recurring.start_date.and_then(to_date).unwrap_or(scheduled);
     if start < ctx.now.date() {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let s = match schedule_of(&req.recurring, start) {
         Ok(s) => s,
         Err(code) => return Ok(refuse(code)),
     };
     if mode == "NX" {
-        let Some(left) = s.billing_left else { return Ok(refuse("02509")) };
+        let Some(left) = s.billing_left else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
         if !schedule::nx_amount_consistent(payment_amount, amount_u(req.recurring.first_amount), s.amount, left) {
-            return Ok(refuse("02509"));
+            return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
         }
     }
     let outlives = schedule::card_last_day(&card.expiry).is_none_or(|last| s.outlives_card(last));
@@ -536,7 +537,7 @@ pub async fn do_recurrent_wallet_payment(
     }
     let rows = billings(ctx.conn, &id).await?;
     Ok(DoRecurrentWalletPaymentResponse {
-        result: result(if outlives { "02506" } else { "02500" }),
+        result: PaylineResult::documented(if outlives { ReturnCode::CARD_EXPIRES_BEFORE_SCHEDULE } else { ReturnCode::OPERATION_SUCCESSFUL }),
         payment_record_id: id,
         billing_record_list: list_out(&rows),
     })
@@ -550,25 +551,25 @@ pub async fn do_scheduled_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoScheduledWalletPaymentRequest,
 ) -> Result<DoScheduledWalletPaymentResponse> {
-    let refuse = |code: &str| DoScheduledWalletPaymentResponse { result: result(code), payment_record_id: String::new() };
+    let refuse = |code: ReturnCode| DoScheduledWalletPaymentResponse { result: PaylineResult::documented(code), payment_record_id: String::new() };
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
-        return Ok(refuse("02308"));
+        return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
     }
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     if ctx.merchant.contract(&contract_number).is_none() {
-        return Ok(refuse("02303"));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
-    let Some(amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    let Some(amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
     let order_ref = req.order_ref.as_deref().map(str::trim).filter(|r| !r.is_empty()).or(req.order.as_ref().map(|o| o.r#ref.trim())).unwrap_or_default().to_owned();
     if order_ref.is_empty() {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let (_, card) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };
-    let Some(date) = to_date(req.scheduled_date).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse("02305")) };
+    let Some(date) = to_date(req.scheduled_date).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
     // Mode DIF: the due date's authorization is captured on differedActionDate, at most 6 days
     // after the scheduled date.
     let action = i64::from(req.payment.action.code());
@@ -577,7 +578,7 @@ pub async fn do_scheduled_wallet_payment(
         Err(code) => return Ok(refuse(code)),
     };
     if schedule::card_last_day(&card.expiry).is_none_or(|last| date > last) {
-        return Ok(refuse("02506"));
+        return Ok(refuse(ReturnCode::CARD_EXPIRES_BEFORE_SCHEDULE));
     }
     let spec = WalletCharge {
         contract_number: &contract_number,
@@ -624,7 +625,7 @@ pub async fn do_scheduled_wallet_payment(
     if let Some(done) = &authenticated {
         wallets::authenticate_first_billing(ctx.conn, &id, done).await?;
     }
-    Ok(DoScheduledWalletPaymentResponse { result: result("02500"), payment_record_id: id })
+    Ok(DoScheduledWalletPaymentResponse { result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL), payment_record_id: id })
 }
 
 fn disabled_fields(rec: &PaymentRecord) -> (String, String) {
@@ -642,12 +643,12 @@ fn disabled_optional(rec: &PaymentRecord) -> (Option<String>, Option<String>) {
 /// getPaymentRecord: the schedule and every billing record; `02507` unknown.
 pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest) -> Result<GetPaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
-        return Ok(GetPaymentRecordResponse::new(result("02507")));
+        return Ok(GetPaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND)));
     };
     let rows = billings(ctx.conn, &rec.id).await?;
     let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(GetPaymentRecordResponse {
-        result: result("02500"),
+        result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
         recurring: recurring_out(&rec),
         is_disabled,
         disable_date,
@@ -662,35 +663,35 @@ pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest)
 /// unknown.
 pub async fn disable_payment_record(ctx: &mut Ctx<'_>, req: DisablePaymentRecordRequest) -> Result<DisablePaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
-        return Ok(DisablePaymentRecordResponse { result: result("02507") });
+        return Ok(DisablePaymentRecordResponse { result: PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND) });
     };
     if rec.disabled_at.is_some() {
-        return Ok(DisablePaymentRecordResponse { result: result("02508") });
+        return Ok(DisablePaymentRecordResponse { result: PaylineResult::documented(ReturnCode::PAYMENT_RECORD_DISABLED) });
     }
     sqlx::query("UPDATE payment_records SET disabled_at = ? WHERE id = ?")
         .bind(ctx.now.unix_timestamp())
         .bind(&rec.id)
         .execute(&mut *ctx.conn)
         .await?;
-    Ok(DisablePaymentRecordResponse { result: result("02500") })
+    Ok(DisablePaymentRecordResponse { result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL) })
 }
 
 /// updatePaymentRecord: `billingLeft`, `billingDay`, `endDate`, `newAmount` from
 /// `amountModificationDate`; due dates not yet billed are recomputed. `02507` unknown, `02508`
 /// disabled, `02509` invalid option.
 pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRequest) -> Result<UpdatePaymentRecordResponse> {
-    let refuse = |code: &str| UpdatePaymentRecordResponse::new(result(code));
-    let Some(mut rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse("02507")) };
+    let refuse = |code: ReturnCode| UpdatePaymentRecordResponse::new(PaylineResult::documented(code));
+    let Some(mut rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
     if rec.disabled_at.is_some() {
-        return Ok(refuse("02508"));
+        return Ok(refuse(ReturnCode::PAYMENT_RECORD_DISABLED));
     }
     let u = &req.recurring;
     if let Some(left) = u.billing_left.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let Some(n) = left.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)) else { return Ok(refuse("02509")) };
+        let Some(n) = left.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)) else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
         rec.schedule.billing_left = Some(n);
     }
     if let Some(day) = u.billing_day.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let Some(d) = day.parse::<u8>().ok().filter(|d| (1..=31).contains(d)) else { return Ok(refuse("02509")) };
+        let Some(d) = day.parse::<u8>().ok().filter(|d| (1..=31).contains(d)) else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
         rec.schedule.billing_day = Some(d);
     }
     if let Some(end) = u.end_date {
@@ -699,7 +700,7 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
     match (amount_u(u.new_amount), u.amount_modification_date) {
         (Some(a), Some(d)) => rec.schedule.new_amount = to_date(d.date()).map(|d| (a, d)),
         (None, None) => {}
-        _ => return Ok(refuse("02509")),
+        _ => return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)),
     }
     let s = &rec.schedule;
     let finite = s.billing_left.is_some() || s.end.is_some();
@@ -738,7 +739,7 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
     }
     let (flag, date) = disabled_fields(&rec);
     Ok(UpdatePaymentRecordResponse {
-        result: result("02500"),
+        result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
         recurring: recurring_out(&rec),
         is_disabled: flag,
         disable_date: date,
@@ -750,11 +751,11 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
 
 /// getBillingRecord: one due date of a record (`02507` unknown record or billing record).
 pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest) -> Result<GetBillingRecordResponse> {
-    let mut out = GetBillingRecordResponse::new(result("02507"));
+    let mut out = GetBillingRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(out) };
     let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
     (out.is_disabled, out.disable_date) = disabled_optional(&rec);
-    out.result = result("02500");
+    out.result = PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL);
     out.recurring = recurring_out(&rec);
     out.billing_record = billing_out(&b);
     out.wallet_id = rec.wallet_id;
@@ -764,20 +765,20 @@ pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest)
 /// updateBillingRecord: date, amount or status of a due date not yet paid (`02507` unknown,
 /// `02508` record disabled, `02509` paid already or invalid value).
 pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRequest) -> Result<UpdateBillingRecordResponse> {
-    let refuse = |code: &str| UpdateBillingRecordResponse::new(result(code));
-    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse("02507")) };
+    let refuse = |code: ReturnCode| UpdateBillingRecordResponse::new(PaylineResult::documented(code));
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
     if rec.disabled_at.is_some() {
-        return Ok(refuse("02508"));
+        return Ok(refuse(ReturnCode::PAYMENT_RECORD_DISABLED));
     }
-    let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse("02507")) };
+    let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
     if b.status == 1 {
-        return Ok(refuse("02509"));
+        return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
     }
     let upd = &req.billing_record_for_update;
     let mut date = b.date;
     let mut next = b.next_try_at;
     if let Some(d) = upd.date {
-        let Some(d) = to_date(d).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse("02509")) };
+        let Some(d) = to_date(d).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
         date = d;
         next = due_instant(d);
     }
@@ -786,7 +787,7 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         None => b.status,
         // A merchant may put a due date back to future (0) or disable it (4).
         Some(s) if s == BillingRecordStatus::FUTURE || s == BillingRecordStatus::DISABLED => i64::from(s.code()),
-        Some(_) => return Ok(refuse("02509")),
+        Some(_) => return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)),
     };
     sqlx::query("UPDATE billing_records SET due_date = ?, next_try_at = ?, amount = ?, status = ? WHERE id = ?")
         .bind(iso(date))
@@ -796,10 +797,10 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         .bind(b.id)
         .execute(&mut *ctx.conn)
         .await?;
-    let Some(b) = billing(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse("02507")) };
+    let Some(b) = billing(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
     let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(UpdateBillingRecordResponse {
-        result: result("02500"),
+        result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
         recurring: recurring_out(&rec),
         is_disabled,
         disable_date,
@@ -834,12 +835,12 @@ pub struct WebSchedule<'a> {
 
 /// Checks a doWebPayment `recurring` for mode NX / REC (`02509`) and returns the amount of its
 /// first due date.
-pub fn web_first_amount(mode: &str, payment_amount: u64, rec: &Recurring, today: Date) -> std::result::Result<u64, &'static str> {
+pub fn web_first_amount(mode: &str, payment_amount: u64, rec: &Recurring, today: Date) -> std::result::Result<u64, ReturnCode> {
     let s = schedule_of(rec, rec.start_date.and_then(to_date).unwrap_or(today))?;
     if mode == "NX" {
-        let left = s.billing_left.ok_or("02509")?;
+        let left = s.billing_left.ok_or(ReturnCode::INVALID_RECURRING_OPTION)?;
         if !schedule::nx_amount_consistent(payment_amount, amount_u(rec.first_amount), s.amount, left) {
-            return Err("02509");
+            return Err(ReturnCode::INVALID_RECURRING_OPTION);
         }
     }
     Ok(s.first_amount)
@@ -847,7 +848,7 @@ pub fn web_first_amount(mode: &str, payment_amount: u64, rec: &Recurring, today:
 
 /// Registers the payment record of a hosted NX / REC payment; rank 1 is the page's own
 /// authorization (status 1).
-pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Result<std::result::Result<(String, Vec<BillingRow>), &'static str>> {
+pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Result<std::result::Result<(String, Vec<BillingRow>), ReturnCode>> {
     let today = ctx.now.date();
     let s = match schedule_of(w.recurring, today) {
         Ok(s) => s,
@@ -866,9 +867,10 @@ pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Re
     };
     let id = insert_record(ctx, &n).await?;
     sqlx::query(
-        "UPDATE billing_records SET status = 1, nb_try = 1, result_code = '00000', transaction_id = ?, executed_at = ? \
+        "UPDATE billing_records SET status = 1, nb_try = 1, result_code = ?, transaction_id = ?, executed_at = ? \
          WHERE payment_record_id = ? AND rank = 1",
     )
+    .bind(ReturnCode::APPROVED.as_str())
     .bind(w.first_transaction)
     .bind(ctx.now.unix_timestamp())
     .bind(&id)

@@ -7,11 +7,11 @@ use payline_protocol::messages::{
 use payline_protocol::objects::{
     AssociatedTransactions, AssociatedTransactionsList, Authorization, PaylineResult, Payment, Transaction, TransactionList,
 };
-use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Mode, ShortDate};
+use payline_protocol::values::{ReturnCode, Action, Amount, CardExpiry, CardType, Currency, Mode, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 
-use super::answer::{card_out, extended_card, payline_date, result};
+use super::answer::{card_out, extended_card, payline_date};
 use super::ctx::Ctx;
 use crate::store::tokens;
 use crate::cards;
@@ -25,8 +25,8 @@ pub async fn get_token(ctx: &mut Ctx<'_>, req: GetTokenRequest) -> Result<GetTok
         .expiration_date
         .or_else(|| CardExpiry::new(1, 0))
         .ok_or(crate::error::SandboxError::Bug("01/00 is a valid card expiry"))?;
-    let refuse = |code: &str| GetTokenResponse {
-        result: result(code),
+    let refuse = |code: ReturnCode| GetTokenResponse {
+        result: PaylineResult::documented(code),
         token: String::new(),
         masked_card_number: String::new(),
         expiration_date: placeholder,
@@ -37,22 +37,22 @@ pub async fn get_token(ctx: &mut Ctx<'_>, req: GetTokenRequest) -> Result<GetTok
         bank: String::new(),
     };
     let Some(contract) = ctx.merchant.contract(req.contract_number.trim()).cloned() else {
-        return Ok(refuse("02303"));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     };
     let info = match cards::check_number(&req.card_number) {
         Ok(i) => i,
         Err(e) => return Ok(refuse(e.code())),
     };
-    let Some(expiry) = req.expiration_date else { return Ok(refuse("02539")) };
+    let Some(expiry) = req.expiration_date else { return Ok(refuse(ReturnCode::EXPIRY_REQUIRED_FOR_TOKEN)) };
     if let Err(e) = cards::check_expiry(&expiry.to_string(), ctx.now.date()) {
         return Ok(refuse(e.code()));
     }
     if !contract.accepts(&info.card_type) {
-        return Ok(refuse("02541"));
+        return Ok(refuse(ReturnCode::CARD_NOT_ELIGIBLE));
     }
     let token = tokens::tokenize(ctx.conn, ctx.vault, &ctx.merchant.id, &req.card_number, &info.card_type, ctx.now).await?;
     Ok(GetTokenResponse {
-        result: result("02500"),
+        result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
         token,
         masked_card_number: cards::mask(&req.card_number),
         expiration_date: expiry,
@@ -111,7 +111,7 @@ pub async fn get_transaction_details(ctx: &mut Ctx<'_>, req: GetTransactionDetai
         (None, None) => None,
     };
     let Some(e) = entry else {
-        return Ok(details(result("02301"), None, String::new()));
+        return Ok(details(PaylineResult::documented(ReturnCode::INVALID_TRANSACTION_ID), None, String::new()));
     };
     let follow = ledger::follow_ups(ctx.conn, &e.id).await?;
     let associated = (!follow.is_empty()).then(|| AssociatedTransactionsList {
@@ -128,7 +128,7 @@ pub async fn get_transaction_details(ctx: &mut Ctx<'_>, req: GetTransactionDetai
             })
             .collect(),
     });
-    let mut d = details(result(&e.result_code), Some(txn_of(&e)), e.contract_number.clone());
+    let mut d = details(PaylineResult::documented(e.result_code), Some(txn_of(&e)), e.contract_number.clone());
     d.payment = Some(payment_view(ctx.conn, &e).await?);
     d.authorization = Some(Authorization {
         number: e.authorization_number.clone().unwrap_or_default(),
@@ -178,30 +178,30 @@ fn day_start(d: payline_protocol::values::Date) -> Option<OffsetDateTime> {
 
 /// transactionsSearch: the merchant's transactions between two dates (at most 31 days).
 pub async fn transactions_search(ctx: &mut Ctx<'_>, req: TransactionsSearchRequest) -> Result<TransactionsSearchResponse> {
-    let answer = |code: &str| TransactionsSearchResponse { result: result(code), transaction_list: None };
+    let answer = |code: ReturnCode| TransactionsSearchResponse { result: PaylineResult::documented(code), transaction_list: None };
     let (Some(from), Some(to)) = (day_start(req.start_date), day_start(req.end_date)) else {
-        return Ok(answer("02312"));
+        return Ok(answer(ReturnCode::INVALID_SEARCH_CRITERIA));
     };
     let to = to + Duration::days(1);
     if to <= from {
-        return Ok(answer("02312"));
+        return Ok(answer(ReturnCode::INVALID_SEARCH_CRITERIA));
     }
     if to - from > Duration::days(31) {
-        return Ok(answer("02320"));
+        return Ok(answer(ReturnCode::SEARCH_INTERVAL_TOO_LONG));
     }
     let order_ref = req.order_ref.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let id = req.transaction_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let found = ledger::search(ctx.conn, &ctx.merchant.id, from, to, order_ref, id, 5001).await?;
     if found.is_empty() {
-        return Ok(answer("02310"));
+        return Ok(answer(ReturnCode::NO_MATCHING_TRANSACTION));
     }
     if found.len() > 5000 {
-        return Ok(answer("02311"));
+        return Ok(answer(ReturnCode::TOO_MANY_TRANSACTIONS));
     }
     let mut transactions = Vec::with_capacity(found.len());
     for e in &found {
         // With its payment: mode, action and a DIF authorization's capture date.
         transactions.push(Transaction { payment: Some(payment_view(ctx.conn, e).await?), ..txn_of(e) });
     }
-    Ok(TransactionsSearchResponse { result: result("00000"), transaction_list: Some(TransactionList { transaction: transactions }) })
+    Ok(TransactionsSearchResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction_list: Some(TransactionList { transaction: transactions }) })
 }

@@ -3,15 +3,15 @@
 //! ACS answer (PaRes / CRes) is consumed once by verifyAuthentication, and the successful
 //! authentication once by doAuthorization.
 
+use payline_protocol::values::ReturnCode;
 use base64::Engine as _;
 use payline_protocol::messages::{
     VerifyAuthenticationRequest, VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
 };
-use payline_protocol::objects::Authentication3DSecure;
+use payline_protocol::objects::{Authentication3DSecure, PaylineResult};
 use rand::RngCore;
 use sqlx::{Row, SqliteConnection};
 
-use super::answer::result;
 use super::card::{resolve_card, resolve_wallet_card, ResolvedCard};
 use super::ctx::Ctx;
 use crate::config::ContractConfig;
@@ -260,10 +260,10 @@ fn authentication_of(s: &Session) -> Authentication3DSecure {
     }
 }
 
-fn enrollment_answer(code: &str) -> VerifyEnrollmentResponse {
+fn enrollment_answer(code: ReturnCode) -> VerifyEnrollmentResponse {
     VerifyEnrollmentResponse {
         transient: None,
-        result: result(code),
+        result: PaylineResult::documented(code),
         action_url: None,
         action_method: None,
         pareq_field_name: None,
@@ -290,7 +290,7 @@ async fn enrollment_card(
     req: &VerifyEnrollmentRequest,
     contract: &ContractConfig,
     order_ref: &str,
-) -> Result<std::result::Result<ResolvedCard, &'static str>> {
+) -> Result<std::result::Result<ResolvedCard, ReturnCode>> {
     let card_given = req.card.number.as_ref().is_some_and(|n| !n.is_empty()) || req.card.token.as_deref().is_some_and(|t| !t.trim().is_empty());
     match req.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         Some(wallet_id) if !card_given => {
@@ -312,16 +312,16 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
             .fetch_optional(&mut *ctx.conn)
             .await?;
         let Some(mut s) = row.as_ref().map(row_to_session).transpose()? else {
-            return Ok(enrollment_answer("03200"));
+            return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
         };
         if s.status != status::METHOD_PENDING || s.expires_at <= now {
-            return Ok(enrollment_answer("03200"));
+            return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
         }
         let method_result = info.and_then(|i| i.three_ds_method_result.clone()).filter(|r| matches!(r.as_str(), "Y" | "N" | "U"));
         let comp_ind = method_result.as_deref().unwrap_or("U");
         set(ctx.conn, &s.md, "method_result", Some(comp_ind)).await?;
         authenticate(ctx.conn, &mut s, "FR", Some(comp_ind)).await?;
-        let mut answer = enrollment_answer("03102");
+        let mut answer = enrollment_answer(ReturnCode::THREE_DS_FRICTIONLESS);
         answer.mpi_result = Some("Y".to_owned());
         answer.authentication_3d_secure = Some(authentication_of(&s));
         return Ok(answer);
@@ -329,25 +329,25 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
 
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else {
-        return Ok(enrollment_answer("02303"));
+        return Ok(enrollment_answer(ReturnCode::INVALID_CONTRACT_NUMBER));
     };
     let order_ref = match req.order_ref.trim() {
         "" => req.order.as_ref().map(|o| o.r#ref.trim().to_owned()).unwrap_or_default(),
         r => r.to_owned(),
     };
     if order_ref.is_empty() {
-        return Ok(enrollment_answer("02305"));
+        return Ok(enrollment_answer(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let card = match enrollment_card(ctx, &req, &contract, &order_ref).await? {
         Ok(c) => c,
         Err(code) => return Ok(enrollment_answer(code)),
     };
     if !contract.three_ds {
-        return Ok(enrollment_answer("03002"));
+        return Ok(enrollment_answer(ReturnCode::THREE_DS_NOT_PARTICIPATING));
     }
     let enrollment = scenarios::enrollment(card.pan.expose());
     if enrollment == Enrollment::NotEnrolled {
-        let mut a = enrollment_answer("03001");
+        let mut a = enrollment_answer(ReturnCode::THREE_DS_NOT_ENROLLED);
         a.mpi_result = Some("N".to_owned());
         a.token = Some(card.token);
         return Ok(a);
@@ -395,13 +395,13 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     let mut a = match enrollment {
         Enrollment::Frictionless => {
             authenticate(ctx.conn, &mut session, "FR", None).await?;
-            let mut a = enrollment_answer("03102");
+            let mut a = enrollment_answer(ReturnCode::THREE_DS_FRICTIONLESS);
             a.mpi_result = Some("Y".to_owned());
             a.authentication_3d_secure = Some(authentication_of(&session));
             a
         }
         Enrollment::Challenge => {
-            let mut a = enrollment_answer("03101");
+            let mut a = enrollment_answer(ReturnCode::THREE_DS_CHALLENGE_REQUESTED);
             a.action_url = Some(format!("{base}/acs/challenge"));
             a.action_method = Some("POST".to_owned());
             a.pareq_field_name = Some("creq".to_owned());
@@ -418,7 +418,7 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
             a
         }
         Enrollment::Redirect3ds1 => {
-            let mut a = enrollment_answer("03000");
+            let mut a = enrollment_answer(ReturnCode::THREE_DS_ACCEPTED);
             a.action_url = Some(format!("{base}/acs/pareq"));
             a.action_method = Some("POST".to_owned());
             a.pareq_field_name = Some("PaReq".to_owned());
@@ -430,7 +430,7 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
             a
         }
         _ => {
-            let mut a = enrollment_answer("03100");
+            let mut a = enrollment_answer(ReturnCode::THREE_DS_METHOD_REQUESTED);
             a.action_url = Some(format!("{base}/acs/method"));
             a.action_method = Some("POST".to_owned());
             a.pareq_field_name = Some("threeDSMethodData".to_owned());
@@ -449,16 +449,16 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
 }
 
 /// Consumes an ACS answer: the stored PaRes/CRes must be given back unchanged, once.
-async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Result<std::result::Result<(), &'static str>> {
+async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Result<std::result::Result<(), ReturnCode>> {
     let Some(expected) = s.challenge_response.clone() else {
         // The ACS page did not finish yet: challenge not finalized.
-        return Ok(Err("03030"));
+        return Ok(Err(ReturnCode::THREE_DS_CHALLENGE_NOT_FINALIZED));
     };
     if s.response_consumed {
-        return Ok(Err("03011"));
+        return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     if pares.trim() != expected {
-        return Ok(Err("03006"));
+        return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
     }
     sqlx::query("UPDATE threeds_sessions SET response_consumed = 1 WHERE md = ? AND response_consumed = 0")
         .bind(&s.md)
@@ -472,37 +472,37 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
         }
         status::ACS_CANCELLED => {
             set(ctx.conn, &s.md, "status", Some(status::CANCELLED)).await?;
-            Ok(Err("03022"))
+            Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED))
         }
         _ => {
             set(ctx.conn, &s.md, "status", Some(status::FAILED)).await?;
-            Ok(Err("03003"))
+            Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED))
         }
     }
 }
 
 /// verifyAuthentication: consumes the PaRes / CRes posted back by the ACS.
 pub async fn verify_authentication(ctx: &mut Ctx<'_>, req: VerifyAuthenticationRequest) -> Result<VerifyAuthenticationResponse> {
-    let answer = |code: &str| VerifyAuthenticationResponse {
+    let answer = |code: ReturnCode| VerifyAuthenticationResponse {
         transient: None,
-        result: result(code),
+        result: PaylineResult::documented(code),
         authentication_3d_secure: None,
         mpi_result: None,
         private_data_list: None,
     };
     let md = req.md.as_deref().map(str::trim).unwrap_or_default();
     let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
-        return Ok(answer("03004"));
+        return Ok(answer(ReturnCode::THREE_DS_ENROLLMENT_CALL_NOT_FOUND));
     };
     if s.binding.contract_number != req.contract_number.trim() {
-        return Ok(answer("03010"));
+        return Ok(answer(ReturnCode::THREE_DS_MERCHANT_DATA_ERROR));
     }
     if s.expires_at <= ctx.now.unix_timestamp() {
-        return Ok(answer("03011"));
+        return Ok(answer(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     match consume_response(ctx, &mut s, &req.pares).await? {
         Ok(()) => {
-            let mut a = answer("03000");
+            let mut a = answer(ReturnCode::THREE_DS_ACCEPTED);
             a.authentication_3d_secure = Some(authentication_of(&s));
             a.mpi_result = Some("Y".to_owned());
             Ok(a)
@@ -532,7 +532,7 @@ pub async fn consume_for_authorization(
     ctx: &mut Ctx<'_>,
     given: &Authentication3DSecure,
     binding: &Binding,
-) -> Result<std::result::Result<Consumed, &'static str>> {
+) -> Result<std::result::Result<Consumed, ReturnCode>> {
     consume_matching(ctx, given, |b| b == binding).await
 }
 
@@ -544,13 +544,13 @@ pub async fn consume_matching(
     ctx: &mut Ctx<'_>,
     given: &Authentication3DSecure,
     accepts: impl Fn(&Binding) -> bool,
-) -> Result<std::result::Result<Consumed, &'static str>> {
+) -> Result<std::result::Result<Consumed, ReturnCode>> {
     let md = given.md.as_deref().map(str::trim).unwrap_or_default();
     let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
-        return Ok(Err("03004"));
+        return Ok(Err(ReturnCode::THREE_DS_ENROLLMENT_CALL_NOT_FOUND));
     };
     if s.expires_at <= ctx.now.unix_timestamp() {
-        return Ok(Err("03011"));
+        return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     // 3DS1 samples send the PaRes straight to doAuthorization instead of verifyAuthentication.
     if let Some(pares) = given.pares.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -559,33 +559,33 @@ pub async fn consume_matching(
                 return Ok(Err(code));
             }
         } else if Some(pares.trim()) != s.challenge_response.as_deref() {
-            return Ok(Err("03006"));
+            return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
         }
     }
     match s.status.as_str() {
         status::AUTHENTICATED => {}
-        status::FAILED | status::ACS_FAILED => return Ok(Err("03003")),
-        status::CANCELLED | status::ACS_CANCELLED => return Ok(Err("03022")),
-        _ => return Ok(Err("03030")),
+        status::FAILED | status::ACS_FAILED => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED)),
+        status::CANCELLED | status::ACS_CANCELLED => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED)),
+        _ => return Ok(Err(ReturnCode::THREE_DS_CHALLENGE_NOT_FINALIZED)),
     }
     if s.auth_consumed {
-        return Ok(Err("03011"));
+        return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     if !accepts(&s.binding) {
-        return Ok(Err("03010"));
+        return Ok(Err(ReturnCode::THREE_DS_MERCHANT_DATA_ERROR));
     }
     let differs = |given: &Option<String>, issued: &Option<String>| {
         given.as_deref().is_some_and(|g| !g.trim().is_empty() && Some(g.trim()) != issued.as_deref())
     };
     if differs(&given.cavv, &s.cavv) || differs(&given.eci, &s.eci) || differs(&given.xid, &s.xid) {
-        return Ok(Err("03006"));
+        return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
     }
     let done = sqlx::query("UPDATE threeds_sessions SET auth_consumed = 1 WHERE md = ? AND auth_consumed = 0")
         .bind(&s.md)
         .execute(&mut *ctx.conn)
         .await?;
     if done.rows_affected() != 1 {
-        return Ok(Err("03011"));
+        return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     let eci = s.eci.clone().unwrap_or_default();
     Ok(Ok(Consumed { liability_shift: matches!(eci.as_str(), "05" | "02"), eci, authentication: authentication_of(&s) }))

@@ -21,17 +21,18 @@
 //! doAuthorization checks a CVV ([`check_wallet_cvx`]): the tokenizer's virtual CVV for the
 //! payment's order reference, once, or the card's CVV of the brand's length; absent is accepted.
 
+use payline_protocol::values::ReturnCode;
 use payline_protocol::messages::{
     CreateWalletRequest, CreateWalletResponse, DisableWalletRequest, DisableWalletResponse,
     DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse, EnableWalletRequest, EnableWalletResponse,
     GetCardsRequest, GetCardsResponse, GetWalletRequest, GetWalletResponse, UpdateWalletRequest, UpdateWalletResponse,
 };
-use payline_protocol::objects::{Authentication3DSecure, Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
+use payline_protocol::objects::{PaylineResult, Authentication3DSecure, Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
 use payline_protocol::secret::Secret;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
-use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, result, transaction};
+use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, transaction};
 use super::card::{bank_outcome, card_ind, resolve_card, usable_card, ResolvedCard};
 use super::ctx::Ctx;
 use super::three_ds::{self, Binding, Consumed};
@@ -65,14 +66,14 @@ pub async fn verify_authentication(
     given: Option<&Authentication3DSecure>,
     required: bool,
     accepts: impl Fn(&Binding) -> bool,
-) -> Result<std::result::Result<Option<Consumed>, &'static str>> {
+) -> Result<std::result::Result<Option<Consumed>, ReturnCode>> {
     match given_authentication(given) {
         Some(a) => Ok(three_ds::consume_matching(ctx, a, accepts).await?.map(Some)),
         None if required
             && contract.three_ds
             && crate::scenarios::enrollment(pan.expose()) != crate::scenarios::Enrollment::NotEnrolled =>
         {
-            Ok(Err("01131"))
+            Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED))
         }
         None => Ok(Ok(None)),
     }
@@ -98,12 +99,12 @@ pub async fn check_wallet_cvx(
     card: &WalletCard,
     order_ref: &str,
     cvx: Option<&Secret>,
-) -> Result<std::result::Result<(), &'static str>> {
+) -> Result<std::result::Result<(), ReturnCode>> {
     if cvx.is_none_or(|c| c.is_empty()) {
         return Ok(Ok(()));
     }
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
-        return Ok(Err("02540"));
+        return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     let checked = tokens::check_stored_card_cvx(ctx.conn, ctx.vault, &ctx.merchant.id, &stored, order_ref, cvx, ctx.now).await?;
     Ok(checked.map_err(crate::cards::CardError::code))
@@ -118,13 +119,13 @@ pub async fn verify_schedule_authentication(
     card: &WalletCard,
     spec: &WalletCharge<'_>,
     given: Option<&Authentication3DSecure>,
-) -> Result<std::result::Result<Option<Consumed>, &'static str>> {
+) -> Result<std::result::Result<Option<Consumed>, ReturnCode>> {
     if given_authentication(given).is_none() {
         return Ok(Ok(None));
     }
-    let Some(contract) = ctx.merchant.contract(spec.contract_number).cloned() else { return Ok(Err("02303")) };
+    let Some(contract) = ctx.merchant.contract(spec.contract_number).cloned() else { return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER)) };
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
-        return Ok(Err("02540"));
+        return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     let binding = payment_binding(ctx, &stored.pan, spec);
     verify_authentication(ctx, &stored.pan, &contract, given, false, |b| *b == binding).await
@@ -154,9 +155,9 @@ async fn check_card(
     wallet_id: &str,
     card: &ResolvedCard,
     three: Option<&Consumed>,
-) -> Result<(String, String)> {
+) -> Result<(ReturnCode, String)> {
     let code = bank_outcome(&card.pan, CHECK_AMOUNT.unsigned_abs());
-    let ok = accepted(&code);
+    let ok = accepted(code);
     let entry = Entry {
         id: new_transaction_id(),
         kind: Kind::Authorization,
@@ -167,7 +168,7 @@ async fn check_card(
         order_ref: format!("wallet-check:{wallet_id}"),
         amount: CHECK_AMOUNT,
         currency: EUR,
-        result_code: code.clone(),
+        result_code: code,
         accepted: ok,
         state: if ok { state::AUTHORIZED } else { state::REFUSED }.to_owned(),
         card_type: Some(card.card_type.clone()),
@@ -200,11 +201,11 @@ pub async fn register_card(
     wallet_id: &str,
     card: &Card,
     authentication: Option<&Authentication3DSecure>,
-) -> Result<std::result::Result<(ResolvedCard, String), String>> {
-    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err("02303".to_owned())) };
+) -> Result<std::result::Result<(ResolvedCard, String), ReturnCode>> {
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER)) };
     let resolved = match resolve_card(ctx, card, &contract, wallet_id, true).await? {
         Ok(c) => c,
-        Err(code) => return Ok(Err(code.to_owned())),
+        Err(code) => return Ok(Err(code)),
     };
     Ok(register_resolved(ctx, contract_number, wallet_id, &resolved, authentication).await?.map(|check_id| (resolved, check_id)))
 }
@@ -218,8 +219,8 @@ pub async fn register_resolved(
     wallet_id: &str,
     resolved: &ResolvedCard,
     authentication: Option<&Authentication3DSecure>,
-) -> Result<std::result::Result<String, String>> {
-    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err("02303".to_owned())) };
+) -> Result<std::result::Result<String, ReturnCode>> {
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER)) };
     let fingerprint = ctx.vault.fingerprint("pan", resolved.pan.expose());
     let accepts = |b: &Binding| {
         b.fingerprint == fingerprint
@@ -229,10 +230,10 @@ pub async fn register_resolved(
     };
     let three = match verify_authentication(ctx, &resolved.pan, &contract, authentication, false, accepts).await? {
         Ok(t) => t,
-        Err(code) => return Ok(Err(code.to_owned())),
+        Err(code) => return Ok(Err(code)),
     };
     let (code, check_id) = check_card(ctx, contract_number, wallet_id, resolved, three.as_ref()).await?;
-    if !accepted(&code) {
+    if !accepted(code) {
         return Ok(Err(code));
     }
     Ok(Ok(check_id))
@@ -282,21 +283,21 @@ fn card_given(card: &Card) -> bool {
 
 /// createWallet: `02502` when the wallet exists; the card is checked (1 EUR authorization).
 pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Result<CreateWalletResponse> {
-    let refuse = |code: &str| CreateWalletResponse::new(result(code));
+    let refuse = |code: ReturnCode| CreateWalletResponse::new(PaylineResult::documented(code));
     let wallet_id = req.wallet.wallet_id.trim().to_owned();
     if wallet_id.is_empty() || req.contract_number.trim().is_empty() {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     if wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await?.is_some() {
-        return Ok(refuse("02502"));
+        return Ok(refuse(ReturnCode::WALLET_ALREADY_EXISTS));
     }
     if !card_given(&req.wallet.card) {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let contract_number = req.contract_number.trim().to_owned();
     let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card, req.authentication_3d_secure.as_ref()).await? {
         Ok(c) => c,
-        Err(code) => return Ok(refuse(&code)),
+        Err(code) => return Ok(refuse(code)),
     };
     sqlx::query(
         "INSERT INTO wallets (merchant_id, wallet_id, contract_number, last_name, first_name, email, created_at) \
@@ -317,7 +318,7 @@ pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Resul
     Ok(CreateWalletResponse {
         card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
         extended_card: extended_card(Some(&card.card_type)),
-        ..CreateWalletResponse::new(result("02500"))
+        ..CreateWalletResponse::new(PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL))
     })
 }
 
@@ -331,13 +332,13 @@ async fn notify_wallet(ctx: &mut Ctx<'_>, wallet_id: &str, contract_number: &str
 /// data (at `cardInd`, a new index adds a card) is checked with a new 1 EUR authorization; an
 /// empty card keeps the stored one.
 pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Result<UpdateWalletResponse> {
-    let refuse = |code: &str| UpdateWalletResponse::new(result(code));
+    let refuse = |code: ReturnCode| UpdateWalletResponse::new(PaylineResult::documented(code));
     let wallet_id = req.wallet.wallet_id.trim().to_owned();
-    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else { return Ok(refuse("02503")) };
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else { return Ok(refuse(ReturnCode::WALLET_DOES_NOT_EXIST)) };
     if w.disabled_at.is_some() {
-        return Ok(refuse("02505"));
+        return Ok(refuse(ReturnCode::WALLET_DISABLED));
     }
-    let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(refuse("02518")) };
+    let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(refuse(ReturnCode::INVALID_CARD_INDEX)) };
     let contract_number =
         Some(req.contract_number.trim()).filter(|c| !c.is_empty()).map_or_else(|| w.contract_number.clone(), str::to_owned);
     let existing = card(ctx.conn, &ctx.merchant.id, &wallet_id, ind).await?;
@@ -345,7 +346,7 @@ pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Resul
         let (card, check_id) =
             match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card, req.authentication_3d_secure.as_ref()).await? {
             Ok(c) => c,
-            Err(code) => return Ok(refuse(&code)),
+            Err(code) => return Ok(refuse(code)),
         };
         let holder = opt(&req.wallet.card.cardholder).map(str::to_owned);
         store_card(ctx.conn, &ctx.merchant.id, &wallet_id, ind, &card, holder.as_deref(), &check_id, ctx.now).await?;
@@ -361,7 +362,7 @@ pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Resul
     } else {
         match existing {
             Some(c) => c,
-            None => return Ok(refuse("02518")),
+            None => return Ok(refuse(ReturnCode::INVALID_CARD_INDEX)),
         }
     };
     sqlx::query(
@@ -377,7 +378,7 @@ pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Resul
     .await?;
     notify_wallet(ctx, &wallet_id, &contract_number).await?;
     Ok(UpdateWalletResponse {
-        result: result("02500"),
+        result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
         card: card_out(Some(&stored.masked), Some(&stored.card_type), Some(&stored.expiry), Some(&stored.token)),
         extended_card: extended_card(Some(&stored.card_type)),
         contract_number_wallet_list: None,
@@ -414,12 +415,12 @@ fn wallet_out(w: &WalletRow, c: &WalletCard) -> Wallet {
 /// getWallet: the wallet with the card at `cardInd` (masked number and token), `isDisabled`
 /// and `disableDate`; `02503` unknown.
 pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetWalletResponse> {
-    let mut out = GetWalletResponse::new(result("02503"));
+    let mut out = GetWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
     let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(out) };
     let Some(c) = card(ctx.conn, &ctx.merchant.id, &w.wallet_id, ind).await? else { return Ok(out) };
     let disabled = w.disabled_at.or(c.disabled_at);
-    out.result = result("02500");
+    out.result = PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL);
     out.is_disabled = Some(if disabled.is_some() { "1" } else { "0" }.to_owned());
     out.disable_date = disable_date(disabled);
     out.extended_card = Some(extended_card(Some(&c.card_type)));
@@ -429,7 +430,7 @@ pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetW
 
 /// getCards: every card of the wallet (or the one at `cardInd`).
 pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCardsResponse> {
-    let mut out = GetCardsResponse { result: result("02503"), cards_list: None, owner: None, private_data_list: None };
+    let mut out = GetCardsResponse { result: PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST), cards_list: None, owner: None, private_data_list: None };
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
     let only = match req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -459,7 +460,7 @@ pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCar
     if list.is_empty() {
         return Ok(out);
     }
-    out.result = result("02500");
+    out.result = PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL);
     out.cards_list = Some(CardsList { cards: list });
     Ok(out)
 }
@@ -498,20 +499,20 @@ pub async fn disable_wallet(ctx: &mut Ctx<'_>, req: DisableWalletRequest) -> Res
         }
     }
     let code = if ids.is_empty() || failed.len() == ids.len() {
-        "02516"
+        ReturnCode::CANNOT_DISABLE_WALLET
     } else if failed.is_empty() {
-        "02500"
+        ReturnCode::OPERATION_SUCCESSFUL
     } else {
-        "02517"
+        ReturnCode::SOME_WALLETS_NOT_DISABLED
     };
-    Ok(DisableWalletResponse { result: result(code), wallet_id_list: WalletIdList { wallet_id: failed } })
+    Ok(DisableWalletResponse { result: PaylineResult::documented(code), wallet_id_list: WalletIdList { wallet_id: failed } })
 }
 
 /// enableWallet: `02503` unknown, `02519` not disabled.
 pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Result<EnableWalletResponse> {
     let id = req.wallet_id.trim();
     if wallet(ctx.conn, &ctx.merchant.id, id).await?.is_none() {
-        return Ok(EnableWalletResponse { result: result("02503") });
+        return Ok(EnableWalletResponse { result: PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST) });
     }
     let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
     let done = match ind {
@@ -532,7 +533,7 @@ pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Resul
             .await?
             .rows_affected(),
     };
-    Ok(EnableWalletResponse { result: result(if done == 1 { "02500" } else { "02519" }) })
+    Ok(EnableWalletResponse { result: PaylineResult::documented(if done == 1 { ReturnCode::OPERATION_SUCCESSFUL } else { ReturnCode::CANNOT_ENABLE_WALLET }) })
 }
 
 /// What a wallet payment charges.
@@ -555,7 +556,7 @@ pub struct WalletCharge<'a> {
 /// Authorizes a wallet card (the bank outcome of the homologation conventions; the card's
 /// expiry against `now`, `02624`) and records it in the ledger. Returns the code and entry.
 /// Without authentication: the scheduler's merchant-initiated due dates.
-pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>) -> Result<(String, Entry)> {
+pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>) -> Result<(ReturnCode, Entry)> {
     let (code, entry, _) = charge_with(ctx, c, charge, None, None, false).await?;
     Ok((code, entry))
 }
@@ -574,16 +575,16 @@ pub async fn charge_with(
     cvx: Option<&Secret>,
     authentication: Option<&Authentication3DSecure>,
     required: bool,
-) -> Result<(String, Entry, Option<Authentication3DSecure>)> {
+) -> Result<(ReturnCode, Entry, Option<Authentication3DSecure>)> {
     let stored = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await?;
     let contract = ctx.merchant.contract(charge.contract_number).cloned();
     let mut three = None;
     let code = match (&stored, &contract) {
-        (_, None) => "02303".to_owned(),
-        (None, _) => "02540".to_owned(),
-        (Some(_), Some(k)) if !k.accepts(&c.card_type) => "02541".to_owned(),
+        (_, None) => ReturnCode::INVALID_CONTRACT_NUMBER,
+        (None, _) => ReturnCode::NO_CARD_FOR_TOKEN,
+        (Some(_), Some(k)) if !k.accepts(&c.card_type) => ReturnCode::CARD_NOT_ELIGIBLE,
         (Some(s), Some(k)) => match crate::cards::check_expiry(&c.expiry, ctx.now.date()) {
-            Err(e) => e.code().to_owned(),
+            Err(e) => e.code(),
             Ok(()) => match tokens::check_stored_card_cvx(
                 ctx.conn,
                 ctx.vault,
@@ -595,11 +596,11 @@ pub async fn charge_with(
             )
             .await?
             {
-                Err(e) => e.code().to_owned(),
+                Err(e) => e.code(),
                 Ok(()) => {
                     let binding = payment_binding(ctx, &s.pan, charge);
                     match verify_authentication(ctx, &s.pan, k, authentication, required, |b| *b == binding).await? {
-                        Err(code) => code.to_owned(),
+                        Err(code) => code,
                         Ok(t) => {
                             three = t;
                             bank_outcome(&s.pan, charge.amount.unsigned_abs())
@@ -609,7 +610,7 @@ pub async fn charge_with(
             },
         },
     };
-    let ok = accepted(&code);
+    let ok = accepted(code);
     let entry = Entry {
         id: new_transaction_id(),
         kind: Kind::Authorization,
@@ -619,7 +620,7 @@ pub async fn charge_with(
         order_ref: charge.order_ref.to_owned(),
         amount: charge.amount,
         currency: charge.currency,
-        result_code: code.clone(),
+        result_code: code,
         accepted: ok,
         state: state::of_authorization(ok, charge.action).to_owned(),
         card_type: Some(c.card_type.clone()),
@@ -667,14 +668,14 @@ pub async fn do_immediate_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoImmediateWalletPaymentRequest,
 ) -> Result<DoImmediateWalletPaymentResponse> {
-    let refuse = |code: &str| DoImmediateWalletPaymentResponse::new(result(code));
+    let refuse = |code: ReturnCode| DoImmediateWalletPaymentResponse::new(PaylineResult::documented(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
-        return Ok(refuse("02308"));
+        return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
     }
     let action = i64::from(req.payment.action.code());
     if action != 100 && action != 101 {
-        return Ok(refuse("02321"));
+        return Ok(refuse(ReturnCode::INVALID_ACTION));
     }
     // Mode DIF: action 100 and payment.differedActionDate within 6 days.
     let today = ctx.now.date();
@@ -684,12 +685,12 @@ pub async fn do_immediate_wallet_payment(
     };
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     if ctx.merchant.contract(&contract_number).is_none() {
-        return Ok(refuse("02303"));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
-    let Some(amount) = req.payment.amount.map(|a| a.minor()).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    let Some(amount) = req.payment.amount.map(|a| a.minor()).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
     let order_ref = req.order.r#ref.trim().to_owned();
     if order_ref.is_empty() {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let (w, c) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
         Ok(v) => v,
@@ -711,7 +712,7 @@ pub async fn do_immediate_wallet_payment(
     let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];
     outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::TrsWallet, &params, ctx.now).await?;
     Ok(DoImmediateWalletPaymentResponse {
-        result: result(&code),
+        result: PaylineResult::documented(code),
         transaction: Some(transaction(&entry.id, ctx.now, false, &entry.three_d_secure)),
         authorization: Some(authorization_of(&entry, ctx.now)),
         authentication_3d_secure: authentication,

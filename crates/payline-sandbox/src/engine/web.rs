@@ -19,18 +19,18 @@ use payline_protocol::messages::{
     GetWebWalletRequest, GetWebWalletResponse, ManageWebWalletRequest, ManageWebWalletResponse, VerifyAuthenticationRequest,
     VerifyEnrollmentRequest,
 };
-use payline_protocol::objects::{Authentication3DSecure, Card, Recurring, ThreeDsInfo};
+use payline_protocol::objects::{PaylineResult, Authentication3DSecure, Card, Recurring, ThreeDsInfo};
 use payline_protocol::secret::Secret;
-use payline_protocol::values::{Action, Amount, Currency, Mode};
+use payline_protocol::values::{ReturnCode, Action, Amount, Currency, Mode};
 use sqlx::{Row, SqliteConnection};
 use time::{Duration, OffsetDateTime};
 
-use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, result, transaction};
+use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, three_ds_code, transaction};
 use super::card::{bank_outcome, resolve_card, resolve_wallet_card, ResolvedCard};
 use super::ctx::Ctx;
 use super::three_ds;
 use crate::error::Result;
-use crate::store::ledger::{self, state, Entry, Kind};
+use crate::store::ledger::{self, return_code, state, Entry, Kind};
 use crate::store::{outbox, tokens};
 use crate::{cards, rules};
 
@@ -73,7 +73,7 @@ pub struct WebSession {
     /// Payment attempts on the page.
     pub attempts: i64,
     /// Outcome code.
-    pub result_code: Option<String>,
+    pub result_code: Option<ReturnCode>,
     /// Ledger entry of the outcome.
     pub transaction_id: Option<String>,
     /// NX / REC record created.
@@ -137,7 +137,7 @@ pub async fn load(conn: &mut SqliteConnection, token: &str) -> Result<Option<Web
         recurring_json: r.try_get("recurring_json")?,
         status: r.try_get("status")?,
         attempts: r.try_get("attempts")?,
-        result_code: r.try_get("result_code")?,
+        result_code: r.try_get::<Option<String>, _>("result_code")?.map(return_code).transpose()?,
         transaction_id: r.try_get("transaction_id")?,
         payment_record_id: r.try_get("payment_record_id")?,
         card_token: r.try_get("card_token")?,
@@ -210,18 +210,18 @@ async fn insert_session(
 /// `recurring` (`02509`, NX amount rule); contract `02303`; `returnURL`, `cancelURL`, order
 /// reference and amount `02305`.
 pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Result<DoWebPaymentResponse> {
-    let refuse = |code: &str| DoWebPaymentResponse::new(result(code));
+    let refuse = |code: ReturnCode| DoWebPaymentResponse::new(PaylineResult::documented(code));
     let contract = req.payment.contract_number.clone().unwrap_or_default();
     if ctx.merchant.contract(&contract).is_none() {
-        return Ok(refuse("02303"));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
     let mode = req.payment.mode.as_str().to_owned();
     if !["CPT", "DIF", "NX", "REC"].contains(&mode.as_str()) {
-        return Ok(refuse("02308"));
+        return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
     }
     let action = i64::from(req.payment.action.code());
     if action != 100 && action != 101 {
-        return Ok(refuse("02321"));
+        return Ok(refuse(ReturnCode::INVALID_ACTION));
     }
     // Mode DIF: action 100 and payment.differedActionDate within 6 days.
     let today = ctx.now.date();
@@ -229,12 +229,12 @@ pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Resu
         Ok(d) => d,
         Err(code) => return Ok(refuse(code)),
     };
-    let Some(amount) = req.payment.amount.map(Amount::minor).filter(|a| *a > 0) else { return Ok(refuse("02305")) };
+    let Some(amount) = req.payment.amount.map(Amount::minor).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
     if empty(&req.return_url) || empty(&req.cancel_url) || empty(&req.order.r#ref) {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let recurring_json = if mode == "NX" || mode == "REC" {
-        let Some(rec) = &req.recurring else { return Ok(refuse("02509")) };
+        let Some(rec) = &req.recurring else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
         if let Err(code) = super::records::web_first_amount(&mode, amount, rec, ctx.now.date()) {
             return Ok(refuse(code));
         }
@@ -263,22 +263,22 @@ pub async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Resu
     Ok(DoWebPaymentResponse {
         redirect_url: Some(format!("{}/webpayment/?token={token}", ctx.public_url)),
         token: Some(token),
-        ..DoWebPaymentResponse::new(result("00000"))
+        ..DoWebPaymentResponse::new(PaylineResult::documented(ReturnCode::APPROVED))
     })
 }
 
 /// manageWebWallet: a page where the buyer registers (or replaces) the card of
 /// `buyer.walletId` (`02513` without one).
 pub async fn manage_web_wallet(ctx: &mut Ctx<'_>, req: ManageWebWalletRequest) -> Result<ManageWebWalletResponse> {
-    let refuse = |code: &str| ManageWebWalletResponse { result: result(code), token: String::new(), redirect_url: String::new() };
+    let refuse = |code: ReturnCode| ManageWebWalletResponse { result: PaylineResult::documented(code), token: String::new(), redirect_url: String::new() };
     if ctx.merchant.contract(req.contract_number.trim()).is_none() {
-        return Ok(refuse("02303"));
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
     let Some(wallet_id) = req.buyer.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned) else {
-        return Ok(refuse("02513"));
+        return Ok(refuse(ReturnCode::WALLET_ID_REQUIRED));
     };
     if empty(&req.return_url) || empty(&req.cancel_url) {
-        return Ok(refuse("02305"));
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let token = insert_session(
         ctx,
@@ -297,26 +297,26 @@ pub async fn manage_web_wallet(ctx: &mut Ctx<'_>, req: ManageWebWalletRequest) -
     )
     .await?;
     Ok(ManageWebWalletResponse {
-        result: result("00000"),
+        result: PaylineResult::documented(ReturnCode::APPROVED),
         redirect_url: format!("{}/webpayment/wallet?token={token}", ctx.public_url),
         token,
     })
 }
 
-fn pending_code(s: &WebSession, now: i64) -> &'static str {
+fn pending_code(s: &WebSession, now: i64) -> ReturnCode {
     let expired = s.expires_at <= now;
     match (s.status.as_str(), expired) {
-        (st::CREATED, false) => "02533",
-        (st::CREATED, true) => "02534",
-        (st::CANCELLED, _) => "02319",
-        (_, true) => "02324",
-        _ => "02306",
+        (st::CREATED, false) => ReturnCode::BUYER_NOT_REDIRECTED_YET,
+        (st::CREATED, true) => ReturnCode::BUYER_NOT_REDIRECTED_EXPIRED,
+        (st::CANCELLED, _) => ReturnCode::CANCELLED_BY_BUYER,
+        (_, true) => ReturnCode::SESSION_EXPIRED,
+        _ => ReturnCode::PAYMENT_DATA_PENDING,
     }
 }
 
 /// getWebPaymentDetails: the authoritative outcome of a session.
 pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetailsRequest) -> Result<GetWebPaymentDetailsResponse> {
-    let mut out = GetWebPaymentDetailsResponse::new(result("02304"));
+    let mut out = GetWebPaymentDetailsResponse::new(PaylineResult::documented(ReturnCode::NO_TRANSACTION_FOR_TOKEN));
     let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == "PAYMENT") else {
         return Ok(out);
     };
@@ -327,13 +327,13 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
         _ => None,
     };
     let Some(e) = entry else {
-        out.result = result(pending_code(&s, ctx.now.unix_timestamp()));
+        out.result = PaylineResult::documented(pending_code(&s, ctx.now.unix_timestamp()));
         return Ok(out);
     };
     // Payline URL notification: once the merchant has fetched the final result, the WEBTRS
     // notification is no longer sent.
     outbox::mark_web_payment_fetched(ctx.conn, &ctx.merchant.id, &s.token).await?;
-    out.result = result(&e.result_code);
+    out.result = PaylineResult::documented(e.result_code);
     out.transaction = transaction(&e.id, e.created_at, false, &e.three_d_secure);
     out.authorization = super::wallets::authorization(&e, e.created_at);
     out.card = card_out(e.masked_card.as_deref(), e.card_type.as_deref(), e.expiry.as_deref(), e.token.as_deref());
@@ -356,21 +356,21 @@ pub async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetail
 
 /// getWebWallet: the wallet saved through a manageWebWallet page.
 pub async fn get_web_wallet(ctx: &mut Ctx<'_>, req: GetWebWalletRequest) -> Result<GetWebWalletResponse> {
-    let mut out = GetWebWalletResponse::new(result("02304"));
+    let mut out = GetWebWalletResponse::new(PaylineResult::documented(ReturnCode::NO_TRANSACTION_FOR_TOKEN));
     let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == "WALLET") else {
         return Ok(out);
     };
     out.number_of_attempt = Some(s.attempts.to_string());
-    match (s.status.as_str(), s.result_code.as_deref()) {
+    match (s.status.as_str(), s.result_code) {
         (st::DONE, Some(code)) => {
-            out.result = result(if accepted(code) { "02500" } else { code });
+            out.result = PaylineResult::documented(if accepted(code) { ReturnCode::OPERATION_SUCCESSFUL } else { code });
             // A refused registration (failed or cancelled 3-D Secure) saved no card: no wallet.
             if let (true, Some(w)) = (accepted(code), &s.wallet_id) {
                 out.wallet = super::wallets::wallet_view(ctx.conn, &ctx.merchant.id, w).await?;
                 out.extended_card = extended_card(out.wallet.as_ref().map(|w| w.card.r#type.as_str()));
             }
         }
-        _ => out.result = result(pending_code(&s, ctx.now.unix_timestamp())),
+        _ => out.result = PaylineResult::documented(pending_code(&s, ctx.now.unix_timestamp())),
     }
     Ok(out)
 }
@@ -567,9 +567,9 @@ async fn enrolled(
     answer: payline_protocol::messages::VerifyEnrollmentResponse,
 ) -> Result<Next> {
     let pair = |n: &Option<String>, v: &Option<String>| n.clone().zip(v.clone());
-    match answer.result.code.as_str() {
-        "03102" => authorize(ctx, s, resolved, holder, answer.authentication_3d_secure).await,
-        "03101" | "03000" => {
+    match answer.result.code {
+        ReturnCode::THREE_DS_FRICTIONLESS => authorize(ctx, s, resolved, holder, answer.authentication_3d_secure).await,
+        ReturnCode::THREE_DS_CHALLENGE_REQUESTED | ReturnCode::THREE_DS_ACCEPTED => {
             set_status(ctx.conn, &s.token, st::THREEDS).await?;
             let fields = [
                 pair(&answer.pareq_field_name, &answer.pareq_field_value),
@@ -579,7 +579,7 @@ async fn enrolled(
             Ok(Next::Acs { url: answer.action_url.clone().unwrap_or_default(), fields: fields.into_iter().flatten().collect() })
         }
         // EMV 3DS: the ACS has a 3DS Method URL; the page runs it, then the second round.
-        "03100" => {
+        ReturnCode::THREE_DS_METHOD_REQUESTED => {
             set_status(ctx.conn, &s.token, st::METHOD).await?;
             let fields = pair(&answer.pareq_field_name, &answer.pareq_field_value).into_iter().collect();
             Ok(Next::Method { url: answer.action_url.clone().unwrap_or_default(), fields })
@@ -729,14 +729,14 @@ pub async fn three_ds_return(ctx: &mut Ctx<'_>, md: &str, response: &str) -> Res
     };
     let answer = three_ds::verify_authentication(ctx, req).await?;
     let Some(resolved) = session_card(ctx, &s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
-    if answer.result.code.as_str() != "03000" {
+    if answer.result.code != ReturnCode::THREE_DS_ACCEPTED {
         // Authentication failed or cancelled: the payment is refused with that code; on the
         // manageWebWallet page nothing is registered.
-        let code = answer.result.code.as_str().to_owned();
+        let code = answer.result.code;
         if s.kind == "WALLET" {
-            return wallet_refused(ctx, &s, &code).await;
+            return wallet_refused(ctx, &s, code).await;
         }
-        return finish(ctx, &s, &resolved, &code, None, s.cardholder.clone().as_deref()).await;
+        return finish(ctx, &s, &resolved, code, None, s.cardholder.clone().as_deref()).await;
     }
     authorize(ctx, &s, &resolved, s.cardholder.clone().as_deref(), answer.authentication_3d_secure).await
 }
@@ -755,7 +755,7 @@ async fn authorize(
     }
     let amount = first_amount(s, ctx.now)?;
     let mut three = None;
-    let mut code = "00000".to_owned();
+    let mut code = ReturnCode::APPROVED;
     if let Some(a) = &auth {
         let binding = three_ds::Binding {
             fingerprint: ctx.vault.fingerprint("pan", card.pan.expose()),
@@ -769,17 +769,17 @@ async fn authorize(
             Err(c) => code = c.to_owned(),
         }
     }
-    if code == "00000" {
+    if code == ReturnCode::APPROVED {
         code = bank_outcome(&card.pan, amount);
     }
-    finish(ctx, s, card, &code, three, holder).await
+    finish(ctx, s, card, code, three, holder).await
 }
 
 async fn finish(
     ctx: &mut Ctx<'_>,
     s: &WebSession,
     card: &ResolvedCard,
-    code: &str,
+    code: ReturnCode,
     three: Option<three_ds::Consumed>,
     holder: Option<&str>,
 ) -> Result<Next> {
@@ -794,7 +794,7 @@ async fn finish(
         order_ref: s.order_ref.clone(),
         amount,
         currency: s.currency,
-        result_code: code.to_owned(),
+        result_code: code,
         accepted: ok,
         state: state::of_authorization(ok, s.action).to_owned(),
         card_type: Some(card.card_type.clone()),
@@ -845,7 +845,7 @@ async fn finish(
         }
     }
     sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = ?, transaction_id = ?, payment_record_id = ? WHERE token = ?")
-        .bind(code)
+        .bind(code.as_str())
         .bind(&entry.id)
         .bind(&record_id)
         .bind(&s.token)
@@ -917,14 +917,15 @@ async fn register_web_wallet(
         Ok(v) => v,
         // An authentication that does not bind (it cannot happen with the page's own) ends the
         // session like a failed one; a refused check lets the buyer try another card.
-        Err(code) if code.starts_with("03") => return wallet_refused(ctx, s, &code).await,
+        Err(code) if three_ds_code(code) => return wallet_refused(ctx, s, code).await,
         Err(code) => {
             set_status(ctx.conn, &s.token, st::INPROGRESS).await?;
             return Ok(Next::Retry(format!("Card refused ({code}).")));
         }
     };
     super::wallets::save_wallet(ctx, &wallet_id, &s.contract_number, card, holder, &check_id).await?;
-    sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = '00000', transaction_id = ? WHERE token = ?")
+    sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = ?, transaction_id = ? WHERE token = ?")
+        .bind(ReturnCode::APPROVED.as_str())
         .bind(&check_id)
         .bind(&s.token)
         .execute(&mut *ctx.conn)
@@ -937,9 +938,9 @@ async fn register_web_wallet(
 /// (`03022`) or did not verify: nothing is registered (no check, no wallet, no card); the
 /// session ends with that code (getWebWallet answers it), WEBWALLET is notified and the buyer
 /// goes back to `returnURL`.
-async fn wallet_refused(ctx: &mut Ctx<'_>, s: &WebSession, code: &str) -> Result<Next> {
+async fn wallet_refused(ctx: &mut Ctx<'_>, s: &WebSession, code: ReturnCode) -> Result<Next> {
     sqlx::query("UPDATE web_sessions SET status = 'DONE', result_code = ? WHERE token = ?")
-        .bind(code)
+        .bind(code.as_str())
         .bind(&s.token)
         .execute(&mut *ctx.conn)
         .await?;

@@ -6,6 +6,7 @@
 //! Payline's SDKs expect (payline-protocol `web2token`). The buyer's page is on another origin:
 //! CORS is allowed for any origin (the servlet is public; the access key protects `data`).
 
+use payline_protocol::values::ReturnCode;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -34,7 +35,7 @@ fn text(body: String) -> Response {
     cors((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
 }
 
-fn error_code(code: &str) -> Response {
+fn error_code(code: ReturnCode) -> Response {
     text(format!("errorCode={code}"))
 }
 
@@ -73,21 +74,21 @@ fn parse(body: &[u8]) -> Fields {
 pub async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
     let f = parse(&body);
     let (Some(data), Some(key_ref), Some(pan), Some(expiry)) = (f.data, f.access_key_ref, f.card_number, f.expiry) else {
-        return Ok(error_code("02305"));
+        return Ok(error_code(ReturnCode::INVALID_FIELD_FORMAT));
     };
     // An unknown key reference or data that does not decrypt under it: the caller does not hold
     // this merchant's access key (Payline 09101 "wrong login").
     let Some(merchant) = sandbox.config().merchant_by_key_ref(&key_ref) else {
-        return Ok(error_code("09101"));
+        return Ok(error_code(ReturnCode::WRONG_LOGIN));
     };
     let Ok(request) = web2token::decrypt_request_data(&merchant.access_key, &data) else {
-        return Ok(error_code("09101"));
+        return Ok(error_code(ReturnCode::WRONG_LOGIN));
     };
     if request.merchant_id != merchant.id {
-        return Ok(error_code("09101"));
+        return Ok(error_code(ReturnCode::WRONG_LOGIN));
     }
     let Some(contract) = merchant.contract(&request.contract) else {
-        return Ok(error_code("02303"));
+        return Ok(error_code(ReturnCode::INVALID_CONTRACT_NUMBER));
     };
     let _guard = sandbox.lock().await;
     let now = sandbox.clock().now().await?;
@@ -99,7 +100,7 @@ pub async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Re
         Err(e) => return Ok(error_code(e.code())),
     };
     if !contract.accepts(&info.card_type) {
-        return Ok(error_code("02541"));
+        return Ok(error_code(ReturnCode::CARD_NOT_ELIGIBLE));
     }
     let mut conn = sandbox.pool().acquire().await?;
     ledger::sweep(&mut conn, now).await?;

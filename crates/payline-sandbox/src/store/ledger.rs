@@ -3,12 +3,18 @@
 //!
 //! Never holds a card number (only the masked number and the sandbox token) nor a CVV.
 
+use payline_protocol::values::ReturnCode;
 use serde::Serialize;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
-use crate::error::Result;
+use crate::error::{Result, SandboxError};
+
+/// A stored `result_code` (written from a [`ReturnCode`], so always one).
+pub(crate) fn return_code(stored: String) -> Result<ReturnCode> {
+    stored.parse().map_err(|_| SandboxError::Bug("stored return code unreadable"))
+}
 
 /// Kind of ledger entry, named after the Payline operation that created it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -108,7 +114,7 @@ pub struct Entry {
     /// ISO 4217 numeric currency.
     pub currency: i64,
     /// Payline result code returned for the operation.
-    pub result_code: String,
+    pub result_code: ReturnCode,
     /// True when the result code was an accepted one.
     pub accepted: bool,
     /// State (see [`state`]).
@@ -162,7 +168,7 @@ fn from_row(row: &SqliteRow) -> Result<Entry> {
         order_ref: row.try_get("order_ref")?,
         amount: row.try_get("amount")?,
         currency: row.try_get("currency")?,
-        result_code: row.try_get("result_code")?,
+        result_code: return_code(row.try_get("result_code")?)?,
         accepted: row.try_get::<i64, _>("accepted")? != 0,
         state: row.try_get("state")?,
         card_type: row.try_get("card_type")?,
@@ -198,7 +204,7 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
     .bind(&e.order_ref)
     .bind(e.amount)
     .bind(e.currency)
-    .bind(&e.result_code)
+    .bind(e.result_code.as_str())
     .bind(i64::from(e.accepted))
     .bind(&e.state)
     .bind(&e.card_type)
