@@ -17,7 +17,7 @@ use super::three_ds;
 use crate::error::Result;
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
-use crate::store::ledger::{self, deferred, state, Entry, Kind};
+use crate::store::ledger::{self, deferred, State, Entry, Kind};
 use crate::store::{outbox, tokens};
 
 /// True when an accepted authorization already uses this order reference in the last 24 h.
@@ -139,12 +139,12 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
     };
     let wallet_id = deferred::get(ctx.conn, authorization_id).await?.and_then(|d| d.wallet_id);
     let captured = captured_amount(ctx.conn, &auth).await?;
-    let skip = if auth.state == state::CANCELLED {
+    let skip = if auth.state == State::Cancelled {
         Some(deferred::SkipReason::Cancelled)
-    } else if captured > 0 || auth.state == state::CAPTURED || auth.state == state::SETTLED {
+    } else if captured > 0 || auth.state == State::Captured || auth.state == State::Settled {
         Some(deferred::SkipReason::MerchantCapture)
-    } else if auth.state == state::EXPIRED || !rules::authorization_valid(auth.created_at, ctx.now) {
-        ledger::set_state(ctx.conn, &auth.id, state::EXPIRED).await?;
+    } else if auth.state == State::Expired || !rules::authorization_valid(auth.created_at, ctx.now) {
+        ledger::set_state(ctx.conn, &auth.id, State::Expired).await?;
         Some(deferred::SkipReason::Expired)
     } else {
         None
@@ -152,11 +152,11 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
     if let Some(reason) = skip {
         return deferred::done(ctx.conn, authorization_id, Err(reason)).await;
     }
-    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, auth.amount, auth.currency, state::CAPTURED);
+    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, auth.amount, auth.currency, State::Captured);
     capture.mode = auth.mode.clone();
     capture.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
-    ledger::set_state(ctx.conn, &auth.id, state::CAPTURED).await?;
+    ledger::set_state(ctx.conn, &auth.id, State::Captured).await?;
     deferred::done(ctx.conn, authorization_id, Ok(&capture.id)).await?;
     // Payline URL notification of the new transaction (the point of sale's notification URL):
     // TRSWALLET for a wallet payment, TRS otherwise.
@@ -221,7 +221,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         // Code, acceptance and state are set below, once the checks and the bank have answered.
         result_code: ReturnCode::APPROVED,
         accepted: false,
-        state: state::REFUSED.to_owned(),
+        state: State::Refused,
         card_type: Some(card.card_type.clone()),
         card_brand,
         masked_card: Some(card.masked.clone()),
@@ -278,7 +278,7 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
     }
     entry.result_code = code;
     entry.accepted = accepted(code);
-    entry.state = state::of_authorization(entry.accepted, entry.action).to_owned();
+    entry.state = State::of_authorization(entry.accepted, entry.action);
     if entry.accepted {
         entry.authorization_number = Some(new_authorization_number());
         entry.settles_at = (action == 101).then(|| rules::settlement_time(ctx.now));
@@ -318,34 +318,22 @@ fn bare(ctx: &Ctx<'_>) -> Transaction {
 
 /// Amount captured on a payment (an authorization or re-authorization).
 async fn captured_amount(conn: &mut SqliteConnection, payment: &Entry) -> Result<i64> {
-    if payment.state == state::CANCELLED {
+    if payment.state == State::Cancelled {
         return Ok(0);
     }
     if payment.kind == Kind::ReAuthorization || payment.action == 101 {
         return Ok(payment.amount);
     }
-    let (sum,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(amount), 0) FROM transactions WHERE original_id = ? AND kind = 'CAPTURE' \
-         AND state IN ('CAPTURED', 'SETTLED')",
-    )
-    .bind(&payment.id)
-    .fetch_one(conn)
-    .await?;
+    let (sum, _) = ledger::standing_follow_ups(conn, &payment.id, Kind::Capture, [State::Captured, State::Settled]).await?;
     Ok(sum)
 }
 
 async fn refunded_amount(conn: &mut SqliteConnection, payment_id: &str) -> Result<i64> {
-    let (sum,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(amount), 0) FROM transactions WHERE original_id = ? AND kind = 'REFUND' \
-         AND state IN ('REFUNDED', 'SETTLED')",
-    )
-    .bind(payment_id)
-    .fetch_one(conn)
-    .await?;
+    let (sum, _) = ledger::standing_follow_ups(conn, payment_id, Kind::Refund, [State::Refunded, State::Settled]).await?;
     Ok(sum)
 }
 
-fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i64, currency: i64, st: &str) -> Entry {
+fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i64, currency: i64, st: State) -> Entry {
     Entry {
         id: new_transaction_id(),
         kind,
@@ -357,7 +345,7 @@ fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i
         currency,
         result_code: ReturnCode::APPROVED,
         accepted: true,
-        state: st.to_owned(),
+        state: st,
         card_type: original.card_type.clone(),
         card_brand: original.card_brand.clone(),
         masked_card: original.masked_card.clone(),
@@ -384,7 +372,7 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     if auth.kind == Kind::ReAuthorization || (auth.kind == Kind::Authorization && auth.action == 101) {
         return Ok(refuse(if auth.accepted { ReturnCode::ALREADY_CAPTURED } else { ReturnCode::INVALID_TRANSACTION }, ctx));
     }
-    if auth.kind != Kind::Authorization || !auth.accepted || auth.state == state::CANCELLED {
+    if auth.kind != Kind::Authorization || !auth.accepted || auth.state == State::Cancelled {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
     if !rules::authorization_valid(auth.created_at, ctx.now) {
@@ -400,10 +388,10 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     if captured.saturating_add(amount) > auth.amount {
         return Ok(refuse(ReturnCode::MAX_CAPTURE_OR_REFUND_SUM_EXCEEDED, ctx));
     }
-    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, amount, currency, state::CAPTURED);
+    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, amount, currency, State::Captured);
     capture.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
-    ledger::set_state(ctx.conn, &auth.id, state::CAPTURED).await?;
+    ledger::set_state(ctx.conn, &auth.id, State::Captured).await?;
     // Mode DIF: the merchant captured first, so the gateway's capture on the date is not made.
     deferred::skip(ctx.conn, &auth.id, deferred::SkipReason::MerchantCapture, ctx.now).await?;
     Ok(DoCaptureResponse {
@@ -423,10 +411,10 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
     if target.kind == Kind::Reset || !target.accepted {
         return Ok(refuse(ReturnCode::NOT_RESETTABLE, ctx));
     }
-    if target.state == state::CANCELLED {
+    if target.state == State::Cancelled {
         return Ok(refuse(ReturnCode::RESET_ALREADY_DONE, ctx));
     }
-    if target.state == state::SETTLED {
+    if target.state == State::Settled {
         return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
     }
     let children = ledger::follow_ups(ctx.conn, &target.id).await?;
@@ -434,15 +422,15 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
         if !rules::authorization_valid(target.created_at, ctx.now) {
             return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
         }
-        if children.iter().any(|c| c.kind == Kind::Capture && c.state == state::SETTLED) {
+        if children.iter().any(|c| c.kind == Kind::Capture && c.state == State::Settled) {
             return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
         }
-        for c in children.iter().filter(|c| c.kind == Kind::Capture && c.state == state::CAPTURED) {
+        for c in children.iter().filter(|c| c.kind == Kind::Capture && c.state == State::Captured) {
             ledger::cancel(ctx.conn, &c.id, ctx.now).await?;
         }
     }
     if matches!(target.kind, Kind::Authorization | Kind::ReAuthorization)
-        && children.iter().any(|c| c.kind == Kind::Refund && c.state != state::CANCELLED)
+        && children.iter().any(|c| c.kind == Kind::Refund && c.state != State::Cancelled)
     {
         return Ok(refuse(ReturnCode::NOT_RESETTABLE, ctx));
     }
@@ -451,17 +439,12 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
     deferred::skip(ctx.conn, &target.id, deferred::SkipReason::Cancelled, ctx.now).await?;
     // The last capture cancelled: the authorization is back to authorized, capturable again.
     if let (Kind::Capture, Some(auth_id)) = (target.kind, &target.original_id) {
-        let (active,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM transactions WHERE original_id = ? AND kind = 'CAPTURE' AND state IN ('CAPTURED', 'SETTLED')",
-        )
-        .bind(auth_id)
-        .fetch_one(&mut *ctx.conn)
-        .await?;
+        let (_, active) = ledger::standing_follow_ups(ctx.conn, auth_id, Kind::Capture, [State::Captured, State::Settled]).await?;
         if active == 0 {
-            ledger::set_state(ctx.conn, auth_id, state::AUTHORIZED).await?;
+            ledger::set_state(ctx.conn, auth_id, State::Authorized).await?;
         }
     }
-    let reset = follow_up(ctx, Kind::Reset, 0, &target, target.amount, target.currency, state::DONE);
+    let reset = follow_up(ctx, Kind::Reset, 0, &target, target.amount, target.currency, State::Done);
     ledger::insert(ctx.conn, &ctx.merchant.id, &reset).await?;
     Ok(DoResetResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction: transaction(&reset.id, ctx.now, false, "N") })
 }
@@ -495,7 +478,7 @@ pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefu
     if refunded.saturating_add(amount) > captured {
         return Ok(refuse(ReturnCode::MAX_CAPTURE_OR_REFUND_SUM_EXCEEDED, ctx));
     }
-    let mut refund = follow_up(ctx, Kind::Refund, 421, &payment, amount, currency, state::REFUNDED);
+    let mut refund = follow_up(ctx, Kind::Refund, 421, &payment, amount, currency, State::Refunded);
     refund.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &refund).await?;
     Ok(DoRefundResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction: transaction(&refund.id, ctx.now, false, "N"), misc_data: None })
@@ -528,7 +511,7 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
         currency: i64::from(req.payment.currency.numeric()),
         result_code: ReturnCode::APPROVED,
         accepted: true,
-        state: state::CREDITED.to_owned(),
+        state: State::Credited,
         card_type: Some(card.card_type.clone()),
         card_brand: None,
         masked_card: Some(card.masked.clone()),
@@ -605,7 +588,7 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &token).await? else {
         return Ok(refuse(ReturnCode::NO_CARD_FOR_TOKEN, ctx));
     };
-    let mut entry = follow_up(ctx, Kind::ReAuthorization, 202, &original, i64::try_from(amount).unwrap_or(i64::MAX), currency, state::REFUSED);
+    let mut entry = follow_up(ctx, Kind::ReAuthorization, 202, &original, i64::try_from(amount).unwrap_or(i64::MAX), currency, State::Refused);
     entry.order_ref = order_ref.clone();
     entry.card_brand = original.card_brand.clone();
     // Rule 6.
@@ -622,7 +605,7 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
     entry.liability_shift = false;
     if entry.accepted {
         entry.authorization_number = Some(new_authorization_number());
-        entry.state = state::CAPTURED.to_owned();
+        entry.state = State::Captured;
         entry.settles_at = Some(rules::settlement_time(ctx.now));
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;

@@ -122,7 +122,7 @@ pub async fn get_transaction_details(ctx: &mut Ctx<'_>, req: GetTransactionDetai
                 r#type: f.kind.as_str().to_owned(),
                 date: payline_date(f.created_at),
                 amount: f.amount.to_string(),
-                status: f.state.clone(),
+                status: f.state.as_str().to_owned(),
                 origin_transaction_id: e.id.clone(),
                 currency: Some(f.currency.to_string()),
             })

@@ -39,7 +39,7 @@ use super::three_ds::{self, Binding, Consumed};
 use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules;
-use crate::store::ledger::{self, state, Entry, Kind};
+use crate::store::ledger::{self, State, Entry, Kind};
 use crate::store::outbox;
 use crate::store::tokens;
 use crate::store::wallets::{card, cards, wallet, WalletCard, WalletRow};
@@ -170,7 +170,7 @@ async fn check_card(
         currency: EUR,
         result_code: code,
         accepted: ok,
-        state: if ok { state::AUTHORIZED } else { state::REFUSED }.to_owned(),
+        state: if ok { State::Authorized } else { State::Refused },
         card_type: Some(card.card_type.clone()),
         card_brand: None,
         masked_card: Some(card.masked.clone()),
@@ -622,7 +622,7 @@ pub async fn charge_with(
         currency: charge.currency,
         result_code: code,
         accepted: ok,
-        state: state::of_authorization(ok, charge.action).to_owned(),
+        state: State::of_authorization(ok, charge.action),
         card_type: Some(c.card_type.clone()),
         card_brand: None,
         masked_card: Some(c.masked.clone()),

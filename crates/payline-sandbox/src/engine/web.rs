@@ -30,7 +30,7 @@ use super::card::{bank_outcome, resolve_card, resolve_wallet_card, ResolvedCard}
 use super::ctx::Ctx;
 use super::three_ds;
 use crate::error::Result;
-use crate::store::ledger::{self, return_code, state, Entry, Kind};
+use crate::store::ledger::{self, return_code, State, Entry, Kind};
 use crate::store::{outbox, tokens};
 use crate::{cards, rules};
 
@@ -796,7 +796,7 @@ async fn finish(
         currency: s.currency,
         result_code: code,
         accepted: ok,
-        state: state::of_authorization(ok, s.action).to_owned(),
+        state: State::of_authorization(ok, s.action),
         card_type: Some(card.card_type.clone()),
         card_brand: None,
         masked_card: Some(card.masked.clone()),

@@ -16,9 +16,11 @@ pub(crate) fn return_code(stored: String) -> Result<ReturnCode> {
     stored.parse().map_err(|_| SandboxError::Bug("stored return code unreadable"))
 }
 
-/// Kind of ledger entry, named after the Payline operation that created it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Kind of ledger entry, named after the Payline operation that created it
+/// (`transactions.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Kind {
     /// doAuthorization (action 100 or 101).
     Authorization,
@@ -35,7 +37,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Stored name.
+    /// The stored name, as getTransactionDetails and transactionsSearch show it in `type`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Authorization => "AUTHORIZATION",
@@ -46,48 +48,56 @@ impl Kind {
             Kind::ReAuthorization => "RE_AUTHORIZATION",
         }
     }
-
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "AUTHORIZATION" => Kind::Authorization,
-            "CAPTURE" => Kind::Capture,
-            "RESET" => Kind::Reset,
-            "REFUND" => Kind::Refund,
-            "CREDIT" => Kind::Credit,
-            "RE_AUTHORIZATION" => Kind::ReAuthorization,
-            _ => return None,
-        })
-    }
 }
 
-/// States of a ledger entry.
-pub mod state {
+/// State of a ledger entry (`transactions.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum State {
     /// Accepted authorization, nothing captured yet.
-    pub const AUTHORIZED: &str = "AUTHORIZED";
+    Authorized,
     /// Accepted authorization past its 7-day validity with nothing captured.
-    pub const EXPIRED: &str = "EXPIRED";
+    Expired,
     /// Authorization with at least one capture, or capture entry waiting for settlement.
-    pub const CAPTURED: &str = "CAPTURED";
+    Captured,
     /// Refund waiting for settlement.
-    pub const REFUNDED: &str = "REFUNDED";
+    Refunded,
     /// Credit waiting for settlement.
-    pub const CREDITED: &str = "CREDITED";
+    Credited,
     /// Sent to the bank at the sandbox midnight (UTC) after it was made; only doRefund applies.
-    pub const SETTLED: &str = "SETTLED";
+    Settled,
     /// Cancelled by doReset.
-    pub const CANCELLED: &str = "CANCELLED";
+    Cancelled,
     /// Refused (bank outcome, duplicate, card check…).
-    pub const REFUSED: &str = "REFUSED";
+    Refused,
     /// A doReset record.
-    pub const DONE: &str = "DONE";
+    Done,
+}
 
+impl State {
     /// The state of a new authorization entry: refused, captured at once (action 101,
     /// authorization + capture) or authorized only (action 100, mode DIF included).
-    pub fn of_authorization(accepted: bool, action: i64) -> &'static str {
+    pub fn of_authorization(accepted: bool, action: i64) -> Self {
         match (accepted, action) {
-            (false, _) => REFUSED,
-            (true, 101) => CAPTURED,
-            (true, _) => AUTHORIZED,
+            (false, _) => State::Refused,
+            (true, 101) => State::Captured,
+            (true, _) => State::Authorized,
+        }
+    }
+
+    /// The stored name, as getTransactionDetails shows it in `associatedTransactions.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Authorized => "AUTHORIZED",
+            State::Expired => "EXPIRED",
+            State::Captured => "CAPTURED",
+            State::Refunded => "REFUNDED",
+            State::Credited => "CREDITED",
+            State::Settled => "SETTLED",
+            State::Cancelled => "CANCELLED",
+            State::Refused => "REFUSED",
+            State::Done => "DONE",
         }
     }
 }
@@ -117,8 +127,8 @@ pub struct Entry {
     pub result_code: ReturnCode,
     /// True when the result code was an accepted one.
     pub accepted: bool,
-    /// State (see [`state`]).
-    pub state: String,
+    /// State.
+    pub state: State,
     /// Payline card type (`card.type`).
     pub card_type: Option<String>,
     /// Co-badge choice (`payment.cardBrand`).
@@ -158,10 +168,9 @@ fn ts(secs: i64) -> OffsetDateTime {
 }
 
 fn from_row(row: &SqliteRow) -> Result<Entry> {
-    let kind: String = row.try_get("kind")?;
     Ok(Entry {
         id: row.try_get("id")?,
-        kind: Kind::parse(&kind).ok_or(crate::error::SandboxError::Bug("unknown transaction kind in ledger"))?,
+        kind: row.try_get("kind")?,
         action: row.try_get("action")?,
         mode: row.try_get("mode")?,
         contract_number: row.try_get("contract_number")?,
@@ -197,7 +206,7 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
     )
     .bind(&e.id)
     .bind(merchant_id)
-    .bind(e.kind.as_str())
+    .bind(e.kind)
     .bind(e.action)
     .bind(&e.mode)
     .bind(&e.contract_number)
@@ -206,7 +215,7 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
     .bind(e.currency)
     .bind(e.result_code.as_str())
     .bind(i64::from(e.accepted))
-    .bind(&e.state)
+    .bind(e.state)
     .bind(&e.card_type)
     .bind(&e.card_brand)
     .bind(&e.masked_card)
@@ -275,14 +284,35 @@ pub async fn search(
 }
 
 /// Changes the state of an entry.
-pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: &str) -> Result<()> {
+pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> Result<()> {
     sqlx::query("UPDATE transactions SET state = ? WHERE id = ?").bind(state).bind(id).execute(conn).await?;
     Ok(())
 }
 
+/// Sum and count of the follow-ups of `original_id` of this kind that still stand (in one of
+/// `states`): the captures of an authorization, the refunds of a payment.
+pub async fn standing_follow_ups(
+    conn: &mut SqliteConnection,
+    original_id: &str,
+    kind: Kind,
+    states: [State; 2],
+) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(SUM(amount), 0), COUNT(*) FROM transactions WHERE original_id = ? AND kind = ? \
+         AND state IN (?, ?)",
+    )
+    .bind(original_id)
+    .bind(kind)
+    .bind(states[0])
+    .bind(states[1])
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Cancels an entry (doReset).
 pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) -> Result<()> {
-    sqlx::query("UPDATE transactions SET state = 'CANCELLED', cancelled_at = ? WHERE id = ?")
+    sqlx::query("UPDATE transactions SET state = ?, cancelled_at = ? WHERE id = ?")
+        .bind(State::Cancelled)
         .bind(now.unix_timestamp())
         .bind(id)
         .execute(conn)
@@ -296,19 +326,26 @@ pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) 
 pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
     let now = now.unix_timestamp();
     sqlx::query(
-        "UPDATE transactions SET state = 'SETTLED' WHERE settles_at IS NOT NULL AND settles_at <= ? \
-         AND state IN ('CAPTURED', 'REFUNDED', 'CREDITED')",
+        "UPDATE transactions SET state = ? WHERE settles_at IS NOT NULL AND settles_at <= ? \
+         AND state IN (?, ?, ?)",
     )
+    .bind(State::Settled)
     .bind(now)
+    .bind(State::Captured)
+    .bind(State::Refunded)
+    .bind(State::Credited)
     .execute(&mut *conn)
     .await?;
     // A DIF authorization whose capture is still planned is left to the scheduler, which
     // captures it at its due instant (always inside the 7 days) or records why not.
     sqlx::query(
-        "UPDATE transactions SET state = 'EXPIRED' WHERE kind = 'AUTHORIZATION' AND action = 100 \
-         AND state = 'AUTHORIZED' AND created_at + ? <= ? \
+        "UPDATE transactions SET state = ? WHERE kind = ? AND action = 100 \
+         AND state = ? AND created_at + ? <= ? \
          AND id NOT IN (SELECT authorization_id FROM deferred_captures WHERE status = ?)",
     )
+    .bind(State::Expired)
+    .bind(Kind::Authorization)
+    .bind(State::Authorized)
     .bind(crate::rules::AUTHORIZATION_VALIDITY.whole_seconds())
     .bind(now)
     .bind(deferred::Status::Pending)
@@ -519,5 +556,34 @@ pub mod deferred {
             .execute(conn)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, State};
+
+    // The control API (serde), the database (sqlx, same renaming rule) and the Payline answers
+    // (`as_str`) must spell a state or kind the same way.
+    #[test]
+    fn state_and_kind_names_agree() {
+        let states = [
+            State::Authorized,
+            State::Expired,
+            State::Captured,
+            State::Refunded,
+            State::Credited,
+            State::Settled,
+            State::Cancelled,
+            State::Refused,
+            State::Done,
+        ];
+        for s in states {
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::Value::from(s.as_str())));
+        }
+        let kinds = [Kind::Authorization, Kind::Capture, Kind::Reset, Kind::Refund, Kind::Credit, Kind::ReAuthorization];
+        for k in kinds {
+            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::from(k.as_str())));
+        }
     }
 }
