@@ -23,7 +23,7 @@ use super::wallets::{self, WalletCharge};
 use super::answer::{bank_refusal, transaction};
 use super::ctx::Ctx;
 use crate::error::Result;
-use crate::store::ledger::return_code;
+use crate::store::StoredCode;
 use crate::store::outbox;
 use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
 
@@ -193,7 +193,7 @@ fn billing_of(r: &sqlx::sqlite::SqliteRow) -> Result<BillingRow> {
         status: r.try_get("status")?,
         nb_try: r.try_get("nb_try")?,
         next_try_at: r.try_get("next_try_at")?,
-        result_code: r.try_get::<Option<String>, _>("result_code")?.map(return_code).transpose()?,
+        result_code: r.try_get::<Option<StoredCode>, _>("result_code")?.map(|c| c.0),
         transaction_id: r.try_get("transaction_id")?,
         executed_at: r.try_get("executed_at")?,
     })
@@ -431,7 +431,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     )
     .bind(status)
     .bind(next)
-    .bind(code.as_str())
+    .bind(StoredCode(code))
     .bind(&entry_id)
     .bind(now)
     .bind(billing_id)
@@ -870,7 +870,7 @@ pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Re
         "UPDATE billing_records SET status = 1, nb_try = 1, result_code = ?, transaction_id = ?, executed_at = ? \
          WHERE payment_record_id = ? AND rank = 1",
     )
-    .bind(ReturnCode::APPROVED.as_str())
+    .bind(StoredCode(ReturnCode::APPROVED))
     .bind(w.first_transaction)
     .bind(ctx.now.unix_timestamp())
     .bind(&id)

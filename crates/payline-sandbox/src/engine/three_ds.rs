@@ -164,6 +164,14 @@ pub async fn get(conn: &mut SqliteConnection, md: &str) -> Result<Option<Session
     row.as_ref().map(row_to_session).transpose()
 }
 
+/// The `transient` verifyEnrollment gave with a 3DS Method step (it names the session in the
+/// second verifyEnrollment), if any.
+pub(crate) async fn transient(conn: &mut SqliteConnection, md: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT transient FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
+    Ok(row.and_then(|(t,)| t))
+}
+
 async fn set(conn: &mut SqliteConnection, md: &str, column: &str, value: Option<&str>) -> Result<()> {
     // `column` is one of this module's literals, never input.
     let sql = format!("UPDATE threeds_sessions SET {column} = ? WHERE md = ?");

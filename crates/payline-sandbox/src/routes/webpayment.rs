@@ -24,7 +24,8 @@ use axum::Router;
 use payline_protocol::secret::Secret;
 use serde::Deserialize;
 
-use crate::engine::web::{self, CardForm, Next, WebSession};
+use crate::engine::web::{self, CardForm, Next};
+use crate::store::web_sessions::{self, SessionKind, WebSession};
 use crate::engine::ctx::Ctx;
 use crate::error::Result;
 use crate::state::Sandbox;
@@ -142,13 +143,13 @@ pub(crate) struct TokenQuery {
     token: Option<String>,
 }
 
-async fn shown_session(sandbox: &Sandbox, token: &str, kind: &str) -> Result<std::result::Result<WebSession, &'static str>> {
+async fn shown_session(sandbox: &Sandbox, token: &str, kind: SessionKind) -> Result<std::result::Result<WebSession, &'static str>> {
     let _guard = sandbox.lock().await;
     let now = sandbox.clock().now().await?;
     let mut conn = sandbox.pool().acquire().await?;
     match web::usable(&mut conn, token, now).await? {
         Ok(s) if s.kind == kind => {
-            web::shown(&mut conn, token).await?;
+            web_sessions::shown(&mut conn, token).await?;
             Ok(Ok(s))
         }
         Ok(_) => Ok(Err("This payment session does not exist.")),
@@ -159,7 +160,7 @@ async fn shown_session(sandbox: &Sandbox, token: &str, kind: &str) -> Result<std
 /// `GET /webpayment/?token=…`.
 pub(crate) async fn payment_page(State(sandbox): State<Sandbox>, Query(q): Query<TokenQuery>) -> Result<Response> {
     let token = q.token.unwrap_or_default();
-    match shown_session(&sandbox, &token, "PAYMENT").await? {
+    match shown_session(&sandbox, &token, SessionKind::Payment).await? {
         Ok(s) => payment_form(&sandbox, &s, None).await,
         Err(m) => Ok(gone(&sandbox, m)),
     }
@@ -168,7 +169,7 @@ pub(crate) async fn payment_page(State(sandbox): State<Sandbox>, Query(q): Query
 /// `GET /webpayment/wallet?token=…`.
 pub(crate) async fn wallet_page(State(sandbox): State<Sandbox>, Query(q): Query<TokenQuery>) -> Result<Response> {
     let token = q.token.unwrap_or_default();
-    match shown_session(&sandbox, &token, "WALLET").await? {
+    match shown_session(&sandbox, &token, SessionKind::Wallet).await? {
         Ok(s) => Ok(wallet_form(&sandbox, &s, None)),
         Err(m) => Ok(gone(&sandbox, m)),
     }
@@ -255,7 +256,7 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
         Next::Acs { url, fields } => {
             let inputs: String = fields.iter().map(|(k, v)| hidden(k, v)).collect();
             // manageWebWallet: a non-payment authentication of the card being saved.
-            let what = if s.kind == "WALLET" { "saving this card" } else { "this payment" };
+            let what = if s.kind == SessionKind::Wallet { "saving this card" } else { "this payment" };
             let body = format!(
                 "<h1>3-D Secure</h1><p>Your bank asks you to confirm {what}.</p>\
                  <form method=\"post\" action=\"{}\" data-autosubmit>{inputs}<button type=\"submit\">Continue</button></form>",
@@ -264,7 +265,7 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
             page(sandbox, StatusCode::OK, "3-D Secure", &body)
         }
         Next::Method { url, fields } => page(sandbox, StatusCode::OK, "3-D Secure", &method_body(&s.token, &url, &fields)),
-        Next::Retry(message) if s.kind == "WALLET" => wallet_form(sandbox, &s, Some(&message)),
+        Next::Retry(message) if s.kind == SessionKind::Wallet => wallet_form(sandbox, &s, Some(&message)),
         Next::Retry(message) => payment_form(sandbox, &s, Some(&message)).await?,
         Next::Gone(m) => gone(sandbox, m),
     })
@@ -301,7 +302,7 @@ pub(crate) async fn method_notify(State(sandbox): State<Sandbox>, body: Bytes) -
     let noted = {
         let _guard = sandbox.lock().await;
         let mut tx = sandbox.pool().begin().await?;
-        let noted = web::method_notified(&mut tx, &md).await?;
+        let noted = web_sessions::method_notified(&mut tx, &md).await?;
         tx.commit().await?;
         noted
     };

@@ -9,12 +9,9 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
-use crate::error::{Result, SandboxError};
+use super::StoredCode;
+use crate::error::Result;
 
-/// A stored `result_code` (written from a [`ReturnCode`], so always one).
-pub(crate) fn return_code(stored: String) -> Result<ReturnCode> {
-    stored.parse().map_err(|_| SandboxError::Bug("stored return code unreadable"))
-}
 
 /// Kind of ledger entry, named after the Payline operation that created it
 /// (`transactions.kind`).
@@ -177,7 +174,7 @@ fn from_row(row: &SqliteRow) -> Result<Entry> {
         order_ref: row.try_get("order_ref")?,
         amount: row.try_get("amount")?,
         currency: row.try_get("currency")?,
-        result_code: return_code(row.try_get("result_code")?)?,
+        result_code: row.try_get::<StoredCode, _>("result_code")?.0,
         accepted: row.try_get::<i64, _>("accepted")? != 0,
         state: row.try_get("state")?,
         card_type: row.try_get("card_type")?,
@@ -213,7 +210,7 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
     .bind(&e.order_ref)
     .bind(e.amount)
     .bind(e.currency)
-    .bind(e.result_code.as_str())
+    .bind(StoredCode(e.result_code))
     .bind(i64::from(e.accepted))
     .bind(e.state)
     .bind(&e.card_type)
