@@ -10,7 +10,7 @@ use payline_protocol::messages::{
 };
 use payline_protocol::objects::{Authentication3DSecure, PaylineResult};
 use rand::RngCore;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::card::{resolve_card, resolve_wallet_card, ResolvedCard};
 use super::ctx::Ctx;
@@ -19,40 +19,44 @@ use crate::error::Result;
 use crate::rules::THREE_DS_SESSION_VALIDITY;
 use crate::scenarios::{self, Enrollment};
 
-/// Session states.
-pub mod status {
+/// State of a 3-D Secure session (`threeds_sessions.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) enum Status {
     /// 3DS Method asked (`03100`), waiting for the second verifyEnrollment.
-    pub const METHOD_PENDING: &str = "METHOD_PENDING";
+    MethodPending,
     /// Waiting for the cardholder on the ACS page.
-    pub const PENDING: &str = "PENDING";
+    Pending,
     /// The ACS page finished; its answer waits for verifyAuthentication.
-    pub const ACS_AUTHENTICATED: &str = "ACS_AUTHENTICATED";
+    AcsAuthenticated,
     /// The ACS page finished with a wrong code.
-    pub const ACS_FAILED: &str = "ACS_FAILED";
+    AcsFailed,
     /// The cardholder pressed Cancel.
-    pub const ACS_CANCELLED: &str = "ACS_CANCELLED";
+    AcsCancelled,
     /// Authenticated (frictionless, or verifyAuthentication accepted the answer).
-    pub const AUTHENTICATED: &str = "AUTHENTICATED";
+    Authenticated,
     /// verifyAuthentication saw a failed authentication.
-    pub const FAILED: &str = "FAILED";
+    Failed,
     /// verifyAuthentication saw a cancelled challenge.
-    pub const CANCELLED: &str = "CANCELLED";
+    Cancelled,
 }
 
-/// Flows.
-pub mod flow {
+/// How a 3-D Secure session authenticates (`threeds_sessions.flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) enum Flow {
     /// 3-D Secure 2 frictionless.
-    pub const FRICTIONLESS: &str = "FRICTIONLESS";
+    Frictionless,
     /// 3-D Secure 2 challenge (`creq` / `cres`).
-    pub const CHALLENGE: &str = "CHALLENGE";
+    Challenge,
     /// 3-D Secure 1 style redirect (`PaReq` / `PaRes`).
-    pub const REDIRECT: &str = "REDIRECT";
+    Redirect,
     /// 3DS Method, then frictionless.
-    pub const METHOD: &str = "METHOD";
+    Method,
 }
 
 /// What an authorization must match to use a session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Binding {
     /// Keyed fingerprint of the card number.
     pub fingerprint: String,
@@ -67,17 +71,18 @@ pub struct Binding {
 }
 
 /// A 3-D Secure session row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Session {
     /// MD / threeDSSessionData.
     pub md: String,
     /// Owner.
     pub merchant_id: String,
-    /// See [`flow`].
-    pub flow: String,
-    /// See [`status`].
-    pub status: String,
+    /// How it authenticates.
+    pub flow: Flow,
+    /// Where it is.
+    pub status: Status,
     /// Binding.
+    #[sqlx(flatten)]
     pub binding: Binding,
     /// returnURL / TermUrl.
     pub return_url: Option<String>,
@@ -132,36 +137,10 @@ pub fn json_b64(s: &str) -> Option<serde_json::Value> {
     serde_json::from_slice(&bytes).ok()
 }
 
-fn row_to_session(row: &sqlx::sqlite::SqliteRow) -> Result<Session> {
-    Ok(Session {
-        md: row.try_get("md")?,
-        merchant_id: row.try_get("merchant_id")?,
-        flow: row.try_get("flow")?,
-        status: row.try_get("status")?,
-        binding: Binding {
-            fingerprint: row.try_get("fingerprint")?,
-            amount: row.try_get("amount")?,
-            currency: row.try_get("currency")?,
-            order_ref: row.try_get("order_ref")?,
-            contract_number: row.try_get("contract_number")?,
-        },
-        return_url: row.try_get("return_url")?,
-        method_notification_url: row.try_get("method_notification_url")?,
-        challenge_response: row.try_get("challenge_response")?,
-        response_consumed: row.try_get::<i64, _>("response_consumed")? != 0,
-        auth_consumed: row.try_get::<i64, _>("auth_consumed")? != 0,
-        eci: row.try_get("eci")?,
-        cavv: row.try_get("cavv")?,
-        xid: row.try_get("xid")?,
-        result_container: row.try_get("result_container")?,
-        expires_at: row.try_get("expires_at")?,
-    })
-}
 
 /// A session by MD.
 pub async fn get(conn: &mut SqliteConnection, md: &str) -> Result<Option<Session>> {
-    let row = sqlx::query("SELECT * FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
-    row.as_ref().map(row_to_session).transpose()
+    Ok(sqlx::query_as("SELECT * FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?)
 }
 
 /// The `transient` verifyEnrollment gave with a 3DS Method step (it names the session in the
@@ -172,6 +151,11 @@ pub(crate) async fn transient(conn: &mut SqliteConnection, md: &str) -> Result<O
     Ok(row.and_then(|(t,)| t))
 }
 
+async fn set_status(conn: &mut SqliteConnection, md: &str, status: Status) -> Result<()> {
+    sqlx::query("UPDATE threeds_sessions SET status = ? WHERE md = ?").bind(status).bind(md).execute(conn).await?;
+    Ok(())
+}
+
 async fn set(conn: &mut SqliteConnection, md: &str, column: &str, value: Option<&str>) -> Result<()> {
     // `column` is one of this module's literals, never input.
     let sql = format!("UPDATE threeds_sessions SET {column} = ? WHERE md = ?");
@@ -180,13 +164,14 @@ async fn set(conn: &mut SqliteConnection, md: &str, column: &str, value: Option<
 }
 
 /// Marks the ACS outcome of a challenge and stores the answer the page will post.
-pub async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_status: &str, response: &str) -> Result<bool> {
+pub async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_status: Status, response: &str) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE threeds_sessions SET status = ?, challenge_response = ? WHERE md = ? AND status = 'PENDING'",
+        "UPDATE threeds_sessions SET status = ?, challenge_response = ? WHERE md = ? AND status = ?",
     )
     .bind(new_status)
     .bind(response)
     .bind(md)
+    .bind(Status::Pending)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -194,8 +179,9 @@ pub async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_status:
 
 /// Records that the 3DS Method page ran.
 pub async fn method_completed(conn: &mut SqliteConnection, md: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE threeds_sessions SET method_result = 'Y' WHERE md = ? AND status = 'METHOD_PENDING'")
+    let done = sqlx::query("UPDATE threeds_sessions SET method_result = 'Y' WHERE md = ? AND status = ?")
         .bind(md)
+        .bind(Status::MethodPending)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -233,7 +219,8 @@ fn authenticated_values(s: &Session, eci: &str, auth_type: &str, comp_ind: Optio
 
 async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &str, comp_ind: Option<&str>) -> Result<()> {
     let (eci, cavv, xid, container) = authenticated_values(s, "05", auth_type, comp_ind);
-    sqlx::query("UPDATE threeds_sessions SET status = 'AUTHENTICATED', eci = ?, cavv = ?, xid = ?, result_container = ? WHERE md = ?")
+    sqlx::query("UPDATE threeds_sessions SET status = ?, eci = ?, cavv = ?, xid = ?, result_container = ? WHERE md = ?")
+        .bind(Status::Authenticated)
         .bind(&eci)
         .bind(&cavv)
         .bind(&xid)
@@ -241,7 +228,7 @@ async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &
         .bind(&s.md)
         .execute(conn)
         .await?;
-    s.status = status::AUTHENTICATED.to_owned();
+    s.status = Status::Authenticated;
     s.eci = Some(eci);
     s.cavv = Some(cavv);
     s.xid = Some(xid);
@@ -314,15 +301,15 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     let info = req.three_ds_info.as_ref();
     // Second round after the 3DS Method: the transient names the session.
     if let Some(transient) = req.transient.as_deref().filter(|t| !t.trim().is_empty()) {
-        let row = sqlx::query("SELECT * FROM threeds_sessions WHERE transient = ? AND merchant_id = ?")
+        let row: Option<Session> = sqlx::query_as("SELECT * FROM threeds_sessions WHERE transient = ? AND merchant_id = ?")
             .bind(transient.trim())
             .bind(&ctx.merchant.id)
             .fetch_optional(&mut *ctx.conn)
             .await?;
-        let Some(mut s) = row.as_ref().map(row_to_session).transpose()? else {
+        let Some(mut s) = row else {
             return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
         };
-        if s.status != status::METHOD_PENDING || s.expires_at <= now {
+        if s.status != Status::MethodPending || s.expires_at <= now {
             return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
         }
         let method_result = info.and_then(|i| i.three_ds_method_result.clone()).filter(|r| matches!(r.as_str(), "Y" | "N" | "U"));
@@ -362,12 +349,12 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     }
     let md = if enrollment == Enrollment::Redirect3ds1 { random_hex(10) } else { new_uuid() };
     let (flow, status) = match enrollment {
-        Enrollment::Frictionless => (flow::FRICTIONLESS, status::PENDING),
-        Enrollment::Challenge => (flow::CHALLENGE, status::PENDING),
-        Enrollment::Redirect3ds1 => (flow::REDIRECT, status::PENDING),
-        _ => (flow::METHOD, status::METHOD_PENDING),
+        Enrollment::Frictionless => (Flow::Frictionless, Status::Pending),
+        Enrollment::Challenge => (Flow::Challenge, Status::Pending),
+        Enrollment::Redirect3ds1 => (Flow::Redirect, Status::Pending),
+        _ => (Flow::Method, Status::MethodPending),
     };
-    let transient = (flow == flow::METHOD).then(|| random_hex(24));
+    let transient = (flow == Flow::Method).then(|| random_hex(24));
     let amount = req.payment.amount.map_or(0, |a| i64::try_from(a.minor()).unwrap_or(i64::MAX));
     let currency = i64::from(req.payment.currency.numeric());
     let browser = info.and_then(|i| i.browser.as_ref()).and_then(|b| serde_json::to_string(b).ok());
@@ -473,17 +460,17 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
         .execute(&mut *ctx.conn)
         .await?;
     s.response_consumed = true;
-    match s.status.as_str() {
-        status::ACS_AUTHENTICATED => {
+    match s.status {
+        Status::AcsAuthenticated => {
             authenticate(ctx.conn, s, "CH", None).await?;
             Ok(Ok(()))
         }
-        status::ACS_CANCELLED => {
-            set(ctx.conn, &s.md, "status", Some(status::CANCELLED)).await?;
+        Status::AcsCancelled => {
+            set_status(ctx.conn, &s.md, Status::Cancelled).await?;
             Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED))
         }
         _ => {
-            set(ctx.conn, &s.md, "status", Some(status::FAILED)).await?;
+            set_status(ctx.conn, &s.md, Status::Failed).await?;
             Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED))
         }
     }
@@ -570,10 +557,10 @@ pub async fn consume_matching(
             return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
         }
     }
-    match s.status.as_str() {
-        status::AUTHENTICATED => {}
-        status::FAILED | status::ACS_FAILED => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED)),
-        status::CANCELLED | status::ACS_CANCELLED => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED)),
+    match s.status {
+        Status::Authenticated => {}
+        Status::Failed | Status::AcsFailed => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED)),
+        Status::Cancelled | Status::AcsCancelled => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED)),
         _ => return Ok(Err(ReturnCode::THREE_DS_CHALLENGE_NOT_FINALIZED)),
     }
     if s.auth_consumed {

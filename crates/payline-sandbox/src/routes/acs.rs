@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::engine::three_ds::{self, b64_json, flow, json_b64, status};
+use crate::engine::three_ds::{self, b64_json, json_b64, Flow, Status};
 use crate::error::Result;
 use crate::scenarios::CHALLENGE_CODE;
 use crate::state::Sandbox;
@@ -92,7 +92,7 @@ async fn method(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response>
     let _guard = sandbox.lock().await;
     let mut conn = sandbox.pool().acquire().await?;
     let Some(session) = three_ds::get(&mut conn, &md).await? else { return Ok(refused("Unknown 3-D Secure session.")) };
-    if session.flow != flow::METHOD || !three_ds::method_completed(&mut conn, &md).await? {
+    if session.flow != Flow::Method || !three_ds::method_completed(&mut conn, &md).await? {
         return Ok(refused("This 3DS Method has already run."));
     }
     let answer = b64_json(&serde_json::json!({ "threeDSServerTransID": md }));
@@ -129,7 +129,7 @@ async fn challenge(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Respon
     }
     let mut conn = sandbox.pool().acquire().await?;
     match three_ds::get(&mut conn, &md).await? {
-        Some(s) if s.flow == flow::CHALLENGE && s.status == status::PENDING => Ok(challenge_page(&md, "2")),
+        Some(s) if s.flow == Flow::Challenge && s.status == Status::Pending => Ok(challenge_page(&md, "2")),
         Some(_) => Ok(refused("This authentication has already been completed.")),
         None => Ok(refused("Unknown 3-D Secure session.")),
     }
@@ -149,7 +149,7 @@ async fn pareq(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> 
     let _guard = sandbox.lock().await;
     let mut conn = sandbox.pool().acquire().await?;
     match three_ds::get(&mut conn, &md).await? {
-        Some(s) if s.flow == flow::REDIRECT && s.status == status::PENDING => {
+        Some(s) if s.flow == Flow::Redirect && s.status == Status::Pending => {
             three_ds::set_term_url(&mut conn, &md, &term).await?;
             Ok(challenge_page(&md, "1"))
         }
@@ -172,19 +172,19 @@ async fn submit(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response>
         return Ok(refused("This authentication has expired."));
     }
     let (new_status, trans_status) = if cancel {
-        (status::ACS_CANCELLED, "N")
+        (Status::AcsCancelled, "N")
     } else if code.trim() == CHALLENGE_CODE {
-        (status::ACS_AUTHENTICATED, "Y")
+        (Status::AcsAuthenticated, "Y")
     } else {
-        (status::ACS_FAILED, "N")
+        (Status::AcsFailed, "N")
     };
     let mut nonce = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut nonce);
     let response = b64_json(&serde_json::json!({
         "threeDSServerTransID": md,
         "acsTransID": md,
-        "messageType": if session.flow == flow::REDIRECT { "PARes" } else { "CRes" },
-        "messageVersion": if session.flow == flow::REDIRECT { "1.0.2" } else { "2.2.0" },
+        "messageType": if session.flow == Flow::Redirect { "PARes" } else { "CRes" },
+        "messageVersion": if session.flow == Flow::Redirect { "1.0.2" } else { "2.2.0" },
         "transStatus": trans_status,
         "challengeCancel": if cancel { Some("01") } else { None },
         "nonce": nonce.iter().map(|b| format!("{b:02x}")).collect::<String>(),
@@ -196,7 +196,7 @@ async fn submit(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response>
     let Some(url) = session.return_url.filter(|u| is_http_url(u)) else {
         return Ok(page(StatusCode::OK, "3-D Secure", "<p>Authentication finished; no return URL was given.</p>"));
     };
-    if session.flow == flow::REDIRECT {
+    if session.flow == Flow::Redirect {
         Ok(auto_post(&url, &[("PaRes", &response), ("MD", &md)], "3-D Secure"))
     } else {
         Ok(auto_post(&url, &[("cres", &response), ("threeDSSessionData", &md)], "3-D Secure"))
