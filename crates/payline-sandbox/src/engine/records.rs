@@ -143,15 +143,45 @@ pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> R
     }))
 }
 
+/// Status of a due date (`billing_records.status`), Payline's `billingRecord.status` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[repr(i64)]
+pub(crate) enum BillingStatus {
+    /// 0: not due yet.
+    Future = 0,
+    /// 1: billed, the authorization was accepted.
+    Paid = 1,
+    /// 2: billed, refused for good.
+    Refused = 2,
+    /// 3: a retry is scheduled after a bank refusal.
+    Retry = 3,
+    /// 4: disabled after repeated refusals, or by the merchant.
+    Disabled = 4,
+}
+
+impl BillingStatus {
+    /// The wire value.
+    fn wire(self) -> BillingRecordStatus {
+        match self {
+            BillingStatus::Future => BillingRecordStatus::FUTURE,
+            BillingStatus::Paid => BillingRecordStatus::PAID,
+            BillingStatus::Refused => BillingRecordStatus::REFUSED,
+            BillingStatus::Retry => BillingRecordStatus::IN_PROGRESS,
+            BillingStatus::Disabled => BillingRecordStatus::DISABLED,
+        }
+    }
+}
+
 async fn insert_billing(conn: &mut SqliteConnection, record_id: &str, rank: u32, date: Date, amount: u64) -> Result<()> {
     sqlx::query(
         "INSERT OR IGNORE INTO billing_records (payment_record_id, rank, due_date, amount, status, nb_try, next_try_at) \
-         VALUES (?, ?, ?, ?, 0, 0, ?)",
+         VALUES (?, ?, ?, ?, ?, 0, ?)",
     )
     .bind(record_id)
     .bind(i64::from(rank))
     .bind(iso(date))
     .bind(i(amount))
+    .bind(BillingStatus::Future)
     .bind(due_instant(date))
     .execute(conn)
     .await?;
@@ -169,8 +199,8 @@ pub struct BillingRow {
     pub date: Date,
     /// Amount, minor units.
     pub amount: i64,
-    /// Status 0–4.
-    pub status: i64,
+    /// Status.
+    pub status: BillingStatus,
     /// Tries so far.
     pub nb_try: i64,
     /// Next try (sandbox unix seconds).
@@ -225,7 +255,7 @@ fn billing_out(b: &BillingRow) -> Option<BillingRecord> {
     let mut out = BillingRecord::new(
         to_wire_date(b.date)?,
         Amount::from_minor(u(b.amount))?,
-        u8::try_from(b.status).ok().and_then(|s| s.to_string().parse().ok()).unwrap_or(BillingRecordStatus::FUTURE),
+        b.status.wire(),
     );
     out.nb_try = Some(b.nb_try.to_string());
     out.rank = Some(b.rank.to_string());
@@ -353,11 +383,13 @@ async fn insert_record(ctx: &mut Ctx<'_>, n: &NewRecord<'_>) -> Result<String> {
 
 /// Bills the record's due dates that fell due at `ctx.now` (used at registration).
 async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
-    let due: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, status, nb_try, next_try_at FROM billing_records WHERE payment_record_id = ? AND status IN (0, 3) \
+    let due: Vec<(i64, BillingStatus, i64, i64)> = sqlx::query_as(
+        "SELECT id, status, nb_try, next_try_at FROM billing_records WHERE payment_record_id = ? AND status IN (?, ?) \
          AND next_try_at <= ? ORDER BY next_try_at, id",
     )
     .bind(record_id)
+    .bind(BillingStatus::Future)
+    .bind(BillingStatus::Retry)
     .bind(ctx.now.unix_timestamp())
     .fetch_all(&mut *ctx.conn)
     .await?;
@@ -371,7 +403,23 @@ async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
 
 /// Claims a due billing record: counts the try, guarded by the values read, so that of two
 /// processes only one bills it. Must be the first write of the billing's transaction.
-pub async fn claim(conn: &mut SqliteConnection, id: i64, status: i64, nb_try: i64, next_try_at: i64) -> Result<bool> {
+/// The oldest due date to bill at `until` or before, of an enabled payment record: (billing
+/// record id, status, tries, due instant, merchant).
+pub(crate) async fn next_due(conn: &mut SqliteConnection, until: i64) -> Result<Option<(i64, BillingStatus, i64, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT b.id, b.status, b.nb_try, b.next_try_at, p.merchant_id FROM billing_records b \
+         JOIN payment_records p ON p.id = b.payment_record_id \
+         WHERE b.status IN (?, ?) AND b.next_try_at <= ? AND p.disabled_at IS NULL \
+         ORDER BY b.next_try_at, b.id LIMIT 1",
+    )
+    .bind(BillingStatus::Future)
+    .bind(BillingStatus::Retry)
+    .bind(until)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn claim(conn: &mut SqliteConnection, id: i64, status: BillingStatus, nb_try: i64, next_try_at: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE billing_records SET nb_try = nb_try + 1 WHERE id = ? AND status = ? AND nb_try = ? AND next_try_at = ?",
     )
@@ -418,13 +466,13 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     };
     let now = ctx.now.unix_timestamp();
     let (status, next) = if super::answer::accepted(code) {
-        (1, b.next_try_at)
+        (BillingStatus::Paid, b.next_try_at)
     } else if bank_refusal(code) && b.nb_try < i64::from(MAX_TRIES) {
-        (3, now + RETRY_DELAY.whole_seconds())
+        (BillingStatus::Retry, now + RETRY_DELAY.whole_seconds())
     } else if bank_refusal(code) {
-        (4, b.next_try_at)
+        (BillingStatus::Disabled, b.next_try_at)
     } else {
-        (2, b.next_try_at)
+        (BillingStatus::Refused, b.next_try_at)
     };
     sqlx::query(
         "UPDATE billing_records SET status = ?, next_try_at = ?, result_code = ?, transaction_id = ?, executed_at = ? WHERE id = ?",
@@ -716,8 +764,9 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
     .execute(&mut *ctx.conn)
     .await?;
     // Recompute the future: drop untouched future records, then lay the schedule again.
-    sqlx::query("DELETE FROM billing_records WHERE payment_record_id = ? AND status = 0 AND nb_try = 0")
+    sqlx::query("DELETE FROM billing_records WHERE payment_record_id = ? AND status = ? AND nb_try = 0")
         .bind(&rec.id)
+        .bind(BillingStatus::Future)
         .execute(&mut *ctx.conn)
         .await?;
     let kept = billings(ctx.conn, &rec.id).await?;
@@ -771,7 +820,7 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         return Ok(refuse(ReturnCode::PAYMENT_RECORD_DISABLED));
     }
     let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
-    if b.status == 1 {
+    if b.status == BillingStatus::Paid {
         return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
     }
     let upd = &req.billing_record_for_update;
@@ -786,7 +835,8 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
     let status = match upd.status {
         None => b.status,
         // A merchant may put a due date back to future (0) or disable it (4).
-        Some(s) if s == BillingRecordStatus::FUTURE || s == BillingRecordStatus::DISABLED => i64::from(s.code()),
+        Some(s) if s == BillingRecordStatus::FUTURE => BillingStatus::Future,
+        Some(s) if s == BillingRecordStatus::DISABLED => BillingStatus::Disabled,
         Some(_) => return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)),
     };
     sqlx::query("UPDATE billing_records SET due_date = ?, next_try_at = ?, amount = ?, status = ? WHERE id = ?")
@@ -867,9 +917,10 @@ pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Re
     };
     let id = insert_record(ctx, &n).await?;
     sqlx::query(
-        "UPDATE billing_records SET status = 1, nb_try = 1, result_code = ?, transaction_id = ?, executed_at = ? \
+        "UPDATE billing_records SET status = ?, nb_try = 1, result_code = ?, transaction_id = ?, executed_at = ? \
          WHERE payment_record_id = ? AND rank = 1",
     )
+    .bind(BillingStatus::Paid)
     .bind(StoredCode(ReturnCode::APPROVED))
     .bind(w.first_transaction)
     .bind(ctx.now.unix_timestamp())

@@ -20,28 +20,16 @@
 use time::OffsetDateTime;
 
 use crate::engine::ctx::Ctx;
-use crate::engine::{payments, records};
+use crate::engine::records::{self, BillingStatus};
+use crate::engine::payments;
 use crate::error::Result;
 use crate::store::ledger::deferred;
 use crate::state::Sandbox;
 
-type Due = (i64, i64, i64, i64, String);
-
-async fn next_due(sandbox: &Sandbox, until: i64) -> Result<Option<Due>> {
-    Ok(sqlx::query_as(
-        "SELECT b.id, b.status, b.nb_try, b.next_try_at, p.merchant_id FROM billing_records b \
-         JOIN payment_records p ON p.id = b.payment_record_id \
-         WHERE b.status IN (0, 3) AND b.next_try_at <= ? AND p.disabled_at IS NULL \
-         ORDER BY b.next_try_at, b.id LIMIT 1",
-    )
-    .bind(until)
-    .fetch_optional(sandbox.pool())
-    .await?)
-}
 
 /// The next job: a billing record, or a deferred capture (authorization id, due instant).
 enum Job {
-    Billing { id: i64, status: i64, nb_try: i64, next: i64 },
+    Billing { id: i64, status: BillingStatus, nb_try: i64, next: i64 },
     Capture { authorization_id: String, due: i64 },
 }
 
@@ -55,7 +43,7 @@ impl Job {
 }
 
 async fn next_job(sandbox: &Sandbox, until: i64) -> Result<Option<(Job, i64, String)>> {
-    let billing = next_due(sandbox, until).await?;
+    let billing = records::next_due(&mut *sandbox.pool().acquire().await?, until).await?;
     let capture = deferred::next_due(sandbox.pool(), until).await?;
     Ok(match (billing, capture) {
         (Some(b), Some((authorization_id, due, merchant))) if due < b.3 => {
