@@ -2,8 +2,8 @@
 //! format, Luhn, expiry against the sandbox date, CVV format. Each failure maps to the Payline
 //! code the gateway answers.
 
-use payline_protocol::values::ReturnCode;
 use payline_protocol::secret::Secret;
+use payline_protocol::values::ReturnCode;
 use time::Date;
 
 /// What the sandbox knows about a valid card number.

@@ -8,12 +8,18 @@
 //!  tests ───────JSON──────▶ /sandbox/clock, /sandbox/transactions, /sandbox/notifications
 //!                   │
 //!                   ▼
-//!        engine (Payline rules) ── ledger / tokens / 3DS sessions / wallets /
-//!                   │              payment records / web sessions (SQLite) ── clock offset
+//!        worker  scheduler (due dates, on clock moves, at start, every 500 ms)
+//!                delivery  (HTTP GET to notification URLs, retried on the sandbox clock)
+//!                   │
 //!                   ▼
-//!        scheduler (due dates, on clock moves, at start, every 500 ms)
-//!        notifier  (HTTP GET to notification URLs, retried on the sandbox clock)
+//!        engine  one module per operation family (Payline rules, answers)
+//!                   │
+//!                   ▼
+//!        store   ledger / tokens / wallets / web sessions / notification outbox (SQLite)
 //! ```
+//!
+//! The routes call the engine and the worker; the worker drives the engine and reads the
+//! outbox; the engine writes to the outbox and never calls the worker back, it only wakes it.
 //!
 //! Outcomes follow Payline's homologation conventions (amount and card-number tables in
 //! `scenarios`); every date rule reads the sandbox clock, which tests move forward.
@@ -54,20 +60,14 @@ mod vault;
 mod worker;
 
 use std::future::Future;
-use std::time::Duration;
 
 use axum::Router;
 
 pub use config::{Config, ConfigError, ContractConfig, MerchantConfig};
 pub use db::{Clock, DbLocation};
 pub use error::SandboxError;
+pub use routes::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 pub use state::Sandbox;
-
-/// Largest request body accepted (Payline `transient` is up to 100 KB).
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// Time limit of one request.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs what fell due on the sandbox clock, as the background worker does. Tests call it to
 /// check that two sandboxes sharing one database never bill a due date twice.

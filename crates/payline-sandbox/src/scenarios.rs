@@ -8,6 +8,7 @@
 //! Pure functions: no I/O, no clock.
 
 use payline_protocol::values::ReturnCode;
+
 /// Bank outcome forced by the payment amount (minor units), Payline homologation simulator.
 /// The documented amounts are in currency units (333.00 … 333.96).
 pub const AMOUNT_OUTCOMES: &[(u64, ReturnCode)] = &[

@@ -4,9 +4,9 @@
 //! CVV from the tokenizer) or a wallet card (`walletId` + `cardInd`). Each resolves to a
 //! [`ResolvedCard`] or to the Payline code that refuses it, in the order Payline checks them.
 
-use payline_protocol::values::ReturnCode;
 use payline_protocol::objects::Card;
 use payline_protocol::secret::Secret;
+use payline_protocol::values::ReturnCode;
 use sqlx::SqliteConnection;
 
 use super::ctx::Ctx;

@@ -5,8 +5,8 @@ use payline_protocol::messages::{
     DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse, DoRefundRequest, DoRefundResponse,
     DoResetRequest, DoResetResponse,
 };
-use payline_protocol::objects::{PaylineResult, Authorization, Transaction};
-use payline_protocol::values::{ReturnCode, Amount, ShortDate};
+use payline_protocol::objects::{Authorization, PaylineResult, Transaction};
+use payline_protocol::values::{Amount, ReturnCode, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Date, Duration, OffsetDateTime};
 
@@ -17,7 +17,7 @@ use super::three_ds;
 use crate::error::Result;
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
-use crate::store::ledger::{self, deferred, State, Entry, Kind};
+use crate::store::ledger::{self, deferred, Entry, Kind, State};
 use crate::store::{outbox, tokens};
 
 /// True when an accepted authorization already uses this order reference in the last 24 h.

@@ -13,8 +13,8 @@ use payline_protocol::messages::{
     GetBillingRecordRequest, GetBillingRecordResponse, GetPaymentRecordRequest, GetPaymentRecordResponse,
     UpdateBillingRecordRequest, UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
 };
-use payline_protocol::objects::{PaylineResult, BillingRecord, BillingRecordList, PrivateDataList, Recurring};
-use payline_protocol::values::{ReturnCode, Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes};
+use payline_protocol::objects::{BillingRecord, BillingRecordList, PaylineResult, PrivateDataList, Recurring};
+use payline_protocol::values::{Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes, ReturnCode};
 use sqlx::{Row, SqliteConnection};
 use time::{Date, OffsetDateTime, Time};
 

@@ -7,7 +7,7 @@ use payline_protocol::messages::{
 use payline_protocol::objects::{
     AssociatedTransactions, AssociatedTransactionsList, Authorization, PaylineResult, Payment, Transaction, TransactionList,
 };
-use payline_protocol::values::{ReturnCode, Action, Amount, CardExpiry, CardType, Currency, Mode, ShortDate};
+use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Mode, ReturnCode, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 

@@ -27,7 +27,7 @@ use payline_protocol::messages::{
     DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse, EnableWalletRequest, EnableWalletResponse,
     GetCardsRequest, GetCardsResponse, GetWalletRequest, GetWalletResponse, UpdateWalletRequest, UpdateWalletResponse,
 };
-use payline_protocol::objects::{PaylineResult, Authentication3DSecure, Authorization, Card, Cards, CardsList, Wallet, WalletIdList};
+use payline_protocol::objects::{Authentication3DSecure, Authorization, Card, Cards, CardsList, PaylineResult, Wallet, WalletIdList};
 use payline_protocol::secret::Secret;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
@@ -39,7 +39,7 @@ use super::three_ds::{self, Binding, Consumed};
 use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules;
-use crate::store::ledger::{self, State, Entry, Kind};
+use crate::store::ledger::{self, Entry, Kind, State};
 use crate::store::outbox;
 use crate::store::tokens;
 use crate::store::wallets::{card, cards, wallet, WalletCard, WalletRow};

@@ -1,11 +1,13 @@
 //! HTTP routes, one module per resource.
 
-pub mod acs;
-pub mod control;
+mod acs;
+mod control;
 mod form;
-pub mod soap;
-pub mod tokenizer;
-pub mod webpayment;
+mod soap;
+mod tokenizer;
+mod webpayment;
+
+use std::time::Duration;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -13,10 +15,15 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::state::Sandbox;
-use crate::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
+
+/// Largest request body accepted (Payline `transient` is up to 100 KB).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Time limit of one request.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// All routes of the sandbox.
-pub fn router(sandbox: Sandbox) -> Router {
+pub(crate) fn router(sandbox: Sandbox) -> Router {
     Router::new()
         // Payline accepts `/V4/services/<API>` and the fail-over form `/services/<API>`
         // (PHP SDK endpoint directory).

@@ -14,8 +14,9 @@ use crate::auth::{authenticate, unauthorized};
 use crate::engine::ctx::Ctx;
 use crate::engine::{payments, records, reports, three_ds, wallets, web};
 use crate::error::Result;
+use super::MAX_BODY_BYTES;
+use crate::state::Sandbox;
 use crate::store::ledger;
-use crate::{state::Sandbox, MAX_BODY_BYTES};
 
 const SERVICES: [&str; 3] = ["DirectPaymentAPI", "WebPaymentAPI", "ExtendedAPI"];
 

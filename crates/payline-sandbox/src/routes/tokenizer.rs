@@ -6,20 +6,19 @@
 //! Payline's SDKs expect (payline-protocol `web2token`). The buyer's page is on another origin:
 //! CORS is allowed for any origin (the servlet is public; the access key protects `data`).
 
-use payline_protocol::values::ReturnCode;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use payline_protocol::secret::Secret;
+use payline_protocol::values::ReturnCode;
 use payline_protocol::web2token::{self, TokenAnswer};
 use zeroize::Zeroizing;
 
-use crate::store::tokens;
-use crate::error::Result;
 use crate::cards;
+use crate::error::Result;
 use crate::state::Sandbox;
-use crate::store::ledger;
+use crate::store::{ledger, tokens};
 
 fn cors(mut resp: Response) -> Response {
     let h = resp.headers_mut();

@@ -24,11 +24,11 @@ use axum::Router;
 use payline_protocol::secret::Secret;
 use serde::Deserialize;
 
-use crate::engine::web::{self, CardForm, Next};
-use crate::store::web_sessions::{self, SessionKind, WebSession};
 use crate::engine::ctx::Ctx;
+use crate::engine::web::{self, CardForm, Next};
 use crate::error::Result;
 use crate::state::Sandbox;
+use crate::store::web_sessions::{self, SessionKind, WebSession};
 
 use super::form::{esc, field, hidden};
 

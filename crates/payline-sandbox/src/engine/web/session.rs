@@ -2,8 +2,8 @@
 //! checks and the stored `recurring` of NX / REC pages.
 
 use payline_protocol::objects::Recurring;
-use payline_protocol::values::Amount;
 use payline_protocol::secret::Secret;
+use payline_protocol::values::Amount;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
