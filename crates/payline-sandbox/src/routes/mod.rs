@@ -3,11 +3,12 @@
 mod acs;
 mod control;
 mod form;
+mod limits;
 mod soap;
 mod tokenizer;
 mod webpayment;
 
-use std::time::Duration;
+pub use limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,12 +16,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::state::Sandbox;
-
-/// Largest request body accepted (Payline `transient` is up to 100 KB).
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// Time limit of one request.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// All routes of the sandbox.
 pub(crate) fn router(sandbox: Sandbox) -> Router {

@@ -14,7 +14,7 @@ use crate::auth::{authenticate, unauthorized};
 use crate::engine::ctx::Ctx;
 use crate::engine::{payments, records, reports, three_ds, wallets, web};
 use crate::error::Result;
-use super::MAX_BODY_BYTES;
+use super::limits::MAX_BODY_BYTES;
 use crate::state::Sandbox;
 use crate::store::ledger;
 

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::config::{Config, ConfigError};
 use crate::error::{Result, SandboxError};
 use crate::state::Sandbox;
 use crate::store::outbox;
@@ -29,13 +30,13 @@ pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The HTTP client of the notifier, built once per sandbox: rustls on ring, the platform's
 /// roots and the configured extra roots, no proxy, no redirects (a notification is one GET to the
 /// merchant's URL, not to wherever it points), 2 s per attempt.
-pub(crate) fn client(config: &crate::Config) -> Result<reqwest::Client> {
+pub(crate) fn client(config: &Config) -> Result<reqwest::Client> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject as _;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let ca_error = |path: &std::path::Path, reason: String| {
-        crate::config::ConfigError::NotificationCa { path: path.display().to_string(), reason }
+        ConfigError::NotificationCa { path: path.display().to_string(), reason }
     };
     let extra: Vec<CertificateDer<'static>> = match &config.notification_ca_file {
         None => Vec::new(),
@@ -51,7 +52,7 @@ pub(crate) fn client(config: &crate::Config) -> Result<reqwest::Client> {
         }
     };
     let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-        .map_err(|e| crate::config::ConfigError::NotificationCa { path: "(platform roots)".to_owned(), reason: e.to_string() })?;
+        .map_err(|e| ConfigError::NotificationCa { path: "(platform roots)".to_owned(), reason: e.to_string() })?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|_| SandboxError::Bug("rustls protocol versions"))?
