@@ -37,8 +37,6 @@ async fn is_duplicate(conn: &mut SqliteConnection, merchant_id: &str, order_ref:
 
 fn refused_authorization(code: ReturnCode, ctx: &Ctx<'_>, contract: String) -> DoAuthorizationResponse {
     DoAuthorizationResponse {
-        transient: None,
-        result: PaylineResult::documented(code),
         transaction: Transaction { id: String::new(), date: payline_date(ctx.now), ..Transaction::default() },
         authorization: Authorization {
             number: String::new(),
@@ -47,14 +45,8 @@ fn refused_authorization(code: ReturnCode, ctx: &Ctx<'_>, contract: String) -> D
             authorized_currency: None,
             reattempt: None,
         },
-        card: Default::default(),
-        extended_card: Default::default(),
-        private_data_list: None,
         contract_number: contract,
-        linked_transaction_id: None,
-        travel_file_number: None,
-        authentication_3d_secure: None,
-        result_container: None,
+        ..DoAuthorizationResponse::new(PaylineResult::documented(code))
     }
 }
 
@@ -365,7 +357,7 @@ fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i
 /// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
 /// validity (`02602` after), never on a refused or cancelled authorization.
 pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCaptureResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCaptureResponse { result: PaylineResult::documented(code), transaction: bare(ctx), re_authorization: None };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCaptureResponse { transaction: bare(ctx), ..DoCaptureResponse::new(PaylineResult::documented(code)) };
     let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
@@ -451,7 +443,7 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
 
 /// doRefund: after capture only (`02618`), partial refunds up to the captured amount (`02613`).
 pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefundResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoRefundResponse { result: PaylineResult::documented(code), transaction: bare(ctx), misc_data: None };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoRefundResponse { transaction: bare(ctx), ..DoRefundResponse::new(PaylineResult::documented(code)) };
     let Some(mut payment) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
@@ -481,17 +473,15 @@ pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefu
     let mut refund = follow_up(ctx, Kind::Refund, 421, &payment, amount, currency, State::Refunded);
     refund.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &refund).await?;
-    Ok(DoRefundResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction: transaction(&refund.id, ctx.now, false, "N"), misc_data: None })
+    Ok(DoRefundResponse {
+        transaction: transaction(&refund.id, ctx.now, false, "N"),
+        ..DoRefundResponse::new(PaylineResult::documented(ReturnCode::APPROVED))
+    })
 }
 
 /// doCredit: a stand-alone credit to a card (action 422).
 pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse {
-        result: PaylineResult::documented(code),
-        transaction: bare(ctx),
-        card: Default::default(),
-        extended_card: Default::default(),
-    };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse { transaction: bare(ctx), ..DoCreditResponse::new(PaylineResult::documented(code)) };
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx)) };
     let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
@@ -544,10 +534,8 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
 /// currency (`02620`, nothing stored); 11 the contract's re-authorization option (`02619`).
 pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationRequest) -> Result<DoReAuthorizationResponse> {
     let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoReAuthorizationResponse {
-        result: PaylineResult::documented(code),
         transaction: bare(ctx),
-        card: Default::default(),
-        extended_card: Default::default(),
+        ..DoReAuthorizationResponse::new(PaylineResult::documented(code))
     };
     let Some(original) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));

@@ -599,7 +599,7 @@ pub async fn do_scheduled_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoScheduledWalletPaymentRequest,
 ) -> Result<DoScheduledWalletPaymentResponse> {
-    let refuse = |code: ReturnCode| DoScheduledWalletPaymentResponse { result: PaylineResult::documented(code), payment_record_id: String::new() };
+    let refuse = |code: ReturnCode| DoScheduledWalletPaymentResponse::new(PaylineResult::documented(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
         return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
@@ -711,17 +711,17 @@ pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest)
 /// unknown.
 pub async fn disable_payment_record(ctx: &mut Ctx<'_>, req: DisablePaymentRecordRequest) -> Result<DisablePaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
-        return Ok(DisablePaymentRecordResponse { result: PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND) });
+        return Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND)));
     };
     if rec.disabled_at.is_some() {
-        return Ok(DisablePaymentRecordResponse { result: PaylineResult::documented(ReturnCode::PAYMENT_RECORD_DISABLED) });
+        return Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_DISABLED)));
     }
     sqlx::query("UPDATE payment_records SET disabled_at = ? WHERE id = ?")
         .bind(ctx.now.unix_timestamp())
         .bind(&rec.id)
         .execute(&mut *ctx.conn)
         .await?;
-    Ok(DisablePaymentRecordResponse { result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL) })
+    Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL)))
 }
 
 /// updatePaymentRecord: `billingLeft`, `billingDay`, `endDate`, `newAmount` from

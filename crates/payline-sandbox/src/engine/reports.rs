@@ -144,30 +144,7 @@ pub async fn get_transaction_details(ctx: &mut Ctx<'_>, req: GetTransactionDetai
 }
 
 fn details(result: PaylineResult, transaction: Option<Transaction>, contract_number: String) -> GetTransactionDetailsResponse {
-    GetTransactionDetailsResponse {
-        result,
-        transaction,
-        payment: None,
-        authorization: None,
-        order: None,
-        buyer: None,
-        private_data_list: None,
-        card: Default::default(),
-        extended_card: Default::default(),
-        associated_transactions_list: None,
-        status_history_list: None,
-        media: None,
-        customer_media: Default::default(),
-        contract_number,
-        payment_additional_list: None,
-        bank_account_data: None,
-        sub_merchant: None,
-        authentication_3d_secure: None,
-        point_of_sell: Default::default(),
-        routing_rule: Default::default(),
-        linked_transaction_id: None,
-        travel_file_number: None,
-    }
+    GetTransactionDetailsResponse { transaction, contract_number, ..GetTransactionDetailsResponse::new(result) }
 }
 
 fn day_start(d: payline_protocol::values::Date) -> Option<OffsetDateTime> {
@@ -178,7 +155,7 @@ fn day_start(d: payline_protocol::values::Date) -> Option<OffsetDateTime> {
 
 /// transactionsSearch: the merchant's transactions between two dates (at most 31 days).
 pub async fn transactions_search(ctx: &mut Ctx<'_>, req: TransactionsSearchRequest) -> Result<TransactionsSearchResponse> {
-    let answer = |code: ReturnCode| TransactionsSearchResponse { result: PaylineResult::documented(code), transaction_list: None };
+    let answer = |code: ReturnCode| TransactionsSearchResponse::new(PaylineResult::documented(code));
     let (Some(from), Some(to)) = (day_start(req.start_date), day_start(req.end_date)) else {
         return Ok(answer(ReturnCode::INVALID_SEARCH_CRITERIA));
     };

@@ -256,24 +256,7 @@ fn authentication_of(s: &Session) -> Authentication3DSecure {
 }
 
 fn enrollment_answer(code: ReturnCode) -> VerifyEnrollmentResponse {
-    VerifyEnrollmentResponse {
-        transient: None,
-        result: PaylineResult::documented(code),
-        action_url: None,
-        action_method: None,
-        pareq_field_name: None,
-        pareq_field_value: None,
-        term_url_name: None,
-        term_url_value: None,
-        md_field_name: None,
-        md_field_value: None,
-        mpi_result: None,
-        authentication_3d_secure: None,
-        virtual_cvx: None,
-        token: None,
-        private_data_list: None,
-        sdk_challenge: None,
-    }
+    VerifyEnrollmentResponse::new(PaylineResult::documented(code))
 }
 
 /// The card a verifyEnrollment authenticates: `card` (number, or token + expiry), or, when
@@ -478,13 +461,7 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
 
 /// verifyAuthentication: consumes the PaRes / CRes posted back by the ACS.
 pub async fn verify_authentication(ctx: &mut Ctx<'_>, req: VerifyAuthenticationRequest) -> Result<VerifyAuthenticationResponse> {
-    let answer = |code: ReturnCode| VerifyAuthenticationResponse {
-        transient: None,
-        result: PaylineResult::documented(code),
-        authentication_3d_secure: None,
-        mpi_result: None,
-        private_data_list: None,
-    };
+    let answer = |code: ReturnCode| VerifyAuthenticationResponse::new(PaylineResult::documented(code));
     let md = req.md.as_deref().map(str::trim).unwrap_or_default();
     let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
         return Ok(answer(ReturnCode::THREE_DS_ENROLLMENT_CALL_NOT_FOUND));

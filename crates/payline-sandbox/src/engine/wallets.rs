@@ -430,7 +430,7 @@ pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetW
 
 /// getCards: every card of the wallet (or the one at `cardInd`).
 pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCardsResponse> {
-    let mut out = GetCardsResponse { result: PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST), cards_list: None, owner: None, private_data_list: None };
+    let mut out = GetCardsResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
     let only = match req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -512,7 +512,7 @@ pub async fn disable_wallet(ctx: &mut Ctx<'_>, req: DisableWalletRequest) -> Res
 pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Result<EnableWalletResponse> {
     let id = req.wallet_id.trim();
     if wallet(ctx.conn, &ctx.merchant.id, id).await?.is_none() {
-        return Ok(EnableWalletResponse { result: PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST) });
+        return Ok(EnableWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST)));
     }
     let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
     let done = match ind {
@@ -533,7 +533,11 @@ pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Resul
             .await?
             .rows_affected(),
     };
-    Ok(EnableWalletResponse { result: PaylineResult::documented(if done == 1 { ReturnCode::OPERATION_SUCCESSFUL } else { ReturnCode::CANNOT_ENABLE_WALLET }) })
+    Ok(EnableWalletResponse::new(PaylineResult::documented(if done == 1 {
+        ReturnCode::OPERATION_SUCCESSFUL
+    } else {
+        ReturnCode::CANNOT_ENABLE_WALLET
+    })))
 }
 
 /// What a wallet payment charges.

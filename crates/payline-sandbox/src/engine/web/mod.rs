@@ -113,7 +113,7 @@ pub(crate) async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) 
 /// manageWebWallet: a page where the buyer registers (or replaces) the card of
 /// `buyer.walletId` (`02513` without one).
 pub(crate) async fn manage_web_wallet(ctx: &mut Ctx<'_>, req: ManageWebWalletRequest) -> Result<ManageWebWalletResponse> {
-    let refuse = |code: ReturnCode| ManageWebWalletResponse { result: PaylineResult::documented(code), token: String::new(), redirect_url: String::new() };
+    let refuse = |code: ReturnCode| ManageWebWalletResponse::new(PaylineResult::documented(code));
     if ctx.merchant.contract(req.contract_number.trim()).is_none() {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
