@@ -18,21 +18,11 @@ use crate::error::Result;
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
 use crate::store::ledger::{self, deferred, Entry, Kind, State};
-use crate::store::{outbox, tokens};
+use crate::store::{outbox, tokens, web_sessions};
 
 /// True when an accepted authorization already uses this order reference in the last 24 h.
 async fn is_duplicate(conn: &mut SqliteConnection, merchant_id: &str, order_ref: &str, now: OffsetDateTime) -> Result<bool> {
-    let since = (now - DUPLICATE_WINDOW).unix_timestamp();
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM transactions WHERE merchant_id = ? AND order_ref = ? AND accepted = 1 \
-         AND kind IN ('AUTHORIZATION', 'RE_AUTHORIZATION') AND created_at > ?",
-    )
-    .bind(merchant_id)
-    .bind(order_ref)
-    .bind(since)
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
+    ledger::accepted_authorizations_since(conn, merchant_id, order_ref, now - DUPLICATE_WINDOW).await.map(|n| n > 0)
 }
 
 fn refused_authorization(code: ReturnCode, ctx: &Ctx<'_>, contract: String) -> DoAuthorizationResponse {
@@ -104,20 +94,13 @@ pub async fn plan_deferred(ctx: &mut Ctx<'_>, entry: &Entry, date: Option<Date>,
 /// pays.
 pub async fn remember_web_deferred(conn: &mut SqliteConnection, token: &str, date: Option<Date>) -> Result<()> {
     let Some(date) = date else { return Ok(()) };
-    sqlx::query("UPDATE web_sessions SET differed_action_date = ? WHERE token = ?")
-        .bind(deferred::iso(date))
-        .bind(token)
-        .execute(conn)
-        .await?;
-    Ok(())
+    web_sessions::set_capture_date(conn, token, &deferred::iso(date)).await
 }
 
 /// The hosted page's authorization of a DIF session: [`plan_deferred`] with the session's date.
 pub async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) -> Result<()> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT differed_action_date FROM web_sessions WHERE token = ?").bind(token).fetch_optional(&mut *ctx.conn).await?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = row.and_then(|(d,)| d).and_then(|d| Date::parse(&d, &format).ok());
+    let date = web_sessions::capture_date(ctx.conn, token).await?.and_then(|d| Date::parse(&d, &format).ok());
     plan_deferred(ctx, entry, date, None).await
 }
 

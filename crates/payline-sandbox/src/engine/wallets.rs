@@ -42,7 +42,7 @@ use crate::rules;
 use crate::store::ledger::{self, Entry, Kind, State};
 use crate::store::outbox;
 use crate::store::tokens;
-use crate::store::wallets::{card, cards, wallet, WalletCard, WalletRow};
+use crate::store::wallets::{self as wallet_rows, card, cards, wallet, NewCard, Owner, WalletCard, WalletRow};
 
 /// Amount of the card check made when a card is registered: 1 EUR.
 pub const CHECK_AMOUNT: i64 = 100;
@@ -135,16 +135,7 @@ pub async fn verify_schedule_authentication(
 /// in the call that registered it (the buyer-present first due date); later due dates stay
 /// unauthenticated.
 pub async fn authenticate_first_billing(conn: &mut SqliteConnection, record_id: &str, done: &Consumed) -> Result<()> {
-    sqlx::query(
-        "UPDATE transactions SET three_ds = 'Y', eci = ?, liability_shift = ? WHERE id = \
-         (SELECT transaction_id FROM billing_records WHERE payment_record_id = ? AND rank = 1 AND transaction_id IS NOT NULL)",
-    )
-    .bind(&done.eci)
-    .bind(done.liability_shift)
-    .bind(record_id)
-    .execute(conn)
-    .await?;
-    Ok(())
+    ledger::authenticate_first_billing(conn, record_id, &done.eci, done.liability_shift).await
 }
 
 /// The 1 EUR check authorization of a card being registered, recorded in the ledger and never
@@ -250,27 +241,20 @@ async fn store_card(
     check_id: &str,
     now: OffsetDateTime,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO wallet_cards (merchant_id, wallet_id, card_ind, token, card_type, masked_pan, expiry, cardholder, \
-         is_default, check_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (merchant_id, wallet_id, card_ind) DO UPDATE SET token = excluded.token, card_type = excluded.card_type, \
-         masked_pan = excluded.masked_pan, expiry = excluded.expiry, cardholder = excluded.cardholder, \
-         check_transaction_id = excluded.check_transaction_id, disabled_at = NULL",
-    )
-    .bind(merchant_id)
-    .bind(wallet_id)
-    .bind(ind)
-    .bind(&card.token)
-    .bind(&card.card_type)
-    .bind(&card.masked)
-    .bind(card.expiry.as_deref().unwrap_or_default())
-    .bind(cardholder)
-    .bind(ind == 1)
-    .bind(check_id)
-    .bind(now.unix_timestamp())
-    .execute(conn)
-    .await?;
-    Ok(())
+    let new = NewCard {
+        card_ind: ind,
+        token: &card.token,
+        card_type: &card.card_type,
+        masked: &card.masked,
+        expiry: card.expiry.as_deref().unwrap_or_default(),
+        cardholder,
+        check_id,
+    };
+    wallet_rows::store_card(conn, merchant_id, wallet_id, new, now).await
+}
+
+fn owner_of(w: &Wallet) -> Owner<'_> {
+    Owner { last_name: opt(&w.last_name), first_name: opt(&w.first_name), email: opt(&w.email) }
 }
 
 fn opt(s: &Option<String>) -> Option<&str> {
@@ -299,19 +283,7 @@ pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Resul
         Ok(c) => c,
         Err(code) => return Ok(refuse(code)),
     };
-    sqlx::query(
-        "INSERT INTO wallets (merchant_id, wallet_id, contract_number, last_name, first_name, email, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&ctx.merchant.id)
-    .bind(&wallet_id)
-    .bind(&contract_number)
-    .bind(opt(&req.wallet.last_name))
-    .bind(opt(&req.wallet.first_name))
-    .bind(opt(&req.wallet.email))
-    .bind(ctx.now.unix_timestamp())
-    .execute(&mut *ctx.conn)
-    .await?;
+    wallet_rows::insert(ctx.conn, &ctx.merchant.id, &wallet_id, &contract_number, owner_of(&req.wallet), ctx.now).await?;
     let holder = opt(&req.wallet.card.cardholder).map(str::to_owned);
     store_card(ctx.conn, &ctx.merchant.id, &wallet_id, 1, &card, holder.as_deref(), &check_id, ctx.now).await?;
     notify_wallet(ctx, &wallet_id, &contract_number).await?;
@@ -365,17 +337,7 @@ pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Resul
             None => return Ok(refuse(ReturnCode::INVALID_CARD_INDEX)),
         }
     };
-    sqlx::query(
-        "UPDATE wallets SET last_name = COALESCE(?, last_name), first_name = COALESCE(?, first_name), \
-         email = COALESCE(?, email) WHERE merchant_id = ? AND wallet_id = ?",
-    )
-    .bind(opt(&req.wallet.last_name))
-    .bind(opt(&req.wallet.first_name))
-    .bind(opt(&req.wallet.email))
-    .bind(&ctx.merchant.id)
-    .bind(&wallet_id)
-    .execute(&mut *ctx.conn)
-    .await?;
+    wallet_rows::update_owner(ctx.conn, &ctx.merchant.id, &wallet_id, owner_of(&req.wallet)).await?;
     notify_wallet(ctx, &wallet_id, &contract_number).await?;
     Ok(UpdateWalletResponse {
         result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
@@ -473,28 +435,13 @@ pub async fn disable_wallet(ctx: &mut Ctx<'_>, req: DisableWalletRequest) -> Res
     let mut failed = Vec::new();
     let ids = req.wallet_id_list.wallet_id;
     for id in &ids {
-        let t = ctx.now.unix_timestamp();
         let done = match ind {
-            Some(None) => 0,
-            Some(Some(i)) => sqlx::query(
-                "UPDATE wallet_cards SET disabled_at = ? WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NULL",
-            )
-            .bind(t)
-            .bind(&ctx.merchant.id)
-            .bind(id.trim())
-            .bind(i)
-            .execute(&mut *ctx.conn)
-            .await?
-            .rows_affected(),
-            None => sqlx::query("UPDATE wallets SET disabled_at = ? WHERE merchant_id = ? AND wallet_id = ? AND disabled_at IS NULL")
-                .bind(t)
-                .bind(&ctx.merchant.id)
-                .bind(id.trim())
-                .execute(&mut *ctx.conn)
-                .await?
-                .rows_affected(),
+            // A `cardInd` that is not an index disables nothing.
+            Some(None) => false,
+            Some(Some(i)) => wallet_rows::disable(ctx.conn, &ctx.merchant.id, id.trim(), Some(i), ctx.now).await?,
+            None => wallet_rows::disable(ctx.conn, &ctx.merchant.id, id.trim(), None, ctx.now).await?,
         };
-        if done == 0 {
+        if !done {
             failed.push(id.clone());
         }
     }
@@ -516,24 +463,12 @@ pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Resul
     }
     let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
     let done = match ind {
-        Some(None) => 0,
-        Some(Some(i)) => sqlx::query(
-            "UPDATE wallet_cards SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NOT NULL",
-        )
-        .bind(&ctx.merchant.id)
-        .bind(id)
-        .bind(i)
-        .execute(&mut *ctx.conn)
-        .await?
-        .rows_affected(),
-        None => sqlx::query("UPDATE wallets SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND disabled_at IS NOT NULL")
-            .bind(&ctx.merchant.id)
-            .bind(id)
-            .execute(&mut *ctx.conn)
-            .await?
-            .rows_affected(),
+        // A `cardInd` that is not an index enables nothing.
+        Some(None) => false,
+        Some(Some(i)) => wallet_rows::enable(ctx.conn, &ctx.merchant.id, id, Some(i)).await?,
+        None => wallet_rows::enable(ctx.conn, &ctx.merchant.id, id, None).await?,
     };
-    Ok(EnableWalletResponse::new(PaylineResult::documented(if done == 1 {
+    Ok(EnableWalletResponse::new(PaylineResult::documented(if done {
         ReturnCode::OPERATION_SUCCESSFUL
     } else {
         ReturnCode::CANNOT_ENABLE_WALLET
@@ -734,16 +669,7 @@ pub async fn save_wallet(
     cardholder: Option<&str>,
     check_id: &str,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO wallets (merchant_id, wallet_id, contract_number, last_name, created_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&ctx.merchant.id)
-    .bind(wallet_id)
-    .bind(contract_number)
-    .bind(cardholder)
-    .bind(ctx.now.unix_timestamp())
-    .execute(&mut *ctx.conn)
-    .await?;
+    wallet_rows::insert_if_absent(ctx.conn, &ctx.merchant.id, wallet_id, contract_number, cardholder, ctx.now).await?;
     store_card(ctx.conn, &ctx.merchant.id, wallet_id, 1, card, cardholder, check_id, ctx.now).await?;
     notify_wallet(ctx, wallet_id, contract_number).await
 }

@@ -306,6 +306,43 @@ pub async fn standing_follow_ups(
     .await?)
 }
 
+/// Records a 3-D Secure authentication (`three_ds` Y, its ECI and liability shift) on the entry
+/// billed for rank 1 of a payment record.
+pub(crate) async fn authenticate_first_billing(conn: &mut SqliteConnection, record_id: &str, eci: &str, liability_shift: bool) -> Result<()> {
+    sqlx::query(
+        "UPDATE transactions SET three_ds = 'Y', eci = ?, liability_shift = ? WHERE id = \
+         (SELECT transaction_id FROM billing_records WHERE payment_record_id = ? AND rank = 1 AND transaction_id IS NOT NULL)",
+    )
+    .bind(eci)
+    .bind(liability_shift)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How many accepted authorizations (and re-authorizations) of the merchant use `order_ref`
+/// since `since` (Payline duplicate control).
+pub(crate) async fn accepted_authorizations_since(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    order_ref: &str,
+    since: OffsetDateTime,
+) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM transactions WHERE merchant_id = ? AND order_ref = ? AND accepted = 1 \
+         AND kind IN (?, ?) AND created_at > ?",
+    )
+    .bind(merchant_id)
+    .bind(order_ref)
+    .bind(Kind::Authorization)
+    .bind(Kind::ReAuthorization)
+    .bind(since.unix_timestamp())
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
 /// Cancels an entry (doReset).
 pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) -> Result<()> {
     sqlx::query("UPDATE transactions SET state = ?, cancelled_at = ? WHERE id = ?")

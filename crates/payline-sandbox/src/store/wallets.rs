@@ -2,6 +2,7 @@
 //! hosted wallet pages and the scheduler read.
 
 use sqlx::SqliteConnection;
+use time::OffsetDateTime;
 
 use crate::error::Result;
 
@@ -77,4 +78,177 @@ pub(crate) async fn cards(conn: &mut SqliteConnection, merchant_id: &str, wallet
     .bind(wallet_id)
     .fetch_all(conn)
     .await?)
+}
+
+/// The owner fields of a wallet (`wallet.lastName`, `firstName`, `email`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Owner<'a> {
+    /// Last name.
+    pub(crate) last_name: Option<&'a str>,
+    /// First name.
+    pub(crate) first_name: Option<&'a str>,
+    /// E-mail.
+    pub(crate) email: Option<&'a str>,
+}
+
+/// Creates a wallet (createWallet).
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    contract_number: &str,
+    owner: Owner<'_>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO wallets (merchant_id, wallet_id, contract_number, last_name, first_name, email, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .bind(contract_number)
+    .bind(owner.last_name)
+    .bind(owner.first_name)
+    .bind(owner.email)
+    .bind(now.unix_timestamp())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Creates a wallet unless it exists (a wallet saved from a hosted page or a payment).
+pub(crate) async fn insert_if_absent(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    contract_number: &str,
+    last_name: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO wallets (merchant_id, wallet_id, contract_number, last_name, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(merchant_id)
+        .bind(wallet_id)
+        .bind(contract_number)
+        .bind(last_name)
+        .bind(now.unix_timestamp())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Updates the owner fields given (updateWallet); the others stay.
+pub(crate) async fn update_owner(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, owner: Owner<'_>) -> Result<()> {
+    sqlx::query(
+        "UPDATE wallets SET last_name = COALESCE(?, last_name), first_name = COALESCE(?, first_name), \
+         email = COALESCE(?, email) WHERE merchant_id = ? AND wallet_id = ?",
+    )
+    .bind(owner.last_name)
+    .bind(owner.first_name)
+    .bind(owner.email)
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A card to store at an index of a wallet (its number stays in the token vault).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewCard<'a> {
+    /// Index in the wallet.
+    pub(crate) card_ind: i64,
+    /// Sandbox token.
+    pub(crate) token: &'a str,
+    /// Payline card type.
+    pub(crate) card_type: &'a str,
+    /// Masked number.
+    pub(crate) masked: &'a str,
+    /// Expiry `MMYY`.
+    pub(crate) expiry: &'a str,
+    /// Cardholder name.
+    pub(crate) cardholder: Option<&'a str>,
+    /// The ledger entry of the check (or payment) that accepted the card.
+    pub(crate) check_id: &'a str,
+}
+
+/// Stores a card at its index, replacing (and re-enabling) the card that was there.
+pub(crate) async fn store_card(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    card: NewCard<'_>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO wallet_cards (merchant_id, wallet_id, card_ind, token, card_type, masked_pan, expiry, cardholder, \
+         is_default, check_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (merchant_id, wallet_id, card_ind) DO UPDATE SET token = excluded.token, card_type = excluded.card_type, \
+         masked_pan = excluded.masked_pan, expiry = excluded.expiry, cardholder = excluded.cardholder, \
+         check_transaction_id = excluded.check_transaction_id, disabled_at = NULL",
+    )
+    .bind(merchant_id)
+    .bind(wallet_id)
+    .bind(card.card_ind)
+    .bind(card.token)
+    .bind(card.card_type)
+    .bind(card.masked)
+    .bind(card.expiry)
+    .bind(card.cardholder)
+    .bind(card.card_ind == 1)
+    .bind(card.check_id)
+    .bind(now.unix_timestamp())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Disables a wallet (`card_ind` `None`) or one of its cards at `now`; `false` when it is
+/// unknown or already disabled.
+pub(crate) async fn disable(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    card_ind: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let t = now.unix_timestamp();
+    let done = match card_ind {
+        Some(i) => sqlx::query(
+            "UPDATE wallet_cards SET disabled_at = ? WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NULL",
+        )
+        .bind(t)
+        .bind(merchant_id)
+        .bind(wallet_id)
+        .bind(i)
+        .execute(conn)
+        .await?,
+        None => sqlx::query("UPDATE wallets SET disabled_at = ? WHERE merchant_id = ? AND wallet_id = ? AND disabled_at IS NULL")
+            .bind(t)
+            .bind(merchant_id)
+            .bind(wallet_id)
+            .execute(conn)
+            .await?,
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+/// Enables a disabled wallet (`card_ind` `None`) or one of its cards; `false` when it is
+/// unknown or not disabled.
+pub(crate) async fn enable(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, card_ind: Option<i64>) -> Result<bool> {
+    let done = match card_ind {
+        Some(i) => sqlx::query(
+            "UPDATE wallet_cards SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NOT NULL",
+        )
+        .bind(merchant_id)
+        .bind(wallet_id)
+        .bind(i)
+        .execute(conn)
+        .await?,
+        None => sqlx::query("UPDATE wallets SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND disabled_at IS NOT NULL")
+            .bind(merchant_id)
+            .bind(wallet_id)
+            .execute(conn)
+            .await?,
+    };
+    Ok(done.rows_affected() == 1)
 }

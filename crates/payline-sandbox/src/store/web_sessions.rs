@@ -239,6 +239,19 @@ pub(crate) async fn method_notified(conn: &mut SqliteConnection, md: &str) -> Re
     Ok(done.rows_affected() == 1)
 }
 
+/// Keeps `payment.differedActionDate` (`yyyy-mm-dd`) of a DIF page until the buyer pays.
+pub(crate) async fn set_capture_date(conn: &mut SqliteConnection, token: &str, date: &str) -> Result<()> {
+    sqlx::query("UPDATE web_sessions SET differed_action_date = ? WHERE token = ?").bind(date).bind(token).execute(conn).await?;
+    Ok(())
+}
+
+/// The `differedActionDate` kept for a DIF page, if any.
+pub(crate) async fn capture_date(conn: &mut SqliteConnection, token: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT differed_action_date FROM web_sessions WHERE token = ?").bind(token).fetch_optional(conn).await?;
+    Ok(row.and_then(|(d,)| d))
+}
+
 /// Records the wallet a payment page saved the card in.
 pub(crate) async fn set_wallet(conn: &mut SqliteConnection, token: &str, wallet_id: &str) -> Result<()> {
     sqlx::query("UPDATE web_sessions SET wallet_id = ? WHERE token = ?").bind(wallet_id).bind(token).execute(conn).await?;
