@@ -3,108 +3,23 @@
 //! ACS answer (PaRes / CRes) is consumed once by verifyAuthentication, and the successful
 //! authentication once by doAuthorization.
 
-use payline_protocol::values::ReturnCode;
 use base64::Engine as _;
 use payline_protocol::messages::{
     VerifyAuthenticationRequest, VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
 };
 use payline_protocol::objects::{Authentication3DSecure, PaylineResult};
+use payline_protocol::values::ReturnCode;
 use rand::RngCore;
 use sqlx::SqliteConnection;
 
 use super::card::{resolve_card, resolve_wallet_card, ResolvedCard};
 use super::ctx::Ctx;
+pub(crate) use crate::store::three_ds_sessions::{get, Binding, Session};
+use crate::store::three_ds_sessions::{self as sessions, Flow, NewSession, Status};
 use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules::THREE_DS_SESSION_VALIDITY;
 use crate::scenarios::{self, Enrollment};
-
-/// State of a 3-D Secure session (`threeds_sessions.status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub(crate) enum Status {
-    /// 3DS Method asked (`03100`), waiting for the second verifyEnrollment.
-    MethodPending,
-    /// Waiting for the cardholder on the ACS page.
-    Pending,
-    /// The ACS page finished; its answer waits for verifyAuthentication.
-    AcsAuthenticated,
-    /// The ACS page finished with a wrong code.
-    AcsFailed,
-    /// The cardholder pressed Cancel.
-    AcsCancelled,
-    /// Authenticated (frictionless, or verifyAuthentication accepted the answer).
-    Authenticated,
-    /// verifyAuthentication saw a failed authentication.
-    Failed,
-    /// verifyAuthentication saw a cancelled challenge.
-    Cancelled,
-}
-
-/// How a 3-D Secure session authenticates (`threeds_sessions.flow`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub(crate) enum Flow {
-    /// 3-D Secure 2 frictionless.
-    Frictionless,
-    /// 3-D Secure 2 challenge (`creq` / `cres`).
-    Challenge,
-    /// 3-D Secure 1 style redirect (`PaReq` / `PaRes`).
-    Redirect,
-    /// 3DS Method, then frictionless.
-    Method,
-}
-
-/// What an authorization must match to use a session.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Binding {
-    /// Keyed fingerprint of the card number.
-    pub fingerprint: String,
-    /// Amount, minor units.
-    pub amount: i64,
-    /// ISO 4217 numeric.
-    pub currency: i64,
-    /// Order reference.
-    pub order_ref: String,
-    /// Contract.
-    pub contract_number: String,
-}
-
-/// A 3-D Secure session row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Session {
-    /// MD / threeDSSessionData.
-    pub md: String,
-    /// Owner.
-    pub merchant_id: String,
-    /// How it authenticates.
-    pub flow: Flow,
-    /// Where it is.
-    pub status: Status,
-    /// Binding.
-    #[sqlx(flatten)]
-    pub binding: Binding,
-    /// returnURL / TermUrl.
-    pub return_url: Option<String>,
-    /// threeDSMethodNotificationURL.
-    pub method_notification_url: Option<String>,
-    /// The PaRes / CRes the ACS issued.
-    pub challenge_response: Option<String>,
-    /// The PaRes / CRes was consumed by verifyAuthentication.
-    pub response_consumed: bool,
-    /// The authentication was consumed by doAuthorization.
-    pub auth_consumed: bool,
-    /// ECI.
-    pub eci: Option<String>,
-    /// CAVV.
-    pub cavv: Option<String>,
-    /// XID.
-    pub xid: Option<String>,
-    /// resultContainer.
-    pub result_container: Option<String>,
-    /// Expiry (unix seconds, sandbox clock).
-    pub expires_at: i64,
-}
 
 fn random_b64(n: usize) -> String {
     let mut b = vec![0u8; n];
@@ -138,59 +53,12 @@ pub fn json_b64(s: &str) -> Option<serde_json::Value> {
 }
 
 
-/// A session by MD.
-pub async fn get(conn: &mut SqliteConnection, md: &str) -> Result<Option<Session>> {
-    Ok(sqlx::query_as("SELECT * FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?)
-}
 
-/// The `transient` verifyEnrollment gave with a 3DS Method step (it names the session in the
-/// second verifyEnrollment), if any.
-pub(crate) async fn transient(conn: &mut SqliteConnection, md: &str) -> Result<Option<String>> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT transient FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
-    Ok(row.and_then(|(t,)| t))
-}
 
-async fn set_status(conn: &mut SqliteConnection, md: &str, status: Status) -> Result<()> {
-    sqlx::query("UPDATE threeds_sessions SET status = ? WHERE md = ?").bind(status).bind(md).execute(conn).await?;
-    Ok(())
-}
 
-async fn set(conn: &mut SqliteConnection, md: &str, column: &str, value: Option<&str>) -> Result<()> {
-    // `column` is one of this module's literals, never input.
-    let sql = format!("UPDATE threeds_sessions SET {column} = ? WHERE md = ?");
-    sqlx::query(&sql).bind(value).bind(md).execute(conn).await?;
-    Ok(())
-}
 
-/// Marks the ACS outcome of a challenge and stores the answer the page will post.
-pub async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_status: Status, response: &str) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE threeds_sessions SET status = ?, challenge_response = ? WHERE md = ? AND status = ?",
-    )
-    .bind(new_status)
-    .bind(response)
-    .bind(md)
-    .bind(Status::Pending)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
 
-/// Records that the 3DS Method page ran.
-pub async fn method_completed(conn: &mut SqliteConnection, md: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE threeds_sessions SET method_result = 'Y' WHERE md = ? AND status = ?")
-        .bind(md)
-        .bind(Status::MethodPending)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
 
-/// Sets the TermUrl of a 3DS1 session (the merchant gives it to the ACS, not to Payline).
-pub async fn set_term_url(conn: &mut SqliteConnection, md: &str, url: &str) -> Result<()> {
-    set(conn, md, "return_url", Some(url)).await
-}
 
 fn authenticated_values(s: &Session, eci: &str, auth_type: &str, comp_ind: Option<&str>) -> (String, String, String, String) {
     let cavv = random_b64(20);
@@ -219,15 +87,7 @@ fn authenticated_values(s: &Session, eci: &str, auth_type: &str, comp_ind: Optio
 
 async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &str, comp_ind: Option<&str>) -> Result<()> {
     let (eci, cavv, xid, container) = authenticated_values(s, "05", auth_type, comp_ind);
-    sqlx::query("UPDATE threeds_sessions SET status = ?, eci = ?, cavv = ?, xid = ?, result_container = ? WHERE md = ?")
-        .bind(Status::Authenticated)
-        .bind(&eci)
-        .bind(&cavv)
-        .bind(&xid)
-        .bind(&container)
-        .bind(&s.md)
-        .execute(conn)
-        .await?;
+    sessions::mark_authenticated(conn, &s.md, &eci, &cavv, &xid, &container).await?;
     s.status = Status::Authenticated;
     s.eci = Some(eci);
     s.cavv = Some(cavv);
@@ -284,12 +144,7 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     let info = req.three_ds_info.as_ref();
     // Second round after the 3DS Method: the transient names the session.
     if let Some(transient) = req.transient.as_deref().filter(|t| !t.trim().is_empty()) {
-        let row: Option<Session> = sqlx::query_as("SELECT * FROM threeds_sessions WHERE transient = ? AND merchant_id = ?")
-            .bind(transient.trim())
-            .bind(&ctx.merchant.id)
-            .fetch_optional(&mut *ctx.conn)
-            .await?;
-        let Some(mut s) = row else {
+        let Some(mut s) = sessions::by_transient(ctx.conn, transient.trim(), &ctx.merchant.id).await? else {
             return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
         };
         if s.status != Status::MethodPending || s.expires_at <= now {
@@ -297,7 +152,7 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
         }
         let method_result = info.and_then(|i| i.three_ds_method_result.clone()).filter(|r| matches!(r.as_str(), "Y" | "N" | "U"));
         let comp_ind = method_result.as_deref().unwrap_or("U");
-        set(ctx.conn, &s.md, "method_result", Some(comp_ind)).await?;
+        sessions::set_method_result(ctx.conn, &s.md, comp_ind).await?;
         authenticate(ctx.conn, &mut s, "FR", Some(comp_ind)).await?;
         let mut answer = enrollment_answer(ReturnCode::THREE_DS_FRICTIONLESS);
         answer.mpi_result = Some("Y".to_owned());
@@ -342,30 +197,28 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     let currency = i64::from(req.payment.currency.numeric());
     let browser = info.and_then(|i| i.browser.as_ref()).and_then(|b| serde_json::to_string(b).ok());
     let notification_url = info.and_then(|i| i.three_ds_method_notification_url.clone());
-    sqlx::query(
-        "INSERT INTO threeds_sessions (md, merchant_id, contract_number, flow, status, fingerprint, amount, currency, order_ref, \
-         card_type, transient, return_url, method_notification_url, user_agent, browser_json, created_at, expires_at) \
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&md)
-    .bind(&ctx.merchant.id)
-    .bind(&contract_number)
-    .bind(flow)
-    .bind(status)
-    .bind(ctx.vault.fingerprint("pan", card.pan.expose()))
-    .bind(amount)
-    .bind(currency)
-    .bind(&order_ref)
-    .bind(&card.card_type)
-    .bind(&transient)
-    .bind(&req.return_url)
-    .bind(&notification_url)
-    .bind(&req.user_agent)
-    .bind(&browser)
-    .bind(now)
-    .bind((ctx.now + THREE_DS_SESSION_VALIDITY).unix_timestamp())
-    .execute(&mut *ctx.conn)
-    .await?;
+    let new = NewSession {
+        md: &md,
+        merchant_id: &ctx.merchant.id,
+        flow,
+        status,
+        binding: Binding {
+            fingerprint: ctx.vault.fingerprint("pan", card.pan.expose()),
+            amount,
+            currency,
+            order_ref: order_ref.clone(),
+            contract_number: contract_number.clone(),
+        },
+        card_type: &card.card_type,
+        transient: transient.as_deref(),
+        return_url: req.return_url.as_deref(),
+        method_notification_url: notification_url.as_deref(),
+        user_agent: req.user_agent.as_deref(),
+        browser_json: browser.as_deref(),
+        created_at: now,
+        expires_at: (ctx.now + THREE_DS_SESSION_VALIDITY).unix_timestamp(),
+    };
+    sessions::insert(ctx.conn, &new).await?;
     let Some(mut session) = get(ctx.conn, &md).await? else {
         return Err(crate::error::SandboxError::Bug("3-D Secure session vanished"));
     };
@@ -438,10 +291,7 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
     if pares.trim() != expected {
         return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
     }
-    sqlx::query("UPDATE threeds_sessions SET response_consumed = 1 WHERE md = ? AND response_consumed = 0")
-        .bind(&s.md)
-        .execute(&mut *ctx.conn)
-        .await?;
+    sessions::consume_response(ctx.conn, &s.md).await?;
     s.response_consumed = true;
     match s.status {
         Status::AcsAuthenticated => {
@@ -449,11 +299,11 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
             Ok(Ok(()))
         }
         Status::AcsCancelled => {
-            set_status(ctx.conn, &s.md, Status::Cancelled).await?;
+            sessions::set_status(ctx.conn, &s.md, Status::Cancelled).await?;
             Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED))
         }
         _ => {
-            set_status(ctx.conn, &s.md, Status::Failed).await?;
+            sessions::set_status(ctx.conn, &s.md, Status::Failed).await?;
             Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED))
         }
     }
@@ -552,11 +402,7 @@ pub async fn consume_matching(
     if differs(&given.cavv, &s.cavv) || differs(&given.eci, &s.eci) || differs(&given.xid, &s.xid) {
         return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
     }
-    let done = sqlx::query("UPDATE threeds_sessions SET auth_consumed = 1 WHERE md = ? AND auth_consumed = 0")
-        .bind(&s.md)
-        .execute(&mut *ctx.conn)
-        .await?;
-    if done.rows_affected() != 1 {
+    if !sessions::consume_authentication(ctx.conn, &s.md).await? {
         return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     let eci = s.eci.clone().unwrap_or_default();

@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::engine::three_ds::{self, b64_json, json_b64, Flow, Status};
+use crate::engine::three_ds::{b64_json, json_b64};
+use crate::store::three_ds_sessions::{self as three_ds, Flow, Status};
 use crate::error::Result;
 use crate::scenarios::CHALLENGE_CODE;
 use crate::state::Sandbox;

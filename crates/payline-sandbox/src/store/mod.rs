@@ -3,6 +3,7 @@
 
 pub(crate) mod ledger;
 pub(crate) mod outbox;
+pub(crate) mod three_ds_sessions;
 pub(crate) mod tokens;
 pub(crate) mod wallets;
 pub(crate) mod web_sessions;

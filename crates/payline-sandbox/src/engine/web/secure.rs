@@ -12,7 +12,7 @@ use crate::engine::card::ResolvedCard;
 use crate::engine::ctx::Ctx;
 use crate::engine::three_ds;
 use crate::error::Result;
-use crate::store::tokens;
+use crate::store::{three_ds_sessions, tokens};
 use crate::store::web_sessions::{self, set_status, SessionKind, Status, WebSession};
 
 /// `threeDSMethodNotificationURL` of the page's verifyEnrollment.
@@ -120,7 +120,7 @@ pub(crate) async fn method_continue(ctx: &mut Ctx<'_>, s: &WebSession, page_comp
     }
     let comp_ind = if page_completed && s.status == Status::MethodDone { "Y" } else { "N" };
     let md = s.md.clone().unwrap_or_default();
-    let transient = three_ds::transient(ctx.conn, &md).await?;
+    let transient = three_ds_sessions::transient(ctx.conn, &md).await?;
     let Some(resolved) = session_card(ctx, s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
     set_status(ctx.conn, &s.token, Status::InProgress).await?;
     let mut card = Card::new(resolved.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
