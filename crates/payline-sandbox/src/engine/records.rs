@@ -23,7 +23,7 @@ use super::wallets::{self, WalletCharge};
 use super::answer::{bank_refusal, transaction};
 use super::ctx::Ctx;
 use crate::error::Result;
-use crate::store::StoredCode;
+use crate::store::billing_records::{self as billings, BillingRow, BillingStatus};
 use crate::store::outbox;
 use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
 
@@ -141,110 +141,6 @@ pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> R
         disabled_at: r.try_get("disabled_at")?,
         differed_action_date: differed.as_deref().and_then(from_iso),
     }))
-}
-
-/// Status of a due date (`billing_records.status`), Payline's `billingRecord.status` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[repr(i64)]
-pub(crate) enum BillingStatus {
-    /// 0: not due yet.
-    Future = 0,
-    /// 1: billed, the authorization was accepted.
-    Paid = 1,
-    /// 2: billed, refused for good.
-    Refused = 2,
-    /// 3: a retry is scheduled after a bank refusal.
-    Retry = 3,
-    /// 4: disabled after repeated refusals, or by the merchant.
-    Disabled = 4,
-}
-
-impl BillingStatus {
-    /// The wire value.
-    fn wire(self) -> BillingRecordStatus {
-        match self {
-            BillingStatus::Future => BillingRecordStatus::FUTURE,
-            BillingStatus::Paid => BillingRecordStatus::PAID,
-            BillingStatus::Refused => BillingRecordStatus::REFUSED,
-            BillingStatus::Retry => BillingRecordStatus::IN_PROGRESS,
-            BillingStatus::Disabled => BillingRecordStatus::DISABLED,
-        }
-    }
-}
-
-async fn insert_billing(conn: &mut SqliteConnection, record_id: &str, rank: u32, date: Date, amount: u64) -> Result<()> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO billing_records (payment_record_id, rank, due_date, amount, status, nb_try, next_try_at) \
-         VALUES (?, ?, ?, ?, ?, 0, ?)",
-    )
-    .bind(record_id)
-    .bind(i64::from(rank))
-    .bind(iso(date))
-    .bind(i(amount))
-    .bind(BillingStatus::Future)
-    .bind(due_instant(date))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// One billing record as stored.
-#[derive(Debug, Clone)]
-pub struct BillingRow {
-    /// Row id (Payline `billingRecordId`).
-    pub id: i64,
-    /// Rank 1..n.
-    pub rank: i64,
-    /// Due date.
-    pub date: Date,
-    /// Amount, minor units.
-    pub amount: i64,
-    /// Status.
-    pub status: BillingStatus,
-    /// Tries so far.
-    pub nb_try: i64,
-    /// Next try (sandbox unix seconds).
-    pub next_try_at: i64,
-    /// Code of the last try.
-    pub result_code: Option<ReturnCode>,
-    /// Ledger entry of the last try.
-    pub transaction_id: Option<String>,
-    /// When the last try ran.
-    pub executed_at: Option<i64>,
-}
-
-fn billing_of(r: &sqlx::sqlite::SqliteRow) -> Result<BillingRow> {
-    let d: String = r.try_get("due_date")?;
-    Ok(BillingRow {
-        id: r.try_get("id")?,
-        rank: r.try_get("rank")?,
-        date: from_iso(&d).ok_or(crate::error::SandboxError::Bug("stored due date unreadable"))?,
-        amount: r.try_get("amount")?,
-        status: r.try_get("status")?,
-        nb_try: r.try_get("nb_try")?,
-        next_try_at: r.try_get("next_try_at")?,
-        result_code: r.try_get::<Option<StoredCode>, _>("result_code")?.map(|c| c.0),
-        transaction_id: r.try_get("transaction_id")?,
-        executed_at: r.try_get("executed_at")?,
-    })
-}
-
-/// Billing records of a payment record, by rank.
-pub async fn billings(conn: &mut SqliteConnection, record_id: &str) -> Result<Vec<BillingRow>> {
-    let rows = sqlx::query("SELECT * FROM billing_records WHERE payment_record_id = ? ORDER BY rank").bind(record_id).fetch_all(conn).await?;
-    rows.iter().map(billing_of).collect()
-}
-
-/// A billing record by its `billingRecordId`: in the sandbox, its rank in the payment record
-/// (the `rank` every billing record of getPaymentRecord carries).
-async fn billing(conn: &mut SqliteConnection, record_id: &str, billing_id: &str) -> Result<Option<BillingRow>> {
-    let Ok(id) = billing_id.trim().parse::<i64>() else { return Ok(None) };
-    let row = sqlx::query("SELECT * FROM billing_records WHERE payment_record_id = ? AND rank = ?")
-        .bind(record_id)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(billing_of).transpose()
 }
 
 fn payline_datetime(t: i64) -> String {
@@ -376,60 +272,19 @@ async fn insert_record(ctx: &mut Ctx<'_>, n: &NewRecord<'_>) -> Result<String> {
     // Finite schedules: every due date now; open-ended: the first (the next ones follow).
     let dates = if s.billing_left.is_some() || s.end.is_some() { s.due_dates() } else { s.due_date(1).map(|d| vec![(1, d)]).unwrap_or_default() };
     for (rank, date) in dates {
-        insert_billing(ctx.conn, &id, rank, date, s.amount_of(rank, date)).await?;
+        billings::insert(ctx.conn, &id, rank, date, due_instant(date), i(s.amount_of(rank, date))).await?;
     }
     Ok(id)
 }
 
 /// Bills the record's due dates that fell due at `ctx.now` (used at registration).
 async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
-    let due: Vec<(i64, BillingStatus, i64, i64)> = sqlx::query_as(
-        "SELECT id, status, nb_try, next_try_at FROM billing_records WHERE payment_record_id = ? AND status IN (?, ?) \
-         AND next_try_at <= ? ORDER BY next_try_at, id",
-    )
-    .bind(record_id)
-    .bind(BillingStatus::Future)
-    .bind(BillingStatus::Retry)
-    .bind(ctx.now.unix_timestamp())
-    .fetch_all(&mut *ctx.conn)
-    .await?;
-    for (id, status, nb_try, next) in due {
-        if claim(ctx.conn, id, status, nb_try, next).await? {
+    for (id, status, nb_try, next) in billings::due_of_record(ctx.conn, record_id, ctx.now.unix_timestamp()).await? {
+        if billings::claim(ctx.conn, id, status, nb_try, next).await? {
             bill(ctx, id).await?;
         }
     }
     Ok(())
-}
-
-/// Claims a due billing record: counts the try, guarded by the values read, so that of two
-/// processes only one bills it. Must be the first write of the billing's transaction.
-/// The oldest due date to bill at `until` or before, of an enabled payment record: (billing
-/// record id, status, tries, due instant, merchant).
-pub(crate) async fn next_due(conn: &mut SqliteConnection, until: i64) -> Result<Option<(i64, BillingStatus, i64, i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT b.id, b.status, b.nb_try, b.next_try_at, p.merchant_id FROM billing_records b \
-         JOIN payment_records p ON p.id = b.payment_record_id \
-         WHERE b.status IN (?, ?) AND b.next_try_at <= ? AND p.disabled_at IS NULL \
-         ORDER BY b.next_try_at, b.id LIMIT 1",
-    )
-    .bind(BillingStatus::Future)
-    .bind(BillingStatus::Retry)
-    .bind(until)
-    .fetch_optional(conn)
-    .await?)
-}
-
-pub async fn claim(conn: &mut SqliteConnection, id: i64, status: BillingStatus, nb_try: i64, next_try_at: i64) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE billing_records SET nb_try = nb_try + 1 WHERE id = ? AND status = ? AND nb_try = ? AND next_try_at = ?",
-    )
-    .bind(id)
-    .bind(status)
-    .bind(nb_try)
-    .bind(next_try_at)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// Bills a claimed billing record at `ctx.now`: authorization + capture on the wallet card,
@@ -438,9 +293,7 @@ pub async fn claim(conn: &mut SqliteConnection, id: i64, status: BillingStatus, 
 /// itself — wallet disabled or unknown, card expired or no longer accepted — is final, status 2);
 /// a BILL notification; the next due date of an open-ended schedule.
 pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
-    let row = sqlx::query("SELECT * FROM billing_records WHERE id = ?").bind(billing_id).fetch_one(&mut *ctx.conn).await?;
-    let b = billing_of(&row)?;
-    let record_id: String = row.try_get("payment_record_id")?;
+    let (b, record_id) = billings::by_id(ctx.conn, billing_id).await?;
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &record_id).await? else {
         return Err(crate::error::SandboxError::Bug("billing record without payment record"));
     };
@@ -474,17 +327,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     } else {
         (BillingStatus::Refused, b.next_try_at)
     };
-    sqlx::query(
-        "UPDATE billing_records SET status = ?, next_try_at = ?, result_code = ?, transaction_id = ?, executed_at = ? WHERE id = ?",
-    )
-    .bind(status)
-    .bind(next)
-    .bind(StoredCode(code))
-    .bind(&entry_id)
-    .bind(now)
-    .bind(billing_id)
-    .execute(&mut *ctx.conn)
-    .await?;
+    billings::record_try(ctx.conn, billing_id, status, next, code, entry_id.as_deref(), now).await?;
     let url = ctx.merchant.notification_url.clone();
     let date = schedule::payline_day(b.date);
     let tid = entry_id.clone().unwrap_or_default();
@@ -498,7 +341,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Bill, &params, ctx.now).await?;
     // Open-ended schedule: the next due date.
     if let Some((rank, date)) = u32::try_from(b.rank + 1).ok().and_then(|r| rec.schedule.due_date(r).map(|d| (r, d))) {
-        insert_billing(ctx.conn, &rec.id, rank, date, rec.schedule.amount_of(rank, date)).await?;
+        billings::insert(ctx.conn, &rec.id, rank, date, due_instant(date), i(rec.schedule.amount_of(rank, date))).await?;
     }
     Ok(())
 }
@@ -583,7 +426,7 @@ pub async fn do_recurrent_wallet_payment(
     if let Some(done) = &authenticated {
         wallets::authenticate_first_billing(ctx.conn, &id, done).await?;
     }
-    let rows = billings(ctx.conn, &id).await?;
+    let rows = billings::all(ctx.conn, &id).await?;
     Ok(DoRecurrentWalletPaymentResponse {
         result: PaylineResult::documented(if outlives { ReturnCode::CARD_EXPIRES_BEFORE_SCHEDULE } else { ReturnCode::OPERATION_SUCCESSFUL }),
         payment_record_id: id,
@@ -693,7 +536,7 @@ pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest)
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
         return Ok(GetPaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND)));
     };
-    let rows = billings(ctx.conn, &rec.id).await?;
+    let rows = billings::all(ctx.conn, &rec.id).await?;
     let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(GetPaymentRecordResponse {
         result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
@@ -764,19 +607,15 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
     .execute(&mut *ctx.conn)
     .await?;
     // Recompute the future: drop untouched future records, then lay the schedule again.
-    sqlx::query("DELETE FROM billing_records WHERE payment_record_id = ? AND status = ? AND nb_try = 0")
-        .bind(&rec.id)
-        .bind(BillingStatus::Future)
-        .execute(&mut *ctx.conn)
-        .await?;
-    let kept = billings(ctx.conn, &rec.id).await?;
+    billings::delete_untried(ctx.conn, &rec.id).await?;
+    let kept = billings::all(ctx.conn, &rec.id).await?;
     let next_rank = kept.last().map_or(1, |b| b.rank + 1);
     let today = ctx.now.date();
     let first = u32::try_from(next_rank).unwrap_or(u32::MAX);
     let mut rank = first;
     while let Some(date) = s.due_date(rank) {
         if date >= today {
-            insert_billing(ctx.conn, &rec.id, rank, date, s.amount_of(rank, date)).await?;
+            billings::insert(ctx.conn, &rec.id, rank, date, due_instant(date), i(s.amount_of(rank, date))).await?;
             if !finite {
                 break;
             }
@@ -802,7 +641,7 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
 pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest) -> Result<GetBillingRecordResponse> {
     let mut out = GetBillingRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(out) };
-    let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
+    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
     (out.is_disabled, out.disable_date) = disabled_optional(&rec);
     out.result = PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL);
     out.recurring = recurring_out(&rec);
@@ -819,7 +658,7 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
     if rec.disabled_at.is_some() {
         return Ok(refuse(ReturnCode::PAYMENT_RECORD_DISABLED));
     }
-    let Some(b) = billing(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
+    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
     if b.status == BillingStatus::Paid {
         return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
     }
@@ -839,15 +678,8 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         Some(s) if s == BillingRecordStatus::DISABLED => BillingStatus::Disabled,
         Some(_) => return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)),
     };
-    sqlx::query("UPDATE billing_records SET due_date = ?, next_try_at = ?, amount = ?, status = ? WHERE id = ?")
-        .bind(iso(date))
-        .bind(next)
-        .bind(amount)
-        .bind(status)
-        .bind(b.id)
-        .execute(&mut *ctx.conn)
-        .await?;
-    let Some(b) = billing(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
+    billings::update(ctx.conn, b.id, date, next, amount, status).await?;
+    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
     let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(UpdateBillingRecordResponse {
         result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
@@ -916,25 +748,15 @@ pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Re
         schedule: &s,
     };
     let id = insert_record(ctx, &n).await?;
-    sqlx::query(
-        "UPDATE billing_records SET status = ?, nb_try = 1, result_code = ?, transaction_id = ?, executed_at = ? \
-         WHERE payment_record_id = ? AND rank = 1",
-    )
-    .bind(BillingStatus::Paid)
-    .bind(StoredCode(ReturnCode::APPROVED))
-    .bind(w.first_transaction)
-    .bind(ctx.now.unix_timestamp())
-    .bind(&id)
-    .execute(&mut *ctx.conn)
-    .await?;
+    billings::first_paid(ctx.conn, &id, w.first_transaction, ctx.now.unix_timestamp()).await?;
     if let Some(date) = s.due_date(2) {
-        insert_billing(ctx.conn, &id, 2, date, s.amount_of(2, date)).await?;
+        billings::insert(ctx.conn, &id, 2, date, due_instant(date), i(s.amount_of(2, date))).await?;
     }
-    let rows = billings(ctx.conn, &id).await?;
+    let rows = billings::all(ctx.conn, &id).await?;
     Ok(Ok((id, rows)))
 }
 
 /// Billing records of a payment record as the wire list.
 pub async fn billing_list(conn: &mut SqliteConnection, record_id: &str) -> Result<BillingRecordList> {
-    Ok(list_out(&billings(conn, record_id).await?))
+    Ok(list_out(&billings::all(conn, record_id).await?))
 }

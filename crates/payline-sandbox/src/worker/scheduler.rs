@@ -20,7 +20,8 @@
 use time::OffsetDateTime;
 
 use crate::engine::ctx::Ctx;
-use crate::engine::records::{self, BillingStatus};
+use crate::engine::records;
+use crate::store::billing_records::{self, BillingStatus};
 use crate::engine::payments;
 use crate::error::Result;
 use crate::store::ledger::deferred;
@@ -43,7 +44,7 @@ impl Job {
 }
 
 async fn next_job(sandbox: &Sandbox, until: i64) -> Result<Option<(Job, i64, String)>> {
-    let billing = records::next_due(&mut *sandbox.pool().acquire().await?, until).await?;
+    let billing = billing_records::next_due(&mut *sandbox.pool().acquire().await?, until).await?;
     let capture = deferred::next_due(sandbox.pool(), until).await?;
     Ok(match (billing, capture) {
         (Some(b), Some((authorization_id, due, merchant))) if due < b.3 => {
@@ -74,7 +75,7 @@ pub async fn run_due(sandbox: &Sandbox, until: OffsetDateTime) -> Result<u32> {
         let at = OffsetDateTime::from_unix_timestamp(at).map_err(|_| crate::error::SandboxError::Bug("due instant"))?;
         let mut tx = sandbox.pool().begin().await?;
         let claimed = match &job {
-            Job::Billing { id, status, nb_try, next } => records::claim(&mut tx, *id, *status, *nb_try, *next).await?,
+            Job::Billing { id, status, nb_try, next } => billing_records::claim(&mut tx, *id, *status, *nb_try, *next).await?,
             Job::Capture { authorization_id, due } => deferred::claim(&mut tx, authorization_id, *due, at).await?,
         };
         if !claimed {
