@@ -15,43 +15,18 @@ use payline_protocol::messages::{
 };
 use payline_protocol::objects::{BillingRecord, BillingRecordList, PaylineResult, PrivateDataList, Recurring};
 use payline_protocol::values::{Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes, ReturnCode};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::{Date, OffsetDateTime, Time};
 
-use super::card::usable_card;
-use super::wallets::{self, WalletCharge};
 use super::answer::{bank_refusal, transaction};
+use super::card::usable_card;
 use super::ctx::Ctx;
+use super::wallets::{self, WalletCharge};
 use crate::error::Result;
+use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
 use crate::store::billing_records::{self as billings, BillingRow, BillingStatus};
 use crate::store::outbox;
-use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
-
-/// A stored payment record.
-#[derive(Debug, Clone)]
-pub struct PaymentRecord {
-    /// Payline `paymentRecordId` (N12).
-    pub id: String,
-    /// Wallet and card index charged.
-    pub wallet_id: String,
-    /// Card index.
-    pub card_ind: i64,
-    /// Contract.
-    pub contract_number: String,
-    /// NX, REC (or CPT for doScheduledWalletPayment).
-    pub mode: String,
-    /// Order reference of every billing.
-    pub order_ref: String,
-    /// ISO 4217 numeric.
-    pub currency: i64,
-    /// The schedule.
-    pub schedule: Schedule,
-    /// When disabled.
-    pub disabled_at: Option<i64>,
-    /// Mode DIF (doScheduledWalletPayment): `payment.differedActionDate`, the capture date of
-    /// the authorization the due date makes.
-    pub differed_action_date: Option<Date>,
-}
+use crate::store::payment_records::{self as records_store, load, NewRecord, PaymentRecord};
 
 fn to_date(d: payline_protocol::values::Date) -> Option<Date> {
     let month = time::Month::try_from(d.month()).ok()?;
@@ -62,28 +37,8 @@ fn to_wire_date(d: Date) -> Option<payline_protocol::values::Date> {
     payline_protocol::values::Date::new(u16::try_from(d.year()).ok()?, u8::from(d.month()), d.day())
 }
 
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-fn from_iso(s: &str) -> Option<Date> {
-    let f = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s, &f).ok()
-}
-
 fn due_instant(d: Date) -> i64 {
     d.with_time(Time::MIDNIGHT).assume_utc().unix_timestamp()
-}
-
-fn new_record_id() -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    let mut id = String::with_capacity(12);
-    id.push(char::from(b'1' + rng.random_range(0..9u8)));
-    for _ in 1..12 {
-        id.push(char::from(b'0' + rng.random_range(0..10u8)));
-    }
-    id
 }
 
 fn amount_u(v: Option<Amount>) -> Option<u64> {
@@ -96,51 +51,6 @@ fn i(v: u64) -> i64 {
 
 fn u(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
-}
-
-/// Loads a payment record of a merchant.
-pub async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> Result<Option<PaymentRecord>> {
-    let Some(r) = sqlx::query("SELECT * FROM payment_records WHERE merchant_id = ? AND id = ?")
-        .bind(merchant_id)
-        .bind(id.trim())
-        .fetch_optional(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let cycle: i64 = r.try_get("billing_cycle")?;
-    let start: String = r.try_get("start_date")?;
-    let end: Option<String> = r.try_get("end_date")?;
-    let amd: Option<String> = r.try_get("amount_modification_date")?;
-    let new_amount: Option<i64> = r.try_get("new_amount")?;
-    let first: Option<i64> = r.try_get("first_amount")?;
-    let amount: i64 = r.try_get("amount")?;
-    let day: Option<i64> = r.try_get("billing_day")?;
-    let left: Option<i64> = r.try_get("billing_left")?;
-    let differed: Option<String> = r.try_get("differed_action_date")?;
-    let bad = crate::error::SandboxError::Bug("stored payment record unreadable");
-    let schedule = Schedule {
-        cycle: u32::try_from(cycle).ok().and_then(BillingCycle::from_code).ok_or(bad)?,
-        start: from_iso(&start).ok_or(crate::error::SandboxError::Bug("stored start date unreadable"))?,
-        billing_day: day.and_then(|d| u8::try_from(d).ok()),
-        billing_left: left.and_then(|l| u32::try_from(l).ok()),
-        end: end.as_deref().and_then(from_iso),
-        first_amount: u(first.unwrap_or(amount)),
-        amount: u(amount),
-        new_amount: new_amount.zip(amd.as_deref().and_then(from_iso)).map(|(a, d)| (u(a), d)),
-    };
-    Ok(Some(PaymentRecord {
-        id: r.try_get("id")?,
-        wallet_id: r.try_get("wallet_id")?,
-        card_ind: r.try_get("card_ind")?,
-        contract_number: r.try_get("contract_number")?,
-        mode: r.try_get("mode")?,
-        order_ref: r.try_get("order_ref")?,
-        currency: r.try_get("currency")?,
-        schedule,
-        disabled_at: r.try_get("disabled_at")?,
-        differed_action_date: differed.as_deref().and_then(from_iso),
-    }))
 }
 
 fn payline_datetime(t: i64) -> String {
@@ -227,48 +137,9 @@ fn schedule_of(rec: &Recurring, start: Date) -> std::result::Result<Schedule, Re
     })
 }
 
-struct NewRecord<'a> {
-    wallet_id: &'a str,
-    card_ind: i64,
-    contract_number: &'a str,
-    mode: &'a str,
-    order_ref: &'a str,
-    order_date: String,
-    currency: i64,
-    payment_amount: u64,
-    schedule: &'a Schedule,
-}
-
 async fn insert_record(ctx: &mut Ctx<'_>, n: &NewRecord<'_>) -> Result<String> {
-    let id = new_record_id();
+    let id = records_store::insert(ctx.conn, &ctx.merchant.id, n, ctx.now.unix_timestamp()).await?;
     let s = n.schedule;
-    sqlx::query(
-        "INSERT INTO payment_records (id, merchant_id, wallet_id, card_ind, contract_number, mode, order_ref, order_date, \
-         currency, payment_amount, billing_cycle, start_date, billing_day, billing_left, end_date, first_amount, amount, \
-         new_amount, amount_modification_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&id)
-    .bind(&ctx.merchant.id)
-    .bind(n.wallet_id)
-    .bind(n.card_ind)
-    .bind(n.contract_number)
-    .bind(n.mode)
-    .bind(n.order_ref)
-    .bind(&n.order_date)
-    .bind(n.currency)
-    .bind(i(n.payment_amount))
-    .bind(i64::from(s.cycle.code()))
-    .bind(iso(s.start))
-    .bind(s.billing_day.map(i64::from))
-    .bind(s.billing_left.map(i64::from))
-    .bind(s.end.map(iso))
-    .bind(i(s.first_amount))
-    .bind(i(s.amount))
-    .bind(s.new_amount.map(|(a, _)| i(a)))
-    .bind(s.new_amount.map(|(_, d)| iso(d)))
-    .bind(ctx.now.unix_timestamp())
-    .execute(&mut *ctx.conn)
-    .await?;
     // Finite schedules: every due date now; open-ended: the first (the next ones follow).
     let dates = if s.billing_left.is_some() || s.end.is_some() { s.due_dates() } else { s.due_date(1).map(|d| vec![(1, d)]).unwrap_or_default() };
     for (rank, date) in dates {
@@ -506,11 +377,7 @@ pub async fn do_scheduled_wallet_payment(
     };
     let id = insert_record(ctx, &n).await?;
     if let Some(d) = capture_date {
-        sqlx::query("UPDATE payment_records SET differed_action_date = ? WHERE id = ?")
-            .bind(iso(d))
-            .bind(&id)
-            .execute(&mut *ctx.conn)
-            .await?;
+        records_store::set_capture_date(ctx.conn, &id, d).await?;
     }
     bill_due(ctx, &id).await?;
     if let Some(done) = &authenticated {
@@ -559,11 +426,7 @@ pub async fn disable_payment_record(ctx: &mut Ctx<'_>, req: DisablePaymentRecord
     if rec.disabled_at.is_some() {
         return Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_DISABLED)));
     }
-    sqlx::query("UPDATE payment_records SET disabled_at = ? WHERE id = ?")
-        .bind(ctx.now.unix_timestamp())
-        .bind(&rec.id)
-        .execute(&mut *ctx.conn)
-        .await?;
+    records_store::disable(ctx.conn, &rec.id, ctx.now.unix_timestamp()).await?;
     Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL)))
 }
 
@@ -595,17 +458,7 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
     }
     let s = &rec.schedule;
     let finite = s.billing_left.is_some() || s.end.is_some();
-    sqlx::query(
-        "UPDATE payment_records SET billing_day = ?, billing_left = ?, end_date = ?, new_amount = ?, amount_modification_date = ? WHERE id = ?",
-    )
-    .bind(s.billing_day.map(i64::from))
-    .bind(s.billing_left.map(i64::from))
-    .bind(s.end.map(iso))
-    .bind(s.new_amount.map(|(a, _)| i(a)))
-    .bind(s.new_amount.map(|(_, d)| iso(d)))
-    .bind(&rec.id)
-    .execute(&mut *ctx.conn)
-    .await?;
+    records_store::update_schedule(ctx.conn, &rec.id, s).await?;
     // Recompute the future: drop untouched future records, then lay the schedule again.
     billings::delete_untried(ctx.conn, &rec.id).await?;
     let kept = billings::all(ctx.conn, &rec.id).await?;

@@ -4,6 +4,7 @@
 pub(crate) mod billing_records;
 pub(crate) mod ledger;
 pub(crate) mod outbox;
+pub(crate) mod payment_records;
 pub(crate) mod three_ds_sessions;
 pub(crate) mod tokens;
 pub(crate) mod wallets;
