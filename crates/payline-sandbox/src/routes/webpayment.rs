@@ -223,9 +223,8 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
         let mut tx = sandbox.pool().begin().await?;
         let session = match (&action, token) {
             (Action::ThreeDsReturn { md, .. }, _) => {
-                let row: Option<(String,)> = sqlx::query_as("SELECT token FROM web_sessions WHERE md = ?").bind(md).fetch_optional(&mut *tx).await?;
-                match row {
-                    Some((t,)) => web::usable(&mut tx, &t, now).await?,
+                match web_sessions::token_of_md(&mut tx, md).await? {
+                    Some(t) => web::usable(&mut tx, &t, now).await?,
                     None => Err("No payment is waiting for this authentication."),
                 }
             }

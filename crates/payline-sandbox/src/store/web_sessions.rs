@@ -170,6 +170,12 @@ pub(crate) async fn load(conn: &mut SqliteConnection, token: &str) -> Result<Opt
     Ok(sqlx::query_as("SELECT * FROM web_sessions WHERE token = ?").bind(token.trim()).fetch_optional(conn).await?)
 }
 
+/// The token of the session that started the 3-D Secure session `md`, in any state.
+pub(crate) async fn token_of_md(conn: &mut SqliteConnection, md: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT token FROM web_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
+    Ok(row.map(|(t,)| t))
+}
+
 /// The session waiting at the ACS for the 3-D Secure session `md`.
 pub(crate) async fn at_acs(conn: &mut SqliteConnection, md: &str) -> Result<Option<WebSession>> {
     Ok(sqlx::query_as("SELECT * FROM web_sessions WHERE md = ? AND status = ?")
