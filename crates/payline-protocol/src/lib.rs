@@ -1,21 +1,28 @@
 //! Payline (Monext) protocol: typed SOAP messages, a SOAP 1.1 codec, Web2Token crypto and,
 //! behind the `client` feature, an async HTTP client.
 //!
+//! Each module uses only the modules listed below it, so there is no cycle inside the crate
+//! (the layering of rustls: plain enums at the root, values and codec below the messages'
+//! users):
+//!
 //! ```text
-//!   values/ (Amount, Currency, ReturnCode, dates…)
-//!      │
-//!   objects/ (obj namespace) ── messages/ (impl namespace, one file per operation)
-//!      │                              │
-//!      └──────────── codec ───────────┘   encode_request / decode_response   (client side)
-//!                      │                 decode_any_request / encode_response (server side)
-//!                 SOAP envelope text
-//!                      │
-//!               client (feature "client"): HTTP Basic, SOAPAction, /V4/services/<API>
+//!   client     feature "client": HTTP Basic, SOAPAction, /V4/services/<API>
+//!   codec      envelopes: encode_request / decode_response   (client side)
+//!                         decode_any_request / encode_response (server side)
+//!   error      DecodeError, EncodeError, Fault
+//!   messages   impl namespace, one file per operation; AnyRequest / AnyResponse
+//!   objects    obj namespace
+//!   wire       serde helpers and the body element (XML without envelope)
+//!   values     Amount, Currency, ReturnCode, dates…
+//!   web2token  Web2Token crypto (uses secret only)
+//!   secret     card numbers, CVV, keys: redacted Debug, zeroized
+//!   enums      Operation, Api
 //! ```
 //!
 //! Without the `client` feature the crate does no I/O and builds for `wasm32-unknown-unknown`.
 
 pub mod codec;
+mod enums;
 pub mod error;
 pub mod messages;
 pub mod objects;
@@ -28,7 +35,8 @@ pub use codec::{
     encode_request, encode_response,
 };
 pub use error::{DecodeError, EncodeError, Fault};
-pub use messages::{AnyRequest, AnyResponse, Api, Operation, Request, Response};
+pub use enums::{Api, Operation};
+pub use messages::{AnyRequest, AnyResponse, Request, Response};
 pub mod web2token;
 
 #[cfg(feature = "client")]

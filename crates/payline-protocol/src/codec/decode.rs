@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::{MAX_DEPTH, MAX_MESSAGE_BYTES};
 use crate::error::{DecodeError, Fault};
-use crate::messages::Operation;
+use crate::enums::Operation;
 
 /// An element of the body, reduced to what the messages use.
 #[derive(Default)]

@@ -23,10 +23,11 @@ mod decode;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
-use serde::Serialize;
 
 use crate::error::{DecodeError, EncodeError, Fault};
-use crate::messages::{AnyRequest, AnyResponse, Operation, Request, Response};
+use crate::enums::Operation;
+use crate::messages::{AnyRequest, AnyResponse, Request, Response};
+use crate::wire;
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -45,13 +46,13 @@ pub const MAX_DEPTH: usize = 48;
 
 /// Encodes a request as a SOAP envelope, ready to POST with `SOAPAction: R::OPERATION`.
 pub fn encode_request<R: Request>(request: &R) -> Result<String, EncodeError> {
-    let body = serialize_body(R::OPERATION, request, "Request").map_err(se_error)?;
+    let body = wire::to_body(R::OPERATION, request, "Request").map_err(se_error)?;
     wrap(&body)
 }
 
 /// Encodes a response as a SOAP envelope (the server side: the sandbox).
 pub fn encode_response<T: Response>(response: &T) -> Result<String, EncodeError> {
-    let body = serialize_body(T::OPERATION, response, "Response").map_err(se_error)?;
+    let body = wire::to_body(T::OPERATION, response, "Response").map_err(se_error)?;
     wrap(&body)
 }
 
@@ -142,17 +143,6 @@ pub fn request_operation(xml: &str) -> Result<Operation, DecodeError> {
         .strip_suffix("Request")
         .and_then(Operation::from_name)
         .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))
-}
-
-pub(crate) fn serialize_body<T: Serialize>(
-    operation: Operation,
-    value: &T,
-    suffix: &str,
-) -> Result<String, quick_xml::SeError> {
-    let mut root = String::with_capacity(operation.name().len() + suffix.len());
-    root.push_str(operation.name());
-    root.push_str(suffix);
-    quick_xml::se::to_string_with_root(&root, value)
 }
 
 fn se_error(e: quick_xml::SeError) -> EncodeError {

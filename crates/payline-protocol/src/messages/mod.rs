@@ -11,9 +11,8 @@ use core::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-mod operation;
-
-pub use operation::{Api, Operation};
+// Re-exported so that `messages::Operation` keeps working; the enums live at the root.
+pub use crate::enums::{Api, Operation};
 
 /// The web-service `version` the `new` constructors of requests put in the message: the
 /// current level (releases 4.76, 4.77 and 24.x; Payline web services, the version element). It selects which optional
@@ -91,7 +90,7 @@ macro_rules! messages {
 
             pub(crate) fn serialize_body(&self) -> Result<String, quick_xml::SeError> {
                 match self {
-                    $(AnyResponse::$variant(r) => crate::codec::serialize_body::<$response>(Operation::$variant, r, "Response"),)*
+                    $(AnyResponse::$variant(r) => crate::wire::to_body::<$response>(Operation::$variant, r, "Response"),)*
                 }
             }
         }

@@ -1,5 +1,5 @@
 use super::ReturnCode;
-use crate::messages::Operation;
+use crate::enums::Operation;
 
 /// What a result code means for the caller of an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,3 +1,7 @@
+//! The names of Payline's services and operations, at the root of the crate: values,
+//! objects, messages and the codec all name operations, so the enums depend on nothing in the
+//! crate and everything else may depend on them.
+
 use core::fmt;
 
 /// The three Payline SOAP services; the name is the last segment of the endpoint path
@@ -35,7 +39,7 @@ macro_rules! operations {
         /// A Payline SOAP operation (WSDL portType operations, Payline web services, services and operations).
         ///
         /// Every operation of the WSDL is listed, so that a server can name what it received;
-        /// typed messages exist for those in [`crate::messages`].
+        /// typed messages exist for those in `AnyRequest::SUPPORTED`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Operation {
