@@ -1,6 +1,7 @@
 //! Decode + encode of doAuthorization, the hot path of a checkout, request and response.
 //!
 //! Run with `cargo bench -p payline-protocol --bench codec`; figures in the crate README.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use payline_protocol::messages::DoAuthorizationRequest;

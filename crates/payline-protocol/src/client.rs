@@ -502,6 +502,7 @@ fn read_error(e: reqwest::Error) -> ClientError {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -375,6 +375,7 @@ fn mmyy(field: &str) -> Result<&str, Web2TokenError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -3,6 +3,7 @@
 //!
 //! The server is a raw `TcpListener` so that each test can misbehave at an exact point:
 //! refuse the connection, drop it after reading the request, stall, or cut the answer short.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 #![cfg(feature = "client")]
 

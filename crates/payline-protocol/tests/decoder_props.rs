@@ -1,5 +1,6 @@
 //! Property tests of the decoder and the value parsers: no input makes them panic, and what the
 //! encoder writes the decoder reads back. Longer runs: the cargo-fuzz targets in `fuzz/`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use payline_protocol::messages::*;
 use payline_protocol::objects::*;

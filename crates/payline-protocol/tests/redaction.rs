@@ -3,6 +3,7 @@
 //! Each test first proves the secret really is inside the value (through `expose()` or the
 //! encoded message), then that its `Debug`/`Display` do not show it: a test that passes
 //! because the field was silently dropped would prove nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use payline_protocol::messages::{
     DoAuthorizationRequest, GetTokenRequest, TransactionsSearchRequest, VerifyEnrollmentRequest,

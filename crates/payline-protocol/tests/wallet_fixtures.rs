@@ -2,6 +2,7 @@
 //! (`tests/fixtures/<operation>/`, described in `tests/fixtures/README.md`): each one is decoded
 //! and compared with a typed literal, then encoded and decoded again. `tests/fixtures.rs` checks
 //! that every file is used here or there.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use payline_protocol::Request;
 use payline_protocol::messages::*;

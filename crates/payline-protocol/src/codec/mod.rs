@@ -231,4 +231,5 @@ fn wrap(body: &str) -> Result<String, EncodeError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;

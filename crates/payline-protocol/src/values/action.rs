@@ -121,6 +121,7 @@ impl fmt::Debug for Action {
 serde_via_str!(Action);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -62,6 +62,7 @@ impl fmt::Display for Amount {
 serde_via_str!(Amount);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -84,6 +84,7 @@ impl fmt::Debug for BillingCycle {
 serde_via_str!(BillingCycle);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -81,6 +81,7 @@ impl fmt::Debug for BillingRecordStatus {
 serde_via_str!(BillingRecordStatus);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -76,6 +76,7 @@ impl fmt::Debug for CardType {
 serde_via_str!(CardType);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

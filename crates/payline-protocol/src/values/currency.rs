@@ -133,6 +133,7 @@ impl fmt::Debug for Currency {
 serde_via_str!(Currency);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

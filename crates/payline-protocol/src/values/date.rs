@@ -66,9 +66,9 @@ impl Date {
     }
 
     fn parse_bytes(b: &[u8]) -> Option<Self> {
-        match b {
-            [d @ .., b'/', _, _, b'/', _, _, _, _] if d.len() == 2 => {
-                Self::new(four(&b[6..10])?, two(&b[3..5])?, two(&b[0..2])?)
+        match *b {
+            [d0, d1, b'/', m0, m1, b'/', y0, y1, y2, y3] => {
+                Self::new(four(&[y0, y1, y2, y3])?, two(&[m0, m1])?, two(&[d0, d1])?)
             }
             _ => None,
         }
@@ -127,15 +127,13 @@ impl FromStr for DateTimeMinutes {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let parse = || {
-            let b = s.as_bytes();
-            if b.len() != 16 || b[10] != b' ' || b[13] != b':' {
-                return None;
+            let (date, time) = s.as_bytes().split_first_chunk::<10>()?;
+            match *time {
+                [b' ', h0, h1, b':', n0, n1] => {
+                    Self::new(Date::parse_bytes(date)?, two(&[h0, h1])?, two(&[n0, n1])?)
+                }
+                _ => None,
             }
-            Self::new(
-                Date::parse_bytes(&b[..10])?,
-                two(&b[11..13])?,
-                two(&b[14..16])?,
-            )
         };
         parse().ok_or(InvalidValue::new("date and time", "dd/mm/yyyy HH:mm"))
     }
@@ -184,11 +182,12 @@ impl FromStr for ShortDate {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let parse = || {
-            let b = s.as_bytes();
-            if b.len() != 8 || b[2] != b'/' || b[5] != b'/' {
-                return None;
+            match *s.as_bytes() {
+                [d0, d1, b'/', m0, m1, b'/', y0, y1] => {
+                    Self::new(two(&[y0, y1])?, two(&[m0, m1])?, two(&[d0, d1])?)
+                }
+                _ => None,
             }
-            Self::new(two(&b[6..8])?, two(&b[3..5])?, two(&b[0..2])?)
         };
         parse().ok_or(InvalidValue::new("short date", "dd/mm/yy"))
     }
@@ -235,11 +234,12 @@ impl FromStr for CardExpiry {
     type Err = InvalidValue;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let b = s.as_bytes();
-        (b.len() == 4)
-            .then(|| Self::new(two(&b[0..2])?, two(&b[2..4])?))
-            .flatten()
-            .ok_or(InvalidValue::new("card expiry", "MMYY"))
+        match *s.as_bytes() {
+            [m0, m1, y0, y1] => two(&[m0, m1]).zip(two(&[y0, y1])),
+            _ => None,
+        }
+        .and_then(|(month, year)| Self::new(month, year))
+        .ok_or(InvalidValue::new("card expiry", "MMYY"))
     }
 }
 
@@ -258,6 +258,7 @@ impl fmt::Debug for CardExpiry {
 serde_via_str!(CardExpiry);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

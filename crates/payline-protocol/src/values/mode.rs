@@ -57,6 +57,7 @@ impl fmt::Debug for Mode {
 serde_via_str!(Mode);
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -140,4 +140,5 @@ fn is_wallet_operation(op: Operation) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;
