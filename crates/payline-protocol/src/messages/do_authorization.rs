@@ -2,135 +2,80 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Operation, Request, Response};
 use crate::objects::{
     Authentication3DSecure, Authorization, BankAccountData, Buyer, Card, CardOut, ExtendedCard,
     Order, Owner, PaylineResult, Payment, PrivateDataList, Recurring, SubMerchant, ThreeDsInfo,
     Transaction,
 };
 
-/// `doAuthorizationRequest` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DoAuthorizationRequest {
-    #[serde(default, with = "crate::wire::nil")]
-    pub transient: Option<String>,
-    #[serde(default)]
-    pub version: String,
-    pub payment: Payment,
-    #[serde(default)]
-    pub bank_account_data: BankAccountData,
-    pub card: Card,
-    pub order: Order,
-    #[serde(default, with = "crate::wire::nil")]
-    pub buyer: Option<Buyer>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub owner: Option<Owner>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub private_data_list: Option<PrivateDataList>,
-    #[serde(rename = "authentication3DSecure", default, with = "crate::wire::nil")]
-    pub authentication_3d_secure: Option<Authentication3DSecure>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub media: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub sub_merchant: Option<SubMerchant>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub asynchronous_retry_timeout: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub linked_transaction_id: Option<String>,
-    #[serde(rename = "threeDSInfo", default, with = "crate::wire::nil")]
-    pub three_ds_info: Option<ThreeDsInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub travel_file_number: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub recurring: Option<Recurring>,
-}
-
-/// `doAuthorizationResponse` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DoAuthorizationResponse {
-    #[serde(default, with = "crate::wire::nil")]
-    pub transient: Option<String>,
-    pub result: PaylineResult,
-    #[serde(default)]
-    pub transaction: Transaction,
-    #[serde(default)]
-    pub authorization: Authorization,
-    #[serde(default)]
-    pub card: CardOut,
-    #[serde(default)]
-    pub extended_card: ExtendedCard,
-    #[serde(default, with = "crate::wire::nil")]
-    pub private_data_list: Option<PrivateDataList>,
-    #[serde(default)]
-    pub contract_number: String,
-    #[serde(default, with = "crate::wire::nil")]
-    pub linked_transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub travel_file_number: Option<String>,
-    #[serde(
-        rename = "authentication3DSecure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authentication_3d_secure: Option<Authentication3DSecure>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub result_container: Option<String>,
-}
-
-impl Request for DoAuthorizationRequest {
-    const OPERATION: Operation = Operation::DoAuthorization;
-    type Response = DoAuthorizationResponse;
-}
-
-impl Response for DoAuthorizationResponse {
-    const OPERATION: Operation = Operation::DoAuthorization;
-}
-
-impl DoAuthorizationRequest {
-    /// A `DoAuthorizationRequest` from its mandatory typed values; mandatory text
-    /// elements start empty, optional ones absent.
-    pub fn new(payment: Payment, card: Card, order: Order) -> Self {
-        Self {
-            transient: None,
-            version: super::VERSION.to_owned(),
-            payment,
-            bank_account_data: Default::default(),
-            card,
-            order,
-            buyer: None,
-            owner: None,
-            private_data_list: None,
-            authentication_3d_secure: None,
-            media: None,
-            sub_merchant: None,
-            asynchronous_retry_timeout: None,
-            linked_transaction_id: None,
-            three_ds_info: None,
-            travel_file_number: None,
-            recurring: None,
-        }
+messages! {
+    /// `doAuthorizationRequest` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DoAuthorizationRequest {
+        #[serde(default, with = "crate::wire::nil")]
+        pub transient: Option<String>,
+        #[serde(default)]
+        pub version: String = version,
+        pub payment: Payment = arg,
+        #[serde(default)]
+        pub bank_account_data: BankAccountData,
+        pub card: Card = arg,
+        pub order: Order = arg,
+        #[serde(default, with = "crate::wire::nil")]
+        pub buyer: Option<Buyer>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub owner: Option<Owner>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub private_data_list: Option<PrivateDataList>,
+        #[serde(rename = "authentication3DSecure", default, with = "crate::wire::nil")]
+        pub authentication_3d_secure: Option<Authentication3DSecure>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub media: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub sub_merchant: Option<SubMerchant>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub asynchronous_retry_timeout: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub linked_transaction_id: Option<String>,
+        #[serde(rename = "threeDSInfo", default, with = "crate::wire::nil")]
+        pub three_ds_info: Option<ThreeDsInfo>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub travel_file_number: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub recurring: Option<Recurring>,
     }
-}
 
-impl DoAuthorizationResponse {
-    /// A `DoAuthorizationResponse` from its mandatory typed values; mandatory text
-    /// elements start empty, optional ones absent.
-    pub fn new(result: PaylineResult) -> Self {
-        Self {
-            transient: None,
-            result,
-            transaction: Default::default(),
-            authorization: Default::default(),
-            card: Default::default(),
-            extended_card: Default::default(),
-            private_data_list: None,
-            contract_number: Default::default(),
-            linked_transaction_id: None,
-            travel_file_number: None,
-            authentication_3d_secure: None,
-            result_container: None,
-        }
+    /// `doAuthorizationResponse` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DoAuthorizationResponse {
+        #[serde(default, with = "crate::wire::nil")]
+        pub transient: Option<String>,
+        pub result: PaylineResult = arg,
+        #[serde(default)]
+        pub transaction: Transaction,
+        #[serde(default)]
+        pub authorization: Authorization,
+        #[serde(default)]
+        pub card: CardOut,
+        #[serde(default)]
+        pub extended_card: ExtendedCard,
+        #[serde(default, with = "crate::wire::nil")]
+        pub private_data_list: Option<PrivateDataList>,
+        #[serde(default)]
+        pub contract_number: String,
+        #[serde(default, with = "crate::wire::nil")]
+        pub linked_transaction_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub travel_file_number: Option<String>,
+        #[serde(
+            rename = "authentication3DSecure",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub authentication_3d_secure: Option<Authentication3DSecure>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub result_container: Option<String>,
     }
 }

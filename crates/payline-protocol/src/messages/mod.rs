@@ -1,16 +1,20 @@
 //! Messages of the `impl` namespace (`http://impl.ws.payline.experian.com`): one file per
 //! operation holding its `<op>Request` and `<op>Response`, fields in WSDL sequence order.
 //!
-//! Adding an operation: write `messages/<operation>.rs` with the two structs (objects from
-//! [`crate::objects`], field shapes as described there) and their [`Request`]/[`Response`]
-//! impls, then add one line to the `messages!` list below; add fixtures under
+//! Adding an operation: write `messages/<operation>.rs` with the two structs inside a
+//! `messages!` block (objects from [`crate::objects`], field shapes as described there; mark
+//! the fields `new` takes, see the macro), then add one line to the `messages!` list below,
+//! which implements [`Request`] and [`Response`] for the pair; add fixtures under
 //! `tests/fixtures/<operation>/` and a case to the schema conformance test.
 
 // A field is its schema element: the element's name in snake_case (serde spells out the
 // others), in sequence order, its occurrence given by the field's shape as described above. A
 // doc comment that restated the element name would add nothing, so fields carry one only where
 // the value needs explaining; every type, function and module stays documented.
-#![allow(missing_docs, reason = "struct fields mirror schema elements one to one")]
+#![allow(
+    missing_docs,
+    reason = "struct fields mirror schema elements one to one"
+)]
 
 use core::fmt::Debug;
 
@@ -39,11 +43,90 @@ pub trait Response: Serialize + DeserializeOwned + Debug {
     const OPERATION: Operation;
 }
 
+/// `VERSION` as the type of a message's `version` element (`String`, or `Option<String>` where
+/// the element is optional).
+fn version<T: From<String>>() -> T {
+    T::from(VERSION.to_owned())
+}
+
+/// The message boilerplate, in two forms.
+///
+/// In a message file, around the request and response structs: each struct is emitted as
+/// written, and a struct whose fields carry markers also gets `new`, taking the marked fields
+/// as parameters in field order:
+/// - `= arg`: a parameter of the field's type;
+/// - `= into`: a parameter `impl Into<type>`;
+/// - `= version`: no parameter, the current [`VERSION`];
+/// - unmarked fields start at their `Default` (empty text, `None`).
+///
+/// In this file, the list of operations: declares the modules, re-exports the messages,
+/// implements [`Request`] and [`Response`] for each pair and builds [`AnyRequest`] and
+/// [`AnyResponse`].
 macro_rules! messages {
+    // `new`, built field by field: [parameters] [initializers] [markers seen].
+    (@new $name:ident [$($p:tt)*] [$($i:tt)*] [$($m:tt)*] $field:ident : $ty:ty = arg; $($rest:tt)*) => {
+        messages!(@new $name [$($p)* $field: $ty,] [$($i)* $field,] [$($m)* arg] $($rest)*);
+    };
+    (@new $name:ident [$($p:tt)*] [$($i:tt)*] [$($m:tt)*] $field:ident : $ty:ty = into; $($rest:tt)*) => {
+        messages!(@new $name [$($p)* $field: impl Into<$ty>,] [$($i)* $field: $field.into(),] [$($m)* into] $($rest)*);
+    };
+    (@new $name:ident [$($p:tt)*] [$($i:tt)*] [$($m:tt)*] $field:ident : $ty:ty = version; $($rest:tt)*) => {
+        messages!(@new $name [$($p)*] [$($i)* $field: $crate::messages::version(),] [$($m)* version] $($rest)*);
+    };
+    (@new $name:ident [$($p:tt)*] [$($i:tt)*] [$($m:tt)*] $field:ident : $ty:ty; $($rest:tt)*) => {
+        messages!(@new $name [$($p)*] [$($i)* $field: Default::default(),] [$($m)*] $($rest)*);
+    };
+    // No marker: the message has no `new` (it is built field by field, or derives `Default`).
+    (@new $name:ident [$($p:tt)*] [$($i:tt)*] []) => {};
+    (@new $name:ident [$($p:tt)*] [$($i:tt)*] [$($m:tt)+]) => {
+        impl $name {
+            #[doc = concat!(
+                "A `", stringify!($name), "` from its mandatory values; `version`, where the ",
+                "message has one, at the current [`VERSION`](crate::messages::VERSION); every ",
+                "other element empty or absent."
+            )]
+            pub fn new($($p)*) -> Self {
+                Self { $($i)* }
+            }
+        }
+    };
+
+    () => {};
+
+    // A message struct (in a message file), then the next one.
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$field_attr:meta])*
+                pub $field:ident : $ty:ty $(= $marker:ident)?
+            ),* $(,)?
+        }
+        $($rest:tt)*
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $($(#[$field_attr])* pub $field: $ty,)*
+        }
+
+        messages!(@new $name [] [] [] $($field : $ty $(= $marker)?;)*);
+        messages!($($rest)*);
+    };
+
+    // The list of operations (in this file).
     ($($module:ident :: $variant:ident ($request:ident, $response:ident),)*) => {
         $(
             mod $module;
             pub use $module::{$request, $response};
+
+            impl Request for $request {
+                const OPERATION: Operation = Operation::$variant;
+                type Response = $response;
+            }
+
+            impl Response for $response {
+                const OPERATION: Operation = Operation::$variant;
+            }
         )*
 
         /// Any request this crate can decode, for a server that dispatches on the body element

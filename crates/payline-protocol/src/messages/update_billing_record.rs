@@ -2,86 +2,45 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Operation, Request, Response};
 use crate::objects::{
     BillingRecord, BillingRecordForUpdate, Order, PaylineResult, PrivateDataList, Recurring,
 };
 
-/// `updateBillingRecordRequest` (impl namespace).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateBillingRecordRequest {
-    #[serde(default)]
-    pub contract_number: String,
-    #[serde(default)]
-    pub payment_record_id: String,
-    #[serde(default)]
-    pub billing_record_id: String,
-    #[serde(default)]
-    pub billing_record_for_update: BillingRecordForUpdate,
-}
-
-/// `updateBillingRecordResponse` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateBillingRecordResponse {
-    pub result: PaylineResult,
-    /// Mandatory in the schema; Payline leaves it out of error answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recurring: Option<Recurring>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub is_disabled: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub disable_date: Option<String>,
-    /// Mandatory in the schema; Payline leaves it out of error answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_record: Option<BillingRecord>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub order: Option<Order>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub private_data_list: Option<PrivateDataList>,
-    #[serde(default)]
-    pub wallet_id: String,
-}
-
-impl Request for UpdateBillingRecordRequest {
-    const OPERATION: Operation = Operation::UpdateBillingRecord;
-    type Response = UpdateBillingRecordResponse;
-}
-
-impl Response for UpdateBillingRecordResponse {
-    const OPERATION: Operation = Operation::UpdateBillingRecord;
-}
-
-impl UpdateBillingRecordRequest {
-    /// A `UpdateBillingRecordRequest` at the current `version`; other elements start empty or absent.
-    pub fn new(
-        contract_number: impl Into<String>,
-        payment_record_id: impl Into<String>,
-        billing_record_id: impl Into<String>,
-        billing_record_for_update: BillingRecordForUpdate,
-    ) -> Self {
-        Self {
-            contract_number: contract_number.into(),
-            payment_record_id: payment_record_id.into(),
-            billing_record_id: billing_record_id.into(),
-            billing_record_for_update,
-        }
+messages! {
+    /// `updateBillingRecordRequest` (impl namespace).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct UpdateBillingRecordRequest {
+        #[serde(default)]
+        pub contract_number: String = into,
+        #[serde(default)]
+        pub payment_record_id: String = into,
+        #[serde(default)]
+        pub billing_record_id: String = into,
+        #[serde(default)]
+        pub billing_record_for_update: BillingRecordForUpdate = arg,
     }
-}
 
-impl UpdateBillingRecordResponse {
-    /// A `UpdateBillingRecordResponse` from its result; other elements start empty or absent.
-    pub fn new(result: PaylineResult) -> Self {
-        Self {
-            result,
-            recurring: None,
-            is_disabled: None,
-            disable_date: None,
-            billing_record: None,
-            order: None,
-            private_data_list: None,
-            wallet_id: Default::default(),
-        }
+    /// `updateBillingRecordResponse` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct UpdateBillingRecordResponse {
+        pub result: PaylineResult = arg,
+        /// Mandatory in the schema; Payline leaves it out of error answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub recurring: Option<Recurring>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub is_disabled: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub disable_date: Option<String>,
+        /// Mandatory in the schema; Payline leaves it out of error answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub billing_record: Option<BillingRecord>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub order: Option<Order>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub private_data_list: Option<PrivateDataList>,
+        #[serde(default)]
+        pub wallet_id: String,
     }
 }

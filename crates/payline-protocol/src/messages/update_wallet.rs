@@ -2,88 +2,49 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Operation, Request, Response};
 use crate::objects::{
     Authentication3DSecure, Buyer, CardOut, ContractNumberWalletList, ExtendedCard, Owner,
     PaylineResult, PrivateDataList, Wallet,
 };
 
-/// `updateWalletRequest` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateWalletRequest {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub contract_number: String,
-    #[serde(default, with = "crate::wire::nil")]
-    pub card_ind: Option<String>,
-    pub wallet: Wallet,
-    #[serde(default, with = "crate::wire::nil")]
-    pub buyer: Option<Buyer>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub owner: Option<Owner>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub private_data_list: Option<PrivateDataList>,
-    #[serde(rename = "authentication3DSecure", default, with = "crate::wire::nil")]
-    pub authentication_3d_secure: Option<Authentication3DSecure>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub media: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub contract_number_wallet_list: Option<ContractNumberWalletList>,
-    #[serde(rename = "transactionID", default, with = "crate::wire::nil")]
-    pub transaction_id: Option<String>,
-}
-
-/// `updateWalletResponse` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateWalletResponse {
-    pub result: PaylineResult,
-    #[serde(default)]
-    pub card: CardOut,
-    #[serde(default)]
-    pub extended_card: ExtendedCard,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_number_wallet_list: Option<ContractNumberWalletList>,
-}
-
-impl Request for UpdateWalletRequest {
-    const OPERATION: Operation = Operation::UpdateWallet;
-    type Response = UpdateWalletResponse;
-}
-
-impl Response for UpdateWalletResponse {
-    const OPERATION: Operation = Operation::UpdateWallet;
-}
-
-impl UpdateWalletRequest {
-    /// A `UpdateWalletRequest` at the current `version`; other elements start empty or absent.
-    pub fn new(contract_number: impl Into<String>, wallet: Wallet) -> Self {
-        Self {
-            version: super::VERSION.to_owned(),
-            contract_number: contract_number.into(),
-            card_ind: None,
-            wallet,
-            buyer: None,
-            owner: None,
-            private_data_list: None,
-            authentication_3d_secure: None,
-            media: None,
-            contract_number_wallet_list: None,
-            transaction_id: None,
-        }
+messages! {
+    /// `updateWalletRequest` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct UpdateWalletRequest {
+        #[serde(default)]
+        pub version: String = version,
+        #[serde(default)]
+        pub contract_number: String = into,
+        #[serde(default, with = "crate::wire::nil")]
+        pub card_ind: Option<String>,
+        pub wallet: Wallet = arg,
+        #[serde(default, with = "crate::wire::nil")]
+        pub buyer: Option<Buyer>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub owner: Option<Owner>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub private_data_list: Option<PrivateDataList>,
+        #[serde(rename = "authentication3DSecure", default, with = "crate::wire::nil")]
+        pub authentication_3d_secure: Option<Authentication3DSecure>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub media: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub contract_number_wallet_list: Option<ContractNumberWalletList>,
+        #[serde(rename = "transactionID", default, with = "crate::wire::nil")]
+        pub transaction_id: Option<String>,
     }
-}
 
-impl UpdateWalletResponse {
-    /// A `UpdateWalletResponse` from its result; other elements start empty or absent.
-    pub fn new(result: PaylineResult) -> Self {
-        Self {
-            result,
-            card: Default::default(),
-            extended_card: Default::default(),
-            contract_number_wallet_list: None,
-        }
+    /// `updateWalletResponse` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct UpdateWalletResponse {
+        pub result: PaylineResult = arg,
+        #[serde(default)]
+        pub card: CardOut,
+        #[serde(default)]
+        pub extended_card: ExtendedCard,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub contract_number_wallet_list: Option<ContractNumberWalletList>,
     }
 }

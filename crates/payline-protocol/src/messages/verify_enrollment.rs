@@ -2,160 +2,97 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Operation, Request, Response};
 use crate::objects::{
     Authentication3DSecure, Buyer, Card, Order, PaylineResult, Payment, PrivateDataList, Recurring,
     SdkChallenge, SubMerchant, ThreeDsInfo,
 };
 use crate::secret::Secret;
 
-/// `verifyEnrollmentRequest` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyEnrollmentRequest {
-    #[serde(default, with = "crate::wire::nil")]
-    pub transient: Option<String>,
-    #[serde(default)]
-    pub version: String,
-    pub card: Card,
-    pub payment: Payment,
-    #[serde(default)]
-    pub order_ref: String,
-    #[serde(default, with = "crate::wire::nil")]
-    pub md_field_value: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub user_agent: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub wallet_id: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub wallet_card_ind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_virtual_cvx: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub merchant_name: Option<String>,
-    #[serde(
-        rename = "merchantURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub merchant_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_country_code: Option<String>,
-    #[serde(rename = "returnURL", default, with = "crate::wire::nil")]
-    pub return_url: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub order: Option<Order>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buyer: Option<Buyer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_merchant: Option<SubMerchant>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub recurring: Option<Recurring>,
-    #[serde(rename = "threeDSInfo", default, with = "crate::wire::nil")]
-    pub three_ds_info: Option<ThreeDsInfo>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub merchant_score: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub private_data_list: Option<PrivateDataList>,
-}
-
-/// `verifyEnrollmentResponse` (impl namespace).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyEnrollmentResponse {
-    #[serde(default, with = "crate::wire::nil")]
-    pub transient: Option<String>,
-    pub result: PaylineResult,
-    #[serde(default, with = "crate::wire::nil")]
-    pub action_url: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub action_method: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub pareq_field_name: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub pareq_field_value: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub term_url_name: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub term_url_value: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub md_field_name: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub md_field_value: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub mpi_result: Option<String>,
-    #[serde(rename = "authentication3DSecure", default, with = "crate::wire::nil")]
-    pub authentication_3d_secure: Option<Authentication3DSecure>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub virtual_cvx: Option<Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-    #[serde(default, with = "crate::wire::nil")]
-    pub private_data_list: Option<PrivateDataList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sdk_challenge: Option<SdkChallenge>,
-}
-
-impl Request for VerifyEnrollmentRequest {
-    const OPERATION: Operation = Operation::VerifyEnrollment;
-    type Response = VerifyEnrollmentResponse;
-}
-
-impl Response for VerifyEnrollmentResponse {
-    const OPERATION: Operation = Operation::VerifyEnrollment;
-}
-
-impl VerifyEnrollmentRequest {
-    /// A `VerifyEnrollmentRequest` from its mandatory typed values; mandatory text
-    /// elements start empty, optional ones absent.
-    pub fn new(card: Card, payment: Payment) -> Self {
-        Self {
-            transient: None,
-            version: super::VERSION.to_owned(),
-            card,
-            payment,
-            order_ref: Default::default(),
-            md_field_value: None,
-            user_agent: None,
-            wallet_id: None,
-            wallet_card_ind: None,
-            generate_virtual_cvx: None,
-            merchant_name: None,
-            merchant_url: None,
-            merchant_country_code: None,
-            return_url: None,
-            order: None,
-            buyer: None,
-            sub_merchant: None,
-            recurring: None,
-            three_ds_info: None,
-            merchant_score: None,
-            private_data_list: None,
-        }
+messages! {
+    /// `verifyEnrollmentRequest` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct VerifyEnrollmentRequest {
+        #[serde(default, with = "crate::wire::nil")]
+        pub transient: Option<String>,
+        #[serde(default)]
+        pub version: String = version,
+        pub card: Card = arg,
+        pub payment: Payment = arg,
+        #[serde(default)]
+        pub order_ref: String,
+        #[serde(default, with = "crate::wire::nil")]
+        pub md_field_value: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub user_agent: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub wallet_id: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub wallet_card_ind: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub generate_virtual_cvx: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub merchant_name: Option<String>,
+        #[serde(
+            rename = "merchantURL",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub merchant_url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub merchant_country_code: Option<String>,
+        #[serde(rename = "returnURL", default, with = "crate::wire::nil")]
+        pub return_url: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub order: Option<Order>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub buyer: Option<Buyer>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sub_merchant: Option<SubMerchant>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub recurring: Option<Recurring>,
+        #[serde(rename = "threeDSInfo", default, with = "crate::wire::nil")]
+        pub three_ds_info: Option<ThreeDsInfo>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub merchant_score: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub private_data_list: Option<PrivateDataList>,
     }
-}
 
-impl VerifyEnrollmentResponse {
-    /// A `VerifyEnrollmentResponse` from its mandatory typed values; mandatory text
-    /// elements start empty, optional ones absent.
-    pub fn new(result: PaylineResult) -> Self {
-        Self {
-            transient: None,
-            result,
-            action_url: None,
-            action_method: None,
-            pareq_field_name: None,
-            pareq_field_value: None,
-            term_url_name: None,
-            term_url_value: None,
-            md_field_name: None,
-            md_field_value: None,
-            mpi_result: None,
-            authentication_3d_secure: None,
-            virtual_cvx: None,
-            token: None,
-            private_data_list: None,
-            sdk_challenge: None,
-        }
+    /// `verifyEnrollmentResponse` (impl namespace).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct VerifyEnrollmentResponse {
+        #[serde(default, with = "crate::wire::nil")]
+        pub transient: Option<String>,
+        pub result: PaylineResult = arg,
+        #[serde(default, with = "crate::wire::nil")]
+        pub action_url: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub action_method: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub pareq_field_name: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub pareq_field_value: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub term_url_name: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub term_url_value: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub md_field_name: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub md_field_value: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub mpi_result: Option<String>,
+        #[serde(rename = "authentication3DSecure", default, with = "crate::wire::nil")]
+        pub authentication_3d_secure: Option<Authentication3DSecure>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub virtual_cvx: Option<Secret>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub token: Option<String>,
+        #[serde(default, with = "crate::wire::nil")]
+        pub private_data_list: Option<PrivateDataList>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sdk_challenge: Option<SdkChallenge>,
     }
 }
