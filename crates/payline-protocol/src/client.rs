@@ -21,14 +21,6 @@ pub use error::{ClientError, TransportError, TransportErrorKind};
 
 use crate::error::{DecodeError, Fault};
 use crate::messages::{
-    DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse,
-    DoCreditRequest, DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse,
-    DoRefundRequest, DoRefundResponse, DoResetRequest, DoResetResponse, GetTokenRequest,
-    GetTokenResponse, GetTransactionDetailsRequest, GetTransactionDetailsResponse, Request,
-    TransactionsSearchRequest, TransactionsSearchResponse, VerifyAuthenticationRequest,
-    VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
-};
-use crate::messages::{
     CreateWalletRequest, CreateWalletResponse, DisablePaymentRecordRequest,
     DisablePaymentRecordResponse, DisableWalletRequest, DisableWalletResponse,
     DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse,
@@ -41,6 +33,14 @@ use crate::messages::{
     ManageWebWalletRequest, ManageWebWalletResponse, UpdateBillingRecordRequest,
     UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
     UpdateWalletRequest, UpdateWalletResponse,
+};
+use crate::messages::{
+    DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse,
+    DoCreditRequest, DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse,
+    DoRefundRequest, DoRefundResponse, DoResetRequest, DoResetResponse, GetTokenRequest,
+    GetTokenResponse, GetTransactionDetailsRequest, GetTransactionDetailsResponse, Request,
+    TransactionsSearchRequest, TransactionsSearchResponse, VerifyAuthenticationRequest,
+    VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
 };
 use crate::secret::Secret;
 

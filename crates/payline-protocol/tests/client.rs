@@ -4,7 +4,6 @@
 //! The server is a raw `TcpListener` so that each test can misbehave at an exact point:
 //! refuse the connection, drop it after reading the request, stall, or cut the answer short.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
-
 #![cfg(feature = "client")]
 
 use std::net::SocketAddr;
@@ -522,12 +521,21 @@ async fn gateway_timeout_from_a_proxy_needs_reconciliation() {
 #[tokio::test]
 async fn server_errors_without_a_soap_answer_need_reconciliation() {
     for status in [500, 503, 408] {
-        let (addr, _server) = serve_once(Behaviour::Answer { status, body: b"<html>busy</html>".to_vec() }).await;
+        let (addr, _server) = serve_once(Behaviour::Answer {
+            status,
+            body: b"<html>busy</html>".to_vec(),
+        })
+        .await;
         let err = client(&format!("http://{addr}"), Duration::from_secs(5))
             .do_authorization(&authorization_request())
             .await
             .expect_err("error status");
-        assert!(matches!(err, ClientError::Http { .. }) && err.needs_reconciliation() && !err.was_not_sent(), "{status}: {err:?}");
+        assert!(
+            matches!(err, ClientError::Http { .. })
+                && err.needs_reconciliation()
+                && !err.was_not_sent(),
+            "{status}: {err:?}"
+        );
     }
 }
 
