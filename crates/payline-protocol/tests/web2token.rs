@@ -1,11 +1,11 @@
 //! Web2Token crypto: known answers from Payline's official SDK, round trips, hostile input.
 //!
-//! The vectors live in `../shared/payline/web2token-vectors.json` beside the repository
-//! (made with the PHP SDK's getEncrypt/getDecrypt); the test fails loudly when it is missing
-//! rather than passing with nothing checked.
+//! The known answers below were made with Payline's public PHP SDK 4.77 (`getEncrypt`,
+//! `getDecrypt`, `gzdecode`), the key being SHA-256 of the access key as raw bytes, as
+//! Payline's Ajax sample does. Requests are deterministic (AES-256-ECB, PKCS#7, base64 with
+//! `-_,` for `+/=`), so their `data` must match byte for byte; answers carry gzip inside, so
+//! only their decryption is canonical.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
-
-use std::path::PathBuf;
 
 use payline_protocol::secret::Secret;
 use payline_protocol::web2token::{
@@ -13,36 +13,59 @@ use payline_protocol::web2token::{
     decrypt_token_answer, encrypt_request_data, encrypt_token_answer,
 };
 use proptest::prelude::*;
-use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn vectors() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/payline/web2token-vectors.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "Web2Token vectors missing at {} ({e}); ../shared must sit beside the repository",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: invalid JSON: {e}", path.display()))
+/// A request blob: `merchantId;orderRef;contractNumber` encrypted by the SDK.
+struct RequestVector {
+    access_key: &'static str,
+    plaintext: &'static str,
+    data: &'static str,
 }
 
-fn cases<'a>(vectors: &'a Value, key: &str) -> &'a [Value] {
-    let list = vectors[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("vectors have no `{key}` array"));
-    assert!(!list.is_empty(), "vectors `{key}` is empty");
-    list
+/// A servlet answer blob and the nine fields the SDK decrypts from it.
+struct AnswerVector {
+    access_key: &'static str,
+    data: &'static str,
+    plaintext: &'static str,
 }
 
-fn field<'a>(case: &'a Value, name: &str) -> &'a str {
-    case[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("vector without string `{name}`: {case}"))
-}
+const REQUESTS: &[RequestVector] = &[
+    RequestVector {
+        access_key: "SANDBOXACCESSKEY0001",
+        plaintext: "12345678901234;ORDER-0001;1234567",
+        data: "LDPw9DVCaBaRuUkUuFjy3_Hjs7upQR5k8gd-Bn_vlUGh1UO7gH6dhLKEbDHPPTdE",
+    },
+    RequestVector {
+        access_key: "SANDBOXACCESSKEY0001",
+        plaintext: "12345678901234;CMD-2026-11-23-ÉTÉ;1234567",
+        data: "PxGhFQJ2yzLcqWQRdFrnycBDI6rl852YQnt0royPXSxpVApxtw3qW3ijjvvVJyTq",
+    },
+    RequestVector {
+        access_key: "DJMESHXYou6LmjQFdH",
+        plaintext: "1234567890;REF1234567890123;9876543",
+        data: "sk1CBSqwf81dyrdyjmsuA3GTjUvea0yREzypyFic1YZjfy3pnW6SE8QarYo7vaHa",
+    },
+    RequestVector {
+        access_key: "AFju9XHplQzvamffO72L",
+        plaintext: "111111111;A;1",
+        data: "J99mT6-3S-8vDl7hoGP22Q,,",
+    },
+];
+
+const ANSWERS: &[AnswerVector] = &[
+    AnswerVector {
+        access_key: "SANDBOXACCESSKEY0001",
+        data: "LcM5o2PvnoOt1zurhwcdwoKrkUfTfNtUW3RMxh3Jibv6KoQxrffJHaZyE8yO56cPuZF0pLn7nwAuk71i0sm3UkSYGHcNMhGaz5hbwhAkQ5E9Ojk6IluW86Dk3mC9jH24",
+        plaintext: "497010Ab3Xz94455;1230;123456;ORDER-0001;CB;N;FRA;Visa Classic;20041",
+    },
+    AnswerVector {
+        access_key: "DJMESHXYou6LmjQFdH",
+        data: "dIVZTBcIdu0ZkRf8K9mGMmZiuU4lSmc7XowdVB4UZwpA6TVa5b6Dj-XP0Jt74N2PMay76xCAtSmBrCQyGZHA5NOrhsjTBx_mgW5E7wBUbqZ9CIV4HBPdXhH6EJk36TTp",
+        plaintext: "444433LfGjXu1111;0527;987;REF1234567890123;VISA;N;FRA;Visa Gold;30004",
+    },
+];
 
 fn sample_answer() -> TokenAnswer {
     TokenAnswer {
@@ -84,10 +107,9 @@ fn variants(blob: &str) -> Vec<String> {
 
 #[test]
 fn request_data_is_byte_identical_to_the_sdk() {
-    let vectors = vectors();
-    for case in cases(&vectors, "requests") {
-        let key = Secret::new(field(case, "accessKey"));
-        let plaintext = field(case, "plaintext");
+    for case in REQUESTS {
+        let key = Secret::new(case.access_key);
+        let plaintext = case.plaintext;
         let mut parts = plaintext.splitn(3, ';');
         let (Some(merchant), Some(order), Some(contract)) =
             (parts.next(), parts.next(), parts.next())
@@ -96,7 +118,7 @@ fn request_data_is_byte_identical_to_the_sdk() {
         };
         assert_eq!(
             encrypt_request_data(&key, merchant, order, contract),
-            field(case, "data"),
+            case.data,
             "plaintext {plaintext}"
         );
     }
@@ -104,29 +126,27 @@ fn request_data_is_byte_identical_to_the_sdk() {
 
 #[test]
 fn servlet_reads_every_sdk_request() {
-    let vectors = vectors();
-    for case in cases(&vectors, "requests") {
-        let key = Secret::new(field(case, "accessKey"));
-        for data in variants(field(case, "data")) {
+    for case in REQUESTS {
+        let key = Secret::new(case.access_key);
+        for data in variants(case.data) {
             let got = decrypt_request_data(&key, &data).expect(&data);
             let joined = format!("{};{};{}", got.merchant_id, got.order_ref, got.contract);
-            assert_eq!(joined, field(case, "plaintext"), "data {data}");
+            assert_eq!(joined, case.plaintext, "data {data}");
         }
     }
 }
 
 #[test]
 fn merchant_reads_every_sdk_answer() {
-    let vectors = vectors();
-    for case in cases(&vectors, "responses") {
-        let key = Secret::new(field(case, "accessKey"));
-        let expected: Vec<&str> = field(case, "plaintext").split(';').collect();
+    for case in ANSWERS {
+        let key = Secret::new(case.access_key);
+        let expected: Vec<&str> = case.plaintext.split(';').collect();
         assert_eq!(
             expected.len(),
             9,
             "vector plaintext has the 9 documented fields"
         );
-        for data in variants(field(case, "data")) {
+        for data in variants(case.data) {
             let got = decrypt_token_answer(&key, &data).expect(&data);
             let fields = [
                 got.token.expose(),
@@ -146,10 +166,9 @@ fn merchant_reads_every_sdk_answer() {
 
 #[test]
 fn first_answer_vector_decodes_to_its_typed_literal() {
-    let vectors = vectors();
-    let case = &cases(&vectors, "responses")[0];
-    let got = decrypt_token_answer(&Secret::new(field(case, "accessKey")), field(case, "data"))
-        .expect("vector decrypts");
+    let case = &ANSWERS[0];
+    let got =
+        decrypt_token_answer(&Secret::new(case.access_key), case.data).expect("vector decrypts");
     assert_eq!(got, sample_answer());
     assert_eq!(got.is_virtual_card(), Some(false));
 }
