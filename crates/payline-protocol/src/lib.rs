@@ -34,8 +34,8 @@ pub use codec::{
     decode_any_request, decode_request, decode_response, encode_any_response, encode_fault,
     encode_request, encode_response,
 };
-pub use error::{DecodeError, EncodeError, Fault};
 pub use enums::{Api, Operation};
+pub use error::{DecodeError, EncodeError, Fault};
 pub use messages::{AnyRequest, AnyResponse, Request, Response};
 pub mod web2token;
 

@@ -6,8 +6,8 @@ use quick_xml::reader::Reader;
 use serde::de::DeserializeOwned;
 
 use super::{MAX_DEPTH, MAX_MESSAGE_BYTES};
-use crate::error::{DecodeError, Fault};
 use crate::enums::Operation;
+use crate::error::{DecodeError, Fault};
 
 /// An element of the body, reduced to what the messages use.
 #[derive(Default)]

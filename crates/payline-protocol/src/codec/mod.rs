@@ -24,8 +24,8 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
 
-use crate::error::{DecodeError, EncodeError, Fault};
 use crate::enums::Operation;
+use crate::error::{DecodeError, EncodeError, Fault};
 use crate::messages::{AnyRequest, AnyResponse, Request, Response};
 use crate::wire;
 

@@ -15,7 +15,10 @@
 // others), in sequence order, its occurrence given by the field's shape as described above. A
 // doc comment that restated the element name would add nothing, so fields carry one only where
 // the value needs explaining; every type, function and module stays documented.
-#![allow(missing_docs, reason = "struct fields mirror schema elements one to one")]
+#![allow(
+    missing_docs,
+    reason = "struct fields mirror schema elements one to one"
+)]
 
 mod authorization;
 mod bank_account_data;

@@ -28,7 +28,9 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -181,13 +183,11 @@ impl FromStr for ShortDate {
     type Err = InvalidValue;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parse = || {
-            match *s.as_bytes() {
-                [d0, d1, b'/', m0, m1, b'/', y0, y1] => {
-                    Self::new(two(&[y0, y1])?, two(&[m0, m1])?, two(&[d0, d1])?)
-                }
-                _ => None,
+        let parse = || match *s.as_bytes() {
+            [d0, d1, b'/', m0, m1, b'/', y0, y1] => {
+                Self::new(two(&[y0, y1])?, two(&[m0, m1])?, two(&[d0, d1])?)
             }
+            _ => None,
         };
         parse().ok_or(InvalidValue::new("short date", "dd/mm/yy"))
     }
