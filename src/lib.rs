@@ -25,6 +25,9 @@
 //! The card rules live in the pure `card-core` crate. `form`, `i18n` and `browser` are pure
 //! too (no web-sys) and run under plain `cargo test`; `dom`, `transport`, `controller` and
 //! `flow` need a browser and are covered by `tests/web.rs` and the end-to-end tests.
+//!
+//! The exchanges with the tokenizer and the payment server that comments name ("pay contract",
+//! "status contract", "return-page contract", …) are described in `docs/interfaces.md`.
 
 mod api;
 mod browser;

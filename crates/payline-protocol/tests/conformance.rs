@@ -7,11 +7,16 @@
 //! variant the test also checks that every element of the input survives the round trip, which
 //! proves the types leave nothing of the WSDL out.
 //!
-//! Needs `../shared/payline/wsdl/` beside the repository and `xmllint` (Debian `libxml2-utils`);
-//! fails with a message saying so when either is missing.
+//! Payline's WSDL is not part of the repository: the test reads it from `PAYLINE_WSDL_DIR`
+//! (a relative path is taken from the repository root), by default `../shared/payline/wsdl`
+//! beside the repository. Without it the test prints a notice and checks nothing, so a bare
+//! clone stays green; with `CI=true` a missing WSDL fails the test instead, so CI cannot pass
+//! without having checked. It also needs `xmllint` (Debian `libxml2-utils`, installed by
+//! `scripts/setup`) and fails saying so when that is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -86,15 +91,31 @@ fn node(e: &quick_xml::events::BytesStart<'_>) -> X {
 // ---------------------------------------------------------------------------------------------
 // Environment
 
-fn shared_wsdl() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/payline/wsdl");
+/// The directory holding Payline's WSDL, or `None` (after a notice) when it is absent outside
+/// CI.
+fn wsdl_dir() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = match std::env::var_os("PAYLINE_WSDL_DIR") {
+        Some(d) => root.join(d),
+        None => root.join("../shared/payline/wsdl"),
+    };
+    if dir.join("DirectPaymentAPI.wsdl").is_file() {
+        return Some(dir);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     assert!(
-        dir.join("DirectPaymentAPI.wsdl").is_file(),
-        "schema conformance needs Payline's WSDL in ../shared/payline/wsdl/ beside the repository \
-         (looked in {}); CI provides it",
+        !ci,
+        "schema conformance needs Payline's WSDL (DirectPaymentAPI.wsdl) in {}: set PAYLINE_WSDL_DIR",
         dir.display()
     );
-    dir
+    // Straight to stderr: the test harness captures `eprintln!` of passing tests, and a skipped
+    // check must be seen.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "NOTICE: schema conformance skipped: no Payline WSDL in {} (set PAYLINE_WSDL_DIR; with CI=true this fails)",
+        dir.display()
+    );
+    None
 }
 
 fn check_xmllint() {
@@ -116,10 +137,11 @@ struct Schemas {
 }
 
 /// Writes the two schemas of the WSDL as .xsd files, with the namespace declarations they rely
-/// on from the WSDL root and a schemaLocation on the import (TOOLCHAIN.md).
-fn schemas() -> Schemas {
+/// on from the WSDL root and a schemaLocation on the import: xmllint validates against
+/// standalone schema documents, not against schemas embedded in a WSDL.
+fn schemas(wsdl_dir: &Path) -> Schemas {
     check_xmllint();
-    let wsdl = std::fs::read_to_string(shared_wsdl().join("DirectPaymentAPI.wsdl")).unwrap();
+    let wsdl = std::fs::read_to_string(wsdl_dir.join("DirectPaymentAPI.wsdl")).unwrap();
     let dir = std::env::temp_dir().join(format!("payline-xsd-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut parts = vec![];
@@ -424,7 +446,8 @@ fn compare(label: &str, fill: Fill, input: &str, encoded: &str) {
 
 #[test]
 fn every_message_validates_against_the_wsdl_schema() {
-    let s = schemas();
+    let Some(dir) = wsdl_dir() else { return };
+    let s = schemas(&dir);
     check::<DoAuthorizationRequest>(&s);
     check::<DoCaptureRequest>(&s);
     check::<DoResetRequest>(&s);

@@ -22,7 +22,9 @@
 //! outbox; the engine writes to the outbox and never calls the worker back, it only wakes it.
 //!
 //! Outcomes follow Payline's homologation conventions (amount and card-number tables in
-//! `scenarios`); every date rule reads the sandbox clock, which tests move forward.
+//! `scenarios`); every date rule reads the sandbox clock, which tests move forward. The
+//! tokenizer and the `/sandbox/…` endpoints follow the tokenizer and sandbox-control contracts
+//! of `docs/interfaces.md`.
 //!
 //! Embedding (the payment server runs it in-process on a loopback port):
 //!

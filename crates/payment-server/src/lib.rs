@@ -17,6 +17,10 @@
 //! State lives in SQLite (default) or PostgreSQL ([`store`]); several instances may share one
 //! PostgreSQL database. [`app`] builds the router; `main.rs` only reads the configuration,
 //! binds and serves.
+//!
+//! The exchanges that comments name ("checkout-session contract", "pay contract", "status
+//! contract", "return-page contract", …) are described in `docs/interfaces.md` at the root of
+//! the repository.
 
 pub mod config;
 pub mod error;

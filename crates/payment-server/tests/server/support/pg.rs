@@ -1,5 +1,6 @@
-//! A throw-away PostgreSQL cluster for one test (TOOLCHAIN.md recipe): initdb into a temporary
-//! directory owned by `postgres`, pg_ctl start on a free loopback port, stop and delete on drop.
+//! A throw-away PostgreSQL cluster for one test: initdb into a temporary directory owned by
+//! `postgres` (PostgreSQL refuses to run as root), pg_ctl start on a free loopback port, stop
+//! and delete on drop. `scripts/setup` installs the server binaries.
 //! Missing binaries fail the test: a storage test that silently skipped would prove nothing.
 
 #![allow(dead_code)]
