@@ -5,7 +5,12 @@
 //! in-memory ledger, and is called through payline-protocol's client exactly as a merchant
 //! server calls it: HTTP Basic auth, SOAP encode, decode. Bounded in count; loopback only.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    missing_docs
+)]
 
 use std::time::Instant;
 
@@ -25,17 +30,27 @@ fn request(n: usize) -> DoAuthorizationRequest {
     card.number = Some(Secret::new("4970101122334455"));
     card.expiration_date = Some("1299".parse().unwrap());
     card.cvx = Some(Secret::new("123"));
-    let mut order = Order::new(Amount::from_minor(2599).unwrap(), Currency::EUR, "25/11/2026 10:00".parse().unwrap());
+    let mut order = Order::new(
+        Amount::from_minor(2599).unwrap(),
+        Currency::EUR,
+        "25/11/2026 10:00".parse().unwrap(),
+    );
     order.r#ref = format!("bench-{n}");
     order.country = Some("FR".into());
     DoAuthorizationRequest::new(payment, card, order)
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let calls = args.first().copied().unwrap_or(2000).min(100_000);
     let concurrency = args.get(1).copied().unwrap_or(8).clamp(1, 64);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async move {
         let sandbox = Sandbox::open(Config::default(), &DbLocation::Memory).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

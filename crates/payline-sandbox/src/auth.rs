@@ -4,7 +4,7 @@
 //! Only merchants of the sandbox configuration are accepted. A refused call is answered 401
 //! before anything is read or recorded, and the header is never echoed or logged.
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use subtle::ConstantTimeEq;
@@ -19,12 +19,23 @@ pub fn authenticate<'c>(headers: &HeaderMap, config: &'c Config) -> Option<&'c M
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = Zeroizing::new(base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?);
+    let decoded = Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?,
+    );
     let text = std::str::from_utf8(&decoded).ok()?;
     let (id, key) = text.split_once(':')?;
     let merchant = config.merchant(id)?;
     // Constant-time comparison: the response time must not reveal how much of the key matched.
-    bool::from(merchant.access_key.expose().as_bytes().ct_eq(key.as_bytes())).then_some(merchant)
+    bool::from(
+        merchant
+            .access_key
+            .expose()
+            .as_bytes()
+            .ct_eq(key.as_bytes()),
+    )
+    .then_some(merchant)
 }
 
 /// The 401 answer (RFC 7617 challenge), the same for a missing, malformed or wrong header.
@@ -52,14 +63,21 @@ mod tests {
     }
 
     fn basic(s: &str) -> String {
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(s)
+        )
     }
 
     #[test]
     fn accepts_only_sandbox_credentials() {
         let c = Config::default();
-        assert!(authenticate(&headers(&basic("12345678901234:SANDBOXACCESSKEY0001")), &c).is_some());
-        assert!(authenticate(&headers(&basic("12345678901234:SANDBOXACCESSKEY0002")), &c).is_none());
+        assert!(
+            authenticate(&headers(&basic("12345678901234:SANDBOXACCESSKEY0001")), &c).is_some()
+        );
+        assert!(
+            authenticate(&headers(&basic("12345678901234:SANDBOXACCESSKEY0002")), &c).is_none()
+        );
         assert!(authenticate(&headers(&basic("12345678901234:")), &c).is_none());
         assert!(authenticate(&headers(&basic("99:SANDBOXACCESSKEY0001")), &c).is_none());
         assert!(authenticate(&headers("Bearer x"), &c).is_none());

@@ -77,10 +77,16 @@ pub fn check_number(pan: &Secret) -> Result<CardInfo, CardError> {
 
 /// Parses `MMYY` (card-core) and checks it is not before `today`'s month.
 pub fn check_expiry(mmyy: &str, today: Date) -> Result<(), CardError> {
-    let expiry = card_core::ExpiryDate::parse_payline_mmyy(mmyy).map_err(|_| CardError::ExpiryFormat)?;
+    let expiry =
+        card_core::ExpiryDate::parse_payline_mmyy(mmyy).map_err(|_| CardError::ExpiryFormat)?;
     let year = u16::try_from(today.year()).map_err(|_| CardError::ExpiryFormat)?;
-    let today = card_core::YearMonth::new(year, u8::from(today.month())).ok_or(CardError::ExpiryFormat)?;
-    if expiry.is_expired(today) { Err(CardError::Expired) } else { Ok(()) }
+    let today =
+        card_core::YearMonth::new(year, u8::from(today.month())).ok_or(CardError::ExpiryFormat)?;
+    if expiry.is_expired(today) {
+        Err(CardError::Expired)
+    } else {
+        Ok(())
+    }
 }
 
 /// Checks a CVV (digits of the brand's length; may be absent only where not required).
@@ -103,7 +109,9 @@ pub fn check_cvv(cvv: Option<&Secret>, info: &CardInfo) -> Result<(), CardError>
 pub fn mask(pan: &Secret) -> String {
     let d = pan.expose();
     match (d.get(..6), d.len().checked_sub(4).and_then(|i| d.get(i..))) {
-        (Some(first), Some(last)) if d.len() > 10 => format!("{first}{}{last}", "X".repeat(d.len() - 10)),
+        (Some(first), Some(last)) if d.len() > 10 => {
+            format!("{first}{}{last}", "X".repeat(d.len() - 10))
+        }
         _ => "X".repeat(d.len()),
     }
 }
@@ -116,12 +124,24 @@ mod tests {
 
     #[test]
     fn number_checks_map_to_payline_codes() {
-        assert_eq!(check_number(&Secret::new("4970101122334456")).map_err(CardError::code), Err(ReturnCode::INVALID_LUHN_KEY));
-        assert_eq!(check_number(&Secret::new("49701011")).map_err(CardError::code), Err(ReturnCode::INVALID_CARD_NUMBER_FORMAT));
-        assert_eq!(check_number(&Secret::new("4970a01122334455")).map_err(CardError::code), Err(ReturnCode::INVALID_CARD_NUMBER_FORMAT));
+        assert_eq!(
+            check_number(&Secret::new("4970101122334456")).map_err(CardError::code),
+            Err(ReturnCode::INVALID_LUHN_KEY)
+        );
+        assert_eq!(
+            check_number(&Secret::new("49701011")).map_err(CardError::code),
+            Err(ReturnCode::INVALID_CARD_NUMBER_FORMAT)
+        );
+        assert_eq!(
+            check_number(&Secret::new("4970a01122334455")).map_err(CardError::code),
+            Err(ReturnCode::INVALID_CARD_NUMBER_FORMAT)
+        );
         let amex = check_number(&Secret::new("378282246310005")).expect("amex");
         assert_eq!((amex.card_type.as_str(), amex.cvv_length), ("AMEX", 4));
-        assert_eq!(check_number(&Secret::new("4970101122334455")).map(|i| i.card_type), Ok("CB".to_owned()));
+        assert_eq!(
+            check_number(&Secret::new("4970101122334455")).map(|i| i.card_type),
+            Ok("CB".to_owned())
+        );
     }
 
     #[test]
@@ -135,11 +155,19 @@ mod tests {
 
     #[test]
     fn cvv_length_follows_the_brand() {
-        let visa = CardInfo { card_type: "VISA".into(), cvv_length: 3, cvv_required: true };
+        let visa = CardInfo {
+            card_type: "VISA".into(),
+            cvv_length: 3,
+            cvv_required: true,
+        };
         assert!(check_cvv(Some(&Secret::new("123")), &visa).is_ok());
         assert!(check_cvv(Some(&Secret::new("1234")), &visa).is_err());
         assert!(check_cvv(None, &visa).is_err());
-        let maestro = CardInfo { card_type: "MAESTRO".into(), cvv_length: 3, cvv_required: false };
+        let maestro = CardInfo {
+            card_type: "MAESTRO".into(),
+            cvv_length: 3,
+            cvv_required: false,
+        };
         assert!(check_cvv(None, &maestro).is_ok());
     }
 

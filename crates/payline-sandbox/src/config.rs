@@ -136,17 +136,30 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if self.merchants.is_empty() {
-            return Err(ConfigError::Invalid("at least one [[merchant]] is required"));
+            return Err(ConfigError::Invalid(
+                "at least one [[merchant]] is required",
+            ));
         }
         for (i, m) in self.merchants.iter().enumerate() {
             if m.id.is_empty() || m.access_key.is_empty() || m.access_key_ref.is_empty() {
-                return Err(ConfigError::Invalid("merchant id, access_key and access_key_ref must not be empty"));
+                return Err(ConfigError::Invalid(
+                    "merchant id, access_key and access_key_ref must not be empty",
+                ));
             }
             if m.contracts.is_empty() {
-                return Err(ConfigError::Invalid("every merchant needs a [[merchant.contract]]"));
+                return Err(ConfigError::Invalid(
+                    "every merchant needs a [[merchant.contract]]",
+                ));
             }
-            if self.merchants.iter().skip(i + 1).any(|o| o.id == m.id || o.access_key_ref == m.access_key_ref) {
-                return Err(ConfigError::Invalid("merchant ids and access_key_ref values must be unique"));
+            if self
+                .merchants
+                .iter()
+                .skip(i + 1)
+                .any(|o| o.id == m.id || o.access_key_ref == m.access_key_ref)
+            {
+                return Err(ConfigError::Invalid(
+                    "merchant ids and access_key_ref values must be unique",
+                ));
             }
         }
         Ok(())
@@ -173,7 +186,9 @@ impl MerchantConfig {
 impl ContractConfig {
     /// True when the contract accepts this Payline card type.
     pub fn accepts(&self, card_type: &str) -> bool {
-        self.brands.iter().any(|b| b.eq_ignore_ascii_case(card_type))
+        self.brands
+            .iter()
+            .any(|b| b.eq_ignore_ascii_case(card_type))
     }
 }
 
@@ -199,14 +214,25 @@ mod tests {
         );
         let c = c.expect("valid config");
         let m = c.merchant("1").expect("merchant");
-        assert!(m.contract("42").is_some_and(|k| k.reauthorization && !k.three_ds && k.accepts("cb")));
-        assert!(format!("{c:?}").contains("Secret(***)"), "access key must be masked in Debug");
+        assert!(
+            m.contract("42")
+                .is_some_and(|k| k.reauthorization && !k.three_ds && k.accepts("cb"))
+        );
+        assert!(
+            format!("{c:?}").contains("Secret(***)"),
+            "access key must be masked in Debug"
+        );
     }
 
     #[test]
     fn rejects_unusable_configs() {
         assert!(Config::from_toml("merchant = []").is_err());
-        assert!(Config::from_toml("[[merchant]]\nid='1'\naccess_key='k'\naccess_key_ref='r'\ncontract=[]").is_err());
+        assert!(
+            Config::from_toml(
+                "[[merchant]]\nid='1'\naccess_key='k'\naccess_key_ref='r'\ncontract=[]"
+            )
+            .is_err()
+        );
         assert!(Config::from_toml("bogus = 1").is_err());
     }
 
@@ -216,7 +242,13 @@ mod tests {
         let m = c.merchant("12345678901234").expect("built-in merchant");
         assert_eq!(m.access_key.expose(), "SANDBOXACCESSKEY0001");
         assert_eq!(m.access_key_ref, "sandbox-ref-1");
-        assert!(m.contract("1234567").is_some_and(|k| k.reauthorization && k.three_ds));
-        assert!(m.contract("7654321").is_some_and(|k| !k.reauthorization && k.three_ds));
+        assert!(
+            m.contract("1234567")
+                .is_some_and(|k| k.reauthorization && k.three_ds)
+        );
+        assert!(
+            m.contract("7654321")
+                .is_some_and(|k| !k.reauthorization && k.three_ds)
+        );
     }
 }

@@ -7,18 +7,33 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use time::OffsetDateTime;
 
 use crate::error::SandboxError;
 
 const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_initial", include_str!("../migrations/0001_initial.sql")),
-    ("0002_state_index", include_str!("../migrations/0002_state_index.sql")),
-    ("0003_wallets_schedules_notifications", include_str!("../migrations/0003_wallets_schedules_notifications.sql")),
-    ("0004_web_sessions", include_str!("../migrations/0004_web_sessions.sql")),
-    ("0005_deferred_capture", include_str!("../migrations/0005_deferred_capture.sql")),
+    (
+        "0001_initial",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_state_index",
+        include_str!("../migrations/0002_state_index.sql"),
+    ),
+    (
+        "0003_wallets_schedules_notifications",
+        include_str!("../migrations/0003_wallets_schedules_notifications.sql"),
+    ),
+    (
+        "0004_web_sessions",
+        include_str!("../migrations/0004_web_sessions.sql"),
+    ),
+    (
+        "0005_deferred_capture",
+        include_str!("../migrations/0005_deferred_capture.sql"),
+    ),
 ];
 
 /// Where the ledger lives.
@@ -33,7 +48,11 @@ pub enum DbLocation {
 impl DbLocation {
     /// `:memory:` or a file path, as given to `--db`.
     pub fn parse(arg: &str) -> Self {
-        if arg == ":memory:" { Self::Memory } else { Self::File(arg.into()) }
+        if arg == ":memory:" {
+            Self::Memory
+        } else {
+            Self::File(arg.into())
+        }
     }
 }
 
@@ -62,7 +81,10 @@ pub async fn open(location: &DbLocation) -> Result<SqlitePool, SandboxError> {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5));
-            SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts)
+                .await?
         }
     };
     migrate(&pool).await?;
@@ -70,7 +92,9 @@ pub async fn open(location: &DbLocation) -> Result<SqlitePool, SandboxError> {
 }
 
 async fn migrate(pool: &SqlitePool) -> Result<(), SandboxError> {
-    sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)").execute(pool).await?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
+        .execute(pool)
+        .await?;
     for (name, sql) in MIGRATIONS {
         // The claim is the transaction's first statement: it takes SQLite's write lock, so of
         // two processes opening one file at once only one applies the migration, and the other
@@ -114,7 +138,9 @@ impl Clock {
 
     /// Current offset in seconds.
     pub async fn offset(&self) -> Result<i64, SandboxError> {
-        let (offset,): (i64,) = sqlx::query_as("SELECT offset_seconds FROM clock WHERE id = 1").fetch_one(&self.pool).await?;
+        let (offset,): (i64,) = sqlx::query_as("SELECT offset_seconds FROM clock WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(offset)
     }
 

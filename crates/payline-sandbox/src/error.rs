@@ -31,7 +31,11 @@ pub enum SandboxError {
 impl IntoResponse for SandboxError {
     fn into_response(self) -> Response {
         tracing::error!(error = %self, "request failed");
-        (StatusCode::INTERNAL_SERVER_ERROR, "internal sandbox error\n").into_response()
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal sandbox error\n",
+        )
+            .into_response()
     }
 }
 

@@ -109,5 +109,8 @@ pub async fn serve(
     sandbox: Sandbox,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), SandboxError> {
-    axum::serve(listener, sandbox.router()).with_graceful_shutdown(shutdown).await.map_err(SandboxError::Io)
+    axum::serve(listener, sandbox.router())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(SandboxError::Io)
 }

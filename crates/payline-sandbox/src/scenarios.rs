@@ -42,13 +42,19 @@ pub const AMOUNT_OUTCOMES: &[(u64, ReturnCode)] = &[
 
 /// Outcome forced by the amount, if any.
 pub fn outcome_by_amount(amount: u64) -> Option<ReturnCode> {
-    AMOUNT_OUTCOMES.iter().find(|(a, _)| *a == amount).map(|(_, c)| *c)
+    AMOUNT_OUTCOMES
+        .iter()
+        .find(|(a, _)| *a == amount)
+        .map(|(_, c)| *c)
 }
 
 /// Outcome forced by the card number (homologation convention: 16 digits, 10th digit `9`,
 /// digits 11–15 the `01xxx` code). `is_simulated` says which codes the simulator knows; others
 /// (Payline: "some such as 01197 are not simulated") are ignored.
-pub fn outcome_by_card_number(pan: &str, is_simulated: impl Fn(ReturnCode) -> bool) -> Option<ReturnCode> {
+pub fn outcome_by_card_number(
+    pan: &str,
+    is_simulated: impl Fn(ReturnCode) -> bool,
+) -> Option<ReturnCode> {
     let bytes = pan.as_bytes();
     if bytes.len() != 16 || !bytes.iter().all(u8::is_ascii_digit) || bytes.get(9) != Some(&b'9') {
         return None;
@@ -86,7 +92,10 @@ pub const THREE_DS_CARDS: &[(&str, Enrollment)] = &[
 
 /// Enrollment of a card number.
 pub fn enrollment(pan: &str) -> Enrollment {
-    THREE_DS_CARDS.iter().find(|(p, _)| *p == pan).map_or(Enrollment::NotEnrolled, |(_, e)| *e)
+    THREE_DS_CARDS
+        .iter()
+        .find(|(p, _)| *p == pan)
+        .map_or(Enrollment::NotEnrolled, |(_, e)| *e)
 }
 
 /// The code a challenge page accepts.
@@ -116,13 +125,22 @@ mod tests {
     fn amount_table_matches_the_homologation_simulator() {
         assert_eq!(outcome_by_amount(33300), Some(ReturnCode::APPROVED));
         assert_eq!(outcome_by_amount(33305), Some(ReturnCode::DO_NOT_HONOR));
-        assert_eq!(outcome_by_amount(33394), Some(ReturnCode::ACQUIRER_DUPLICATE));
-        assert_eq!(outcome_by_amount(33316), Some(ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED));
+        assert_eq!(
+            outcome_by_amount(33394),
+            Some(ReturnCode::ACQUIRER_DUPLICATE)
+        );
+        assert_eq!(
+            outcome_by_amount(33316),
+            Some(ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED)
+        );
         assert_eq!(outcome_by_amount(2599), None);
         assert_eq!(AMOUNT_OUTCOMES.len(), 26);
         // No amount twice.
         for (i, (a, _)) in AMOUNT_OUTCOMES.iter().enumerate() {
-            assert!(AMOUNT_OUTCOMES.iter().skip(i + 1).all(|(b, _)| a != b), "{a} twice");
+            assert!(
+                AMOUNT_OUTCOMES.iter().skip(i + 1).all(|(b, _)| a != b),
+                "{a} twice"
+            );
         }
     }
 
@@ -130,10 +148,17 @@ mod tests {
     fn card_number_convention_uses_digits_11_to_15() {
         let any = |_: ReturnCode| true;
         // Payline's documented example.
-        assert_eq!(outcome_by_card_number("4970103469012066", any), Some(ReturnCode::MAX_ATTEMPTS_REACHED));
+        assert_eq!(
+            outcome_by_card_number("4970103469012066", any),
+            Some(ReturnCode::MAX_ATTEMPTS_REACHED)
+        );
         assert_eq!(outcome_by_card_number("4970101122334455", any), None);
         assert_eq!(outcome_by_card_number("497010346901206", any), None);
-        assert_eq!(outcome_by_card_number("4970103469012066", |c| c != ReturnCode::MAX_ATTEMPTS_REACHED), None);
+        assert_eq!(
+            outcome_by_card_number("4970103469012066", |c| c
+                != ReturnCode::MAX_ATTEMPTS_REACHED),
+            None
+        );
         assert_eq!(outcome_by_card_number("4970103469a12066", any), None);
     }
 

@@ -111,7 +111,10 @@ pub const MAX_BILLINGS: u32 = 999;
 fn add_months(year: i32, month: Month, months: i64) -> (i32, Month) {
     let index = i64::from(year) * 12 + i64::from(u8::from(month)) - 1 + months;
     let y = i32::try_from(index.div_euclid(12)).unwrap_or(year);
-    let m = u8::try_from(index.rem_euclid(12) + 1).ok().and_then(|m| Month::try_from(m).ok()).unwrap_or(month);
+    let m = u8::try_from(index.rem_euclid(12) + 1)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .unwrap_or(month);
     (y, m)
 }
 
@@ -185,7 +188,9 @@ impl Schedule {
 
     /// Every due date, in order (at most [`MAX_BILLINGS`]).
     pub fn due_dates(&self) -> Vec<(u32, Date)> {
-        (1..=MAX_BILLINGS).map_while(|r| self.due_date(r).map(|d| (r, d))).collect()
+        (1..=MAX_BILLINGS)
+            .map_while(|r| self.due_date(r).map(|d| (r, d)))
+            .collect()
     }
 
     /// Last due date when the schedule is finite (`billingLeft` or `endDate`).
@@ -205,8 +210,15 @@ impl Schedule {
 
 /// Payline NX consistency rule (`02509`): `payment.amount = firstAmount + (billingLeft − 1) ×
 /// amount`, `firstAmount` defaulting to `amount`.
-pub fn nx_amount_consistent(payment_amount: u64, first_amount: Option<u64>, amount: u64, billing_left: u32) -> bool {
-    let Some(rest) = u64::from(billing_left.saturating_sub(1)).checked_mul(amount) else { return false };
+pub fn nx_amount_consistent(
+    payment_amount: u64,
+    first_amount: Option<u64>,
+    amount: u64,
+    billing_left: u32,
+) -> bool {
+    let Some(rest) = u64::from(billing_left.saturating_sub(1)).checked_mul(amount) else {
+        return false;
+    };
     billing_left >= 1 && first_amount.unwrap_or(amount).checked_add(rest) == Some(payment_amount)
 }
 
@@ -255,7 +267,10 @@ mod tests {
     #[test]
     fn codes_round_trip_and_unknown_is_refused() {
         for code in [10, 20, 30, 40, 50, 60, 70, 80, 90] {
-            assert_eq!(BillingCycle::from_code(code).map(BillingCycle::code), Some(code));
+            assert_eq!(
+                BillingCycle::from_code(code).map(BillingCycle::code),
+                Some(code)
+            );
         }
         for code in [0, 11, 45, 100] {
             assert_eq!(BillingCycle::from_code(code), None);
@@ -266,18 +281,94 @@ mod tests {
     fn every_cycle_table() {
         let start = date!(2026 - 01 - 31);
         let table: &[(u32, [Date; 4])] = &[
-            (10, [date!(2026 - 01 - 31), date!(2026 - 02 - 01), date!(2026 - 02 - 02), date!(2026 - 02 - 03)]),
-            (20, [date!(2026 - 01 - 31), date!(2026 - 02 - 07), date!(2026 - 02 - 14), date!(2026 - 02 - 21)]),
-            (30, [date!(2026 - 01 - 31), date!(2026 - 02 - 01), date!(2026 - 02 - 16), date!(2026 - 03 - 01)]),
-            (40, [date!(2026 - 01 - 31), date!(2026 - 02 - 28), date!(2026 - 03 - 31), date!(2026 - 04 - 30)]),
-            (50, [date!(2026 - 01 - 31), date!(2026 - 03 - 31), date!(2026 - 05 - 31), date!(2026 - 07 - 31)]),
-            (60, [date!(2026 - 01 - 31), date!(2026 - 04 - 30), date!(2026 - 07 - 31), date!(2026 - 10 - 31)]),
-            (70, [date!(2026 - 01 - 31), date!(2026 - 07 - 31), date!(2027 - 01 - 31), date!(2027 - 07 - 31)]),
-            (80, [date!(2026 - 01 - 31), date!(2027 - 01 - 31), date!(2028 - 01 - 31), date!(2029 - 01 - 31)]),
-            (90, [date!(2026 - 01 - 31), date!(2028 - 01 - 31), date!(2030 - 01 - 31), date!(2032 - 01 - 31)]),
+            (
+                10,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 02 - 01),
+                    date!(2026 - 02 - 02),
+                    date!(2026 - 02 - 03),
+                ],
+            ),
+            (
+                20,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 02 - 07),
+                    date!(2026 - 02 - 14),
+                    date!(2026 - 02 - 21),
+                ],
+            ),
+            (
+                30,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 02 - 01),
+                    date!(2026 - 02 - 16),
+                    date!(2026 - 03 - 01),
+                ],
+            ),
+            (
+                40,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 02 - 28),
+                    date!(2026 - 03 - 31),
+                    date!(2026 - 04 - 30),
+                ],
+            ),
+            (
+                50,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 03 - 31),
+                    date!(2026 - 05 - 31),
+                    date!(2026 - 07 - 31),
+                ],
+            ),
+            (
+                60,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 04 - 30),
+                    date!(2026 - 07 - 31),
+                    date!(2026 - 10 - 31),
+                ],
+            ),
+            (
+                70,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2026 - 07 - 31),
+                    date!(2027 - 01 - 31),
+                    date!(2027 - 07 - 31),
+                ],
+            ),
+            (
+                80,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2027 - 01 - 31),
+                    date!(2028 - 01 - 31),
+                    date!(2029 - 01 - 31),
+                ],
+            ),
+            (
+                90,
+                [
+                    date!(2026 - 01 - 31),
+                    date!(2028 - 01 - 31),
+                    date!(2030 - 01 - 31),
+                    date!(2032 - 01 - 31),
+                ],
+            ),
         ];
         for (code, want) in table {
-            assert_eq!(dates(&plan(*code, start, None, None), 4), want.to_vec(), "cycle {code}");
+            assert_eq!(
+                dates(&plan(*code, start, None, None), 4),
+                want.to_vec(),
+                "cycle {code}"
+            );
         }
     }
 
@@ -286,11 +377,25 @@ mod tests {
         let s = plan(30, date!(2026 - 01 - 05), Some(1), None);
         assert_eq!(
             dates(&s, 5),
-            vec![date!(2026 - 01 - 05), date!(2026 - 01 - 16), date!(2026 - 02 - 01), date!(2026 - 02 - 16), date!(2026 - 03 - 01)]
+            vec![
+                date!(2026 - 01 - 05),
+                date!(2026 - 01 - 16),
+                date!(2026 - 02 - 01),
+                date!(2026 - 02 - 16),
+                date!(2026 - 03 - 01)
+            ]
         );
         // Billing day 30: the 15th and the 30th, the 28th in February.
         let s = plan(30, date!(2026 - 02 - 01), Some(30), None);
-        assert_eq!(dates(&s, 4), vec![date!(2026 - 02 - 01), date!(2026 - 02 - 15), date!(2026 - 02 - 28), date!(2026 - 03 - 15)]);
+        assert_eq!(
+            dates(&s, 4),
+            vec![
+                date!(2026 - 02 - 01),
+                date!(2026 - 02 - 15),
+                date!(2026 - 02 - 28),
+                date!(2026 - 03 - 15)
+            ]
+        );
     }
 
     #[test]
@@ -332,7 +437,11 @@ mod tests {
     fn amounts_first_then_recurring_then_new_amount() {
         let mut s = plan(40, date!(2026 - 01 - 10), None, Some(5));
         s.new_amount = Some((700, date!(2026 - 03 - 10)));
-        let amounts: Vec<u64> = s.due_dates().iter().map(|(r, d)| s.amount_of(*r, *d)).collect();
+        let amounts: Vec<u64> = s
+            .due_dates()
+            .iter()
+            .map(|(r, d)| s.amount_of(*r, *d))
+            .collect();
         assert_eq!(amounts, vec![1000, 500, 700, 700, 700]);
     }
 

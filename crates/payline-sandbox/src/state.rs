@@ -52,7 +52,13 @@ impl WeakSandbox {
 
 impl Sandbox {
     /// Assembles a sandbox from its opened parts.
-    pub(crate) fn new(config: Config, pool: SqlitePool, clock: Clock, vault: Vault, notifier: reqwest::Client) -> Self {
+    pub(crate) fn new(
+        config: Config,
+        pool: SqlitePool,
+        clock: Clock,
+        vault: Vault,
+        notifier: reqwest::Client,
+    ) -> Self {
         let inner = Inner {
             config,
             pool,
@@ -62,7 +68,9 @@ impl Sandbox {
             wake: Arc::new(tokio::sync::Notify::new()),
             notifier,
         };
-        Self { inner: Arc::new(inner) }
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Wakes the background worker (notifications to send, billings due).
@@ -71,7 +79,10 @@ impl Sandbox {
     }
 
     pub(crate) fn downgrade(&self) -> WeakSandbox {
-        WeakSandbox { inner: Arc::downgrade(&self.inner), wake: self.inner.wake.clone() }
+        WeakSandbox {
+            inner: Arc::downgrade(&self.inner),
+            wake: self.inner.wake.clone(),
+        }
     }
 
     /// The configuration in force.

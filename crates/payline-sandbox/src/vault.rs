@@ -32,18 +32,31 @@ impl Vault {
     pub async fn load(pool: &SqlitePool) -> Result<Self> {
         let mut fresh = [0u8; 32];
         rand::rng().fill_bytes(&mut fresh);
-        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('vault_key', ?)").bind(&fresh[..]).execute(pool).await?;
+        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('vault_key', ?)")
+            .bind(&fresh[..])
+            .execute(pool)
+            .await?;
         fresh.iter_mut().for_each(|b| *b = 0);
-        let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT value FROM meta WHERE key = 'vault_key'").fetch_one(pool).await?;
+        let (stored,): (Vec<u8>,) =
+            sqlx::query_as("SELECT value FROM meta WHERE key = 'vault_key'")
+                .fetch_one(pool)
+                .await?;
         let stored = Zeroizing::new(stored);
-        let key: [u8; 32] = stored.as_slice().try_into().map_err(|_| SandboxError::Vault)?;
-        Ok(Self { key: Zeroizing::new(key) })
+        let key: [u8; 32] = stored
+            .as_slice()
+            .try_into()
+            .map_err(|_| SandboxError::Vault)?;
+        Ok(Self {
+            key: Zeroizing::new(key),
+        })
     }
 
     /// A vault with a fixed key (unit tests).
     #[cfg(test)]
     pub(crate) fn with_key(key: [u8; 32]) -> Self {
-        Self { key: Zeroizing::new(key) }
+        Self {
+            key: Zeroizing::new(key),
+        }
     }
 
     /// Encrypts a PAN: `(nonce, ciphertext)`.
@@ -51,8 +64,9 @@ impl Vault {
         let cipher = Aes256Gcm::new_from_slice(&self.key[..]).map_err(|_| SandboxError::Vault)?;
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
-        let sealed =
-            cipher.encrypt(Nonce::from_slice(&nonce), pan.expose().as_bytes()).map_err(|_| SandboxError::Vault)?;
+        let sealed = cipher
+            .encrypt(Nonce::from_slice(&nonce), pan.expose().as_bytes())
+            .map_err(|_| SandboxError::Vault)?;
         Ok((nonce.to_vec(), sealed))
     }
 
@@ -62,7 +76,11 @@ impl Vault {
             return Err(SandboxError::Vault);
         }
         let cipher = Aes256Gcm::new_from_slice(&self.key[..]).map_err(|_| SandboxError::Vault)?;
-        let plain = Zeroizing::new(cipher.decrypt(Nonce::from_slice(nonce), sealed).map_err(|_| SandboxError::Vault)?);
+        let plain = Zeroizing::new(
+            cipher
+                .decrypt(Nonce::from_slice(nonce), sealed)
+                .map_err(|_| SandboxError::Vault)?,
+        );
         let text = std::str::from_utf8(&plain).map_err(|_| SandboxError::Vault)?;
         Ok(Secret::new(text))
     }
@@ -88,7 +106,10 @@ mod tests {
         let v = Vault::with_key([7; 32]);
         let pan = Secret::new("4970101122334455");
         let (n, c) = v.seal(&pan).expect("seal");
-        assert!(!c.windows(16).any(|w| w == b"4970101122334455"), "ciphertext must not contain the PAN");
+        assert!(
+            !c.windows(16).any(|w| w == b"4970101122334455"),
+            "ciphertext must not contain the PAN"
+        );
         assert_eq!(v.open(&n, &c).expect("open").expose(), "4970101122334455");
         let mut bad = c.clone();
         if let Some(b) = bad.first_mut() {
@@ -102,8 +123,14 @@ mod tests {
     fn fingerprint_is_keyed_and_stable() {
         let a = Vault::with_key([1; 32]);
         let b = Vault::with_key([2; 32]);
-        assert_eq!(a.fingerprint("pan", "4970101122334455"), a.fingerprint("pan", "4970101122334455"));
-        assert_ne!(a.fingerprint("pan", "4970101122334455"), b.fingerprint("pan", "4970101122334455"));
+        assert_eq!(
+            a.fingerprint("pan", "4970101122334455"),
+            a.fingerprint("pan", "4970101122334455")
+        );
+        assert_ne!(
+            a.fingerprint("pan", "4970101122334455"),
+            b.fingerprint("pan", "4970101122334455")
+        );
         assert_ne!(a.fingerprint("pan", "1"), a.fingerprint("cvv", "1"));
     }
 }

@@ -14,9 +14,9 @@
 
 use std::time::Duration;
 
+use payline_protocol::Operation;
 use payline_protocol::messages::{DoResetRequest, VERSION};
 use payline_protocol::values::Outcome;
-use payline_protocol::Operation;
 
 use crate::error::Result;
 use crate::gateway::{code_message, outcome_of};
@@ -50,9 +50,16 @@ pub struct Round {
 
 /// One reconciler and sweeper round (without webhook delivery).
 pub async fn run_once(state: &AppState) -> Result<Round> {
-    let mut round = Round { expired: crate::sessions::expire_due(state).await?, ..Round::default() };
+    let mut round = Round {
+        expired: crate::sessions::expire_due(state).await?,
+        ..Round::default()
+    };
     for row in repo::expired_waits(state, BATCH).await? {
-        isolate(&mut round, "3-D Secure wait expiry", crate::checkout::expire_wait(state, &row).await);
+        isolate(
+            &mut round,
+            "3-D Secure wait expiry",
+            crate::checkout::expire_wait(state, &row).await,
+        );
     }
     for row in repo::due_attempts(state, BATCH).await? {
         let next = state.now_ms() + repo::backoff_ms(state, row.checks);
@@ -60,8 +67,18 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
             continue;
         }
         round.checked += 1;
-        isolate(&mut round, "attempt reconciliation", crate::checkout::reconcile_attempt(state, &row).await);
-        repo::release_claim(state, repo::Claimed::Attempt, &row.key.payment_id, row.key.n).await?;
+        isolate(
+            &mut round,
+            "attempt reconciliation",
+            crate::checkout::reconcile_attempt(state, &row).await,
+        );
+        repo::release_claim(
+            state,
+            repo::Claimed::Attempt,
+            &row.key.payment_id,
+            row.key.n,
+        )
+        .await?;
     }
     for op in repo::due_operations(state, BATCH).await? {
         let next = state.now_ms() + repo::backoff_ms(state, op.checks);
@@ -69,7 +86,11 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
             continue;
         }
         round.checked += 1;
-        isolate(&mut round, "operation reconciliation", crate::backoffice::reconcile_operation(state, &op).await);
+        isolate(
+            &mut round,
+            "operation reconciliation",
+            crate::backoffice::reconcile_operation(state, &op).await,
+        );
         repo::release_claim(state, repo::Claimed::Operation, &op.id, 0).await?;
     }
     for o in repo::due_orphans(state, BATCH).await? {
@@ -78,7 +99,11 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
             continue;
         }
         round.checked += 1;
-        isolate(&mut round, "orphan cancellation", cancel_orphan(state, &o).await);
+        isolate(
+            &mut round,
+            "orphan cancellation",
+            cancel_orphan(state, &o).await,
+        );
         repo::release_claim(state, repo::Claimed::Orphan, &o.transaction_id, 0).await?;
     }
     watch_age(state).await?;
@@ -130,7 +155,12 @@ pub async fn cancel_orphan(state: &AppState, o: &repo::Orphan) -> Result<()> {
         sequence_number: None,
     };
     match state.gateway().call(&req).await {
-        Ok(res) if matches!(outcome_of(Operation::DoReset, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) => {
+        Ok(res)
+            if matches!(
+                outcome_of(Operation::DoReset, &res),
+                Outcome::Accepted | Outcome::AcceptedWithWarning
+            ) =>
+        {
             tracing::warn!(transaction = %o.transaction_id, order_ref = %o.order_ref, reason = %o.reason, "orphan authorization cancelled");
             state.metrics().money("orphan_cancelled");
             repo::orphan_done(state, o, OrphanStatus::Cancelled).await
@@ -160,7 +190,10 @@ async fn watch_age(state: &AppState) -> Result<()> {
     if let Some(a) = age
         && a > undecided_alarm_ms(state)
     {
-        tracing::warn!(age_ms = a, "a payment has been undecided for too long: check the gateway connection");
+        tracing::warn!(
+            age_ms = a,
+            "a payment has been undecided for too long: check the gateway connection"
+        );
     }
     Ok(())
 }
@@ -175,7 +208,10 @@ async fn retention(state: &AppState) -> Result<()> {
         .bind(now)
         .execute(pool)
         .await?;
-    sqlx::query("DELETE FROM consumed_blobs WHERE created_at < $1").bind(now - BLOB_RETENTION_MS).execute(pool).await?;
+    sqlx::query("DELETE FROM consumed_blobs WHERE created_at < $1")
+        .bind(now - BLOB_RETENTION_MS)
+        .execute(pool)
+        .await?;
     sqlx::query("DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE status = 'delivered' AND delivered_at < $1)")
         .bind(now - WEBHOOK_RETENTION_MS)
         .execute(pool)
@@ -193,8 +229,15 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     let every = state.settings().money.worker_interval;
     let webhooks = state.clone();
     let deliverer = tokio::spawn(async move {
-        let roots = webhooks.settings().webhook.as_ref().map(|w| w.extra_roots.clone()).unwrap_or_default();
-        let Some(http) = crate::http::client_trusting(Duration::from_secs(10), &roots) else { return };
+        let roots = webhooks
+            .settings()
+            .webhook
+            .as_ref()
+            .map(|w| w.extra_roots.clone())
+            .unwrap_or_default();
+        let Some(http) = crate::http::client_trusting(Duration::from_secs(10), &roots) else {
+            return;
+        };
         loop {
             if let Err(e) = crate::webhook::deliver_due(&webhooks, &http).await {
                 tracing::warn!(error = %e, "webhook round failed");

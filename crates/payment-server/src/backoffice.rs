@@ -15,7 +15,10 @@
 //!   sent, and a key whose holder died finds the operation it started by key and reports it.
 
 use payline_protocol::Request;
-use payline_protocol::messages::{DoCaptureRequest, DoReAuthorizationRequest, DoRefundRequest, DoResetRequest, GetTransactionDetailsRequest, VERSION};
+use payline_protocol::messages::{
+    DoCaptureRequest, DoReAuthorizationRequest, DoRefundRequest, DoResetRequest,
+    GetTransactionDetailsRequest, VERSION,
+};
 use payline_protocol::objects::{Order, Payment as PPayment};
 use payline_protocol::values::{Action, Amount, Currency, Mode, Outcome};
 use serde_json::{Value, json};
@@ -74,11 +77,16 @@ pub struct OpBody {
 }
 
 fn conflict(p: &Payment, what: &str) -> AppError {
-    AppError::conflict("invalid_state", format!("cannot {what} a payment in status {}", p.status))
+    AppError::conflict(
+        "invalid_state",
+        format!("cannot {what} a payment in status {}", p.status),
+    )
 }
 
 fn pp(amount: i64, currency: &str, action: Action) -> Result<PPayment> {
-    let c: Currency = currency.parse().map_err(|_| AppError::Internal("stored currency".into()))?;
+    let c: Currency = currency
+        .parse()
+        .map_err(|_| AppError::Internal("stored currency".into()))?;
     let mut p = PPayment::new(c, action, Mode::CPT);
     p.amount = u64::try_from(amount).ok().and_then(Amount::from_minor);
     Ok(p)
@@ -94,35 +102,56 @@ struct Plan<R> {
 }
 
 fn unknown_for(id: &str) -> AppError {
-    AppError::GatewayUnknown(format!("operation {id}: outcome unknown, being reconciled with the gateway"))
+    AppError::GatewayUnknown(format!(
+        "operation {id}: outcome unknown, being reconciled with the gateway"
+    ))
 }
 
 /// Runs one operation (the caller handles idempotency); `key` is its idempotency key.
-pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBody, key: &str) -> Result<Value> {
+pub async fn execute(
+    state: &AppState,
+    payment_id: &str,
+    kind: Kind,
+    body: OpBody,
+    key: &str,
+) -> Result<Value> {
     // A key whose earlier holder got as far as its pending row (and then died, or lost the
     // answer) never sends a second request: it reports that operation.
     if let Some(op) = repo::operation_by_key(state, payment_id, kind.name(), key).await? {
         return match op.status {
-            OperationStatus::Accepted | OperationStatus::Reconciled => answer(state, payment_id, kind, None, 0).await,
-            OperationStatus::Refused => Err(AppError::conflict("operation_refused", "this operation was refused by the gateway")),
-            OperationStatus::Failed => Err(AppError::GatewayError("operation not processed".into())),
+            OperationStatus::Accepted | OperationStatus::Reconciled => {
+                answer(state, payment_id, kind, None, 0).await
+            }
+            OperationStatus::Refused => Err(AppError::conflict(
+                "operation_refused",
+                "this operation was refused by the gateway",
+            )),
+            OperationStatus::Failed => {
+                Err(AppError::GatewayError("operation not processed".into()))
+            }
             OperationStatus::Pending | OperationStatus::Unknown => Err(unknown_for(&op.id)),
         };
     }
-    let p = payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))?;
+    let p = payments::load(state, payment_id)
+        .await?
+        .ok_or(AppError::NotFound("payment"))?;
     let txn = p.transaction_id.clone().unwrap_or_default();
     let amount = match &body.amount {
         Some(a) => Some(crate::sessions::parse_amount(a)?),
         None => None,
     };
     if kind != Kind::Reauthorize && (body.currency.is_some() || body.order_ref.is_some()) {
-        return Err(AppError::invalid("invalid_body", "currency and orderRef are for reauthorize only"));
+        return Err(AppError::invalid(
+            "invalid_body",
+            "currency and orderRef are for reauthorize only",
+        ));
     }
     if p.op_in_flight.is_some() {
         return Err(in_progress());
     }
     const CAPTURABLE: &[PaymentStatus] = &[PaymentStatus::Authorized, PaymentStatus::Captured];
-    const REFUNDABLE: &[PaymentStatus] = &[PaymentStatus::Captured, PaymentStatus::PartiallyRefunded];
+    const REFUNDABLE: &[PaymentStatus] =
+        &[PaymentStatus::Captured, PaymentStatus::PartiallyRefunded];
     const REAUTHORIZABLE: &[PaymentStatus] = &[
         PaymentStatus::Authorized,
         PaymentStatus::Captured,
@@ -139,11 +168,20 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             let remaining = p.authorized_amount - p.captured_amount;
             let amount = amount.unwrap_or(remaining);
             if remaining <= 0 {
-                return Err(AppError::conflict("nothing_to_capture", "the authorization is fully captured"));
+                return Err(AppError::conflict(
+                    "nothing_to_capture",
+                    "the authorization is fully captured",
+                ));
             }
             let mut req = DoCaptureRequest::new(pp(amount, &p.currency, Action::CAPTURE)?);
             req.transaction_id = txn;
-            let plan = Plan { request: req, amount, currency: p.currency.clone(), order_ref: None, allowed: CAPTURABLE };
+            let plan = Plan {
+                request: req,
+                amount,
+                currency: p.currency.clone(),
+                order_ref: None,
+                allowed: CAPTURABLE,
+            };
             run(state, &p, kind, key, plan, |_, a| PaymentChange::Capture(a)).await
         }
         Kind::Cancel => {
@@ -164,7 +202,13 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
                 sequence_number: None,
             };
             // doReset voids the whole authorization: the journal row carries that amount.
-            let plan = Plan { request: req, amount: p.authorized_amount, currency: p.currency.clone(), order_ref: None, allowed: CAPTURABLE };
+            let plan = Plan {
+                request: req,
+                amount: p.authorized_amount,
+                currency: p.currency.clone(),
+                order_ref: None,
+                allowed: CAPTURABLE,
+            };
             run(state, &p, kind, key, plan, |_, _| PaymentChange::Cancel).await
         }
         Kind::Refund => {
@@ -174,11 +218,20 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             let remaining = p.captured_amount - p.refunded_amount;
             let amount = amount.unwrap_or(remaining);
             if remaining <= 0 {
-                return Err(AppError::conflict("nothing_to_refund", "the payment is fully refunded"));
+                return Err(AppError::conflict(
+                    "nothing_to_refund",
+                    "the payment is fully refunded",
+                ));
             }
             let mut req = DoRefundRequest::new(pp(amount, &p.currency, Action::REFUND)?);
             req.transaction_id = txn;
-            let plan = Plan { request: req, amount, currency: p.currency.clone(), order_ref: None, allowed: REFUNDABLE };
+            let plan = Plan {
+                request: req,
+                amount,
+                currency: p.currency.clone(),
+                order_ref: None,
+                allowed: REFUNDABLE,
+            };
             run(state, &p, kind, key, plan, |_, a| PaymentChange::Refund(a)).await
         }
         Kind::Reauthorize => {
@@ -194,8 +247,13 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
                 Some(r) => crate::sessions::parse_order_ref(r)?,
                 None => p.order_ref.clone(),
             };
-            let c: Currency = currency.parse().map_err(|_| AppError::Internal("currency".into()))?;
-            let a = u64::try_from(amount).ok().and_then(Amount::from_minor).ok_or_else(|| AppError::invalid("invalid_amount", "amount"))?;
+            let c: Currency = currency
+                .parse()
+                .map_err(|_| AppError::Internal("currency".into()))?;
+            let a = u64::try_from(amount)
+                .ok()
+                .and_then(Amount::from_minor)
+                .ok_or_else(|| AppError::invalid("invalid_amount", "amount"))?;
             let mut order = Order::new(a, c, order_date(state.now_ms()));
             order.r#ref = order_ref.clone();
             let mut payment = pp(amount, &currency, Action::REAUTHORIZATION)?;
@@ -204,14 +262,29 @@ pub async fn execute(state: &AppState, payment_id: &str, kind: Kind, body: OpBod
             req.transaction_id = txn;
             // Payline re-authorizes then captures (Payline doReAuthorization): the payment
             // then rests on the new transaction, fully captured.
-            let plan = Plan { request: req, amount, currency, order_ref: Some(order_ref), allowed: REAUTHORIZABLE };
-            run(state, &p, kind, key, plan, |txn, a| PaymentChange::Reauthorize { transaction_id: txn, amount: a }).await
+            let plan = Plan {
+                request: req,
+                amount,
+                currency,
+                order_ref: Some(order_ref),
+                allowed: REAUTHORIZABLE,
+            };
+            run(state, &p, kind, key, plan, |txn, a| {
+                PaymentChange::Reauthorize {
+                    transaction_id: txn,
+                    amount: a,
+                }
+            })
+            .await
         }
     }
 }
 
 fn in_progress() -> AppError {
-    AppError::conflict("operation_in_progress", "another operation on this payment is in progress or being reconciled")
+    AppError::conflict(
+        "operation_in_progress",
+        "another operation on this payment is in progress or being reconciled",
+    )
 }
 
 /// Pending row first (with the slot), then the call, then the outcome in one transaction.
@@ -242,31 +315,95 @@ where
         sent_at: Some(now),
         now,
     };
-    let Some(op_id) = repo::begin_operation(state, &row, plan.allowed, (p.captured_amount, p.refunded_amount)).await? else {
-        let now = payments::load(state, &p.id).await?.ok_or(AppError::NotFound("payment"))?;
-        return Err(if now.op_in_flight.is_some() { in_progress() } else { conflict(&now, kind.name()) });
+    let Some(op_id) = repo::begin_operation(
+        state,
+        &row,
+        plan.allowed,
+        (p.captured_amount, p.refunded_amount),
+    )
+    .await?
+    else {
+        let now = payments::load(state, &p.id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?;
+        return Err(if now.op_in_flight.is_some() {
+            in_progress()
+        } else {
+            conflict(&now, kind.name())
+        });
     };
     let res = match state.gateway().call(&plan.request).await {
         Ok(r) => r,
         Err(GatewayError::Unknown(m)) => {
             // Keeps the slot: the reconciler reads the history and frees it.
-            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Unknown, None, Some("outcome unknown"), None, PaymentChange::None, None, None).await?;
+            repo::finish_operation(
+                state,
+                &p.id,
+                &op_id,
+                OperationStatus::Unknown,
+                None,
+                Some("outcome unknown"),
+                None,
+                PaymentChange::None,
+                None,
+                None,
+            )
+            .await?;
             state.metrics().money("operation_unknown");
             tracing::warn!(payment = %p.id, operation = %op_id, kind = kind.name(), "back-office outcome unknown");
             return Err(AppError::GatewayUnknown(m));
         }
         Err(GatewayError::NotSent(m) | GatewayError::Failed(m)) => {
-            repo::finish_operation(state, &p.id, &op_id, OperationStatus::Failed, None, Some("not processed"), None, PaymentChange::None, None, None).await?;
+            repo::finish_operation(
+                state,
+                &p.id,
+                &op_id,
+                OperationStatus::Failed,
+                None,
+                Some("not processed"),
+                None,
+                PaymentChange::None,
+                None,
+                None,
+            )
+            .await?;
             return Err(AppError::GatewayError(m));
         }
     };
     let (code, msg) = code_message(&res);
-    if !matches!(outcome_of(R::OPERATION, &res), Outcome::Accepted | Outcome::AcceptedWithWarning) {
-        repo::finish_operation(state, &p.id, &op_id, OperationStatus::Refused, Some(&code), Some(&msg), None, PaymentChange::None, None, None).await?;
+    if !matches!(
+        outcome_of(R::OPERATION, &res),
+        Outcome::Accepted | Outcome::AcceptedWithWarning
+    ) {
+        repo::finish_operation(
+            state,
+            &p.id,
+            &op_id,
+            OperationStatus::Refused,
+            Some(&code),
+            Some(&msg),
+            None,
+            PaymentChange::None,
+            None,
+            None,
+        )
+        .await?;
         return Err(AppError::GatewayRefused { code, message: msg });
     }
     let txn = res.transaction_id().to_owned();
-    repo::finish_operation(state, &p.id, &op_id, OperationStatus::Accepted, Some(&code), Some(&msg), Some(&txn), change(&txn, plan.amount), Some(kind.event()), None).await?;
+    repo::finish_operation(
+        state,
+        &p.id,
+        &op_id,
+        OperationStatus::Accepted,
+        Some(&code),
+        Some(&msg),
+        Some(&txn),
+        change(&txn, plan.amount),
+        Some(kind.event()),
+        None,
+    )
+    .await?;
     answer(state, &p.id, kind, Some(&txn), plan.amount).await
 }
 
@@ -286,9 +423,19 @@ transaction_of!(
     payline_protocol::messages::DoReAuthorizationResponse
 );
 
-async fn answer(state: &AppState, payment_id: &str, kind: Kind, txn: Option<&str>, amount: i64) -> Result<Value> {
-    let now = payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))?;
-    Ok(json!({ "operation": kind.name(), "transactionId": txn, "amount": amount, "payment": now.admin_json() }))
+async fn answer(
+    state: &AppState,
+    payment_id: &str,
+    kind: Kind,
+    txn: Option<&str>,
+    amount: i64,
+) -> Result<Value> {
+    let now = payments::load(state, payment_id)
+        .await?
+        .ok_or(AppError::NotFound("payment"))?;
+    Ok(
+        json!({ "operation": kind.name(), "transactionId": txn, "amount": amount, "payment": now.admin_json() }),
+    )
 }
 
 /// The gateway's view of an authorization's follow-ups: captured and refunded sums, reset.
@@ -320,7 +467,16 @@ impl History {
 }
 
 /// Reads a transaction's follow-ups at the gateway (getTransactionDetails with its history).
-pub async fn history(state: &AppState, txn: &str) -> std::result::Result<Option<(payline_protocol::messages::GetTransactionDetailsResponse, History)>, GatewayError> {
+pub async fn history(
+    state: &AppState,
+    txn: &str,
+) -> std::result::Result<
+    Option<(
+        payline_protocol::messages::GetTransactionDetailsResponse,
+        History,
+    )>,
+    GatewayError,
+> {
     let req = GetTransactionDetailsRequest {
         version: VERSION.to_owned(),
         transaction_id: Some(txn.to_owned()),
@@ -335,7 +491,11 @@ pub async fn history(state: &AppState, txn: &str) -> std::result::Result<Option<
         return Ok(None);
     }
     let mut h = History::default();
-    for a in res.associated_transactions_list.iter().flat_map(|l| l.associated_transactions.iter()) {
+    for a in res
+        .associated_transactions_list
+        .iter()
+        .flat_map(|l| l.associated_transactions.iter())
+    {
         if a.status.eq_ignore_ascii_case("CANCELLED") {
             continue;
         }
@@ -355,8 +515,12 @@ pub async fn history(state: &AppState, txn: &str) -> std::result::Result<Option<
 /// means it happened; no change means it did not, once the grace window since it was sent has
 /// passed (a request held on the way may still land); until then the payment keeps its slot.
 pub async fn reconcile_operation(state: &AppState, op: &repo::DueOperation) -> Result<()> {
-    let Some(p) = payments::load(state, &op.payment_id).await? else { return Ok(()) };
-    let Some(txn) = p.transaction_id.clone() else { return Ok(()) };
+    let Some(p) = payments::load(state, &op.payment_id).await? else {
+        return Ok(());
+    };
+    let Some(txn) = p.transaction_id.clone() else {
+        return Ok(());
+    };
     let watching = op.status == OperationStatus::Failed;
     if !watching && p.op_in_flight.as_deref() != Some(op.id.as_str()) {
         return Ok(());
@@ -386,7 +550,17 @@ pub async fn reconcile_operation(state: &AppState, op: &repo::DueOperation) -> R
         // may still have landed. The payment follows the gateway's amounts if it did.
         if happened {
             let event = Kind::event_of(&op.kind);
-            if repo::late_operation(state, &p.id, &op.id, h.status(), h.captured, h.refunded, event).await? {
+            if repo::late_operation(
+                state,
+                &p.id,
+                &op.id,
+                h.status(),
+                h.captured,
+                h.refunded,
+                event,
+            )
+            .await?
+            {
                 tracing::warn!(payment = %p.id, operation = %op.id, "back-office operation processed after its grace window");
                 state.metrics().money("operation_landed_late");
             }
@@ -401,15 +575,44 @@ pub async fn reconcile_operation(state: &AppState, op: &repo::DueOperation) -> R
         return Ok(());
     }
     let (status, event, watch) = if happened {
-        (OperationStatus::Reconciled, Some(Kind::event_of(&op.kind)), None)
+        (
+            OperationStatus::Reconciled,
+            Some(Kind::event_of(&op.kind)),
+            None,
+        )
     } else {
         (OperationStatus::Failed, None, Some(now + grace.max(1)))
     };
-    let change = PaymentChange::Absolute { status: h.status(), captured: h.captured, refunded: h.refunded };
-    let message = if happened { "reconciled" } else { "not processed (reconciled)" };
-    if repo::finish_operation(state, &p.id, &op.id, status, None, Some(message), None, change, event, watch).await? {
+    let change = PaymentChange::Absolute {
+        status: h.status(),
+        captured: h.captured,
+        refunded: h.refunded,
+    };
+    let message = if happened {
+        "reconciled"
+    } else {
+        "not processed (reconciled)"
+    };
+    if repo::finish_operation(
+        state,
+        &p.id,
+        &op.id,
+        status,
+        None,
+        Some(message),
+        None,
+        change,
+        event,
+        watch,
+    )
+    .await?
+    {
         tracing::info!(payment = %p.id, operation = %op.id, happened, "back-office operation reconciled");
-        state.metrics().money(if happened { "operation_reconciled_done" } else { "operation_reconciled_not_done" });
+        state.metrics().money(if happened {
+            "operation_reconciled_done"
+        } else {
+            "operation_reconciled_not_done"
+        });
     }
     Ok(())
 }
@@ -427,10 +630,11 @@ impl Kind {
 /// Operations of a payment, oldest first.
 pub async fn operations_json(state: &AppState, pid: &str) -> Result<Vec<Value>> {
     use crate::store::{int, opt_text, text};
-    let rows = sqlx::query("SELECT * FROM operations WHERE payment_id = $1 ORDER BY created_at, id")
-        .bind(pid)
-        .fetch_all(state.store().pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT * FROM operations WHERE payment_id = $1 ORDER BY created_at, id")
+            .bind(pid)
+            .fetch_all(state.store().pool())
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(json!({

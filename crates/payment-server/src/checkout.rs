@@ -8,15 +8,20 @@
 //! move to `authorizing` — its pending record, with the send time — is committed, so a crash at
 //! any point leaves a row the reconciler ([`reconcile_attempt`]) settles from the gateway.
 
-use payline_protocol::messages::{
-    DoAuthorizationRequest, GetTransactionDetailsRequest, GetTransactionDetailsResponse, VerifyAuthenticationRequest,
-    VerifyEnrollmentRequest,
-};
-use payline_protocol::objects::{Authentication3DSecure, Browser, Buyer, Card, Order, Payment as PPayment, ThreeDsInfo};
-use payline_protocol::secret::Secret;
-use payline_protocol::values::{Action, Amount, CardExpiry, CardType, Currency, Date, DateTimeMinutes, Mode, Outcome, ReturnCode};
-use payline_protocol::web2token::decrypt_token_answer;
 use payline_protocol::Operation;
+use payline_protocol::messages::{
+    DoAuthorizationRequest, GetTransactionDetailsRequest, GetTransactionDetailsResponse,
+    VerifyAuthenticationRequest, VerifyEnrollmentRequest,
+};
+use payline_protocol::objects::{
+    Authentication3DSecure, Browser, Buyer, Card, Order, Payment as PPayment, ThreeDsInfo,
+};
+use payline_protocol::secret::Secret;
+use payline_protocol::values::{
+    Action, Amount, CardExpiry, CardType, Currency, Date, DateTimeMinutes, Mode, Outcome,
+    ReturnCode,
+};
+use payline_protocol::web2token::decrypt_token_answer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::AnyRow;
@@ -137,11 +142,19 @@ impl Attempt {
     }
 
     fn context(&self) -> AttemptContext {
-        self.context.as_deref().and_then(|c| serde_json::from_str(c).ok()).unwrap_or_default()
+        self.context
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default()
     }
 
     fn key(&self, session_id: &str) -> AttemptRef {
-        AttemptRef { payment_id: self.payment_id.clone(), n: self.n, session_id: session_id.to_owned(), order_ref: self.order_ref.clone() }
+        AttemptRef {
+            payment_id: self.payment_id.clone(),
+            n: self.n,
+            session_id: session_id.to_owned(),
+            order_ref: self.order_ref.clone(),
+        }
     }
 }
 
@@ -270,38 +283,79 @@ impl PayAnswer {
 }
 
 /// The answer of a refused attempt, with the retry while attempts remain.
-async fn refused_answer(state: &AppState, session_id: &str, payment_id: &str, code: &str, message: &str) -> Result<PayAnswer> {
-    let s = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
-    let retry = (s.status == sessions::status::REFUSED && s.attempt <= state.settings().max_attempts)
-        .then(|| Retry { tokenizer: sessions::tokenizer_json(state, &s, s.attempt) });
-    Ok(PayAnswer::Refused { payment_id: payment_id.to_owned(), code: code.to_owned(), message: message.to_owned(), retry })
+async fn refused_answer(
+    state: &AppState,
+    session_id: &str,
+    payment_id: &str,
+    code: &str,
+    message: &str,
+) -> Result<PayAnswer> {
+    let s = sessions::load(state, session_id)
+        .await?
+        .ok_or(AppError::NotFound("checkout session"))?;
+    let retry = (s.status == sessions::status::REFUSED
+        && s.attempt <= state.settings().max_attempts)
+        .then(|| Retry {
+            tokenizer: sessions::tokenizer_json(state, &s, s.attempt),
+        });
+    Ok(PayAnswer::Refused {
+        payment_id: payment_id.to_owned(),
+        code: code.to_owned(),
+        message: message.to_owned(),
+        retry,
+    })
 }
 
 /// Validates the pay body; nothing is stored for an invalid one.
 pub fn validate(req: &PayRequest) -> Result<()> {
-    if req.token_data.is_empty() || req.token_data.len() > payline_protocol::web2token::MAX_DATA_LEN {
-        return Err(AppError::invalid("invalid_token_data", "tokenData is missing or too long"));
+    if req.token_data.is_empty() || req.token_data.len() > payline_protocol::web2token::MAX_DATA_LEN
+    {
+        return Err(AppError::invalid(
+            "invalid_token_data",
+            "tokenData is missing or too long",
+        ));
     }
     if !sessions::ACCEPTED_BRANDS.contains(&req.brand.as_str()) {
-        return Err(AppError::invalid("invalid_brand", "brand is not one of the accepted brands"));
+        return Err(AppError::invalid(
+            "invalid_brand",
+            "brand is not one of the accepted brands",
+        ));
     }
     let n = req.holder.trim().chars().count();
     if !(2..=45).contains(&n) || req.holder.chars().any(char::is_control) {
-        return Err(AppError::invalid("invalid_holder", "holder must be 2–45 characters"));
+        return Err(AppError::invalid(
+            "invalid_holder",
+            "holder must be 2–45 characters",
+        ));
     }
     crate::idempotency::validate_key(&req.idempotency_key)?;
     if let Some(t) = &req.three_ds {
         match (t.mode.as_str(), &t.return_url) {
             ("iframe", _) => {}
-            ("redirect", Some(u)) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 => {}
-            ("redirect", _) => return Err(AppError::invalid("invalid_return_url", "threeDS.returnUrl is required for redirect mode")),
-            _ => return Err(AppError::invalid("invalid_three_ds_mode", "threeDS.mode must be iframe or redirect")),
+            ("redirect", Some(u))
+                if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 => {}
+            ("redirect", _) => {
+                return Err(AppError::invalid(
+                    "invalid_return_url",
+                    "threeDS.returnUrl is required for redirect mode",
+                ));
+            }
+            _ => {
+                return Err(AppError::invalid(
+                    "invalid_three_ds_mode",
+                    "threeDS.mode must be iframe or redirect",
+                ));
+            }
         }
     }
     if let Some(w) = &req.browser.challenge_window_size
-        && !["01", "02", "03", "04", "05"].contains(&w.as_str()) {
-            return Err(AppError::invalid("invalid_browser", "browser.challengeWindowSize must be 01–05"));
-        }
+        && !["01", "02", "03", "04", "05"].contains(&w.as_str())
+    {
+        return Err(AppError::invalid(
+            "invalid_browser",
+            "browser.challengeWindowSize must be 01–05",
+        ));
+    }
     Ok(())
 }
 
@@ -317,11 +371,16 @@ pub fn check_return_url(state: &AppState, session: &Session, url: &str) -> Resul
     // `https://shop.example@evil.example/` has the authority `shop.example@evil.example`; a
     // backslash or a missing path separator could be read differently by a browser.
     let well_formed = !origin.contains(['@', '\\'])
-        && url.strip_prefix(origin.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+        && url
+            .strip_prefix(origin.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
     if well_formed && state.settings().allowed_origins.contains(&origin) {
         Ok(())
     } else {
-        Err(AppError::invalid("invalid_return_url", "threeDS.returnUrl must be the session's returnUrl or on an allowed origin"))
+        Err(AppError::invalid(
+            "invalid_return_url",
+            "threeDS.returnUrl must be the session's returnUrl or on an allowed origin",
+        ))
     }
 }
 
@@ -356,8 +415,15 @@ pub struct RequestMeta {
 
 /// `POST /api/checkout-sessions/{id}/pay`, after authentication and validation: executes once
 /// per idempotency key.
-pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: RequestMeta) -> Result<PayAnswer> {
-    let mut session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
+pub async fn pay(
+    state: &AppState,
+    session_id: &str,
+    req: PayRequest,
+    meta: RequestMeta,
+) -> Result<PayAnswer> {
+    let mut session = sessions::load(state, session_id)
+        .await?
+        .ok_or(AppError::NotFound("checkout session"))?;
     sessions::expire_if_due(state, &mut session).await?;
     // A pay retried after an unknown outcome gets the gateway's outcome first; it never starts
     // anything while a doAuthorization may be in flight or processed.
@@ -367,30 +433,60 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
         && a.status.money_undecided()
     {
         // A doAuthorization still within its own timeout is left to its caller.
-        let stale = a.sent_at.is_none_or(|t| state.now_ms() >= t + repo::stale_after(state));
+        let stale = a
+            .sent_at
+            .is_none_or(|t| state.now_ms() >= t + repo::stale_after(state));
         if a.status == AttemptStatus::Authorizing && !stale {
-            return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session"));
+            return Err(AppError::conflict(
+                "payment_in_progress",
+                "a payment attempt is in progress for this session",
+            ));
         }
         if let Some(row) = repo::attempt_by_order_ref(state, &a.order_ref).await? {
             reconcile_attempt(state, &row).await?;
         }
-        let a = load_attempt(state, &pid, a.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
+        let a = load_attempt(state, &pid, a.n)
+            .await?
+            .ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
         match a.status {
             AttemptStatus::Authorized => {
-                let p = payments::load(state, &pid).await?.ok_or(AppError::NotFound("payment"))?;
-                return Ok(PayAnswer::Authorized { payment_id: p.id, transaction_id: p.transaction_id });
+                let p = payments::load(state, &pid)
+                    .await?
+                    .ok_or(AppError::NotFound("payment"))?;
+                return Ok(PayAnswer::Authorized {
+                    payment_id: p.id,
+                    transaction_id: p.transaction_id,
+                });
             }
-            s if s.money_undecided() => return Err(AppError::GatewayUnknown("outcome still being reconciled".into())),
+            s if s.money_undecided() => {
+                return Err(AppError::GatewayUnknown(
+                    "outcome still being reconciled".into(),
+                ));
+            }
             _ => {
-                session = sessions::load(state, session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
+                session = sessions::load(state, session_id)
+                    .await?
+                    .ok_or(AppError::NotFound("checkout session"))?;
             }
         }
     }
     match session.status.as_str() {
         sessions::status::EXPIRED => return Err(AppError::Expired),
-        sessions::status::AUTHORIZED => return Err(AppError::conflict("already_authorized", "this checkout session is already paid")),
-        sessions::status::PROCESSING => return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session")),
-        sessions::status::REFUSED if session.attempt > state.settings().max_attempts => return Err(AppError::TooManyAttempts),
+        sessions::status::AUTHORIZED => {
+            return Err(AppError::conflict(
+                "already_authorized",
+                "this checkout session is already paid",
+            ));
+        }
+        sessions::status::PROCESSING => {
+            return Err(AppError::conflict(
+                "payment_in_progress",
+                "a payment attempt is in progress for this session",
+            ));
+        }
+        sessions::status::REFUSED if session.attempt > state.settings().max_attempts => {
+            return Err(AppError::TooManyAttempts);
+        }
         _ => {}
     }
     let n = session.attempt;
@@ -398,20 +494,25 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
     let g = state.settings().gateway.clone();
     // The blob must decrypt with our access key and name the current attempt's order ref:
     // a blob made for another session or an earlier attempt is refused.
-    let answer = decrypt_token_answer(&g.access_key, &req.token_data)
-        .map_err(|_| AppError::invalid("invalid_token_data", "tokenData does not decrypt for this merchant"))?;
+    let answer = decrypt_token_answer(&g.access_key, &req.token_data).map_err(|_| {
+        AppError::invalid(
+            "invalid_token_data",
+            "tokenData does not decrypt for this merchant",
+        )
+    })?;
     if answer.order_ref != order_ref {
-        return Err(AppError::conflict("token_not_for_attempt", "tokenData was issued for another checkout attempt"));
+        return Err(AppError::conflict(
+            "token_not_for_attempt",
+            "tokenData was issued for another checkout attempt",
+        ));
     }
-    let card_type: CardType = answer
-        .card_type
-        .parse()
-        .map_err(|_| AppError::invalid("invalid_token_data", "tokenData has no usable card type"))?;
-    let _expiry: CardExpiry = answer
-        .expiration_date
-        .expose()
-        .parse()
-        .map_err(|_| AppError::invalid("invalid_token_data", "tokenData has no usable expiry"))?;
+    let card_type: CardType = answer.card_type.parse().map_err(|_| {
+        AppError::invalid("invalid_token_data", "tokenData has no usable card type")
+    })?;
+    let _expiry: CardExpiry =
+        answer.expiration_date.expose().parse().map_err(|_| {
+            AppError::invalid("invalid_token_data", "tokenData has no usable expiry")
+        })?;
     let (mode, return_url) = match &req.three_ds {
         Some(t) => (t.mode.clone(), t.return_url.clone()),
         None => ("iframe".to_owned(), None),
@@ -419,8 +520,16 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
     if let Some(u) = &return_url {
         check_return_url(state, &session, u)?;
     }
-    let origin = meta.origin.clone().unwrap_or_else(|| crate::config::origin_of(&state.settings().public_url));
-    let sealed_plain = Secret::new(format!("{};{};{}", answer.token.expose(), answer.expiration_date.expose(), answer.virtual_cvv.expose()));
+    let origin = meta
+        .origin
+        .clone()
+        .unwrap_or_else(|| crate::config::origin_of(&state.settings().public_url));
+    let sealed_plain = Secret::new(format!(
+        "{};{};{}",
+        answer.token.expose(),
+        answer.expiration_date.expose(),
+        answer.virtual_cvv.expose()
+    ));
     let sealed = state.seal_key().seal(&order_ref, &sealed_plain);
     let ctx = AttemptContext {
         brand: req.brand.clone(),
@@ -431,45 +540,69 @@ pub async fn pay(state: &AppState, session_id: &str, req: PayRequest, meta: Requ
         ip: meta.ip.clone(),
     };
     let context = serde_json::to_string(&ctx).map_err(|e| AppError::Internal(e.to_string()))?;
-    let pid = session.payment_id.clone().unwrap_or_else(|| crate::ids::new_id("pay_"));
+    let pid = session
+        .payment_id
+        .clone()
+        .unwrap_or_else(|| crate::ids::new_id("pay_"));
     let blob_hash = crate::ids::sha256_hex(req.token_data.as_bytes());
     let now = state.now_ms();
     // Session claim, blob, payment and attempt: all or nothing.
-    let started = repo::start_attempt(state, &repo::NewAttempt {
-        session_id: &session.id,
-        n,
-        order_ref: &order_ref,
-        payment_id: &pid,
-        new_payment: session.payment_id.is_none(),
-        amount: session.amount,
-        currency: &session.currency,
-        contract: &g.contract,
-        brand: &req.brand,
-        card_type: card_type.as_str(),
-        blob_hash: &blob_hash,
-        card_sealed: &sealed,
-        context: &context,
-        three_ds_mode: &mode,
-        return_url: return_url.as_deref(),
-        origin: &origin,
-        stale_at: now + repo::stale_after(state),
-    })
+    let started = repo::start_attempt(
+        state,
+        &repo::NewAttempt {
+            session_id: &session.id,
+            n,
+            order_ref: &order_ref,
+            payment_id: &pid,
+            new_payment: session.payment_id.is_none(),
+            amount: session.amount,
+            currency: &session.currency,
+            contract: &g.contract,
+            brand: &req.brand,
+            card_type: card_type.as_str(),
+            blob_hash: &blob_hash,
+            card_sealed: &sealed,
+            context: &context,
+            three_ds_mode: &mode,
+            return_url: return_url.as_deref(),
+            origin: &origin,
+            stale_at: now + repo::stale_after(state),
+        },
+    )
     .await?;
     match started {
         Ok(()) => {}
-        Err(repo::StartRefused::BlobUsed) => return Err(AppError::conflict("token_already_used", "this tokenData was already used")),
+        Err(repo::StartRefused::BlobUsed) => {
+            return Err(AppError::conflict(
+                "token_already_used",
+                "this tokenData was already used",
+            ));
+        }
         Err(repo::StartRefused::NotOpen) => {
-            return Err(AppError::conflict("payment_in_progress", "a payment attempt is in progress for this session"));
+            return Err(AppError::conflict(
+                "payment_in_progress",
+                "a payment attempt is in progress for this session",
+            ));
         }
     }
-    let attempt = load_attempt(state, &pid, n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
-    let payment = payments::load(state, &pid).await?.ok_or_else(|| AppError::Internal("payment vanished".into()))?;
+    let attempt = load_attempt(state, &pid, n)
+        .await?
+        .ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
+    let payment = payments::load(state, &pid)
+        .await?
+        .ok_or_else(|| AppError::Internal("payment vanished".into()))?;
     tracing::info!(session = %session.id, payment = %pid, attempt = n, order_ref = %order_ref, brand = %req.brand, "pay attempt started");
     enroll(state, &session, &payment, &attempt, None).await
 }
 
 /// Stores a transition; `Ok(false)` when another actor moved the attempt first.
-async fn store(state: &AppState, session: &Session, a: &Attempt, step: Step, d: &AttemptData) -> Result<bool> {
+async fn store(
+    state: &AppState,
+    session: &Session,
+    a: &Attempt,
+    step: Step,
+    d: &AttemptData,
+) -> Result<bool> {
     let stored = repo::apply_attempt(state, &a.key(&session.id), a.status, step, d).await?;
     if !stored {
         tracing::info!(payment = %a.payment_id, attempt = a.n, from = %a.status, to = %step.to, "transition lost a race; nothing changed");
@@ -478,17 +611,33 @@ async fn store(state: &AppState, session: &Session, a: &Attempt, step: Step, d: 
 }
 
 fn step_of(a: &Attempt, event: Event) -> Result<Step> {
-    machine::next(a.status, event)
-        .map_err(|_| AppError::conflict("invalid_state", format!("the payment attempt is {}", a.status)))
+    machine::next(a.status, event).map_err(|_| {
+        AppError::conflict(
+            "invalid_state",
+            format!("the payment attempt is {}", a.status),
+        )
+    })
 }
 
 /// verifyEnrollment (first round, or the second one after the 3DS Method with its transient)
 /// and what follows from its answer.
-pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attempt, method_result: Option<&str>) -> Result<PayAnswer> {
+pub async fn enroll(
+    state: &AppState,
+    session: &Session,
+    p: &Payment,
+    a: &Attempt,
+    method_result: Option<&str>,
+) -> Result<PayAnswer> {
     let g = state.settings().gateway.clone();
     let card = attempt_card(state, a, false)?;
     let ctx = a.context();
-    let payment = payline_payment(p.amount, &p.currency, &g.contract, Some(ctx.brand.clone()), Action::AUTHORIZATION)?;
+    let payment = payline_payment(
+        p.amount,
+        &p.currency,
+        &g.contract,
+        Some(ctx.brand.clone()),
+        Action::AUTHORIZATION,
+    )?;
     let mut req = VerifyEnrollmentRequest::new(card, payment);
     req.order_ref = a.order_ref.clone();
     req.order = Some(payline_order(state, p, &a.order_ref)?);
@@ -506,11 +655,15 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
     let enrollment = match res.result.code {
         // Not enrolled / not participating: authorize without 3-D Secure (a per-contract
         // policy; the sandbox allows it).
-        ReturnCode::THREE_DS_NOT_ENROLLED | ReturnCode::THREE_DS_NOT_PARTICIPATING => Enrollment::NotEnrolled,
+        ReturnCode::THREE_DS_NOT_ENROLLED | ReturnCode::THREE_DS_NOT_PARTICIPATING => {
+            Enrollment::NotEnrolled
+        }
         ReturnCode::THREE_DS_FRICTIONLESS => Enrollment::Frictionless,
         ReturnCode::THREE_DS_METHOD_REQUESTED => Enrollment::Method,
         // 3DS2 challenge, or the 3DS1 PaReq redirect.
-        ReturnCode::THREE_DS_CHALLENGE_REQUESTED | ReturnCode::THREE_DS_ACCEPTED => Enrollment::Challenge,
+        ReturnCode::THREE_DS_CHALLENGE_REQUESTED | ReturnCode::THREE_DS_ACCEPTED => {
+            Enrollment::Challenge
+        }
         _ => Enrollment::Refused,
     };
     let step = step_of(a, Event::Enrollment(enrollment))?;
@@ -518,20 +671,42 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
     match (enrollment, step.effect) {
         // Frictionless: its authentication3DSecure goes into doAuthorization.
         (_, Effect::Authorize) => {
-            let auth = (enrollment == Enrollment::Frictionless).then(|| res.authentication_3d_secure.clone()).flatten();
-            let transient = (enrollment == Enrollment::Frictionless).then(|| res.transient.clone()).flatten();
+            let auth = (enrollment == Enrollment::Frictionless)
+                .then(|| res.authentication_3d_secure.clone())
+                .flatten();
+            let transient = (enrollment == Enrollment::Frictionless)
+                .then(|| res.transient.clone())
+                .flatten();
             authorize(state, session, p, a, step, auth, transient).await
         }
         // 3DS Method first: the page posts threeDSMethodData in a hidden iframe, then /continue.
         (Enrollment::Method, _) => {
-            let d = AttemptData { transient: res.transient.clone(), md: res.md_field_value.clone(), wait_expires_at: Some(wait), ..AttemptData::default() };
+            let d = AttemptData {
+                transient: res.transient.clone(),
+                md: res.md_field_value.clone(),
+                wait_expires_at: Some(wait),
+                ..AttemptData::default()
+            };
             if !store(state, session, a, step, &d).await? {
-                return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
+                return Err(AppError::conflict(
+                    "payment_in_progress",
+                    "this attempt is already being processed",
+                ));
             }
-            let field = res.pareq_field_name.clone().unwrap_or_else(|| "threeDSMethodData".to_owned());
+            let field = res
+                .pareq_field_name
+                .clone()
+                .unwrap_or_else(|| "threeDSMethodData".to_owned());
             let mut fields = serde_json::Map::new();
-            fields.insert(field, Value::String(res.pareq_field_value.clone().unwrap_or_default()));
-            Ok(PayAnswer::Method { payment_id: p.id.clone(), url: res.action_url.clone().unwrap_or_default(), fields })
+            fields.insert(
+                field,
+                Value::String(res.pareq_field_value.clone().unwrap_or_default()),
+            );
+            Ok(PayAnswer::Method {
+                payment_id: p.id.clone(),
+                url: res.action_url.clone().unwrap_or_default(),
+                fields,
+            })
         }
         // Challenge (3DS2: creq + threeDSSessionData) or 3DS1 redirect (PaReq + MD + TermUrl).
         (Enrollment::Challenge, _) => {
@@ -544,8 +719,14 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
                 fields.insert(n.clone(), Value::String(md.clone()));
             }
             if three_ds1 {
-                let term = res.term_url_name.clone().unwrap_or_else(|| "TermUrl".to_owned());
-                fields.insert(term, Value::String(format!("{}/3ds/return", state.settings().public_url)));
+                let term = res
+                    .term_url_name
+                    .clone()
+                    .unwrap_or_else(|| "TermUrl".to_owned());
+                fields.insert(
+                    term,
+                    Value::String(format!("{}/3ds/return", state.settings().public_url)),
+                );
             }
             let d = AttemptData {
                 md: Some(md),
@@ -555,13 +736,28 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
                 ..AttemptData::default()
             };
             if !store(state, session, a, step, &d).await? {
-                return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
+                return Err(AppError::conflict(
+                    "payment_in_progress",
+                    "this attempt is already being processed",
+                ));
             }
-            let method = res.action_method.clone().unwrap_or_else(|| "POST".to_owned());
-            Ok(PayAnswer::Challenge { payment_id: p.id.clone(), method, url: res.action_url.clone().unwrap_or_default(), fields })
+            let method = res
+                .action_method
+                .clone()
+                .unwrap_or_else(|| "POST".to_owned());
+            Ok(PayAnswer::Challenge {
+                payment_id: p.id.clone(),
+                method,
+                url: res.action_url.clone().unwrap_or_default(),
+                fields,
+            })
         }
         _ => {
-            let d = AttemptData { code: Some(code.clone()), message: Some(message.clone()), ..AttemptData::default() };
+            let d = AttemptData {
+                code: Some(code.clone()),
+                message: Some(message.clone()),
+                ..AttemptData::default()
+            };
             store(state, session, a, step, &d).await?;
             tracing::info!(payment = %p.id, attempt = a.n, code, "payment attempt refused");
             refused_answer(state, &session.id, &p.id, &code, &message).await
@@ -571,9 +767,17 @@ pub async fn enroll(state: &AppState, session: &Session, p: &Payment, a: &Attemp
 
 /// A call that moves no money (verifyEnrollment, verifyAuthentication) failed: the attempt is
 /// closed as failed and the session reopens for a new attempt; 502.
-async fn call_failed(state: &AppState, session: &Session, a: &Attempt, e: GatewayError) -> Result<PayAnswer> {
+async fn call_failed(
+    state: &AppState,
+    session: &Session,
+    a: &Attempt,
+    e: GatewayError,
+) -> Result<PayAnswer> {
     let step = step_of(a, Event::CallFailed)?;
-    let d = AttemptData { message: Some("gateway failure".to_owned()), ..AttemptData::default() };
+    let d = AttemptData {
+        message: Some("gateway failure".to_owned()),
+        ..AttemptData::default()
+    };
     store(state, session, a, step, &d).await?;
     Err(AppError::GatewayError(e.to_string()))
 }
@@ -593,24 +797,45 @@ async fn authorize(
     let g = state.settings().gateway.clone();
     let card = attempt_card(state, a, true)?;
     let ctx = a.context();
-    let payment = payline_payment(p.amount, &p.currency, &g.contract, Some(ctx.brand.clone()), Action::AUTHORIZATION)?;
-    let mut req = DoAuthorizationRequest::new(payment, card, payline_order(state, p, &a.order_ref)?);
+    let payment = payline_payment(
+        p.amount,
+        &p.currency,
+        &g.contract,
+        Some(ctx.brand.clone()),
+        Action::AUTHORIZATION,
+    )?;
+    let mut req =
+        DoAuthorizationRequest::new(payment, card, payline_order(state, p, &a.order_ref)?);
     let authenticated = auth.is_some();
     let eci = auth.as_ref().and_then(|x| x.eci.clone());
     req.authentication_3d_secure = auth;
     req.transient = transient;
     req.buyer = buyer(&ctx);
     let now = state.now_ms();
-    let pending = AttemptData { sent_at: Some(now), next_check_at: Some(now + repo::stale_after(state)), ..AttemptData::default() };
+    let pending = AttemptData {
+        sent_at: Some(now),
+        next_check_at: Some(now + repo::stale_after(state)),
+        ..AttemptData::default()
+    };
     if !store(state, session, a, step, &pending).await? {
-        return Err(AppError::conflict("payment_in_progress", "this attempt is already being processed"));
+        return Err(AppError::conflict(
+            "payment_in_progress",
+            "this attempt is already being processed",
+        ));
     }
-    let a = Attempt { status: AttemptStatus::Authorizing, sent_at: Some(now), ..a.clone() };
+    let a = Attempt {
+        status: AttemptStatus::Authorizing,
+        sent_at: Some(now),
+        ..a.clone()
+    };
     let res = match state.gateway().call(&req).await {
         Ok(r) => r,
         Err(e @ GatewayError::NotSent(_)) => {
             // Provably never reached the gateway: the attempt failed, a new one may follow.
-            let d = AttemptData { message: Some("gateway unreachable".to_owned()), ..AttemptData::default() };
+            let d = AttemptData {
+                message: Some("gateway unreachable".to_owned()),
+                ..AttemptData::default()
+            };
             store(state, session, &a, step_of(&a, Event::NotSent)?, &d).await?;
             return Err(AppError::GatewayError(e.to_string()));
         }
@@ -618,7 +843,11 @@ async fn authorize(
             // Sent (or maybe sent), no answer read: the money may have moved. Stored as unknown
             // before answering; only the reconciler (by order ref, after the grace window for
             // "not found") decides, and nothing is retried meanwhile.
-            let d = AttemptData { message: Some("outcome unknown".to_owned()), next_check_at: Some(state.now_ms()), ..AttemptData::default() };
+            let d = AttemptData {
+                message: Some("outcome unknown".to_owned()),
+                next_check_at: Some(state.now_ms()),
+                ..AttemptData::default()
+            };
             store(state, session, &a, step_of(&a, Event::AnswerLost)?, &d).await?;
             tracing::warn!(payment = %p.id, order_ref = %a.order_ref, error = %e, "doAuthorization outcome unknown");
             state.metrics().money("authorization_unknown");
@@ -626,7 +855,10 @@ async fn authorize(
         }
     };
     let (code, message) = code_message(&res);
-    let accepted = matches!(outcome_of(Operation::DoAuthorization, &res), Outcome::Accepted | Outcome::AcceptedWithWarning);
+    let accepted = matches!(
+        outcome_of(Operation::DoAuthorization, &res),
+        Outcome::Accepted | Outcome::AcceptedWithWarning
+    );
     let txn = Some(res.transaction.id.clone()).filter(|t| !t.is_empty());
     if accepted {
         let t = txn.clone().unwrap_or_default();
@@ -637,23 +869,52 @@ async fn authorize(
             authorized: Some(repo::Authorized {
                 transaction_id: t.clone(),
                 masked_card: res.card.number.clone().filter(|m| !m.is_empty()),
-                liability_shift: authenticated.then(|| i64::from(matches!(eci.as_deref(), Some("05" | "02")))),
+                liability_shift: authenticated
+                    .then(|| i64::from(matches!(eci.as_deref(), Some("05" | "02")))),
                 eci,
                 authenticated,
                 journal_message: message.clone(),
             }),
             ..AttemptData::default()
         };
-        if store(state, session, &a, step_of(&a, Event::Authorization(Decision::Accepted))?, &d).await? {
+        if store(
+            state,
+            session,
+            &a,
+            step_of(&a, Event::Authorization(Decision::Accepted))?,
+            &d,
+        )
+        .await?
+        {
             tracing::info!(payment = %p.id, transaction = %t, "payment authorized");
-            return Ok(PayAnswer::Authorized { payment_id: p.id.clone(), transaction_id: txn });
+            return Ok(PayAnswer::Authorized {
+                payment_id: p.id.clone(),
+                transaction_id: txn,
+            });
         }
         // Someone closed the attempt while the call was out (its instance counted it stalled):
         // the machine decides from the state it is in now.
-        return settle_accepted_elsewhere(state, &a, &t).await.map(|_| PayAnswer::Authorized { payment_id: p.id.clone(), transaction_id: txn });
+        return settle_accepted_elsewhere(state, &a, &t)
+            .await
+            .map(|_| PayAnswer::Authorized {
+                payment_id: p.id.clone(),
+                transaction_id: txn,
+            });
     }
-    let d = AttemptData { code: Some(code.clone()), message: Some(message.clone()), transaction_id: txn, ..AttemptData::default() };
-    store(state, session, &a, step_of(&a, Event::Authorization(Decision::Refused))?, &d).await?;
+    let d = AttemptData {
+        code: Some(code.clone()),
+        message: Some(message.clone()),
+        transaction_id: txn,
+        ..AttemptData::default()
+    };
+    store(
+        state,
+        session,
+        &a,
+        step_of(&a, Event::Authorization(Decision::Refused))?,
+        &d,
+    )
+    .await?;
     tracing::info!(payment = %p.id, attempt = a.n, code, "payment attempt refused");
     refused_answer(state, &session.id, &p.id, &code, &message).await
 }
@@ -664,16 +925,34 @@ async fn settle_accepted_elsewhere(state: &AppState, a: &Attempt, txn: &str) -> 
     if let Some(row) = repo::attempt_by_order_ref(state, &a.order_ref).await? {
         reconcile_attempt(state, &row).await?;
         let now = repo::attempt_by_order_ref(state, &a.order_ref).await?;
-        if now.is_some_and(|r| r.status == AttemptStatus::Authorized && r.transaction_id.as_deref() == Some(txn)) {
+        if now.is_some_and(|r| {
+            r.status == AttemptStatus::Authorized && r.transaction_id.as_deref() == Some(txn)
+        }) {
             return Ok(());
         }
     }
-    orphan(state, txn, &a.order_ref, Some(&a.payment_id), "answer_for_closed_attempt").await?;
-    Err(AppError::conflict("attempt_closed", "the attempt was closed; its authorization is being cancelled"))
+    orphan(
+        state,
+        txn,
+        &a.order_ref,
+        Some(&a.payment_id),
+        "answer_for_closed_attempt",
+    )
+    .await?;
+    Err(AppError::conflict(
+        "attempt_closed",
+        "the attempt was closed; its authorization is being cancelled",
+    ))
 }
 
 /// Records an orphan authorization for cancellation (idempotent), with a warning and a metric.
-pub async fn orphan(state: &AppState, txn: &str, order_ref: &str, payment_id: Option<&str>, reason: &str) -> Result<()> {
+pub async fn orphan(
+    state: &AppState,
+    txn: &str,
+    order_ref: &str,
+    payment_id: Option<&str>,
+    reason: &str,
+) -> Result<()> {
     if repo::add_orphan(state, txn, order_ref, payment_id, reason, None).await? {
         tracing::warn!(transaction = %txn, order_ref = %order_ref, reason, "accepted authorization without an owner: cancelling it");
         state.metrics().money("orphan_found");
@@ -682,37 +961,78 @@ pub async fn orphan(state: &AppState, txn: &str, order_ref: &str, payment_id: Op
 }
 
 /// `POST …/continue`: the second verifyEnrollment after the 3DS Method round.
-pub async fn continue_method(state: &AppState, session: &Session, payment_id: &str, completed: bool) -> Result<PayAnswer> {
+pub async fn continue_method(
+    state: &AppState,
+    session: &Session,
+    payment_id: &str,
+    completed: bool,
+) -> Result<PayAnswer> {
     let p = owned_payment(state, session, payment_id).await?;
     let waiting = || AppError::conflict("invalid_state", "no 3-D Secure method round is waiting");
-    let a = load_attempt(state, &p.id, session.attempt).await?.ok_or_else(waiting)?;
+    let a = load_attempt(state, &p.id, session.attempt)
+        .await?
+        .ok_or_else(waiting)?;
     let step = machine::next(a.status, Event::MethodContinued).map_err(|_| waiting())?;
-    if !store(state, session, &a, step, &AttemptData { next_check_at: Some(state.now_ms() + repo::stale_after(state)), ..AttemptData::default() }).await? {
+    if !store(
+        state,
+        session,
+        &a,
+        step,
+        &AttemptData {
+            next_check_at: Some(state.now_ms() + repo::stale_after(state)),
+            ..AttemptData::default()
+        },
+    )
+    .await?
+    {
         return Err(waiting());
     }
-    let a = Attempt { status: step.to, ..a };
+    let a = Attempt {
+        status: step.to,
+        ..a
+    };
     // EMV 3DS threeDSCompInd: Y when the method page completed, N after the 10 s timeout.
-    enroll(state, session, &p, &a, Some(if completed { "Y" } else { "N" })).await
+    enroll(
+        state,
+        session,
+        &p,
+        &a,
+        Some(if completed { "Y" } else { "N" }),
+    )
+    .await
 }
 
 async fn owned_payment(state: &AppState, session: &Session, payment_id: &str) -> Result<Payment> {
     if session.payment_id.as_deref() != Some(payment_id) {
         return Err(AppError::NotFound("payment"));
     }
-    payments::load(state, payment_id).await?.ok_or(AppError::NotFound("payment"))
+    payments::load(state, payment_id)
+        .await?
+        .ok_or(AppError::NotFound("payment"))
 }
 
 /// `POST …/abandon`: closes a 3-D Secure attempt the page gave up on; a later ACS answer for it
 /// is refused and never authorized.
 pub async fn abandon(state: &AppState, session: &Session, payment_id: &str) -> Result<PayAnswer> {
     let p = owned_payment(state, session, payment_id).await?;
-    let not_waiting = || AppError::conflict("invalid_state", "the attempt is not waiting for 3-D Secure");
-    let a = load_attempt(state, &p.id, session.attempt).await?.ok_or_else(not_waiting)?;
+    let not_waiting =
+        || AppError::conflict("invalid_state", "the attempt is not waiting for 3-D Secure");
+    let a = load_attempt(state, &p.id, session.attempt)
+        .await?
+        .ok_or_else(not_waiting)?;
     let step = machine::next(a.status, Event::Abandon).map_err(|_| not_waiting())?;
     // Payline 02319: payment cancelled by the buyer.
     let code = ReturnCode::CANCELLED_BY_BUYER;
-    let (code, message) = (code.as_str(), code.known().map_or("Payment cancelled by the buyer", |k| k.long_message));
-    let d = AttemptData { code: Some(code.to_owned()), message: Some(message.to_owned()), ..AttemptData::default() };
+    let (code, message) = (
+        code.as_str(),
+        code.known()
+            .map_or("Payment cancelled by the buyer", |k| k.long_message),
+    );
+    let d = AttemptData {
+        code: Some(code.to_owned()),
+        message: Some(message.to_owned()),
+        ..AttemptData::default()
+    };
     if !store(state, session, &a, step, &d).await? {
         return Err(not_waiting());
     }
@@ -723,19 +1043,31 @@ pub async fn abandon(state: &AppState, session: &Session, payment_id: &str) -> R
 /// result. Returns the session for the return page; an unknown or closed attempt authorizes
 /// nothing.
 pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<Option<Session>> {
-    let Some(a) = attempt_by_md(state, md).await? else { return Ok(None) };
-    let Some(p) = payments::load(state, &a.payment_id).await? else { return Ok(None) };
-    let Some(session) = sessions::load(state, &p.session_id).await? else { return Ok(None) };
+    let Some(a) = attempt_by_md(state, md).await? else {
+        return Ok(None);
+    };
+    let Some(p) = payments::load(state, &a.payment_id).await? else {
+        return Ok(None);
+    };
+    let Some(session) = sessions::load(state, &p.session_id).await? else {
+        return Ok(None);
+    };
     let Ok(step) = machine::next(a.status, Event::AcsReturned) else {
         // Abandoned, expired, replayed or already handled: nothing is authorized.
         tracing::warn!(payment = %p.id, attempt = a.n, status = %a.status, "3-D Secure return for an attempt that is not waiting");
         return Ok(Some(session));
     };
-    let stale = AttemptData { next_check_at: Some(state.now_ms() + repo::stale_after(state)), ..AttemptData::default() };
+    let stale = AttemptData {
+        next_check_at: Some(state.now_ms() + repo::stale_after(state)),
+        ..AttemptData::default()
+    };
     if !store(state, &session, &a, step, &stale).await? {
         return Ok(Some(session));
     }
-    let a = Attempt { status: step.to, ..a };
+    let a = Attempt {
+        status: step.to,
+        ..a
+    };
     let req = VerifyAuthenticationRequest {
         transient: a.transient.clone(),
         version: payline_protocol::messages::VERSION.to_owned(),
@@ -756,13 +1088,32 @@ pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<
             if ok {
                 let transient = res.transient.clone().or_else(|| a.transient.clone());
                 // Gateway trouble is stored in the attempt; the page reads the status.
-                match authorize(state, &session, &p, &a, step, res.authentication_3d_secure.clone(), transient).await {
-                    Ok(_) | Err(AppError::GatewayUnknown(_) | AppError::GatewayError(_) | AppError::Conflict { .. }) => {}
+                match authorize(
+                    state,
+                    &session,
+                    &p,
+                    &a,
+                    step,
+                    res.authentication_3d_secure.clone(),
+                    transient,
+                )
+                .await
+                {
+                    Ok(_)
+                    | Err(
+                        AppError::GatewayUnknown(_)
+                        | AppError::GatewayError(_)
+                        | AppError::Conflict { .. },
+                    ) => {}
                     Err(e) => return Err(e),
                 }
             } else {
                 // A failed or cancelled challenge (03022, 03003, …) ends the attempt as refused.
-                let d = AttemptData { code: Some(code), message: Some(message), ..AttemptData::default() };
+                let d = AttemptData {
+                    code: Some(code),
+                    message: Some(message),
+                    ..AttemptData::default()
+                };
                 store(state, &session, &a, step, &d).await?;
             }
         }
@@ -795,7 +1146,10 @@ pub enum Lookup {
 }
 
 /// Reads an order reference's latest transaction at the gateway.
-pub async fn lookup_order_ref(state: &AppState, order_ref: &str) -> std::result::Result<Lookup, GatewayError> {
+pub async fn lookup_order_ref(
+    state: &AppState,
+    order_ref: &str,
+) -> std::result::Result<Lookup, GatewayError> {
     let req = GetTransactionDetailsRequest {
         version: payline_protocol::messages::VERSION.to_owned(),
         transaction_id: None,
@@ -820,9 +1174,17 @@ const NOT_FOUND: [ReturnCode; 4] = [
 /// The meaning of a getTransactionDetails answer for an authorization.
 pub fn interpret(res: &GetTransactionDetailsResponse) -> Lookup {
     let (code, message) = code_message(res);
-    let txn = res.transaction.as_ref().map(|t| t.id.clone()).filter(|t| !t.is_empty());
+    let txn = res
+        .transaction
+        .as_ref()
+        .map(|t| t.id.clone())
+        .filter(|t| !t.is_empty());
     let Some(t) = txn else {
-        return if NOT_FOUND.contains(&res.result.code) { Lookup::NotFound } else { Lookup::Inconclusive };
+        return if NOT_FOUND.contains(&res.result.code) {
+            Lookup::NotFound
+        } else {
+            Lookup::Inconclusive
+        };
     };
     // Payline action codes: 100 authorization, 101 authorization + capture.
     let action = res.payment.as_ref().map(|p| p.action.code());
@@ -834,9 +1196,13 @@ pub fn interpret(res: &GetTransactionDetailsResponse) -> Lookup {
         Outcome::Refused | Outcome::Cancelled => Decision::Refused,
         _ => return Lookup::Inconclusive,
     };
-    let cancelled = res.associated_transactions_list.iter().flat_map(|l| l.associated_transactions.iter()).any(|x| {
-        x.r#type.eq_ignore_ascii_case("RESET") && !x.status.eq_ignore_ascii_case("CANCELLED")
-    });
+    let cancelled = res
+        .associated_transactions_list
+        .iter()
+        .flat_map(|l| l.associated_transactions.iter())
+        .any(|x| {
+            x.r#type.eq_ignore_ascii_case("RESET") && !x.status.eq_ignore_ascii_case("CANCELLED")
+        });
     Lookup::Authorization {
         transaction_id: t,
         decision,
@@ -854,14 +1220,24 @@ pub fn interpret(res: &GetTransactionDetailsResponse) -> Lookup {
 /// recorded as an orphan and cancelled.
 pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()> {
     let now = state.now_ms();
-    let a = load_attempt(state, &row.key.payment_id, row.key.n).await?.ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
+    let a = load_attempt(state, &row.key.payment_id, row.key.n)
+        .await?
+        .ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
     if a.status != row.status {
         return Ok(());
     }
-    let session = sessions::load(state, &row.key.session_id).await?.ok_or(AppError::NotFound("checkout session"))?;
-    if matches!(a.status, AttemptStatus::Enrolling | AttemptStatus::Authenticating) {
+    let session = sessions::load(state, &row.key.session_id)
+        .await?
+        .ok_or(AppError::NotFound("checkout session"))?;
+    if matches!(
+        a.status,
+        AttemptStatus::Enrolling | AttemptStatus::Authenticating
+    ) {
         // verifyEnrollment/verifyAuthentication move no money: a stalled one just fails.
-        let d = AttemptData { message: Some("stalled".to_owned()), ..AttemptData::default() };
+        let d = AttemptData {
+            message: Some("stalled".to_owned()),
+            ..AttemptData::default()
+        };
         store(state, &session, &a, step_of(&a, Event::Stalled)?, &d).await?;
         return Ok(());
     }
@@ -878,7 +1254,9 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
     let grace = state.settings().money.not_found_grace_ms;
     let past_grace = now - a.sent_at.unwrap_or(0) >= grace;
     let event = match &lookup {
-        Lookup::Authorization { cancelled: true, .. } => None,
+        Lookup::Authorization {
+            cancelled: true, ..
+        } => None,
         Lookup::Authorization { decision, .. } => Some(Event::Authorization(*decision)),
         Lookup::NotFound => Some(Event::NotFound { past_grace }),
         Lookup::Inconclusive => None,
@@ -887,27 +1265,57 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
     let keep_watching = || async {
         let until = row.watch_until.unwrap_or(0);
         // The claim already pushed next_check_at back; past the watch, stop looking.
-        if now >= until { repo::reschedule_attempt(state, row, None).await } else { Ok(()) }
+        if now >= until {
+            repo::reschedule_attempt(state, row, None).await
+        } else {
+            Ok(())
+        }
     };
     let Some(event) = event else {
         tracing::warn!(payment = %a.payment_id, order_ref = %a.order_ref, "reconciliation inconclusive, retrying later");
-        return if watching { keep_watching().await } else { Ok(()) };
+        return if watching {
+            keep_watching().await
+        } else {
+            Ok(())
+        };
     };
     let Ok(step) = machine::next(a.status, event) else {
-        return if watching { keep_watching().await } else { Ok(()) };
+        return if watching {
+            keep_watching().await
+        } else {
+            Ok(())
+        };
     };
     if step.effect == Effect::CancelOrphan {
         if let Lookup::Authorization { transaction_id, .. } = &lookup {
-            orphan(state, transaction_id, &a.order_ref, Some(&a.payment_id), "late_landing").await?;
+            orphan(
+                state,
+                transaction_id,
+                &a.order_ref,
+                Some(&a.payment_id),
+                "late_landing",
+            )
+            .await?;
         }
         return repo::reschedule_attempt(state, row, None).await;
     }
     if step.to == a.status {
-        return if watching { keep_watching().await } else { Ok(()) };
+        return if watching {
+            keep_watching().await
+        } else {
+            Ok(())
+        };
     }
     let mut d = AttemptData::default();
     match &lookup {
-        Lookup::Authorization { transaction_id, decision, code, message, masked_card, .. } => {
+        Lookup::Authorization {
+            transaction_id,
+            decision,
+            code,
+            message,
+            masked_card,
+            ..
+        } => {
             d.code = Some(code.clone());
             d.message = Some(message.clone());
             d.transaction_id = Some(transaction_id.clone());
@@ -923,7 +1331,8 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
             }
         }
         Lookup::NotFound if step.to == AttemptStatus::Failed => {
-            d.message = Some("no transaction at the gateway for this attempt (reconciled)".to_owned());
+            d.message =
+                Some("no transaction at the gateway for this attempt (reconciled)".to_owned());
             // A request held somewhere could still land: keep looking for a while, and
             // cancel it if it does.
             d.watch_until = Some(now + grace.max(1));
@@ -944,9 +1353,15 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
 
 /// The attempt's 3-D Secure wait ran out: closed, card data wiped, the session moves on.
 pub async fn expire_wait(state: &AppState, row: &AttemptRow) -> Result<()> {
-    let Some(a) = load_attempt(state, &row.key.payment_id, row.key.n).await? else { return Ok(()) };
-    let Ok(step) = machine::next(a.status, Event::WaitExpired) else { return Ok(()) };
-    let Some(session) = sessions::load(state, &row.key.session_id).await? else { return Ok(()) };
+    let Some(a) = load_attempt(state, &row.key.payment_id, row.key.n).await? else {
+        return Ok(());
+    };
+    let Ok(step) = machine::next(a.status, Event::WaitExpired) else {
+        return Ok(());
+    };
+    let Some(session) = sessions::load(state, &row.key.session_id).await? else {
+        return Ok(());
+    };
     // Payline 02319-like: the buyer never finished 3-D Secure.
     let d = AttemptData {
         code: Some(ReturnCode::CANCELLED_BY_BUYER.as_str().to_owned()),
@@ -959,17 +1374,25 @@ pub async fn expire_wait(state: &AppState, row: &AttemptRow) -> Result<()> {
     Ok(())
 }
 
-
 /// The card of an attempt, from its sealed data.
 fn attempt_card(state: &AppState, a: &Attempt, for_authorization: bool) -> Result<Card> {
-    let sealed = a.card_sealed.as_deref().ok_or_else(|| AppError::conflict("attempt_closed", "this attempt is closed"))?;
-    let plain = state.seal_key().open(&a.order_ref, sealed).map_err(|_| AppError::Internal("sealed card data does not open".into()))?;
+    let sealed = a
+        .card_sealed
+        .as_deref()
+        .ok_or_else(|| AppError::conflict("attempt_closed", "this attempt is closed"))?;
+    let plain = state
+        .seal_key()
+        .open(&a.order_ref, sealed)
+        .map_err(|_| AppError::Internal("sealed card data does not open".into()))?;
     let mut parts = plain.expose().splitn(3, ';');
     let (Some(token), Some(exp), Some(cvv)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(AppError::Internal("sealed card data malformed".into()));
     };
     let ctx = a.context();
-    let card_type: CardType = ctx.card_type.parse().map_err(|_| AppError::Internal("card type".into()))?;
+    let card_type: CardType = ctx
+        .card_type
+        .parse()
+        .map_err(|_| AppError::Internal("card type".into()))?;
     let mut card = Card::new(card_type);
     card.token = Some(token.to_owned());
     card.expiration_date = exp.parse().ok();
@@ -983,10 +1406,20 @@ fn attempt_card(state: &AppState, a: &Attempt, for_authorization: bool) -> Resul
     Ok(card)
 }
 
-fn payline_payment(session_amount: i64, currency: &str, contract: &str, brand: Option<String>, action: Action) -> Result<PPayment> {
-    let currency: Currency = currency.parse().map_err(|_| AppError::Internal("stored currency".into()))?;
+fn payline_payment(
+    session_amount: i64,
+    currency: &str,
+    contract: &str,
+    brand: Option<String>,
+    action: Action,
+) -> Result<PPayment> {
+    let currency: Currency = currency
+        .parse()
+        .map_err(|_| AppError::Internal("stored currency".into()))?;
     let mut p = PPayment::new(currency, action, Mode::CPT);
-    p.amount = u64::try_from(session_amount).ok().and_then(Amount::from_minor);
+    p.amount = u64::try_from(session_amount)
+        .ok()
+        .and_then(Amount::from_minor);
     p.contract_number = Some(contract.to_owned());
     p.card_brand = brand;
     Ok(p)
@@ -994,16 +1427,27 @@ fn payline_payment(session_amount: i64, currency: &str, contract: &str, brand: O
 
 /// Payline order date `dd/mm/yyyy HH:mm` (Payline value formats) of a Unix-ms instant.
 pub fn order_date(ms: i64) -> DateTimeMinutes {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let d = Date::new(u16::try_from(t.year()).unwrap_or(1970), u8::from(t.month()), t.day());
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let d = Date::new(
+        u16::try_from(t.year()).unwrap_or(1970),
+        u8::from(t.month()),
+        t.day(),
+    );
     d.and_then(|d| DateTimeMinutes::new(d, t.hour(), t.minute()))
         .or_else(|| Date::new(1970, 1, 1).and_then(|d| DateTimeMinutes::new(d, 0, 0)))
         .unwrap_or_else(|| unreachable!("1970-01-01 00:00 is a valid date"))
 }
 
 fn payline_order(state: &AppState, p: &Payment, order_ref: &str) -> Result<Order> {
-    let currency: Currency = p.currency.parse().map_err(|_| AppError::Internal("stored currency".into()))?;
-    let amount = u64::try_from(p.amount).ok().and_then(Amount::from_minor).ok_or_else(|| AppError::Internal("stored amount".into()))?;
+    let currency: Currency = p
+        .currency
+        .parse()
+        .map_err(|_| AppError::Internal("stored currency".into()))?;
+    let amount = u64::try_from(p.amount)
+        .ok()
+        .and_then(Amount::from_minor)
+        .ok_or_else(|| AppError::Internal("stored amount".into()))?;
     let mut o = Order::new(amount, currency, order_date(state.now_ms()));
     o.r#ref = order_ref.to_owned();
     Ok(o)
@@ -1011,16 +1455,21 @@ fn payline_order(state: &AppState, p: &Payment, order_ref: &str) -> Result<Order
 
 /// Payline `buyer` with the buyer's IP (fraud scoring, EMV 3-D Secure browser IP), when known.
 fn buyer(ctx: &AttemptContext) -> Option<Buyer> {
-    ctx.ip.as_ref().map(|ip| Buyer { ip: Some(ip.clone()), ..Buyer::default() })
+    ctx.ip.as_ref().map(|ip| Buyer {
+        ip: Some(ip.clone()),
+        ..Buyer::default()
+    })
 }
 
 fn three_ds_info(state: &AppState, a: &Attempt, method_result: Option<&str>) -> ThreeDsInfo {
     let ctx = a.context();
     let b = &ctx.browser;
-    let s = |v: &Option<Value>| v.as_ref().map(|v| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    });
+    let s = |v: &Option<Value>| {
+        v.as_ref().map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
     ThreeDsInfo {
         challenge_ind: Some("01".to_owned()),
         browser: Some(Browser {
@@ -1034,10 +1483,12 @@ fn three_ds_info(state: &AppState, a: &Attempt, method_result: Option<&str>) -> 
             time_zone_offset: s(&b.time_zone_offset),
             user_agent: b.user_agent.clone(),
         }),
-        three_ds_method_notification_url: Some(format!("{}/3ds/method-notify", state.settings().public_url)),
+        three_ds_method_notification_url: Some(format!(
+            "{}/3ds/method-notify",
+            state.settings().public_url
+        )),
         three_ds_method_result: method_result.map(str::to_owned),
         challenge_window_size: b.challenge_window_size.clone(),
         ..ThreeDsInfo::default()
     }
 }
-

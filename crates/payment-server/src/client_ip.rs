@@ -80,7 +80,11 @@ fn prefix_eq(a: &[u8], b: &[u8], prefix: u8) -> bool {
 
 /// Parses `TRUSTED_PROXIES` (comma-separated; empty entries ignored).
 pub fn parse_blocks(list: &[String]) -> Result<Vec<IpBlock>, InvalidBlock> {
-    list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::parse).collect()
+    list.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .collect()
 }
 
 /// One `X-Forwarded-For` entry: an address, possibly with a port (`192.0.2.1:4711`,
@@ -93,19 +97,28 @@ fn parse_entry(entry: &str) -> Option<IpAddr> {
     if let Some(rest) = e.strip_prefix('[') {
         return rest.split_once(']').and_then(|(ip, _)| ip.parse().ok());
     }
-    e.rsplit_once(':').filter(|(ip, _)| !ip.contains(':')).and_then(|(ip, _)| ip.parse().ok())
+    e.rsplit_once(':')
+        .filter(|(ip, _)| !ip.contains(':'))
+        .and_then(|(ip, _)| ip.parse().ok())
 }
 
 /// The buyer's address: `peer` itself unless it is a trusted proxy, else the right-most
 /// `X-Forwarded-For` entry that is not a trusted proxy. `forwarded_for` holds every
 /// `X-Forwarded-For` header value in the order received (a proxy may add a second header line
 /// instead of extending the first).
-pub fn client_ip<'a>(peer: IpAddr, forwarded_for: impl IntoIterator<Item = &'a str>, trusted: &[IpBlock]) -> Option<IpAddr> {
+pub fn client_ip<'a>(
+    peer: IpAddr,
+    forwarded_for: impl IntoIterator<Item = &'a str>,
+    trusted: &[IpBlock],
+) -> Option<IpAddr> {
     let is_trusted = |ip: IpAddr| trusted.iter().any(|b| b.contains(ip));
     if !is_trusted(peer) {
         return Some(canonical(peer));
     }
-    let entries: Vec<&str> = forwarded_for.into_iter().flat_map(|h| h.split(',')).collect();
+    let entries: Vec<&str> = forwarded_for
+        .into_iter()
+        .flat_map(|h| h.split(','))
+        .collect();
     let mut last_trusted = peer;
     for entry in entries.iter().rev() {
         let ip = canonical(parse_entry(entry)?);
@@ -140,10 +153,24 @@ mod tests {
         assert!(b[1].contains(ip("192.0.2.7")) && !b[1].contains(ip("192.0.2.8")));
         assert!(b[2].contains(ip("fd12::1")) && !b[2].contains(ip("fe80::1")));
         assert!(b[3].contains(ip("172.31.255.255")) && !b[3].contains(ip("172.32.0.0")));
-        assert!(b[0].contains(ip("::ffff:10.1.2.3")), "IPv4-mapped IPv6 peer");
+        assert!(
+            b[0].contains(ip("::ffff:10.1.2.3")),
+            "IPv4-mapped IPv6 peer"
+        );
         assert!(blocks(&["0.0.0.0/0"])[0].contains(ip("203.0.113.1")));
-        for bad in ["10.0.0.0/33", "fd00::/129", "example.com", "10.0.0.0/", "10.0.0/8", "/8"] {
-            assert_eq!(bad.parse::<IpBlock>(), Err(InvalidBlock(bad.to_owned())), "{bad}");
+        for bad in [
+            "10.0.0.0/33",
+            "fd00::/129",
+            "example.com",
+            "10.0.0.0/",
+            "10.0.0/8",
+            "/8",
+        ] {
+            assert_eq!(
+                bad.parse::<IpBlock>(),
+                Err(InvalidBlock(bad.to_owned())),
+                "{bad}"
+            );
         }
         assert!(blocks(&["", " 10.0.0.1 "]).len() == 1);
     }
@@ -151,33 +178,69 @@ mod tests {
     #[test]
     fn untrusted_peer_is_the_client_whatever_the_header_says() {
         let trusted = blocks(&["10.0.0.0/8"]);
-        assert_eq!(client_ip(ip("203.0.113.9"), ["198.51.100.1"], &trusted), Some(ip("203.0.113.9")));
-        assert_eq!(client_ip(ip("203.0.113.9"), [], &[]), Some(ip("203.0.113.9")));
-        assert_eq!(client_ip(ip("::ffff:203.0.113.9"), [], &[]), Some(ip("203.0.113.9")));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), ["198.51.100.1"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), [], &[]),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            client_ip(ip("::ffff:203.0.113.9"), [], &[]),
+            Some(ip("203.0.113.9"))
+        );
     }
 
     #[test]
     fn trusted_peer_walks_the_header_from_the_right() {
         let trusted = blocks(&["10.0.0.0/8", "127.0.0.1"]);
         // The client forged the left-most entry; the first untrusted hop from the right wins.
-        assert_eq!(client_ip(ip("10.0.0.2"), ["1.2.3.4, 203.0.113.9, 10.0.0.1"], &trusted), Some(ip("203.0.113.9")));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["1.2.3.4, 203.0.113.9, 10.0.0.1"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
         // Two header lines count as one list, in order.
-        assert_eq!(client_ip(ip("127.0.0.1"), ["1.2.3.4", "203.0.113.9"], &trusted), Some(ip("203.0.113.9")));
-        assert_eq!(client_ip(ip("10.0.0.2"), ["[2001:db8::7]:4711"], &trusted), Some(ip("2001:db8::7")));
-        assert_eq!(client_ip(ip("10.0.0.2"), ["203.0.113.9:4711"], &trusted), Some(ip("203.0.113.9")));
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), ["1.2.3.4", "203.0.113.9"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["[2001:db8::7]:4711"], &trusted),
+            Some(ip("2001:db8::7"))
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["203.0.113.9:4711"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
         // No header: the proxy itself is all we know.
-        assert_eq!(client_ip(ip("10.0.0.2"), [], &trusted), Some(ip("10.0.0.2")));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), [], &trusted),
+            Some(ip("10.0.0.2"))
+        );
         // Only trusted hops: the left-most.
-        assert_eq!(client_ip(ip("10.0.0.2"), ["10.9.9.9, 10.0.0.1"], &trusted), Some(ip("10.9.9.9")));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["10.9.9.9, 10.0.0.1"], &trusted),
+            Some(ip("10.9.9.9"))
+        );
     }
 
     #[test]
     fn malformed_entry_gives_no_address() {
         let trusted = blocks(&["10.0.0.0/8"]);
-        assert_eq!(client_ip(ip("10.0.0.2"), ["203.0.113.9, unknown"], &trusted), None);
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["203.0.113.9, unknown"], &trusted),
+            None
+        );
         assert_eq!(client_ip(ip("10.0.0.2"), ["<script>"], &trusted), None);
-        assert_eq!(client_ip(ip("10.0.0.2"), ["203.0.113.9,,10.0.0.1"], &trusted), None);
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["203.0.113.9,,10.0.0.1"], &trusted),
+            None
+        );
         // A bad entry left of the first untrusted one is never reached.
-        assert_eq!(client_ip(ip("10.0.0.2"), ["garbage, 203.0.113.9"], &trusted), Some(ip("203.0.113.9")));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), ["garbage, 203.0.113.9"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
     }
 }

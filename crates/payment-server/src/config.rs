@@ -389,10 +389,15 @@ pub enum ConfigError {
 }
 
 /// The certificates of a PEM file; at least one.
-fn read_ca_file(path: &std::path::Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConfigError> {
+fn read_ca_file(
+    path: &std::path::Path,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConfigError> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject as _;
-    let err = |reason: String| ConfigError::WebhookCa { path: path.display().to_string(), reason };
+    let err = |reason: String| ConfigError::WebhookCa {
+        path: path.display().to_string(),
+        reason,
+    };
     let certs = CertificateDer::pem_file_iter(path)
         .map_err(|e| err(e.to_string()))?
         .collect::<Result<Vec<_>, _>>()
@@ -406,9 +411,13 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<rustls::pki_types::Certifi
 /// The host of an `http(s)` URL (without brackets for IPv6), after any `user:password@`
 /// (RFC 3986 section 3.2): in `http://127.0.0.1:80@evil.example/` the host is `evil.example`.
 fn host_of(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or_default()
     } else {
@@ -419,7 +428,9 @@ fn host_of(url: &str) -> Option<&str> {
 
 /// True for `http(s)://localhost…`, `127.x`, `[::1]`.
 pub fn is_loopback_url(url: &str) -> bool {
-    let Some(host) = host_of(url) else { return false };
+    let Some(host) = host_of(url) else {
+        return false;
+    };
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
@@ -432,7 +443,10 @@ fn check_url(name: &'static str, value: &str) -> Result<String, ConfigError> {
     if ok {
         Ok(value.trim_end_matches('/').to_owned())
     } else {
-        Err(ConfigError::InvalidUrl { name, value: value.to_owned() })
+        Err(ConfigError::InvalidUrl {
+            name,
+            value: value.to_owned(),
+        })
     }
 }
 
@@ -441,7 +455,10 @@ fn require_tls(name: &'static str, url: &str, sandbox: bool) -> Result<(), Confi
     if url.starts_with("https://") || (sandbox && is_loopback_url(url)) {
         Ok(())
     } else {
-        Err(ConfigError::InsecureUrl { name, value: redacted(url) })
+        Err(ConfigError::InsecureUrl {
+            name,
+            value: redacted(url),
+        })
     }
 }
 
@@ -459,11 +476,23 @@ fn redacted(url: &str) -> String {
 }
 
 /// `value` within `min..=max`, else a [`ConfigError::OutOfRange`] saying `why`.
-fn in_range(name: &'static str, value: u64, min: u64, max: u64, why: &'static str) -> Result<u64, ConfigError> {
+fn in_range(
+    name: &'static str,
+    value: u64,
+    min: u64,
+    max: u64,
+    why: &'static str,
+) -> Result<u64, ConfigError> {
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(ConfigError::OutOfRange { name, value, min, max, why })
+        Err(ConfigError::OutOfRange {
+            name,
+            value,
+            min,
+            max,
+            why,
+        })
     }
 }
 
@@ -471,7 +500,10 @@ impl Cli {
     /// The `--sandbox-url` base URL, checked: an http(s) URL on a loopback host, without its
     /// trailing slash.
     pub fn sandbox_base(&self) -> Result<Option<String>, ConfigError> {
-        self.sandbox_url.as_deref().map(check_sandbox_base).transpose()
+        self.sandbox_url
+            .as_deref()
+            .map(check_sandbox_base)
+            .transpose()
     }
 
     /// Validates the command line for a server listening on `bound` (the real address after
@@ -546,7 +578,12 @@ impl Cli {
         let public_url = public_url.ok_or(ConfigError::PublicUrlRequired)?;
         require_tls("PUBLIC_URL", &public_url, sandbox)?;
         let mut allowed_origins = Vec::new();
-        for o in self.allowed_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        for o in self
+            .allowed_origins
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+        {
             let origin = check_url("ALLOWED_ORIGINS", o)?;
             // The checkout page holds the card form: served over plain http, anyone on the path
             // could rewrite it and read the card before it is tokenized. The sandbox demo and
@@ -592,7 +629,11 @@ impl Cli {
                 .clone()
                 .unwrap_or_else(|| "sqlite://data/payment-server.db".to_owned()),
             gateway,
-            admin_token: self.admin_token.as_deref().filter(|t| !t.is_empty()).map(Secret::new),
+            admin_token: self
+                .admin_token
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(Secret::new),
             allowed_origins,
             webhook,
             www_dir: self.www_dir.clone(),
@@ -602,12 +643,20 @@ impl Cli {
             max_attempts: 5,
             trusted_proxies: crate::client_ip::parse_blocks(&self.trusted_proxies)?,
             money: MoneySettings {
-                not_found_grace_ms: i64::try_from(self.payline_not_found_grace_ms).unwrap_or(i64::MAX),
-                worker_interval: std::time::Duration::from_millis(self.reconcile_interval_ms.max(10)),
-                three_ds_wait_ms: i64::try_from(self.three_ds_timeout_secs.saturating_mul(1000)).unwrap_or(i64::MAX),
+                not_found_grace_ms: i64::try_from(self.payline_not_found_grace_ms)
+                    .unwrap_or(i64::MAX),
+                worker_interval: std::time::Duration::from_millis(
+                    self.reconcile_interval_ms.max(10),
+                ),
+                three_ds_wait_ms: i64::try_from(self.three_ds_timeout_secs.saturating_mul(1000))
+                    .unwrap_or(i64::MAX),
                 lease_ms: i64::try_from(self.lease_ms.max(1_000)).unwrap_or(i64::MAX),
             },
-            metrics_token: self.metrics_token.as_deref().filter(|t| !t.is_empty()).map(Secret::new),
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(Secret::new),
             limits: LimitSettings {
                 max_concurrent_requests: usize::try_from(max_concurrent).unwrap_or(usize::MAX),
                 rate_limit_per_minute: self.rate_limit_per_minute,

@@ -78,12 +78,18 @@ pub enum AppError {
 impl AppError {
     /// 400 with a stable code.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { code, message: message.into() }
+        Self::Invalid {
+            code,
+            message: message.into(),
+        }
     }
 
     /// 409 with a stable code.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 
     /// HTTP status.
@@ -131,7 +137,9 @@ impl AppError {
             return b.clone();
         }
         let message = match self {
-            Self::Storage(e) if storage_unavailable(e) => "the payment database is unavailable; retry later".to_owned(),
+            Self::Storage(e) if storage_unavailable(e) => {
+                "the payment database is unavailable; retry later".to_owned()
+            }
             _ => self.to_string(),
         };
         json!({ "error": { "code": self.code(), "message": message } })
@@ -157,7 +165,11 @@ pub fn storage_unavailable(e: &sqlx::Error) -> bool {
                 Ok(n) => matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14),
                 // PostgreSQL SQLSTATE: class 08 connection exception, 53 insufficient
                 // resources, 57P01–57P03 shutdown / cannot connect now.
-                Err(_) => code.starts_with("08") || code.starts_with("53") || matches!(code.as_str(), "57P01" | "57P02" | "57P03"),
+                Err(_) => {
+                    code.starts_with("08")
+                        || code.starts_with("53")
+                        || matches!(code.as_str(), "57P01" | "57P02" | "57P03")
+                }
             }
         }
         _ => false,
@@ -168,7 +180,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             // Details stay in the log; the client sees the generic text.
-            Self::Storage(e) if storage_unavailable(e) => tracing::warn!(error = %e, "storage unavailable"),
+            Self::Storage(e) if storage_unavailable(e) => {
+                tracing::warn!(error = %e, "storage unavailable")
+            }
             Self::Storage(e) => tracing::error!(error = %e, "storage error"),
             Self::Internal(e) => tracing::error!(error = %e, "internal error"),
             Self::GatewayError(e) => tracing::warn!(error = %e, "gateway error"),
@@ -178,7 +192,10 @@ impl IntoResponse for AppError {
         let mut r = (self.status(), Json(self.body())).into_response();
         if r.status() == StatusCode::SERVICE_UNAVAILABLE {
             // RFC 9110 §10.2.3: when to try again.
-            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+            r.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
         }
         r
     }
@@ -199,7 +216,9 @@ where
         use axum::extract::rejection::JsonRejection;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::BytesRejection(b)) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(JsonRejection::BytesRejection(b))
+                if b.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
                 Err(AppError::TooLarge)
             }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::invalid(
@@ -212,7 +231,10 @@ where
                 Err(AppError::invalid("invalid_body", e.body_text()))
             }
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge),
-            Err(_) => Err(AppError::invalid("invalid_json", "the body is not valid JSON")),
+            Err(_) => Err(AppError::invalid(
+                "invalid_json",
+                "the body is not valid JSON",
+            )),
         }
     }
 }
@@ -224,15 +246,26 @@ mod tests {
     #[test]
     fn codes_and_statuses_are_stable() {
         let cases: Vec<(AppError, u16, &str)> = vec![
-            (AppError::invalid("invalid_amount", "x"), 400, "invalid_amount"),
+            (
+                AppError::invalid("invalid_amount", "x"),
+                400,
+                "invalid_amount",
+            ),
             (AppError::Unauthorized, 401, "unauthorized"),
             (AppError::NotFound("session"), 404, "not_found"),
-            (AppError::conflict("invalid_state", "x"), 409, "invalid_state"),
+            (
+                AppError::conflict("invalid_state", "x"),
+                409,
+                "invalid_state",
+            ),
             (AppError::Expired, 410, "session_expired"),
             (AppError::TooLarge, 413, "body_too_large"),
             (AppError::TooManyAttempts, 429, "too_many_attempts"),
             (
-                AppError::GatewayRefused { code: "02613".into(), message: "m".into() },
+                AppError::GatewayRefused {
+                    code: "02613".into(),
+                    message: "m".into(),
+                },
                 422,
                 "02613",
             ),

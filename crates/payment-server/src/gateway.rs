@@ -12,7 +12,6 @@ use payline_protocol::{Operation, Request};
 use crate::config::GatewayConfig;
 use crate::metrics::Metrics;
 
-
 /// How a gateway call failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -94,12 +93,20 @@ impl Gateway {
     /// A client for `config`. A configuration the client refuses makes every call fail as
     /// "not sent" (start-up validated the settings already).
     pub fn new(config: &GatewayConfig, metrics: Metrics) -> Self {
-        let client = ClientConfig::new(&config.endpoint, config.merchant_id.clone(), config.access_key.clone())
-            .map(|c| c.with_timeout(config.timeout))
-            .and_then(PaylineClient::new)
-            .map_err(|e| tracing::error!(error = %e, "Payline client configuration refused"))
-            .ok();
-        Self { config: config.clone(), client, metrics }
+        let client = ClientConfig::new(
+            &config.endpoint,
+            config.merchant_id.clone(),
+            config.access_key.clone(),
+        )
+        .map(|c| c.with_timeout(config.timeout))
+        .and_then(PaylineClient::new)
+        .map_err(|e| tracing::error!(error = %e, "Payline client configuration refused"))
+        .ok();
+        Self {
+            config: config.clone(),
+            client,
+            metrics,
+        }
     }
 
     /// The settings.
@@ -115,7 +122,9 @@ impl Gateway {
     {
         let op = R::OPERATION.name();
         let Some(client) = &self.client else {
-            return Err(GatewayError::NotSent("Payline client not configured".into()));
+            return Err(GatewayError::NotSent(
+                "Payline client not configured".into(),
+            ));
         };
         let started = Instant::now();
         let res = client.call(request).await;

@@ -16,8 +16,11 @@ pub fn client_trusting(
     extra_roots: &[rustls::pki_types::CertificateDer<'static>],
 ) -> Option<reqwest::Client> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots.to_vec(), provider.clone()).ok()?;
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+        extra_roots.to_vec(),
+        provider.clone(),
+    )
+    .ok()?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .ok()?

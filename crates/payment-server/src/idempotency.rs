@@ -99,7 +99,10 @@ pub async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str)
         .await?
         .rows_affected();
         if taken == 1 {
-            tracing::warn!(scope, "idempotency key taken over after its holder's lease ran out");
+            tracing::warn!(
+                scope,
+                "idempotency key taken over after its holder's lease ran out"
+            );
             return Ok(Claim::Owner);
         }
         if started.elapsed() > WAIT {
@@ -113,7 +116,13 @@ pub async fn claim(state: &AppState, scope: &str, key: &str, request_hash: &str)
 }
 
 /// Stores the owner's answer.
-pub async fn complete(state: &AppState, scope: &str, key: &str, status: StatusCode, body: &Value) -> Result<()> {
+pub async fn complete(
+    state: &AppState,
+    scope: &str,
+    key: &str,
+    status: StatusCode,
+    body: &Value,
+) -> Result<()> {
     sqlx::query(
         "UPDATE idempotency_keys SET status_code = $1, body = $2, completed_at = $3 \
          WHERE scope = $4 AND idem_key = $5",
@@ -130,11 +139,13 @@ pub async fn complete(state: &AppState, scope: &str, key: &str, status: StatusCo
 
 /// Gives the key up (the owner's request changed nothing).
 pub async fn release(state: &AppState, scope: &str, key: &str) -> Result<()> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status_code IS NULL")
-        .bind(scope)
-        .bind(key)
-        .execute(state.store().pool())
-        .await?;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status_code IS NULL",
+    )
+    .bind(scope)
+    .bind(key)
+    .execute(state.store().pool())
+    .await?;
     Ok(())
 }
 
@@ -143,7 +154,10 @@ pub fn validate_key(key: &str) -> Result<()> {
     if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         Ok(())
     } else {
-        Err(AppError::invalid("invalid_idempotency_key", "the idempotency key must be 1–255 printable ASCII characters"))
+        Err(AppError::invalid(
+            "invalid_idempotency_key",
+            "the idempotency key must be 1–255 printable ASCII characters",
+        ))
     }
 }
 
@@ -152,7 +166,13 @@ pub fn validate_key(key: &str) -> Result<()> {
 /// releases the key: for a pay that is safe, because the session's own state (an undecided
 /// attempt is reconciled first, a started attempt keeps the session `processing`) prevents a
 /// second authorization, and the retried pay then answers the gateway's outcome.
-pub async fn run<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, op: F) -> Result<(StatusCode, Value)>
+pub async fn run<F, Fut>(
+    state: &AppState,
+    scope: &str,
+    key: &str,
+    request_hash: &str,
+    op: F,
+) -> Result<(StatusCode, Value)>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
@@ -164,7 +184,13 @@ where
 /// whatever answer came (an unknown outcome, a gateway or storage failure alike), so a retry with
 /// the same key can never send a second capture or refund. Only an answer given before anything
 /// was written (validation, a state conflict, an unknown payment) releases the key.
-pub async fn run_keeping_unknown<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, op: F) -> Result<(StatusCode, Value)>
+pub async fn run_keeping_unknown<F, Fut>(
+    state: &AppState,
+    scope: &str,
+    key: &str,
+    request_hash: &str,
+    op: F,
+) -> Result<(StatusCode, Value)>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
@@ -172,7 +198,14 @@ where
     run_inner(state, scope, key, request_hash, true, op).await
 }
 
-async fn run_inner<F, Fut>(state: &AppState, scope: &str, key: &str, request_hash: &str, keep_after_send: bool, op: F) -> Result<(StatusCode, Value)>
+async fn run_inner<F, Fut>(
+    state: &AppState,
+    scope: &str,
+    key: &str,
+    request_hash: &str,
+    keep_after_send: bool,
+    op: F,
+) -> Result<(StatusCode, Value)>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(StatusCode, Value)>>,
@@ -190,9 +223,12 @@ where
                 complete(state, scope, key, e.status(), &e.body()).await?;
                 Err(e)
             }
-            Err(e @ (AppError::GatewayUnknown(_) | AppError::GatewayError(_) | AppError::Storage(_) | AppError::Internal(_)))
-                if keep_after_send =>
-            {
+            Err(
+                e @ (AppError::GatewayUnknown(_)
+                | AppError::GatewayError(_)
+                | AppError::Storage(_)
+                | AppError::Internal(_)),
+            ) if keep_after_send => {
                 // If storage itself is down this fails too; the key then stays unanswered
                 // under its lease and the next holder finds the operation by key.
                 let _ = complete(state, scope, key, e.status(), &e.body()).await;

@@ -41,7 +41,9 @@ pub fn secret_matches(presented: &str, stored_hash: &str) -> bool {
 /// leak either).
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
-    Sha256::digest(a.as_bytes()).ct_eq(&Sha256::digest(b.as_bytes())).into()
+    Sha256::digest(a.as_bytes())
+        .ct_eq(&Sha256::digest(b.as_bytes()))
+        .into()
 }
 
 #[cfg(test)]

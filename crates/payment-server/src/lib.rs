@@ -22,16 +22,16 @@
 //! contract", "return-page contract", …) are described in `docs/interfaces.md` at the root of
 //! the repository.
 
-pub mod config;
-pub mod error;
 pub mod background;
 pub mod backoffice;
 pub mod checkout;
 pub mod client_ip;
+pub mod config;
+pub mod error;
 pub mod gateway;
 pub mod http;
-pub mod ids;
 pub mod idempotency;
+pub mod ids;
 pub mod limits;
 pub mod machine;
 pub mod metrics;
@@ -58,14 +58,18 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// The whole HTTP surface, ready to serve.
 pub fn app(state: AppState) -> Router {
     let guards = limits::Guards::new(&state.settings().limits);
-    let browser_limit = || axum::middleware::from_fn_with_state(guards.browser_limit(&state), limits::rate_limit);
+    let browser_limit =
+        || axum::middleware::from_fn_with_state(guards.browser_limit(&state), limits::rate_limit);
     // Browser-facing routes get CORS for the allowed origins and the per-client rate limit. The
     // limit sits inside CORS so that a 429 still carries the CORS headers the page needs to read
     // it, and preflights (answered by the CORS layer) cost no token.
     let browser = routes::sessions::router()
         .merge(routes::pay::router())
         .route_layer(browser_limit())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::cors));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::cors,
+        ));
     // The ACS posts to /3ds/* through the buyer's browser, without credentials.
     let threeds = routes::threeds::router().route_layer(browser_limit());
     // Payline's notification URL is open to anyone, and each hit costs a gateway call.
@@ -81,7 +85,10 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::payments::router())
         .merge(notify)
         .fallback(routes::assets::serve)
-        .layer(axum::middleware::from_fn_with_state(guards.permits(), limits::shed_load));
+        .layer(axum::middleware::from_fn_with_state(
+            guards.permits(),
+            limits::shed_load,
+        ));
     Router::new()
         .merge(routes::ops::router())
         .merge(guarded)
@@ -89,7 +96,13 @@ pub fn app(state: AppState) -> Router {
         // the timeout wraps load shedding, so a request that timed out keeps its slot until its
         // handler ends; the headers/metrics layer sees every answer, refusals included.
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(guards.timeout(), limits::request_timeout))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers_and_metrics))
+        .layer(axum::middleware::from_fn_with_state(
+            guards.timeout(),
+            limits::request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers_and_metrics,
+        ))
         .with_state(state)
 }

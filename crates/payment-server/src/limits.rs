@@ -140,7 +140,8 @@ impl IntoResponse for Refusal {
         let mut res = (self.status(), axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after_secs() {
             // RFC 9110 section 10.2.3: delay-seconds.
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }
@@ -164,7 +165,9 @@ impl Guards {
         Self {
             timeout: settings.request_timeout,
             permits: Arc::new(Semaphore::new(
-                settings.max_concurrent_requests.clamp(1, Semaphore::MAX_PERMITS),
+                settings
+                    .max_concurrent_requests
+                    .clamp(1, Semaphore::MAX_PERMITS),
             )),
             browser: limiter(settings.rate_limit_per_minute),
             notify: limiter(settings.notify_rate_limit_per_minute),
@@ -183,12 +186,18 @@ impl Guards {
 
     /// State of the [`rate_limit`] layer of the browser-facing routes.
     pub fn browser_limit(&self, state: &AppState) -> ClientLimit {
-        ClientLimit { state: state.clone(), limiter: self.browser.clone() }
+        ClientLimit {
+            state: state.clone(),
+            limiter: self.browser.clone(),
+        }
     }
 
     /// State of the [`rate_limit`] layer of `GET /payline/notify`.
     pub fn notify_limit(&self, state: &AppState) -> ClientLimit {
-        ClientLimit { state: state.clone(), limiter: self.notify.clone() }
+        ClientLimit {
+            state: state.clone(),
+            limiter: self.notify.clone(),
+        }
     }
 }
 
@@ -203,13 +212,20 @@ pub struct ClientLimit {
 /// Answers 503 `request_timeout` when the rest of the stack takes longer than the timeout. The
 /// handler runs in its own task and is left to finish (see the module docs).
 pub async fn request_timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
     let mut task = tokio::spawn(next.run(req));
     match tokio::time::timeout(limit, &mut task).await {
         Ok(Ok(res)) => res,
         Ok(Err(e)) => {
             // A panicking handler: the payload may hold request data, so only the route is logged.
-            tracing::error!(route = route.as_deref().unwrap_or("unmatched"), panicked = e.is_panic(), "handler failed");
+            tracing::error!(
+                route = route.as_deref().unwrap_or("unmatched"),
+                panicked = e.is_panic(),
+                "handler failed"
+            );
             crate::error::AppError::Internal("handler failed".to_owned()).into_response()
         }
         Err(_) => {
@@ -225,7 +241,11 @@ pub async fn request_timeout(State(limit): State<Duration>, req: Request, next: 
 
 /// Refuses the request with 503 `overloaded` when every slot is taken; otherwise holds a slot
 /// until the inner service has answered.
-pub async fn shed_load(State(permits): State<Arc<Semaphore>>, req: Request, next: Next) -> Response {
+pub async fn shed_load(
+    State(permits): State<Arc<Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let Ok(_slot) = permits.try_acquire() else {
         return Refusal::Overloaded.into_response();
     };
@@ -240,16 +260,27 @@ pub async fn rate_limit(State(limit): State<ClientLimit>, req: Request, next: Ne
     if crate::security::is_admin(&limit.state, req.headers()) {
         return next.run(req).await;
     }
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let client = peer.map(|peer| {
-        let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
         // A malformed header from a trusted proxy names nobody: the request then counts
         // against the proxy itself, never against a fresh bucket.
-        crate::client_ip::client_ip(peer, forwarded, &limit.state.settings().trusted_proxies).unwrap_or(peer)
+        crate::client_ip::client_ip(peer, forwarded, &limit.state.settings().trusted_proxies)
+            .unwrap_or(peer)
     });
     match limiter.check(client, Instant::now()) {
         Ok(()) => next.run(req).await,
-        Err(wait) => Refusal::RateLimited { retry_after_secs: wait.as_secs().max(1) }.into_response(),
+        Err(wait) => Refusal::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        }
+        .into_response(),
     }
 }
 
@@ -317,7 +348,11 @@ impl RateLimiter {
             capacity,
             per_sec: capacity / 60.0,
             max_clients,
-            table: Mutex::new(Table { buckets: HashMap::new(), last_sweep: Instant::now(), warned_full: false }),
+            table: Mutex::new(Table {
+                buckets: HashMap::new(),
+                last_sweep: Instant::now(),
+                warned_full: false,
+            }),
         }
     }
 
@@ -335,7 +370,9 @@ impl RateLimiter {
         let known = table.buckets.contains_key(&key);
         let full = table.buckets.len() >= self.max_clients;
         if since_sweep >= IDLE || (full && !known && since_sweep >= FULL_SWEEP_GAP) {
-            table.buckets.retain(|_, b| now.saturating_duration_since(b.updated) < IDLE);
+            table
+                .buckets
+                .retain(|_, b| now.saturating_duration_since(b.updated) < IDLE);
             table.last_sweep = now;
             table.warned_full = false;
         }
@@ -343,13 +380,24 @@ impl RateLimiter {
             if table.buckets.len() >= self.max_clients {
                 if !table.warned_full {
                     table.warned_full = true;
-                    tracing::warn!(clients = self.max_clients, "rate limiter table full; new clients pass untracked");
+                    tracing::warn!(
+                        clients = self.max_clients,
+                        "rate limiter table full; new clients pass untracked"
+                    );
                 }
                 return Ok(());
             }
-            table.buckets.insert(key, Bucket { tokens: self.capacity, updated: now });
+            table.buckets.insert(
+                key,
+                Bucket {
+                    tokens: self.capacity,
+                    updated: now,
+                },
+            );
         }
-        let Some(bucket) = table.buckets.get_mut(&key) else { return Ok(()) };
+        let Some(bucket) = table.buckets.get_mut(&key) else {
+            return Ok(());
+        };
         let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.per_sec).min(self.capacity);
         bucket.updated = now;
@@ -389,8 +437,14 @@ mod tests {
         }
         // Empty: one token per second comes back.
         assert_eq!(l.check(ip("203.0.113.1"), t0), Err(Duration::from_secs(1)));
-        assert_eq!(l.check(ip("203.0.113.1"), t0 + Duration::from_millis(1_000)), Ok(()));
-        assert!(l.check(ip("203.0.113.1"), t0 + Duration::from_millis(1_100)).is_err());
+        assert_eq!(
+            l.check(ip("203.0.113.1"), t0 + Duration::from_millis(1_000)),
+            Ok(())
+        );
+        assert!(
+            l.check(ip("203.0.113.1"), t0 + Duration::from_millis(1_100))
+                .is_err()
+        );
         // Another client has its own bucket.
         assert_eq!(l.check(ip("203.0.113.2"), t0), Ok(()));
     }
@@ -402,7 +456,10 @@ mod tests {
         assert!(l.check(ip("198.51.100.1"), t0).is_ok());
         assert!(l.check(ip("198.51.100.1"), t0).is_ok());
         // Two per minute: the next token is 30 s away.
-        assert_eq!(l.check(ip("198.51.100.1"), t0), Err(Duration::from_secs(30)));
+        assert_eq!(
+            l.check(ip("198.51.100.1"), t0),
+            Err(Duration::from_secs(30))
+        );
     }
 
     #[test]
@@ -436,13 +493,25 @@ mod tests {
     #[test]
     fn refusals_have_the_api_error_shape() {
         for (r, status, code, retry) in [
-            (Refusal::RateLimited { retry_after_secs: 7 }, 429, "rate_limited", Some("7")),
+            (
+                Refusal::RateLimited {
+                    retry_after_secs: 7,
+                },
+                429,
+                "rate_limited",
+                Some("7"),
+            ),
             (Refusal::Overloaded, 503, "overloaded", Some("1")),
             (Refusal::RequestTimeout, 503, "request_timeout", None),
         ] {
             let res = r.into_response();
             assert_eq!(res.status().as_u16(), status);
-            assert_eq!(res.headers().get(header::RETRY_AFTER).map(|v| v.to_str().unwrap()), retry);
+            assert_eq!(
+                res.headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.to_str().unwrap()),
+                retry
+            );
             assert_eq!(r.code(), code);
         }
     }

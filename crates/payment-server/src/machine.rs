@@ -117,7 +117,10 @@ pub struct Illegal {
 }
 
 const fn go(to: A) -> Result<Step, Illegal> {
-    Ok(Step { to, effect: Effect::None })
+    Ok(Step {
+        to,
+        effect: Effect::None,
+    })
 }
 
 /// The transition table.
@@ -125,19 +128,31 @@ pub fn next(from: A, event: Event) -> Result<Step, Illegal> {
     use Event as E;
     match (from, event) {
         (A::Enrolling, E::Enrollment(e)) => match e {
-            Enrollment::NotEnrolled | Enrollment::Frictionless => {
-                Ok(Step { to: A::Authorizing, effect: Effect::Authorize })
-            }
+            Enrollment::NotEnrolled | Enrollment::Frictionless => Ok(Step {
+                to: A::Authorizing,
+                effect: Effect::Authorize,
+            }),
             Enrollment::Method => go(A::Method),
             Enrollment::Challenge => go(A::Challenge),
             Enrollment::Refused => go(A::Refused),
         },
         (A::Method, E::MethodContinued) => go(A::Enrolling),
         (A::Challenge, E::AcsReturned) => go(A::Authenticating),
-        (A::Authenticating, E::Authentication { authenticated: true }) => {
-            Ok(Step { to: A::Authorizing, effect: Effect::Authorize })
-        }
-        (A::Authenticating, E::Authentication { authenticated: false }) => go(A::Refused),
+        (
+            A::Authenticating,
+            E::Authentication {
+                authenticated: true,
+            },
+        ) => Ok(Step {
+            to: A::Authorizing,
+            effect: Effect::Authorize,
+        }),
+        (
+            A::Authenticating,
+            E::Authentication {
+                authenticated: false,
+            },
+        ) => go(A::Refused),
         (A::Enrolling | A::Authenticating, E::CallFailed | E::Stalled) => go(A::Failed),
         (A::Method | A::Challenge, E::Abandon) => go(A::Abandoned),
         (A::Method | A::Challenge, E::WaitExpired) => go(A::Expired),
@@ -155,9 +170,13 @@ pub fn next(from: A, event: Event) -> Result<Step, Illegal> {
         // landing after the attempt was given up. (The attempt's own authorization seen again,
         // by a notification or the reconciler, changes nothing; a *different* transaction on an
         // authorized attempt is a duplicate the runner cancels by transaction id.)
-        (A::Refused | A::Abandoned | A::Failed | A::Expired, E::Authorization(Decision::Accepted)) => {
-            Ok(Step { to: from, effect: Effect::CancelOrphan })
-        }
+        (
+            A::Refused | A::Abandoned | A::Failed | A::Expired,
+            E::Authorization(Decision::Accepted),
+        ) => Ok(Step {
+            to: from,
+            effect: Effect::CancelOrphan,
+        }),
         (A::Authorized, E::Authorization(Decision::Accepted)) => go(A::Authorized),
         // A refusal or absence for a closed attempt changes nothing.
         (
@@ -184,16 +203,46 @@ pub struct Consequences {
 /// The payment and session follow the attempt.
 pub const fn consequences(to: A) -> Consequences {
     let (payment, session, webhook, wipe_card) = match to {
-        A::Enrolling | A::Authenticating | A::Authorizing => {
-            (PaymentStatus::Processing, SessionStatus::Processing, None, false)
+        A::Enrolling | A::Authenticating | A::Authorizing => (
+            PaymentStatus::Processing,
+            SessionStatus::Processing,
+            None,
+            false,
+        ),
+        A::Method | A::Challenge => (
+            PaymentStatus::Pending3ds,
+            SessionStatus::Processing,
+            None,
+            false,
+        ),
+        A::Unknown => (
+            PaymentStatus::Unknown,
+            SessionStatus::Processing,
+            None,
+            true,
+        ),
+        A::Authorized => (
+            PaymentStatus::Authorized,
+            SessionStatus::Authorized,
+            Some("payment.authorized"),
+            true,
+        ),
+        A::Refused => (
+            PaymentStatus::Refused,
+            SessionStatus::Refused,
+            Some("payment.refused"),
+            true,
+        ),
+        A::Abandoned | A::Failed | A::Expired => {
+            (PaymentStatus::Refused, SessionStatus::Refused, None, true)
         }
-        A::Method | A::Challenge => (PaymentStatus::Pending3ds, SessionStatus::Processing, None, false),
-        A::Unknown => (PaymentStatus::Unknown, SessionStatus::Processing, None, true),
-        A::Authorized => (PaymentStatus::Authorized, SessionStatus::Authorized, Some("payment.authorized"), true),
-        A::Refused => (PaymentStatus::Refused, SessionStatus::Refused, Some("payment.refused"), true),
-        A::Abandoned | A::Failed | A::Expired => (PaymentStatus::Refused, SessionStatus::Refused, None, true),
     };
-    Consequences { payment, session, webhook, wipe_card }
+    Consequences {
+        payment,
+        session,
+        webhook,
+        wipe_card,
+    }
 }
 
 #[cfg(test)]

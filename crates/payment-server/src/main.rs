@@ -27,7 +27,9 @@ async fn main() -> std::process::ExitCode {
 fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -40,15 +42,24 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let probe = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     if cli.sandbox {
         let sandbox_url = cli.sandbox_base()?;
-        cli.settings(probe, Some(sandbox_url.as_deref().unwrap_or("http://127.0.0.1:0")))?;
+        cli.settings(
+            probe,
+            Some(sandbox_url.as_deref().unwrap_or("http://127.0.0.1:0")),
+        )?;
     } else {
         cli.settings(probe, None)?;
     }
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let bound = listener.local_addr()?;
     // Sandbox mode: the offline gateway runs in this process on a loopback port of its own.
-    let sandbox = if cli.sandbox && cli.sandbox_url.is_none() { Some(embedded::open().await?) } else { None };
-    let sandbox_url = cli.sandbox_base()?.or_else(|| sandbox.as_ref().map(|e| format!("http://{}", e.addr)));
+    let sandbox = if cli.sandbox && cli.sandbox_url.is_none() {
+        Some(embedded::open().await?)
+    } else {
+        None
+    };
+    let sandbox_url = cli
+        .sandbox_base()?
+        .or_else(|| sandbox.as_ref().map(|e| format!("http://{}", e.addr)));
     let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
     let state = AppState::new(settings, store, Arc::new(SystemClock));
@@ -65,7 +76,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let worker = payment_server::background::spawn(state.clone());
     // The peer address feeds the buyer's IP (client_ip: TRUSTED_PROXIES, X-Forwarded-For).
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown())
+        .await?;
     worker.abort();
     Ok(())
 }
@@ -84,7 +97,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -110,14 +124,23 @@ mod embedded {
         let addr = listener.local_addr()?;
         // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
         let db = payline_sandbox::DbLocation::File("data/payline-sandbox.db".into());
-        let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
+        let config = payline_sandbox::Config {
+            public_url: Some(format!("http://{addr}")),
+            ..Default::default()
+        };
         let sandbox = payline_sandbox::Sandbox::open(config, &db).await?;
-        Ok(Embedded { addr, listener, sandbox })
+        Ok(Embedded {
+            addr,
+            listener,
+            sandbox,
+        })
     }
 
     pub fn spawn(e: Embedded) {
         tokio::spawn(async move {
-            if let Err(err) = payline_sandbox::serve(e.listener, e.sandbox, std::future::pending()).await {
+            if let Err(err) =
+                payline_sandbox::serve(e.listener, e.sandbox, std::future::pending()).await
+            {
                 tracing::error!(error = %err, "embedded sandbox stopped");
             }
         });

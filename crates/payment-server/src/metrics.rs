@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Upper bounds of the latency histograms, in seconds.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
 
 #[derive(Debug, Default, Clone)]
 struct Histogram {
@@ -29,7 +31,11 @@ impl Histogram {
 
     fn render(&self, out: &mut String, name: &str, labels: &str) {
         for (i, b) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{b}\"}} {}", self.counts[i]);
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels},le=\"{b}\"}} {}",
+                self.counts[i]
+            );
         }
         let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", self.count);
         let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum);
@@ -75,8 +81,13 @@ impl Metrics {
     pub fn http_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let (m, r) = (clean(method), clean(route));
         self.with(|reg| {
-            *reg.requests.entry((m.clone(), r.clone(), status)).or_default() += 1;
-            reg.request_latency.entry((m, r)).or_default().observe(elapsed.as_secs_f64());
+            *reg.requests
+                .entry((m.clone(), r.clone(), status))
+                .or_default() += 1;
+            reg.request_latency
+                .entry((m, r))
+                .or_default()
+                .observe(elapsed.as_secs_f64());
         });
     }
 
@@ -85,7 +96,10 @@ impl Metrics {
         let (op, c) = (clean(operation), clean(code));
         self.with(|reg| {
             *reg.gateway_calls.entry((op.clone(), c)).or_default() += 1;
-            reg.gateway_latency.entry(op).or_default().observe(elapsed.as_secs_f64());
+            reg.gateway_latency
+                .entry(op)
+                .or_default()
+                .observe(elapsed.as_secs_f64());
         });
     }
 
@@ -155,16 +169,27 @@ mod tests {
     #[test]
     fn renders_counters_and_histograms() {
         let m = Metrics::default();
-        m.http_request("POST", "/api/checkout-sessions", 201, Duration::from_millis(3));
+        m.http_request(
+            "POST",
+            "/api/checkout-sessions",
+            201,
+            Duration::from_millis(3),
+        );
         m.gateway_call("doAuthorization", "00000", Duration::from_millis(20));
         m.gateway_call("doAuthorization\n\"x", "timeout", Duration::from_secs(11));
         let text = m.render();
         assert!(text.contains(
             "http_requests_total{method=\"POST\",route=\"/api/checkout-sessions\",status=\"201\"} 1"
         ));
-        assert!(text.contains("payline_calls_total{operation=\"doAuthorization\",code=\"00000\"} 1"));
-        assert!(text.contains("payline_call_duration_seconds_bucket{operation=\"doAuthorization\",le=\"0.025\"} 1"));
-        assert!(text.contains("payline_calls_total{operation=\"doAuthorizationx\",code=\"timeout\"} 1"));
+        assert!(
+            text.contains("payline_calls_total{operation=\"doAuthorization\",code=\"00000\"} 1")
+        );
+        assert!(text.contains(
+            "payline_call_duration_seconds_bucket{operation=\"doAuthorization\",le=\"0.025\"} 1"
+        ));
+        assert!(
+            text.contains("payline_calls_total{operation=\"doAuthorizationx\",code=\"timeout\"} 1")
+        );
         assert!(!text.contains('\r'));
     }
 }

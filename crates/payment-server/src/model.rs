@@ -144,7 +144,10 @@ sql_enum! {
 impl AttemptStatus {
     /// No further transition but a late-landing cancellation.
     pub const fn is_closed(self) -> bool {
-        matches!(self, Self::Authorized | Self::Refused | Self::Abandoned | Self::Failed | Self::Expired)
+        matches!(
+            self,
+            Self::Authorized | Self::Refused | Self::Abandoned | Self::Failed | Self::Expired
+        )
     }
 
     /// doAuthorization may be in flight or may have been processed: the session stays locked.

@@ -88,7 +88,10 @@ pub enum StartRefused {
 }
 
 /// Claims the session for attempt `n` and stores the payment and the attempt: one transaction.
-pub async fn start_attempt(state: &AppState, a: &NewAttempt<'_>) -> Result<std::result::Result<(), StartRefused>> {
+pub async fn start_attempt(
+    state: &AppState,
+    a: &NewAttempt<'_>,
+) -> Result<std::result::Result<(), StartRefused>> {
     let now = state.now_ms();
     let mut tx = begin(state).await?;
     let claimed = sqlx::query(
@@ -226,7 +229,13 @@ pub struct AttemptRef {
 /// Stores `from → step.to` with its consequences for the payment and the session and the
 /// webhook event, in one transaction. False (nothing changed) when the attempt was no longer
 /// in `from`.
-pub async fn apply_attempt(state: &AppState, a: &AttemptRef, from: AttemptStatus, step: Step, d: &AttemptData) -> Result<bool> {
+pub async fn apply_attempt(
+    state: &AppState,
+    a: &AttemptRef,
+    from: AttemptStatus,
+    step: Step,
+    d: &AttemptData,
+) -> Result<bool> {
     let now = state.now_ms();
     let c = machine::consequences(step.to);
     let mut tx = begin(state).await?;
@@ -288,23 +297,29 @@ pub async fn apply_attempt(state: &AppState, a: &AttemptRef, from: AttemptStatus
             .execute(&mut *tx)
             .await?;
             let (amount, currency): (i64, String) = {
-                let r = sqlx::query("SELECT amount, currency FROM payments WHERE id = $1").bind(&a.payment_id).fetch_one(&mut *tx).await?;
+                let r = sqlx::query("SELECT amount, currency FROM payments WHERE id = $1")
+                    .bind(&a.payment_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
                 (int(&r, "amount")?, text(&r, "currency")?)
             };
-            insert_operation(&mut tx, &OperationRow {
-                payment_id: &a.payment_id,
-                kind: "authorization",
-                status: OperationStatus::Accepted,
-                amount,
-                currency: &currency,
-                order_ref: Some(&a.order_ref),
-                transaction_id: Some(&au.transaction_id),
-                code: d.code.as_deref(),
-                message: Some(&au.journal_message),
-                idem_key: None,
-                sent_at: None,
-                now,
-            })
+            insert_operation(
+                &mut tx,
+                &OperationRow {
+                    payment_id: &a.payment_id,
+                    kind: "authorization",
+                    status: OperationStatus::Accepted,
+                    amount,
+                    currency: &currency,
+                    order_ref: Some(&a.order_ref),
+                    transaction_id: Some(&au.transaction_id),
+                    code: d.code.as_deref(),
+                    message: Some(&au.journal_message),
+                    idem_key: None,
+                    sent_at: None,
+                    now,
+                },
+            )
             .await?;
         }
         None => {
@@ -385,8 +400,13 @@ fn attempt_row(r: &AnyRow) -> std::result::Result<AttemptRow, sqlx::Error> {
 
 /// The attempt with this order reference.
 pub async fn attempt_by_order_ref(state: &AppState, order_ref: &str) -> Result<Option<AttemptRow>> {
-    let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts a JOIN payments p ON p.id = a.payment_id WHERE a.order_ref = $1");
-    let r = sqlx::query(&sql).bind(order_ref).fetch_optional(state.store().pool()).await?;
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts a JOIN payments p ON p.id = a.payment_id WHERE a.order_ref = $1"
+    );
+    let r = sqlx::query(&sql)
+        .bind(order_ref)
+        .fetch_optional(state.store().pool())
+        .await?;
     Ok(r.as_ref().map(attempt_row).transpose()?)
 }
 
@@ -398,8 +418,15 @@ pub async fn due_attempts(state: &AppState, limit: i64) -> Result<Vec<AttemptRow
          WHERE a.next_check_at <= $1 AND (a.claimed_until IS NULL OR a.claimed_until < $1) \
          ORDER BY a.next_check_at LIMIT $2"
     );
-    let rows = sqlx::query(&sql).bind(now).bind(limit).fetch_all(state.store().pool()).await?;
-    rows.iter().map(attempt_row).collect::<std::result::Result<_, _>>().map_err(AppError::from)
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(state.store().pool())
+        .await?;
+    rows.iter()
+        .map(attempt_row)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(AppError::from)
 }
 
 /// Claims a due attempt for one check: a lease against other instances, and the next check
@@ -434,9 +461,18 @@ impl AttemptRow {
 /// the check set it). `table` is one of the three reconciled tables.
 pub async fn release_claim(state: &AppState, table: Claimed, key: &str, n: i64) -> Result<()> {
     let q = match table {
-        Claimed::Attempt => sqlx::query("UPDATE attempts SET claimed_until = NULL WHERE payment_id = $1 AND n = $2").bind(key).bind(n),
-        Claimed::Operation => sqlx::query("UPDATE operations SET claimed_until = NULL WHERE id = $1").bind(key),
-        Claimed::Orphan => sqlx::query("UPDATE orphans SET claimed_until = NULL WHERE transaction_id = $1").bind(key),
+        Claimed::Attempt => {
+            sqlx::query("UPDATE attempts SET claimed_until = NULL WHERE payment_id = $1 AND n = $2")
+                .bind(key)
+                .bind(n)
+        }
+        Claimed::Operation => {
+            sqlx::query("UPDATE operations SET claimed_until = NULL WHERE id = $1").bind(key)
+        }
+        Claimed::Orphan => {
+            sqlx::query("UPDATE orphans SET claimed_until = NULL WHERE transaction_id = $1")
+                .bind(key)
+        }
     };
     q.execute(state.store().pool()).await?;
     Ok(())
@@ -454,7 +490,11 @@ pub enum Claimed {
 }
 
 /// Ends the late-landing watch of a closed attempt (or reschedules it).
-pub async fn reschedule_attempt(state: &AppState, a: &AttemptRow, next_check_at: Option<i64>) -> Result<()> {
+pub async fn reschedule_attempt(
+    state: &AppState,
+    a: &AttemptRow,
+    next_check_at: Option<i64>,
+) -> Result<()> {
     sqlx::query("UPDATE attempts SET next_check_at = $1, claimed_until = NULL WHERE payment_id = $2 AND n = $3 AND status = $4")
         .bind(next_check_at)
         .bind(&a.key.payment_id)
@@ -471,8 +511,15 @@ pub async fn expired_waits(state: &AppState, limit: i64) -> Result<Vec<AttemptRo
         "SELECT {ATTEMPT_COLUMNS} FROM attempts a JOIN payments p ON p.id = a.payment_id \
          WHERE a.status IN ('method', 'challenge') AND a.wait_expires_at <= $1 LIMIT $2"
     );
-    let rows = sqlx::query(&sql).bind(state.now_ms()).bind(limit).fetch_all(state.store().pool()).await?;
-    rows.iter().map(attempt_row).collect::<std::result::Result<_, _>>().map_err(AppError::from)
+    let rows = sqlx::query(&sql)
+        .bind(state.now_ms())
+        .bind(limit)
+        .fetch_all(state.store().pool())
+        .await?;
+    rows.iter()
+        .map(attempt_row)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(AppError::from)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,22 +588,42 @@ pub struct KeyedOperation {
 }
 
 /// The operation an idempotency key started, if any.
-pub async fn operation_by_key(state: &AppState, payment_id: &str, kind: &str, key: &str) -> Result<Option<KeyedOperation>> {
-    let r = sqlx::query("SELECT id, status FROM operations WHERE payment_id = $1 AND kind = $2 AND idem_key = $3")
-        .bind(payment_id)
-        .bind(kind)
-        .bind(key)
-        .fetch_optional(state.store().pool())
-        .await?;
-    r.map(|r| Ok(KeyedOperation { id: text(&r, "id")?, status: OperationStatus::from_sql(&text(&r, "status")?)? }))
-        .transpose()
-        .map_err(|e: sqlx::Error| AppError::from(e))
+pub async fn operation_by_key(
+    state: &AppState,
+    payment_id: &str,
+    kind: &str,
+    key: &str,
+) -> Result<Option<KeyedOperation>> {
+    let r = sqlx::query(
+        "SELECT id, status FROM operations WHERE payment_id = $1 AND kind = $2 AND idem_key = $3",
+    )
+    .bind(payment_id)
+    .bind(kind)
+    .bind(key)
+    .fetch_optional(state.store().pool())
+    .await?;
+    r.map(|r| {
+        Ok(KeyedOperation {
+            id: text(&r, "id")?,
+            status: OperationStatus::from_sql(&text(&r, "status")?)?,
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| AppError::from(e))
 }
 
 /// A watched operation found processed after all (a late landing): the payment's amounts and
 /// state become the gateway's, the operation is recorded as reconciled, in one transaction and
 /// only while no other operation holds the payment. False when nothing changed.
-pub async fn late_operation(state: &AppState, payment_id: &str, op_id: &str, status: PaymentStatus, captured: i64, refunded: i64, event: &str) -> Result<bool> {
+pub async fn late_operation(
+    state: &AppState,
+    payment_id: &str,
+    op_id: &str,
+    status: PaymentStatus,
+    captured: i64,
+    refunded: i64,
+    event: &str,
+) -> Result<bool> {
     let now = state.now_ms();
     let mut tx = begin(state).await?;
     let r = sqlx::query(
@@ -620,7 +687,12 @@ pub async fn begin_operation(
         sql.push_str(&format!("${}", 6 + i));
     }
     sql.push(')');
-    let mut q = sqlx::query(&sql).bind(&id).bind(o.now).bind(o.payment_id).bind(seen.0).bind(seen.1);
+    let mut q = sqlx::query(&sql)
+        .bind(&id)
+        .bind(o.now)
+        .bind(o.payment_id)
+        .bind(seen.0)
+        .bind(seen.1);
     for s in allowed {
         q = q.bind(s.as_str());
     }
@@ -725,7 +797,9 @@ pub async fn finish_operation(
     let release = status != OperationStatus::Unknown && status != OperationStatus::Pending;
     let set = match &change {
         PaymentChange::None => "",
-        PaymentChange::Capture(_) => ", status = 'captured', captured_amount = captured_amount + $5",
+        PaymentChange::Capture(_) => {
+            ", status = 'captured', captured_amount = captured_amount + $5"
+        }
         // doReset voids the authorization with its captures not yet settled (Payline doReset).
         PaymentChange::Cancel => ", status = 'cancelled', captured_amount = 0",
         PaymentChange::Refund(_) => {
@@ -736,18 +810,31 @@ pub async fn finish_operation(
             ", status = 'captured', transaction_id = $5, authorized_amount = $6, captured_amount = $6, \
              refunded_amount = 0, authorized_at = $2"
         }
-        PaymentChange::Absolute { .. } => ", status = $5, captured_amount = $6, refunded_amount = $7",
+        PaymentChange::Absolute { .. } => {
+            ", status = $5, captured_amount = $6, refunded_amount = $7"
+        }
     };
     let sql = format!(
         "UPDATE payments SET op_in_flight = CASE WHEN $1 = 1 THEN NULL ELSE op_in_flight END, updated_at = $2{set} \
          WHERE id = $3 AND op_in_flight = $4"
     );
-    let q = sqlx::query(&sql).bind(i64::from(release)).bind(now).bind(payment_id).bind(op_id);
+    let q = sqlx::query(&sql)
+        .bind(i64::from(release))
+        .bind(now)
+        .bind(payment_id)
+        .bind(op_id);
     let q = match change {
         PaymentChange::None | PaymentChange::Cancel => q,
         PaymentChange::Capture(a) | PaymentChange::Refund(a) => q.bind(a),
-        PaymentChange::Reauthorize { transaction_id, amount } => q.bind(transaction_id.to_owned()).bind(amount),
-        PaymentChange::Absolute { status, captured, refunded } => q.bind(status.as_str()).bind(captured).bind(refunded),
+        PaymentChange::Reauthorize {
+            transaction_id,
+            amount,
+        } => q.bind(transaction_id.to_owned()).bind(amount),
+        PaymentChange::Absolute {
+            status,
+            captured,
+            refunded,
+        } => q.bind(status.as_str()).bind(captured).bind(refunded),
     };
     q.execute(&mut *tx).await?;
     if let Some(e) = event {
@@ -809,7 +896,11 @@ pub async fn due_operations(state: &AppState, limit: i64) -> Result<Vec<DueOpera
 }
 
 /// Claims a due operation for one check (lease + backoff, as [`claim_attempt`]).
-pub async fn claim_operation(state: &AppState, o: &DueOperation, next_check_at: i64) -> Result<bool> {
+pub async fn claim_operation(
+    state: &AppState,
+    o: &DueOperation,
+    next_check_at: i64,
+) -> Result<bool> {
     let now = state.now_ms();
     let r = sqlx::query(
         "UPDATE operations SET claimed_until = $1, next_check_at = $2, checks = checks + 1, \
@@ -831,7 +922,14 @@ pub async fn claim_operation(state: &AppState, o: &DueOperation, next_check_at: 
 
 /// Records an accepted authorization nobody owns; idempotent by transaction id. True when it
 /// is new.
-pub async fn add_orphan(state: &AppState, transaction_id: &str, order_ref: &str, payment_id: Option<&str>, reason: &str, amount: Option<i64>) -> Result<bool> {
+pub async fn add_orphan(
+    state: &AppState,
+    transaction_id: &str,
+    order_ref: &str,
+    payment_id: Option<&str>,
+    reason: &str,
+    amount: Option<i64>,
+) -> Result<bool> {
     let now = state.now_ms();
     let r = sqlx::query(
         "INSERT INTO orphans (transaction_id, order_ref, payment_id, reason, status, amount, next_check_at, created_at, updated_at) \
@@ -945,9 +1043,11 @@ pub async fn orphan_done(state: &AppState, o: &Orphan, status: OrphanStatus) -> 
 
 /// Counts by state, for the metrics and the health of the money paths.
 pub async fn undecided_oldest_ms(state: &AppState) -> Result<Option<i64>> {
-    let r = sqlx::query("SELECT MIN(updated_at) AS t FROM attempts WHERE status IN ('authorizing', 'unknown')")
-        .fetch_one(state.store().pool())
-        .await?;
+    let r = sqlx::query(
+        "SELECT MIN(updated_at) AS t FROM attempts WHERE status IN ('authorizing', 'unknown')",
+    )
+    .fetch_one(state.store().pool())
+    .await?;
     Ok(opt_int(&r, "t")?.map(|t| state.now_ms() - t))
 }
 
@@ -956,15 +1056,30 @@ pub async fn undecided_oldest_ms(state: &AppState) -> Result<Option<i64>> {
 
 /// Queues an event for the payment's state as it stands inside `tx` (no-op without a webhook
 /// URL).
-pub async fn enqueue_webhook(state: &AppState, tx: &mut Tx, payment_id: &str, event_type: &str) -> Result<()> {
+pub async fn enqueue_webhook(
+    state: &AppState,
+    tx: &mut Tx,
+    payment_id: &str,
+    event_type: &str,
+) -> Result<()> {
     enqueue_webhook_with(state, tx, payment_id, event_type, None).await
 }
 
-async fn enqueue_webhook_with(state: &AppState, tx: &mut Tx, payment_id: &str, event_type: &str, extra: Option<serde_json::Value>) -> Result<()> {
+async fn enqueue_webhook_with(
+    state: &AppState,
+    tx: &mut Tx,
+    payment_id: &str,
+    event_type: &str,
+    extra: Option<serde_json::Value>,
+) -> Result<()> {
     if state.settings().webhook.is_none() {
         return Ok(());
     }
-    let Some(row) = sqlx::query("SELECT * FROM payments WHERE id = $1").bind(payment_id).fetch_optional(&mut **tx).await? else {
+    let Some(row) = sqlx::query("SELECT * FROM payments WHERE id = $1")
+        .bind(payment_id)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
         return Ok(());
     };
     let p = crate::payments::Payment::from_row(&row)?;
@@ -1003,7 +1118,9 @@ pub fn stale_after(state: &AppState) -> i64 {
 /// grace window (so "not found" is re-read a few times within it) and at 30 s.
 pub fn backoff_ms(state: &AppState, checks: i64) -> i64 {
     let m = &state.settings().money;
-    let base = i64::try_from(m.worker_interval.as_millis()).unwrap_or(2_000).max(10);
+    let base = i64::try_from(m.worker_interval.as_millis())
+        .unwrap_or(2_000)
+        .max(10);
     let cap = (m.not_found_grace_ms / 4).clamp(base, 30_000);
     base.saturating_mul(1_i64 << checks.clamp(0, 20)).min(cap)
 }

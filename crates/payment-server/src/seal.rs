@@ -50,10 +50,15 @@ impl SealKey {
         let cipher = Aes256Gcm::new((&self.0).into());
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
-        let payload = Payload { msg: plaintext.expose().as_bytes(), aad: context.as_bytes() };
+        let payload = Payload {
+            msg: plaintext.expose().as_bytes(),
+            aad: context.as_bytes(),
+        };
         // Encryption with a valid 32-byte key and a 12-byte nonce cannot fail for inputs this
         // small; an empty output would simply not open later.
-        let ct = cipher.encrypt(Nonce::from_slice(&nonce), payload).unwrap_or_default();
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), payload)
+            .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         STANDARD_NO_PAD.encode(out)
@@ -69,7 +74,13 @@ impl SealKey {
         let cipher = Aes256Gcm::new((&self.0).into());
         let pt = Zeroizing::new(
             cipher
-                .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: context.as_bytes() })
+                .decrypt(
+                    Nonce::from_slice(nonce),
+                    Payload {
+                        msg: ct,
+                        aad: context.as_bytes(),
+                    },
+                )
                 .map_err(|_| UnsealError)?,
         );
         let s = std::str::from_utf8(&pt).map_err(|_| UnsealError)?;
@@ -87,7 +98,10 @@ mod tests {
         let k = SealKey::derive(&Secret::new("KEY"));
         let sealed = k.seal("order-1", &Secret::new("497010AbCdEf4455;1230;123"));
         assert!(!sealed.contains("4455"));
-        assert_eq!(k.open("order-1", &sealed).expect("opens").expose(), "497010AbCdEf4455;1230;123");
+        assert_eq!(
+            k.open("order-1", &sealed).expect("opens").expose(),
+            "497010AbCdEf4455;1230;123"
+        );
         assert_eq!(k.open("order-2", &sealed), Err(UnsealError));
         let other = SealKey::derive(&Secret::new("OTHER"));
         assert_eq!(other.open("order-1", &sealed), Err(UnsealError));

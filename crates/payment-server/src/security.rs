@@ -43,7 +43,11 @@ pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> Strin
 }
 
 /// Adds the security headers to every response and records request metrics.
-pub async fn headers_and_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn headers_and_metrics(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
     let route = req
@@ -53,14 +57,24 @@ pub async fn headers_and_metrics(State(state): State<AppState>, req: Request, ne
         .unwrap_or_else(|| "unmatched".to_owned());
     let mut res = next.run(req).await;
     let framable = res.extensions().get::<FramableByCheckout>().is_some();
-    let ancestors = if framable { state.settings().allowed_origins.join(" ") } else { "'none'".into() };
+    let ancestors = if framable {
+        state.settings().allowed_origins.join(" ")
+    } else {
+        "'none'".into()
+    };
     let csp = content_security_policy(&state, &ancestors);
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if !framable {
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
@@ -74,14 +88,23 @@ pub async fn headers_and_metrics(State(state): State<AppState>, req: Request, ne
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    state.metrics().http_request(method.as_str(), &route, res.status().as_u16(), started.elapsed());
+    state.metrics().http_request(
+        method.as_str(),
+        &route,
+        res.status().as_u16(),
+        started.elapsed(),
+    );
     res
 }
 
 /// CORS (Fetch standard) for the browser-facing API: only `ALLOWED_ORIGINS` get the
 /// `Access-Control-Allow-*` headers; preflights from anywhere else get a bare 403.
 pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned);
     let allowed = origin
         .as_deref()
         .filter(|o| state.settings().allowed_origins.iter().any(|a| a == o))
@@ -94,7 +117,11 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         let h = res.headers_mut();
         put(h, header::ACCESS_CONTROL_ALLOW_ORIGIN, &o);
         put(h, header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST");
-        put(h, header::ACCESS_CONTROL_ALLOW_HEADERS, "authorization, content-type, idempotency-key");
+        put(
+            h,
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "authorization, content-type, idempotency-key",
+        );
         put(h, header::ACCESS_CONTROL_MAX_AGE, "600");
         put(h, header::VARY, "Origin");
         return res;
@@ -121,7 +148,10 @@ fn put(h: &mut HeaderMap, name: HeaderName, value: &str) {
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// True when the request carries `ADMIN_TOKEN`.
@@ -148,5 +178,9 @@ pub fn may_read_metrics(state: &AppState, headers: &HeaderMap) -> bool {
 
 /// Requires `ADMIN_TOKEN` (401 otherwise).
 pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
-    if is_admin(state, headers) { Ok(()) } else { Err(AppError::Unauthorized) }
+    if is_admin(state, headers) {
+        Ok(())
+    } else {
+        Err(AppError::Unauthorized)
+    }
 }

@@ -101,7 +101,11 @@ impl Session {
 
 /// See [`Session::attempt_order_ref`].
 pub fn attempt_order_ref(base: &str, n: i64) -> String {
-    if n <= 1 { base.to_owned() } else { format!("{base}-{n}") }
+    if n <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}-{n}")
+    }
 }
 
 /// Alpha code for a numeric one (falls back to the numeric text).
@@ -117,7 +121,12 @@ pub fn currency_alpha(numeric: &str) -> String {
 /// Parses the currency of a session request: alpha (`"EUR"`) or numeric (`"978"` or `978`).
 pub fn parse_currency(v: &Value) -> Result<String> {
     use payline_protocol::values::Currency;
-    let bad = || AppError::invalid("invalid_currency", "currency must be an ISO 4217 code, alpha (EUR) or numeric (978)");
+    let bad = || {
+        AppError::invalid(
+            "invalid_currency",
+            "currency must be an ISO 4217 code, alpha (EUR) or numeric (978)",
+        )
+    };
     let c = match v {
         Value::String(s) if s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()) => {
             Currency::from_alpha(s).ok_or_else(bad)?
@@ -135,7 +144,12 @@ pub fn parse_currency(v: &Value) -> Result<String> {
 
 /// Parses an amount in minor units: a positive integer within Payline's N12.
 pub fn parse_amount(v: &Value) -> Result<i64> {
-    let bad = || AppError::invalid("invalid_amount", "amount must be a positive integer in minor units (at most 12 digits)");
+    let bad = || {
+        AppError::invalid(
+            "invalid_amount",
+            "amount must be a positive integer in minor units (at most 12 digits)",
+        )
+    };
     let n = v.as_u64().ok_or_else(bad)?;
     if n == 0 || payline_protocol::values::Amount::from_minor(n).is_none() {
         return Err(bad());
@@ -148,7 +162,8 @@ pub fn parse_amount(v: &Value) -> Result<i64> {
 pub fn parse_order_ref(v: &str) -> Result<String> {
     let ok = !v.is_empty()
         && v.len() <= 45
-        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
     if ok {
         Ok(v.to_owned())
     } else {
@@ -189,7 +204,10 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
     let client_secret = Secret::new(crate::ids::random_token(24));
     let order_ref = match new.order_ref {
         Some(r) => r,
-        None => format!("CC{}", crate::ids::random_token(12).replace(['-', '_'], "0")),
+        None => format!(
+            "CC{}",
+            crate::ids::random_token(12).replace(['-', '_'], "0")
+        ),
     };
     let session = Session {
         id: crate::ids::new_id("cs_"),
@@ -252,7 +270,10 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
         ));
     }
     tx.commit().await?;
-    Ok(Created { session, client_secret })
+    Ok(Created {
+        session,
+        client_secret,
+    })
 }
 
 /// Loads a session.
@@ -269,12 +290,13 @@ pub async fn transition(state: &AppState, id: &str, from: &[&str], to: &str) -> 
     // `from` is a short fixed list of status constants; one statement per candidate keeps the
     // SQL identical on both databases.
     for f in from {
-        let r = sqlx::query("UPDATE checkout_sessions SET status = $1 WHERE id = $2 AND status = $3")
-            .bind(to)
-            .bind(id)
-            .bind(*f)
-            .execute(state.store().pool())
-            .await?;
+        let r =
+            sqlx::query("UPDATE checkout_sessions SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(to)
+                .bind(id)
+                .bind(*f)
+                .execute(state.store().pool())
+                .await?;
         if r.rows_affected() == 1 {
             return Ok(true);
         }
@@ -285,7 +307,13 @@ pub async fn transition(state: &AppState, id: &str, from: &[&str], to: &str) -> 
 /// Marks an open session expired when its time has passed (idempotent).
 pub async fn expire_if_due(state: &AppState, s: &mut Session) -> Result<()> {
     if s.status != status::EXPIRED && s.is_expired(state.now_ms()) {
-        transition(state, &s.id, &[status::OPEN, status::REFUSED], status::EXPIRED).await?;
+        transition(
+            state,
+            &s.id,
+            &[status::OPEN, status::REFUSED],
+            status::EXPIRED,
+        )
+        .await?;
         s.status = status::EXPIRED.to_owned();
     }
     Ok(())
@@ -314,18 +342,31 @@ pub async fn authorize(
     let session = load(state, id).await?;
     let Some(session) = session else {
         // Unknown id and missing credentials look the same to a caller without a token.
-        return Err(if token.is_some() { AppError::NotFound("checkout session") } else { AppError::Unauthorized });
+        return Err(if token.is_some() {
+            AppError::NotFound("checkout session")
+        } else {
+            AppError::Unauthorized
+        });
     };
     let ok = crate::security::is_admin(state, headers)
         || token.is_some_and(|t| crate::ids::secret_matches(t, &session.secret_hash));
-    if ok { Ok(session) } else { Err(AppError::Unauthorized) }
+    if ok {
+        Ok(session)
+    } else {
+        Err(AppError::Unauthorized)
+    }
 }
 
 /// Fresh tokenizer parameters for attempt `n` (checkout-session contract): `data` encrypts
 /// `merchantId;orderRef;contract` with the access key (Payline Web2Token).
 pub fn tokenizer_json(state: &AppState, session: &Session, n: i64) -> Value {
     let g = &state.settings().gateway;
-    let data = encrypt_request_data(&g.access_key, &g.merchant_id, &session.attempt_order_ref(n), &g.contract);
+    let data = encrypt_request_data(
+        &g.access_key,
+        &g.merchant_id,
+        &session.attempt_order_ref(n),
+        &g.contract,
+    );
     json!({ "url": g.tokenizer_url, "accessKeyRef": g.access_key_ref, "data": data })
 }
 
@@ -333,7 +374,8 @@ pub fn tokenizer_json(state: &AppState, session: &Session, n: i64) -> Value {
 pub fn rfc3339(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// The 201 answer of session creation (checkout-session contract).

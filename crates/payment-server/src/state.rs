@@ -71,7 +71,16 @@ impl AppState {
         let metrics = Metrics::default();
         let gateway = Gateway::new(&settings.gateway, metrics.clone());
         let seal_key = crate::seal::SealKey::derive(&settings.gateway.access_key);
-        Self { inner: Arc::new(Inner { settings, store, gateway, clock, metrics, seal_key }) }
+        Self {
+            inner: Arc::new(Inner {
+                settings,
+                store,
+                gateway,
+                clock,
+                metrics,
+                seal_key,
+            }),
+        }
     }
 
     /// Settings.

@@ -36,7 +36,9 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 
 /// Delivers the due events once; returns how many were acknowledged.
 pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<usize> {
-    let Some(cfg) = state.settings().webhook.clone() else { return Ok(0) };
+    let Some(cfg) = state.settings().webhook.clone() else {
+        return Ok(0);
+    };
     let now = state.now_ms();
     let rows = sqlx::query("SELECT id, body, attempts FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY created_at LIMIT 20")
         .bind(now)
@@ -68,7 +70,14 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<u
             .await;
         let (http_status, error) = match &res {
             Ok(r) => (Some(i64::from(r.status().as_u16())), None),
-            Err(e) => (None, Some(if e.is_timeout() { "timeout" } else { "connection failed" })),
+            Err(e) => (
+                None,
+                Some(if e.is_timeout() {
+                    "timeout"
+                } else {
+                    "connection failed"
+                }),
+            ),
         };
         sqlx::query("INSERT INTO webhook_attempts (event_id, n, at, http_status, error) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
             .bind(&id)
@@ -79,11 +88,13 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<u
             .execute(state.store().pool())
             .await?;
         if http_status.is_some_and(|s| (200..300).contains(&s)) {
-            sqlx::query("UPDATE webhook_events SET status = 'delivered', delivered_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(&id)
-                .execute(state.store().pool())
-                .await?;
+            sqlx::query(
+                "UPDATE webhook_events SET status = 'delivered', delivered_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(&id)
+            .execute(state.store().pool())
+            .await?;
             state.metrics().webhook("delivered");
             delivered += 1;
         } else {

@@ -3,7 +3,12 @@
 //! invariant checked against the sandbox ledger (see `payment-server-chaos --help` and the
 //! README). The seed is fixed; `CHAOS_SEED=<n>` replays another one.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use std::io::BufRead as _;
 use std::process::{Command, Stdio};
@@ -18,10 +23,20 @@ const WATCHDOG: Duration = Duration::from_secs(8 * 60);
 
 #[test]
 fn money_stays_safe_under_gateway_faults_and_server_kills() {
-    let seed = std::env::var("CHAOS_SEED").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(DEFAULT_SEED);
+    let seed = std::env::var("CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_SEED);
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_payment-server-chaos"))
-        .args(["--seed", &seed.to_string(), "--checkouts", "300", "--server-bin", env!("CARGO_BIN_EXE_payment-server")])
+        .args([
+            "--seed",
+            &seed.to_string(),
+            "--checkouts",
+            "300",
+            "--server-bin",
+            env!("CARGO_BIN_EXE_payment-server"),
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -30,7 +45,10 @@ fn money_stays_safe_under_gateway_faults_and_server_kills() {
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             // Shown by the test runner when the test fails.
             println!("{line}");
             let _ = tx.send(line);
@@ -52,22 +70,52 @@ fn money_stays_safe_under_gateway_faults_and_server_kills() {
     let summary: Value = lines
         .iter()
         .rev()
-        .find_map(|l| serde_json::from_str::<Value>(l).ok().filter(|v| v.get("seed").is_some()))
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l)
+                .ok()
+                .filter(|v| v.get("seed").is_some())
+        })
         .unwrap_or_else(|| panic!("no JSON summary (seed {seed}, exit {status})"));
-    let n = |k: &str| summary[k].as_u64().unwrap_or_else(|| panic!("summary has no {k}: {summary}"));
+    let n = |k: &str| {
+        summary[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("summary has no {k}: {summary}"))
+    };
 
     // The run covered what it must cover.
     assert!(n("checkouts") >= 300, "checkouts: {summary}");
-    for kind in ["hold_answer", "reset_after_processing", "late_request", "unavailable_503", "error_500_after_processing"] {
-        assert!(summary["faults"][kind].as_u64().unwrap_or(0) > 0, "no {kind} fault injected (seed {seed}): {summary}");
+    for kind in [
+        "hold_answer",
+        "reset_after_processing",
+        "late_request",
+        "unavailable_503",
+        "error_500_after_processing",
+    ] {
+        assert!(
+            summary["faults"][kind].as_u64().unwrap_or(0) > 0,
+            "no {kind} fault injected (seed {seed}): {summary}"
+        );
     }
-    assert!(n("restarts") > 0, "the server was never killed (seed {seed}): {summary}");
+    assert!(
+        n("restarts") > 0,
+        "the server was never killed (seed {seed}): {summary}"
+    );
 
     // Money safety, as the gateway's ledger shows it.
-    let invariants = ["doubles", "lost", "orphans", "undecided", "backofficeViolations"].map(|k| (k, n(k)));
+    let invariants = [
+        "doubles",
+        "lost",
+        "orphans",
+        "undecided",
+        "backofficeViolations",
+    ]
+    .map(|k| (k, n(k)));
     assert!(
         invariants.iter().all(|(_, v)| *v == 0),
         "money invariants broken with seed {seed} ({invariants:?}); the VIOLATION lines above name each session"
     );
-    assert!(status.success(), "payment-server-chaos exited with {status} (seed {seed})");
+    assert!(
+        status.success(),
+        "payment-server-chaos exited with {status} (seed {seed})"
+    );
 }

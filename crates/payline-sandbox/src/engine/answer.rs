@@ -1,9 +1,9 @@
 //! Pieces of Payline answers shared by the operations (`transaction`, `card`,
 //! `extendedCard`) and the identifiers the gateway issues.
 
-use payline_protocol::objects::{CardOut, ExtendedCard, Transaction};
-use payline_protocol::values::{outcome, Outcome, ReturnCode};
 use payline_protocol::Operation;
+use payline_protocol::objects::{CardOut, ExtendedCard, Transaction};
+use payline_protocol::values::{Outcome, ReturnCode, outcome};
 use time::OffsetDateTime;
 
 /// True when an authorization's code is an accepted one (Payline result codes: `00000` and the
@@ -25,7 +25,9 @@ pub(crate) fn three_ds_code(code: ReturnCode) -> bool {
 
 /// Payline response date format `dd/mm/yy HH:mm:ss` (Payline value formats).
 pub(crate) fn payline_date(t: OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[day]/[month]/[year repr:last_two] [hour]:[minute]:[second]");
+    let f = time::macros::format_description!(
+        "[day]/[month]/[year repr:last_two] [hour]:[minute]:[second]"
+    );
     t.format(&f).unwrap_or_default()
 }
 
@@ -46,11 +48,18 @@ pub(crate) fn new_authorization_number() -> String {
     use rand::Rng;
     const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
     let mut rng = rand::rng();
-    (0..6).map(|_| char::from(A[rng.random_range(0..A.len())])).collect()
+    (0..6)
+        .map(|_| char::from(A[rng.random_range(0..A.len())]))
+        .collect()
 }
 
 /// `transaction` of an answer.
-pub(crate) fn transaction(id: &str, at: OffsetDateTime, duplicated: bool, three_ds: &str) -> Transaction {
+pub(crate) fn transaction(
+    id: &str,
+    at: OffsetDateTime,
+    duplicated: bool,
+    three_ds: &str,
+) -> Transaction {
     Transaction {
         id: id.to_owned(),
         date: payline_date(at),
@@ -62,7 +71,12 @@ pub(crate) fn transaction(id: &str, at: OffsetDateTime, duplicated: bool, three_
 }
 
 /// `card` of an answer (masked number, type, expiry, token).
-pub(crate) fn card_out(masked: Option<&str>, card_type: Option<&str>, expiry: Option<&str>, token: Option<&str>) -> CardOut {
+pub(crate) fn card_out(
+    masked: Option<&str>,
+    card_type: Option<&str>,
+    expiry: Option<&str>,
+    token: Option<&str>,
+) -> CardOut {
     CardOut {
         number: masked.map(str::to_owned),
         r#type: card_type.and_then(|t| t.parse().ok()),

@@ -15,7 +15,7 @@ use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::scenarios;
 use crate::store::tokens;
-use crate::store::wallets::{card, wallet, WalletCard, WalletRow};
+use crate::store::wallets::{WalletCard, WalletRow, card, wallet};
 
 /// A card resolved from a request (by number or by token).
 #[derive(Debug)]
@@ -58,7 +58,9 @@ pub(crate) async fn resolve_card(
             Ok(i) => i,
             Err(e) => return Ok(Err(e.code())),
         };
-        let Some(exp) = expiry.as_deref() else { return Ok(Err(ReturnCode::INVALID_FIELD_FORMAT)) };
+        let Some(exp) = expiry.as_deref() else {
+            return Ok(Err(ReturnCode::INVALID_FIELD_FORMAT));
+        };
         if let Err(e) = cards::check_expiry(exp, today) {
             return Ok(Err(e.code()));
         }
@@ -68,7 +70,15 @@ pub(crate) async fn resolve_card(
         if !contract.accepts(card.r#type.as_str()) || !contract.accepts(&info.card_type) {
             return Ok(Err(ReturnCode::CARD_NOT_ELIGIBLE));
         }
-        let token = tokens::tokenize(ctx.conn, ctx.vault, &ctx.merchant.id, pan, &info.card_type, ctx.now).await?;
+        let token = tokens::tokenize(
+            ctx.conn,
+            ctx.vault,
+            &ctx.merchant.id,
+            pan,
+            &info.card_type,
+            ctx.now,
+        )
+        .await?;
         return Ok(Ok(ResolvedCard {
             token,
             pan: pan.clone(),
@@ -84,7 +94,9 @@ pub(crate) async fn resolve_card(
         return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     // Payline: the expiry is mandatory with this token format (first 6 + 6 + last 4).
-    let Some(exp) = expiry else { return Ok(Err(ReturnCode::EXPIRY_REQUIRED_FOR_TOKEN)) };
+    let Some(exp) = expiry else {
+        return Ok(Err(ReturnCode::EXPIRY_REQUIRED_FOR_TOKEN));
+    };
     if let Err(e) = cards::check_expiry(&exp, today) {
         return Ok(Err(e.code()));
     }
@@ -92,12 +104,21 @@ pub(crate) async fn resolve_card(
         return Ok(Err(ReturnCode::CARD_NOT_ELIGIBLE));
     }
     if require_cvv {
-        let info = cards::check_number(&stored.pan).map_err(|_| crate::error::SandboxError::Vault)?;
+        let info =
+            cards::check_number(&stored.pan).map_err(|_| crate::error::SandboxError::Vault)?;
         match card.cvx.as_ref().filter(|c| !c.is_empty()) {
             // The virtual CVV is valid once, for the order reference it was issued for, 15 min.
             Some(vcvv) => {
-                let valid =
-                    tokens::consume_virtual_cvv(ctx.conn, ctx.vault, &ctx.merchant.id, token, order_ref, vcvv, ctx.now).await?;
+                let valid = tokens::consume_virtual_cvv(
+                    ctx.conn,
+                    ctx.vault,
+                    &ctx.merchant.id,
+                    token,
+                    order_ref,
+                    vcvv,
+                    ctx.now,
+                )
+                .await?;
                 if !valid {
                     return Ok(Err(ReturnCode::INVALID_CVV2));
                 }
@@ -106,7 +127,13 @@ pub(crate) async fn resolve_card(
             None => {}
         }
     }
-    Ok(Ok(ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(exp) }))
+    Ok(Ok(ResolvedCard {
+        token: stored.token,
+        pan: stored.pan,
+        card_type: stored.card_type,
+        masked: stored.masked,
+        expiry: Some(exp),
+    }))
 }
 
 /// The bank outcome for an authorization (Payline homologation conventions: card number first,
@@ -135,9 +162,15 @@ pub(crate) async fn usable_card(
     wallet_id: &str,
     raw_ind: Option<&str>,
 ) -> Result<std::result::Result<(WalletRow, WalletCard), ReturnCode>> {
-    let Some(w) = wallet(conn, merchant_id, wallet_id.trim()).await? else { return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST)) };
-    let Some(ind) = card_ind(raw_ind) else { return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST)) };
-    let Some(c) = card(conn, merchant_id, &w.wallet_id, ind).await? else { return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST)) };
+    let Some(w) = wallet(conn, merchant_id, wallet_id.trim()).await? else {
+        return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST));
+    };
+    let Some(ind) = card_ind(raw_ind) else {
+        return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST));
+    };
+    let Some(c) = card(conn, merchant_id, &w.wallet_id, ind).await? else {
+        return Ok(Err(ReturnCode::WALLET_DOES_NOT_EXIST));
+    };
     if w.disabled_at.is_some() || c.disabled_at.is_some() {
         return Ok(Err(ReturnCode::WALLET_DISABLED));
     }
@@ -157,7 +190,8 @@ pub(crate) async fn resolve_wallet_card(
         Ok(v) => v,
         Err(code) => return Ok(Err(code)),
     };
-    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await? else {
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &c.token).await?
+    else {
         return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     if !contract.accepts(&c.card_type) {
@@ -166,8 +200,12 @@ pub(crate) async fn resolve_wallet_card(
     if let Err(e) = cards::check_expiry(&c.expiry, ctx.now.date()) {
         return Ok(Err(e.code()));
     }
-    let resolved =
-        ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: Some(c.expiry.clone()) };
+    let resolved = ResolvedCard {
+        token: stored.token,
+        pan: stored.pan,
+        card_type: stored.card_type,
+        masked: stored.masked,
+        expiry: Some(c.expiry.clone()),
+    };
     Ok(Ok((c, resolved)))
 }
-

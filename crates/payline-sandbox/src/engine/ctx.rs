@@ -1,7 +1,7 @@
 //! What every operation runs with.
 
-use time::OffsetDateTime;
 use sqlx::SqliteConnection;
+use time::OffsetDateTime;
 
 use crate::config::MerchantConfig;
 use crate::vault::Vault;
@@ -20,4 +20,3 @@ pub(crate) struct Ctx<'a> {
     /// Base URL of the sandbox as the buyer's browser reaches it (ACS pages).
     pub(crate) public_url: String,
 }
-

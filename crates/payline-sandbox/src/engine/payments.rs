@@ -1,33 +1,51 @@
 //! doAuthorization, doCapture, doReset, doRefund, doCredit, doReAuthorization.
 
 use payline_protocol::messages::{
-    DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse, DoCreditRequest,
-    DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse, DoRefundRequest, DoRefundResponse,
-    DoResetRequest, DoResetResponse,
+    DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse,
+    DoCreditRequest, DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse,
+    DoRefundRequest, DoRefundResponse, DoResetRequest, DoResetResponse,
 };
 use payline_protocol::objects::{Authorization, PaylineResult, Transaction};
 use payline_protocol::values::{Amount, ReturnCode, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, transaction};
+use super::answer::{
+    accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date,
+    transaction,
+};
 use super::card::{bank_outcome, empty, resolve_card};
 use super::ctx::Ctx;
 use super::three_ds;
 use crate::error::Result;
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
-use crate::store::ledger::{self, deferred, Entry, Kind, State};
+use crate::store::ledger::{self, Entry, Kind, State, deferred};
 use crate::store::{outbox, tokens, web_sessions};
 
 /// True when an accepted authorization already uses this order reference in the last 24 h.
-async fn is_duplicate(conn: &mut SqliteConnection, merchant_id: &str, order_ref: &str, now: OffsetDateTime) -> Result<bool> {
-    ledger::accepted_authorizations_since(conn, merchant_id, order_ref, now - DUPLICATE_WINDOW).await.map(|n| n > 0)
+async fn is_duplicate(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    order_ref: &str,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    ledger::accepted_authorizations_since(conn, merchant_id, order_ref, now - DUPLICATE_WINDOW)
+        .await
+        .map(|n| n > 0)
 }
 
-fn refused_authorization(code: ReturnCode, ctx: &Ctx<'_>, contract: String) -> DoAuthorizationResponse {
+fn refused_authorization(
+    code: ReturnCode,
+    ctx: &Ctx<'_>,
+    contract: String,
+) -> DoAuthorizationResponse {
     DoAuthorizationResponse {
-        transaction: Transaction { id: String::new(), date: payline_date(ctx.now), ..Transaction::default() },
+        transaction: Transaction {
+            id: String::new(),
+            date: payline_date(ctx.now),
+            ..Transaction::default()
+        },
         authorization: Authorization {
             number: String::new(),
             date: payline_date(ctx.now),
@@ -62,14 +80,19 @@ pub fn check_deferred(
     today: Date,
 ) -> std::result::Result<Option<Date>, ReturnCode> {
     if mode != "DIF" {
-        return if date.is_some() { Err(ReturnCode::INVALID_FIELD_FORMAT) } else { Ok(None) };
+        return if date.is_some() {
+            Err(ReturnCode::INVALID_FIELD_FORMAT)
+        } else {
+            Ok(None)
+        };
     }
     if action != 100 {
         return Err(ReturnCode::INVALID_ACTION);
     }
     let d = date.ok_or(ReturnCode::INVALID_FIELD_FORMAT)?.to_date();
     let month = time::Month::try_from(d.month()).map_err(|_| ReturnCode::INVALID_FIELD_FORMAT)?;
-    let d = Date::from_calendar_date(i32::from(d.year()), month, d.day()).map_err(|_| ReturnCode::INVALID_FIELD_FORMAT)?;
+    let d = Date::from_calendar_date(i32::from(d.year()), month, d.day())
+        .map_err(|_| ReturnCode::INVALID_FIELD_FORMAT)?;
     if d < today || d < authorization_day || d > authorization_day + MAX_DEFERRAL {
         return Err(ReturnCode::INVALID_FIELD_FORMAT);
     }
@@ -80,7 +103,12 @@ pub fn check_deferred(
 /// accepted, plans the capture: due at 00:00 UTC of the date, or at once when the
 /// authorization is later than that (a date of today). `wallet_id`: a wallet payment, notified
 /// TRSWALLET when captured.
-pub async fn plan_deferred(ctx: &mut Ctx<'_>, entry: &Entry, date: Option<Date>, wallet_id: Option<&str>) -> Result<()> {
+pub async fn plan_deferred(
+    ctx: &mut Ctx<'_>,
+    entry: &Entry,
+    date: Option<Date>,
+    wallet_id: Option<&str>,
+) -> Result<()> {
     let Some(date) = date else { return Ok(()) };
     deferred::set_date(ctx.conn, &entry.id, date).await?;
     if entry.accepted && entry.kind == Kind::Authorization && entry.action == 100 {
@@ -92,7 +120,11 @@ pub async fn plan_deferred(ctx: &mut Ctx<'_>, entry: &Entry, date: Option<Date>,
 
 /// doWebPayment in mode DIF: keeps the capture date with the hosted session until the buyer
 /// pays.
-pub async fn remember_web_deferred(conn: &mut SqliteConnection, token: &str, date: Option<Date>) -> Result<()> {
+pub async fn remember_web_deferred(
+    conn: &mut SqliteConnection,
+    token: &str,
+    date: Option<Date>,
+) -> Result<()> {
     let Some(date) = date else { return Ok(()) };
     web_sessions::set_capture_date(conn, token, &deferred::iso(date)).await
 }
@@ -100,7 +132,9 @@ pub async fn remember_web_deferred(conn: &mut SqliteConnection, token: &str, dat
 /// The hosted page's authorization of a DIF session: [`plan_deferred`] with the session's date.
 pub async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) -> Result<()> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = web_sessions::capture_date(ctx.conn, token).await?.and_then(|d| Date::parse(&d, &format).ok());
+    let date = web_sessions::capture_date(ctx.conn, token)
+        .await?
+        .and_then(|d| Date::parse(&d, &format).ok());
     plan_deferred(ctx, entry, date, None).await
 }
 
@@ -110,15 +144,20 @@ pub async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) ->
 /// authorization was cancelled, already captured, or past its 7-day validity.
 pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> Result<()> {
     let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, authorization_id).await? else {
-        return Err(crate::error::SandboxError::Bug("deferred capture without its authorization"));
+        return Err(crate::error::SandboxError::Bug(
+            "deferred capture without its authorization",
+        ));
     };
-    let wallet_id = deferred::get(ctx.conn, authorization_id).await?.and_then(|d| d.wallet_id);
+    let wallet_id = deferred::get(ctx.conn, authorization_id)
+        .await?
+        .and_then(|d| d.wallet_id);
     let captured = captured_amount(ctx.conn, &auth).await?;
     let skip = if auth.state == State::Cancelled {
         Some(deferred::SkipReason::Cancelled)
     } else if captured > 0 || auth.state == State::Captured || auth.state == State::Settled {
         Some(deferred::SkipReason::MerchantCapture)
-    } else if auth.state == State::Expired || !rules::authorization_valid(auth.created_at, ctx.now) {
+    } else if auth.state == State::Expired || !rules::authorization_valid(auth.created_at, ctx.now)
+    {
         ledger::set_state(ctx.conn, &auth.id, State::Expired).await?;
         Some(deferred::SkipReason::Expired)
     } else {
@@ -127,7 +166,15 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
     if let Some(reason) = skip {
         return deferred::done(ctx.conn, authorization_id, Err(reason)).await;
     }
-    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, auth.amount, auth.currency, State::Captured);
+    let mut capture = follow_up(
+        ctx,
+        Kind::Capture,
+        201,
+        &auth,
+        auth.amount,
+        auth.currency,
+        State::Captured,
+    );
     capture.mode = auth.mode.clone();
     capture.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
@@ -139,49 +186,98 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
     match wallet_id.as_deref() {
         Some(w) => {
             let params = [("transactionId", capture.id.as_str()), ("walletId", w)];
-            outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::TrsWallet, &params, ctx.now).await
+            outbox::enqueue(
+                ctx.conn,
+                &ctx.merchant.id,
+                url.as_deref(),
+                outbox::Kind::TrsWallet,
+                &params,
+                ctx.now,
+            )
+            .await
         }
         None => {
             let params = [("transactionId", capture.id.as_str())];
-            outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Trs, &params, ctx.now).await
+            outbox::enqueue(
+                ctx.conn,
+                &ctx.merchant.id,
+                url.as_deref(),
+                outbox::Kind::Trs,
+                &params,
+                ctx.now,
+            )
+            .await
         }
     }
 }
 
 /// doAuthorization (actions 100 and 101, mode CPT; mode DIF with action 100 and
 /// `differedActionDate`, captured by the scheduler on that date).
-pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) -> Result<DoAuthorizationResponse> {
+pub async fn do_authorization(
+    ctx: &mut Ctx<'_>,
+    req: DoAuthorizationRequest,
+) -> Result<DoAuthorizationResponse> {
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
     let Some(contract) = ctx.merchant.contract(&contract_number) else {
-        return Ok(refused_authorization(ReturnCode::INVALID_CONTRACT_NUMBER, ctx, contract_number));
+        return Ok(refused_authorization(
+            ReturnCode::INVALID_CONTRACT_NUMBER,
+            ctx,
+            contract_number,
+        ));
     };
     let contract = contract.clone();
     let action = req.payment.action.code();
     if action != 100 && action != 101 {
-        return Ok(refused_authorization(ReturnCode::INVALID_ACTION, ctx, contract_number));
+        return Ok(refused_authorization(
+            ReturnCode::INVALID_ACTION,
+            ctx,
+            contract_number,
+        ));
     }
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
-        return Ok(refused_authorization(ReturnCode::INVALID_PAYMENT_MODE, ctx, contract_number));
+        return Ok(refused_authorization(
+            ReturnCode::INVALID_PAYMENT_MODE,
+            ctx,
+            contract_number,
+        ));
     }
     let today = ctx.now.date();
-    let capture_date = match check_deferred(&mode, i64::from(action), req.payment.differed_action_date, today, today) {
+    let capture_date = match check_deferred(
+        &mode,
+        i64::from(action),
+        req.payment.differed_action_date,
+        today,
+        today,
+    ) {
         Ok(d) => d,
         Err(code) => return Ok(refused_authorization(code, ctx, contract_number)),
     };
     let Some(amount) = amount_of(req.payment.amount) else {
-        return Ok(refused_authorization(ReturnCode::INVALID_FIELD_FORMAT, ctx, contract_number));
+        return Ok(refused_authorization(
+            ReturnCode::INVALID_FIELD_FORMAT,
+            ctx,
+            contract_number,
+        ));
     };
     let currency = i64::from(req.payment.currency.numeric());
     let order_ref = req.order.r#ref.trim().to_owned();
     if order_ref.is_empty() {
-        return Ok(refused_authorization(ReturnCode::INVALID_FIELD_FORMAT, ctx, contract_number));
+        return Ok(refused_authorization(
+            ReturnCode::INVALID_FIELD_FORMAT,
+            ctx,
+            contract_number,
+        ));
     }
     let card = match resolve_card(ctx, &req.card, &contract, &order_ref, true).await? {
         Ok(c) => c,
         Err(code) => return Ok(refused_authorization(code, ctx, contract_number)),
     };
-    let card_brand = req.payment.card_brand.clone().filter(|b| !b.trim().is_empty());
+    let card_brand = req
+        .payment
+        .card_brand
+        .clone()
+        .filter(|b| !b.trim().is_empty());
     let amount_i = i64::try_from(amount).unwrap_or(i64::MAX);
 
     let mut entry = Entry {
@@ -220,7 +316,10 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
         code = ReturnCode::DUPLICATE_TRANSACTION;
         entry.is_duplicated = true;
     } else {
-        let given = req.authentication_3d_secure.as_ref().filter(|a| !empty(&a.md));
+        let given = req
+            .authentication_3d_secure
+            .as_ref()
+            .filter(|a| !empty(&a.md));
         match given {
             Some(a) => {
                 let check = three_ds::Binding {
@@ -242,7 +341,10 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
             }
             // An enrolled card on a 3-D Secure contract without authentication: soft decline,
             // "3DS authentication required" (Payline 01131); run verifyEnrollment first.
-            None if contract.three_ds && scenarios::enrollment(card.pan.expose()) != scenarios::Enrollment::NotEnrolled => {
+            None if contract.three_ds
+                && scenarios::enrollment(card.pan.expose())
+                    != scenarios::Enrollment::NotEnrolled =>
+            {
                 code = ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED;
             }
             None => {}
@@ -262,13 +364,25 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
     plan_deferred(ctx, &entry, capture_date, None).await?;
     // Payline URL notification TRS (point of sale's notification URL), Payline notifications.
     let url = ctx.merchant.notification_url.clone();
-    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Trs, &[("transactionId", entry.id.as_str())], ctx.now)
-        .await?;
+    outbox::enqueue(
+        ctx.conn,
+        &ctx.merchant.id,
+        url.as_deref(),
+        outbox::Kind::Trs,
+        &[("transactionId", entry.id.as_str())],
+        ctx.now,
+    )
+    .await?;
 
     Ok(DoAuthorizationResponse {
         transient: None,
         result: PaylineResult::documented(code),
-        transaction: transaction(&entry.id, ctx.now, entry.is_duplicated, &entry.three_d_secure),
+        transaction: transaction(
+            &entry.id,
+            ctx.now,
+            entry.is_duplicated,
+            &entry.three_d_secure,
+        ),
         authorization: Authorization {
             number: entry.authorization_number.clone().unwrap_or_default(),
             date: payline_date(ctx.now),
@@ -276,7 +390,12 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
             authorized_currency: entry.accepted.then_some(req.payment.currency),
             reattempt: None,
         },
-        card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
+        card: card_out(
+            Some(&card.masked),
+            Some(&card.card_type),
+            card.expiry.as_deref(),
+            Some(&card.token),
+        ),
         extended_card: extended_card(Some(&card.card_type)),
         private_data_list: req.private_data_list,
         contract_number,
@@ -288,7 +407,11 @@ pub async fn do_authorization(ctx: &mut Ctx<'_>, req: DoAuthorizationRequest) ->
 }
 
 fn bare(ctx: &Ctx<'_>) -> Transaction {
-    Transaction { id: String::new(), date: payline_date(ctx.now), ..Transaction::default() }
+    Transaction {
+        id: String::new(),
+        date: payline_date(ctx.now),
+        ..Transaction::default()
+    }
 }
 
 /// Amount captured on a payment (an authorization or re-authorization).
@@ -299,16 +422,36 @@ async fn captured_amount(conn: &mut SqliteConnection, payment: &Entry) -> Result
     if payment.kind == Kind::ReAuthorization || payment.action == 101 {
         return Ok(payment.amount);
     }
-    let (sum, _) = ledger::standing_follow_ups(conn, &payment.id, Kind::Capture, [State::Captured, State::Settled]).await?;
+    let (sum, _) = ledger::standing_follow_ups(
+        conn,
+        &payment.id,
+        Kind::Capture,
+        [State::Captured, State::Settled],
+    )
+    .await?;
     Ok(sum)
 }
 
 async fn refunded_amount(conn: &mut SqliteConnection, payment_id: &str) -> Result<i64> {
-    let (sum, _) = ledger::standing_follow_ups(conn, payment_id, Kind::Refund, [State::Refunded, State::Settled]).await?;
+    let (sum, _) = ledger::standing_follow_ups(
+        conn,
+        payment_id,
+        Kind::Refund,
+        [State::Refunded, State::Settled],
+    )
+    .await?;
     Ok(sum)
 }
 
-fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i64, currency: i64, st: State) -> Entry {
+fn follow_up(
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    action: i64,
+    original: &Entry,
+    amount: i64,
+    currency: i64,
+    st: State,
+) -> Entry {
     Entry {
         id: new_transaction_id(),
         kind,
@@ -340,12 +483,25 @@ fn follow_up(ctx: &Ctx<'_>, kind: Kind, action: i64, original: &Entry, amount: i
 /// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
 /// validity (`02602` after), never on a refused or cancelled authorization.
 pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCaptureResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCaptureResponse { transaction: bare(ctx), ..DoCaptureResponse::new(PaylineResult::documented(code)) };
-    let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCaptureResponse {
+        transaction: bare(ctx),
+        ..DoCaptureResponse::new(PaylineResult::documented(code))
+    };
+    let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await?
+    else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
-    if auth.kind == Kind::ReAuthorization || (auth.kind == Kind::Authorization && auth.action == 101) {
-        return Ok(refuse(if auth.accepted { ReturnCode::ALREADY_CAPTURED } else { ReturnCode::INVALID_TRANSACTION }, ctx));
+    if auth.kind == Kind::ReAuthorization
+        || (auth.kind == Kind::Authorization && auth.action == 101)
+    {
+        return Ok(refuse(
+            if auth.accepted {
+                ReturnCode::ALREADY_CAPTURED
+            } else {
+                ReturnCode::INVALID_TRANSACTION
+            },
+            ctx,
+        ));
     }
     if auth.kind != Kind::Authorization || !auth.accepted || auth.state == State::Cancelled {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
@@ -353,7 +509,9 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     if !rules::authorization_valid(auth.created_at, ctx.now) {
         return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
     }
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
+    };
     let currency = i64::from(req.payment.currency.numeric());
     if currency != auth.currency {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
@@ -363,12 +521,26 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
     if captured.saturating_add(amount) > auth.amount {
         return Ok(refuse(ReturnCode::MAX_CAPTURE_OR_REFUND_SUM_EXCEEDED, ctx));
     }
-    let mut capture = follow_up(ctx, Kind::Capture, 201, &auth, amount, currency, State::Captured);
+    let mut capture = follow_up(
+        ctx,
+        Kind::Capture,
+        201,
+        &auth,
+        amount,
+        currency,
+        State::Captured,
+    );
     capture.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &capture).await?;
     ledger::set_state(ctx.conn, &auth.id, State::Captured).await?;
     // Mode DIF: the merchant captured first, so the gateway's capture on the date is not made.
-    deferred::skip(ctx.conn, &auth.id, deferred::SkipReason::MerchantCapture, ctx.now).await?;
+    deferred::skip(
+        ctx.conn,
+        &auth.id,
+        deferred::SkipReason::MerchantCapture,
+        ctx.now,
+    )
+    .await?;
     Ok(DoCaptureResponse {
         result: PaylineResult::documented(ReturnCode::APPROVED),
         transaction: transaction(&capture.id, ctx.now, false, "N"),
@@ -379,8 +551,12 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
 /// doReset: cancels an authorization, or a capture/refund/credit not yet settled (settlement
 /// happens at the sandbox midnight UTC after it; then only doRefund applies, `02105`).
 pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoResetResponse { result: PaylineResult::documented(code), transaction: bare(ctx) };
-    let Some(target) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoResetResponse {
+        result: PaylineResult::documented(code),
+        transaction: bare(ctx),
+    };
+    let Some(target) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await?
+    else {
         return Ok(refuse(ReturnCode::TRANSACTION_DOES_NOT_EXIST, ctx));
     };
     if target.kind == Kind::Reset || !target.accepted {
@@ -397,49 +573,91 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
         if !rules::authorization_valid(target.created_at, ctx.now) {
             return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
         }
-        if children.iter().any(|c| c.kind == Kind::Capture && c.state == State::Settled) {
+        if children
+            .iter()
+            .any(|c| c.kind == Kind::Capture && c.state == State::Settled)
+        {
             return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
         }
-        for c in children.iter().filter(|c| c.kind == Kind::Capture && c.state == State::Captured) {
+        for c in children
+            .iter()
+            .filter(|c| c.kind == Kind::Capture && c.state == State::Captured)
+        {
             ledger::cancel(ctx.conn, &c.id, ctx.now).await?;
         }
     }
     if matches!(target.kind, Kind::Authorization | Kind::ReAuthorization)
-        && children.iter().any(|c| c.kind == Kind::Refund && c.state != State::Cancelled)
+        && children
+            .iter()
+            .any(|c| c.kind == Kind::Refund && c.state != State::Cancelled)
     {
         return Ok(refuse(ReturnCode::NOT_RESETTABLE, ctx));
     }
     ledger::cancel(ctx.conn, &target.id, ctx.now).await?;
     // Mode DIF: a cancelled authorization is not captured on its date.
-    deferred::skip(ctx.conn, &target.id, deferred::SkipReason::Cancelled, ctx.now).await?;
+    deferred::skip(
+        ctx.conn,
+        &target.id,
+        deferred::SkipReason::Cancelled,
+        ctx.now,
+    )
+    .await?;
     // The last capture cancelled: the authorization is back to authorized, capturable again.
     if let (Kind::Capture, Some(auth_id)) = (target.kind, &target.original_id) {
-        let (_, active) = ledger::standing_follow_ups(ctx.conn, auth_id, Kind::Capture, [State::Captured, State::Settled]).await?;
+        let (_, active) = ledger::standing_follow_ups(
+            ctx.conn,
+            auth_id,
+            Kind::Capture,
+            [State::Captured, State::Settled],
+        )
+        .await?;
         if active == 0 {
             ledger::set_state(ctx.conn, auth_id, State::Authorized).await?;
         }
     }
-    let reset = follow_up(ctx, Kind::Reset, 0, &target, target.amount, target.currency, State::Done);
+    let reset = follow_up(
+        ctx,
+        Kind::Reset,
+        0,
+        &target,
+        target.amount,
+        target.currency,
+        State::Done,
+    );
     ledger::insert(ctx.conn, &ctx.merchant.id, &reset).await?;
-    Ok(DoResetResponse { result: PaylineResult::documented(ReturnCode::APPROVED), transaction: transaction(&reset.id, ctx.now, false, "N") })
+    Ok(DoResetResponse {
+        result: PaylineResult::documented(ReturnCode::APPROVED),
+        transaction: transaction(&reset.id, ctx.now, false, "N"),
+    })
 }
 
 /// doRefund: after capture only (`02618`), partial refunds up to the captured amount (`02613`).
 pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefundResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoRefundResponse { transaction: bare(ctx), ..DoRefundResponse::new(PaylineResult::documented(code)) };
-    let Some(mut payment) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoRefundResponse {
+        transaction: bare(ctx),
+        ..DoRefundResponse::new(PaylineResult::documented(code))
+    };
+    let Some(mut payment) =
+        ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await?
+    else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
     // A refund given a capture's id refunds the payment that capture belongs to.
     if payment.kind == Kind::Capture {
-        let Some(parent) = payment.original_id.clone() else { return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx)) };
-        let Some(p) = ledger::get(ctx.conn, &ctx.merchant.id, &parent).await? else { return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx)) };
+        let Some(parent) = payment.original_id.clone() else {
+            return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
+        };
+        let Some(p) = ledger::get(ctx.conn, &ctx.merchant.id, &parent).await? else {
+            return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
+        };
         payment = p;
     }
     if !matches!(payment.kind, Kind::Authorization | Kind::ReAuthorization) || !payment.accepted {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
+    };
     let currency = i64::from(req.payment.currency.numeric());
     if currency != payment.currency {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
@@ -453,7 +671,15 @@ pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefu
     if refunded.saturating_add(amount) > captured {
         return Ok(refuse(ReturnCode::MAX_CAPTURE_OR_REFUND_SUM_EXCEEDED, ctx));
     }
-    let mut refund = follow_up(ctx, Kind::Refund, 421, &payment, amount, currency, State::Refunded);
+    let mut refund = follow_up(
+        ctx,
+        Kind::Refund,
+        421,
+        &payment,
+        amount,
+        currency,
+        State::Refunded,
+    );
     refund.settles_at = Some(rules::settlement_time(ctx.now));
     ledger::insert(ctx.conn, &ctx.merchant.id, &refund).await?;
     Ok(DoRefundResponse {
@@ -464,11 +690,22 @@ pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefu
 
 /// doCredit: a stand-alone credit to a card (action 422).
 pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse { transaction: bare(ctx), ..DoCreditResponse::new(PaylineResult::documented(code)) };
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse {
+        transaction: bare(ctx),
+        ..DoCreditResponse::new(PaylineResult::documented(code))
+    };
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
-    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx)) };
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
-    let order_ref = req.order.as_ref().map(|o| o.r#ref.trim().to_owned()).unwrap_or_default();
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else {
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
+    };
+    let Some(amount) = amount_of(req.payment.amount) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
+    };
+    let order_ref = req
+        .order
+        .as_ref()
+        .map(|o| o.r#ref.trim().to_owned())
+        .unwrap_or_default();
     let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
         Ok(c) => c,
         Err(code) => return Ok(refuse(code, ctx)),
@@ -503,7 +740,12 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
     Ok(DoCreditResponse {
         result: PaylineResult::documented(ReturnCode::APPROVED),
         transaction: transaction(&entry.id, ctx.now, false, "N"),
-        card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
+        card: card_out(
+            Some(&card.masked),
+            Some(&card.card_type),
+            card.expiry.as_deref(),
+            Some(&card.token),
+        ),
         extended_card: extended_card(Some(&card.card_type)),
     })
 }
@@ -515,12 +757,16 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
 /// copied when none is given; 6 a duplicate within 24 h unless the reference differs (`02001`);
 /// 7 allowed on a cancelled transaction; 8 never a liability shift; 9 no amount rule; 10 same
 /// currency (`02620`, nothing stored); 11 the contract's re-authorization option (`02619`).
-pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationRequest) -> Result<DoReAuthorizationResponse> {
+pub async fn do_re_authorization(
+    ctx: &mut Ctx<'_>,
+    req: DoReAuthorizationRequest,
+) -> Result<DoReAuthorizationResponse> {
     let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoReAuthorizationResponse {
         transaction: bare(ctx),
         ..DoReAuthorizationResponse::new(PaylineResult::documented(code))
     };
-    let Some(original) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await? else {
+    let Some(original) = ledger::get(ctx.conn, &ctx.merchant.id, req.transaction_id.trim()).await?
+    else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
     // Rules 1, 2 and 7: accepted authorizations (any capture state, cancelled too) and
@@ -536,7 +782,12 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
         return Ok(refuse(ReturnCode::NO_REAUTHORIZATION_OPTION, ctx));
     }
     // Rule 4.
-    if req.payment.contract_number.as_deref().is_some_and(|c| !c.trim().is_empty() && c.trim() != original.contract_number) {
+    if req
+        .payment
+        .contract_number
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty() && c.trim() != original.contract_number)
+    {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
     }
     // Rule 10: refused without storing anything.
@@ -549,17 +800,29 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
         return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
     }
     // Rule 9: any amount.
-    let Some(amount) = amount_of(req.payment.amount) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx)) };
+    let Some(amount) = amount_of(req.payment.amount) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
+    };
     // Rule 5.
     let order_ref = match req.order.r#ref.trim() {
         "" => original.order_ref.clone(),
         given => given.to_owned(),
     };
-    let Some(token) = original.token.clone() else { return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx)) };
+    let Some(token) = original.token.clone() else {
+        return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
+    };
     let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &token).await? else {
         return Ok(refuse(ReturnCode::NO_CARD_FOR_TOKEN, ctx));
     };
-    let mut entry = follow_up(ctx, Kind::ReAuthorization, 202, &original, i64::try_from(amount).unwrap_or(i64::MAX), currency, State::Refused);
+    let mut entry = follow_up(
+        ctx,
+        Kind::ReAuthorization,
+        202,
+        &original,
+        i64::try_from(amount).unwrap_or(i64::MAX),
+        currency,
+        State::Refused,
+    );
     entry.order_ref = order_ref.clone();
     entry.card_brand = original.card_brand.clone();
     // Rule 6.
@@ -583,7 +846,12 @@ pub async fn do_re_authorization(ctx: &mut Ctx<'_>, req: DoReAuthorizationReques
     Ok(DoReAuthorizationResponse {
         result: PaylineResult::documented(code),
         transaction: transaction(&entry.id, ctx.now, entry.is_duplicated, "N"),
-        card: card_out(Some(&stored.masked), Some(&stored.card_type), original.expiry.as_deref(), Some(&stored.token)),
+        card: card_out(
+            Some(&stored.masked),
+            Some(&stored.card_type),
+            original.expiry.as_deref(),
+            Some(&stored.token),
+        ),
         extended_card: extended_card(Some(&stored.card_type)),
     })
 }
@@ -599,31 +867,113 @@ mod tests {
     }
 
     /// (mode, action, differedActionDate, authorization day) → outcome.
-    type Case = (&'static str, i64, Option<ShortDate>, Date, std::result::Result<Option<Date>, ReturnCode>);
+    type Case = (
+        &'static str,
+        i64,
+        Option<ShortDate>,
+        Date,
+        std::result::Result<Option<Date>, ReturnCode>,
+    );
 
     #[test]
     fn differed_action_date_rules() {
         let today = date!(2026 - 11 - 25);
         let cases: &[Case] = &[
             ("CPT", 101, None, today, Ok(None)),
-            ("CPT", 100, short("27/11/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
-            ("NX", 101, short("27/11/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            (
+                "CPT",
+                100,
+                short("27/11/26"),
+                today,
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
+            (
+                "NX",
+                101,
+                short("27/11/26"),
+                today,
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
             ("DIF", 100, short("25/11/26"), today, Ok(Some(today))),
-            ("DIF", 100, short("01/12/26"), today, Ok(Some(date!(2026 - 12 - 01)))),
-            ("DIF", 100, short("02/12/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
-            ("DIF", 100, short("24/11/26"), today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
-            ("DIF", 100, None, today, Err(ReturnCode::INVALID_FIELD_FORMAT)),
-            ("DIF", 101, short("27/11/26"), today, Err(ReturnCode::INVALID_ACTION)),
+            (
+                "DIF",
+                100,
+                short("01/12/26"),
+                today,
+                Ok(Some(date!(2026 - 12 - 01))),
+            ),
+            (
+                "DIF",
+                100,
+                short("02/12/26"),
+                today,
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
+            (
+                "DIF",
+                100,
+                short("24/11/26"),
+                today,
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
+            (
+                "DIF",
+                100,
+                None,
+                today,
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
+            (
+                "DIF",
+                101,
+                short("27/11/26"),
+                today,
+                Err(ReturnCode::INVALID_ACTION),
+            ),
             // doScheduledWalletPayment: from the scheduled day to 6 days after it.
-            ("DIF", 100, short("10/12/26"), date!(2026 - 12 - 04), Ok(Some(date!(2026 - 12 - 10)))),
-            ("DIF", 100, short("11/12/26"), date!(2026 - 12 - 04), Err(ReturnCode::INVALID_FIELD_FORMAT)),
-            ("DIF", 100, short("03/12/26"), date!(2026 - 12 - 04), Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            (
+                "DIF",
+                100,
+                short("10/12/26"),
+                date!(2026 - 12 - 04),
+                Ok(Some(date!(2026 - 12 - 10))),
+            ),
+            (
+                "DIF",
+                100,
+                short("11/12/26"),
+                date!(2026 - 12 - 04),
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
+            (
+                "DIF",
+                100,
+                short("03/12/26"),
+                date!(2026 - 12 - 04),
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
             // Across a year end.
-            ("DIF", 100, short("03/01/27"), date!(2026 - 12 - 28), Ok(Some(date!(2027 - 01 - 03)))),
-            ("DIF", 100, short("04/01/27"), date!(2026 - 12 - 28), Err(ReturnCode::INVALID_FIELD_FORMAT)),
+            (
+                "DIF",
+                100,
+                short("03/01/27"),
+                date!(2026 - 12 - 28),
+                Ok(Some(date!(2027 - 01 - 03))),
+            ),
+            (
+                "DIF",
+                100,
+                short("04/01/27"),
+                date!(2026 - 12 - 28),
+                Err(ReturnCode::INVALID_FIELD_FORMAT),
+            ),
         ];
         for (mode, action, d, day, want) in cases {
-            assert_eq!(check_deferred(mode, *action, *d, *day, today.min(*day)), *want, "{mode} {action} {d:?} {day}");
+            assert_eq!(
+                check_deferred(mode, *action, *d, *day, today.min(*day)),
+                *want,
+                "{mode} {action} {d:?} {day}"
+            );
         }
     }
 }

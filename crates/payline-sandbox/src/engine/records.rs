@@ -9,12 +9,17 @@
 
 use payline_protocol::messages::{
     DisablePaymentRecordRequest, DisablePaymentRecordResponse, DoRecurrentWalletPaymentRequest,
-    DoRecurrentWalletPaymentResponse, DoScheduledWalletPaymentRequest, DoScheduledWalletPaymentResponse,
-    GetBillingRecordRequest, GetBillingRecordResponse, GetPaymentRecordRequest, GetPaymentRecordResponse,
-    UpdateBillingRecordRequest, UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
+    DoRecurrentWalletPaymentResponse, DoScheduledWalletPaymentRequest,
+    DoScheduledWalletPaymentResponse, GetBillingRecordRequest, GetBillingRecordResponse,
+    GetPaymentRecordRequest, GetPaymentRecordResponse, UpdateBillingRecordRequest,
+    UpdateBillingRecordResponse, UpdatePaymentRecordRequest, UpdatePaymentRecordResponse,
 };
-use payline_protocol::objects::{BillingRecord, BillingRecordList, PaylineResult, PrivateDataList, Recurring};
-use payline_protocol::values::{Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes, ReturnCode};
+use payline_protocol::objects::{
+    BillingRecord, BillingRecordList, PaylineResult, PrivateDataList, Recurring,
+};
+use payline_protocol::values::{
+    Amount, BillingCycle as WireCycle, BillingRecordStatus, DateTimeMinutes, ReturnCode,
+};
 use sqlx::SqliteConnection;
 use time::{Date, OffsetDateTime, Time};
 
@@ -23,10 +28,10 @@ use super::card::usable_card;
 use super::ctx::Ctx;
 use super::wallets::{self, WalletCharge};
 use crate::error::Result;
-use crate::schedule::{self, BillingCycle, Schedule, MAX_TRIES, RETRY_DELAY};
+use crate::schedule::{self, BillingCycle, MAX_TRIES, RETRY_DELAY, Schedule};
 use crate::store::billing_records::{self as billings, BillingRow, BillingStatus};
 use crate::store::outbox;
-use crate::store::payment_records::{self as records_store, load, NewRecord, PaymentRecord};
+use crate::store::payment_records::{self as records_store, NewRecord, PaymentRecord, load};
 
 fn to_date(d: payline_protocol::values::Date) -> Option<Date> {
     let month = time::Month::try_from(d.month()).ok()?;
@@ -54,7 +59,9 @@ fn u(v: i64) -> u64 {
 }
 
 fn payline_datetime(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t).map(super::answer::payline_date).unwrap_or_default()
+    OffsetDateTime::from_unix_timestamp(t)
+        .map(super::answer::payline_date)
+        .unwrap_or_default()
 }
 
 fn billing_out(b: &BillingRow) -> Option<BillingRecord> {
@@ -76,7 +83,9 @@ fn billing_out(b: &BillingRow) -> Option<BillingRecord> {
 }
 
 fn list_out(rows: &[BillingRow]) -> BillingRecordList {
-    BillingRecordList { billing_record: rows.iter().filter_map(billing_out).collect() }
+    BillingRecordList {
+        billing_record: rows.iter().filter_map(billing_out).collect(),
+    }
 }
 
 fn recurring_out(r: &PaymentRecord) -> Option<Recurring> {
@@ -86,10 +95,14 @@ fn recurring_out(r: &PaymentRecord) -> Option<Recurring> {
     out.billing_left = s.billing_left.map(|l| l.to_string()).unwrap_or_default();
     out.billing_day = s.billing_day.map(|d| format!("{d:02}"));
     out.start_date = to_wire_date(s.start);
-    out.end_date = s.end.and_then(to_wire_date).and_then(|d| DateTimeMinutes::new(d, 0, 0));
+    out.end_date = s
+        .end
+        .and_then(to_wire_date)
+        .and_then(|d| DateTimeMinutes::new(d, 0, 0));
     if let Some((amount, from)) = s.new_amount {
         out.new_amount = Amount::from_minor(amount);
-        out.amount_modification_date = to_wire_date(from).and_then(|d| DateTimeMinutes::new(d, 0, 0));
+        out.amount_modification_date =
+            to_wire_date(from).and_then(|d| DateTimeMinutes::new(d, 0, 0));
     }
     Some(out)
 }
@@ -110,17 +123,36 @@ fn wire_cycle(cycle: BillingCycle) -> WireCycle {
 
 /// The schedule of a request, or `02509` (invalid recurring option).
 fn schedule_of(rec: &Recurring, start: Date) -> std::result::Result<Schedule, ReturnCode> {
-    let cycle = BillingCycle::from_code(u32::from(rec.billing_cycle.code())).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?;
+    let cycle = BillingCycle::from_code(u32::from(rec.billing_cycle.code()))
+        .ok_or(ReturnCode::INVALID_RECURRING_OPTION)?;
     let billing_left = match rec.billing_left.trim() {
         "" => None,
-        s => Some(s.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?),
+        s => Some(
+            s.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=schedule::MAX_BILLINGS).contains(n))
+                .ok_or(ReturnCode::INVALID_RECURRING_OPTION)?,
+        ),
     };
-    let billing_day = match rec.billing_day.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let billing_day = match rec
+        .billing_day
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
-        Some(s) => Some(s.parse::<u8>().ok().filter(|d| (1..=31).contains(d)).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?),
+        Some(s) => Some(
+            s.parse::<u8>()
+                .ok()
+                .filter(|d| (1..=31).contains(d))
+                .ok_or(ReturnCode::INVALID_RECURRING_OPTION)?,
+        ),
     };
     let new_amount = match (amount_u(rec.new_amount), rec.amount_modification_date) {
-        (Some(a), Some(d)) => Some((a, to_date(d.date()).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?)),
+        (Some(a), Some(d)) => Some((
+            a,
+            to_date(d.date()).ok_or(ReturnCode::INVALID_RECURRING_OPTION)?,
+        )),
         (None, None) => None,
         _ => return Err(ReturnCode::INVALID_RECURRING_OPTION),
     };
@@ -141,16 +173,30 @@ async fn insert_record(ctx: &mut Ctx<'_>, n: &NewRecord<'_>) -> Result<String> {
     let id = records_store::insert(ctx.conn, &ctx.merchant.id, n, ctx.now.unix_timestamp()).await?;
     let s = n.schedule;
     // Finite schedules: every due date now; open-ended: the first (the next ones follow).
-    let dates = if s.billing_left.is_some() || s.end.is_some() { s.due_dates() } else { s.due_date(1).map(|d| vec![(1, d)]).unwrap_or_default() };
+    let dates = if s.billing_left.is_some() || s.end.is_some() {
+        s.due_dates()
+    } else {
+        s.due_date(1).map(|d| vec![(1, d)]).unwrap_or_default()
+    };
     for (rank, date) in dates {
-        billings::insert(ctx.conn, &id, rank, date, due_instant(date), i(s.amount_of(rank, date))).await?;
+        billings::insert(
+            ctx.conn,
+            &id,
+            rank,
+            date,
+            due_instant(date),
+            i(s.amount_of(rank, date)),
+        )
+        .await?;
     }
     Ok(id)
 }
 
 /// Bills the record's due dates that fell due at `ctx.now` (used at registration).
 async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
-    for (id, status, nb_try, next) in billings::due_of_record(ctx.conn, record_id, ctx.now.unix_timestamp()).await? {
+    for (id, status, nb_try, next) in
+        billings::due_of_record(ctx.conn, record_id, ctx.now.unix_timestamp()).await?
+    {
         if billings::claim(ctx.conn, id, status, nb_try, next).await? {
             bill(ctx, id).await?;
         }
@@ -166,28 +212,37 @@ async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
 pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     let (b, record_id) = billings::by_id(ctx.conn, billing_id).await?;
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &record_id).await? else {
-        return Err(crate::error::SandboxError::Bug("billing record without payment record"));
+        return Err(crate::error::SandboxError::Bug(
+            "billing record without payment record",
+        ));
     };
     let ind = rec.card_ind.to_string();
     // Mode DIF: an authorization only, captured by the gateway on the record's
     // differedActionDate; otherwise authorization + capture.
     let action = if rec.mode == "DIF" { 100 } else { 101 };
-    let (code, entry_id) = match usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
-        Err(code) => (code, None),
-        Ok((_, card)) => {
-            let spec = WalletCharge {
-                contract_number: &rec.contract_number,
-                order_ref: &rec.order_ref,
-                amount: b.amount,
-                currency: rec.currency,
-                action,
-                mode: &rec.mode,
-            };
-            let (code, entry) = wallets::charge(ctx, &card, &spec).await?;
-            super::payments::plan_deferred(ctx, &entry, rec.differed_action_date, Some(&rec.wallet_id)).await?;
-            (code, Some(entry.id))
-        }
-    };
+    let (code, entry_id) =
+        match usable_card(ctx.conn, &ctx.merchant.id, &rec.wallet_id, Some(&ind)).await? {
+            Err(code) => (code, None),
+            Ok((_, card)) => {
+                let spec = WalletCharge {
+                    contract_number: &rec.contract_number,
+                    order_ref: &rec.order_ref,
+                    amount: b.amount,
+                    currency: rec.currency,
+                    action,
+                    mode: &rec.mode,
+                };
+                let (code, entry) = wallets::charge(ctx, &card, &spec).await?;
+                super::payments::plan_deferred(
+                    ctx,
+                    &entry,
+                    rec.differed_action_date,
+                    Some(&rec.wallet_id),
+                )
+                .await?;
+                (code, Some(entry.id))
+            }
+        };
     let now = ctx.now.unix_timestamp();
     let (status, next) = if super::answer::accepted(code) {
         (BillingStatus::Paid, b.next_try_at)
@@ -198,7 +253,16 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     } else {
         (BillingStatus::Refused, b.next_try_at)
     };
-    billings::record_try(ctx.conn, billing_id, status, next, code, entry_id.as_deref(), now).await?;
+    billings::record_try(
+        ctx.conn,
+        billing_id,
+        status,
+        next,
+        code,
+        entry_id.as_deref(),
+        now,
+    )
+    .await?;
     let url = ctx.merchant.notification_url.clone();
     let date = schedule::payline_day(b.date);
     let tid = entry_id.clone().unwrap_or_default();
@@ -209,10 +273,29 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
         ("billingRecordDate", date.as_str()),
         ("orderRef", rec.order_ref.as_str()),
     ];
-    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Bill, &params, ctx.now).await?;
+    outbox::enqueue(
+        ctx.conn,
+        &ctx.merchant.id,
+        url.as_deref(),
+        outbox::Kind::Bill,
+        &params,
+        ctx.now,
+    )
+    .await?;
     // Open-ended schedule: the next due date.
-    if let Some((rank, date)) = u32::try_from(b.rank + 1).ok().and_then(|r| rec.schedule.due_date(r).map(|d| (r, d))) {
-        billings::insert(ctx.conn, &rec.id, rank, date, due_instant(date), i(rec.schedule.amount_of(rank, date))).await?;
+    if let Some((rank, date)) = u32::try_from(b.rank + 1)
+        .ok()
+        .and_then(|r| rec.schedule.due_date(r).map(|d| (r, d)))
+    {
+        billings::insert(
+            ctx.conn,
+            &rec.id,
+            rank,
+            date,
+            due_instant(date),
+            i(rec.schedule.amount_of(rank, date)),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -225,27 +308,45 @@ pub async fn do_recurrent_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoRecurrentWalletPaymentRequest,
 ) -> Result<DoRecurrentWalletPaymentResponse> {
-    let refuse = |code: ReturnCode| DoRecurrentWalletPaymentResponse::new(PaylineResult::documented(code));
+    let refuse =
+        |code: ReturnCode| DoRecurrentWalletPaymentResponse::new(PaylineResult::documented(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "NX" && mode != "REC" {
         return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
     }
     let contract_number = req.payment.contract_number.clone().unwrap_or_default();
-    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else { return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER)) };
+    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else {
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
+    };
     let order_ref = req.order_ref.trim().to_owned();
-    let Some(payment_amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
+    let Some(payment_amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
+    };
     if order_ref.is_empty() {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
-    let (_, card) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+    let (_, card) = match usable_card(
+        ctx.conn,
+        &ctx.merchant.id,
+        &req.wallet_id,
+        req.card_ind.as_deref(),
+    )
+    .await?
+    {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };
     if !contract.accepts(&card.card_type) {
         return Ok(refuse(ReturnCode::CARD_NOT_ELIGIBLE));
     }
-    let Some(scheduled) = to_date(req.scheduled_date) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
-    let start = req.recurring.start_date.and_then(to_date).unwrap_or(scheduled);
+    let Some(scheduled) = to_date(req.scheduled_date) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
+    };
+    let start = req
+        .recurring
+        .start_date
+        .and_then(to_date)
+        .unwrap_or(scheduled);
     if start < ctx.now.date() {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
@@ -254,8 +355,15 @@ pub async fn do_recurrent_wallet_payment(
         Err(code) => return Ok(refuse(code)),
     };
     if mode == "NX" {
-        let Some(left) = s.billing_left else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
-        if !schedule::nx_amount_consistent(payment_amount, amount_u(req.recurring.first_amount), s.amount, left) {
+        let Some(left) = s.billing_left else {
+            return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
+        };
+        if !schedule::nx_amount_consistent(
+            payment_amount,
+            amount_u(req.recurring.first_amount),
+            s.amount,
+            left,
+        ) {
             return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
         }
     }
@@ -276,7 +384,14 @@ pub async fn do_recurrent_wallet_payment(
     if let Err(code) = wallets::check_wallet_cvx(ctx, &card, &order_ref, req.cvx.as_ref()).await? {
         return Ok(refuse(code));
     }
-    let authenticated = match wallets::verify_schedule_authentication(ctx, &card, &spec, req.authentication_3d_secure.as_ref()).await? {
+    let authenticated = match wallets::verify_schedule_authentication(
+        ctx,
+        &card,
+        &spec,
+        req.authentication_3d_secure.as_ref(),
+    )
+    .await?
+    {
         Ok(a) => a,
         Err(code) => return Ok(refuse(code)),
     };
@@ -299,7 +414,11 @@ pub async fn do_recurrent_wallet_payment(
     }
     let rows = billings::all(ctx.conn, &id).await?;
     Ok(DoRecurrentWalletPaymentResponse {
-        result: PaylineResult::documented(if outlives { ReturnCode::CARD_EXPIRES_BEFORE_SCHEDULE } else { ReturnCode::OPERATION_SUCCESSFUL }),
+        result: PaylineResult::documented(if outlives {
+            ReturnCode::CARD_EXPIRES_BEFORE_SCHEDULE
+        } else {
+            ReturnCode::OPERATION_SUCCESSFUL
+        }),
         payment_record_id: id,
         billing_record_list: list_out(&rows),
     })
@@ -313,7 +432,8 @@ pub async fn do_scheduled_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoScheduledWalletPaymentRequest,
 ) -> Result<DoScheduledWalletPaymentResponse> {
-    let refuse = |code: ReturnCode| DoScheduledWalletPaymentResponse::new(PaylineResult::documented(code));
+    let refuse =
+        |code: ReturnCode| DoScheduledWalletPaymentResponse::new(PaylineResult::documented(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
         return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
@@ -322,20 +442,44 @@ pub async fn do_scheduled_wallet_payment(
     if ctx.merchant.contract(&contract_number).is_none() {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
-    let Some(amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
-    let order_ref = req.order_ref.as_deref().map(str::trim).filter(|r| !r.is_empty()).or(req.order.as_ref().map(|o| o.r#ref.trim())).unwrap_or_default().to_owned();
+    let Some(amount) = amount_u(req.payment.amount).filter(|a| *a > 0) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
+    };
+    let order_ref = req
+        .order_ref
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .or(req.order.as_ref().map(|o| o.r#ref.trim()))
+        .unwrap_or_default()
+        .to_owned();
     if order_ref.is_empty() {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
-    let (_, card) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+    let (_, card) = match usable_card(
+        ctx.conn,
+        &ctx.merchant.id,
+        &req.wallet_id,
+        req.card_ind.as_deref(),
+    )
+    .await?
+    {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };
-    let Some(date) = to_date(req.scheduled_date).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
+    let Some(date) = to_date(req.scheduled_date).filter(|d| *d >= ctx.now.date()) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
+    };
     // Mode DIF: the due date's authorization is captured on differedActionDate, at most 6 days
     // after the scheduled date.
     let action = i64::from(req.payment.action.code());
-    let capture_date = match super::payments::check_deferred(&mode, action, req.payment.differed_action_date, date, ctx.now.date()) {
+    let capture_date = match super::payments::check_deferred(
+        &mode,
+        action,
+        req.payment.differed_action_date,
+        date,
+        ctx.now.date(),
+    ) {
         Ok(d) => d,
         Err(code) => return Ok(refuse(code)),
     };
@@ -350,7 +494,14 @@ pub async fn do_scheduled_wallet_payment(
         action: 101,
         mode: &mode,
     };
-    let authenticated = match wallets::verify_schedule_authentication(ctx, &card, &spec, req.authentication_3d_secure.as_ref()).await? {
+    let authenticated = match wallets::verify_schedule_authentication(
+        ctx,
+        &card,
+        &spec,
+        req.authentication_3d_secure.as_ref(),
+    )
+    .await?
+    {
         Ok(a) => a,
         Err(code) => return Ok(refuse(code)),
     };
@@ -383,12 +534,18 @@ pub async fn do_scheduled_wallet_payment(
     if let Some(done) = &authenticated {
         wallets::authenticate_first_billing(ctx.conn, &id, done).await?;
     }
-    Ok(DoScheduledWalletPaymentResponse { result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL), payment_record_id: id })
+    Ok(DoScheduledWalletPaymentResponse {
+        result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
+        payment_record_id: id,
+    })
 }
 
 fn disabled_fields(rec: &PaymentRecord) -> (String, String) {
     let flag = if rec.disabled_at.is_some() { "1" } else { "0" }.to_owned();
-    (flag, rec.disabled_at.map(payline_datetime).unwrap_or_default())
+    (
+        flag,
+        rec.disabled_at.map(payline_datetime).unwrap_or_default(),
+    )
 }
 
 /// The same, for the responses whose `isDisabled` and `disableDate` are optional: the date is
@@ -399,9 +556,14 @@ fn disabled_optional(rec: &PaymentRecord) -> (Option<String>, Option<String>) {
 }
 
 /// getPaymentRecord: the schedule and every billing record; `02507` unknown.
-pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest) -> Result<GetPaymentRecordResponse> {
+pub async fn get_payment_record(
+    ctx: &mut Ctx<'_>,
+    req: GetPaymentRecordRequest,
+) -> Result<GetPaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
-        return Ok(GetPaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND)));
+        return Ok(GetPaymentRecordResponse::new(PaylineResult::documented(
+            ReturnCode::PAYMENT_RECORD_NOT_FOUND,
+        )));
     };
     let rows = billings::all(ctx.conn, &rec.id).await?;
     let (is_disabled, disable_date) = disabled_optional(&rec);
@@ -419,33 +581,66 @@ pub async fn get_payment_record(ctx: &mut Ctx<'_>, req: GetPaymentRecordRequest)
 
 /// disablePaymentRecord: no further due date is billed; `02508` already disabled, `02507`
 /// unknown.
-pub async fn disable_payment_record(ctx: &mut Ctx<'_>, req: DisablePaymentRecordRequest) -> Result<DisablePaymentRecordResponse> {
+pub async fn disable_payment_record(
+    ctx: &mut Ctx<'_>,
+    req: DisablePaymentRecordRequest,
+) -> Result<DisablePaymentRecordResponse> {
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
-        return Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND)));
+        return Ok(DisablePaymentRecordResponse::new(
+            PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND),
+        ));
     };
     if rec.disabled_at.is_some() {
-        return Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_DISABLED)));
+        return Ok(DisablePaymentRecordResponse::new(
+            PaylineResult::documented(ReturnCode::PAYMENT_RECORD_DISABLED),
+        ));
     }
     records_store::disable(ctx.conn, &rec.id, ctx.now.unix_timestamp()).await?;
-    Ok(DisablePaymentRecordResponse::new(PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL)))
+    Ok(DisablePaymentRecordResponse::new(
+        PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
+    ))
 }
 
 /// updatePaymentRecord: `billingLeft`, `billingDay`, `endDate`, `newAmount` from
 /// `amountModificationDate`; due dates not yet billed are recomputed. `02507` unknown, `02508`
 /// disabled, `02509` invalid option.
-pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRequest) -> Result<UpdatePaymentRecordResponse> {
-    let refuse = |code: ReturnCode| UpdatePaymentRecordResponse::new(PaylineResult::documented(code));
-    let Some(mut rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
+pub async fn update_payment_record(
+    ctx: &mut Ctx<'_>,
+    req: UpdatePaymentRecordRequest,
+) -> Result<UpdatePaymentRecordResponse> {
+    let refuse =
+        |code: ReturnCode| UpdatePaymentRecordResponse::new(PaylineResult::documented(code));
+    let Some(mut rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
+        return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
+    };
     if rec.disabled_at.is_some() {
         return Ok(refuse(ReturnCode::PAYMENT_RECORD_DISABLED));
     }
     let u = &req.recurring;
-    if let Some(left) = u.billing_left.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let Some(n) = left.parse::<u32>().ok().filter(|n| (1..=schedule::MAX_BILLINGS).contains(n)) else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
+    if let Some(left) = u
+        .billing_left
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let Some(n) = left
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=schedule::MAX_BILLINGS).contains(n))
+        else {
+            return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
+        };
         rec.schedule.billing_left = Some(n);
     }
-    if let Some(day) = u.billing_day.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let Some(d) = day.parse::<u8>().ok().filter(|d| (1..=31).contains(d)) else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
+    if let Some(day) = u
+        .billing_day
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let Some(d) = day.parse::<u8>().ok().filter(|d| (1..=31).contains(d)) else {
+            return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
+        };
         rec.schedule.billing_day = Some(d);
     }
     if let Some(end) = u.end_date {
@@ -468,7 +663,15 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
     let mut rank = first;
     while let Some(date) = s.due_date(rank) {
         if date >= today {
-            billings::insert(ctx.conn, &rec.id, rank, date, due_instant(date), i(s.amount_of(rank, date))).await?;
+            billings::insert(
+                ctx.conn,
+                &rec.id,
+                rank,
+                date,
+                due_instant(date),
+                i(s.amount_of(rank, date)),
+            )
+            .await?;
             if !finite {
                 break;
             }
@@ -491,10 +694,19 @@ pub async fn update_payment_record(ctx: &mut Ctx<'_>, req: UpdatePaymentRecordRe
 }
 
 /// getBillingRecord: one due date of a record (`02507` unknown record or billing record).
-pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest) -> Result<GetBillingRecordResponse> {
-    let mut out = GetBillingRecordResponse::new(PaylineResult::documented(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
-    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(out) };
-    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(out) };
+pub async fn get_billing_record(
+    ctx: &mut Ctx<'_>,
+    req: GetBillingRecordRequest,
+) -> Result<GetBillingRecordResponse> {
+    let mut out = GetBillingRecordResponse::new(PaylineResult::documented(
+        ReturnCode::PAYMENT_RECORD_NOT_FOUND,
+    ));
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
+        return Ok(out);
+    };
+    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &req.billing_record_id).await? else {
+        return Ok(out);
+    };
     (out.is_disabled, out.disable_date) = disabled_optional(&rec);
     out.result = PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL);
     out.recurring = recurring_out(&rec);
@@ -505,13 +717,21 @@ pub async fn get_billing_record(ctx: &mut Ctx<'_>, req: GetBillingRecordRequest)
 
 /// updateBillingRecord: date, amount or status of a due date not yet paid (`02507` unknown,
 /// `02508` record disabled, `02509` paid already or invalid value).
-pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRequest) -> Result<UpdateBillingRecordResponse> {
-    let refuse = |code: ReturnCode| UpdateBillingRecordResponse::new(PaylineResult::documented(code));
-    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
+pub async fn update_billing_record(
+    ctx: &mut Ctx<'_>,
+    req: UpdateBillingRecordRequest,
+) -> Result<UpdateBillingRecordResponse> {
+    let refuse =
+        |code: ReturnCode| UpdateBillingRecordResponse::new(PaylineResult::documented(code));
+    let Some(rec) = load(ctx.conn, &ctx.merchant.id, &req.payment_record_id).await? else {
+        return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
+    };
     if rec.disabled_at.is_some() {
         return Ok(refuse(ReturnCode::PAYMENT_RECORD_DISABLED));
     }
-    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &req.billing_record_id).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
+    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &req.billing_record_id).await? else {
+        return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
+    };
     if b.status == BillingStatus::Paid {
         return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
     }
@@ -519,7 +739,9 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
     let mut date = b.date;
     let mut next = b.next_try_at;
     if let Some(d) = upd.date {
-        let Some(d) = to_date(d).filter(|d| *d >= ctx.now.date()) else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
+        let Some(d) = to_date(d).filter(|d| *d >= ctx.now.date()) else {
+            return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
+        };
         date = d;
         next = due_instant(d);
     }
@@ -532,7 +754,9 @@ pub async fn update_billing_record(ctx: &mut Ctx<'_>, req: UpdateBillingRecordRe
         Some(_) => return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)),
     };
     billings::update(ctx.conn, b.id, date, next, amount, status).await?;
-    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &b.rank.to_string()).await? else { return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND)) };
+    let Some(b) = billings::by_rank(ctx.conn, &rec.id, &b.rank.to_string()).await? else {
+        return Ok(refuse(ReturnCode::PAYMENT_RECORD_NOT_FOUND));
+    };
     let (is_disabled, disable_date) = disabled_optional(&rec);
     Ok(UpdateBillingRecordResponse {
         result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
@@ -570,11 +794,21 @@ pub struct WebSchedule<'a> {
 
 /// Checks a doWebPayment `recurring` for mode NX / REC (`02509`) and returns the amount of its
 /// first due date.
-pub fn web_first_amount(mode: &str, payment_amount: u64, rec: &Recurring, today: Date) -> std::result::Result<u64, ReturnCode> {
+pub fn web_first_amount(
+    mode: &str,
+    payment_amount: u64,
+    rec: &Recurring,
+    today: Date,
+) -> std::result::Result<u64, ReturnCode> {
     let s = schedule_of(rec, rec.start_date.and_then(to_date).unwrap_or(today))?;
     if mode == "NX" {
         let left = s.billing_left.ok_or(ReturnCode::INVALID_RECURRING_OPTION)?;
-        if !schedule::nx_amount_consistent(payment_amount, amount_u(rec.first_amount), s.amount, left) {
+        if !schedule::nx_amount_consistent(
+            payment_amount,
+            amount_u(rec.first_amount),
+            s.amount,
+            left,
+        ) {
             return Err(ReturnCode::INVALID_RECURRING_OPTION);
         }
     }
@@ -583,7 +817,10 @@ pub fn web_first_amount(mode: &str, payment_amount: u64, rec: &Recurring, today:
 
 /// Registers the payment record of a hosted NX / REC payment; rank 1 is the page's own
 /// authorization (status 1).
-pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Result<std::result::Result<(String, Vec<BillingRow>), ReturnCode>> {
+pub async fn register_web_schedule(
+    ctx: &mut Ctx<'_>,
+    w: &WebSchedule<'_>,
+) -> Result<std::result::Result<(String, Vec<BillingRow>), ReturnCode>> {
     let today = ctx.now.date();
     let s = match schedule_of(w.recurring, today) {
         Ok(s) => s,
@@ -603,13 +840,24 @@ pub async fn register_web_schedule(ctx: &mut Ctx<'_>, w: &WebSchedule<'_>) -> Re
     let id = insert_record(ctx, &n).await?;
     billings::first_paid(ctx.conn, &id, w.first_transaction, ctx.now.unix_timestamp()).await?;
     if let Some(date) = s.due_date(2) {
-        billings::insert(ctx.conn, &id, 2, date, due_instant(date), i(s.amount_of(2, date))).await?;
+        billings::insert(
+            ctx.conn,
+            &id,
+            2,
+            date,
+            due_instant(date),
+            i(s.amount_of(2, date)),
+        )
+        .await?;
     }
     let rows = billings::all(ctx.conn, &id).await?;
     Ok(Ok((id, rows)))
 }
 
 /// Billing records of a payment record as the wire list.
-pub async fn billing_list(conn: &mut SqliteConnection, record_id: &str) -> Result<BillingRecordList> {
+pub async fn billing_list(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+) -> Result<BillingRecordList> {
     Ok(list_out(&billings::all(conn, record_id).await?))
 }

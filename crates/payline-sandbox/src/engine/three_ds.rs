@@ -5,21 +5,22 @@
 
 use base64::Engine as _;
 use payline_protocol::messages::{
-    VerifyAuthenticationRequest, VerifyAuthenticationResponse, VerifyEnrollmentRequest, VerifyEnrollmentResponse,
+    VerifyAuthenticationRequest, VerifyAuthenticationResponse, VerifyEnrollmentRequest,
+    VerifyEnrollmentResponse,
 };
 use payline_protocol::objects::{Authentication3DSecure, PaylineResult};
 use payline_protocol::values::ReturnCode;
 use rand::RngCore;
 use sqlx::SqliteConnection;
 
-use super::card::{resolve_card, resolve_wallet_card, ResolvedCard};
+use super::card::{ResolvedCard, resolve_card, resolve_wallet_card};
 use super::ctx::Ctx;
-pub(crate) use crate::store::three_ds_sessions::{get, Binding, Session};
-use crate::store::three_ds_sessions::{self as sessions, Flow, NewSession, Status};
 use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules::THREE_DS_SESSION_VALIDITY;
 use crate::scenarios::{self, Enrollment};
+use crate::store::three_ds_sessions::{self as sessions, Flow, NewSession, Status};
+pub(crate) use crate::store::three_ds_sessions::{Binding, Session, get};
 
 fn random_b64(n: usize) -> String {
     let mut b = vec![0u8; n];
@@ -36,7 +37,14 @@ fn random_hex(n: usize) -> String {
 /// A 3DS2-style UUID session id (MD, AN36).
 fn new_uuid() -> String {
     let h = random_hex(16);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Base64url of a JSON object (creq, cres, threeDSMethodData, resultContainer use this shape).
@@ -52,15 +60,12 @@ pub fn json_b64(s: &str) -> Option<serde_json::Value> {
     serde_json::from_slice(&bytes).ok()
 }
 
-
-
-
-
-
-
-
-
-fn authenticated_values(s: &Session, eci: &str, auth_type: &str, comp_ind: Option<&str>) -> (String, String, String, String) {
+fn authenticated_values(
+    s: &Session,
+    eci: &str,
+    auth_type: &str,
+    comp_ind: Option<&str>,
+) -> (String, String, String, String) {
     let cavv = random_b64(20);
     let xid = random_b64(20);
     let mut outcome = serde_json::json!({
@@ -80,12 +85,20 @@ fn authenticated_values(s: &Session, eci: &str, auth_type: &str, comp_ind: Optio
     // EMV 3DS threeDSCompInd of the AReq after a 3DS Method round: `Y` the method completed,
     // `N` it did not (timeout), `U` unknown. Shown so that a merchant can see what the ACS got.
     if let (Some(ind), Some(map)) = (comp_ind, outcome.as_object_mut()) {
-        map.insert("threeDSCompInd".to_owned(), serde_json::Value::String(ind.to_owned()));
+        map.insert(
+            "threeDSCompInd".to_owned(),
+            serde_json::Value::String(ind.to_owned()),
+        );
     }
     (eci.to_owned(), cavv, xid, b64_json(&outcome))
 }
 
-async fn authenticate(conn: &mut SqliteConnection, s: &mut Session, auth_type: &str, comp_ind: Option<&str>) -> Result<()> {
+async fn authenticate(
+    conn: &mut SqliteConnection,
+    s: &mut Session,
+    auth_type: &str,
+    comp_ind: Option<&str>,
+) -> Result<()> {
     let (eci, cavv, xid, container) = authenticated_values(s, "05", auth_type, comp_ind);
     sessions::mark_authenticated(conn, &s.md, &eci, &cavv, &xid, &container).await?;
     s.status = Status::Authenticated;
@@ -129,28 +142,53 @@ async fn enrollment_card(
     contract: &ContractConfig,
     order_ref: &str,
 ) -> Result<std::result::Result<ResolvedCard, ReturnCode>> {
-    let card_given = req.card.number.as_ref().is_some_and(|n| !n.is_empty()) || req.card.token.as_deref().is_some_and(|t| !t.trim().is_empty());
-    match req.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+    let card_given = req.card.number.as_ref().is_some_and(|n| !n.is_empty())
+        || req
+            .card
+            .token
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty());
+    match req
+        .wallet_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
         Some(wallet_id) if !card_given => {
-            Ok(resolve_wallet_card(ctx, wallet_id, req.wallet_card_ind.as_deref(), contract).await?.map(|(_, c)| c))
+            Ok(
+                resolve_wallet_card(ctx, wallet_id, req.wallet_card_ind.as_deref(), contract)
+                    .await?
+                    .map(|(_, c)| c),
+            )
         }
         _ => resolve_card(ctx, &req.card, contract, order_ref, false).await,
     }
 }
 
 /// verifyEnrollment: decides by the sandbox 3-D Secure test cards.
-pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) -> Result<VerifyEnrollmentResponse> {
+pub async fn verify_enrollment(
+    ctx: &mut Ctx<'_>,
+    req: VerifyEnrollmentRequest,
+) -> Result<VerifyEnrollmentResponse> {
     let now = ctx.now.unix_timestamp();
     let info = req.three_ds_info.as_ref();
     // Second round after the 3DS Method: the transient names the session.
     if let Some(transient) = req.transient.as_deref().filter(|t| !t.trim().is_empty()) {
-        let Some(mut s) = sessions::by_transient(ctx.conn, transient.trim(), &ctx.merchant.id).await? else {
-            return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
+        let Some(mut s) =
+            sessions::by_transient(ctx.conn, transient.trim(), &ctx.merchant.id).await?
+        else {
+            return Ok(enrollment_answer(
+                ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT,
+            ));
         };
         if s.status != Status::MethodPending || s.expires_at <= now {
-            return Ok(enrollment_answer(ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT));
+            return Ok(enrollment_answer(
+                ReturnCode::THREE_DS_METHOD_RESULT_INCONSISTENT,
+            ));
         }
-        let method_result = info.and_then(|i| i.three_ds_method_result.clone()).filter(|r| matches!(r.as_str(), "Y" | "N" | "U"));
+        let method_result = info
+            .and_then(|i| i.three_ds_method_result.clone())
+            .filter(|r| matches!(r.as_str(), "Y" | "N" | "U"));
         let comp_ind = method_result.as_deref().unwrap_or("U");
         sessions::set_method_result(ctx.conn, &s.md, comp_ind).await?;
         authenticate(ctx.conn, &mut s, "FR", Some(comp_ind)).await?;
@@ -165,7 +203,11 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
         return Ok(enrollment_answer(ReturnCode::INVALID_CONTRACT_NUMBER));
     };
     let order_ref = match req.order_ref.trim() {
-        "" => req.order.as_ref().map(|o| o.r#ref.trim().to_owned()).unwrap_or_default(),
+        "" => req
+            .order
+            .as_ref()
+            .map(|o| o.r#ref.trim().to_owned())
+            .unwrap_or_default(),
         r => r.to_owned(),
     };
     if order_ref.is_empty() {
@@ -185,7 +227,11 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
         a.token = Some(card.token);
         return Ok(a);
     }
-    let md = if enrollment == Enrollment::Redirect3ds1 { random_hex(10) } else { new_uuid() };
+    let md = if enrollment == Enrollment::Redirect3ds1 {
+        random_hex(10)
+    } else {
+        new_uuid()
+    };
     let (flow, status) = match enrollment {
         Enrollment::Frictionless => (Flow::Frictionless, Status::Pending),
         Enrollment::Challenge => (Flow::Challenge, Status::Pending),
@@ -193,9 +239,14 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
         _ => (Flow::Method, Status::MethodPending),
     };
     let transient = (flow == Flow::Method).then(|| random_hex(24));
-    let amount = req.payment.amount.map_or(0, |a| i64::try_from(a.minor()).unwrap_or(i64::MAX));
+    let amount = req
+        .payment
+        .amount
+        .map_or(0, |a| i64::try_from(a.minor()).unwrap_or(i64::MAX));
     let currency = i64::from(req.payment.currency.numeric());
-    let browser = info.and_then(|i| i.browser.as_ref()).and_then(|b| serde_json::to_string(b).ok());
+    let browser = info
+        .and_then(|i| i.browser.as_ref())
+        .and_then(|b| serde_json::to_string(b).ok());
     let notification_url = info.and_then(|i| i.three_ds_method_notification_url.clone());
     let new = NewSession {
         md: &md,
@@ -220,7 +271,9 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
     };
     sessions::insert(ctx.conn, &new).await?;
     let Some(mut session) = get(ctx.conn, &md).await? else {
-        return Err(crate::error::SandboxError::Bug("3-D Secure session vanished"));
+        return Err(crate::error::SandboxError::Bug(
+            "3-D Secure session vanished",
+        ));
     };
     let base = ctx.public_url.trim_end_matches('/').to_owned();
     let mut a = match enrollment {
@@ -253,7 +306,9 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
             a.action_url = Some(format!("{base}/acs/pareq"));
             a.action_method = Some("POST".to_owned());
             a.pareq_field_name = Some("PaReq".to_owned());
-            a.pareq_field_value = Some(b64_json(&serde_json::json!({ "messageType": "PAReq", "md": md })));
+            a.pareq_field_value = Some(b64_json(
+                &serde_json::json!({ "messageType": "PAReq", "md": md }),
+            ));
             a.term_url_name = Some("TermUrl".to_owned());
             a.term_url_value = None;
             a.md_field_name = Some("MD".to_owned());
@@ -280,7 +335,11 @@ pub async fn verify_enrollment(ctx: &mut Ctx<'_>, req: VerifyEnrollmentRequest) 
 }
 
 /// Consumes an ACS answer: the stored PaRes/CRes must be given back unchanged, once.
-async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Result<std::result::Result<(), ReturnCode>> {
+async fn consume_response(
+    ctx: &mut Ctx<'_>,
+    s: &mut Session,
+    pares: &str,
+) -> Result<std::result::Result<(), ReturnCode>> {
     let Some(expected) = s.challenge_response.clone() else {
         // The ACS page did not finish yet: challenge not finalized.
         return Ok(Err(ReturnCode::THREE_DS_CHALLENGE_NOT_FINALIZED));
@@ -310,17 +369,26 @@ async fn consume_response(ctx: &mut Ctx<'_>, s: &mut Session, pares: &str) -> Re
 }
 
 /// verifyAuthentication: consumes the PaRes / CRes posted back by the ACS.
-pub async fn verify_authentication(ctx: &mut Ctx<'_>, req: VerifyAuthenticationRequest) -> Result<VerifyAuthenticationResponse> {
-    let answer = |code: ReturnCode| VerifyAuthenticationResponse::new(PaylineResult::documented(code));
+pub async fn verify_authentication(
+    ctx: &mut Ctx<'_>,
+    req: VerifyAuthenticationRequest,
+) -> Result<VerifyAuthenticationResponse> {
+    let answer =
+        |code: ReturnCode| VerifyAuthenticationResponse::new(PaylineResult::documented(code));
     let md = req.md.as_deref().map(str::trim).unwrap_or_default();
-    let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
+    let Some(mut s) = get(ctx.conn, md)
+        .await?
+        .filter(|s| s.merchant_id == ctx.merchant.id)
+    else {
         return Ok(answer(ReturnCode::THREE_DS_ENROLLMENT_CALL_NOT_FOUND));
     };
     if s.binding.contract_number != req.contract_number.trim() {
         return Ok(answer(ReturnCode::THREE_DS_MERCHANT_DATA_ERROR));
     }
     if s.expires_at <= ctx.now.unix_timestamp() {
-        return Ok(answer(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
+        return Ok(answer(
+            ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE,
+        ));
     }
     match consume_response(ctx, &mut s, &req.pares).await? {
         Ok(()) => {
@@ -368,7 +436,10 @@ pub async fn consume_matching(
     accepts: impl Fn(&Binding) -> bool,
 ) -> Result<std::result::Result<Consumed, ReturnCode>> {
     let md = given.md.as_deref().map(str::trim).unwrap_or_default();
-    let Some(mut s) = get(ctx.conn, md).await?.filter(|s| s.merchant_id == ctx.merchant.id) else {
+    let Some(mut s) = get(ctx.conn, md)
+        .await?
+        .filter(|s| s.merchant_id == ctx.merchant.id)
+    else {
         return Ok(Err(ReturnCode::THREE_DS_ENROLLMENT_CALL_NOT_FOUND));
     };
     if s.expires_at <= ctx.now.unix_timestamp() {
@@ -386,8 +457,12 @@ pub async fn consume_matching(
     }
     match s.status {
         Status::Authenticated => {}
-        Status::Failed | Status::AcsFailed => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED)),
-        Status::Cancelled | Status::AcsCancelled => return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED)),
+        Status::Failed | Status::AcsFailed => {
+            return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_FAILED));
+        }
+        Status::Cancelled | Status::AcsCancelled => {
+            return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_CHECK_FAILED));
+        }
         _ => return Ok(Err(ReturnCode::THREE_DS_CHALLENGE_NOT_FINALIZED)),
     }
     if s.auth_consumed {
@@ -397,7 +472,9 @@ pub async fn consume_matching(
         return Ok(Err(ReturnCode::THREE_DS_MERCHANT_DATA_ERROR));
     }
     let differs = |given: &Option<String>, issued: &Option<String>| {
-        given.as_deref().is_some_and(|g| !g.trim().is_empty() && Some(g.trim()) != issued.as_deref())
+        given
+            .as_deref()
+            .is_some_and(|g| !g.trim().is_empty() && Some(g.trim()) != issued.as_deref())
     };
     if differs(&given.cavv, &s.cavv) || differs(&given.eci, &s.eci) || differs(&given.xid, &s.xid) {
         return Ok(Err(ReturnCode::THREE_DS_INVALID_PARES));
@@ -406,5 +483,9 @@ pub async fn consume_matching(
         return Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_VALUE_UNAVAILABLE));
     }
     let eci = s.eci.clone().unwrap_or_default();
-    Ok(Ok(Consumed { liability_shift: matches!(eci.as_str(), "05" | "02"), eci, authentication: authentication_of(&s) }))
+    Ok(Ok(Consumed {
+        liability_shift: matches!(eci.as_str(), "05" | "02"),
+        eci,
+        authentication: authentication_of(&s),
+    }))
 }

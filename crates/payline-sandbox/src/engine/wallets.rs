@@ -21,19 +21,26 @@
 //! doAuthorization checks a CVV ([`check_wallet_cvx`]): the tokenizer's virtual CVV for the
 //! payment's order reference, once, or the card's CVV of the brand's length; absent is accepted.
 
-use payline_protocol::values::ReturnCode;
 use payline_protocol::messages::{
     CreateWalletRequest, CreateWalletResponse, DisableWalletRequest, DisableWalletResponse,
-    DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse, EnableWalletRequest, EnableWalletResponse,
-    GetCardsRequest, GetCardsResponse, GetWalletRequest, GetWalletResponse, UpdateWalletRequest, UpdateWalletResponse,
+    DoImmediateWalletPaymentRequest, DoImmediateWalletPaymentResponse, EnableWalletRequest,
+    EnableWalletResponse, GetCardsRequest, GetCardsResponse, GetWalletRequest, GetWalletResponse,
+    UpdateWalletRequest, UpdateWalletResponse,
 };
-use payline_protocol::objects::{Authentication3DSecure, Authorization, Card, Cards, CardsList, PaylineResult, Wallet, WalletIdList};
+use payline_protocol::objects::{
+    Authentication3DSecure, Authorization, Card, Cards, CardsList, PaylineResult, Wallet,
+    WalletIdList,
+};
 use payline_protocol::secret::Secret;
+use payline_protocol::values::ReturnCode;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
-use super::answer::{accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date, transaction};
-use super::card::{bank_outcome, card_ind, resolve_card, usable_card, ResolvedCard};
+use super::answer::{
+    accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date,
+    transaction,
+};
+use super::card::{ResolvedCard, bank_outcome, card_ind, resolve_card, usable_card};
 use super::ctx::Ctx;
 use super::three_ds::{self, Binding, Consumed};
 use crate::config::ContractConfig;
@@ -42,7 +49,9 @@ use crate::rules;
 use crate::store::ledger::{self, Entry, Kind, State};
 use crate::store::outbox;
 use crate::store::tokens;
-use crate::store::wallets::{self as wallet_rows, card, cards, wallet, NewCard, Owner, WalletCard, WalletRow};
+use crate::store::wallets::{
+    self as wallet_rows, NewCard, Owner, WalletCard, WalletRow, card, cards, wallet,
+};
 
 /// Amount of the card check made when a card is registered: 1 EUR.
 pub const CHECK_AMOUNT: i64 = 100;
@@ -71,7 +80,8 @@ pub async fn verify_authentication(
         Some(a) => Ok(three_ds::consume_matching(ctx, a, accepts).await?.map(Some)),
         None if required
             && contract.three_ds
-            && crate::scenarios::enrollment(pan.expose()) != crate::scenarios::Enrollment::NotEnrolled =>
+            && crate::scenarios::enrollment(pan.expose())
+                != crate::scenarios::Enrollment::NotEnrolled =>
         {
             Ok(Err(ReturnCode::THREE_DS_AUTHENTICATION_REQUIRED))
         }
@@ -103,10 +113,20 @@ pub async fn check_wallet_cvx(
     if cvx.is_none_or(|c| c.is_empty()) {
         return Ok(Ok(()));
     }
-    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await?
+    else {
         return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
-    let checked = tokens::check_stored_card_cvx(ctx.conn, ctx.vault, &ctx.merchant.id, &stored, order_ref, cvx, ctx.now).await?;
+    let checked = tokens::check_stored_card_cvx(
+        ctx.conn,
+        ctx.vault,
+        &ctx.merchant.id,
+        &stored,
+        order_ref,
+        cvx,
+        ctx.now,
+    )
+    .await?;
     Ok(checked.map_err(crate::cards::CardError::code))
 }
 
@@ -123,8 +143,11 @@ pub async fn verify_schedule_authentication(
     if given_authentication(given).is_none() {
         return Ok(Ok(None));
     }
-    let Some(contract) = ctx.merchant.contract(spec.contract_number).cloned() else { return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER)) };
-    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await? else {
+    let Some(contract) = ctx.merchant.contract(spec.contract_number).cloned() else {
+        return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER));
+    };
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, &card.token).await?
+    else {
         return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
     };
     let binding = payment_binding(ctx, &stored.pan, spec);
@@ -134,7 +157,11 @@ pub async fn verify_schedule_authentication(
 /// Records a verified authentication on the ledger entry billed for rank 1 of a payment record
 /// in the call that registered it (the buyer-present first due date); later due dates stay
 /// unauthenticated.
-pub async fn authenticate_first_billing(conn: &mut SqliteConnection, record_id: &str, done: &Consumed) -> Result<()> {
+pub async fn authenticate_first_billing(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+    done: &Consumed,
+) -> Result<()> {
     ledger::authenticate_first_billing(conn, record_id, &done.eci, done.liability_shift).await
 }
 
@@ -161,7 +188,11 @@ async fn check_card(
         currency: EUR,
         result_code: code,
         accepted: ok,
-        state: if ok { State::Authorized } else { State::Refused },
+        state: if ok {
+            State::Authorized
+        } else {
+            State::Refused
+        },
         card_type: Some(card.card_type.clone()),
         card_brand: None,
         masked_card: Some(card.masked.clone()),
@@ -193,12 +224,18 @@ pub async fn register_card(
     card: &Card,
     authentication: Option<&Authentication3DSecure>,
 ) -> Result<std::result::Result<(ResolvedCard, String), ReturnCode>> {
-    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER)) };
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else {
+        return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER));
+    };
     let resolved = match resolve_card(ctx, card, &contract, wallet_id, true).await? {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };
-    Ok(register_resolved(ctx, contract_number, wallet_id, &resolved, authentication).await?.map(|check_id| (resolved, check_id)))
+    Ok(
+        register_resolved(ctx, contract_number, wallet_id, &resolved, authentication)
+            .await?
+            .map(|check_id| (resolved, check_id)),
+    )
 }
 
 /// [`register_card`] for a card already resolved and checked (the manageWebWallet page, back
@@ -211,7 +248,9 @@ pub async fn register_resolved(
     resolved: &ResolvedCard,
     authentication: Option<&Authentication3DSecure>,
 ) -> Result<std::result::Result<String, ReturnCode>> {
-    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else { return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER)) };
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else {
+        return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER));
+    };
     let fingerprint = ctx.vault.fingerprint("pan", resolved.pan.expose());
     let accepts = |b: &Binding| {
         b.fingerprint == fingerprint
@@ -219,11 +258,21 @@ pub async fn register_resolved(
             && b.contract_number == contract_number
             && (b.amount == 0 || (b.amount == CHECK_AMOUNT && b.currency == EUR))
     };
-    let three = match verify_authentication(ctx, &resolved.pan, &contract, authentication, false, accepts).await? {
+    let three = match verify_authentication(
+        ctx,
+        &resolved.pan,
+        &contract,
+        authentication,
+        false,
+        accepts,
+    )
+    .await?
+    {
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
     };
-    let (code, check_id) = check_card(ctx, contract_number, wallet_id, resolved, three.as_ref()).await?;
+    let (code, check_id) =
+        check_card(ctx, contract_number, wallet_id, resolved, three.as_ref()).await?;
     if !accepted(code) {
         return Ok(Err(code));
     }
@@ -254,7 +303,11 @@ async fn store_card(
 }
 
 fn owner_of(w: &Wallet) -> Owner<'_> {
-    Owner { last_name: opt(&w.last_name), first_name: opt(&w.first_name), email: opt(&w.email) }
+    Owner {
+        last_name: opt(&w.last_name),
+        first_name: opt(&w.first_name),
+        email: opt(&w.email),
+    }
 }
 
 fn opt(s: &Option<String>) -> Option<&str> {
@@ -266,29 +319,66 @@ fn card_given(card: &Card) -> bool {
 }
 
 /// createWallet: `02502` when the wallet exists; the card is checked (1 EUR authorization).
-pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Result<CreateWalletResponse> {
+pub async fn create_wallet(
+    ctx: &mut Ctx<'_>,
+    req: CreateWalletRequest,
+) -> Result<CreateWalletResponse> {
     let refuse = |code: ReturnCode| CreateWalletResponse::new(PaylineResult::documented(code));
     let wallet_id = req.wallet.wallet_id.trim().to_owned();
     if wallet_id.is_empty() || req.contract_number.trim().is_empty() {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
-    if wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await?.is_some() {
+    if wallet(ctx.conn, &ctx.merchant.id, &wallet_id)
+        .await?
+        .is_some()
+    {
         return Ok(refuse(ReturnCode::WALLET_ALREADY_EXISTS));
     }
     if !card_given(&req.wallet.card) {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let contract_number = req.contract_number.trim().to_owned();
-    let (card, check_id) = match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card, req.authentication_3d_secure.as_ref()).await? {
+    let (card, check_id) = match register_card(
+        ctx,
+        &contract_number,
+        &wallet_id,
+        &req.wallet.card,
+        req.authentication_3d_secure.as_ref(),
+    )
+    .await?
+    {
         Ok(c) => c,
         Err(code) => return Ok(refuse(code)),
     };
-    wallet_rows::insert(ctx.conn, &ctx.merchant.id, &wallet_id, &contract_number, owner_of(&req.wallet), ctx.now).await?;
+    wallet_rows::insert(
+        ctx.conn,
+        &ctx.merchant.id,
+        &wallet_id,
+        &contract_number,
+        owner_of(&req.wallet),
+        ctx.now,
+    )
+    .await?;
     let holder = opt(&req.wallet.card.cardholder).map(str::to_owned);
-    store_card(ctx.conn, &ctx.merchant.id, &wallet_id, 1, &card, holder.as_deref(), &check_id, ctx.now).await?;
+    store_card(
+        ctx.conn,
+        &ctx.merchant.id,
+        &wallet_id,
+        1,
+        &card,
+        holder.as_deref(),
+        &check_id,
+        ctx.now,
+    )
+    .await?;
     notify_wallet(ctx, &wallet_id, &contract_number).await?;
     Ok(CreateWalletResponse {
-        card: card_out(Some(&card.masked), Some(&card.card_type), card.expiry.as_deref(), Some(&card.token)),
+        card: card_out(
+            Some(&card.masked),
+            Some(&card.card_type),
+            card.expiry.as_deref(),
+            Some(&card.token),
+        ),
         extended_card: extended_card(Some(&card.card_type)),
         ..CreateWalletResponse::new(PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL))
     })
@@ -297,31 +387,64 @@ pub async fn create_wallet(ctx: &mut Ctx<'_>, req: CreateWalletRequest) -> Resul
 async fn notify_wallet(ctx: &mut Ctx<'_>, wallet_id: &str, contract_number: &str) -> Result<()> {
     let url = ctx.merchant.notification_url.clone();
     let params = [("walletId", wallet_id), ("contractNumber", contract_number)];
-    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::Wallet, &params, ctx.now).await
+    outbox::enqueue(
+        ctx.conn,
+        &ctx.merchant.id,
+        url.as_deref(),
+        outbox::Kind::Wallet,
+        &params,
+        ctx.now,
+    )
+    .await
 }
 
 /// updateWallet: `02503` unknown wallet, `02505` disabled; owner fields are replaced; new card
 /// data (at `cardInd`, a new index adds a card) is checked with a new 1 EUR authorization; an
 /// empty card keeps the stored one.
-pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Result<UpdateWalletResponse> {
+pub async fn update_wallet(
+    ctx: &mut Ctx<'_>,
+    req: UpdateWalletRequest,
+) -> Result<UpdateWalletResponse> {
     let refuse = |code: ReturnCode| UpdateWalletResponse::new(PaylineResult::documented(code));
     let wallet_id = req.wallet.wallet_id.trim().to_owned();
-    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else { return Ok(refuse(ReturnCode::WALLET_DOES_NOT_EXIST)) };
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else {
+        return Ok(refuse(ReturnCode::WALLET_DOES_NOT_EXIST));
+    };
     if w.disabled_at.is_some() {
         return Ok(refuse(ReturnCode::WALLET_DISABLED));
     }
-    let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(refuse(ReturnCode::INVALID_CARD_INDEX)) };
-    let contract_number =
-        Some(req.contract_number.trim()).filter(|c| !c.is_empty()).map_or_else(|| w.contract_number.clone(), str::to_owned);
+    let Some(ind) = card_ind(req.card_ind.as_deref()) else {
+        return Ok(refuse(ReturnCode::INVALID_CARD_INDEX));
+    };
+    let contract_number = Some(req.contract_number.trim())
+        .filter(|c| !c.is_empty())
+        .map_or_else(|| w.contract_number.clone(), str::to_owned);
     let existing = card(ctx.conn, &ctx.merchant.id, &wallet_id, ind).await?;
     let stored = if card_given(&req.wallet.card) {
-        let (card, check_id) =
-            match register_card(ctx, &contract_number, &wallet_id, &req.wallet.card, req.authentication_3d_secure.as_ref()).await? {
+        let (card, check_id) = match register_card(
+            ctx,
+            &contract_number,
+            &wallet_id,
+            &req.wallet.card,
+            req.authentication_3d_secure.as_ref(),
+        )
+        .await?
+        {
             Ok(c) => c,
             Err(code) => return Ok(refuse(code)),
         };
         let holder = opt(&req.wallet.card.cardholder).map(str::to_owned);
-        store_card(ctx.conn, &ctx.merchant.id, &wallet_id, ind, &card, holder.as_deref(), &check_id, ctx.now).await?;
+        store_card(
+            ctx.conn,
+            &ctx.merchant.id,
+            &wallet_id,
+            ind,
+            &card,
+            holder.as_deref(),
+            &check_id,
+            ctx.now,
+        )
+        .await?;
         WalletCard {
             card_ind: ind,
             token: card.token,
@@ -337,11 +460,22 @@ pub async fn update_wallet(ctx: &mut Ctx<'_>, req: UpdateWalletRequest) -> Resul
             None => return Ok(refuse(ReturnCode::INVALID_CARD_INDEX)),
         }
     };
-    wallet_rows::update_owner(ctx.conn, &ctx.merchant.id, &wallet_id, owner_of(&req.wallet)).await?;
+    wallet_rows::update_owner(
+        ctx.conn,
+        &ctx.merchant.id,
+        &wallet_id,
+        owner_of(&req.wallet),
+    )
+    .await?;
     notify_wallet(ctx, &wallet_id, &contract_number).await?;
     Ok(UpdateWalletResponse {
         result: PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL),
-        card: card_out(Some(&stored.masked), Some(&stored.card_type), Some(&stored.expiry), Some(&stored.token)),
+        card: card_out(
+            Some(&stored.masked),
+            Some(&stored.card_type),
+            Some(&stored.expiry),
+            Some(&stored.token),
+        ),
         extended_card: extended_card(Some(&stored.card_type)),
         contract_number_wallet_list: None,
     })
@@ -355,7 +489,11 @@ fn disable_date(t: Option<i64>) -> Option<String> {
 }
 
 fn wallet_card(c: &WalletCard) -> Card {
-    let mut card = Card::new(c.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
+    let mut card = Card::new(
+        c.card_type
+            .parse()
+            .unwrap_or(payline_protocol::values::CardType::CB),
+    );
     // The answer carries the masked number: Payline never returns a full number.
     card.number = Some(Secret::new(c.masked.clone()));
     card.expiration_date = c.expiry.parse().ok();
@@ -377,10 +515,17 @@ fn wallet_out(w: &WalletRow, c: &WalletCard) -> Wallet {
 /// getWallet: the wallet with the card at `cardInd` (masked number and token), `isDisabled`
 /// and `disableDate`; `02503` unknown.
 pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetWalletResponse> {
-    let mut out = GetWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
-    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
-    let Some(ind) = card_ind(req.card_ind.as_deref()) else { return Ok(out) };
-    let Some(c) = card(ctx.conn, &ctx.merchant.id, &w.wallet_id, ind).await? else { return Ok(out) };
+    let mut out =
+        GetWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else {
+        return Ok(out);
+    };
+    let Some(ind) = card_ind(req.card_ind.as_deref()) else {
+        return Ok(out);
+    };
+    let Some(c) = card(ctx.conn, &ctx.merchant.id, &w.wallet_id, ind).await? else {
+        return Ok(out);
+    };
     let disabled = w.disabled_at.or(c.disabled_at);
     out.result = PaylineResult::documented(ReturnCode::OPERATION_SUCCESSFUL);
     out.is_disabled = Some(if disabled.is_some() { "1" } else { "0" }.to_owned());
@@ -392,9 +537,17 @@ pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetW
 
 /// getCards: every card of the wallet (or the one at `cardInd`).
 pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCardsResponse> {
-    let mut out = GetCardsResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
-    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else { return Ok(out) };
-    let only = match req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let mut out =
+        GetCardsResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
+    let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else {
+        return Ok(out);
+    };
+    let only = match req
+        .card_ind
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(_) => match card_ind(req.card_ind.as_deref()) {
             Some(i) => Some(i),
@@ -430,16 +583,29 @@ pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCar
 /// disableWallet: each listed wallet (or only its card at `cardInd`); the answer lists those
 /// that could not be disabled (unknown, or already disabled): `02516` none disabled, `02517`
 /// some.
-pub async fn disable_wallet(ctx: &mut Ctx<'_>, req: DisableWalletRequest) -> Result<DisableWalletResponse> {
-    let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
+pub async fn disable_wallet(
+    ctx: &mut Ctx<'_>,
+    req: DisableWalletRequest,
+) -> Result<DisableWalletResponse> {
+    let ind = req
+        .card_ind
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| card_ind(Some(s)));
     let mut failed = Vec::new();
     let ids = req.wallet_id_list.wallet_id;
     for id in &ids {
         let done = match ind {
             // A `cardInd` that is not an index disables nothing.
             Some(None) => false,
-            Some(Some(i)) => wallet_rows::disable(ctx.conn, &ctx.merchant.id, id.trim(), Some(i), ctx.now).await?,
-            None => wallet_rows::disable(ctx.conn, &ctx.merchant.id, id.trim(), None, ctx.now).await?,
+            Some(Some(i)) => {
+                wallet_rows::disable(ctx.conn, &ctx.merchant.id, id.trim(), Some(i), ctx.now)
+                    .await?
+            }
+            None => {
+                wallet_rows::disable(ctx.conn, &ctx.merchant.id, id.trim(), None, ctx.now).await?
+            }
         };
         if !done {
             failed.push(id.clone());
@@ -452,27 +618,42 @@ pub async fn disable_wallet(ctx: &mut Ctx<'_>, req: DisableWalletRequest) -> Res
     } else {
         ReturnCode::SOME_WALLETS_NOT_DISABLED
     };
-    Ok(DisableWalletResponse { result: PaylineResult::documented(code), wallet_id_list: WalletIdList { wallet_id: failed } })
+    Ok(DisableWalletResponse {
+        result: PaylineResult::documented(code),
+        wallet_id_list: WalletIdList { wallet_id: failed },
+    })
 }
 
 /// enableWallet: `02503` unknown, `02519` not disabled.
-pub async fn enable_wallet(ctx: &mut Ctx<'_>, req: EnableWalletRequest) -> Result<EnableWalletResponse> {
+pub async fn enable_wallet(
+    ctx: &mut Ctx<'_>,
+    req: EnableWalletRequest,
+) -> Result<EnableWalletResponse> {
     let id = req.wallet_id.trim();
     if wallet(ctx.conn, &ctx.merchant.id, id).await?.is_none() {
-        return Ok(EnableWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST)));
+        return Ok(EnableWalletResponse::new(PaylineResult::documented(
+            ReturnCode::WALLET_DOES_NOT_EXIST,
+        )));
     }
-    let ind = req.card_ind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| card_ind(Some(s)));
+    let ind = req
+        .card_ind
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| card_ind(Some(s)));
     let done = match ind {
         // A `cardInd` that is not an index enables nothing.
         Some(None) => false,
         Some(Some(i)) => wallet_rows::enable(ctx.conn, &ctx.merchant.id, id, Some(i)).await?,
         None => wallet_rows::enable(ctx.conn, &ctx.merchant.id, id, None).await?,
     };
-    Ok(EnableWalletResponse::new(PaylineResult::documented(if done {
-        ReturnCode::OPERATION_SUCCESSFUL
-    } else {
-        ReturnCode::CANNOT_ENABLE_WALLET
-    })))
+    Ok(EnableWalletResponse::new(PaylineResult::documented(
+        if done {
+            ReturnCode::OPERATION_SUCCESSFUL
+        } else {
+            ReturnCode::CANNOT_ENABLE_WALLET
+        },
+    )))
 }
 
 /// What a wallet payment charges.
@@ -495,7 +676,11 @@ pub struct WalletCharge<'a> {
 /// Authorizes a wallet card (the bank outcome of the homologation conventions; the card's
 /// expiry against `now`, `02624`) and records it in the ledger. Returns the code and entry.
 /// Without authentication: the scheduler's merchant-initiated due dates.
-pub async fn charge(ctx: &mut Ctx<'_>, c: &WalletCard, charge: &WalletCharge<'_>) -> Result<(ReturnCode, Entry)> {
+pub async fn charge(
+    ctx: &mut Ctx<'_>,
+    c: &WalletCard,
+    charge: &WalletCharge<'_>,
+) -> Result<(ReturnCode, Entry)> {
     let (code, entry, _) = charge_with(ctx, c, charge, None, None, false).await?;
     Ok((code, entry))
 }
@@ -538,7 +723,11 @@ pub async fn charge_with(
                 Err(e) => e.code(),
                 Ok(()) => {
                     let binding = payment_binding(ctx, &s.pan, charge);
-                    match verify_authentication(ctx, &s.pan, k, authentication, required, |b| *b == binding).await? {
+                    match verify_authentication(ctx, &s.pan, k, authentication, required, |b| {
+                        *b == binding
+                    })
+                    .await?
+                    {
                         Err(code) => code,
                         Ok(t) => {
                             three = t;
@@ -584,10 +773,17 @@ fn authorization_of(entry: &Entry, now: OffsetDateTime) -> Authorization {
     Authorization {
         number: entry.authorization_number.clone().unwrap_or_default(),
         date: payline_date(now),
-        authorized_amount: entry.accepted.then(|| payline_protocol::values::Amount::from_minor(entry.amount.unsigned_abs())).flatten(),
+        authorized_amount: entry
+            .accepted
+            .then(|| payline_protocol::values::Amount::from_minor(entry.amount.unsigned_abs()))
+            .flatten(),
         authorized_currency: entry
             .accepted
-            .then(|| u16::try_from(entry.currency).ok().and_then(payline_protocol::values::Currency::from_numeric))
+            .then(|| {
+                u16::try_from(entry.currency)
+                    .ok()
+                    .and_then(payline_protocol::values::Currency::from_numeric)
+            })
             .flatten(),
         reattempt: None,
     }
@@ -607,7 +803,8 @@ pub async fn do_immediate_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoImmediateWalletPaymentRequest,
 ) -> Result<DoImmediateWalletPaymentResponse> {
-    let refuse = |code: ReturnCode| DoImmediateWalletPaymentResponse::new(PaylineResult::documented(code));
+    let refuse =
+        |code: ReturnCode| DoImmediateWalletPaymentResponse::new(PaylineResult::documented(code));
     let mode = req.payment.mode.as_str().to_owned();
     if mode != "CPT" && mode != "DIF" {
         return Ok(refuse(ReturnCode::INVALID_PAYMENT_MODE));
@@ -618,7 +815,13 @@ pub async fn do_immediate_wallet_payment(
     }
     // Mode DIF: action 100 and payment.differedActionDate within 6 days.
     let today = ctx.now.date();
-    let capture_date = match super::payments::check_deferred(&mode, action, req.payment.differed_action_date, today, today) {
+    let capture_date = match super::payments::check_deferred(
+        &mode,
+        action,
+        req.payment.differed_action_date,
+        today,
+        today,
+    ) {
         Ok(d) => d,
         Err(code) => return Ok(refuse(code)),
     };
@@ -626,12 +829,21 @@ pub async fn do_immediate_wallet_payment(
     if ctx.merchant.contract(&contract_number).is_none() {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
-    let Some(amount) = req.payment.amount.map(|a| a.minor()).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
+    let Some(amount) = req.payment.amount.map(|a| a.minor()).filter(|a| *a > 0) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
+    };
     let order_ref = req.order.r#ref.trim().to_owned();
     if order_ref.is_empty() {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
-    let (w, c) = match usable_card(ctx.conn, &ctx.merchant.id, &req.wallet_id, req.card_ind.as_deref()).await? {
+    let (w, c) = match usable_card(
+        ctx.conn,
+        &ctx.merchant.id,
+        &req.wallet_id,
+        req.card_ind.as_deref(),
+    )
+    .await?
+    {
         Ok(v) => v,
         Err(code) => return Ok(refuse(code)),
     };
@@ -644,15 +856,38 @@ pub async fn do_immediate_wallet_payment(
         mode: &mode,
     };
     // cvx (N3): the card's CVV or the tokenizer's virtual CVV, issued for order.ref.
-    let (code, entry, authentication) =
-        charge_with(ctx, &c, &spec, req.cvx.as_ref(), req.authentication_3d_secure.as_ref(), true).await?;
+    let (code, entry, authentication) = charge_with(
+        ctx,
+        &c,
+        &spec,
+        req.cvx.as_ref(),
+        req.authentication_3d_secure.as_ref(),
+        true,
+    )
+    .await?;
     super::payments::plan_deferred(ctx, &entry, capture_date, Some(&w.wallet_id)).await?;
     let url = ctx.merchant.notification_url.clone();
-    let params = [("transactionId", entry.id.as_str()), ("walletId", w.wallet_id.as_str())];
-    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), outbox::Kind::TrsWallet, &params, ctx.now).await?;
+    let params = [
+        ("transactionId", entry.id.as_str()),
+        ("walletId", w.wallet_id.as_str()),
+    ];
+    outbox::enqueue(
+        ctx.conn,
+        &ctx.merchant.id,
+        url.as_deref(),
+        outbox::Kind::TrsWallet,
+        &params,
+        ctx.now,
+    )
+    .await?;
     Ok(DoImmediateWalletPaymentResponse {
         result: PaylineResult::documented(code),
-        transaction: Some(transaction(&entry.id, ctx.now, false, &entry.three_d_secure)),
+        transaction: Some(transaction(
+            &entry.id,
+            ctx.now,
+            false,
+            &entry.three_d_secure,
+        )),
         authorization: Some(authorization_of(&entry, ctx.now)),
         authentication_3d_secure: authentication,
         linked_transaction_id: None,
@@ -669,14 +904,40 @@ pub async fn save_wallet(
     cardholder: Option<&str>,
     check_id: &str,
 ) -> Result<()> {
-    wallet_rows::insert_if_absent(ctx.conn, &ctx.merchant.id, wallet_id, contract_number, cardholder, ctx.now).await?;
-    store_card(ctx.conn, &ctx.merchant.id, wallet_id, 1, card, cardholder, check_id, ctx.now).await?;
+    wallet_rows::insert_if_absent(
+        ctx.conn,
+        &ctx.merchant.id,
+        wallet_id,
+        contract_number,
+        cardholder,
+        ctx.now,
+    )
+    .await?;
+    store_card(
+        ctx.conn,
+        &ctx.merchant.id,
+        wallet_id,
+        1,
+        card,
+        cardholder,
+        check_id,
+        ctx.now,
+    )
+    .await?;
     notify_wallet(ctx, wallet_id, contract_number).await
 }
 
 /// The wallet as getWallet shows it (card 1), for the hosted pages.
-pub async fn wallet_view(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Option<Wallet>> {
-    let Some(w) = wallet(conn, merchant_id, wallet_id).await? else { return Ok(None) };
-    let Some(c) = card(conn, merchant_id, wallet_id, 1).await? else { return Ok(None) };
+pub async fn wallet_view(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+) -> Result<Option<Wallet>> {
+    let Some(w) = wallet(conn, merchant_id, wallet_id).await? else {
+        return Ok(None);
+    };
+    let Some(c) = card(conn, merchant_id, wallet_id, 1).await? else {
+        return Ok(None);
+    };
     Ok(Some(wallet_out(&w, &c)))
 }

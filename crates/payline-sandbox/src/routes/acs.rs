@@ -11,18 +11,18 @@
 //! The pages are meant for an iframe: no `X-Frame-Options`, no `frame-ancestors`. Their only
 //! script is the same-origin `/acs/acs.js`.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
 use crate::engine::three_ds::{b64_json, json_b64};
-use crate::store::three_ds_sessions::{self as three_ds, Flow, Status};
 use crate::error::Result;
 use crate::scenarios::CHALLENGE_CODE;
 use crate::state::Sandbox;
+use crate::store::three_ds_sessions::{self as three_ds, Flow, Status};
 
 use super::form::{esc, field, hidden};
 
@@ -48,14 +48,22 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     );
     (
         status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, CSP), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         html,
     )
         .into_response()
 }
 
 fn refused(message: &str) -> Response {
-    page(StatusCode::BAD_REQUEST, "3-D Secure", &format!("<h1>3-D Secure</h1><p role=\"alert\">{}</p>", esc(message)))
+    page(
+        StatusCode::BAD_REQUEST,
+        "3-D Secure",
+        &format!("<h1>3-D Secure</h1><p role=\"alert\">{}</p>", esc(message)),
+    )
 }
 
 fn is_http_url(u: &str) -> bool {
@@ -78,7 +86,10 @@ fn auto_post(url: &str, fields: &[(&str, &str)], title: &str) -> Response {
 
 async fn script() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
         include_str!("../../assets/acs.js"),
     )
         .into_response()
@@ -86,20 +97,34 @@ async fn script() -> Response {
 
 /// 3DS Method (EMV 3DS: the ACS fingerprints the browser in a hidden iframe, then notifies).
 async fn method(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
-    let Some(data) = field(&body, "threeDSMethodData") else { return Ok(refused("threeDSMethodData is missing.")) };
-    let Some(md) = json_b64(&data).and_then(|v| v["threeDSServerTransID"].as_str().map(str::to_owned)) else {
+    let Some(data) = field(&body, "threeDSMethodData") else {
+        return Ok(refused("threeDSMethodData is missing."));
+    };
+    let Some(md) =
+        json_b64(&data).and_then(|v| v["threeDSServerTransID"].as_str().map(str::to_owned))
+    else {
         return Ok(refused("threeDSMethodData is not valid."));
     };
     let _guard = sandbox.lock().await;
     let mut conn = sandbox.pool().acquire().await?;
-    let Some(session) = three_ds::get(&mut conn, &md).await? else { return Ok(refused("Unknown 3-D Secure session.")) };
+    let Some(session) = three_ds::get(&mut conn, &md).await? else {
+        return Ok(refused("Unknown 3-D Secure session."));
+    };
     if session.flow != Flow::Method || !three_ds::method_completed(&mut conn, &md).await? {
         return Ok(refused("This 3DS Method has already run."));
     }
     let answer = b64_json(&serde_json::json!({ "threeDSServerTransID": md }));
     match session.method_notification_url.filter(|u| is_http_url(u)) {
-        Some(url) => Ok(auto_post(&url, &[("threeDSMethodData", &answer)], "3DS Method")),
-        None => Ok(page(StatusCode::OK, "3DS Method", "<p>3DS Method complete.</p>")),
+        Some(url) => Ok(auto_post(
+            &url,
+            &[("threeDSMethodData", &answer)],
+            "3DS Method",
+        )),
+        None => Ok(page(
+            StatusCode::OK,
+            "3DS Method",
+            "<p>3DS Method complete.</p>",
+        )),
     }
 }
 
@@ -125,12 +150,18 @@ async fn challenge(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Respon
     let (Some(creq), Some(md)) = (field(&body, "creq"), field(&body, "threeDSSessionData")) else {
         return Ok(refused("creq and threeDSSessionData are required."));
     };
-    if json_b64(&creq).and_then(|v| v["threeDSServerTransID"].as_str().map(str::to_owned)).as_deref() != Some(md.as_str()) {
+    if json_b64(&creq)
+        .and_then(|v| v["threeDSServerTransID"].as_str().map(str::to_owned))
+        .as_deref()
+        != Some(md.as_str())
+    {
         return Ok(refused("The CReq does not match the session."));
     }
     let mut conn = sandbox.pool().acquire().await?;
     match three_ds::get(&mut conn, &md).await? {
-        Some(s) if s.flow == Flow::Challenge && s.status == Status::Pending => Ok(challenge_page(&md, "2")),
+        Some(s) if s.flow == Flow::Challenge && s.status == Status::Pending => {
+            Ok(challenge_page(&md, "2"))
+        }
         Some(_) => Ok(refused("This authentication has already been completed.")),
         None => Ok(refused("Unknown 3-D Secure session.")),
     }
@@ -138,10 +169,18 @@ async fn challenge(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Respon
 
 /// 3DS1-style ACS: `PaReq`, `MD`, `TermUrl`.
 async fn pareq(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
-    let (Some(pareq), Some(md), Some(term)) = (field(&body, "PaReq"), field(&body, "MD"), field(&body, "TermUrl")) else {
+    let (Some(pareq), Some(md), Some(term)) = (
+        field(&body, "PaReq"),
+        field(&body, "MD"),
+        field(&body, "TermUrl"),
+    ) else {
         return Ok(refused("PaReq, MD and TermUrl are required."));
     };
-    if json_b64(&pareq).and_then(|v| v["md"].as_str().map(str::to_owned)).as_deref() != Some(md.as_str()) {
+    if json_b64(&pareq)
+        .and_then(|v| v["md"].as_str().map(str::to_owned))
+        .as_deref()
+        != Some(md.as_str())
+    {
         return Ok(refused("The PaReq does not match the MD."));
     }
     if !is_http_url(&term) {
@@ -161,14 +200,18 @@ async fn pareq(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> 
 
 /// The cardholder's answer.
 async fn submit(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
-    let Some(md) = field(&body, "session") else { return Ok(refused("Missing session.")) };
+    let Some(md) = field(&body, "session") else {
+        return Ok(refused("Missing session."));
+    };
     let cancel = field(&body, "action").as_deref() == Some("cancel");
     let code = field(&body, "code").unwrap_or_default();
     let _guard = sandbox.lock().await;
     // Read the clock before holding a connection: an in-memory database has only one.
     let now = sandbox.clock().now().await?.unix_timestamp();
     let mut conn = sandbox.pool().acquire().await?;
-    let Some(session) = three_ds::get(&mut conn, &md).await? else { return Ok(refused("Unknown 3-D Secure session.")) };
+    let Some(session) = three_ds::get(&mut conn, &md).await? else {
+        return Ok(refused("Unknown 3-D Secure session."));
+    };
     if session.expires_at <= now {
         return Ok(refused("This authentication has expired."));
     }
@@ -195,11 +238,23 @@ async fn submit(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response>
         return Ok(refused("This authentication has already been completed."));
     }
     let Some(url) = session.return_url.filter(|u| is_http_url(u)) else {
-        return Ok(page(StatusCode::OK, "3-D Secure", "<p>Authentication finished; no return URL was given.</p>"));
+        return Ok(page(
+            StatusCode::OK,
+            "3-D Secure",
+            "<p>Authentication finished; no return URL was given.</p>",
+        ));
     };
     if session.flow == Flow::Redirect {
-        Ok(auto_post(&url, &[("PaRes", &response), ("MD", &md)], "3-D Secure"))
+        Ok(auto_post(
+            &url,
+            &[("PaRes", &response), ("MD", &md)],
+            "3-D Secure",
+        ))
     } else {
-        Ok(auto_post(&url, &[("cres", &response), ("threeDSSessionData", &md)], "3-D Secure"))
+        Ok(auto_post(
+            &url,
+            &[("cres", &response), ("threeDSSessionData", &md)],
+            "3-D Secure",
+        ))
     }
 }

@@ -1,10 +1,10 @@
 //! Sandbox control for tests and demos (sandbox-control contract): the clock and the ledger.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -23,7 +23,11 @@ struct ClockView {
 async fn clock_view(sandbox: &Sandbox) -> Result<Response> {
     let now = sandbox.clock().now().await?;
     let offset_seconds = sandbox.clock().offset().await?;
-    Ok(Json(ClockView { now, offset_seconds }).into_response())
+    Ok(Json(ClockView {
+        now,
+        offset_seconds,
+    })
+    .into_response())
 }
 
 /// `GET /sandbox/clock` → `{"now": "<RFC 3339>", "offset_seconds": N}`.
@@ -41,14 +45,21 @@ struct Advance {
 }
 
 fn bad_request(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": { "code": "bad_request", "message": message } })))
+    (
+        StatusCode::BAD_REQUEST,
+        Json(serde_json::json!({ "error": { "code": "bad_request", "message": message } })),
+    )
         .into_response()
 }
 
 /// `POST /sandbox/clock {"advance_seconds": N}`: moves the clock forward (N ≥ 0) and returns
 /// once every date-driven change that fell due (due dates of payment records, deferred
 /// captures of DIF authorizations, settlement, expiry) has been applied.
-pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+pub async fn advance_clock(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
     if authenticate(&headers, sandbox.config()).is_none() {
         return Ok(unauthorized());
     }
@@ -56,7 +67,9 @@ pub async fn advance_clock(State(sandbox): State<Sandbox>, headers: HeaderMap, b
         return Ok(bad_request("expected {\"advance_seconds\": N}"));
     };
     if advance.advance_seconds < 0 {
-        return Ok(bad_request("advance_seconds must be >= 0: the sandbox clock only moves forward"));
+        return Ok(bad_request(
+            "advance_seconds must be >= 0: the sandbox clock only moves forward",
+        ));
     }
     {
         let _guard = sandbox.lock().await;
@@ -102,10 +115,15 @@ pub(crate) async fn transactions(
     for e in entries {
         let date = ledger::deferred::date_of(&mut conn, &e.id).await?;
         let plan = ledger::deferred::get(&mut conn, &e.id).await?;
-        let mut v = serde_json::to_value(&e).map_err(|_| crate::error::SandboxError::Bug("ledger entry to JSON"))?;
+        let mut v = serde_json::to_value(&e)
+            .map_err(|_| crate::error::SandboxError::Bug("ledger entry to JSON"))?;
         if let (Some(obj), Some(d)) = (v.as_object_mut(), date) {
-            obj.insert("differedActionDate".to_owned(), ledger::deferred::iso(d).into());
-            let plan = serde_json::to_value(&plan).map_err(|_| crate::error::SandboxError::Bug("deferred capture to JSON"))?;
+            obj.insert(
+                "differedActionDate".to_owned(),
+                ledger::deferred::iso(d).into(),
+            );
+            let plan = serde_json::to_value(&plan)
+                .map_err(|_| crate::error::SandboxError::Bug("deferred capture to JSON"))?;
             obj.insert("deferredCapture".to_owned(), plan);
         }
         out.push(v);

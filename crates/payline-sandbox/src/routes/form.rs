@@ -19,12 +19,19 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// A hidden form input carrying `value` back on submit.
 pub(crate) fn hidden(name: &str, value: &str) -> String {
-    format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value))
+    format!(
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        esc(name),
+        esc(value)
+    )
 }
 
 /// One field of an `application/x-www-form-urlencoded` body; an empty value counts as absent.
 pub(crate) fn field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty())
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]
@@ -33,17 +40,31 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_both_quotes() {
-        assert_eq!(esc(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
     fn hidden_input_escapes_its_value() {
-        assert_eq!(hidden("token", "a\"b"), "<input type=\"hidden\" name=\"token\" value=\"a&quot;b\">");
+        assert_eq!(
+            hidden("token", "a\"b"),
+            "<input type=\"hidden\" name=\"token\" value=\"a&quot;b\">"
+        );
     }
 
     #[test]
     fn empty_and_missing_fields_are_absent() {
         let body = b"a=1&b=&c=x%20y";
-        assert_eq!((field(body, "a"), field(body, "b"), field(body, "c"), field(body, "d")), (Some("1".into()), None, Some("x y".into()), None));
+        assert_eq!(
+            (
+                field(body, "a"),
+                field(body, "b"),
+                field(body, "c"),
+                field(body, "d")
+            ),
+            (Some("1".into()), None, Some("x y".into()), None)
+        );
     }
 }

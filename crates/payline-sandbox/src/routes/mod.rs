@@ -10,8 +10,8 @@ mod webpayment;
 
 pub use limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -24,16 +24,28 @@ pub(crate) fn router(sandbox: Sandbox) -> Router {
         // (PHP SDK endpoint directory).
         .route("/V4/services/{api}", post(soap::handle))
         .route("/services/{api}", post(soap::handle))
-        .route("/webpayment/getToken", post(tokenizer::get_token).options(tokenizer::preflight))
-        .route("/sandbox/clock", get(control::get_clock).post(control::advance_clock))
+        .route(
+            "/webpayment/getToken",
+            post(tokenizer::get_token).options(tokenizer::preflight),
+        )
+        .route(
+            "/sandbox/clock",
+            get(control::get_clock).post(control::advance_clock),
+        )
         .route("/sandbox/transactions", get(control::transactions))
         .route("/sandbox/notifications", get(control::notifications))
-        .route("/sandbox/notifications/{id}/resend", post(control::resend_notification))
+        .route(
+            "/sandbox/notifications/{id}/resend",
+            post(control::resend_notification),
+        )
         .merge(acs::routes())
         .merge(webpayment::routes())
         .with_state(sandbox)
         // The SOAP handler reads its body with its own limit so that an oversized envelope gets a
         // SOAP Fault; this outer limit (a little larger) protects every other route.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES * 2))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
 }

@@ -4,29 +4,40 @@
 //! operation's response where one exists, a SOAP 1.1 Fault for transport-level problems
 //! (malformed XML, unknown operation, oversized body), and nothing is changed in either case.
 
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use payline_protocol::{decode_any_request, encode_any_response, encode_fault, AnyRequest, AnyResponse, Fault};
+use payline_protocol::{
+    AnyRequest, AnyResponse, Fault, decode_any_request, encode_any_response, encode_fault,
+};
 
+use super::limits::MAX_BODY_BYTES;
 use crate::auth::{authenticate, unauthorized};
 use crate::engine::ctx::Ctx;
 use crate::engine::{payments, records, reports, three_ds, wallets, web};
 use crate::error::Result;
-use super::limits::MAX_BODY_BYTES;
 use crate::state::Sandbox;
 use crate::store::ledger;
 
 const SERVICES: [&str; 3] = ["DirectPaymentAPI", "WebPaymentAPI", "ExtendedAPI"];
 
 fn xml(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// A SOAP 1.1 Fault; SOAP 1.1 §6.2 answers faults with HTTP 500.
 fn fault(client: bool, text: &str) -> Response {
-    let f = if client { Fault::client(text) } else { Fault::server(text) };
+    let f = if client {
+        Fault::client(text)
+    } else {
+        Fault::server(text)
+    };
     match encode_fault(&f) {
         Ok(body) => xml(StatusCode::INTERNAL_SERVER_ERROR, body),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "SOAP fault").into_response(),
@@ -39,12 +50,20 @@ fn public_url(sandbox: &Sandbox, headers: &HeaderMap) -> String {
     if let Some(u) = &sandbox.config().public_url {
         return u.trim_end_matches('/').to_owned();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8081");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8081");
     format!("http://{host}")
 }
 
 /// `POST /V4/services/{api}`.
-pub async fn handle(State(sandbox): State<Sandbox>, Path(api): Path<String>, headers: HeaderMap, body: Body) -> Result<Response> {
+pub async fn handle(
+    State(sandbox): State<Sandbox>,
+    Path(api): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
     // Authentication first: a refused caller gets 401 and nothing is read or recorded.
     let Some(merchant) = authenticate(&headers, sandbox.config()) else {
         return Ok(unauthorized());
@@ -61,43 +80,81 @@ pub async fn handle(State(sandbox): State<Sandbox>, Path(api): Path<String>, hea
     // The error text never echoes the request (it may hold a card number).
     let request = match decode_any_request(text) {
         Ok(r) => r,
-        Err(payline_protocol::DecodeError::UnsupportedOperation(_)) => return Ok(fault(true, "Unknown or unsupported operation")),
-        Err(payline_protocol::DecodeError::TooLarge { .. }) => return Ok(fault(true, "Request body too large")),
+        Err(payline_protocol::DecodeError::UnsupportedOperation(_)) => {
+            return Ok(fault(true, "Unknown or unsupported operation"));
+        }
+        Err(payline_protocol::DecodeError::TooLarge { .. }) => {
+            return Ok(fault(true, "Request body too large"));
+        }
         Err(_) => return Ok(fault(true, "Malformed SOAP request")),
     };
     let _guard = sandbox.lock().await;
     let now = sandbox.clock().now().await?;
     let mut tx = sandbox.pool().begin().await?;
     ledger::sweep(&mut tx, now).await?;
-    let mut ctx = Ctx { conn: &mut tx, vault: sandbox.vault(), merchant, now, public_url: public_url(&sandbox, &headers) };
+    let mut ctx = Ctx {
+        conn: &mut tx,
+        vault: sandbox.vault(),
+        merchant,
+        now,
+        public_url: public_url(&sandbox, &headers),
+    };
     let response: AnyResponse = match request {
         AnyRequest::DoAuthorization(r) => payments::do_authorization(&mut ctx, r).await?.into(),
         AnyRequest::DoCapture(r) => payments::do_capture(&mut ctx, r).await?.into(),
         AnyRequest::DoReset(r) => payments::do_reset(&mut ctx, r).await?.into(),
         AnyRequest::DoRefund(r) => payments::do_refund(&mut ctx, r).await?.into(),
         AnyRequest::DoCredit(r) => payments::do_credit(&mut ctx, r).await?.into(),
-        AnyRequest::DoReAuthorization(r) => payments::do_re_authorization(&mut ctx, r).await?.into(),
+        AnyRequest::DoReAuthorization(r) => {
+            payments::do_re_authorization(&mut ctx, r).await?.into()
+        }
         AnyRequest::VerifyEnrollment(r) => three_ds::verify_enrollment(&mut ctx, r).await?.into(),
-        AnyRequest::VerifyAuthentication(r) => three_ds::verify_authentication(&mut ctx, r).await?.into(),
+        AnyRequest::VerifyAuthentication(r) => {
+            three_ds::verify_authentication(&mut ctx, r).await?.into()
+        }
         AnyRequest::GetToken(r) => reports::get_token(&mut ctx, r).await?.into(),
-        AnyRequest::GetTransactionDetails(r) => reports::get_transaction_details(&mut ctx, r).await?.into(),
-        AnyRequest::TransactionsSearch(r) => reports::transactions_search(&mut ctx, r).await?.into(),
+        AnyRequest::GetTransactionDetails(r) => {
+            reports::get_transaction_details(&mut ctx, r).await?.into()
+        }
+        AnyRequest::TransactionsSearch(r) => {
+            reports::transactions_search(&mut ctx, r).await?.into()
+        }
         AnyRequest::CreateWallet(r) => wallets::create_wallet(&mut ctx, r).await?.into(),
         AnyRequest::UpdateWallet(r) => wallets::update_wallet(&mut ctx, r).await?.into(),
         AnyRequest::GetWallet(r) => wallets::get_wallet(&mut ctx, r).await?.into(),
         AnyRequest::GetCards(r) => wallets::get_cards(&mut ctx, r).await?.into(),
         AnyRequest::DisableWallet(r) => wallets::disable_wallet(&mut ctx, r).await?.into(),
         AnyRequest::EnableWallet(r) => wallets::enable_wallet(&mut ctx, r).await?.into(),
-        AnyRequest::DoImmediateWalletPayment(r) => wallets::do_immediate_wallet_payment(&mut ctx, r).await?.into(),
-        AnyRequest::DoScheduledWalletPayment(r) => records::do_scheduled_wallet_payment(&mut ctx, r).await?.into(),
-        AnyRequest::DoRecurrentWalletPayment(r) => records::do_recurrent_wallet_payment(&mut ctx, r).await?.into(),
+        AnyRequest::DoImmediateWalletPayment(r) => {
+            wallets::do_immediate_wallet_payment(&mut ctx, r)
+                .await?
+                .into()
+        }
+        AnyRequest::DoScheduledWalletPayment(r) => {
+            records::do_scheduled_wallet_payment(&mut ctx, r)
+                .await?
+                .into()
+        }
+        AnyRequest::DoRecurrentWalletPayment(r) => {
+            records::do_recurrent_wallet_payment(&mut ctx, r)
+                .await?
+                .into()
+        }
         AnyRequest::GetPaymentRecord(r) => records::get_payment_record(&mut ctx, r).await?.into(),
-        AnyRequest::DisablePaymentRecord(r) => records::disable_payment_record(&mut ctx, r).await?.into(),
-        AnyRequest::UpdatePaymentRecord(r) => records::update_payment_record(&mut ctx, r).await?.into(),
+        AnyRequest::DisablePaymentRecord(r) => {
+            records::disable_payment_record(&mut ctx, r).await?.into()
+        }
+        AnyRequest::UpdatePaymentRecord(r) => {
+            records::update_payment_record(&mut ctx, r).await?.into()
+        }
         AnyRequest::GetBillingRecord(r) => records::get_billing_record(&mut ctx, r).await?.into(),
-        AnyRequest::UpdateBillingRecord(r) => records::update_billing_record(&mut ctx, r).await?.into(),
+        AnyRequest::UpdateBillingRecord(r) => {
+            records::update_billing_record(&mut ctx, r).await?.into()
+        }
         AnyRequest::DoWebPayment(r) => web::do_web_payment(&mut ctx, r).await?.into(),
-        AnyRequest::GetWebPaymentDetails(r) => web::get_web_payment_details(&mut ctx, r).await?.into(),
+        AnyRequest::GetWebPaymentDetails(r) => {
+            web::get_web_payment_details(&mut ctx, r).await?.into()
+        }
         AnyRequest::ManageWebWallet(r) => web::manage_web_wallet(&mut ctx, r).await?.into(),
         AnyRequest::GetWebWallet(r) => web::get_web_wallet(&mut ctx, r).await?.into(),
         _ => return Ok(fault(true, "Unknown or unsupported operation")),

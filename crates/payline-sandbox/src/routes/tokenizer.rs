@@ -8,7 +8,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::ReturnCode;
@@ -22,16 +22,35 @@ use crate::store::{ledger, tokens};
 
 fn cors(mut resp: Response) -> Response {
     let h = resp.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST, OPTIONS"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type"));
-    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Content-Type"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 
 fn text(body: String) -> Response {
-    cors((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+    cors(
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+    )
 }
 
 fn error_code(code: ReturnCode) -> Response {
@@ -60,7 +79,11 @@ fn parse(body: &[u8]) -> Fields {
             "data" => f.data = Some(v.to_string()),
             "accessKeyRef" => f.access_key_ref = Some(v.to_string()),
             // Buyers type spaces; the module sends digits only, Payline's samples too.
-            "cardNumber" => f.card_number = Some(Secret::new(v.chars().filter(|c| *c != ' ').collect::<String>())),
+            "cardNumber" => {
+                f.card_number = Some(Secret::new(
+                    v.chars().filter(|c| *c != ' ').collect::<String>(),
+                ))
+            }
             "cardExpirationDate" => f.expiry = Some(v.to_string()),
             "cardCvx" => f.cvx = Some(Secret::new(v.as_str())),
             _ => {}
@@ -72,7 +95,9 @@ fn parse(body: &[u8]) -> Fields {
 /// `POST /webpayment/getToken`.
 pub async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
     let f = parse(&body);
-    let (Some(data), Some(key_ref), Some(pan), Some(expiry)) = (f.data, f.access_key_ref, f.card_number, f.expiry) else {
+    let (Some(data), Some(key_ref), Some(pan), Some(expiry)) =
+        (f.data, f.access_key_ref, f.card_number, f.expiry)
+    else {
         return Ok(error_code(ReturnCode::INVALID_FIELD_FORMAT));
     };
     // An unknown key reference or data that does not decrypt under it: the caller does not hold
@@ -103,10 +128,25 @@ pub async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Re
     }
     let mut conn = sandbox.pool().acquire().await?;
     ledger::sweep(&mut conn, now).await?;
-    let token = tokens::tokenize(&mut conn, sandbox.vault(), &merchant.id, &pan, &info.card_type, now).await?;
-    let vcvv =
-        tokens::issue_virtual_cvv(&mut conn, sandbox.vault(), &merchant.id, &token, &request.order_ref, info.cvv_length, now)
-            .await?;
+    let token = tokens::tokenize(
+        &mut conn,
+        sandbox.vault(),
+        &merchant.id,
+        &pan,
+        &info.card_type,
+        now,
+    )
+    .await?;
+    let vcvv = tokens::issue_virtual_cvv(
+        &mut conn,
+        sandbox.vault(),
+        &merchant.id,
+        &token,
+        &request.order_ref,
+        info.cvv_length,
+        now,
+    )
+    .await?;
     let answer = TokenAnswer {
         token: Secret::new(token),
         expiration_date: Secret::new(expiry),
@@ -118,5 +158,8 @@ pub async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Re
         card_product: Some("Sandbox test card".to_owned()),
         bank_code: Some("99999".to_owned()),
     };
-    Ok(text(format!("data={}", web2token::encrypt_token_answer(&merchant.access_key, &answer))))
+    Ok(text(format!(
+        "data={}",
+        web2token::encrypt_token_answer(&merchant.access_key, &answer)
+    )))
 }

@@ -15,12 +15,12 @@
 //!
 //! The buyer's browser has no credentials: the session token is the capability.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use payline_protocol::secret::Secret;
 use serde::Deserialize;
 
@@ -54,11 +54,19 @@ pub fn routes() -> Router<Sandbox> {
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-src 'self'; form-action *";
 
 fn module_available(sandbox: &Sandbox) -> bool {
-    sandbox.config().browser_module_dir.as_ref().is_some_and(|d| d.join("card_capture.js").is_file())
+    sandbox
+        .config()
+        .browser_module_dir
+        .as_ref()
+        .is_some_and(|d| d.join("card_capture.js").is_file())
 }
 
 fn page(sandbox: &Sandbox, status: StatusCode, title: &str, body: &str) -> Response {
-    let module = if module_available(sandbox) { " data-module=\"/webpayment/pkg/card_capture.js\"" } else { "" };
+    let module = if module_available(sandbox) {
+        " data-module=\"/webpayment/pkg/card_capture.js\""
+    } else {
+        ""
+    };
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
@@ -68,14 +76,23 @@ fn page(sandbox: &Sandbox, status: StatusCode, title: &str, body: &str) -> Respo
     );
     (
         status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, CSP), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         html,
     )
         .into_response()
 }
 
 fn gone(sandbox: &Sandbox, message: &str) -> Response {
-    page(sandbox, StatusCode::GONE, "Payment", &format!("<h1>Payment</h1><p role=\"alert\">{}</p>", esc(message)))
+    page(
+        sandbox,
+        StatusCode::GONE,
+        "Payment",
+        &format!("<h1>Payment</h1><p role=\"alert\">{}</p>", esc(message)),
+    )
 }
 
 fn money(minor: i64, currency: i64) -> String {
@@ -99,10 +116,17 @@ fn card_fields() -> &'static str {
 }
 
 fn cancel_form(token: &str) -> String {
-    format!("<form method=\"post\" action=\"/webpayment/cancel\">{}<button type=\"submit\">Cancel</button></form>", hidden("token", token))
+    format!(
+        "<form method=\"post\" action=\"/webpayment/cancel\">{}<button type=\"submit\">Cancel</button></form>",
+        hidden("token", token)
+    )
 }
 
-async fn payment_form(sandbox: &Sandbox, s: &WebSession, message: Option<&str>) -> Result<Response> {
+async fn payment_form(
+    sandbox: &Sandbox,
+    s: &WebSession,
+    message: Option<&str>,
+) -> Result<Response> {
     let mut conn = sandbox.pool().acquire().await?;
     let saved = match &s.wallet_id {
         Some(w) => crate::engine::wallets::wallet_view(&mut conn, &s.merchant_id, w).await?,
@@ -114,13 +138,22 @@ async fn payment_form(sandbox: &Sandbox, s: &WebSession, message: Option<&str>) 
          <p>Order <strong>{order}</strong></p><p>Amount <strong>{amount}</strong></p>{plan}</section>",
         order = esc(&s.order_ref),
         amount = esc(&money(s.amount, s.currency)),
-        plan = if s.mode == "NX" || s.mode == "REC" { "<p>Paid in instalments: the first is charged now.</p>" } else { "" },
+        plan = if s.mode == "NX" || s.mode == "REC" {
+            "<p>Paid in instalments: the first is charged now.</p>"
+        } else {
+            ""
+        },
     );
     if let Some(m) = message {
         body.push_str(&format!("<p role=\"alert\">{}</p>", esc(m)));
     }
     if let Some(w) = saved {
-        let masked = w.card.number.as_ref().map(|n| n.expose().to_owned()).unwrap_or_default();
+        let masked = w
+            .card
+            .number
+            .as_ref()
+            .map(|n| n.expose().to_owned())
+            .unwrap_or_default();
         body.push_str(&format!(
             "<form method=\"post\" action=\"/webpayment/pay\">{}{}<p>Saved card {}</p>\
              <button type=\"submit\">Pay with saved card</button></form><h2>Or another card</h2>",
@@ -143,7 +176,11 @@ pub(crate) struct TokenQuery {
     token: Option<String>,
 }
 
-async fn shown_session(sandbox: &Sandbox, token: &str, kind: SessionKind) -> Result<std::result::Result<WebSession, &'static str>> {
+async fn shown_session(
+    sandbox: &Sandbox,
+    token: &str,
+    kind: SessionKind,
+) -> Result<std::result::Result<WebSession, &'static str>> {
     let _guard = sandbox.lock().await;
     let now = sandbox.clock().now().await?;
     let mut conn = sandbox.pool().acquire().await?;
@@ -158,7 +195,10 @@ async fn shown_session(sandbox: &Sandbox, token: &str, kind: SessionKind) -> Res
 }
 
 /// `GET /webpayment/?token=…`.
-pub(crate) async fn payment_page(State(sandbox): State<Sandbox>, Query(q): Query<TokenQuery>) -> Result<Response> {
+pub(crate) async fn payment_page(
+    State(sandbox): State<Sandbox>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
     let token = q.token.unwrap_or_default();
     match shown_session(&sandbox, &token, SessionKind::Payment).await? {
         Ok(s) => payment_form(&sandbox, &s, None).await,
@@ -167,7 +207,10 @@ pub(crate) async fn payment_page(State(sandbox): State<Sandbox>, Query(q): Query
 }
 
 /// `GET /webpayment/wallet?token=…`.
-pub(crate) async fn wallet_page(State(sandbox): State<Sandbox>, Query(q): Query<TokenQuery>) -> Result<Response> {
+pub(crate) async fn wallet_page(
+    State(sandbox): State<Sandbox>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
     let token = q.token.unwrap_or_default();
     match shown_session(&sandbox, &token, SessionKind::Wallet).await? {
         Ok(s) => Ok(wallet_form(&sandbox, &s, None)),
@@ -176,7 +219,9 @@ pub(crate) async fn wallet_page(State(sandbox): State<Sandbox>, Query(q): Query<
 }
 
 fn wallet_form(sandbox: &Sandbox, s: &WebSession, message: Option<&str>) -> Response {
-    let alert = message.map(|m| format!("<p role=\"alert\">{}</p>", esc(m))).unwrap_or_default();
+    let alert = message
+        .map(|m| format!("<p role=\"alert\">{}</p>", esc(m)))
+        .unwrap_or_default();
     let body = format!(
         "<h1>Your saved card</h1><p>Wallet <strong>{}</strong>. A 1.00 EUR check is authorized, never charged.</p>{alert}\
          <form method=\"post\" action=\"/webpayment/wallet/save\">{}{}<button type=\"submit\">Save</button></form>{}",
@@ -201,7 +246,10 @@ fn public_base(sandbox: &Sandbox, headers: &HeaderMap) -> String {
     if let Some(u) = &sandbox.config().public_url {
         return u.trim_end_matches('/').to_owned();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8081");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8081");
     format!("http://{host}")
 }
 
@@ -215,7 +263,12 @@ enum Action {
 }
 
 /// Runs a page action in one transaction under the write lock.
-async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, action: Action) -> Result<Response> {
+async fn run(
+    sandbox: &Sandbox,
+    headers: &HeaderMap,
+    token: Option<String>,
+    action: Action,
+) -> Result<Response> {
     let base = public_base(sandbox, headers);
     let outcome = {
         let _guard = sandbox.lock().await;
@@ -235,15 +288,27 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
             Ok(s) => s,
             Err(m) => return Ok(gone(sandbox, m)),
         };
-        let Some(merchant) = sandbox.config().merchant(&s.merchant_id) else { return Ok(gone(sandbox, "Unknown merchant.")) };
-        let mut ctx = Ctx { conn: &mut tx, vault: sandbox.vault(), merchant, now, public_url: base.clone() };
+        let Some(merchant) = sandbox.config().merchant(&s.merchant_id) else {
+            return Ok(gone(sandbox, "Unknown merchant."));
+        };
+        let mut ctx = Ctx {
+            conn: &mut tx,
+            vault: sandbox.vault(),
+            merchant,
+            now,
+            public_url: base.clone(),
+        };
         let next = match action {
             Action::Pay(form) => web::pay_with_card(&mut ctx, &s, form, &base).await?,
             Action::PayWallet => web::pay_with_wallet(&mut ctx, &s, &base).await?,
             Action::Cancel => web::cancel(&mut ctx, &s).await?,
             Action::SaveWallet(form) => web::save_web_wallet(&mut ctx, &s, form, &base).await?,
-            Action::ThreeDsReturn { md, response } => web::three_ds_return(&mut ctx, &md, &response).await?,
-            Action::MethodContinue { completed } => web::method_continue(&mut ctx, &s, completed).await?,
+            Action::ThreeDsReturn { md, response } => {
+                web::three_ds_return(&mut ctx, &md, &response).await?
+            }
+            Action::MethodContinue { completed } => {
+                web::method_continue(&mut ctx, &s, completed).await?
+            }
         };
         tx.commit().await?;
         (s, next)
@@ -255,7 +320,11 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
         Next::Acs { url, fields } => {
             let inputs: String = fields.iter().map(|(k, v)| hidden(k, v)).collect();
             // manageWebWallet: a non-payment authentication of the card being saved.
-            let what = if s.kind == SessionKind::Wallet { "saving this card" } else { "this payment" };
+            let what = if s.kind == SessionKind::Wallet {
+                "saving this card"
+            } else {
+                "this payment"
+            };
             let body = format!(
                 "<h1>3-D Secure</h1><p>Your bank asks you to confirm {what}.</p>\
                  <form method=\"post\" action=\"{}\" data-autosubmit>{inputs}<button type=\"submit\">Continue</button></form>",
@@ -263,8 +332,15 @@ async fn run(sandbox: &Sandbox, headers: &HeaderMap, token: Option<String>, acti
             );
             page(sandbox, StatusCode::OK, "3-D Secure", &body)
         }
-        Next::Method { url, fields } => page(sandbox, StatusCode::OK, "3-D Secure", &method_body(&s.token, &url, &fields)),
-        Next::Retry(message) if s.kind == SessionKind::Wallet => wallet_form(sandbox, &s, Some(&message)),
+        Next::Method { url, fields } => page(
+            sandbox,
+            StatusCode::OK,
+            "3-D Secure",
+            &method_body(&s.token, &url, &fields),
+        ),
+        Next::Retry(message) if s.kind == SessionKind::Wallet => {
+            wallet_form(sandbox, &s, Some(&message))
+        }
         Next::Retry(message) => payment_form(sandbox, &s, Some(&message)).await?,
         Next::Gone(m) => gone(sandbox, m),
     })
@@ -296,7 +372,12 @@ pub(crate) async fn method_notify(State(sandbox): State<Sandbox>, body: Bytes) -
         .and_then(|d| crate::engine::three_ds::json_b64(&d))
         .and_then(|v| v["threeDSServerTransID"].as_str().map(str::to_owned));
     let Some(md) = md else {
-        return Ok(page(&sandbox, StatusCode::BAD_REQUEST, "3-D Secure", "<p role=\"alert\">threeDSMethodData is missing or not valid.</p>"));
+        return Ok(page(
+            &sandbox,
+            StatusCode::BAD_REQUEST,
+            "3-D Secure",
+            "<p role=\"alert\">threeDSMethodData is missing or not valid.</p>",
+        ));
     };
     let noted = {
         let _guard = sandbox.lock().await;
@@ -306,51 +387,121 @@ pub(crate) async fn method_notify(State(sandbox): State<Sandbox>, body: Bytes) -
         noted
     };
     if !noted {
-        return Ok(page(&sandbox, StatusCode::GONE, "3-D Secure", "<p role=\"alert\">No device check is waiting for this notification.</p>"));
+        return Ok(page(
+            &sandbox,
+            StatusCode::GONE,
+            "3-D Secure",
+            "<p role=\"alert\">No device check is waiting for this notification.</p>",
+        ));
     }
-    Ok(page(&sandbox, StatusCode::OK, "3-D Secure", "<p data-method-notified>Device check complete.</p>"))
+    Ok(page(
+        &sandbox,
+        StatusCode::OK,
+        "3-D Secure",
+        "<p data-method-notified>Device check complete.</p>",
+    ))
 }
 
 /// `POST /webpayment/3ds-method-continue`: `token`, `methodCompleted` (`true` / `false`).
-pub(crate) async fn method_continue(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+pub(crate) async fn method_continue(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
     let completed = field(&body, "methodCompleted").as_deref() == Some("true");
-    run(&sandbox, &headers, field(&body, "token"), Action::MethodContinue { completed }).await
+    run(
+        &sandbox,
+        &headers,
+        field(&body, "token"),
+        Action::MethodContinue { completed },
+    )
+    .await
 }
 
 /// `POST /webpayment/pay`.
-pub(crate) async fn pay(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let action = if field(&body, "savedCard").is_some() { Action::PayWallet } else { Action::Pay(card_form(&body)) };
+pub(crate) async fn pay(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let action = if field(&body, "savedCard").is_some() {
+        Action::PayWallet
+    } else {
+        Action::Pay(card_form(&body))
+    };
     run(&sandbox, &headers, field(&body, "token"), action).await
 }
 
 /// `POST /webpayment/cancel`.
-pub(crate) async fn cancel(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+pub(crate) async fn cancel(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
     run(&sandbox, &headers, field(&body, "token"), Action::Cancel).await
 }
 
 /// `POST /webpayment/wallet/save`.
-pub(crate) async fn save_wallet(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    run(&sandbox, &headers, field(&body, "token"), Action::SaveWallet(card_form(&body))).await
+pub(crate) async fn save_wallet(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    run(
+        &sandbox,
+        &headers,
+        field(&body, "token"),
+        Action::SaveWallet(card_form(&body)),
+    )
+    .await
 }
 
 /// `POST /webpayment/3ds-return`: `cres` + `threeDSSessionData` (3DS2) or `PaRes` + `MD`.
-pub(crate) async fn three_ds_return(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let md = field(&body, "threeDSSessionData").or_else(|| field(&body, "MD")).unwrap_or_default();
-    let response = field(&body, "cres").or_else(|| field(&body, "PaRes")).unwrap_or_default();
-    run(&sandbox, &headers, None, Action::ThreeDsReturn { md, response }).await
+pub(crate) async fn three_ds_return(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let md = field(&body, "threeDSSessionData")
+        .or_else(|| field(&body, "MD"))
+        .unwrap_or_default();
+    let response = field(&body, "cres")
+        .or_else(|| field(&body, "PaRes"))
+        .unwrap_or_default();
+    run(
+        &sandbox,
+        &headers,
+        None,
+        Action::ThreeDsReturn { md, response },
+    )
+    .await
 }
 
 /// `GET /webpayment/hosted.js`.
 pub(crate) async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../assets/hosted.js")).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/hosted.js"),
+    )
+        .into_response()
 }
 
 /// `GET /webpayment/pkg/{file}`: the browser module's built files, when configured.
-pub(crate) async fn module_file(State(sandbox): State<Sandbox>, Path(file): Path<String>) -> Response {
-    const FILES: [(&str, &str); 3] =
-        [("card_capture.js", "text/javascript"), ("card_capture_bg.wasm", "application/wasm"), ("card-capture.css", "text/css")];
-    let Some(dir) = sandbox.config().browser_module_dir.clone() else { return StatusCode::NOT_FOUND.into_response() };
-    let Some((name, mime)) = FILES.iter().find(|(n, _)| *n == file) else { return StatusCode::NOT_FOUND.into_response() };
+pub(crate) async fn module_file(
+    State(sandbox): State<Sandbox>,
+    Path(file): Path<String>,
+) -> Response {
+    const FILES: [(&str, &str); 3] = [
+        ("card_capture.js", "text/javascript"),
+        ("card_capture_bg.wasm", "application/wasm"),
+        ("card-capture.css", "text/css"),
+    ];
+    let Some(dir) = sandbox.config().browser_module_dir.clone() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some((name, mime)) = FILES.iter().find(|(n, _)| *n == file) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     match tokio::fs::read(dir.join(name)).await {
         Ok(bytes) => ([(header::CONTENT_TYPE, *mime)], bytes).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),

@@ -85,7 +85,8 @@ fn iso(d: Date) -> String {
 impl Row {
     fn into_billing(self) -> Result<(BillingRow, String)> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = Date::parse(&self.due_date, &format).map_err(|_| SandboxError::Bug("stored due date unreadable"))?;
+        let date = Date::parse(&self.due_date, &format)
+            .map_err(|_| SandboxError::Bug("stored due date unreadable"))?;
         let row = BillingRow {
             id: self.id,
             rank: self.rank,
@@ -103,7 +104,14 @@ impl Row {
 }
 
 /// Lays a due date (nothing when the rank exists).
-pub(crate) async fn insert(conn: &mut SqliteConnection, record_id: &str, rank: u32, date: Date, due_at: i64, amount: i64) -> Result<()> {
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+    rank: u32,
+    date: Date,
+    due_at: i64,
+    amount: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT OR IGNORE INTO billing_records (payment_record_id, rank, due_date, amount, status, nb_try, next_try_at) \
          VALUES (?, ?, ?, ?, ?, 0, ?)",
@@ -122,31 +130,50 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, record_id: &str, rank: u
 /// Billing records of a payment record, by rank.
 pub(crate) async fn all(conn: &mut SqliteConnection, record_id: &str) -> Result<Vec<BillingRow>> {
     let rows: Vec<Row> =
-        sqlx::query_as("SELECT * FROM billing_records WHERE payment_record_id = ? ORDER BY rank").bind(record_id).fetch_all(conn).await?;
-    rows.into_iter().map(|r| r.into_billing().map(|(b, _)| b)).collect()
+        sqlx::query_as("SELECT * FROM billing_records WHERE payment_record_id = ? ORDER BY rank")
+            .bind(record_id)
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter()
+        .map(|r| r.into_billing().map(|(b, _)| b))
+        .collect()
 }
 
 /// A billing record by its `billingRecordId`: in the sandbox, its rank in the payment record
 /// (the `rank` every billing record of getPaymentRecord carries).
-pub(crate) async fn by_rank(conn: &mut SqliteConnection, record_id: &str, billing_id: &str) -> Result<Option<BillingRow>> {
-    let Ok(rank) = billing_id.trim().parse::<i64>() else { return Ok(None) };
-    let row: Option<Row> = sqlx::query_as("SELECT * FROM billing_records WHERE payment_record_id = ? AND rank = ?")
-        .bind(record_id)
-        .bind(rank)
-        .fetch_optional(conn)
-        .await?;
+pub(crate) async fn by_rank(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+    billing_id: &str,
+) -> Result<Option<BillingRow>> {
+    let Ok(rank) = billing_id.trim().parse::<i64>() else {
+        return Ok(None);
+    };
+    let row: Option<Row> =
+        sqlx::query_as("SELECT * FROM billing_records WHERE payment_record_id = ? AND rank = ?")
+            .bind(record_id)
+            .bind(rank)
+            .fetch_optional(conn)
+            .await?;
     row.map(|r| r.into_billing().map(|(b, _)| b)).transpose()
 }
 
 /// A billing record by row id, with its payment record id.
 pub(crate) async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<(BillingRow, String)> {
-    let row: Row = sqlx::query_as("SELECT * FROM billing_records WHERE id = ?").bind(id).fetch_one(conn).await?;
+    let row: Row = sqlx::query_as("SELECT * FROM billing_records WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
     row.into_billing()
 }
 
 /// The record's due dates to bill at `now` or before (row id, status, tries, due instant), in
 /// date order.
-pub(crate) async fn due_of_record(conn: &mut SqliteConnection, record_id: &str, now: i64) -> Result<Vec<(i64, BillingStatus, i64, i64)>> {
+pub(crate) async fn due_of_record(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+    now: i64,
+) -> Result<Vec<(i64, BillingStatus, i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT id, status, nb_try, next_try_at FROM billing_records WHERE payment_record_id = ? AND status IN (?, ?) \
          AND next_try_at <= ? ORDER BY next_try_at, id",
@@ -161,7 +188,10 @@ pub(crate) async fn due_of_record(conn: &mut SqliteConnection, record_id: &str, 
 
 /// The oldest due date to bill at `until` or before, of an enabled payment record: (billing
 /// record id, status, tries, due instant, merchant).
-pub(crate) async fn next_due(conn: &mut SqliteConnection, until: i64) -> Result<Option<(i64, BillingStatus, i64, i64, String)>> {
+pub(crate) async fn next_due(
+    conn: &mut SqliteConnection,
+    until: i64,
+) -> Result<Option<(i64, BillingStatus, i64, i64, String)>> {
     Ok(sqlx::query_as(
         "SELECT b.id, b.status, b.nb_try, b.next_try_at, p.merchant_id FROM billing_records b \
          JOIN payment_records p ON p.id = b.payment_record_id \
@@ -177,7 +207,13 @@ pub(crate) async fn next_due(conn: &mut SqliteConnection, until: i64) -> Result<
 
 /// Claims a due billing record: counts the try, guarded by the values read, so that of two
 /// processes only one bills it. Must be the first write of the billing's transaction.
-pub(crate) async fn claim(conn: &mut SqliteConnection, id: i64, status: BillingStatus, nb_try: i64, next_try_at: i64) -> Result<bool> {
+pub(crate) async fn claim(
+    conn: &mut SqliteConnection,
+    id: i64,
+    status: BillingStatus,
+    nb_try: i64,
+    next_try_at: i64,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE billing_records SET nb_try = nb_try + 1 WHERE id = ? AND status = ? AND nb_try = ? AND next_try_at = ?",
     )
@@ -216,16 +252,25 @@ pub(crate) async fn record_try(
 
 /// Drops the future due dates never tried (before the schedule is laid again).
 pub(crate) async fn delete_untried(conn: &mut SqliteConnection, record_id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM billing_records WHERE payment_record_id = ? AND status = ? AND nb_try = 0")
-        .bind(record_id)
-        .bind(BillingStatus::Future)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "DELETE FROM billing_records WHERE payment_record_id = ? AND status = ? AND nb_try = 0",
+    )
+    .bind(record_id)
+    .bind(BillingStatus::Future)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Changes a due date's date, next try, amount and status (updateBillingRecord).
-pub(crate) async fn update(conn: &mut SqliteConnection, id: i64, date: Date, next_try_at: i64, amount: i64, status: BillingStatus) -> Result<()> {
+pub(crate) async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    date: Date,
+    next_try_at: i64,
+    amount: i64,
+    status: BillingStatus,
+) -> Result<()> {
     sqlx::query("UPDATE billing_records SET due_date = ?, next_try_at = ?, amount = ?, status = ? WHERE id = ?")
         .bind(iso(date))
         .bind(next_try_at)
@@ -238,7 +283,12 @@ pub(crate) async fn update(conn: &mut SqliteConnection, id: i64, date: Date, nex
 }
 
 /// Marks rank 1 as paid by the authorization a hosted page made (one try, `00000`).
-pub(crate) async fn first_paid(conn: &mut SqliteConnection, record_id: &str, transaction_id: &str, now: i64) -> Result<()> {
+pub(crate) async fn first_paid(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+    transaction_id: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "UPDATE billing_records SET status = ?, nb_try = 1, result_code = ?, transaction_id = ?, executed_at = ? \
          WHERE payment_record_id = ? AND rank = 1",

@@ -12,7 +12,6 @@ use time::OffsetDateTime;
 use super::StoredCode;
 use crate::error::Result;
 
-
 /// Kind of ledger entry, named after the Payline operation that created it
 /// (`transactions.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
@@ -232,22 +231,42 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
 }
 
 /// One entry of a merchant.
-pub async fn get(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> Result<Option<Entry>> {
+pub async fn get(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    id: &str,
+) -> Result<Option<Entry>> {
     let sql = format!("SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND id = ?");
-    let row = sqlx::query(&sql).bind(merchant_id).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(merchant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Entries of a merchant for an order reference, oldest first.
-pub async fn by_order_ref(conn: &mut SqliteConnection, merchant_id: &str, order_ref: &str) -> Result<Vec<Entry>> {
-    let sql = format!("SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND order_ref = ? ORDER BY created_at, rowid");
-    let rows = sqlx::query(&sql).bind(merchant_id).bind(order_ref).fetch_all(conn).await?;
+pub async fn by_order_ref(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    order_ref: &str,
+) -> Result<Vec<Entry>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND order_ref = ? ORDER BY created_at, rowid"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(merchant_id)
+        .bind(order_ref)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Entries that follow `original_id`, oldest first.
 pub async fn follow_ups(conn: &mut SqliteConnection, original_id: &str) -> Result<Vec<Entry>> {
-    let sql = format!("SELECT {COLUMNS} FROM transactions WHERE original_id = ? ORDER BY created_at, rowid");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM transactions WHERE original_id = ? ORDER BY created_at, rowid"
+    );
     let rows = sqlx::query(&sql).bind(original_id).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
@@ -282,7 +301,11 @@ pub async fn search(
 
 /// Changes the state of an entry.
 pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> Result<()> {
-    sqlx::query("UPDATE transactions SET state = ? WHERE id = ?").bind(state).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE transactions SET state = ? WHERE id = ?")
+        .bind(state)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -308,7 +331,12 @@ pub async fn standing_follow_ups(
 
 /// Records a 3-D Secure authentication (`three_ds` Y, its ECI and liability shift) on the entry
 /// billed for rank 1 of a payment record.
-pub(crate) async fn authenticate_first_billing(conn: &mut SqliteConnection, record_id: &str, eci: &str, liability_shift: bool) -> Result<()> {
+pub(crate) async fn authenticate_first_billing(
+    conn: &mut SqliteConnection,
+    record_id: &str,
+    eci: &str,
+    liability_shift: bool,
+) -> Result<()> {
     sqlx::query(
         "UPDATE transactions SET three_ds = 'Y', eci = ?, liability_shift = ? WHERE id = \
          (SELECT transaction_id FROM billing_records WHERE payment_record_id = ? AND rank = 1 AND transaction_id IS NOT NULL)",
@@ -463,7 +491,11 @@ pub mod deferred {
     }
 
     /// Stores `payment.differedActionDate` on a ledger entry.
-    pub async fn set_date(conn: &mut SqliteConnection, transaction_id: &str, date: Date) -> Result<()> {
+    pub async fn set_date(
+        conn: &mut SqliteConnection,
+        transaction_id: &str,
+        date: Date,
+    ) -> Result<()> {
         sqlx::query("UPDATE transactions SET differed_action_date = ? WHERE id = ?")
             .bind(iso(date))
             .bind(transaction_id)
@@ -473,11 +505,15 @@ pub mod deferred {
     }
 
     /// `payment.differedActionDate` of a ledger entry.
-    pub async fn date_of(conn: &mut SqliteConnection, transaction_id: &str) -> Result<Option<Date>> {
-        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT differed_action_date FROM transactions WHERE id = ?")
-            .bind(transaction_id)
-            .fetch_optional(conn)
-            .await?;
+    pub async fn date_of(
+        conn: &mut SqliteConnection,
+        transaction_id: &str,
+    ) -> Result<Option<Date>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT differed_action_date FROM transactions WHERE id = ?")
+                .bind(transaction_id)
+                .fetch_optional(conn)
+                .await?;
         Ok(row.and_then(|(d,)| d).as_deref().and_then(from_iso))
     }
 
@@ -506,7 +542,10 @@ pub mod deferred {
     }
 
     /// The planned capture of an authorization, if it is a DIF one.
-    pub async fn get(conn: &mut SqliteConnection, authorization_id: &str) -> Result<Option<Deferred>> {
+    pub async fn get(
+        conn: &mut SqliteConnection,
+        authorization_id: &str,
+    ) -> Result<Option<Deferred>> {
         let Some(r) = sqlx::query("SELECT * FROM deferred_captures WHERE authorization_id = ?")
             .bind(authorization_id)
             .fetch_optional(conn)
@@ -514,11 +553,14 @@ pub mod deferred {
         else {
             return Ok(None);
         };
-        let ts = |v: i64| OffsetDateTime::from_unix_timestamp(v).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let ts =
+            |v: i64| OffsetDateTime::from_unix_timestamp(v).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let date: String = r.try_get("capture_date")?;
         Ok(Some(Deferred {
             authorization_id: r.try_get("authorization_id")?,
-            capture_date: from_iso(&date).ok_or(crate::error::SandboxError::Bug("stored capture date unreadable"))?,
+            capture_date: from_iso(&date).ok_or(crate::error::SandboxError::Bug(
+                "stored capture date unreadable",
+            ))?,
             due_at: ts(r.try_get("due_at")?),
             status: r.try_get("status")?,
             reason: r.try_get("reason")?,
@@ -530,7 +572,12 @@ pub mod deferred {
 
     /// Gives up a planned capture for `reason` (the merchant captured or cancelled first);
     /// nothing when it is not pending.
-    pub async fn skip(conn: &mut SqliteConnection, authorization_id: &str, reason: SkipReason, now: OffsetDateTime) -> Result<()> {
+    pub async fn skip(
+        conn: &mut SqliteConnection,
+        authorization_id: &str,
+        reason: SkipReason,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE deferred_captures SET status = ?, reason = ?, executed_at = ? \
              WHERE authorization_id = ? AND status = ?",
@@ -547,7 +594,10 @@ pub mod deferred {
 
     /// The oldest pending capture due at `until` or before: (authorization, due instant,
     /// merchant).
-    pub async fn next_due(pool: &sqlx::SqlitePool, until: i64) -> Result<Option<(String, i64, String)>> {
+    pub async fn next_due(
+        pool: &sqlx::SqlitePool,
+        until: i64,
+    ) -> Result<Option<(String, i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT authorization_id, due_at, merchant_id FROM deferred_captures WHERE status = ? AND due_at <= ? \
              ORDER BY due_at, authorization_id LIMIT 1",
@@ -561,7 +611,12 @@ pub mod deferred {
     /// Claims a due capture, guarded by the values read, so that of two processes only one
     /// runs it. Must be the first write of the capture's transaction; the same transaction
     /// then records the outcome ([`done`]).
-    pub async fn claim(conn: &mut SqliteConnection, authorization_id: &str, due_at: i64, now: OffsetDateTime) -> Result<bool> {
+    pub async fn claim(
+        conn: &mut SqliteConnection,
+        authorization_id: &str,
+        due_at: i64,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE deferred_captures SET status = ?, executed_at = ? \
              WHERE authorization_id = ? AND status = ? AND due_at = ?",
@@ -577,7 +632,11 @@ pub mod deferred {
     }
 
     /// Records the outcome of a claimed capture: the capture made, or why it was skipped.
-    pub async fn done(conn: &mut SqliteConnection, authorization_id: &str, outcome: std::result::Result<&str, SkipReason>) -> Result<()> {
+    pub async fn done(
+        conn: &mut SqliteConnection,
+        authorization_id: &str,
+        outcome: std::result::Result<&str, SkipReason>,
+    ) -> Result<()> {
         let (status, capture_id, reason) = match outcome {
             Ok(capture) => (Status::Captured, Some(capture), None),
             Err(reason) => (Status::Skipped, None, Some(reason)),
@@ -613,11 +672,24 @@ mod tests {
             State::Done,
         ];
         for s in states {
-            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::Value::from(s.as_str())));
+            assert_eq!(
+                serde_json::to_value(s).ok(),
+                Some(serde_json::Value::from(s.as_str()))
+            );
         }
-        let kinds = [Kind::Authorization, Kind::Capture, Kind::Reset, Kind::Refund, Kind::Credit, Kind::ReAuthorization];
+        let kinds = [
+            Kind::Authorization,
+            Kind::Capture,
+            Kind::Reset,
+            Kind::Refund,
+            Kind::Credit,
+            Kind::ReAuthorization,
+        ];
         for k in kinds {
-            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::from(k.as_str())));
+            assert_eq!(
+                serde_json::to_value(k).ok(),
+                Some(serde_json::Value::from(k.as_str()))
+            );
         }
     }
 }

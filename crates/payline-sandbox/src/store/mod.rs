@@ -31,7 +31,10 @@ impl sqlx::Type<Sqlite> for StoredCode {
 }
 
 impl<'q> sqlx::Encode<'q, Sqlite> for StoredCode {
-    fn encode_by_ref(&self, args: &mut Vec<SqliteArgumentValue<'q>>) -> Result<IsNull, BoxDynError> {
+    fn encode_by_ref(
+        &self,
+        args: &mut Vec<SqliteArgumentValue<'q>>,
+    ) -> Result<IsNull, BoxDynError> {
         <String as sqlx::Encode<'q, Sqlite>>::encode(self.0.as_str().to_owned(), args)
     }
 }
@@ -39,6 +42,9 @@ impl<'q> sqlx::Encode<'q, Sqlite> for StoredCode {
 impl<'r> sqlx::Decode<'r, Sqlite> for StoredCode {
     fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
         let text = <&str as sqlx::Decode<'r, Sqlite>>::decode(value)?;
-        Ok(StoredCode(text.parse().map_err(|_| format!("not a return code: {text:?}"))?))
+        Ok(StoredCode(
+            text.parse()
+                .map_err(|_| format!("not a return code: {text:?}"))?,
+        ))
     }
 }

@@ -83,7 +83,9 @@ pub(crate) async fn enqueue(
     params: &[(&str, &str)],
     now: OffsetDateTime,
 ) -> Result<()> {
-    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(()) };
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(());
+    };
     let t = now.unix_timestamp();
     sqlx::query(
         "INSERT INTO notifications (merchant_id, notification_type, url, query, status, created_at, window_start, \
@@ -104,14 +106,20 @@ pub(crate) async fn enqueue(
 
 /// Payline URL notification: once the merchant has fetched the final result of a hosted
 /// payment, its WEBTRS notification is no longer sent.
-pub(crate) async fn mark_web_payment_fetched(conn: &mut SqliteConnection, merchant_id: &str, token: &str) -> Result<()> {
-    sqlx::query("UPDATE notifications SET status = ? WHERE merchant_id = ? AND status = ? AND query = ?")
-        .bind(Status::Fetched)
-        .bind(merchant_id)
-        .bind(Status::Pending)
-        .bind(query_of(Kind::WebTrs, &[("token", token)]))
-        .execute(conn)
-        .await?;
+pub(crate) async fn mark_web_payment_fetched(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    token: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE notifications SET status = ? WHERE merchant_id = ? AND status = ? AND query = ?",
+    )
+    .bind(Status::Fetched)
+    .bind(merchant_id)
+    .bind(Status::Pending)
+    .bind(query_of(Kind::WebTrs, &[("token", token)]))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -167,7 +175,11 @@ pub(crate) fn full_url(url: &str, query: &str) -> String {
 }
 
 /// The merchant's notifications, oldest first (`id` = one only).
-pub(crate) async fn list(conn: &mut SqliteConnection, merchant_id: &str, id: Option<i64>) -> Result<Vec<NotificationView>> {
+pub(crate) async fn list(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    id: Option<i64>,
+) -> Result<Vec<NotificationView>> {
     let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, notification_type, url, query, status, created_at FROM notifications \
          WHERE merchant_id = ? AND (? IS NULL OR id = ?) ORDER BY id",
@@ -192,7 +204,11 @@ pub(crate) async fn list(conn: &mut SqliteConnection, merchant_id: &str, id: Opt
             created_at: at(r.created_at),
             attempts: attempts
                 .into_iter()
-                .map(|a| AttemptView { at: at(a.at), http_status: a.http_status, error: a.error })
+                .map(|a| AttemptView {
+                    at: at(a.at),
+                    http_status: a.http_status,
+                    error: a.error,
+                })
                 .collect(),
         });
     }
@@ -200,7 +216,12 @@ pub(crate) async fn list(conn: &mut SqliteConnection, merchant_id: &str, id: Opt
 }
 
 /// Makes a notification due now again, with a fresh 2-hour window. `false` when unknown.
-pub(crate) async fn resend(conn: &mut SqliteConnection, merchant_id: &str, id: i64, now: OffsetDateTime) -> Result<bool> {
+pub(crate) async fn resend(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<bool> {
     let t = now.unix_timestamp();
     let done = sqlx::query(
         "UPDATE notifications SET status = ?, window_start = ?, next_attempt_at = ?, lease_until = NULL \
@@ -279,7 +300,10 @@ pub(crate) async fn record_attempt(
         .execute(&mut *conn)
         .await?;
     let (window_start,): (i64,) =
-        sqlx::query_as("SELECT window_start FROM notifications WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+        sqlx::query_as("SELECT window_start FROM notifications WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
     let next = t + RETRY_EVERY.whole_seconds();
     let new_status = if delivered {
         Status::Delivered

@@ -77,7 +77,11 @@ fn new_record_id() -> String {
 }
 
 /// Loads a payment record of a merchant.
-pub(crate) async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &str) -> Result<Option<PaymentRecord>> {
+pub(crate) async fn load(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    id: &str,
+) -> Result<Option<PaymentRecord>> {
     let Some(r) = sqlx::query("SELECT * FROM payment_records WHERE merchant_id = ? AND id = ?")
         .bind(merchant_id)
         .bind(id.trim())
@@ -98,14 +102,19 @@ pub(crate) async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &st
     let differed: Option<String> = r.try_get("differed_action_date")?;
     let bad = SandboxError::Bug("stored payment record unreadable");
     let schedule = Schedule {
-        cycle: u32::try_from(cycle).ok().and_then(BillingCycle::from_code).ok_or(bad)?,
+        cycle: u32::try_from(cycle)
+            .ok()
+            .and_then(BillingCycle::from_code)
+            .ok_or(bad)?,
         start: from_iso(&start).ok_or(SandboxError::Bug("stored start date unreadable"))?,
         billing_day: day.and_then(|d| u8::try_from(d).ok()),
         billing_left: left.and_then(|l| u32::try_from(l).ok()),
         end: end.as_deref().and_then(from_iso),
         first_amount: u(first.unwrap_or(amount)),
         amount: u(amount),
-        new_amount: new_amount.zip(amd.as_deref().and_then(from_iso)).map(|(a, d)| (u(a), d)),
+        new_amount: new_amount
+            .zip(amd.as_deref().and_then(from_iso))
+            .map(|(a, d)| (u(a), d)),
     };
     Ok(Some(PaymentRecord {
         id: r.try_get("id")?,
@@ -122,7 +131,12 @@ pub(crate) async fn load(conn: &mut SqliteConnection, merchant_id: &str, id: &st
 }
 
 /// Creates a payment record (without its due dates); returns its id.
-pub(crate) async fn insert(conn: &mut SqliteConnection, merchant_id: &str, n: &NewRecord<'_>, now: i64) -> Result<String> {
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    n: &NewRecord<'_>,
+    now: i64,
+) -> Result<String> {
     let id = new_record_id();
     let s = n.schedule;
     sqlx::query(
@@ -156,19 +170,35 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, merchant_id: &str, n: &N
 }
 
 /// Keeps `payment.differedActionDate` of a DIF schedule.
-pub(crate) async fn set_capture_date(conn: &mut SqliteConnection, id: &str, date: Date) -> Result<()> {
-    sqlx::query("UPDATE payment_records SET differed_action_date = ? WHERE id = ?").bind(iso(date)).bind(id).execute(conn).await?;
+pub(crate) async fn set_capture_date(
+    conn: &mut SqliteConnection,
+    id: &str,
+    date: Date,
+) -> Result<()> {
+    sqlx::query("UPDATE payment_records SET differed_action_date = ? WHERE id = ?")
+        .bind(iso(date))
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Disables a payment record at `now` (disablePaymentRecord).
 pub(crate) async fn disable(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE payment_records SET disabled_at = ? WHERE id = ?").bind(now).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE payment_records SET disabled_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Stores the parts of a schedule updatePaymentRecord may change.
-pub(crate) async fn update_schedule(conn: &mut SqliteConnection, id: &str, s: &Schedule) -> Result<()> {
+pub(crate) async fn update_schedule(
+    conn: &mut SqliteConnection,
+    id: &str,
+    s: &Schedule,
+) -> Result<()> {
     sqlx::query(
         "UPDATE payment_records SET billing_day = ?, billing_left = ?, end_date = ?, new_amount = ?, amount_modification_date = ? WHERE id = ?",
     )

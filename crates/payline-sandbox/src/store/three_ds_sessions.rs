@@ -154,30 +154,59 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, n: &NewSession<'_>) -> R
 
 /// A session by MD.
 pub(crate) async fn get(conn: &mut SqliteConnection, md: &str) -> Result<Option<Session>> {
-    Ok(sqlx::query_as("SELECT * FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM threeds_sessions WHERE md = ?")
+            .bind(md)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// The `transient` verifyEnrollment gave with a 3DS Method step (it names the session in the
 /// second verifyEnrollment), if any.
 pub(crate) async fn transient(conn: &mut SqliteConnection, md: &str) -> Result<Option<String>> {
     let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT transient FROM threeds_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
+        sqlx::query_as("SELECT transient FROM threeds_sessions WHERE md = ?")
+            .bind(md)
+            .fetch_optional(conn)
+            .await?;
     Ok(row.and_then(|(t,)| t))
 }
 
-pub(crate) async fn set_status(conn: &mut SqliteConnection, md: &str, status: Status) -> Result<()> {
-    sqlx::query("UPDATE threeds_sessions SET status = ? WHERE md = ?").bind(status).bind(md).execute(conn).await?;
+pub(crate) async fn set_status(
+    conn: &mut SqliteConnection,
+    md: &str,
+    status: Status,
+) -> Result<()> {
+    sqlx::query("UPDATE threeds_sessions SET status = ? WHERE md = ?")
+        .bind(status)
+        .bind(md)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Records the `threeDSCompInd` the second verifyEnrollment gave after a 3DS Method.
-pub(crate) async fn set_method_result(conn: &mut SqliteConnection, md: &str, comp_ind: &str) -> Result<()> {
-    sqlx::query("UPDATE threeds_sessions SET method_result = ? WHERE md = ?").bind(comp_ind).bind(md).execute(conn).await?;
+pub(crate) async fn set_method_result(
+    conn: &mut SqliteConnection,
+    md: &str,
+    comp_ind: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE threeds_sessions SET method_result = ? WHERE md = ?")
+        .bind(comp_ind)
+        .bind(md)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Marks the ACS outcome of a challenge and stores the answer the page will post.
-pub(crate) async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_status: Status, response: &str) -> Result<bool> {
+pub(crate) async fn finish_challenge(
+    conn: &mut SqliteConnection,
+    md: &str,
+    new_status: Status,
+    response: &str,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE threeds_sessions SET status = ?, challenge_response = ? WHERE md = ? AND status = ?",
     )
@@ -192,27 +221,38 @@ pub(crate) async fn finish_challenge(conn: &mut SqliteConnection, md: &str, new_
 
 /// Records that the 3DS Method page ran.
 pub(crate) async fn method_completed(conn: &mut SqliteConnection, md: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE threeds_sessions SET method_result = 'Y' WHERE md = ? AND status = ?")
-        .bind(md)
-        .bind(Status::MethodPending)
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE threeds_sessions SET method_result = 'Y' WHERE md = ? AND status = ?")
+            .bind(md)
+            .bind(Status::MethodPending)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Sets the TermUrl of a 3DS1 session (the merchant gives it to the ACS, not to Payline).
 pub(crate) async fn set_term_url(conn: &mut SqliteConnection, md: &str, url: &str) -> Result<()> {
-    sqlx::query("UPDATE threeds_sessions SET return_url = ? WHERE md = ?").bind(url).bind(md).execute(conn).await?;
+    sqlx::query("UPDATE threeds_sessions SET return_url = ? WHERE md = ?")
+        .bind(url)
+        .bind(md)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// The merchant's session a 3DS Method round named by its `transient`.
-pub(crate) async fn by_transient(conn: &mut SqliteConnection, transient: &str, merchant_id: &str) -> Result<Option<Session>> {
-    Ok(sqlx::query_as("SELECT * FROM threeds_sessions WHERE transient = ? AND merchant_id = ?")
-        .bind(transient)
-        .bind(merchant_id)
-        .fetch_optional(conn)
-        .await?)
+pub(crate) async fn by_transient(
+    conn: &mut SqliteConnection,
+    transient: &str,
+    merchant_id: &str,
+) -> Result<Option<Session>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM threeds_sessions WHERE transient = ? AND merchant_id = ?")
+            .bind(transient)
+            .bind(merchant_id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Records a successful authentication: its ECI, CAVV, XID and result container.
@@ -238,13 +278,23 @@ pub(crate) async fn mark_authenticated(
 
 /// Marks the ACS answer (PaRes / CRes) as consumed by verifyAuthentication.
 pub(crate) async fn consume_response(conn: &mut SqliteConnection, md: &str) -> Result<()> {
-    sqlx::query("UPDATE threeds_sessions SET response_consumed = 1 WHERE md = ? AND response_consumed = 0").bind(md).execute(conn).await?;
+    sqlx::query(
+        "UPDATE threeds_sessions SET response_consumed = 1 WHERE md = ? AND response_consumed = 0",
+    )
+    .bind(md)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Marks the authentication as used by an authorization; `false` when it already was (an
 /// authentication covers one payment).
 pub(crate) async fn consume_authentication(conn: &mut SqliteConnection, md: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE threeds_sessions SET auth_consumed = 1 WHERE md = ? AND auth_consumed = 0").bind(md).execute(conn).await?;
+    let done = sqlx::query(
+        "UPDATE threeds_sessions SET auth_consumed = 1 WHERE md = ? AND auth_consumed = 0",
+    )
+    .bind(md)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -36,10 +36,16 @@ fn new_token(pan: &str) -> String {
     // The first middle character is a letter so a token can never be read as a card number.
     middle.push(char::from(TOKEN_ALPHABET[rng.random_range(0..48)]));
     for _ in 1..middle_len {
-        middle.push(char::from(TOKEN_ALPHABET[rng.random_range(0..TOKEN_ALPHABET.len())]));
+        middle.push(char::from(
+            TOKEN_ALPHABET[rng.random_range(0..TOKEN_ALPHABET.len())],
+        ));
     }
     let first = pan.get(..6).unwrap_or("000000");
-    let last = pan.len().checked_sub(4).and_then(|i| pan.get(i..)).unwrap_or("0000");
+    let last = pan
+        .len()
+        .checked_sub(4)
+        .and_then(|i| pan.get(i..))
+        .unwrap_or("0000");
     format!("{first}{middle}{last}")
 }
 
@@ -53,11 +59,12 @@ pub async fn tokenize(
     now: OffsetDateTime,
 ) -> Result<String> {
     let fingerprint = vault.fingerprint("pan", pan.expose());
-    let existing: Option<(String,)> = sqlx::query_as("SELECT token FROM tokens WHERE merchant_id = ? AND fingerprint = ?")
-        .bind(merchant_id)
-        .bind(&fingerprint)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let existing: Option<(String,)> =
+        sqlx::query_as("SELECT token FROM tokens WHERE merchant_id = ? AND fingerprint = ?")
+            .bind(merchant_id)
+            .bind(&fingerprint)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some((token,)) = existing {
         return Ok(token);
     }
@@ -95,7 +102,12 @@ pub async fn tokenize(
 }
 
 /// The card behind a token of this merchant.
-pub async fn lookup(conn: &mut SqliteConnection, vault: &Vault, merchant_id: &str, token: &str) -> Result<Option<StoredCard>> {
+pub async fn lookup(
+    conn: &mut SqliteConnection,
+    vault: &Vault,
+    merchant_id: &str,
+    token: &str,
+) -> Result<Option<StoredCard>> {
     let row = sqlx::query("SELECT pan_nonce, pan_cipher, card_type, masked_pan FROM tokens WHERE merchant_id = ? AND token = ?")
         .bind(merchant_id)
         .bind(token)
@@ -125,7 +137,11 @@ pub async fn issue_virtual_cvv(
     let cvv = {
         // ThreadRng is not Send: dropped before the next await.
         let mut rng = rand::rng();
-        Secret::new((0..length.max(3)).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect::<String>())
+        Secret::new(
+            (0..length.max(3))
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect::<String>(),
+        )
     };
     sqlx::query("INSERT INTO virtual_cvvs (merchant_id, token, order_ref, cvv_hash, expires_at) VALUES (?,?,?,?,?)")
         .bind(merchant_id)
@@ -179,16 +195,20 @@ pub async fn check_stored_card_cvx(
     cvx: Option<&Secret>,
     now: OffsetDateTime,
 ) -> Result<std::result::Result<(), cards::CardError>> {
-    let Some(cvx) = cvx.filter(|c| !c.is_empty()) else { return Ok(Ok(())) };
+    let Some(cvx) = cvx.filter(|c| !c.is_empty()) else {
+        return Ok(Ok(()));
+    };
     if consume_virtual_cvv(conn, vault, merchant_id, &card.token, order_ref, cvx, now).await? {
         return Ok(Ok(()));
     }
-    let (issued,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM virtual_cvvs WHERE merchant_id = ? AND token = ? AND cvv_hash = ?")
-        .bind(merchant_id)
-        .bind(&card.token)
-        .bind(vault.fingerprint("vcvv", cvx.expose()))
-        .fetch_one(&mut *conn)
-        .await?;
+    let (issued,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM virtual_cvvs WHERE merchant_id = ? AND token = ? AND cvv_hash = ?",
+    )
+    .bind(merchant_id)
+    .bind(&card.token)
+    .bind(vault.fingerprint("vcvv", cvx.expose()))
+    .fetch_one(&mut *conn)
+    .await?;
     if issued > 0 {
         return Ok(Err(cards::CardError::Cvv));
     }

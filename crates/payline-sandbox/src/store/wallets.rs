@@ -44,7 +44,11 @@ pub(crate) struct WalletRow {
 }
 
 /// The wallet, if it exists.
-pub(crate) async fn wallet(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Option<WalletRow>> {
+pub(crate) async fn wallet(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+) -> Result<Option<WalletRow>> {
     Ok(sqlx::query_as(
         "SELECT wallet_id, contract_number, last_name, first_name, email, disabled_at FROM wallets \
          WHERE merchant_id = ? AND wallet_id = ?",
@@ -55,10 +59,16 @@ pub(crate) async fn wallet(conn: &mut SqliteConnection, merchant_id: &str, walle
     .await?)
 }
 
-const CARD_COLUMNS: &str = "card_ind, token, card_type, masked_pan, expiry, cardholder, disabled_at";
+const CARD_COLUMNS: &str =
+    "card_ind, token, card_type, masked_pan, expiry, cardholder, disabled_at";
 
 /// One card of a wallet.
-pub(crate) async fn card(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, ind: i64) -> Result<Option<WalletCard>> {
+pub(crate) async fn card(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    ind: i64,
+) -> Result<Option<WalletCard>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {CARD_COLUMNS} FROM wallet_cards WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ?"
     ))
@@ -70,7 +80,11 @@ pub(crate) async fn card(conn: &mut SqliteConnection, merchant_id: &str, wallet_
 }
 
 /// Every card of a wallet, by index.
-pub(crate) async fn cards(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str) -> Result<Vec<WalletCard>> {
+pub(crate) async fn cards(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+) -> Result<Vec<WalletCard>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {CARD_COLUMNS} FROM wallet_cards WHERE merchant_id = ? AND wallet_id = ? ORDER BY card_ind"
     ))
@@ -137,7 +151,12 @@ pub(crate) async fn insert_if_absent(
 }
 
 /// Updates the owner fields given (updateWallet); the others stay.
-pub(crate) async fn update_owner(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, owner: Owner<'_>) -> Result<()> {
+pub(crate) async fn update_owner(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    owner: Owner<'_>,
+) -> Result<()> {
     sqlx::query(
         "UPDATE wallets SET last_name = COALESCE(?, last_name), first_name = COALESCE(?, first_name), \
          email = COALESCE(?, email) WHERE merchant_id = ? AND wallet_id = ?",
@@ -234,7 +253,12 @@ pub(crate) async fn disable(
 
 /// Enables a disabled wallet (`card_ind` `None`) or one of its cards; `false` when it is
 /// unknown or not disabled.
-pub(crate) async fn enable(conn: &mut SqliteConnection, merchant_id: &str, wallet_id: &str, card_ind: Option<i64>) -> Result<bool> {
+pub(crate) async fn enable(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    wallet_id: &str,
+    card_ind: Option<i64>,
+) -> Result<bool> {
     let done = match card_ind {
         Some(i) => sqlx::query(
             "UPDATE wallet_cards SET disabled_at = NULL WHERE merchant_id = ? AND wallet_id = ? AND card_ind = ? AND disabled_at IS NOT NULL",

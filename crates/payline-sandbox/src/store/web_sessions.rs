@@ -132,7 +132,9 @@ fn new_token() -> String {
     use rand::Rng;
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
-    (0..32).map(|_| char::from(A[rng.random_range(0..A.len())])).collect()
+    (0..32)
+        .map(|_| char::from(A[rng.random_range(0..A.len())]))
+        .collect()
 }
 
 /// Creates a session in state `CREATED`; returns its token.
@@ -167,27 +169,43 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, n: NewSession<'_>) -> Re
 
 /// Loads a session by token (any merchant: the buyer's browser has no credentials).
 pub(crate) async fn load(conn: &mut SqliteConnection, token: &str) -> Result<Option<WebSession>> {
-    Ok(sqlx::query_as("SELECT * FROM web_sessions WHERE token = ?").bind(token.trim()).fetch_optional(conn).await?)
+    Ok(sqlx::query_as("SELECT * FROM web_sessions WHERE token = ?")
+        .bind(token.trim())
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// The token of the session that started the 3-D Secure session `md`, in any state.
 pub(crate) async fn token_of_md(conn: &mut SqliteConnection, md: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT token FROM web_sessions WHERE md = ?").bind(md).fetch_optional(conn).await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT token FROM web_sessions WHERE md = ?")
+        .bind(md)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(|(t,)| t))
 }
 
 /// The session waiting at the ACS for the 3-D Secure session `md`.
 pub(crate) async fn at_acs(conn: &mut SqliteConnection, md: &str) -> Result<Option<WebSession>> {
-    Ok(sqlx::query_as("SELECT * FROM web_sessions WHERE md = ? AND status = ?")
-        .bind(md)
-        .bind(Status::ThreeDs)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM web_sessions WHERE md = ? AND status = ?")
+            .bind(md)
+            .bind(Status::ThreeDs)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Moves a session to `status`.
-pub(crate) async fn set_status(conn: &mut SqliteConnection, token: &str, status: Status) -> Result<()> {
-    sqlx::query("UPDATE web_sessions SET status = ? WHERE token = ?").bind(status).bind(token).execute(conn).await?;
+pub(crate) async fn set_status(
+    conn: &mut SqliteConnection,
+    token: &str,
+    status: Status,
+) -> Result<()> {
+    sqlx::query("UPDATE web_sessions SET status = ? WHERE token = ?")
+        .bind(status)
+        .bind(token)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -246,21 +264,43 @@ pub(crate) async fn method_notified(conn: &mut SqliteConnection, md: &str) -> Re
 }
 
 /// Keeps `payment.differedActionDate` (`yyyy-mm-dd`) of a DIF page until the buyer pays.
-pub(crate) async fn set_capture_date(conn: &mut SqliteConnection, token: &str, date: &str) -> Result<()> {
-    sqlx::query("UPDATE web_sessions SET differed_action_date = ? WHERE token = ?").bind(date).bind(token).execute(conn).await?;
+pub(crate) async fn set_capture_date(
+    conn: &mut SqliteConnection,
+    token: &str,
+    date: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE web_sessions SET differed_action_date = ? WHERE token = ?")
+        .bind(date)
+        .bind(token)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// The `differedActionDate` kept for a DIF page, if any.
-pub(crate) async fn capture_date(conn: &mut SqliteConnection, token: &str) -> Result<Option<String>> {
+pub(crate) async fn capture_date(
+    conn: &mut SqliteConnection,
+    token: &str,
+) -> Result<Option<String>> {
     let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT differed_action_date FROM web_sessions WHERE token = ?").bind(token).fetch_optional(conn).await?;
+        sqlx::query_as("SELECT differed_action_date FROM web_sessions WHERE token = ?")
+            .bind(token)
+            .fetch_optional(conn)
+            .await?;
     Ok(row.and_then(|(d,)| d))
 }
 
 /// Records the wallet a payment page saved the card in.
-pub(crate) async fn set_wallet(conn: &mut SqliteConnection, token: &str, wallet_id: &str) -> Result<()> {
-    sqlx::query("UPDATE web_sessions SET wallet_id = ? WHERE token = ?").bind(wallet_id).bind(token).execute(conn).await?;
+pub(crate) async fn set_wallet(
+    conn: &mut SqliteConnection,
+    token: &str,
+    wallet_id: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE web_sessions SET wallet_id = ? WHERE token = ?")
+        .bind(wallet_id)
+        .bind(token)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

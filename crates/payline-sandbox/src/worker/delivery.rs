@@ -35,8 +35,9 @@ pub(crate) fn client(config: &Config) -> Result<reqwest::Client> {
     use rustls::pki_types::pem::PemObject as _;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let ca_error = |path: &std::path::Path, reason: String| {
-        ConfigError::NotificationCa { path: path.display().to_string(), reason }
+    let ca_error = |path: &std::path::Path, reason: String| ConfigError::NotificationCa {
+        path: path.display().to_string(),
+        reason,
     };
     let extra: Vec<CertificateDer<'static>> = match &config.notification_ca_file {
         None => Vec::new(),
@@ -51,8 +52,13 @@ pub(crate) fn client(config: &Config) -> Result<reqwest::Client> {
             certs
         }
     };
-    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-        .map_err(|e| ConfigError::NotificationCa { path: "(platform roots)".to_owned(), reason: e.to_string() })?;
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone()).map_err(
+            |e| ConfigError::NotificationCa {
+                path: "(platform roots)".to_owned(),
+                reason: e.to_string(),
+            },
+        )?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|_| SandboxError::Bug("rustls protocol versions"))?
@@ -116,7 +122,10 @@ fn tls_reason(e: &(dyn std::error::Error + 'static)) -> Option<String> {
         }
         // The connector wraps rustls' error in io::Errors, whose `source()` skips the wrapped
         // error itself: step into it instead.
-        next = match err.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+        next = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => err.source(),
         };
@@ -124,7 +133,11 @@ fn tls_reason(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
-async fn record_attempt(sandbox: &Sandbox, id: i64, outcome: std::result::Result<u16, String>) -> Result<()> {
+async fn record_attempt(
+    sandbox: &Sandbox,
+    id: i64,
+    outcome: std::result::Result<u16, String>,
+) -> Result<()> {
     let now = sandbox.clock().now().await?;
     let mut tx = sandbox.pool().begin().await?;
     outbox::record_attempt(&mut tx, id, now, outcome).await?;

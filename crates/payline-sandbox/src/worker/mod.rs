@@ -14,7 +14,9 @@ use crate::state::Sandbox;
 /// Background work of a sandbox: due billing records (real time passing) and notifications.
 /// Woken by clock moves and operations, and every 500 ms; stops when the sandbox is dropped.
 pub(crate) fn spawn(sandbox: &Sandbox) {
-    let Ok(handle) = tokio::runtime::Handle::try_current() else { return };
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
     let weak = sandbox.downgrade();
     handle.spawn(async move {
         loop {
@@ -22,7 +24,9 @@ pub(crate) fn spawn(sandbox: &Sandbox) {
                 () = weak.woken() => {}
                 () = tokio::time::sleep(Duration::from_millis(500)) => {}
             }
-            let Some(sandbox) = weak.upgrade() else { return };
+            let Some(sandbox) = weak.upgrade() else {
+                return;
+            };
             if let Err(e) = scheduler::run_due_now(&sandbox).await {
                 tracing::warn!(error = %e, "scheduler pass failed");
             }

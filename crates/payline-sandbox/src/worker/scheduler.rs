@@ -20,25 +20,34 @@
 use time::OffsetDateTime;
 
 use crate::engine::ctx::Ctx;
-use crate::engine::records;
-use crate::store::billing_records::{self, BillingStatus};
 use crate::engine::payments;
+use crate::engine::records;
 use crate::error::Result;
-use crate::store::ledger::deferred;
 use crate::state::Sandbox;
-
+use crate::store::billing_records::{self, BillingStatus};
+use crate::store::ledger::deferred;
 
 /// The next job: a billing record, or a deferred capture (authorization id, due instant).
 enum Job {
-    Billing { id: i64, status: BillingStatus, nb_try: i64, next: i64 },
-    Capture { authorization_id: String, due: i64 },
+    Billing {
+        id: i64,
+        status: BillingStatus,
+        nb_try: i64,
+        next: i64,
+    },
+    Capture {
+        authorization_id: String,
+        due: i64,
+    },
 }
 
 impl Job {
     fn key(&self) -> String {
         match self {
             Job::Billing { id, .. } => format!("billing:{id}"),
-            Job::Capture { authorization_id, .. } => format!("capture:{authorization_id}"),
+            Job::Capture {
+                authorization_id, ..
+            } => format!("capture:{authorization_id}"),
         }
     }
 }
@@ -47,11 +56,32 @@ async fn next_job(sandbox: &Sandbox, until: i64) -> Result<Option<(Job, i64, Str
     let billing = billing_records::next_due(&mut *sandbox.pool().acquire().await?, until).await?;
     let capture = deferred::next_due(sandbox.pool(), until).await?;
     Ok(match (billing, capture) {
-        (Some(b), Some((authorization_id, due, merchant))) if due < b.3 => {
-            Some((Job::Capture { authorization_id, due }, due, merchant))
-        }
-        (Some((id, status, nb_try, next, merchant)), _) => Some((Job::Billing { id, status, nb_try, next }, next, merchant)),
-        (None, Some((authorization_id, due, merchant))) => Some((Job::Capture { authorization_id, due }, due, merchant)),
+        (Some(b), Some((authorization_id, due, merchant))) if due < b.3 => Some((
+            Job::Capture {
+                authorization_id,
+                due,
+            },
+            due,
+            merchant,
+        )),
+        (Some((id, status, nb_try, next, merchant)), _) => Some((
+            Job::Billing {
+                id,
+                status,
+                nb_try,
+                next,
+            },
+            next,
+            merchant,
+        )),
+        (None, Some((authorization_id, due, merchant))) => Some((
+            Job::Capture {
+                authorization_id,
+                due,
+            },
+            due,
+            merchant,
+        )),
         (None, None) => None,
     })
 }
@@ -72,20 +102,37 @@ pub async fn run_due(sandbox: &Sandbox, until: OffsetDateTime) -> Result<u32> {
             skipped.push(key);
             continue;
         };
-        let at = OffsetDateTime::from_unix_timestamp(at).map_err(|_| crate::error::SandboxError::Bug("due instant"))?;
+        let at = OffsetDateTime::from_unix_timestamp(at)
+            .map_err(|_| crate::error::SandboxError::Bug("due instant"))?;
         let mut tx = sandbox.pool().begin().await?;
         let claimed = match &job {
-            Job::Billing { id, status, nb_try, next } => billing_records::claim(&mut tx, *id, *status, *nb_try, *next).await?,
-            Job::Capture { authorization_id, due } => deferred::claim(&mut tx, authorization_id, *due, at).await?,
+            Job::Billing {
+                id,
+                status,
+                nb_try,
+                next,
+            } => billing_records::claim(&mut tx, *id, *status, *nb_try, *next).await?,
+            Job::Capture {
+                authorization_id,
+                due,
+            } => deferred::claim(&mut tx, authorization_id, *due, at).await?,
         };
         if !claimed {
             // Another process ran it first.
             continue;
         }
-        let mut ctx = Ctx { conn: &mut tx, vault: sandbox.vault(), merchant, now: at, public_url: String::new() };
+        let mut ctx = Ctx {
+            conn: &mut tx,
+            vault: sandbox.vault(),
+            merchant,
+            now: at,
+            public_url: String::new(),
+        };
         match &job {
             Job::Billing { id, .. } => records::bill(&mut ctx, *id).await?,
-            Job::Capture { authorization_id, .. } => payments::run_deferred_capture(&mut ctx, authorization_id).await?,
+            Job::Capture {
+                authorization_id, ..
+            } => payments::run_deferred_capture(&mut ctx, authorization_id).await?,
         }
         tx.commit().await?;
         ran += 1;

@@ -29,9 +29,20 @@ async fn card_type_not_on_the_contract_02541() {
     .unwrap();
     let s = TestSandbox::start_with(config, payline_sandbox::DbLocation::Memory).await;
     let amex = card_by_number("378282246310005", "AMEX", Some("1234"));
-    assert_eq!(code(&call(&s, &authorization(&unique_ref("b"), 1000, 100, amex)).await), "02541");
+    assert_eq!(
+        code(&call(&s, &authorization(&unique_ref("b"), 1000, 100, amex)).await),
+        "02541"
+    );
     // The same contract without 3-D Secure: enrollment answers "not participating".
-    let e = call(&s, &enrollment(&unique_ref("b"), 1000, card_by_number("4970105181818183", "CB", None))).await;
+    let e = call(
+        &s,
+        &enrollment(
+            &unique_ref("b"),
+            1000,
+            card_by_number("4970105181818183", "CB", None),
+        ),
+    )
+    .await;
     assert_eq!(code(&e), "03002");
 }
 
@@ -46,12 +57,32 @@ async fn reset_of_a_reset_is_not_resettable_02603() {
 #[tokio::test]
 async fn unknown_md_03004_and_unfinished_challenge_03030() {
     let s = TestSandbox::start().await;
-    let a = Authentication3DSecure { md: Some("no-such-md".into()), ..Default::default() };
-    assert_eq!(code(&call(&s, &with_3ds(simple_auth(&unique_ref("md"), 1000, 101), a)).await), "03004");
-    assert_eq!(code(&call(&s, &verify_authentication("no-such-md", "x")).await), "03004");
-    let e = call(&s, &enrollment(&unique_ref("md"), 1000, card_by_number("4970105181818183", "CB", None))).await;
+    let a = Authentication3DSecure {
+        md: Some("no-such-md".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        code(&call(&s, &with_3ds(simple_auth(&unique_ref("md"), 1000, 101), a)).await),
+        "03004"
+    );
+    assert_eq!(
+        code(&call(&s, &verify_authentication("no-such-md", "x")).await),
+        "03004"
+    );
+    let e = call(
+        &s,
+        &enrollment(
+            &unique_ref("md"),
+            1000,
+            card_by_number("4970105181818183", "CB", None),
+        ),
+    )
+    .await;
     let md = e.md_field_value.unwrap();
-    assert_eq!(code(&call(&s, &verify_authentication(&md, "anything")).await), "03030");
+    assert_eq!(
+        code(&call(&s, &verify_authentication(&md, "anything")).await),
+        "03030"
+    );
 }
 
 #[tokio::test]
@@ -65,13 +96,27 @@ async fn soap_get_token_02500() {
     let t = call(&s, &req).await;
     assert_eq!(code(&t), "02500");
     assert_eq!(t.masked_card_number, "497010XXXXXX4455");
-    assert!(t.token.starts_with("497010") && t.token.ends_with("4455") && t.token != "4970101122334455");
+    assert!(
+        t.token.starts_with("497010") && t.token.ends_with("4455") && t.token != "4970101122334455"
+    );
     // The same card through the browser tokenizer gets the same token.
-    let body = s.tokenize(&unique_ref("gt"), CONTRACT, "4970101122334455", &future_expiry(), Some("123")).await;
-    let payline_protocol::web2token::ServletAnswer::Data(blob) = payline_protocol::web2token::ServletAnswer::parse(&body).unwrap() else {
+    let body = s
+        .tokenize(
+            &unique_ref("gt"),
+            CONTRACT,
+            "4970101122334455",
+            &future_expiry(),
+            Some("123"),
+        )
+        .await;
+    let payline_protocol::web2token::ServletAnswer::Data(blob) =
+        payline_protocol::web2token::ServletAnswer::parse(&body).unwrap()
+    else {
         panic!("{body}")
     };
-    let answer = payline_protocol::web2token::decrypt_token_answer(&TestSandbox::access_key(), &blob).unwrap();
+    let answer =
+        payline_protocol::web2token::decrypt_token_answer(&TestSandbox::access_key(), &blob)
+            .unwrap();
     assert_eq!(answer.token.expose(), t.token);
     let mut bad = req.clone();
     bad.card_number = payline_protocol::secret::Secret::new("4970101122334456");
@@ -82,7 +127,8 @@ async fn soap_get_token_02500() {
 async fn search_without_match_02310_and_too_long_02320() {
     let s = TestSandbox::start().await;
     let d = |y: u16, m: u8, day: u8| payline_protocol::values::Date::new(y, m, day).unwrap();
-    let mut req = payline_protocol::messages::TransactionsSearchRequest::new(d(2026, 1, 1), d(2026, 1, 2));
+    let mut req =
+        payline_protocol::messages::TransactionsSearchRequest::new(d(2026, 1, 1), d(2026, 1, 2));
     req.order_ref = Some("nothing".into());
     assert_eq!(code(&call(&s, &req).await), "02310");
     req.end_date = d(2026, 6, 1);

@@ -27,24 +27,40 @@ impl TestSandbox {
 
     pub async fn start_with(config: Config, db: DbLocation) -> Self {
         let sandbox = Sandbox::open(config, &db).await.expect("open sandbox");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(payline_sandbox::serve(listener, sandbox, async {
             let _ = rx.await;
         }));
         let base = format!("http://{addr}");
-        let config = payline_protocol::client::ClientConfig::new(&base, MERCHANT, Secret::new(ACCESS_KEY)).expect("client config");
+        let config =
+            payline_protocol::client::ClientConfig::new(&base, MERCHANT, Secret::new(ACCESS_KEY))
+                .expect("client config");
         let payline = payline_protocol::client::PaylineClient::new(config).expect("client");
-        Self { base, http: client(), payline, _stop: tx }
+        Self {
+            base,
+            http: client(),
+            payline,
+            _stop: tx,
+        }
     }
 
     /// A client for a sandbox already running at `base` (the binary).
     pub fn against(base: &str) -> Self {
-        let config = payline_protocol::client::ClientConfig::new(base, MERCHANT, Secret::new(ACCESS_KEY)).expect("client config");
+        let config =
+            payline_protocol::client::ClientConfig::new(base, MERCHANT, Secret::new(ACCESS_KEY))
+                .expect("client config");
         let payline = payline_protocol::client::PaylineClient::new(config).expect("client");
         let (tx, _rx) = oneshot::channel::<()>();
-        Self { base: base.to_owned(), http: client(), payline, _stop: tx }
+        Self {
+            base: base.to_owned(),
+            http: client(),
+            payline,
+            _stop: tx,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -65,7 +81,12 @@ impl TestSandbox {
             .await
             .expect("ledger");
         assert_eq!(resp.status(), 200);
-        resp.json::<Value>().await.expect("json").as_array().cloned().expect("array")
+        resp.json::<Value>()
+            .await
+            .expect("json")
+            .as_array()
+            .cloned()
+            .expect("array")
     }
 
     pub async fn advance(&self, seconds: i64) -> Value {
@@ -82,8 +103,20 @@ impl TestSandbox {
     }
 
     /// Tokenizes a card through the browser tokenizer; returns the raw servlet body.
-    pub async fn tokenize(&self, order_ref: &str, contract: &str, pan: &str, exp: &str, cvx: Option<&str>) -> String {
-        let data = payline_protocol::web2token::encrypt_request_data(&Self::access_key(), MERCHANT, order_ref, contract);
+    pub async fn tokenize(
+        &self,
+        order_ref: &str,
+        contract: &str,
+        pan: &str,
+        exp: &str,
+        cvx: Option<&str>,
+    ) -> String {
+        let data = payline_protocol::web2token::encrypt_request_data(
+            &Self::access_key(),
+            MERCHANT,
+            order_ref,
+            contract,
+        );
         let mut form = vec![
             ("data", data),
             ("accessKeyRef", KEY_REF.to_owned()),
@@ -93,7 +126,13 @@ impl TestSandbox {
         if let Some(c) = cvx {
             form.push(("cardCvx", c.to_owned()));
         }
-        let resp = self.http.post(self.url("/webpayment/getToken")).form(&form).send().await.expect("getToken");
+        let resp = self
+            .http
+            .post(self.url("/webpayment/getToken"))
+            .form(&form)
+            .send()
+            .await
+            .expect("getToken");
         assert_eq!(resp.status(), 200);
         resp.text().await.expect("body")
     }
@@ -108,7 +147,11 @@ pub fn future_expiry() -> String {
 pub fn unique_ref(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    format!("{prefix}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// An HTTP client. reqwest is built with `rustls-no-provider` in this workspace (the
@@ -132,7 +175,14 @@ pub async fn spawn_binary(db: &std::path::Path) -> (tokio::process::Child, Strin
         .expect("spawn");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line()).await.expect("start").expect("read").expect("line");
-    let base = first.strip_prefix("payline-sandbox listening on ").expect("banner").to_owned();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("start")
+        .expect("read")
+        .expect("line");
+    let base = first
+        .strip_prefix("payline-sandbox listening on ")
+        .expect("banner")
+        .to_owned();
     (child, base)
 }

@@ -9,7 +9,13 @@ async fn clock_requires_sandbox_credentials() {
     let s = TestSandbox::start().await;
     let none = s.http.get(s.url("/sandbox/clock")).send().await.unwrap();
     assert_eq!(none.status(), 401);
-    let wrong = s.http.get(s.url("/sandbox/clock")).basic_auth(MERCHANT, Some("WRONG")).send().await.unwrap();
+    let wrong = s
+        .http
+        .get(s.url("/sandbox/clock"))
+        .basic_auth(MERCHANT, Some("WRONG"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
     let post = s
         .http
@@ -21,8 +27,16 @@ async fn clock_requires_sandbox_credentials() {
         .unwrap();
     assert_eq!(post.status(), 401);
     // The refused POST did not move the clock.
-    let ok: Value =
-        s.http.get(s.url("/sandbox/clock")).basic_auth(MERCHANT, Some(ACCESS_KEY)).send().await.unwrap().json().await.unwrap();
+    let ok: Value = s
+        .http
+        .get(s.url("/sandbox/clock"))
+        .basic_auth(MERCHANT, Some(ACCESS_KEY))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ok["offset_seconds"], 0);
 }
 
@@ -31,12 +45,19 @@ async fn clock_moves_forward_only() {
     let s = TestSandbox::start().await;
     let before = time::OffsetDateTime::now_utc();
     let moved = s.advance(86_400 * 3).await;
-    let now = time::OffsetDateTime::parse(moved["now"].as_str().unwrap(), &time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let now = time::OffsetDateTime::parse(
+        moved["now"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
     assert!(now - before >= time::Duration::days(3));
     assert!(now - before < time::Duration::days(3) + time::Duration::minutes(1));
 
-    for bad in [serde_json::json!({"advance_seconds": -1}), serde_json::json!({"seconds": 1}), serde_json::json!("x")] {
+    for bad in [
+        serde_json::json!({"advance_seconds": -1}),
+        serde_json::json!({"seconds": 1}),
+        serde_json::json!("x"),
+    ] {
         let r = s
             .http
             .post(s.url("/sandbox/clock"))
@@ -47,8 +68,16 @@ async fn clock_moves_forward_only() {
             .unwrap();
         assert_eq!(r.status(), 400, "{bad}");
     }
-    let got: Value =
-        s.http.get(s.url("/sandbox/clock")).basic_auth(MERCHANT, Some(ACCESS_KEY)).send().await.unwrap().json().await.unwrap();
+    let got: Value = s
+        .http
+        .get(s.url("/sandbox/clock"))
+        .basic_auth(MERCHANT, Some(ACCESS_KEY))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got["offset_seconds"], 86_400 * 3);
 }
 
@@ -61,8 +90,16 @@ async fn clock_offset_survives_a_restart() {
         s.advance(3600).await;
     }
     let s = TestSandbox::start_with(payline_sandbox::Config::default(), db).await;
-    let got: Value =
-        s.http.get(s.url("/sandbox/clock")).basic_auth(MERCHANT, Some(ACCESS_KEY)).send().await.unwrap().json().await.unwrap();
+    let got: Value = s
+        .http
+        .get(s.url("/sandbox/clock"))
+        .basic_auth(MERCHANT, Some(ACCESS_KEY))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got["offset_seconds"], 3600);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -70,9 +107,20 @@ async fn clock_offset_survives_a_restart() {
 #[tokio::test]
 async fn ledger_requires_credentials_and_an_order_ref() {
     let s = TestSandbox::start().await;
-    let r = s.http.get(s.url("/sandbox/transactions?orderRef=x")).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.url("/sandbox/transactions?orderRef=x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
-    let r = s.http.get(s.url("/sandbox/transactions")).basic_auth(MERCHANT, Some(ACCESS_KEY)).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.url("/sandbox/transactions"))
+        .basic_auth(MERCHANT, Some(ACCESS_KEY))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     assert!(s.ledger("nothing-here").await.is_empty());
 }
@@ -89,8 +137,14 @@ async fn binary_prints_its_address_first_and_listens() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
-    let base = first.strip_prefix("payline-sandbox listening on http://").expect(&first);
+    let first = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let base = first
+        .strip_prefix("payline-sandbox listening on http://")
+        .expect(&first);
     let port: u16 = base.rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0);
     let r = client()
@@ -105,7 +159,9 @@ async fn binary_prints_its_address_first_and_listens() {
 
 #[tokio::test]
 async fn binary_rejects_a_bad_config_file() {
-    let path = std::env::temp_dir().join(unique_ref("bad-config")).with_extension("toml");
+    let path = std::env::temp_dir()
+        .join(unique_ref("bad-config"))
+        .with_extension("toml");
     std::fs::write(&path, "merchant = 3").unwrap();
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
         .args(["--listen", "127.0.0.1:0", "--db", ":memory:", "--config"])
@@ -130,20 +186,48 @@ async fn binary_logs_never_show_card_data() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let first = tokio::io::BufReader::new(stdout).lines().next_line().await.unwrap().unwrap();
-    let base = first.strip_prefix("payline-sandbox listening on ").unwrap().to_owned();
-    let config = payline_protocol::client::ClientConfig::new(&base, MERCHANT, payline_protocol::secret::Secret::new(ACCESS_KEY)).unwrap();
+    let first = tokio::io::BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .unwrap()
+        .unwrap();
+    let base = first
+        .strip_prefix("payline-sandbox listening on ")
+        .unwrap()
+        .to_owned();
+    let config = payline_protocol::client::ClientConfig::new(
+        &base,
+        MERCHANT,
+        payline_protocol::secret::Secret::new(ACCESS_KEY),
+    )
+    .unwrap();
     let client = payline_protocol::client::PaylineClient::new(config).unwrap();
-    let r = client.call(&crate::soapkit::simple_auth(&unique_ref("log"), 1000, 101)).await.unwrap();
+    let r = client
+        .call(&crate::soapkit::simple_auth(&unique_ref("log"), 1000, 101))
+        .await
+        .unwrap();
     assert_eq!(r.result.code.as_str(), "00000");
-    let bad = crate::soapkit::authorization(&unique_ref("log"), 1000, 101, crate::soapkit::card_by_number("4970101122334456", "CB", Some("987")));
+    let bad = crate::soapkit::authorization(
+        &unique_ref("log"),
+        1000,
+        101,
+        crate::soapkit::card_by_number("4970101122334456", "CB", Some("987")),
+    );
     client.call(&bad).await.unwrap();
     child.start_kill().unwrap();
     let out = child.wait_with_output().await.unwrap();
     let logs = String::from_utf8_lossy(&out.stderr);
-    for secret in ["4970101122334455", "4970101122334456", "SANDBOXACCESSKEY0001"] {
+    for secret in [
+        "4970101122334455",
+        "4970101122334456",
+        "SANDBOXACCESSKEY0001",
+    ] {
         assert!(!logs.contains(secret), "{secret} leaked into the logs");
     }
     // A 3-digit CVV could match any timestamp; what must never appear is a request body.
-    assert!(!logs.to_ascii_lowercase().contains("cvx"), "a request body reached the logs");
+    assert!(
+        !logs.to_ascii_lowercase().contains("cvx"),
+        "a request body reached the logs"
+    );
 }

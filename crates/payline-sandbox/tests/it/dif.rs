@@ -22,7 +22,12 @@ const DAY: i64 = 86_400;
 const RETURN: &str = "http://shop.example/return";
 
 fn short(d: Date) -> ShortDate {
-    ShortDate::new(u8::try_from(d.year() % 100).expect("year"), u8::from(d.month()), d.day()).expect("date")
+    ShortDate::new(
+        u8::try_from(d.year() % 100).expect("year"),
+        u8::from(d.month()),
+        d.day(),
+    )
+    .expect("date")
 }
 
 fn iso(d: Date) -> String {
@@ -31,7 +36,10 @@ fn iso(d: Date) -> String {
 
 /// RFC 3339 of 00:00 UTC on `d`, as the ledger view prints instants.
 fn midnight(d: Date) -> String {
-    d.midnight().assume_utc().format(&time::format_description::well_known::Rfc3339).expect("rfc3339")
+    d.midnight()
+        .assume_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("rfc3339")
 }
 
 /// doAuthorization mode DIF, action 100, capture on `date`.
@@ -43,11 +51,18 @@ fn dif_auth(order_ref: &str, amount: u64, date: Option<Date>) -> DoAuthorization
 }
 
 fn details(id: &str) -> GetTransactionDetailsRequest {
-    GetTransactionDetailsRequest { version: "34".into(), transaction_id: Some(id.to_owned()), ..Default::default() }
+    GetTransactionDetailsRequest {
+        version: "34".into(),
+        transaction_id: Some(id.to_owned()),
+        ..Default::default()
+    }
 }
 
 fn search(order_ref: &str, from: Date, to: Date) -> TransactionsSearchRequest {
-    let mut req = TransactionsSearchRequest::new(day(from).parse().expect("from"), day(to).parse().expect("to"));
+    let mut req = TransactionsSearchRequest::new(
+        day(from).parse().expect("from"),
+        day(to).parse().expect("to"),
+    );
     req.order_ref = Some(order_ref.to_owned());
     req
 }
@@ -58,13 +73,20 @@ fn captures(ledger: &[Value]) -> Vec<&Value> {
 
 /// A notification receiver on a loopback port: records every query string.
 async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    async fn receive(State(seen): State<Arc<Mutex<Vec<String>>>>, RawQuery(q): RawQuery) -> &'static str {
+    async fn receive(
+        State(seen): State<Arc<Mutex<Vec<String>>>>,
+        RawQuery(q): RawQuery,
+    ) -> &'static str {
         seen.lock().expect("lock").push(q.unwrap_or_default());
         "OK"
     }
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = axum::Router::new().route("/notify", axum::routing::get(receive)).with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let app = axum::Router::new()
+        .route("/notify", axum::routing::get(receive))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -84,11 +106,20 @@ async fn sandbox_notifying(url: &str) -> TestSandbox {
 async fn received(seen: &Arc<Mutex<Vec<String>>>, parts: &[&str]) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let found = seen.lock().expect("lock").iter().find(|q| parts.iter().all(|p| q.contains(p))).cloned();
+        let found = seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .find(|q| parts.iter().all(|p| q.contains(p)))
+            .cloned();
         if let Some(q) = found {
             return q;
         }
-        assert!(Instant::now() < deadline, "no notification with {parts:?}: {:?}", seen.lock().expect("lock"));
+        assert!(
+            Instant::now() < deadline,
+            "no notification with {parts:?}: {:?}",
+            seen.lock().expect("lock")
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -103,13 +134,19 @@ async fn do_authorization_dif_is_captured_once_on_its_date() {
     let a = call(&s, &dif_auth(&order_ref, 12_345, Some(date))).await;
     assert_eq!(code(&a), "00000");
     let auth_id = a.transaction.id.clone();
-    assert_eq!(a.authorization.authorized_amount.map(|x| x.minor()), Some(12_345));
+    assert_eq!(
+        a.authorization.authorized_amount.map(|x| x.minor()),
+        Some(12_345)
+    );
 
     // Authorized, not captured; the planned date is on the ledger entry.
     let ledger = s.ledger(&order_ref).await;
     assert_eq!(ledger.len(), 1);
     let e = &ledger[0];
-    assert_eq!((e["type"].as_str(), e["action"].as_i64(), e["mode"].as_str()), (Some("AUTHORIZATION"), Some(100), Some("DIF")));
+    assert_eq!(
+        (e["type"].as_str(), e["action"].as_i64(), e["mode"].as_str()),
+        (Some("AUTHORIZATION"), Some(100), Some("DIF"))
+    );
     assert_eq!(e["state"], "AUTHORIZED");
     assert_eq!(e["differedActionDate"], iso(date));
     assert_eq!(e["deferredCapture"]["status"], "PENDING");
@@ -117,8 +154,14 @@ async fn do_authorization_dif_is_captured_once_on_its_date() {
     let d = call(&s, &details(&auth_id)).await;
     assert_eq!(code(&d), "00000");
     let p = d.payment.clone().expect("payment");
-    assert_eq!((p.mode, p.differed_action_date), (Mode::DIF, Some(short(date))));
-    assert!(d.associated_transactions_list.is_none(), "nothing captured yet");
+    assert_eq!(
+        (p.mode, p.differed_action_date),
+        (Mode::DIF, Some(short(date)))
+    );
+    assert!(
+        d.associated_transactions_list.is_none(),
+        "nothing captured yet"
+    );
 
     // Two days later: the date is not reached.
     s.advance(2 * DAY).await;
@@ -132,7 +175,14 @@ async fn do_authorization_dif_is_captured_once_on_its_date() {
     let caps = captures(&ledger);
     assert_eq!(caps.len(), 1, "{ledger:?}");
     let c = caps[0];
-    assert_eq!((c["action"].as_i64(), c["amount"].as_i64(), c["currency"].as_i64()), (Some(201), Some(12_345), Some(978)));
+    assert_eq!(
+        (
+            c["action"].as_i64(),
+            c["amount"].as_i64(),
+            c["currency"].as_i64()
+        ),
+        (Some(201), Some(12_345), Some(978))
+    );
     assert_eq!(c["originalId"], auth_id.as_str());
     assert_eq!(c["createdAt"], midnight(date));
     assert_eq!(c["settlesAt"], midnight(date + time::Duration::days(1)));
@@ -143,7 +193,14 @@ async fn do_authorization_dif_is_captured_once_on_its_date() {
     let capture_id = c["id"].as_str().expect("id").to_owned();
 
     // TRS notification of the capture to the point of sale's URL.
-    received(&seen, &["notificationType=TRS", &format!("transactionId={capture_id}")]).await;
+    received(
+        &seen,
+        &[
+            "notificationType=TRS",
+            &format!("transactionId={capture_id}"),
+        ],
+    )
+    .await;
 
     // Days later: still one capture, now settled; the reports agree.
     s.advance(5 * DAY).await;
@@ -151,17 +208,33 @@ async fn do_authorization_dif_is_captured_once_on_its_date() {
     assert_eq!(captures(&ledger).len(), 1);
     assert_eq!(captures(&ledger)[0]["state"], "SETTLED");
     let d = call(&s, &details(&auth_id)).await;
-    let assoc = d.associated_transactions_list.expect("follow-ups").associated_transactions;
+    let assoc = d
+        .associated_transactions_list
+        .expect("follow-ups")
+        .associated_transactions;
     assert_eq!(assoc.len(), 1);
-    assert_eq!((assoc[0].transaction_id.as_str(), assoc[0].r#type.as_str(), assoc[0].amount.as_str()), (capture_id.as_str(), "CAPTURE", "12345"));
+    assert_eq!(
+        (
+            assoc[0].transaction_id.as_str(),
+            assoc[0].r#type.as_str(),
+            assoc[0].amount.as_str()
+        ),
+        (capture_id.as_str(), "CAPTURE", "12345")
+    );
     assert_eq!(assoc[0].status, "SETTLED");
     let found = call(&s, &search(&order_ref, today, date)).await;
     assert_eq!(code(&found), "00000");
     let list = found.transaction_list.expect("list").transaction;
     assert_eq!(list.len(), 2);
-    let auth = list.iter().find(|t| t.id == auth_id).expect("authorization listed");
+    let auth = list
+        .iter()
+        .find(|t| t.id == auth_id)
+        .expect("authorization listed");
     let p = auth.payment.clone().expect("payment");
-    assert_eq!((p.mode, p.differed_action_date), (Mode::DIF, Some(short(date))));
+    assert_eq!(
+        (p.mode, p.differed_action_date),
+        (Mode::DIF, Some(short(date)))
+    );
     // A refund now works on the captured amount, as for any capture.
     assert_eq!(code(&call(&s, &refund(&auth_id, 12_345)).await), "00000");
 }
@@ -175,13 +248,25 @@ async fn a_merchant_capture_or_reset_before_the_date_wins() {
     let reset_ref = unique_ref("dif-reset");
     let a = call(&s, &dif_auth(&captured_ref, 1_000, Some(date))).await;
     let b = call(&s, &dif_auth(&reset_ref, 2_000, Some(date))).await;
-    assert_eq!((code(&a), code(&b)), ("00000".to_owned(), "00000".to_owned()));
+    assert_eq!(
+        (code(&a), code(&b)),
+        ("00000".to_owned(), "00000".to_owned())
+    );
 
     // doCapture before the date still works (partial), and replaces the gateway's capture.
-    assert_eq!(code(&call(&s, &capture(&a.transaction.id, 600)).await), "00000");
+    assert_eq!(
+        code(&call(&s, &capture(&a.transaction.id, 600)).await),
+        "00000"
+    );
     assert_eq!(code(&call(&s, &reset(&b.transaction.id)).await), "00000");
     let ledger = s.ledger(&captured_ref).await;
-    assert_eq!((ledger[0]["deferredCapture"]["status"].as_str(), ledger[0]["deferredCapture"]["reason"].as_str()), (Some("SKIPPED"), Some("MERCHANT_CAPTURE")));
+    assert_eq!(
+        (
+            ledger[0]["deferredCapture"]["status"].as_str(),
+            ledger[0]["deferredCapture"]["reason"].as_str()
+        ),
+        (Some("SKIPPED"), Some("MERCHANT_CAPTURE"))
+    );
 
     s.advance(4 * DAY).await;
     let ledger = s.ledger(&captured_ref).await;
@@ -192,9 +277,18 @@ async fn a_merchant_capture_or_reset_before_the_date_wins() {
     let ledger = s.ledger(&reset_ref).await;
     assert!(captures(&ledger).is_empty(), "{ledger:?}");
     assert_eq!(ledger[0]["state"], "CANCELLED");
-    assert_eq!((ledger[0]["deferredCapture"]["status"].as_str(), ledger[0]["deferredCapture"]["reason"].as_str()), (Some("SKIPPED"), Some("CANCELLED")));
+    assert_eq!(
+        (
+            ledger[0]["deferredCapture"]["status"].as_str(),
+            ledger[0]["deferredCapture"]["reason"].as_str()
+        ),
+        (Some("SKIPPED"), Some("CANCELLED"))
+    );
     // The rest of the authorization stays capturable by the merchant within the 7 days.
-    assert_eq!(code(&call(&s, &capture(&a.transaction.id, 400)).await), "00000");
+    assert_eq!(
+        code(&call(&s, &capture(&a.transaction.id, 400)).await),
+        "00000"
+    );
 }
 
 #[tokio::test]
@@ -203,33 +297,61 @@ async fn dif_request_codes_change_nothing() {
     let today = sandbox_today(&s).await;
     let days = |n: i64| today + time::Duration::days(n);
     let refused = [
-        ("no date", dif_auth(&unique_ref("dif-bad"), 1_000, None), "02305"),
-        ("yesterday", dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(-1))), "02305"),
-        ("authorization date + 7", dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(7))), "02305"),
-        ("action 101", {
-            let mut r = dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(2)));
-            r.payment.action = payline_protocol::values::Action::AUTHORIZATION_AND_CAPTURE;
-            r
-        }, "02321"),
-        ("date with CPT", {
-            let mut r = simple_auth(&unique_ref("dif-bad"), 1_000, 100);
-            r.payment.differed_action_date = Some(short(days(2)));
-            r
-        }, "02305"),
-        ("mode NX", {
-            let mut r = dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(2)));
-            r.payment.mode = Mode::NX;
-            r
-        }, "02308"),
+        (
+            "no date",
+            dif_auth(&unique_ref("dif-bad"), 1_000, None),
+            "02305",
+        ),
+        (
+            "yesterday",
+            dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(-1))),
+            "02305",
+        ),
+        (
+            "authorization date + 7",
+            dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(7))),
+            "02305",
+        ),
+        (
+            "action 101",
+            {
+                let mut r = dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(2)));
+                r.payment.action = payline_protocol::values::Action::AUTHORIZATION_AND_CAPTURE;
+                r
+            },
+            "02321",
+        ),
+        (
+            "date with CPT",
+            {
+                let mut r = simple_auth(&unique_ref("dif-bad"), 1_000, 100);
+                r.payment.differed_action_date = Some(short(days(2)));
+                r
+            },
+            "02305",
+        ),
+        (
+            "mode NX",
+            {
+                let mut r = dif_auth(&unique_ref("dif-bad"), 1_000, Some(days(2)));
+                r.payment.mode = Mode::NX;
+                r
+            },
+            "02308",
+        ),
     ];
     for (what, req, want) in refused {
         let order_ref = req.order.r#ref.clone();
         assert_eq!(code(&call(&s, &req).await), want, "{what}");
-        assert!(s.ledger(&order_ref).await.is_empty(), "{what}: nothing recorded");
+        assert!(
+            s.ledger(&order_ref).await.is_empty(),
+            "{what}: nothing recorded"
+        );
     }
     // A date that is not a dd/mm/yy date is a malformed request: SOAP Fault, nothing recorded.
     let order_ref = unique_ref("dif-bad");
-    let body = payline_protocol::encode_request(&dif_auth(&order_ref, 1_000, Some(days(2)))).expect("encode");
+    let body = payline_protocol::encode_request(&dif_auth(&order_ref, 1_000, Some(days(2))))
+        .expect("encode");
     let bad = body.replace(&short(days(2)).to_string(), "31/02/26");
     assert_ne!(bad, body);
     let r = s
@@ -247,27 +369,55 @@ async fn dif_request_codes_change_nothing() {
 
     // The bounds are inclusive: authorization date + 6, and today (captured at the next run).
     let six = unique_ref("dif-six");
-    assert_eq!(code(&call(&s, &dif_auth(&six, 1_000, Some(days(6)))).await), "00000");
+    assert_eq!(
+        code(&call(&s, &dif_auth(&six, 1_000, Some(days(6)))).await),
+        "00000"
+    );
     let same_day = unique_ref("dif-today");
-    assert_eq!(code(&call(&s, &dif_auth(&same_day, 1_000, Some(today))).await), "00000");
+    assert_eq!(
+        code(&call(&s, &dif_auth(&same_day, 1_000, Some(today))).await),
+        "00000"
+    );
     // A refused DIF authorization plans nothing (homologation amount 333.05 → 01100).
     let bank_refused = unique_ref("dif-refused");
-    assert_eq!(code(&call(&s, &dif_auth(&bank_refused, 33_305, Some(days(1)))).await), "01100");
+    assert_eq!(
+        code(&call(&s, &dif_auth(&bank_refused, 33_305, Some(days(1)))).await),
+        "01100"
+    );
     s.advance(0).await;
     let ledger = s.ledger(&same_day).await;
-    assert_eq!(captures(&ledger).len(), 1, "a date of today is captured at once");
+    assert_eq!(
+        captures(&ledger).len(),
+        1,
+        "a date of today is captured at once"
+    );
     assert_eq!(captures(&ledger)[0]["createdAt"], ledger[0]["createdAt"]);
     s.advance(7 * DAY).await;
     let ledger = s.ledger(&six).await;
     assert_eq!(captures(&ledger).len(), 1);
     assert_eq!(captures(&ledger)[0]["createdAt"], midnight(days(6)));
-    assert_eq!(ledger[0]["state"], "CAPTURED", "captured inside the 7-day validity, never expired");
+    assert_eq!(
+        ledger[0]["state"], "CAPTURED",
+        "captured inside the 7-day validity, never expired"
+    );
     let ledger = s.ledger(&bank_refused).await;
     assert_eq!(ledger.len(), 1);
-    assert_eq!((ledger[0]["state"].as_str(), ledger[0]["deferredCapture"].as_str()), (Some("REFUSED"), None));
+    assert_eq!(
+        (
+            ledger[0]["state"].as_str(),
+            ledger[0]["deferredCapture"].as_str()
+        ),
+        (Some("REFUSED"), None)
+    );
 }
 
-fn scheduled(wallet: &str, order_ref: &str, amount: u64, on: Date, capture_on: Option<Date>) -> DoScheduledWalletPaymentRequest {
+fn scheduled(
+    wallet: &str,
+    order_ref: &str,
+    amount: u64,
+    on: Date,
+    capture_on: Option<Date>,
+) -> DoScheduledWalletPaymentRequest {
     let mut p = payment(amount, 100, CONTRACT);
     p.mode = Mode::DIF;
     p.differed_action_date = capture_on.map(short);
@@ -298,29 +448,63 @@ async fn wallet_payments_in_dif() {
     capture_at_once.order.r#ref = unique_ref("dif-wallet");
     capture_at_once.payment.action = payline_protocol::values::Action::AUTHORIZATION_AND_CAPTURE;
     assert_eq!(code(&call(&s, &capture_at_once).await), "02321");
-    assert!(s.ledger(&no_date.order.r#ref).await.is_empty() && s.ledger(&capture_at_once.order.r#ref).await.is_empty());
+    assert!(
+        s.ledger(&no_date.order.r#ref).await.is_empty()
+            && s.ledger(&capture_at_once.order.r#ref).await.is_empty()
+    );
     let ledger = s.ledger(&immediate_ref).await;
-    assert_eq!((ledger.len(), ledger[0]["state"].as_str(), ledger[0]["mode"].as_str()), (1, Some("AUTHORIZED"), Some("DIF")));
+    assert_eq!(
+        (
+            ledger.len(),
+            ledger[0]["state"].as_str(),
+            ledger[0]["mode"].as_str()
+        ),
+        (1, Some("AUTHORIZED"), Some("DIF"))
+    );
 
     // doScheduledWalletPayment: authorized on the scheduled date, captured on the DIF date.
     let scheduled_ref = unique_ref("dif-sched");
-    let r = call(&s, &scheduled(&wallet, &scheduled_ref, 7_700, days(2), Some(days(4)))).await;
+    let r = call(
+        &s,
+        &scheduled(&wallet, &scheduled_ref, 7_700, days(2), Some(days(4))),
+    )
+    .await;
     assert_eq!(code(&r), "02500");
-    for (capture_on, why) in [(days(1), "before the scheduled date"), (days(9), "scheduled date + 7")] {
-        let bad = call(&s, &scheduled(&wallet, &unique_ref("dif-sched"), 7_700, days(2), Some(capture_on))).await;
+    for (capture_on, why) in [
+        (days(1), "before the scheduled date"),
+        (days(9), "scheduled date + 7"),
+    ] {
+        let bad = call(
+            &s,
+            &scheduled(
+                &wallet,
+                &unique_ref("dif-sched"),
+                7_700,
+                days(2),
+                Some(capture_on),
+            ),
+        )
+        .await;
         assert_eq!(code(&bad), "02305", "{why}");
         assert!(bad.payment_record_id.is_empty());
     }
     // A capture date more than 6 days after the authorization the moved due date makes: the
     // authorization expires before the date, and the capture is skipped.
     let moved_ref = unique_ref("dif-moved");
-    let moved = call(&s, &scheduled(&wallet, &moved_ref, 5_000, days(3), Some(days(9)))).await;
+    let moved = call(
+        &s,
+        &scheduled(&wallet, &moved_ref, 5_000, days(3), Some(days(9))),
+    )
+    .await;
     assert_eq!(code(&moved), "02500");
     let upd = UpdateBillingRecordRequest {
         contract_number: CONTRACT.into(),
         payment_record_id: moved.payment_record_id.clone(),
         billing_record_id: "1".into(),
-        billing_record_for_update: BillingRecordForUpdate { date: day(days(1)).parse().ok(), ..Default::default() },
+        billing_record_for_update: BillingRecordForUpdate {
+            date: day(days(1)).parse().ok(),
+            ..Default::default()
+        },
     };
     assert_eq!(code(&call(&s, &upd).await), "02500");
 
@@ -328,31 +512,57 @@ async fn wallet_payments_in_dif() {
     let ledger = s.ledger(&immediate_ref).await;
     let caps = captures(&ledger);
     assert_eq!(caps.len(), 1);
-    assert_eq!((caps[0]["amount"].as_i64(), caps[0]["createdAt"].as_str()), (Some(4_200), Some(midnight(days(1)).as_str())));
+    assert_eq!(
+        (caps[0]["amount"].as_i64(), caps[0]["createdAt"].as_str()),
+        (Some(4_200), Some(midnight(days(1)).as_str()))
+    );
     let capture_id = caps[0]["id"].as_str().expect("id").to_owned();
-    received(&seen, &["notificationType=TRSWALLET", &format!("transactionId={capture_id}"), &format!("walletId={wallet}")]).await;
+    received(
+        &seen,
+        &[
+            "notificationType=TRSWALLET",
+            &format!("transactionId={capture_id}"),
+            &format!("walletId={wallet}"),
+        ],
+    )
+    .await;
 
     s.advance(DAY).await;
     let ledger = s.ledger(&scheduled_ref).await;
     assert_eq!(ledger.len(), 1, "the due date authorizes only: {ledger:?}");
-    assert_eq!((ledger[0]["action"].as_i64(), ledger[0]["state"].as_str()), (Some(100), Some("AUTHORIZED")));
+    assert_eq!(
+        (ledger[0]["action"].as_i64(), ledger[0]["state"].as_str()),
+        (Some(100), Some("AUTHORIZED"))
+    );
     assert_eq!(ledger[0]["createdAt"], midnight(days(2)));
     assert_eq!(ledger[0]["differedActionDate"], iso(days(4)));
     let record = call(&s, &get_record(&r.payment_record_id)).await;
-    assert_eq!(record.billing_record_list.billing_record[0].status.code(), 1);
+    assert_eq!(
+        record.billing_record_list.billing_record[0].status.code(),
+        1
+    );
 
     s.advance(2 * DAY).await;
     let ledger = s.ledger(&scheduled_ref).await;
     let caps = captures(&ledger);
     assert_eq!(caps.len(), 1);
-    assert_eq!((caps[0]["amount"].as_i64(), caps[0]["createdAt"].as_str()), (Some(7_700), Some(midnight(days(4)).as_str())));
+    assert_eq!(
+        (caps[0]["amount"].as_i64(), caps[0]["createdAt"].as_str()),
+        (Some(7_700), Some(midnight(days(4)).as_str()))
+    );
 
     s.advance(6 * DAY).await;
     let ledger = s.ledger(&moved_ref).await;
     assert_eq!(ledger[0]["createdAt"], midnight(days(1)));
     assert!(captures(&ledger).is_empty(), "{ledger:?}");
     assert_eq!(ledger[0]["state"], "EXPIRED");
-    assert_eq!((ledger[0]["deferredCapture"]["status"].as_str(), ledger[0]["deferredCapture"]["reason"].as_str()), (Some("SKIPPED"), Some("EXPIRED")));
+    assert_eq!(
+        (
+            ledger[0]["deferredCapture"]["status"].as_str(),
+            ledger[0]["deferredCapture"]["reason"].as_str()
+        ),
+        (Some("SKIPPED"), Some("EXPIRED"))
+    );
     // Nothing else was captured twice along the way.
     assert_eq!(captures(&s.ledger(&immediate_ref).await).len(), 1);
     assert_eq!(captures(&s.ledger(&scheduled_ref).await).len(), 1);
@@ -362,7 +572,12 @@ fn web_dif(order_ref: &str, amount: u64, date: Option<Date>) -> DoWebPaymentRequ
     let mut p = payment(amount, 100, CONTRACT);
     p.mode = Mode::DIF;
     p.differed_action_date = date.map(short);
-    DoWebPaymentRequest::new(p, RETURN, "http://shop.example/cancel", order(order_ref, amount))
+    DoWebPaymentRequest::new(
+        p,
+        RETURN,
+        "http://shop.example/cancel",
+        order(order_ref, amount),
+    )
 }
 
 #[tokio::test]
@@ -370,13 +585,23 @@ async fn hosted_page_in_dif() {
     let s = TestSandbox::start().await;
     let today = sandbox_today(&s).await;
     let date = today + time::Duration::days(2);
-    assert_eq!(code(&call(&s, &web_dif(&unique_ref("web-dif"), 3_000, None)).await), "02305");
+    assert_eq!(
+        code(&call(&s, &web_dif(&unique_ref("web-dif"), 3_000, None)).await),
+        "02305"
+    );
     let order_ref = unique_ref("web-dif");
     let r = call(&s, &web_dif(&order_ref, 3_000, Some(date))).await;
     assert_eq!(code(&r), "00000");
     let token = r.token.expect("token");
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let page = browser.get(r.redirect_url.expect("url")).send().await.expect("page");
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = browser
+        .get(r.redirect_url.expect("url"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(page.status(), 200);
     let exp = future_expiry();
     let form = [
@@ -386,25 +611,56 @@ async fn hosted_page_in_dif() {
         ("securityCode", "123"),
         ("cardholderName", "Ada Martin"),
     ];
-    let paid = browser.post(s.url("/webpayment/pay")).form(&form).send().await.expect("pay");
+    let paid = browser
+        .post(s.url("/webpayment/pay"))
+        .form(&form)
+        .send()
+        .await
+        .expect("pay");
     assert_eq!(paid.status(), 303);
 
-    let d = call(&s, &GetWebPaymentDetailsRequest { version: "34".into(), token: token.clone() }).await;
+    let d = call(
+        &s,
+        &GetWebPaymentDetailsRequest {
+            version: "34".into(),
+            token: token.clone(),
+        },
+    )
+    .await;
     assert_eq!(code(&d), "00000");
     let p = d.payment.clone().expect("payment");
-    assert_eq!((p.mode, p.differed_action_date, p.action.code()), (Mode::DIF, Some(short(date)), 100));
+    assert_eq!(
+        (p.mode, p.differed_action_date, p.action.code()),
+        (Mode::DIF, Some(short(date)), 100)
+    );
     let ledger = s.ledger(&order_ref).await;
-    assert_eq!((ledger.len(), ledger[0]["state"].as_str()), (1, Some("AUTHORIZED")));
+    assert_eq!(
+        (ledger.len(), ledger[0]["state"].as_str()),
+        (1, Some("AUTHORIZED"))
+    );
 
     s.advance(3 * DAY).await;
     let ledger = s.ledger(&order_ref).await;
     let caps = captures(&ledger);
     assert_eq!(caps.len(), 1);
-    assert_eq!((caps[0]["amount"].as_i64(), caps[0]["originalId"].as_str()), (Some(3_000), Some(d.transaction.id.as_str())));
+    assert_eq!(
+        (caps[0]["amount"].as_i64(), caps[0]["originalId"].as_str()),
+        (Some(3_000), Some(d.transaction.id.as_str()))
+    );
     assert_eq!(caps[0]["createdAt"], midnight(date));
     // The same answer afterwards: the payment's outcome does not change with its capture.
-    let again = call(&s, &GetWebPaymentDetailsRequest { version: "34".into(), token }).await;
-    assert_eq!((code(&again), again.transaction.id), ("00000".to_owned(), d.transaction.id));
+    let again = call(
+        &s,
+        &GetWebPaymentDetailsRequest {
+            version: "34".into(),
+            token,
+        },
+    )
+    .await;
+    assert_eq!(
+        (code(&again), again.transaction.id),
+        ("00000".to_owned(), d.transaction.id)
+    );
 }
 
 #[tokio::test]
@@ -417,17 +673,35 @@ async fn two_processes_sharing_one_database_capture_each_authorization_once() {
     let n = 60;
     for i in 0..n {
         let date = today + time::Duration::days(1 + i % 6);
-        assert_eq!(code(&call(&s, &dif_auth(&unique_ref("dif-two"), 1_000 + u64::try_from(i).expect("i"), Some(date))).await), "00000");
+        assert_eq!(
+            code(
+                &call(
+                    &s,
+                    &dif_auth(
+                        &unique_ref("dif-two"),
+                        1_000 + u64::try_from(i).expect("i"),
+                        Some(date)
+                    )
+                )
+                .await
+            ),
+            "00000"
+        );
     }
     let a = Sandbox::open(Config::default(), &db).await.expect("a");
     let b = Sandbox::open(Config::default(), &db).await.expect("b");
     a.clock().advance(8 * DAY).await.expect("advance");
-    let (ra, rb) = tokio::join!(payline_sandbox::scheduler::run_due_now(&a), payline_sandbox::scheduler::run_due_now(&b));
+    let (ra, rb) = tokio::join!(
+        payline_sandbox::scheduler::run_due_now(&a),
+        payline_sandbox::scheduler::run_due_now(&b)
+    );
     let (ra, rb) = (ra.expect("a"), rb.expect("b"));
     eprintln!("process a captured {ra}, process b captured {rb}");
     s.advance(0).await;
 
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).read_only(true);
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true);
     let pool = sqlx::SqlitePool::connect_with(opts).await.expect("open");
     let (captures, authorizations, amounts_match): (i64, i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT c.original_id), SUM(c.amount = a.amount) FROM transactions c \
@@ -436,21 +710,35 @@ async fn two_processes_sharing_one_database_capture_each_authorization_once() {
     .fetch_one(&pool)
     .await
     .expect("count");
-    assert_eq!((captures, authorizations, amounts_match), (n, n, n), "each authorization captured exactly once, in full");
+    assert_eq!(
+        (captures, authorizations, amounts_match),
+        (n, n, n),
+        "each authorization captured exactly once, in full"
+    );
     let (pending,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM deferred_captures WHERE status <> 'CAPTURED'").fetch_one(&pool).await.expect("status");
+        sqlx::query_as("SELECT COUNT(*) FROM deferred_captures WHERE status <> 'CAPTURED'")
+            .fetch_one(&pool)
+            .await
+            .expect("status");
     assert_eq!(pending, 0);
     // In date order: capture instants never go back as capture rows were written.
     let instants: Vec<(i64,)> =
-        sqlx::query_as("SELECT created_at FROM transactions WHERE kind = 'CAPTURE' ORDER BY rowid").fetch_all(&pool).await.expect("rows");
-    assert!(instants.windows(2).all(|w| w[0].0 <= w[1].0), "captured in date order");
+        sqlx::query_as("SELECT created_at FROM transactions WHERE kind = 'CAPTURE' ORDER BY rowid")
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+    assert!(
+        instants.windows(2).all(|w| w[0].0 <= w[1].0),
+        "captured in date order"
+    );
     pool.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
-
 async fn count(db: &std::path::Path, sql: &str) -> i64 {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db).read_only(true);
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
     let pool = sqlx::SqlitePool::connect_with(opts).await.expect("open");
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await.expect("count");
     pool.close().await;
@@ -468,31 +756,57 @@ async fn a_crash_in_the_middle_of_a_clock_move_never_captures_twice() {
     let n: i64 = 300;
     for i in 0..n {
         let date = today + time::Duration::days(1 + i % 6);
-        assert_eq!(code(&call(&s, &dif_auth(&unique_ref("dif-crash"), 1_000, Some(date))).await), "00000");
+        assert_eq!(
+            code(&call(&s, &dif_auth(&unique_ref("dif-crash"), 1_000, Some(date))).await),
+            "00000"
+        );
     }
     let advance = {
         let http = s.http.clone();
         let url = s.url("/sandbox/clock");
         tokio::spawn(async move {
-            let _ = http.post(url).basic_auth(MERCHANT, Some(ACCESS_KEY)).json(&serde_json::json!({ "advance_seconds": 8 * DAY })).send().await;
+            let _ = http
+                .post(url)
+                .basic_auth(MERCHANT, Some(ACCESS_KEY))
+                .json(&serde_json::json!({ "advance_seconds": 8 * DAY }))
+                .send()
+                .await;
         })
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
     child.kill().await.expect("kill");
     let _ = advance.await;
-    let at_crash = count(&db, "SELECT COUNT(*) FROM transactions WHERE kind = 'CAPTURE'").await;
+    let at_crash = count(
+        &db,
+        "SELECT COUNT(*) FROM transactions WHERE kind = 'CAPTURE'",
+    )
+    .await;
     eprintln!("captured when killed: {at_crash} of {n}");
 
     // Restarted on the same database: the clock offset survived; the start catches up (the
     // rest of the move is made in case the kill landed before the offset was written).
     let (mut child, base) = spawn_binary(&db).await;
     let s = TestSandbox::against(&base);
-    let moved = s.advance(0).await["offset_seconds"].as_i64().expect("offset");
+    let moved = s.advance(0).await["offset_seconds"]
+        .as_i64()
+        .expect("offset");
     s.advance((8 * DAY - moved).max(0)).await;
     child.kill().await.expect("kill");
-    let captures = count(&db, "SELECT COUNT(*) FROM transactions WHERE kind = 'CAPTURE'").await;
-    let distinct = count(&db, "SELECT COUNT(DISTINCT original_id) FROM transactions WHERE kind = 'CAPTURE'").await;
+    let captures = count(
+        &db,
+        "SELECT COUNT(*) FROM transactions WHERE kind = 'CAPTURE'",
+    )
+    .await;
+    let distinct = count(
+        &db,
+        "SELECT COUNT(DISTINCT original_id) FROM transactions WHERE kind = 'CAPTURE'",
+    )
+    .await;
     let done = count(&db, "SELECT COUNT(*) FROM deferred_captures WHERE status = 'CAPTURED' AND capture_id IS NOT NULL").await;
-    assert_eq!((captures, distinct, done), (n, n, n), "every authorization captured exactly once");
+    assert_eq!(
+        (captures, distinct, done),
+        (n, n, n),
+        "every authorization captured exactly once"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

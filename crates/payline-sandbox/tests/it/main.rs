@@ -6,19 +6,19 @@
 mod common;
 
 mod codes;
+mod control;
 mod dif;
 mod hosted;
 mod notifications;
 mod notify_tls;
-mod scheduler;
-mod schedules;
-mod walletkit;
-mod wallets;
-mod wallet_3ds;
-mod control;
 mod payments;
 mod reauth;
+mod scheduler;
+mod schedules;
 mod soap;
 mod soapkit;
 mod three_ds;
 mod tokenizer;
+mod wallet_3ds;
+mod walletkit;
+mod wallets;

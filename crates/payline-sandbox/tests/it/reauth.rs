@@ -27,7 +27,14 @@ async fn rules_1_2_5_6_8_9_on_authorizations_and_reauthorizations() {
     s.advance(24 * 3600 + 60).await;
     let copied = call(&s, &reauth(&a.transaction.id, 1000, "")).await;
     assert_eq!(code(&copied), "00000");
-    assert_eq!(s.ledger(&r).await.iter().filter(|e| e["type"] == "RE_AUTHORIZATION" && e["accepted"] == true).count(), 1);
+    assert_eq!(
+        s.ledger(&r)
+            .await
+            .iter()
+            .filter(|e| e["type"] == "RE_AUTHORIZATION" && e["accepted"] == true)
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -35,10 +42,19 @@ async fn rule_3_seven_days_then_eleven_months() {
     let s = TestSandbox::start().await;
     let a = call(&s, &simple_auth(&unique_ref("r3"), 1000, 100)).await;
     s.advance(8 * 86_400).await;
-    assert_eq!(code(&call(&s, &capture(&a.transaction.id, 100)).await), "02602");
-    assert_eq!(code(&call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("r3b"))).await), "00000");
+    assert_eq!(
+        code(&call(&s, &capture(&a.transaction.id, 100)).await),
+        "02602"
+    );
+    assert_eq!(
+        code(&call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("r3b"))).await),
+        "00000"
+    );
     s.advance(340 * 86_400).await;
-    assert_eq!(code(&call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("r3c"))).await), "02602");
+    assert_eq!(
+        code(&call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("r3c"))).await),
+        "02602"
+    );
 }
 
 #[tokio::test]
@@ -56,7 +72,10 @@ async fn rule_4_same_contract_and_rule_11_option() {
     re.payment.contract_number = Some(CONTRACT_NO_REAUTH.into());
     let refused = call(&s, &re).await;
     assert_eq!(code(&refused), "02619");
-    assert_eq!(refused.result.long_message.as_deref(), Some("You do not have the reauthorization option"));
+    assert_eq!(
+        refused.result.long_message.as_deref(),
+        Some("You do not have the reauthorization option")
+    );
 }
 
 #[tokio::test]
@@ -64,7 +83,10 @@ async fn rule_7_cancelled_and_rule_10_currency() {
     let s = TestSandbox::start().await;
     let a = call(&s, &simple_auth(&unique_ref("r7"), 1000, 100)).await;
     call(&s, &reset(&a.transaction.id)).await;
-    assert_eq!(code(&call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("r7b"))).await), "00000");
+    assert_eq!(
+        code(&call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("r7b"))).await),
+        "00000"
+    );
     let r10 = unique_ref("r10");
     let mut usd = reauth(&a.transaction.id, 1000, &r10);
     usd.payment.currency = payline_protocol::values::Currency::USD;
@@ -78,7 +100,14 @@ async fn rule_8_no_liability_shift_after_3ds() {
     let r = unique_ref("r8");
     let card = || card_by_number("4970107111111119", "CB", Some("123"));
     let e = call(&s, &enrollment(&r, 1000, card())).await;
-    let a = call(&s, &with_3ds(authorization(&r, 1000, 100, card()), e.authentication_3d_secure.unwrap())).await;
+    let a = call(
+        &s,
+        &with_3ds(
+            authorization(&r, 1000, 100, card()),
+            e.authentication_3d_secure.unwrap(),
+        ),
+    )
+    .await;
     assert_eq!(code(&a), "00000");
     let r2 = unique_ref("r8b");
     let re = call(&s, &reauth(&a.transaction.id, 1000, &r2)).await;
@@ -91,7 +120,19 @@ async fn rule_8_no_liability_shift_after_3ds() {
 #[tokio::test]
 async fn refused_or_unknown_originals() {
     let s = TestSandbox::start().await;
-    assert_eq!(code(&call(&s, &reauth("12345678901234", 1000, "x")).await), "02301");
+    assert_eq!(
+        code(&call(&s, &reauth("12345678901234", 1000, "x")).await),
+        "02301"
+    );
     let refused = call(&s, &simple_auth(&unique_ref("rr"), 33305, 100)).await;
-    assert_eq!(code(&call(&s, &reauth(&refused.transaction.id, 1000, &unique_ref("rr2"))).await), "02302");
+    assert_eq!(
+        code(
+            &call(
+                &s,
+                &reauth(&refused.transaction.id, 1000, &unique_ref("rr2"))
+            )
+            .await
+        ),
+        "02302"
+    );
 }

@@ -1,20 +1,27 @@
 //! Building Payline requests with payline-protocol types and calling the sandbox with its codec.
 
+use payline_protocol::Request;
 use payline_protocol::messages::*;
 use payline_protocol::objects::{Authentication3DSecure, Card, Order, Payment, ThreeDsInfo};
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{Action, Amount, Currency, Mode};
-use payline_protocol::Request;
 
 use crate::common::*;
 
 /// Calls the sandbox with payline-protocol's own client, as a merchant server would.
 pub async fn call<R: Request>(s: &TestSandbox, req: &R) -> R::Response {
-    s.payline.call(req).await.unwrap_or_else(|e| panic!("{}: {e}", R::OPERATION.name()))
+    s.payline
+        .call(req)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", R::OPERATION.name()))
 }
 
 pub fn payment(amount: u64, action: u16, contract: &str) -> Payment {
-    let mut p = Payment::new(Currency::EUR, Action::from_code(action).expect("action"), Mode::CPT);
+    let mut p = Payment::new(
+        Currency::EUR,
+        Action::from_code(action).expect("action"),
+        Mode::CPT,
+    );
     p.amount = Amount::from_minor(amount);
     p.contract_number = Some(contract.to_owned());
     p
@@ -47,14 +54,28 @@ pub fn card_by_token(token: &str, card_type: &str, exp: Option<&str>, cvx: Optio
     c
 }
 
-pub fn authorization(order_ref: &str, amount: u64, action: u16, card: Card) -> DoAuthorizationRequest {
-    DoAuthorizationRequest::new(payment(amount, action, CONTRACT), card, order(order_ref, amount))
+pub fn authorization(
+    order_ref: &str,
+    amount: u64,
+    action: u16,
+    card: Card,
+) -> DoAuthorizationRequest {
+    DoAuthorizationRequest::new(
+        payment(amount, action, CONTRACT),
+        card,
+        order(order_ref, amount),
+    )
 }
 
 pub const CARD: &str = "4970101122334455";
 
 pub fn simple_auth(order_ref: &str, amount: u64, action: u16) -> DoAuthorizationRequest {
-    authorization(order_ref, amount, action, card_by_number(CARD, "CB", Some("123")))
+    authorization(
+        order_ref,
+        amount,
+        action,
+        card_by_number(CARD, "CB", Some("123")),
+    )
 }
 
 pub fn capture(id: &str, amount: u64) -> DoCaptureRequest {
@@ -84,7 +105,11 @@ pub fn refund(id: &str, amount: u64) -> DoRefundRequest {
 }
 
 pub fn reset(id: &str) -> DoResetRequest {
-    DoResetRequest { version: "34".to_owned(), transaction_id: id.to_owned(), ..DoResetRequest::default() }
+    DoResetRequest {
+        version: "34".to_owned(),
+        transaction_id: id.to_owned(),
+        ..DoResetRequest::default()
+    }
 }
 
 pub fn reauth(id: &str, amount: u64, order_ref: &str) -> DoReAuthorizationRequest {
@@ -119,7 +144,9 @@ pub fn enrollment(order_ref: &str, amount: u64, card: Card) -> VerifyEnrollmentR
         sub_merchant: None,
         recurring: None,
         three_ds_info: Some(ThreeDsInfo {
-            three_ds_method_notification_url: Some("http://shop.example/3ds/method-notify".to_owned()),
+            three_ds_method_notification_url: Some(
+                "http://shop.example/3ds/method-notify".to_owned(),
+            ),
             ..ThreeDsInfo::default()
         }),
         merchant_score: None,
@@ -137,7 +164,10 @@ pub fn verify_authentication(md: &str, pares: &str) -> VerifyAuthenticationReque
     }
 }
 
-pub fn with_3ds(mut req: DoAuthorizationRequest, a: Authentication3DSecure) -> DoAuthorizationRequest {
+pub fn with_3ds(
+    mut req: DoAuthorizationRequest,
+    a: Authentication3DSecure,
+) -> DoAuthorizationRequest {
     req.authentication_3d_secure = Some(a);
     req
 }

@@ -7,7 +7,6 @@ use payline_protocol::values::{Amount, BillingCycle, Mode};
 use crate::common::*;
 use crate::soapkit::*;
 
-
 pub fn wallet_card(pan: &str, exp: &str) -> Card {
     let mut c = card_by_number(pan, "CB", Some("123"));
     c.expiration_date = Some(exp.parse().expect("exp"));
@@ -44,22 +43,36 @@ pub fn disable(ids: &[&str], card_ind: Option<&str>) -> DisableWalletRequest {
     DisableWalletRequest {
         contract_number: CONTRACT.into(),
         card_ind: card_ind.map(str::to_owned),
-        wallet_id_list: WalletIdList { wallet_id: ids.iter().map(|s| (*s).to_owned()).collect() },
+        wallet_id_list: WalletIdList {
+            wallet_id: ids.iter().map(|s| (*s).to_owned()).collect(),
+        },
     }
 }
 
 pub fn enable(id: &str) -> EnableWalletRequest {
-    EnableWalletRequest { contract_number: CONTRACT.into(), card_ind: None, wallet_id: id.into() }
+    EnableWalletRequest {
+        contract_number: CONTRACT.into(),
+        card_ind: None,
+        wallet_id: id.into(),
+    }
 }
 
-pub fn immediate(wallet_id: &str, order_ref: &str, amount: u64, mode: Mode) -> DoImmediateWalletPaymentRequest {
+pub fn immediate(
+    wallet_id: &str,
+    order_ref: &str,
+    amount: u64,
+    mode: Mode,
+) -> DoImmediateWalletPaymentRequest {
     let mut p = payment(amount, 101, CONTRACT);
     p.mode = mode;
     DoImmediateWalletPaymentRequest::new(p, order(order_ref, amount), wallet_id)
 }
 
 pub fn recurring(amount: u64, cycle: u8, left: Option<u32>) -> Recurring {
-    let mut r = Recurring::new(Amount::from_minor(amount).expect("amount"), format!("{cycle}").parse::<BillingCycle>().expect("cycle"));
+    let mut r = Recurring::new(
+        Amount::from_minor(amount).expect("amount"),
+        format!("{cycle}").parse::<BillingCycle>().expect("cycle"),
+    );
     r.billing_left = left.map(|l| l.to_string()).unwrap_or_default();
     r
 }
@@ -98,7 +111,11 @@ pub fn recurrent(
 }
 
 pub fn get_record(id: &str) -> GetPaymentRecordRequest {
-    GetPaymentRecordRequest { version: "34".into(), contract_number: CONTRACT.into(), payment_record_id: id.into() }
+    GetPaymentRecordRequest {
+        version: "34".into(),
+        contract_number: CONTRACT.into(),
+        payment_record_id: id.into(),
+    }
 }
 
 /// The sandbox's current date.
@@ -113,7 +130,11 @@ pub async fn sandbox_today(s: &TestSandbox) -> time::Date {
         .json::<serde_json::Value>()
         .await
         .expect("json");
-    let now = time::OffsetDateTime::parse(v["now"].as_str().expect("now"), &time::format_description::well_known::Rfc3339).expect("rfc3339");
+    let now = time::OffsetDateTime::parse(
+        v["now"].as_str().expect("now"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("rfc3339");
     now.date()
 }
 

@@ -7,7 +7,13 @@
 //! [--concurrency N] [--no-postgres]`. Everything runs in this process: the sandbox, the
 //! server and the load generator share the machine's cores, as they would on one small host.
 
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
 
 #[path = "../../tests/server/support/pg.rs"]
 mod pg;
@@ -31,12 +37,21 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { seconds: 10, concurrency: 16, postgres: true };
+    let mut a = Args {
+        seconds: 10,
+        concurrency: 16,
+        postgres: true,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
         match x.as_str() {
             "--seconds" => a.seconds = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.seconds),
-            "--concurrency" => a.concurrency = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.concurrency),
+            "--concurrency" => {
+                a.concurrency = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(a.concurrency)
+            }
             "--no-postgres" => a.postgres = false,
             _ => panic!("unknown argument {x}"),
         }
@@ -47,10 +62,15 @@ fn args() -> Args {
 async fn start_sandbox() -> String {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
+    let config = payline_sandbox::Config {
+        public_url: Some(format!("http://{addr}")),
+        ..Default::default()
+    };
     let path = std::env::temp_dir().join(format!("bench-sandbox-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::File(path)).await.unwrap();
+    let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::File(path))
+        .await
+        .unwrap();
     tokio::spawn(async move {
         let _ = payline_sandbox::serve(l, sb, std::future::pending()).await;
     });
@@ -103,7 +123,10 @@ async fn start_server(db_url: &str, sandbox: &str) -> String {
 async fn start_trivial() -> String {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    let router = axum::Router::new().route("/{*p}", axum::routing::post(|| async { axum::Json(json!({"ok": true})) }));
+    let router = axum::Router::new().route(
+        "/{*p}",
+        axum::routing::post(|| async { axum::Json(json!({"ok": true})) }),
+    );
     tokio::spawn(async move {
         let _ = axum::serve(l, router).await;
     });
@@ -111,33 +134,70 @@ async fn start_trivial() -> String {
 }
 
 async fn checkout(c: &reqwest::Client, server: &str) -> bool {
-    let Ok(r) = c.post(format!("{server}/api/checkout-sessions")).bearer_auth(ADMIN).json(&json!({"amount": 2599, "currency": "EUR"})).send().await else {
+    let Ok(r) = c
+        .post(format!("{server}/api/checkout-sessions"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"amount": 2599, "currency": "EUR"}))
+        .send()
+        .await
+    else {
         return false;
     };
-    let Ok(cs) = r.json::<Value>().await else { return false };
+    let Ok(cs) = r.json::<Value>().await else {
+        return false;
+    };
     let t = &cs["tokenizer"];
     let form = [
         ("data", t["data"].as_str().unwrap_or_default()),
-        ("accessKeyRef", t["accessKeyRef"].as_str().unwrap_or_default()),
+        (
+            "accessKeyRef",
+            t["accessKeyRef"].as_str().unwrap_or_default(),
+        ),
         ("cardNumber", "4970101122334455"),
         ("cardExpirationDate", "1230"),
         ("cardCvx", "123"),
     ];
-    let Ok(r) = c.post(t["url"].as_str().unwrap_or_default()).form(&form).send().await else { return false };
-    let Ok(text) = r.text().await else { return false };
-    let Some(blob) = text.strip_prefix("data=") else { return false };
-    let key = payment_server::ids::random_token(12);
-    let body = json!({"tokenData": blob, "brand": "CB", "holder": "Jean Dupont", "threeDS": {"mode": "iframe"}, "idempotencyKey": key});
-    let Ok(r) = c.post(cs["payUrl"].as_str().unwrap_or_default()).bearer_auth(cs["clientSecret"].as_str().unwrap_or_default()).json(&body).send().await else {
+    let Ok(r) = c
+        .post(t["url"].as_str().unwrap_or_default())
+        .form(&form)
+        .send()
+        .await
+    else {
         return false;
     };
-    r.json::<Value>().await.is_ok_and(|v| v["status"] == "authorized")
+    let Ok(text) = r.text().await else {
+        return false;
+    };
+    let Some(blob) = text.strip_prefix("data=") else {
+        return false;
+    };
+    let key = payment_server::ids::random_token(12);
+    let body = json!({"tokenData": blob, "brand": "CB", "holder": "Jean Dupont", "threeDS": {"mode": "iframe"}, "idempotencyKey": key});
+    let Ok(r) = c
+        .post(cs["payUrl"].as_str().unwrap_or_default())
+        .bearer_auth(cs["clientSecret"].as_str().unwrap_or_default())
+        .json(&body)
+        .send()
+        .await
+    else {
+        return false;
+    };
+    r.json::<Value>()
+        .await
+        .is_ok_and(|v| v["status"] == "authorized")
 }
 
 async fn trivial(c: &reqwest::Client, server: &str) -> bool {
     // Three round trips, as many as one checkout makes.
     for p in ["a", "b", "c"] {
-        let Ok(r) = c.post(format!("{server}/{p}")).json(&json!({"x": 1})).send().await else { return false };
+        let Ok(r) = c
+            .post(format!("{server}/{p}"))
+            .json(&json!({"x": 1}))
+            .send()
+            .await
+        else {
+            return false;
+        };
         if r.bytes().await.is_err() {
             return false;
         }
@@ -186,8 +246,17 @@ where
     }
     let secs = started.elapsed().as_secs_f64().max(args.seconds as f64);
     all.sort();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
-    Report { per_sec: all.len() as f64 / secs, p50: pct(0.50), p99: pct(0.99), failed }
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Report {
+        per_sec: all.len() as f64 / secs,
+        p50: pct(0.50),
+        p99: pct(0.99),
+        failed,
+    }
 }
 
 fn line(name: &str, r: &Report) {
@@ -203,7 +272,12 @@ fn line(name: &str, r: &Report) {
 #[tokio::main]
 async fn main() {
     let args = args();
-    println!("payment-server-bench: {} s per run, {} concurrent clients, {} CPU cores", args.seconds, args.concurrency, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "payment-server-bench: {} s per run, {} concurrent clients, {} CPU cores",
+        args.seconds,
+        args.concurrency,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     let sandbox = start_sandbox().await;
     let trivial_url = start_trivial().await;
     let t = load(&args, move |c| {
@@ -221,7 +295,10 @@ async fn main() {
     })
     .await;
     line("checkout, SQLite", &r);
-    println!("  ratio to the framework ceiling: {:.3}", r.per_sec / t.per_sec);
+    println!(
+        "  ratio to the framework ceiling: {:.3}",
+        r.per_sec / t.per_sec
+    );
     if args.postgres {
         let cluster = pg::PgCluster::start();
         let server = start_server(&cluster.url, &sandbox).await;
@@ -231,7 +308,10 @@ async fn main() {
         })
         .await;
         line("checkout, PostgreSQL", &r);
-        println!("  ratio to the framework ceiling: {:.3}", r.per_sec / t.per_sec);
+        println!(
+            "  ratio to the framework ceiling: {:.3}",
+            r.per_sec / t.per_sec
+        );
         drop(cluster);
     }
 }

@@ -14,19 +14,28 @@ fn bound() -> SocketAddr {
 fn rejects_missing_gateway_setting_without_sandbox() {
     let c = cli(&[]);
     let err = c.settings(bound(), None).expect_err("must refuse");
-    assert!(matches!(err, ConfigError::MissingGatewaySetting("PAYLINE_ENDPOINT")));
+    assert!(matches!(
+        err,
+        ConfigError::MissingGatewaySetting("PAYLINE_ENDPOINT")
+    ));
     assert!(err.to_string().contains("--sandbox"));
 }
 
 #[test]
 fn rejects_each_missing_gateway_setting() {
     let full = [
-        ("--payline-endpoint", "https://homologation.payline.com/V4/services/"),
+        (
+            "--payline-endpoint",
+            "https://homologation.payline.com/V4/services/",
+        ),
         ("--payline-merchant-id", "111"),
         ("--payline-access-key", "KEY"),
         ("--payline-access-key-ref", "ref"),
         ("--payline-contract", "1234567"),
-        ("--payline-tokenizer-url", "https://homologation-webpayment.payline.com/webpayment/getToken"),
+        (
+            "--payline-tokenizer-url",
+            "https://homologation-webpayment.payline.com/webpayment/getToken",
+        ),
     ];
     for skip in 0..full.len() {
         let mut args = Vec::new();
@@ -37,7 +46,10 @@ fn rejects_each_missing_gateway_setting() {
             }
         }
         let err = cli(&args).settings(bound(), None).expect_err("must refuse");
-        assert!(matches!(err, ConfigError::MissingGatewaySetting(_)), "{err}");
+        assert!(
+            matches!(err, ConfigError::MissingGatewaySetting(_)),
+            "{err}"
+        );
     }
     let mut args = Vec::new();
     for (flag, value) in full {
@@ -45,13 +57,21 @@ fn rejects_each_missing_gateway_setting() {
         args.push(value);
     }
     // Outside the sandbox PUBLIC_URL has no http default.
-    let err = cli(&args).settings(bound(), None).expect_err("no PUBLIC_URL");
+    let err = cli(&args)
+        .settings(bound(), None)
+        .expect_err("no PUBLIC_URL");
     assert!(matches!(err, ConfigError::PublicUrlRequired), "{err}");
     args.extend(["--public-url", "https://pay.shop.example/"]);
     let s = cli(&args).settings(bound(), None).expect("complete");
-    assert_eq!(s.gateway.endpoint, "https://homologation.payline.com/V4/services/");
+    assert_eq!(
+        s.gateway.endpoint,
+        "https://homologation.payline.com/V4/services/"
+    );
     assert_eq!(s.public_url, "https://pay.shop.example");
-    assert_eq!(s.gateway.timeout, std::time::Duration::from_millis(PAYLINE_TIMEOUT_MS_DEFAULT));
+    assert_eq!(
+        s.gateway.timeout,
+        std::time::Duration::from_millis(PAYLINE_TIMEOUT_MS_DEFAULT)
+    );
 }
 
 #[test]
@@ -61,7 +81,10 @@ fn sandbox_uses_builtin_merchant_and_refuses_public_url_off_loopback() {
         .expect("sandbox settings");
     assert_eq!(s.gateway.merchant_id, sandbox_merchant::MERCHANT_ID);
     assert_eq!(s.gateway.endpoint, "http://127.0.0.1:9999/V4/services/");
-    assert_eq!(s.gateway.tokenizer_url, "http://127.0.0.1:9999/webpayment/getToken");
+    assert_eq!(
+        s.gateway.tokenizer_url,
+        "http://127.0.0.1:9999/webpayment/getToken"
+    );
     let err = cli(&["--sandbox", "--public-url", "https://shop.example.com"])
         .settings(bound(), Some("http://127.0.0.1:9999"))
         .expect_err("must refuse");
@@ -73,7 +96,12 @@ fn sandbox_uses_builtin_merchant_and_refuses_public_url_off_loopback() {
 
 #[test]
 fn loopback_detection() {
-    for yes in ["http://127.0.0.1:8080", "http://localhost", "https://[::1]:4/x", "http://127.9.9.9"] {
+    for yes in [
+        "http://127.0.0.1:8080",
+        "http://localhost",
+        "https://[::1]:4/x",
+        "http://127.9.9.9",
+    ] {
         assert!(is_loopback_url(yes), "{yes}");
     }
     assert!(is_loopback_url("http://LOCALHOST:8080/"));
@@ -94,12 +122,20 @@ fn loopback_detection() {
 
 #[test]
 fn own_origin_is_allowed_and_origins_validated() {
-    let s = cli(&["--sandbox", "--allowed-origins", "http://shop.test:3000, https://a.example"])
-        .settings(bound(), Some("http://127.0.0.1:1"))
-        .expect("ok");
+    let s = cli(&[
+        "--sandbox",
+        "--allowed-origins",
+        "http://shop.test:3000, https://a.example",
+    ])
+    .settings(bound(), Some("http://127.0.0.1:1"))
+    .expect("ok");
     assert_eq!(
         s.allowed_origins,
-        vec!["http://shop.test:3000", "https://a.example", "http://127.0.0.1:8080"]
+        vec![
+            "http://shop.test:3000",
+            "https://a.example",
+            "http://127.0.0.1:8080"
+        ]
     );
     let err = cli(&["--sandbox", "--allowed-origins", "shop.test"])
         .settings(bound(), Some("http://127.0.0.1:1"))
@@ -110,15 +146,24 @@ fn own_origin_is_allowed_and_origins_validated() {
 #[test]
 fn access_key_never_in_debug() {
     let s = cli(&[
-        "--payline-endpoint", "https://x.example/V4/services",
-        "--payline-merchant-id", "1",
-        "--payline-access-key", "TOPSECRETKEY123",
-        "--payline-access-key-ref", "r",
-        "--payline-contract", "c",
-        "--payline-tokenizer-url", "https://x.example/getToken",
-        "--public-url", "https://pay.x.example",
-        "--admin-token", "ADMINTOKEN999",
-        "--metrics-token", "METRICSTOKEN777",
+        "--payline-endpoint",
+        "https://x.example/V4/services",
+        "--payline-merchant-id",
+        "1",
+        "--payline-access-key",
+        "TOPSECRETKEY123",
+        "--payline-access-key-ref",
+        "r",
+        "--payline-contract",
+        "c",
+        "--payline-tokenizer-url",
+        "https://x.example/getToken",
+        "--public-url",
+        "https://pay.x.example",
+        "--admin-token",
+        "ADMINTOKEN999",
+        "--metrics-token",
+        "METRICSTOKEN777",
     ])
     .settings(bound(), None)
     .expect("ok");
@@ -139,12 +184,18 @@ fn webhook_needs_both_halves() {
 /// A complete production command line with `overrides` replacing (or adding) flags.
 fn production(overrides: &[(&'static str, &'static str)]) -> Cli {
     let mut flags: Vec<(&str, &str)> = vec![
-        ("--payline-endpoint", "https://homologation.payline.com/V4/services/"),
+        (
+            "--payline-endpoint",
+            "https://homologation.payline.com/V4/services/",
+        ),
         ("--payline-merchant-id", "111"),
         ("--payline-access-key", "KEY"),
         ("--payline-access-key-ref", "ref"),
         ("--payline-contract", "1234567"),
-        ("--payline-tokenizer-url", "https://homologation-webpayment.payline.com/webpayment/getToken"),
+        (
+            "--payline-tokenizer-url",
+            "https://homologation-webpayment.payline.com/webpayment/getToken",
+        ),
         ("--public-url", "https://pay.shop.example"),
     ];
     for (flag, value) in overrides {
@@ -165,56 +216,134 @@ fn plain_http_is_refused_outside_the_sandbox_even_on_loopback() {
         ("--public-url", "PUBLIC_URL"),
         ("--allowed-origins", "ALLOWED_ORIGINS"),
     ] {
-        for url in ["http://gateway.example/path?key=SECRET", "http://127.0.0.1:8081/path"] {
-            let err = production(&[(flag, url)]).settings(bound(), None).expect_err("http refused");
-            assert!(matches!(err, ConfigError::InsecureUrl { name: n, .. } if n == name), "{flag}: {err}");
+        for url in [
+            "http://gateway.example/path?key=SECRET",
+            "http://127.0.0.1:8081/path",
+        ] {
+            let err = production(&[(flag, url)])
+                .settings(bound(), None)
+                .expect_err("http refused");
+            assert!(
+                matches!(err, ConfigError::InsecureUrl { name: n, .. } if n == name),
+                "{flag}: {err}"
+            );
             let text = err.to_string();
-            assert!(text.starts_with(name) && text.contains("PCI DSS 4.2.1"), "{text}");
-            assert!(!text.contains("SECRET"), "the path and query stay out of the message: {text}");
+            assert!(
+                text.starts_with(name) && text.contains("PCI DSS 4.2.1"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("SECRET"),
+                "the path and query stay out of the message: {text}"
+            );
         }
     }
-    let err = production(&[("--shop-webhook-url", "http://shop.example/hook"), ("--shop-webhook-secret", "s")])
-        .settings(bound(), None)
-        .expect_err("http webhook refused");
-    assert!(matches!(err, ConfigError::InsecureUrl { name: "SHOP_WEBHOOK_URL", .. }), "{err}");
-    production(&[("--shop-webhook-url", "https://shop.example/hook"), ("--shop-webhook-secret", "s")])
-        .settings(bound(), None)
-        .expect("https webhook");
+    let err = production(&[
+        ("--shop-webhook-url", "http://shop.example/hook"),
+        ("--shop-webhook-secret", "s"),
+    ])
+    .settings(bound(), None)
+    .expect_err("http webhook refused");
+    assert!(
+        matches!(
+            err,
+            ConfigError::InsecureUrl {
+                name: "SHOP_WEBHOOK_URL",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    production(&[
+        ("--shop-webhook-url", "https://shop.example/hook"),
+        ("--shop-webhook-secret", "s"),
+    ])
+    .settings(bound(), None)
+    .expect("https webhook");
 }
 
 #[test]
 fn sandbox_accepts_http_only_on_loopback() {
     let sb = Some("http://127.0.0.1:9999");
-    cli(&["--sandbox", "--shop-webhook-url", "http://127.0.0.1:1/hook", "--shop-webhook-secret", "s"])
-        .settings(bound(), sb)
-        .expect("loopback http webhook in sandbox");
-    let err = cli(&["--sandbox", "--shop-webhook-url", "http://shop.example/hook", "--shop-webhook-secret", "s"])
-        .settings(bound(), sb)
-        .expect_err("off-machine http webhook");
-    assert!(matches!(err, ConfigError::InsecureUrl { name: "SHOP_WEBHOOK_URL", .. }), "{err}");
-    cli(&["--sandbox", "--shop-webhook-url", "https://shop.example/hook", "--shop-webhook-secret", "s"])
-        .settings(bound(), sb)
-        .expect("https webhook in sandbox");
+    cli(&[
+        "--sandbox",
+        "--shop-webhook-url",
+        "http://127.0.0.1:1/hook",
+        "--shop-webhook-secret",
+        "s",
+    ])
+    .settings(bound(), sb)
+    .expect("loopback http webhook in sandbox");
+    let err = cli(&[
+        "--sandbox",
+        "--shop-webhook-url",
+        "http://shop.example/hook",
+        "--shop-webhook-secret",
+        "s",
+    ])
+    .settings(bound(), sb)
+    .expect_err("off-machine http webhook");
+    assert!(
+        matches!(
+            err,
+            ConfigError::InsecureUrl {
+                name: "SHOP_WEBHOOK_URL",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    cli(&[
+        "--sandbox",
+        "--shop-webhook-url",
+        "https://shop.example/hook",
+        "--shop-webhook-secret",
+        "s",
+    ])
+    .settings(bound(), sb)
+    .expect("https webhook in sandbox");
     // The sandbox itself must be on this machine.
-    let err = cli(&["--sandbox"]).settings(bound(), Some("http://10.0.0.5:8081")).expect_err("remote sandbox");
+    let err = cli(&["--sandbox"])
+        .settings(bound(), Some("http://10.0.0.5:8081"))
+        .expect_err("remote sandbox");
     assert!(matches!(err, ConfigError::SandboxUrl(_)), "{err}");
     let c = cli(&["--sandbox", "--sandbox-url", "http://192.0.2.1:8081/"]);
     assert!(matches!(c.sandbox_base(), Err(ConfigError::SandboxUrl(_))));
-    let c = cli(&["--sandbox", "--sandbox-url", "http://127.0.0.1:80@evil.example/"]);
+    let c = cli(&[
+        "--sandbox",
+        "--sandbox-url",
+        "http://127.0.0.1:80@evil.example/",
+    ]);
     assert!(matches!(c.sandbox_base(), Err(ConfigError::SandboxUrl(_))));
     let c = cli(&["--sandbox", "--sandbox-url", "http://127.0.0.1:8081/"]);
-    assert_eq!(c.sandbox_base().expect("loopback").as_deref(), Some("http://127.0.0.1:8081"));
+    assert_eq!(
+        c.sandbox_base().expect("loopback").as_deref(),
+        Some("http://127.0.0.1:8081")
+    );
 }
 
 #[test]
 fn payline_timeout_is_bounded() {
     for ok in ["1000", "10000", "12000"] {
-        let s = production(&[("--payline-timeout-ms", ok)]).settings(bound(), None).expect(ok);
+        let s = production(&[("--payline-timeout-ms", ok)])
+            .settings(bound(), None)
+            .expect(ok);
         assert_eq!(s.gateway.timeout.as_millis().to_string(), ok);
     }
     for bad in ["0", "999", "12001", "20000"] {
-        let err = production(&[("--payline-timeout-ms", bad)]).settings(bound(), None).expect_err(bad);
-        assert!(matches!(err, ConfigError::OutOfRange { name: "PAYLINE_TIMEOUT_MS", .. }), "{err}");
+        let err = production(&[("--payline-timeout-ms", bad)])
+            .settings(bound(), None)
+            .expect_err(bad);
+        assert!(
+            matches!(
+                err,
+                ConfigError::OutOfRange {
+                    name: "PAYLINE_TIMEOUT_MS",
+                    ..
+                }
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("1000..=12000"), "{err}");
     }
 }
@@ -222,9 +351,18 @@ fn payline_timeout_is_bounded() {
 #[test]
 fn limits_are_read_and_checked() {
     let s = production(&[]).settings(bound(), None).expect("defaults");
-    assert_eq!(s.limits.max_concurrent_requests, crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS);
-    assert_eq!(s.limits.rate_limit_per_minute, crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE);
-    assert_eq!(s.limits.notify_rate_limit_per_minute, crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE);
+    assert_eq!(
+        s.limits.max_concurrent_requests,
+        crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS
+    );
+    assert_eq!(
+        s.limits.rate_limit_per_minute,
+        crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE
+    );
+    assert_eq!(
+        s.limits.notify_rate_limit_per_minute,
+        crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE
+    );
     assert_eq!(s.limits.request_timeout, crate::limits::REQUEST_TIMEOUT);
     let s = production(&[
         ("--max-concurrent-requests", "8"),
@@ -234,9 +372,24 @@ fn limits_are_read_and_checked() {
     .settings(bound(), None)
     .expect("set");
     assert_eq!(
-        (s.limits.max_concurrent_requests, s.limits.rate_limit_per_minute, s.limits.notify_rate_limit_per_minute),
+        (
+            s.limits.max_concurrent_requests,
+            s.limits.rate_limit_per_minute,
+            s.limits.notify_rate_limit_per_minute
+        ),
         (8, 0, 30)
     );
-    let err = production(&[("--max-concurrent-requests", "0")]).settings(bound(), None).expect_err("zero");
-    assert!(matches!(err, ConfigError::OutOfRange { name: "MAX_CONCURRENT_REQUESTS", .. }), "{err}");
+    let err = production(&[("--max-concurrent-requests", "0")])
+        .settings(bound(), None)
+        .expect_err("zero");
+    assert!(
+        matches!(
+            err,
+            ConfigError::OutOfRange {
+                name: "MAX_CONCURRENT_REQUESTS",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }

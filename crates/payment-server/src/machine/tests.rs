@@ -2,16 +2,25 @@ use proptest::prelude::*;
 
 use super::*;
 
-const ENROLLMENTS: [Enrollment; 5] =
-    [Enrollment::NotEnrolled, Enrollment::Frictionless, Enrollment::Method, Enrollment::Challenge, Enrollment::Refused];
+const ENROLLMENTS: [Enrollment; 5] = [
+    Enrollment::NotEnrolled,
+    Enrollment::Frictionless,
+    Enrollment::Method,
+    Enrollment::Challenge,
+    Enrollment::Refused,
+];
 
 fn all_events() -> Vec<Event> {
     let mut v: Vec<Event> = ENROLLMENTS.iter().map(|e| Event::Enrollment(*e)).collect();
     v.extend([
         Event::MethodContinued,
         Event::AcsReturned,
-        Event::Authentication { authenticated: true },
-        Event::Authentication { authenticated: false },
+        Event::Authentication {
+            authenticated: true,
+        },
+        Event::Authentication {
+            authenticated: false,
+        },
         Event::SendAuthorization,
         Event::Authorization(Decision::Accepted),
         Event::Authorization(Decision::Refused),
@@ -33,7 +42,9 @@ fn expected(from: A, e: Event) -> Option<(A, Effect)> {
     use Effect::{Authorize, CancelOrphan, None as N};
     use Event as E;
     Some(match (from, e) {
-        (A::Enrolling, E::Enrollment(Enrollment::NotEnrolled | Enrollment::Frictionless)) => (A::Authorizing, Authorize),
+        (A::Enrolling, E::Enrollment(Enrollment::NotEnrolled | Enrollment::Frictionless)) => {
+            (A::Authorizing, Authorize)
+        }
         (A::Enrolling, E::Enrollment(Enrollment::Method)) => (A::Method, N),
         (A::Enrolling, E::Enrollment(Enrollment::Challenge)) => (A::Challenge, N),
         (A::Enrolling, E::Enrollment(Enrollment::Refused)) => (A::Refused, N),
@@ -43,8 +54,18 @@ fn expected(from: A, e: Event) -> Option<(A, Effect)> {
         (A::Method | A::Challenge, E::Abandon) => (A::Abandoned, N),
         (A::Method | A::Challenge, E::WaitExpired) => (A::Expired, N),
         (A::Challenge, E::AcsReturned) => (A::Authenticating, N),
-        (A::Authenticating, E::Authentication { authenticated: true }) => (A::Authorizing, Authorize),
-        (A::Authenticating, E::Authentication { authenticated: false }) => (A::Refused, N),
+        (
+            A::Authenticating,
+            E::Authentication {
+                authenticated: true,
+            },
+        ) => (A::Authorizing, Authorize),
+        (
+            A::Authenticating,
+            E::Authentication {
+                authenticated: false,
+            },
+        ) => (A::Refused, N),
         (A::Authenticating, E::CallFailed | E::Stalled) => (A::Failed, N),
         (A::Authenticating, E::SendAuthorization) => (A::Authorizing, N),
         (A::Authorizing, E::AnswerLost) => (A::Unknown, N),
@@ -53,11 +74,15 @@ fn expected(from: A, e: Event) -> Option<(A, Effect)> {
         (A::Authorizing | A::Unknown, E::Authorization(Decision::Refused)) => (A::Refused, N),
         (A::Authorizing | A::Unknown, E::NotFound { past_grace: true }) => (A::Failed, N),
         (A::Authorizing | A::Unknown, E::NotFound { past_grace: false }) => (A::Unknown, N),
-        (A::Refused | A::Abandoned | A::Failed | A::Expired, E::Authorization(Decision::Accepted)) => (from, CancelOrphan),
+        (
+            A::Refused | A::Abandoned | A::Failed | A::Expired,
+            E::Authorization(Decision::Accepted),
+        ) => (from, CancelOrphan),
         (A::Authorized, E::Authorization(Decision::Accepted)) => (A::Authorized, N),
-        (A::Authorized | A::Refused | A::Abandoned | A::Failed | A::Expired, E::Authorization(Decision::Refused) | E::NotFound { .. }) => {
-            (from, N)
-        }
+        (
+            A::Authorized | A::Refused | A::Abandoned | A::Failed | A::Expired,
+            E::Authorization(Decision::Refused) | E::NotFound { .. },
+        ) => (from, N),
         _ => return None,
     })
 }
@@ -89,7 +114,12 @@ fn money_states_never_release_the_session() {
                 && consequences(step.to).session == SessionStatus::Refused
             {
                 assert!(
-                    matches!(e, Event::Authorization(Decision::Refused) | Event::NotSent | Event::NotFound { past_grace: true }),
+                    matches!(
+                        e,
+                        Event::Authorization(Decision::Refused)
+                            | Event::NotSent
+                            | Event::NotFound { past_grace: true }
+                    ),
                     "{from} released the session on {e:?}"
                 );
             }
@@ -167,11 +197,15 @@ struct World {
 
 impl World {
     fn session(&self) -> SessionStatus {
-        self.attempts.last().map_or(SessionStatus::Open, |a| consequences(*a).session)
+        self.attempts
+            .last()
+            .map_or(SessionStatus::Open, |a| consequences(*a).session)
     }
 
     fn fire(&mut self, i: usize, e: Event) {
-        let Some(&from) = self.attempts.get(i) else { return };
+        let Some(&from) = self.attempts.get(i) else {
+            return;
+        };
         let Ok(step) = next(from, e) else { return };
         self.attempts[i] = step.to;
         match step.effect {
@@ -183,15 +217,25 @@ impl World {
             }
             Effect::None => {}
         }
-        let authorized = self.attempts.iter().filter(|a| **a == A::Authorized).count();
-        assert!(authorized <= 1, "two authorized attempts: {:?}", self.attempts);
+        let authorized = self
+            .attempts
+            .iter()
+            .filter(|a| **a == A::Authorized)
+            .count();
+        assert!(
+            authorized <= 1,
+            "two authorized attempts: {:?}",
+            self.attempts
+        );
     }
 
     fn apply(&mut self, op: &Op) {
         let cur = self.attempts.len().wrapping_sub(1);
         match *op {
             Op::Start => {
-                if matches!(self.session(), SessionStatus::Open | SessionStatus::Refused) && self.attempts.len() < 5 {
+                if matches!(self.session(), SessionStatus::Open | SessionStatus::Refused)
+                    && self.attempts.len() < 5
+                {
                     self.attempts.push(A::Enrolling);
                     self.gateway.push(None);
                 }

@@ -20,7 +20,11 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 fn mime(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -59,13 +63,17 @@ pub fn resolve(www: &Path, pkg: &Path, url_path: &str) -> Option<PathBuf> {
 }
 
 async fn render_html(bytes: Vec<u8>, pkg: &Path) -> Result<Vec<u8>, AppError> {
-    let Ok(html) = String::from_utf8(bytes.clone()) else { return Ok(bytes) };
+    let Ok(html) = String::from_utf8(bytes.clone()) else {
+        return Ok(bytes);
+    };
     if !html.contains("{{integrity ") {
         return Ok(bytes);
     }
     let table = tokio::fs::read_to_string(pkg.join("integrity.json"))
         .await
-        .map_err(|e| AppError::Internal(format!("pkg/integrity.json: {e} (run `npm run build`)")))?;
+        .map_err(|e| {
+            AppError::Internal(format!("pkg/integrity.json: {e} (run `npm run build`)"))
+        })?;
     let table: serde_json::Value = serde_json::from_str(&table)
         .map_err(|e| AppError::Internal(format!("pkg/integrity.json: {e}")))?;
     let mut out = String::with_capacity(html.len());
@@ -79,9 +87,9 @@ async fn render_html(bytes: Vec<u8>, pkg: &Path) -> Result<Vec<u8>, AppError> {
             break;
         };
         let name = after[..end].trim();
-        let value = table[name]
-            .as_str()
-            .ok_or_else(|| AppError::Internal(format!("no integrity for {name} in pkg/integrity.json")))?;
+        let value = table[name].as_str().ok_or_else(|| {
+            AppError::Internal(format!("no integrity for {name} in pkg/integrity.json"))
+        })?;
         out.push_str(value);
         rest = &after[end + 2..];
     }
@@ -113,8 +121,15 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         bytes
     };
     let etag = format!("\"{}\"", &crate::ids::sha256_hex(&bytes)[..32]);
-    let versioned = req.uri().query().is_some_and(|q| q.split('&').any(|kv| kv.starts_with("v=")));
-    let cache = if versioned { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let versioned = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("v=")));
+    let cache = if versioned {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let not_modified = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -157,9 +172,18 @@ mod tests {
         let (w, p) = (Path::new("/w"), Path::new("/p"));
         assert_eq!(resolve(w, p, "/"), Some(PathBuf::from("/w/index.html")));
         assert_eq!(resolve(w, p, "/demo.js"), Some(PathBuf::from("/w/demo.js")));
-        assert_eq!(resolve(w, p, "/pkg/card_capture_bg.wasm"), Some(PathBuf::from("/p/card_capture_bg.wasm")));
+        assert_eq!(
+            resolve(w, p, "/pkg/card_capture_bg.wasm"),
+            Some(PathBuf::from("/p/card_capture_bg.wasm"))
+        );
         assert_eq!(resolve(w, p, "/pkgx.js"), Some(PathBuf::from("/w/pkgx.js")));
-        for bad in ["/../etc/passwd", "/pkg/../x", "/.git/config", "/a\\b", "/pkg/./x"] {
+        for bad in [
+            "/../etc/passwd",
+            "/pkg/../x",
+            "/.git/config",
+            "/a\\b",
+            "/pkg/./x",
+        ] {
             assert_eq!(resolve(w, p, bad), None, "{bad}");
         }
     }

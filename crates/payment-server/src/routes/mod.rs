@@ -1,9 +1,9 @@
 //! HTTP routes, one module per resource; [`crate::app`] merges them.
 
 pub mod assets;
-pub mod pay;
-pub mod payments;
-pub mod threeds;
 pub mod notify;
 pub mod ops;
+pub mod pay;
+pub mod payments;
 pub mod sessions;
+pub mod threeds;

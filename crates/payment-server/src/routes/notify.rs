@@ -5,32 +5,39 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::get;
 use crate::error::{AppError, Result};
 use crate::model::{AttemptStatus, PaymentStatus};
 use crate::payments;
 use crate::repo;
 use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
 
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new().route("/payline/notify", get(notify))
 }
 
-async fn notify(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<impl IntoResponse> {
-    let get = |k: &str| q.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.trim().to_owned());
+async fn notify(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<impl IntoResponse> {
+    let get = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.trim().to_owned())
+    };
     let kind = get("notificationType").unwrap_or_else(|| "TRS".to_owned());
     if !kind.eq_ignore_ascii_case("TRS") {
         // Web, wallet and schedule notifications belong to the hosted-page and wallet work.
         return Ok((StatusCode::OK, "ignored"));
     }
-    let txn = get("transactionId").filter(|t| !t.is_empty() && t.len() <= 50).ok_or_else(|| {
-        AppError::invalid("invalid_notification", "transactionId is required")
-    })?;
+    let txn = get("transactionId")
+        .filter(|t| !t.is_empty() && t.len() <= 50)
+        .ok_or_else(|| AppError::invalid("invalid_notification", "transactionId is required"))?;
     apply_transaction(&state, &txn).await?;
     Ok((StatusCode::OK, "OK"))
 }
@@ -44,12 +51,22 @@ async fn notify(State(state): State<AppState>, Query(q): Query<HashMap<String, S
 ///   brought to the gateway's (not while a back-office operation of ours holds the payment: that
 ///   operation books its own result).
 pub async fn apply_transaction(state: &AppState, txn: &str) -> Result<()> {
-    let Some((res, h)) = crate::backoffice::history(state, txn).await.map_err(|e| AppError::GatewayError(e.to_string()))? else {
+    let Some((res, h)) = crate::backoffice::history(state, txn)
+        .await
+        .map_err(|e| AppError::GatewayError(e.to_string()))?
+    else {
         tracing::info!(transaction = %txn, "notification for a transaction the gateway does not know");
         return Ok(());
     };
-    let Some(t) = res.transaction.clone() else { return Ok(()) };
-    let order_ref = res.order.as_ref().map(|o| o.r#ref.clone()).or_else(|| t.order_reference.clone()).unwrap_or_default();
+    let Some(t) = res.transaction.clone() else {
+        return Ok(());
+    };
+    let order_ref = res
+        .order
+        .as_ref()
+        .map(|o| o.r#ref.clone())
+        .or_else(|| t.order_reference.clone())
+        .unwrap_or_default();
     let Some(attempt) = repo::attempt_by_order_ref(state, &order_ref).await? else {
         tracing::info!(transaction = %txn, "notification for a transaction that is not ours");
         return Ok(());
@@ -58,18 +75,42 @@ pub async fn apply_transaction(state: &AppState, txn: &str) -> Result<()> {
         return crate::checkout::reconcile_attempt(state, &attempt).await;
     }
     let lookup = crate::checkout::interpret(&res);
-    let live = matches!(lookup, crate::checkout::Lookup::Authorization { decision: crate::machine::Decision::Accepted, cancelled: false, .. });
-    let own = attempt.status == AttemptStatus::Authorized && attempt.transaction_id.as_deref() == Some(t.id.as_str());
+    let live = matches!(
+        lookup,
+        crate::checkout::Lookup::Authorization {
+            decision: crate::machine::Decision::Accepted,
+            cancelled: false,
+            ..
+        }
+    );
+    let own = attempt.status == AttemptStatus::Authorized
+        && attempt.transaction_id.as_deref() == Some(t.id.as_str());
     if live && !own {
-        let reason = if attempt.status == AttemptStatus::Authorized { "duplicate" } else { "notification_for_closed_attempt" };
-        return crate::checkout::orphan(state, &t.id, &order_ref, Some(&attempt.key.payment_id), reason).await;
+        let reason = if attempt.status == AttemptStatus::Authorized {
+            "duplicate"
+        } else {
+            "notification_for_closed_attempt"
+        };
+        return crate::checkout::orphan(
+            state,
+            &t.id,
+            &order_ref,
+            Some(&attempt.key.payment_id),
+            reason,
+        )
+        .await;
     }
-    let Some(p) = payments::load(state, &attempt.key.payment_id).await? else { return Ok(()) };
+    let Some(p) = payments::load(state, &attempt.key.payment_id).await? else {
+        return Ok(());
+    };
     if p.transaction_id.as_deref() != Some(t.id.as_str()) || p.op_in_flight.is_some() {
         return Ok(());
     }
     let status = h.status();
-    if status.as_str() != p.status || h.captured != p.captured_amount || h.refunded != p.refunded_amount {
+    if status.as_str() != p.status
+        || h.captured != p.captured_amount
+        || h.refunded != p.refunded_amount
+    {
         let mut tx = repo::begin(state).await?;
         // Compare-and-set on what was read, so a back-office operation finishing meanwhile is
         // never overwritten.

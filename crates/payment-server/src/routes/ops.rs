@@ -24,7 +24,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable" })),
+            )
         }
     }
 }
@@ -32,11 +35,22 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if !crate::security::may_read_metrics(&state, &headers) {
         // RFC 9110 section 11.6.1: a 401 names the scheme to use.
-        return ([(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")], AppError::Unauthorized).into_response();
+        return (
+            [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")],
+            AppError::Unauthorized,
+        )
+            .into_response();
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics().render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics().render(),
+    )
+        .into_response()
 }
 
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::DOCUMENT)
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::DOCUMENT,
+    )
 }

@@ -17,7 +17,10 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/checkout-sessions/{id}/pay", post(pay))
-        .route("/api/checkout-sessions/{id}/continue", post(continue_method))
+        .route(
+            "/api/checkout-sessions/{id}/continue",
+            post(continue_method),
+        )
         .route("/api/checkout-sessions/{id}/abandon", post(abandon))
 }
 
@@ -26,7 +29,9 @@ pub fn router() -> Router<AppState> {
 fn checked_origin(state: &AppState, headers: &HeaderMap) -> Result<Option<String>> {
     match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         None => Ok(None),
-        Some(o) if state.settings().allowed_origins.iter().any(|a| a == o) => Ok(Some(o.to_owned())),
+        Some(o) if state.settings().allowed_origins.iter().any(|a| a == o) => {
+            Ok(Some(o.to_owned()))
+        }
         Some(_) => Err(AppError::Forbidden("origin not allowed")),
     }
 }
@@ -48,13 +53,20 @@ async fn pay(
     }
     let meta = RequestMeta {
         origin,
-        accept: headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        accept: headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         // Payline buyer.ip: the peer, or X-Forwarded-For behind a trusted proxy (client_ip).
-        ip: peer.and_then(|axum::Extension(axum::extract::ConnectInfo(addr))| {
-            let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-            crate::client_ip::client_ip(addr.ip(), forwarded, &state.settings().trusted_proxies)
-        })
-        .map(|ip| ip.to_string()),
+        ip: peer
+            .and_then(|axum::Extension(axum::extract::ConnectInfo(addr))| {
+                let forwarded = headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok());
+                crate::client_ip::client_ip(addr.ip(), forwarded, &state.settings().trusted_proxies)
+            })
+            .map(|ip| ip.to_string()),
     };
     // The request fingerprint covers what the buyer sent, so a reused key with another body
     // is refused; the blob itself is only hashed.
@@ -65,7 +77,9 @@ async fn pay(
     let scope = format!("pay:{id}");
     let key = req.idempotency_key.clone();
     let (st, body) = crate::idempotency::run(&state, &scope, &key, &hash, || async {
-        checkout::pay(&state, &id, req, meta).await.map(|v| (StatusCode::OK, v.to_json()))
+        checkout::pay(&state, &id, req, meta)
+            .await
+            .map(|v| (StatusCode::OK, v.to_json()))
     })
     .await?;
     Ok((st, Json(body)))
@@ -78,10 +92,19 @@ struct ContinueBody {
     method_completed: bool,
 }
 
-async fn continue_method(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(b): JsonBody<ContinueBody>) -> Result<Json<Value>> {
+async fn continue_method(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(b): JsonBody<ContinueBody>,
+) -> Result<Json<Value>> {
     let session = sessions::authorize(&state, &id, &headers).await?;
     checked_origin(&state, &headers)?;
-    Ok(Json(checkout::continue_method(&state, &session, &b.payment_id, b.method_completed).await?.to_json()))
+    Ok(Json(
+        checkout::continue_method(&state, &session, &b.payment_id, b.method_completed)
+            .await?
+            .to_json(),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,8 +113,17 @@ struct AbandonBody {
     payment_id: String,
 }
 
-async fn abandon(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(b): JsonBody<AbandonBody>) -> Result<Json<Value>> {
+async fn abandon(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(b): JsonBody<AbandonBody>,
+) -> Result<Json<Value>> {
     let session = sessions::authorize(&state, &id, &headers).await?;
     checked_origin(&state, &headers)?;
-    Ok(Json(checkout::abandon(&state, &session, &b.payment_id).await?.to_json()))
+    Ok(Json(
+        checkout::abandon(&state, &session, &b.payment_id)
+            .await?
+            .to_json(),
+    ))
 }

@@ -25,9 +25,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/payments/{id}/reauthorize", post(reauthorize))
 }
 
-async fn one(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<Value>> {
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>> {
     require_admin(&state, &headers)?;
-    let p = payments::load(&state, &id).await?.ok_or(AppError::NotFound("payment"))?;
+    let p = payments::load(&state, &id)
+        .await?
+        .ok_or(AppError::NotFound("payment"))?;
     let mut v = p.admin_json();
     v["attempts"] = json!(crate::checkout::attempts_json(&state, &p.id).await?);
     v["operations"] = json!(backoffice::operations_json(&state, &p.id).await?);
@@ -48,8 +54,14 @@ struct ListQuery {
 
 fn parse_time(name: &'static str, v: &str) -> Result<i64> {
     let t = time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| AppError::invalid("invalid_query", format!("{name} must be an RFC 3339 date-time")))?;
-    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).map_err(|_| AppError::invalid("invalid_query", "date out of range"))
+        .map_err(|_| {
+            AppError::invalid(
+                "invalid_query",
+                format!("{name} must be an RFC 3339 date-time"),
+            )
+        })?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
+        .map_err(|_| AppError::invalid("invalid_query", "date out of range"))
 }
 
 /// `3600`, `90m`, `48h`, `2d` → milliseconds.
@@ -70,10 +82,23 @@ pub fn parse_duration_ms(v: &str) -> Option<i64> {
 }
 
 const STATUSES: [&str; 10] = [
-    "processing", "pending_3ds", "authorized", "captured", "partially_refunded", "refunded", "cancelled", "refused", "unknown", "created",
+    "processing",
+    "pending_3ds",
+    "authorized",
+    "captured",
+    "partially_refunded",
+    "refunded",
+    "cancelled",
+    "refused",
+    "unknown",
+    "created",
 ];
 
-async fn list(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Result<Json<Value>> {
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>> {
     require_admin(&state, &headers)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -82,7 +107,10 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, Query(q): Query
     // Placeholders are numbered as values are pushed, so clauses and binds never drift apart.
     let mut w = Where::default();
     if let Some(r) = &q.order_ref {
-        w.push(" AND order_ref LIKE {}", Bind::Text(format!("{}%", r.replace(['%', '_'], ""))));
+        w.push(
+            " AND order_ref LIKE {}",
+            Bind::Text(format!("{}%", r.replace(['%', '_'], ""))),
+        );
     }
     if let Some(s) = &q.status {
         if !STATUSES.contains(&s.as_str()) {
@@ -97,22 +125,40 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, Query(q): Query
         w.push(" AND created_at < {}", Bind::Int(parse_time("to", t)?));
     }
     if let Some(win) = &q.expiring_within {
-        let ms = parse_duration_ms(win).ok_or_else(|| AppError::invalid("invalid_query", "expiringWithin must be a duration like 48h"))?;
+        let ms = parse_duration_ms(win).ok_or_else(|| {
+            AppError::invalid(
+                "invalid_query",
+                "expiringWithin must be a duration like 48h",
+            )
+        })?;
         // Authorizations not captured yet whose 7-day validity ends within the window.
         let now = state.now_ms();
-        w.push(" AND status = 'authorized' AND authorized_at > {}", Bind::Int(now - AUTHORIZATION_VALIDITY_MS));
-        w.push(" AND authorized_at <= {}", Bind::Int(now + ms - AUTHORIZATION_VALIDITY_MS));
+        w.push(
+            " AND status = 'authorized' AND authorized_at > {}",
+            Bind::Int(now - AUTHORIZATION_VALIDITY_MS),
+        );
+        w.push(
+            " AND authorized_at <= {}",
+            Bind::Int(now + ms - AUTHORIZATION_VALIDITY_MS),
+        );
     }
     if let Some(c) = &q.cursor {
-        let (ts, id) = c.split_once('.').ok_or_else(|| AppError::invalid("invalid_query", "bad cursor"))?;
-        let ts: i64 = ts.parse().map_err(|_| AppError::invalid("invalid_query", "bad cursor"))?;
+        let (ts, id) = c
+            .split_once('.')
+            .ok_or_else(|| AppError::invalid("invalid_query", "bad cursor"))?;
+        let ts: i64 = ts
+            .parse()
+            .map_err(|_| AppError::invalid("invalid_query", "bad cursor"))?;
         w.push(" AND (created_at < {}", Bind::Int(ts));
         w.push(" OR (created_at = {}", Bind::Int(ts));
         w.push(" AND id < {}))", Bind::Text(id.to_owned()));
     }
     let mut sql = format!("SELECT * FROM payments WHERE 1 = 1{}", w.sql);
     let binds = w.binds;
-    sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {}", limit + 1));
+    sql.push_str(&format!(
+        " ORDER BY created_at DESC, id DESC LIMIT {}",
+        limit + 1
+    ));
     let mut query = sqlx::query(&sql);
     for b in binds {
         query = match b {
@@ -121,10 +167,17 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, Query(q): Query
         };
     }
     let rows = query.fetch_all(state.store().pool()).await?;
-    let mut items: Vec<Payment> = rows.iter().map(Payment::from_row).collect::<std::result::Result<_, _>>()?;
+    let mut items: Vec<Payment> = rows
+        .iter()
+        .map(Payment::from_row)
+        .collect::<std::result::Result<_, _>>()?;
     let more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or(50));
-    let next_cursor = if more { items.last().map(|p| format!("{}.{}", p.created_at, p.id)) } else { None };
+    let next_cursor = if more {
+        items.last().map(|p| format!("{}.{}", p.created_at, p.id))
+    } else {
+        None
+    };
     Ok(Json(json!({
         "items": items.iter().map(Payment::admin_json).collect::<Vec<_>>(),
         "nextCursor": next_cursor,
@@ -140,7 +193,8 @@ struct Where {
 impl Where {
     fn push(&mut self, clause: &str, value: Bind) {
         self.binds.push(value);
-        self.sql.push_str(&clause.replace("{}", &format!("${}", self.binds.len())));
+        self.sql
+            .push_str(&clause.replace("{}", &format!("${}", self.binds.len())));
     }
 }
 
@@ -149,20 +203,36 @@ enum Bind {
     Int(i64),
 }
 
-async fn op(state: AppState, id: String, headers: HeaderMap, kind: Kind, body: OpBody) -> Result<(StatusCode, Json<Value>)> {
+async fn op(
+    state: AppState,
+    id: String,
+    headers: HeaderMap,
+    kind: Kind,
+    body: OpBody,
+) -> Result<(StatusCode, Json<Value>)> {
     require_admin(&state, &headers)?;
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| AppError::invalid("missing_idempotency_key", "the Idempotency-Key header is required"))?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "missing_idempotency_key",
+                "the Idempotency-Key header is required",
+            )
+        })?
         .to_owned();
-    payments::load(&state, &id).await?.ok_or(AppError::NotFound("payment"))?;
+    payments::load(&state, &id)
+        .await?
+        .ok_or(AppError::NotFound("payment"))?;
     let hash = crate::ids::sha256_hex(serde_json::to_string(&body).unwrap_or_default().as_bytes());
     let scope = format!("op:{id}:{}", kind.name());
-    let (st, v) = crate::idempotency::run_keeping_unknown(&state, &scope, &key.clone(), &hash, || async {
-        backoffice::execute(&state, &id, kind, body, &key).await.map(|v| (StatusCode::OK, v))
-    })
-    .await?;
+    let (st, v) =
+        crate::idempotency::run_keeping_unknown(&state, &scope, &key.clone(), &hash, || async {
+            backoffice::execute(&state, &id, kind, body, &key)
+                .await
+                .map(|v| (StatusCode::OK, v))
+        })
+        .await?;
     Ok((st, Json(v)))
 }
 
@@ -170,26 +240,55 @@ async fn body_or_default(b: axum::body::Bytes) -> Result<OpBody> {
     if b.iter().all(u8::is_ascii_whitespace) {
         Ok(OpBody::default())
     } else {
-        serde_json::from_slice(&b).map_err(|e| AppError::invalid("invalid_body", e.to_string().split(" at line").next().unwrap_or("invalid body").to_owned()))
+        serde_json::from_slice(&b).map_err(|e| {
+            AppError::invalid(
+                "invalid_body",
+                e.to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or("invalid body")
+                    .to_owned(),
+            )
+        })
     }
 }
 
-async fn capture(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, b: axum::body::Bytes) -> Result<(StatusCode, Json<Value>)> {
+async fn capture(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    b: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>)> {
     let body = body_or_default(b).await?;
     op(s, id, h, Kind::Capture, body).await
 }
 
-async fn cancel(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, b: axum::body::Bytes) -> Result<(StatusCode, Json<Value>)> {
+async fn cancel(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    b: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>)> {
     let body = body_or_default(b).await?;
     op(s, id, h, Kind::Cancel, body).await
 }
 
-async fn refund(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, b: axum::body::Bytes) -> Result<(StatusCode, Json<Value>)> {
+async fn refund(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    b: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>)> {
     let body = body_or_default(b).await?;
     op(s, id, h, Kind::Refund, body).await
 }
 
-async fn reauthorize(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, b: axum::body::Bytes) -> Result<(StatusCode, Json<Value>)> {
+async fn reauthorize(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    b: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>)> {
     let body = body_or_default(b).await?;
     op(s, id, h, Kind::Reauthorize, body).await
 }

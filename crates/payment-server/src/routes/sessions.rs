@@ -35,16 +35,28 @@ struct CreateBody {
 fn parse_return_url(u: Option<String>) -> Result<Option<String>> {
     match u {
         None => Ok(None),
-        Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 => Ok(Some(u)),
-        Some(_) => Err(AppError::invalid("invalid_return_url", "returnUrl must be an absolute http(s) URL")),
+        Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 => {
+            Ok(Some(u))
+        }
+        Some(_) => Err(AppError::invalid(
+            "invalid_return_url",
+            "returnUrl must be an absolute http(s) URL",
+        )),
     }
 }
 
-async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody<CreateBody>) -> Result<impl IntoResponse> {
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<CreateBody>,
+) -> Result<impl IntoResponse> {
     crate::security::require_admin(&state, &headers)?;
     let description = match body.description {
         Some(d) if d.chars().count() > 255 => {
-            return Err(AppError::invalid("invalid_description", "description is at most 255 characters"));
+            return Err(AppError::invalid(
+                "invalid_description",
+                "description is at most 255 characters",
+            ));
         }
         d => d,
     };
@@ -57,7 +69,10 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     };
     let created = sessions::create(&state, new).await?;
     tracing::info!(session = %created.session.id, order_ref = %created.session.order_ref, amount = created.session.amount, "checkout session created");
-    Ok((StatusCode::CREATED, Json(sessions::created_json(&state, &created))))
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions::created_json(&state, &created)),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,14 +83,18 @@ struct DemoBody {
 }
 
 /// Sandbox only: the demo page creates its own session (there is no shop backend in the demo).
-async fn create_demo(State(state): State<AppState>, body: axum::body::Bytes) -> Result<impl IntoResponse> {
+async fn create_demo(
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<impl IntoResponse> {
     if !state.settings().sandbox {
         return Err(AppError::NotFound("route"));
     }
     let body: DemoBody = if body.iter().all(u8::is_ascii_whitespace) {
         DemoBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|_| AppError::invalid("invalid_body", "expected {\"amount\"?: integer}"))?
+        serde_json::from_slice(&body)
+            .map_err(|_| AppError::invalid("invalid_body", "expected {\"amount\"?: integer}"))?
     };
     let amount = match body.amount {
         Some(a) => parse_amount(&a)?,
@@ -89,28 +108,43 @@ async fn create_demo(State(state): State<AppState>, body: axum::body::Bytes) -> 
         return_url: parse_return_url(body.return_url)?,
     };
     let created = sessions::create(&state, new).await?;
-    Ok((StatusCode::CREATED, Json(sessions::created_json(&state, &created))))
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions::created_json(&state, &created)),
+    ))
 }
 
-async fn session_status(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<Value>> {
+async fn session_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>> {
     let mut session = sessions::authorize(&state, &id, &headers).await?;
     sessions::expire_if_due(&state, &mut session).await?;
     let mut out = json!({ "id": session.id, "status": session.status });
     if let Some(pid) = &session.payment_id
-        && let Some(p) = payments::load(&state, pid).await? {
-            out["payment"] = p.browser_json();
-        }
+        && let Some(p) = payments::load(&state, pid).await?
+    {
+        out["payment"] = p.browser_json();
+    }
     // Extension of status contract: a refused session with attempts left carries the next
     // attempt's tokenizer data, exactly as the refusing `pay`/`abandon` answer (pay contract) does. A
     // refusal decided outside a pay answer (a failed challenge reaches the server through
     // `/3ds/return`, and the page then reads this status) would otherwise leave the buyer with
     // a token for the closed attempt.
     if session.status == status::REFUSED && session.attempt <= state.settings().max_attempts {
-        out["retry"] = json!({ "tokenizer": sessions::tokenizer_json(&state, &session, session.attempt) });
+        out["retry"] =
+            json!({ "tokenizer": sessions::tokenizer_json(&state, &session, session.attempt) });
     }
     debug_assert!(
-        [status::OPEN, status::PROCESSING, status::AUTHORIZED, status::REFUSED, status::EXPIRED]
-            .contains(&session.status.as_str())
+        [
+            status::OPEN,
+            status::PROCESSING,
+            status::AUTHORIZED,
+            status::REFUSED,
+            status::EXPIRED
+        ]
+        .contains(&session.status.as_str())
     );
     Ok(Json(out))
 }

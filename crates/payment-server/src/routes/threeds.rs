@@ -10,10 +10,10 @@ use base64::Engine as _;
 use serde::Deserialize;
 
 use crate::checkout;
-use crate::{payments, sessions};
 use crate::security::FramableByCheckout;
 use crate::sessions::Session;
 use crate::state::AppState;
+use crate::{payments, sessions};
 
 /// The routes.
 pub fn router() -> Router<AppState> {
@@ -50,7 +50,10 @@ const RETURN_JS: &str = r#""use strict";
 
 async fn return_script() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         RETURN_JS,
     )
 }
@@ -69,8 +72,14 @@ struct MethodAnswer {
 /// so `/continue` is sent with `methodCompleted: true`. Data that names no known attempt gives
 /// a page that says nothing, and the checkout page continues after its 10 s timeout with
 /// `methodCompleted: false` (EMV 3DS `threeDSCompInd = N`).
-async fn method_notify(State(state): State<AppState>, form: Result<Form<MethodAnswer>, FormRejection>) -> Response {
-    let trans_id = form.ok().and_then(|Form(f)| f.three_ds_method_data).and_then(|d| method_trans_id(&d));
+async fn method_notify(
+    State(state): State<AppState>,
+    form: Result<Form<MethodAnswer>, FormRejection>,
+) -> Response {
+    let trans_id = form
+        .ok()
+        .and_then(|Form(f)| f.three_ds_method_data)
+        .and_then(|d| method_trans_id(&d));
     let session = match trans_id {
         Some(id) => session_of_method(&state, &id).await,
         None => None,
@@ -81,17 +90,31 @@ async fn method_notify(State(state): State<AppState>, form: Result<Form<MethodAn
 /// `threeDSServerTransID` of `threeDSMethodData` (EMV 3DS: base64url of a JSON object; some
 /// ACSs keep the `=` padding).
 fn method_trans_id(data: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(data.trim().trim_end_matches('=')).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(data.trim().trim_end_matches('='))
+        .ok()?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("threeDSServerTransID")?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
+    v.get("threeDSServerTransID")?
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// The session whose attempt waits on this 3DS Method (the gateway's `threeDSServerTransID` is
 /// the attempt's MD, recorded when verifyEnrollment answered `03100`).
 async fn session_of_method(state: &AppState, trans_id: &str) -> Option<Session> {
-    let attempt = checkout::attempt_by_md(state, trans_id).await.ok().flatten()?;
-    let payment = payments::load(state, &attempt.payment_id).await.ok().flatten()?;
-    sessions::load(state, &payment.session_id).await.ok().flatten()
+    let attempt = checkout::attempt_by_md(state, trans_id)
+        .await
+        .ok()
+        .flatten()?;
+    let payment = payments::load(state, &attempt.payment_id)
+        .await
+        .ok()
+        .flatten()?;
+    sessions::load(state, &payment.session_id)
+        .await
+        .ok()
+        .flatten()
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,8 +143,12 @@ fn escape(s: &str) -> String {
 
 fn html(body: String) -> Response {
     let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
@@ -167,7 +194,12 @@ async fn three_ds_return(State(state): State<AppState>, Form(f): Form<AcsAnswer>
     let attempt = checkout::attempt_by_md(&state, &md).await.ok().flatten();
     let (mode, return_url) = attempt
         .as_ref()
-        .map(|a| (a.three_ds_mode.clone().unwrap_or_else(|| "iframe".into()), a.return_url.clone()))
+        .map(|a| {
+            (
+                a.three_ds_mode.clone().unwrap_or_else(|| "iframe".into()),
+                a.return_url.clone(),
+            )
+        })
         .unwrap_or_else(|| ("iframe".into(), None));
     match checkout::three_ds_return(&state, &md, &pares).await {
         Ok(session) => return_page(session.as_ref(), &mode, return_url.as_deref()),

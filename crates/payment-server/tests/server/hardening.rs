@@ -43,12 +43,18 @@ fn run_server(args: &[&str]) -> (bool, String) {
 }
 
 const PRODUCTION: [(&str, &str); 7] = [
-    ("--payline-endpoint", "https://homologation.payline.com/V4/services/"),
+    (
+        "--payline-endpoint",
+        "https://homologation.payline.com/V4/services/",
+    ),
     ("--payline-merchant-id", "111"),
     ("--payline-access-key", "KEY"),
     ("--payline-access-key-ref", "ref"),
     ("--payline-contract", "1234567"),
-    ("--payline-tokenizer-url", "https://homologation-webpayment.payline.com/webpayment/getToken"),
+    (
+        "--payline-tokenizer-url",
+        "https://homologation-webpayment.payline.com/webpayment/getToken",
+    ),
     ("--public-url", "https://pay.shop.example"),
 ];
 
@@ -72,19 +78,32 @@ fn start_up_refuses_plain_http_outside_the_sandbox() {
         ("--public-url", "PUBLIC_URL"),
     ] {
         // Loopback does not make http acceptable outside the sandbox.
-        for url in ["http://payline.example/V4/services/", "http://127.0.0.1:8081/x"] {
+        for url in [
+            "http://payline.example/V4/services/",
+            "http://127.0.0.1:8081/x",
+        ] {
             let (ok, err) = run_server(&production_with(flag, url));
             assert!(!ok, "{flag} {url} accepted");
-            assert!(err.contains(&format!("{name} must be an https URL")), "{flag}: {err}");
+            assert!(
+                err.contains(&format!("{name} must be an https URL")),
+                "{flag}: {err}"
+            );
             assert!(err.contains("PCI DSS 4.2.1"), "{err}");
         }
     }
     let mut args = production_with("--shop-webhook-url", "http://shop.example/hook");
     args.extend(["--shop-webhook-secret", "whsec"]);
     let (ok, err) = run_server(&args);
-    assert!(!ok && err.contains("SHOP_WEBHOOK_URL must be an https URL"), "{err}");
+    assert!(
+        !ok && err.contains("SHOP_WEBHOOK_URL must be an https URL"),
+        "{err}"
+    );
     // Without PUBLIC_URL there is no http default outside the sandbox.
-    let args: Vec<&str> = PRODUCTION.iter().filter(|(f, _)| *f != "--public-url").flat_map(|(f, v)| [*f, *v]).collect();
+    let args: Vec<&str> = PRODUCTION
+        .iter()
+        .filter(|(f, _)| *f != "--public-url")
+        .flat_map(|(f, v)| [*f, *v])
+        .collect();
     let (ok, err) = run_server(&args);
     assert!(!ok && err.contains("PUBLIC_URL is not set"), "{err}");
 }
@@ -92,9 +111,21 @@ fn start_up_refuses_plain_http_outside_the_sandbox() {
 #[test]
 fn start_up_refuses_a_sandbox_off_this_machine() {
     let (ok, err) = run_server(&["--sandbox", "--sandbox-url", "http://192.0.2.10:8081"]);
-    assert!(!ok && err.contains("SANDBOX_URL http://192.0.2.10:8081 is not a loopback"), "{err}");
-    let (ok, err) = run_server(&["--sandbox", "--shop-webhook-url", "http://shop.example/hook", "--shop-webhook-secret", "s"]);
-    assert!(!ok && err.contains("SHOP_WEBHOOK_URL must be an https URL"), "{err}");
+    assert!(
+        !ok && err.contains("SANDBOX_URL http://192.0.2.10:8081 is not a loopback"),
+        "{err}"
+    );
+    let (ok, err) = run_server(&[
+        "--sandbox",
+        "--shop-webhook-url",
+        "http://shop.example/hook",
+        "--shop-webhook-secret",
+        "s",
+    ]);
+    assert!(
+        !ok && err.contains("SHOP_WEBHOOK_URL must be an https URL"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -102,7 +133,12 @@ fn start_up_refuses_a_payline_timeout_out_of_bounds() {
     for bad in ["999", "12001", "20000"] {
         let (ok, err) = run_server(&production_with("--payline-timeout-ms", bad));
         assert!(!ok, "{bad} accepted");
-        assert!(err.contains(&format!("PAYLINE_TIMEOUT_MS is {bad}, outside 1000..=12000")), "{err}");
+        assert!(
+            err.contains(&format!(
+                "PAYLINE_TIMEOUT_MS is {bad}, outside 1000..=12000"
+            )),
+            "{err}"
+        );
     }
     let (ok, err) = run_server(&production_with("--max-concurrent-requests", "0"));
     assert!(!ok && err.contains("MAX_CONCURRENT_REQUESTS is 0"), "{err}");
@@ -119,18 +155,31 @@ fn limits(f: impl FnOnce(&mut LimitSettings)) -> LimitSettings {
 
 /// The `Retry-After` delay-seconds of an answer (RFC 9110 section 10.2.3).
 fn retry_after(r: &reqwest::Response) -> u64 {
-    r.headers()["retry-after"].to_str().unwrap().parse().expect("delay-seconds")
+    r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("delay-seconds")
 }
 
 async fn error_code(r: reqwest::Response) -> String {
     let body: Value = r.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     body["error"]["code"].as_str().unwrap().to_owned()
 }
 
 /// A "gateway" that accepts connections and never answers. Each accepted connection is
 /// reported on the channel.
-async fn silent_gateway() -> (String, tokio::sync::mpsc::UnboundedReceiver<()>, tokio::task::JoinHandle<()>) {
+async fn silent_gateway() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -153,7 +202,12 @@ async fn notify_is_rate_limited_per_client_ip_with_retry_after() {
         ..Opts::default()
     })
     .await;
-    let notify = |ip: &'static str| client().get(format!("{}/payline/notify", s.url)).header("x-forwarded-for", ip).send();
+    let notify = |ip: &'static str| {
+        client()
+            .get(format!("{}/payline/notify", s.url))
+            .header("x-forwarded-for", ip)
+            .send()
+    };
     // Without transactionId the notification is refused before any gateway call: the limit is
     // what is under test.
     for _ in 0..3 {
@@ -179,8 +233,17 @@ async fn notify_is_rate_limited_per_client_ip_with_retry_after() {
 #[tokio::test]
 async fn a_forged_forwarded_for_buys_no_fresh_bucket() {
     // No trusted proxy: the header is ignored, and every request counts against the peer.
-    let s = support::start(Opts { limits: limits(|l| l.notify_rate_limit_per_minute = 2), ..Opts::default() }).await;
-    let notify = |ip: &'static str| client().get(format!("{}/payline/notify", s.url)).header("x-forwarded-for", ip).send();
+    let s = support::start(Opts {
+        limits: limits(|l| l.notify_rate_limit_per_minute = 2),
+        ..Opts::default()
+    })
+    .await;
+    let notify = |ip: &'static str| {
+        client()
+            .get(format!("{}/payline/notify", s.url))
+            .header("x-forwarded-for", ip)
+            .send()
+    };
     assert_eq!(notify("192.0.2.1").await.unwrap().status(), 400);
     assert_eq!(notify("192.0.2.2").await.unwrap().status(), 400);
     assert_eq!(notify("192.0.2.3").await.unwrap().status(), 429);
@@ -197,7 +260,8 @@ async fn browser_routes_are_rate_limited_but_never_the_shop_backend() {
     // The shop backend creates every buyer's session from one address: ADMIN_TOKEN is exempt.
     let mut sessions = Vec::new();
     for _ in 0..4 {
-        sessions.push(support::create_session(&s, json!({"amount": 1000, "currency": "EUR"})).await);
+        sessions
+            .push(support::create_session(&s, json!({"amount": 1000, "currency": "EUR"})).await);
     }
     let cs = &sessions[0];
     let poll = |ip: &'static str| {
@@ -251,25 +315,66 @@ async fn over_the_concurrency_limit_requests_are_shed_at_once() {
     // This notification waits on the gateway, holding the only slot.
     let url = s.url.clone();
     let slow = tokio::spawn(async move {
-        client().get(format!("{url}/payline/notify")).query(&[("transactionId", "12345678901234")]).send().await.unwrap().status()
+        client()
+            .get(format!("{url}/payline/notify"))
+            .query(&[("transactionId", "12345678901234")])
+            .send()
+            .await
+            .unwrap()
+            .status()
     });
     accepted.recv().await.unwrap();
     let started = Instant::now();
-    let r = client().get(format!("{}/api/checkout-sessions/cs_unknown", s.url)).send().await.unwrap();
+    let r = client()
+        .get(format!("{}/api/checkout-sessions/cs_unknown", s.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 503);
-    assert!(started.elapsed() < Duration::from_secs(1), "refused at once, not queued");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused at once, not queued"
+    );
     assert_eq!(retry_after(&r), 1);
     assert_eq!(error_code(r).await, "overloaded");
     // Static files too (the fallback), but not the operations endpoints.
-    assert_eq!(client().get(format!("{}/index.html", s.url)).send().await.unwrap().status(), 503);
-    assert_eq!(client().get(format!("{}/healthz", s.url)).send().await.unwrap().status(), 200);
-    let r = client().get(format!("{}/metrics", s.url)).bearer_auth(ADMIN).send().await.unwrap();
+    assert_eq!(
+        client()
+            .get(format!("{}/index.html", s.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
+    assert_eq!(
+        client()
+            .get(format!("{}/healthz", s.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let r = client()
+        .get(format!("{}/metrics", s.url))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap();
     let text = r.text().await.unwrap();
-    assert!(text.contains("route=\"/api/checkout-sessions/{id}\",status=\"503\"} 1"), "{text}");
+    assert!(
+        text.contains("route=\"/api/checkout-sessions/{id}\",status=\"503\"} 1"),
+        "{text}"
+    );
     // Once the slow request is answered (the gateway timed out), its slot is free again.
     let status = slow.await.unwrap();
     assert_ne!(status, 503);
-    let r = client().get(format!("{}/api/checkout-sessions/cs_unknown", s.url)).send().await.unwrap();
+    let r = client()
+        .get(format!("{}/api/checkout-sessions/cs_unknown", s.url))
+        .send()
+        .await
+        .unwrap();
     assert_ne!(r.status(), 503);
 }
 
@@ -291,30 +396,68 @@ async fn a_request_past_the_timeout_is_answered_503() {
         .await
         .unwrap();
     assert_eq!(r.status(), 503);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
-    assert!(r.headers().get("content-security-policy").is_some(), "security headers on refusals too");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        r.headers().get("content-security-policy").is_some(),
+        "security headers on refusals too"
+    );
     assert_eq!(error_code(r).await, "request_timeout");
-    assert_eq!(client().get(format!("{}/healthz", s.url)).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client()
+            .get(format!("{}/healthz", s.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn metrics_need_the_admin_or_the_metrics_token_and_healthz_stays_open() {
-    let s = support::start(Opts { metrics_token: Some("scraper-token-0123456789".into()), ..Opts::default() }).await;
+    let s = support::start(Opts {
+        metrics_token: Some("scraper-token-0123456789".into()),
+        ..Opts::default()
+    })
+    .await;
     let metrics = || client().get(format!("{}/metrics", s.url));
     let r = metrics().send().await.unwrap();
     assert_eq!(r.status(), 401);
-    assert!(r.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert!(
+        r.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
     assert_eq!(error_code(r).await, "unauthorized");
     let r = metrics().bearer_auth("not-the-token").send().await.unwrap();
     assert_eq!(r.status(), 401);
     for token in ["scraper-token-0123456789", ADMIN] {
         let r = metrics().bearer_auth(token).send().await.unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.text().await.unwrap().contains("# TYPE http_requests_total counter"));
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("# TYPE http_requests_total counter")
+        );
     }
     // The metrics token opens nothing else.
-    let r = client().get(format!("{}/api/payments", s.url)).bearer_auth("scraper-token-0123456789").send().await.unwrap();
+    let r = client()
+        .get(format!("{}/api/payments", s.url))
+        .bearer_auth("scraper-token-0123456789")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
-    let r = client().get(format!("{}/healthz", s.url)).send().await.unwrap();
+    let r = client()
+        .get(format!("{}/healthz", s.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }

@@ -27,8 +27,14 @@ fn logs() -> &'static Buf {
     LOGS.get_or_init(|| {
         let buf = Buf::default();
         let b2 = buf.clone();
-        let filter = tracing_subscriber::EnvFilter::new("payment_server=trace,payline_protocol=trace,sqlx=trace,axum=trace,tower_http=trace");
-        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(move || b2.clone()).try_init();
+        let filter = tracing_subscriber::EnvFilter::new(
+            "payment_server=trace,payline_protocol=trace,sqlx=trace,axum=trace,tower_http=trace",
+        );
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(move || b2.clone())
+            .try_init();
         buf
     })
 }
@@ -40,16 +46,24 @@ async fn no_card_data_or_secret_in_logs_or_database() {
     let db_url = format!("sqlite://{}", db_path.display());
     let (sb, s) = support::start_with_sandbox(db_url).await;
     let key = payline_protocol::secret::Secret::new("SANDBOXACCESSKEY0001");
-    let cards = ["4970101122334455", "4970105181818183", "4970107111111119", "5130000000000010"];
+    let cards = [
+        "4970101122334455",
+        "4970105181818183",
+        "4970107111111119",
+        "5130000000000010",
+    ];
     let mut forbidden: Vec<String> = cards.iter().map(|c| (*c).to_owned()).collect();
     forbidden.push("SANDBOXACCESSKEY0001".into());
     forbidden.push(ADMIN.into());
     for (i, pan) in cards.iter().enumerate() {
         for amount in [2599u64, 33305] {
-            let cs = support::create_session(&s, json!({"amount": amount, "currency": "EUR"})).await;
+            let cs =
+                support::create_session(&s, json!({"amount": amount, "currency": "EUR"})).await;
             forbidden.push(cs["clientSecret"].as_str().unwrap().to_owned());
             let brand_cvv = "737";
-            let blob = tokenize(&cs["tokenizer"], pan, "1230", Some(brand_cvv)).await.unwrap();
+            let blob = tokenize(&cs["tokenizer"], pan, "1230", Some(brand_cvv))
+                .await
+                .unwrap();
             let t = payline_protocol::web2token::decrypt_token_answer(&key, &blob).unwrap();
             forbidden.push(blob.clone());
             forbidden.push(t.token.expose().to_owned());
@@ -63,19 +77,34 @@ async fn no_card_data_or_secret_in_logs_or_database() {
     }
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
-    assert!(text.contains("pay attempt started"), "the test must actually capture the server's logs");
+    assert!(
+        text.contains("pay attempt started"),
+        "the test must actually capture the server's logs"
+    );
     let mut db = std::fs::read(&db_path).unwrap();
     if let Ok(wal) = std::fs::read(format!("{}-wal", db_path.display())) {
         db.extend_from_slice(&wal);
     }
     let db = String::from_utf8_lossy(&db).to_string();
     for f in &forbidden {
-        assert!(!text.contains(f.as_str()), "a secret or card datum appears in the logs");
-        assert!(!db.contains(f.as_str()), "a secret or card datum appears in the database");
+        assert!(
+            !text.contains(f.as_str()),
+            "a secret or card datum appears in the logs"
+        );
+        assert!(
+            !db.contains(f.as_str()),
+            "a secret or card datum appears in the database"
+        );
     }
     // No Luhn-valid test-card-like digit run anywhere, in logs or database.
-    assert!(!luhn_prefix_is_card(&text), "a card number appears in the logs");
-    assert!(!luhn_prefix_is_card(&db), "a card number appears in the database");
+    assert!(
+        !luhn_prefix_is_card(&text),
+        "a card number appears in the logs"
+    );
+    assert!(
+        !luhn_prefix_is_card(&db),
+        "a card number appears in the database"
+    );
 }
 
 /// True when `hay` holds a 13–19 digit run that passes Luhn and starts like a test card.
@@ -86,7 +115,12 @@ fn luhn_prefix_is_card(hay: &str) -> bool {
             digits.push(c);
             continue;
         }
-        if (13..=19).contains(&digits.len()) && ["4970", "5130", "3782"].iter().any(|p| digits.starts_with(p)) && card_core::luhn_valid(&digits) {
+        if (13..=19).contains(&digits.len())
+            && ["4970", "5130", "3782"]
+                .iter()
+                .any(|p| digits.starts_with(p))
+            && card_core::luhn_valid(&digits)
+        {
             return true;
         }
         digits.clear();
@@ -105,10 +139,24 @@ async fn webhook_is_signed_retried_and_every_attempt_recorded() {
             let r2 = r2.clone();
             async move {
                 let mut g = r2.lock().unwrap();
-                let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-                g.push((h("x-cardcapture-timestamp"), h("x-cardcapture-signature"), body));
+                let h = |k: &str| {
+                    headers
+                        .get(k)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                g.push((
+                    h("x-cardcapture-timestamp"),
+                    h("x-cardcapture-signature"),
+                    body,
+                ));
                 // The first delivery fails: the server must retry.
-                if g.len() == 1 { axum::http::StatusCode::INTERNAL_SERVER_ERROR } else { axum::http::StatusCode::OK }
+                if g.len() == 1 {
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    axum::http::StatusCode::OK
+                }
             }
         }),
     );
@@ -118,20 +166,38 @@ async fn webhook_is_signed_retried_and_every_attempt_recorded() {
         let _ = axum::serve(l, app).await;
     });
     let sb = support::start_sandbox().await;
-    let webhook = payment_server::config::WebhookConfig { url: hook, secret: payline_protocol::secret::Secret::new("whsec-test"), extra_roots: Vec::new() };
-    let s = support::start(Opts { gateway_base: Some(sb.url.clone()), sandbox_mode: true, webhook: Some(webhook), ..Opts::default() }).await;
+    let webhook = payment_server::config::WebhookConfig {
+        url: hook,
+        secret: payline_protocol::secret::Secret::new("whsec-test"),
+        extra_roots: Vec::new(),
+    };
+    let s = support::start(Opts {
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        webhook: Some(webhook),
+        ..Opts::default()
+    })
+    .await;
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
-    let blob = tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123")).await.unwrap();
+    let blob = tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123"))
+        .await
+        .unwrap();
     let (_, v) = pay(&cs, &pay_body(&blob, "k")).await;
     assert_eq!(v["status"], "authorized");
     let http = payment_server::http::client(std::time::Duration::from_secs(5)).unwrap();
-    let d = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
+    let d = payment_server::webhook::deliver_due(&s.state, &http)
+        .await
+        .unwrap();
     assert_eq!(d, 0);
     // Not due before its backoff.
-    let d = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
+    let d = payment_server::webhook::deliver_due(&s.state, &http)
+        .await
+        .unwrap();
     assert_eq!(d, 0);
     s.clock.advance(1_000);
-    let d = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
+    let d = payment_server::webhook::deliver_due(&s.state, &http)
+        .await
+        .unwrap();
     assert_eq!(d, 1);
     let got = received.lock().unwrap().clone();
     assert_eq!(got.len(), 2);
@@ -142,7 +208,10 @@ async fn webhook_is_signed_retried_and_every_attempt_recorded() {
     assert_eq!(ev["type"], "payment.authorized");
     assert_eq!(ev["payment"]["id"], v["paymentId"]);
     assert_eq!(ev["payment"]["amount"], 2599);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_attempts").fetch_one(s.state.store().pool()).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_attempts")
+        .fetch_one(s.state.store().pool())
+        .await
+        .unwrap();
     assert_eq!(n, 2);
     let _ = client;
 }

@@ -20,16 +20,21 @@ async fn tls_receiver() -> (String, String, Arc<Mutex<Vec<String>>>) {
     let ca_pem = ca_params.self_signed(&ca_key).unwrap().pem();
     let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["localhost".to_owned()]).unwrap().signed_by(&key, &issuer).unwrap();
-    let tls = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
+    let cert = CertificateParams::new(vec!["localhost".to_owned()])
         .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from(cert.der().to_vec())],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-        )
+        .signed_by(&key, &issuer)
         .unwrap();
+    let tls = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![CertificateDer::from(cert.der().to_vec())],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    )
+    .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -39,7 +44,9 @@ async fn tls_receiver() -> (String, String, Arc<Mutex<Vec<String>>>) {
         while let Ok((tcp, _)) = listener.accept().await {
             let (acceptor, log) = (acceptor.clone(), log.clone());
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
                 let mut buf = vec![0_u8; 64 * 1024];
                 let mut len = 0;
                 // Head and the JSON body (small) usually arrive together; read until the head is
@@ -50,8 +57,12 @@ async fn tls_receiver() -> (String, String, Arc<Mutex<Vec<String>>>) {
                         Ok(n) => len += n,
                     }
                 }
-                log.lock().unwrap().push(String::from_utf8_lossy(&buf[..len]).into_owned());
-                let _ = tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                log.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf[..len]).into_owned());
+                let _ = tls
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
                 let _ = tls.shutdown().await;
             });
         }
@@ -68,12 +79,26 @@ async fn deliver(url: &str, roots: Vec<CertificateDer<'static>>) -> u64 {
         secret: payline_protocol::secret::Secret::new("whsec-test"),
         extra_roots: roots.clone(),
     };
-    let s = support::start(Opts { gateway_base: Some(sb.url.clone()), sandbox_mode: true, webhook: Some(webhook), ..Opts::default() }).await;
+    let s = support::start(Opts {
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        webhook: Some(webhook),
+        ..Opts::default()
+    })
+    .await;
     let cs = support::create_session(&s, json!({"amount": 1250, "currency": "EUR"})).await;
-    let blob = tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123")).await.unwrap();
-    assert_eq!(pay(&cs, &pay_body(&blob, "k")).await.1["status"], "authorized");
-    let http = payment_server::http::client_trusting(std::time::Duration::from_secs(5), &roots).unwrap();
-    let delivered = payment_server::webhook::deliver_due(&s.state, &http).await.unwrap();
+    let blob = tokenize(&cs["tokenizer"], "4970101122334455", "1230", Some("123"))
+        .await
+        .unwrap();
+    assert_eq!(
+        pay(&cs, &pay_body(&blob, "k")).await.1["status"],
+        "authorized"
+    );
+    let http =
+        payment_server::http::client_trusting(std::time::Duration::from_secs(5), &roots).unwrap();
+    let delivered = payment_server::webhook::deliver_due(&s.state, &http)
+        .await
+        .unwrap();
     u64::try_from(delivered).unwrap()
 }
 
@@ -89,36 +114,69 @@ async fn https_webhook_is_delivered_when_its_ca_is_configured() {
     // The same path the server takes: SHOP_WEBHOOK_CA_FILE read by the configuration.
     let file = pem_file("shop-ca.pem", &ca_pem);
     let cli = <payment_server::config::Cli as clap::Parser>::try_parse_from([
-        "payment-server", "--sandbox", "--shop-webhook-url", &url, "--shop-webhook-secret", "whsec-test",
-        "--shop-webhook-ca-file", file.to_str().unwrap(),
+        "payment-server",
+        "--sandbox",
+        "--shop-webhook-url",
+        &url,
+        "--shop-webhook-secret",
+        "whsec-test",
+        "--shop-webhook-ca-file",
+        file.to_str().unwrap(),
     ])
     .unwrap();
-    let settings = cli.settings("127.0.0.1:8080".parse().unwrap(), Some("http://127.0.0.1:9")).unwrap();
+    let settings = cli
+        .settings(
+            "127.0.0.1:8080".parse().unwrap(),
+            Some("http://127.0.0.1:9"),
+        )
+        .unwrap();
     let roots = settings.webhook.unwrap().extra_roots;
     assert_eq!(roots.len(), 1);
     assert_eq!(deliver(&url, roots).await, 1);
     let heads = seen.lock().unwrap().clone();
     assert_eq!(heads.len(), 1);
-    assert!(heads[0].starts_with("POST /hook HTTP/1.1\r\n"), "{}", heads[0]);
-    assert!(heads[0].to_ascii_lowercase().contains("x-cardcapture-signature: "), "{}", heads[0]);
+    assert!(
+        heads[0].starts_with("POST /hook HTTP/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[0]
+            .to_ascii_lowercase()
+            .contains("x-cardcapture-signature: "),
+        "{}",
+        heads[0]
+    );
 }
 
 #[tokio::test]
 async fn https_webhook_of_an_unknown_ca_is_not_delivered() {
     let (_, url, seen) = tls_receiver().await;
     assert_eq!(deliver(&url, Vec::new()).await, 0);
-    assert!(seen.lock().unwrap().is_empty(), "no request may cross an unverified connection");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "no request may cross an unverified connection"
+    );
 }
 
 #[test]
 fn unusable_ca_file_stops_the_server() {
     let parse = |file: &str| {
         <payment_server::config::Cli as clap::Parser>::try_parse_from([
-            "payment-server", "--sandbox", "--shop-webhook-url", "https://shop.test/hook", "--shop-webhook-secret", "s",
-            "--shop-webhook-ca-file", file,
+            "payment-server",
+            "--sandbox",
+            "--shop-webhook-url",
+            "https://shop.test/hook",
+            "--shop-webhook-secret",
+            "s",
+            "--shop-webhook-ca-file",
+            file,
         ])
         .unwrap()
-        .settings("127.0.0.1:8080".parse().unwrap(), Some("http://127.0.0.1:9"))
+        .settings(
+            "127.0.0.1:8080".parse().unwrap(),
+            Some("http://127.0.0.1:9"),
+        )
         .unwrap_err()
         .to_string()
     };

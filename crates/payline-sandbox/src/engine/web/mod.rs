@@ -25,24 +25,25 @@ mod secure;
 mod session;
 
 pub(crate) use page::{cancel, pay_with_card, pay_with_wallet, save_web_wallet};
-pub(crate) use secure::{method_continue, three_ds_return, METHOD_TIMEOUT_MS};
-pub(crate) use session::{usable, CardForm, Next};
+pub(crate) use secure::{METHOD_TIMEOUT_MS, method_continue, three_ds_return};
+pub(crate) use session::{CardForm, Next, usable};
 
 use payline_protocol::messages::{
-    DoWebPaymentRequest, DoWebPaymentResponse, GetWebPaymentDetailsRequest, GetWebPaymentDetailsResponse,
-    GetWebWalletRequest, GetWebWalletResponse, ManageWebWalletRequest, ManageWebWalletResponse,
+    DoWebPaymentRequest, DoWebPaymentResponse, GetWebPaymentDetailsRequest,
+    GetWebPaymentDetailsResponse, GetWebWalletRequest, GetWebWalletResponse,
+    ManageWebWalletRequest, ManageWebWalletResponse,
 };
 use payline_protocol::objects::PaylineResult;
 use payline_protocol::values::{Amount, ReturnCode};
 use time::Duration;
 
-use self::session::{empty, StoredRecurring};
+use self::session::{StoredRecurring, empty};
 use super::answer::{accepted, card_out, extended_card, transaction};
 use super::ctx::Ctx;
 use super::{payments, records, reports, three_ds, wallets};
 use crate::error::Result;
-use crate::store::web_sessions::{self, load, NewSession, SessionKind, Status, WebSession};
-use crate::store::{ledger, outbox, StoredCode};
+use crate::store::web_sessions::{self, NewSession, SessionKind, Status, WebSession, load};
+use crate::store::{StoredCode, ledger, outbox};
 
 /// How long a hosted session stays usable (sandbox time).
 pub(crate) const WEB_SESSION_VALIDITY: Duration = Duration::minutes(15);
@@ -50,7 +51,10 @@ pub(crate) const WEB_SESSION_VALIDITY: Duration = Duration::minutes(15);
 /// doWebPayment: a session and the page URL. Modes CPT, DIF, NX, REC (`02308`); NX / REC need
 /// `recurring` (`02509`, NX amount rule); contract `02303`; `returnURL`, `cancelURL`, order
 /// reference and amount `02305`.
-pub(crate) async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) -> Result<DoWebPaymentResponse> {
+pub(crate) async fn do_web_payment(
+    ctx: &mut Ctx<'_>,
+    req: DoWebPaymentRequest,
+) -> Result<DoWebPaymentResponse> {
     let refuse = |code: ReturnCode| DoWebPaymentResponse::new(PaylineResult::documented(code));
     let contract = req.payment.contract_number.clone().unwrap_or_default();
     if ctx.merchant.contract(&contract).is_none() {
@@ -66,20 +70,33 @@ pub(crate) async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) 
     }
     // Mode DIF: action 100 and payment.differedActionDate within 6 days.
     let today = ctx.now.date();
-    let capture_date = match payments::check_deferred(&mode, action, req.payment.differed_action_date, today, today) {
+    let capture_date = match payments::check_deferred(
+        &mode,
+        action,
+        req.payment.differed_action_date,
+        today,
+        today,
+    ) {
         Ok(d) => d,
         Err(code) => return Ok(refuse(code)),
     };
-    let Some(amount) = req.payment.amount.map(Amount::minor).filter(|a| *a > 0) else { return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT)) };
+    let Some(amount) = req.payment.amount.map(Amount::minor).filter(|a| *a > 0) else {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
+    };
     if empty(&req.return_url) || empty(&req.cancel_url) || empty(&req.order.r#ref) {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let recurring_json = if mode == "NX" || mode == "REC" {
-        let Some(rec) = &req.recurring else { return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION)) };
+        let Some(rec) = &req.recurring else {
+            return Ok(refuse(ReturnCode::INVALID_RECURRING_OPTION));
+        };
         if let Err(code) = records::web_first_amount(&mode, amount, rec, ctx.now.date()) {
             return Ok(refuse(code));
         }
-        Some(serde_json::to_string(&StoredRecurring::from(rec)).map_err(|_| crate::error::SandboxError::Bug("recurring to JSON"))?)
+        Some(
+            serde_json::to_string(&StoredRecurring::from(rec))
+                .map_err(|_| crate::error::SandboxError::Bug("recurring to JSON"))?,
+        )
     } else {
         None
     };
@@ -112,12 +129,22 @@ pub(crate) async fn do_web_payment(ctx: &mut Ctx<'_>, req: DoWebPaymentRequest) 
 
 /// manageWebWallet: a page where the buyer registers (or replaces) the card of
 /// `buyer.walletId` (`02513` without one).
-pub(crate) async fn manage_web_wallet(ctx: &mut Ctx<'_>, req: ManageWebWalletRequest) -> Result<ManageWebWalletResponse> {
+pub(crate) async fn manage_web_wallet(
+    ctx: &mut Ctx<'_>,
+    req: ManageWebWalletRequest,
+) -> Result<ManageWebWalletResponse> {
     let refuse = |code: ReturnCode| ManageWebWalletResponse::new(PaylineResult::documented(code));
     if ctx.merchant.contract(req.contract_number.trim()).is_none() {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
-    let Some(wallet_id) = req.buyer.wallet_id.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned) else {
+    let Some(wallet_id) = req
+        .buyer
+        .wallet_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+    else {
         return Ok(refuse(ReturnCode::WALLET_ID_REQUIRED));
     };
     if empty(&req.return_url) || empty(&req.cancel_url) {
@@ -161,9 +188,17 @@ pub(super) fn pending_code(s: &WebSession, now: i64) -> ReturnCode {
 }
 
 /// getWebPaymentDetails: the authoritative outcome of a session.
-pub(crate) async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymentDetailsRequest) -> Result<GetWebPaymentDetailsResponse> {
-    let mut out = GetWebPaymentDetailsResponse::new(PaylineResult::documented(ReturnCode::NO_TRANSACTION_FOR_TOKEN));
-    let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == SessionKind::Payment) else {
+pub(crate) async fn get_web_payment_details(
+    ctx: &mut Ctx<'_>,
+    req: GetWebPaymentDetailsRequest,
+) -> Result<GetWebPaymentDetailsResponse> {
+    let mut out = GetWebPaymentDetailsResponse::new(PaylineResult::documented(
+        ReturnCode::NO_TRANSACTION_FOR_TOKEN,
+    ));
+    let Some(s) = load(ctx.conn, &req.token)
+        .await?
+        .filter(|s| s.merchant_id == ctx.merchant.id && s.kind == SessionKind::Payment)
+    else {
         return Ok(out);
     };
     out.contract_number = Some(s.contract_number.clone());
@@ -182,13 +217,20 @@ pub(crate) async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymen
     out.result = PaylineResult::documented(e.result_code);
     out.transaction = transaction(&e.id, e.created_at, false, &e.three_d_secure);
     out.authorization = wallets::authorization(&e, e.created_at);
-    out.card = card_out(e.masked_card.as_deref(), e.card_type.as_deref(), e.expiry.as_deref(), e.token.as_deref());
+    out.card = card_out(
+        e.masked_card.as_deref(),
+        e.card_type.as_deref(),
+        e.expiry.as_deref(),
+        e.token.as_deref(),
+    );
     out.extended_card = Some(extended_card(e.card_type.as_deref()));
     out.payment = Some(reports::payment_view(ctx.conn, &e).await?);
     // The authentication the payment used (ECI, CAVV, resultContainer), as doAuthorization
     // echoes it.
     if let (true, Some(md)) = (e.three_d_secure == "Y", &s.md) {
-        out.authentication_3d_secure = three_ds::get(ctx.conn, md).await?.map(|t| three_ds::authentication(&t));
+        out.authentication_3d_secure = three_ds::get(ctx.conn, md)
+            .await?
+            .map(|t| three_ds::authentication(&t));
     }
     if let Some(id) = &s.payment_record_id {
         out.payment_record_id = Some(id.clone());
@@ -201,19 +243,32 @@ pub(crate) async fn get_web_payment_details(ctx: &mut Ctx<'_>, req: GetWebPaymen
 }
 
 /// getWebWallet: the wallet saved through a manageWebWallet page.
-pub(crate) async fn get_web_wallet(ctx: &mut Ctx<'_>, req: GetWebWalletRequest) -> Result<GetWebWalletResponse> {
-    let mut out = GetWebWalletResponse::new(PaylineResult::documented(ReturnCode::NO_TRANSACTION_FOR_TOKEN));
-    let Some(s) = load(ctx.conn, &req.token).await?.filter(|s| s.merchant_id == ctx.merchant.id && s.kind == SessionKind::Wallet) else {
+pub(crate) async fn get_web_wallet(
+    ctx: &mut Ctx<'_>,
+    req: GetWebWalletRequest,
+) -> Result<GetWebWalletResponse> {
+    let mut out = GetWebWalletResponse::new(PaylineResult::documented(
+        ReturnCode::NO_TRANSACTION_FOR_TOKEN,
+    ));
+    let Some(s) = load(ctx.conn, &req.token)
+        .await?
+        .filter(|s| s.merchant_id == ctx.merchant.id && s.kind == SessionKind::Wallet)
+    else {
         return Ok(out);
     };
     out.number_of_attempt = Some(s.attempts.to_string());
     match (s.status, s.result_code) {
         (Status::Done, Some(StoredCode(code))) => {
-            out.result = PaylineResult::documented(if accepted(code) { ReturnCode::OPERATION_SUCCESSFUL } else { code });
+            out.result = PaylineResult::documented(if accepted(code) {
+                ReturnCode::OPERATION_SUCCESSFUL
+            } else {
+                code
+            });
             // A refused registration (failed or cancelled 3-D Secure) saved no card: no wallet.
             if let (true, Some(w)) = (accepted(code), &s.wallet_id) {
                 out.wallet = wallets::wallet_view(ctx.conn, &ctx.merchant.id, w).await?;
-                out.extended_card = extended_card(out.wallet.as_ref().map(|w| w.card.r#type.as_str()));
+                out.extended_card =
+                    extended_card(out.wallet.as_ref().map(|w| w.card.r#type.as_str()));
             }
         }
         _ => out.result = PaylineResult::documented(pending_code(&s, ctx.now.unix_timestamp())),

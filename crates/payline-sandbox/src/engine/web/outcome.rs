@@ -5,15 +5,17 @@
 use payline_protocol::objects::Authentication3DSecure;
 use payline_protocol::values::ReturnCode;
 
-use super::session::{first_amount, notify_end, recurring_of, with_token, Next};
-use crate::engine::answer::{accepted, new_authorization_number, new_transaction_id, three_ds_code};
-use crate::engine::card::{bank_outcome, ResolvedCard};
+use super::session::{Next, first_amount, notify_end, recurring_of, with_token};
+use crate::engine::answer::{
+    accepted, new_authorization_number, new_transaction_id, three_ds_code,
+};
+use crate::engine::card::{ResolvedCard, bank_outcome};
 use crate::engine::ctx::Ctx;
 use crate::engine::{payments, records, three_ds, wallets};
 use crate::error::Result;
 use crate::rules;
 use crate::store::ledger::{self, Entry, Kind, State};
-use crate::store::web_sessions::{self, set_status, SessionKind, Status, WebSession};
+use crate::store::web_sessions::{self, SessionKind, Status, WebSession, set_status};
 
 /// The authorization of the page (bank outcome of the homologation conventions), recorded in
 /// the ledger; 3-D Secure consumed once for this card, amount, currency, order and contract.
@@ -97,7 +99,10 @@ pub(super) async fn finish(
             (None, None) => None,
         };
         if let Some(w) = &wallet_id {
-            if crate::store::wallets::wallet(ctx.conn, &ctx.merchant.id, w).await?.is_none() {
+            if crate::store::wallets::wallet(ctx.conn, &ctx.merchant.id, w)
+                .await?
+                .is_none()
+            {
                 wallets::save_wallet(ctx, w, &s.contract_number, card, holder, &entry.id).await?;
             }
             web_sessions::set_wallet(ctx.conn, &s.token, w).await?;
@@ -118,7 +123,14 @@ pub(super) async fn finish(
             }
         }
     }
-    web_sessions::finish(ctx.conn, &s.token, code, Some(&entry.id), record_id.as_deref()).await?;
+    web_sessions::finish(
+        ctx.conn,
+        &s.token,
+        code,
+        Some(&entry.id),
+        record_id.as_deref(),
+    )
+    .await?;
     notify_end(ctx, s).await?;
     Ok(Next::Redirect(with_token(&s.return_url, &s.token)))
 }
@@ -134,8 +146,12 @@ pub(super) async fn register_web_wallet(
     holder: Option<&str>,
     auth: Option<Authentication3DSecure>,
 ) -> Result<Next> {
-    let Some(wallet_id) = s.wallet_id.clone() else { return Ok(Next::Gone("No wallet.")) };
-    let registered = wallets::register_resolved(ctx, &s.contract_number, &wallet_id, card, auth.as_ref()).await?;
+    let Some(wallet_id) = s.wallet_id.clone() else {
+        return Ok(Next::Gone("No wallet."));
+    };
+    let registered =
+        wallets::register_resolved(ctx, &s.contract_number, &wallet_id, card, auth.as_ref())
+            .await?;
     let check_id = match registered {
         Ok(v) => v,
         // An authentication that does not bind (it cannot happen with the page's own) ends the
@@ -147,7 +163,14 @@ pub(super) async fn register_web_wallet(
         }
     };
     wallets::save_wallet(ctx, &wallet_id, &s.contract_number, card, holder, &check_id).await?;
-    web_sessions::finish(ctx.conn, &s.token, ReturnCode::APPROVED, Some(&check_id), None).await?;
+    web_sessions::finish(
+        ctx.conn,
+        &s.token,
+        ReturnCode::APPROVED,
+        Some(&check_id),
+        None,
+    )
+    .await?;
     notify_end(ctx, s).await?;
     Ok(Next::Redirect(with_token(&s.return_url, &s.token)))
 }
@@ -156,7 +179,11 @@ pub(super) async fn register_web_wallet(
 /// (`03022`) or did not verify: nothing is registered (no check, no wallet, no card); the
 /// session ends with that code (getWebWallet answers it), WEBWALLET is notified and the buyer
 /// goes back to `returnURL`.
-pub(super) async fn wallet_refused(ctx: &mut Ctx<'_>, s: &WebSession, code: ReturnCode) -> Result<Next> {
+pub(super) async fn wallet_refused(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    code: ReturnCode,
+) -> Result<Next> {
     web_sessions::finish(ctx.conn, &s.token, code, None, None).await?;
     notify_end(ctx, s).await?;
     Ok(Next::Redirect(with_token(&s.return_url, &s.token)))

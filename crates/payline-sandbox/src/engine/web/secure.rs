@@ -7,13 +7,13 @@ use payline_protocol::values::{Action, Amount, Currency, Mode, ReturnCode};
 use time::OffsetDateTime;
 
 use super::outcome::{authorize, finish, wallet_refused};
-use super::session::{first_amount, Next};
+use super::session::{Next, first_amount};
 use crate::engine::card::ResolvedCard;
 use crate::engine::ctx::Ctx;
 use crate::engine::three_ds;
 use crate::error::Result;
+use crate::store::web_sessions::{self, SessionKind, Status, WebSession, set_status};
 use crate::store::{three_ds_sessions, tokens};
-use crate::store::web_sessions::{self, set_status, SessionKind, Status, WebSession};
 
 /// `threeDSMethodNotificationURL` of the page's verifyEnrollment.
 pub(crate) const METHOD_NOTIFY_PATH: &str = "/webpayment/3ds-method-notify";
@@ -44,8 +44,13 @@ pub(super) async fn secure(
     holder: Option<&str>,
     return_base: &str,
 ) -> Result<Next> {
-    let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else { return Ok(Next::Gone("Unknown contract.")) };
-    if !contract.three_ds || crate::scenarios::enrollment(resolved.pan.expose()) == crate::scenarios::Enrollment::NotEnrolled {
+    let Some(contract) = ctx.merchant.contract(&s.contract_number).cloned() else {
+        return Ok(Next::Gone("Unknown contract."));
+    };
+    if !contract.three_ds
+        || crate::scenarios::enrollment(resolved.pan.expose())
+            == crate::scenarios::Enrollment::NotEnrolled
+    {
         return authorize(ctx, s, resolved, holder, None).await;
     }
     let (amount, order_ref) = authentication_target(s, ctx.now)?;
@@ -76,8 +81,19 @@ pub(super) async fn secure(
         private_data_list: None,
     };
     let answer = three_ds::verify_enrollment(ctx, req).await?;
-    let md = answer.md_field_value.as_deref().or(answer.authentication_3d_secure.as_ref().and_then(|a| a.md.as_deref()));
-    web_sessions::keep_card(ctx.conn, &s.token, &resolved.token, resolved.expiry.as_deref(), holder, md).await?;
+    let md = answer.md_field_value.as_deref().or(answer
+        .authentication_3d_secure
+        .as_ref()
+        .and_then(|a| a.md.as_deref()));
+    web_sessions::keep_card(
+        ctx.conn,
+        &s.token,
+        &resolved.token,
+        resolved.expiry.as_deref(),
+        holder,
+        md,
+    )
+    .await?;
     enrolled(ctx, s, resolved, holder, answer).await
 }
 
@@ -91,7 +107,9 @@ pub(super) async fn enrolled(
 ) -> Result<Next> {
     let pair = |n: &Option<String>, v: &Option<String>| n.clone().zip(v.clone());
     match answer.result.code {
-        ReturnCode::THREE_DS_FRICTIONLESS => authorize(ctx, s, resolved, holder, answer.authentication_3d_secure).await,
+        ReturnCode::THREE_DS_FRICTIONLESS => {
+            authorize(ctx, s, resolved, holder, answer.authentication_3d_secure).await
+        }
         ReturnCode::THREE_DS_CHALLENGE_REQUESTED | ReturnCode::THREE_DS_ACCEPTED => {
             set_status(ctx.conn, &s.token, Status::ThreeDs).await?;
             let fields = [
@@ -99,13 +117,21 @@ pub(super) async fn enrolled(
                 pair(&answer.md_field_name, &answer.md_field_value),
                 pair(&answer.term_url_name, &answer.term_url_value),
             ];
-            Ok(Next::Acs { url: answer.action_url.clone().unwrap_or_default(), fields: fields.into_iter().flatten().collect() })
+            Ok(Next::Acs {
+                url: answer.action_url.clone().unwrap_or_default(),
+                fields: fields.into_iter().flatten().collect(),
+            })
         }
         // EMV 3DS: the ACS has a 3DS Method URL; the page runs it, then the second round.
         ReturnCode::THREE_DS_METHOD_REQUESTED => {
             set_status(ctx.conn, &s.token, Status::Method).await?;
-            let fields = pair(&answer.pareq_field_name, &answer.pareq_field_value).into_iter().collect();
-            Ok(Next::Method { url: answer.action_url.clone().unwrap_or_default(), fields })
+            let fields = pair(&answer.pareq_field_name, &answer.pareq_field_value)
+                .into_iter()
+                .collect();
+            Ok(Next::Method {
+                url: answer.action_url.clone().unwrap_or_default(),
+                fields,
+            })
         }
         code => Ok(Next::Retry(format!("3-D Secure unavailable ({code})."))),
     }
@@ -114,16 +140,31 @@ pub(super) async fn enrolled(
 /// After the 3DS Method: the second verifyEnrollment (its `transient`), with `threeDSCompInd`
 /// `Y` when the page saw the method complete and the notification reached the sandbox, else `N`
 /// (the page's 10 s timeout, or no script), then the challenge or the frictionless result.
-pub(crate) async fn method_continue(ctx: &mut Ctx<'_>, s: &WebSession, page_completed: bool) -> Result<Next> {
+pub(crate) async fn method_continue(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+    page_completed: bool,
+) -> Result<Next> {
     if s.status != Status::Method && s.status != Status::MethodDone {
         return Ok(Next::Gone("No 3-D Secure device check is waiting."));
     }
-    let comp_ind = if page_completed && s.status == Status::MethodDone { "Y" } else { "N" };
+    let comp_ind = if page_completed && s.status == Status::MethodDone {
+        "Y"
+    } else {
+        "N"
+    };
     let md = s.md.clone().unwrap_or_default();
     let transient = three_ds_sessions::transient(ctx.conn, &md).await?;
-    let Some(resolved) = session_card(ctx, s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
+    let Some(resolved) = session_card(ctx, s).await? else {
+        return Ok(Next::Gone("The card of this session is gone."));
+    };
     set_status(ctx.conn, &s.token, Status::InProgress).await?;
-    let mut card = Card::new(resolved.card_type.parse().unwrap_or(payline_protocol::values::CardType::CB));
+    let mut card = Card::new(
+        resolved
+            .card_type
+            .parse()
+            .unwrap_or(payline_protocol::values::CardType::CB),
+    );
     card.token = Some(resolved.token.clone());
     card.expiration_date = resolved.expiry.as_deref().and_then(|e| e.parse().ok());
     let (amount, order_ref) = authentication_target(s, ctx.now)?;
@@ -131,26 +172,50 @@ pub(crate) async fn method_continue(ctx: &mut Ctx<'_>, s: &WebSession, page_comp
     req.version = "34".to_owned();
     req.order_ref = order_ref;
     req.transient = transient;
-    req.three_ds_info = Some(ThreeDsInfo { three_ds_method_result: Some(comp_ind.to_owned()), ..ThreeDsInfo::default() });
+    req.three_ds_info = Some(ThreeDsInfo {
+        three_ds_method_result: Some(comp_ind.to_owned()),
+        ..ThreeDsInfo::default()
+    });
     let answer = three_ds::verify_enrollment(ctx, req).await?;
     let holder = s.cardholder.clone();
     enrolled(ctx, s, &resolved, holder.as_deref(), answer).await
 }
 
 /// The card kept on the session between the card form and the 3-D Secure steps.
-pub(super) async fn session_card(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<Option<ResolvedCard>> {
-    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, s.card_token.as_deref().unwrap_or_default()).await?
+pub(super) async fn session_card(
+    ctx: &mut Ctx<'_>,
+    s: &WebSession,
+) -> Result<Option<ResolvedCard>> {
+    let Some(stored) = tokens::lookup(
+        ctx.conn,
+        ctx.vault,
+        &ctx.merchant.id,
+        s.card_token.as_deref().unwrap_or_default(),
+    )
+    .await?
     else {
         return Ok(None);
     };
-    Ok(Some(ResolvedCard { token: stored.token, pan: stored.pan, card_type: stored.card_type, masked: stored.masked, expiry: s.card_expiry.clone() }))
+    Ok(Some(ResolvedCard {
+        token: stored.token,
+        pan: stored.pan,
+        card_type: stored.card_type,
+        masked: stored.masked,
+        expiry: s.card_expiry.clone(),
+    }))
 }
 
 pub(super) fn payload_payment(s: &WebSession, amount: u64) -> payline_protocol::objects::Payment {
     payline_protocol::objects::Payment {
         amount: Amount::from_minor(amount),
-        currency: u16::try_from(s.currency).ok().and_then(Currency::from_numeric).unwrap_or(Currency::EUR),
-        action: u16::try_from(s.action).ok().and_then(Action::from_code).unwrap_or(Action::AUTHORIZATION_AND_CAPTURE),
+        currency: u16::try_from(s.currency)
+            .ok()
+            .and_then(Currency::from_numeric)
+            .unwrap_or(Currency::EUR),
+        action: u16::try_from(s.action)
+            .ok()
+            .and_then(Action::from_code)
+            .unwrap_or(Action::AUTHORIZATION_AND_CAPTURE),
         mode: s.mode.parse().unwrap_or(Mode::CPT),
         contract_number: Some(s.contract_number.clone()),
         differed_action_date: None,
@@ -176,7 +241,9 @@ pub(crate) async fn three_ds_return(ctx: &mut Ctx<'_>, md: &str, response: &str)
         ..payline_protocol::messages::VerifyAuthenticationRequest::default()
     };
     let answer = three_ds::verify_authentication(ctx, req).await?;
-    let Some(resolved) = session_card(ctx, &s).await? else { return Ok(Next::Gone("The card of this session is gone.")) };
+    let Some(resolved) = session_card(ctx, &s).await? else {
+        return Ok(Next::Gone("The card of this session is gone."));
+    };
     if answer.result.code != ReturnCode::THREE_DS_ACCEPTED {
         // Authentication failed or cancelled: the payment is refused with that code; on the
         // manageWebWallet page nothing is registered.
@@ -184,7 +251,22 @@ pub(crate) async fn three_ds_return(ctx: &mut Ctx<'_>, md: &str, response: &str)
         if s.kind == SessionKind::Wallet {
             return wallet_refused(ctx, &s, code).await;
         }
-        return finish(ctx, &s, &resolved, code, None, s.cardholder.clone().as_deref()).await;
+        return finish(
+            ctx,
+            &s,
+            &resolved,
+            code,
+            None,
+            s.cardholder.clone().as_deref(),
+        )
+        .await;
     }
-    authorize(ctx, &s, &resolved, s.cardholder.clone().as_deref(), answer.authentication_3d_secure).await
+    authorize(
+        ctx,
+        &s,
+        &resolved,
+        s.cardholder.clone().as_deref(),
+        answer.authentication_3d_secure,
+    )
+    .await
 }

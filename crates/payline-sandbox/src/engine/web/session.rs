@@ -11,7 +11,7 @@ use crate::engine::ctx::Ctx;
 use crate::engine::records;
 use crate::error::Result;
 use crate::store::outbox;
-use crate::store::web_sessions::{load, SessionKind, Status, WebSession};
+use crate::store::web_sessions::{SessionKind, Status, WebSession, load};
 
 /// Card data the buyer typed on the page.
 #[derive(Debug)]
@@ -58,8 +58,14 @@ pub(super) fn with_token(url: &str, token: &str) -> String {
 }
 
 /// A usable session for a page action, else why not.
-pub(crate) async fn usable(conn: &mut SqliteConnection, token: &str, now: OffsetDateTime) -> Result<std::result::Result<WebSession, &'static str>> {
-    let Some(s) = load(conn, token).await? else { return Ok(Err("This payment session does not exist.")) };
+pub(crate) async fn usable(
+    conn: &mut SqliteConnection,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<std::result::Result<WebSession, &'static str>> {
+    let Some(s) = load(conn, token).await? else {
+        return Ok(Err("This payment session does not exist."));
+    };
     if s.expires_at <= now.unix_timestamp() {
         return Ok(Err("This payment session has expired."));
     }
@@ -70,9 +76,24 @@ pub(crate) async fn usable(conn: &mut SqliteConnection, token: &str, now: Offset
 }
 
 pub(super) async fn notify_end(ctx: &mut Ctx<'_>, s: &WebSession) -> Result<()> {
-    let url = s.notification_url.clone().or_else(|| ctx.merchant.notification_url.clone());
-    let kind = if s.kind == SessionKind::Wallet { outbox::Kind::WebWallet } else { outbox::Kind::WebTrs };
-    outbox::enqueue(ctx.conn, &ctx.merchant.id, url.as_deref(), kind, &[("token", s.token.as_str())], ctx.now).await
+    let url = s
+        .notification_url
+        .clone()
+        .or_else(|| ctx.merchant.notification_url.clone());
+    let kind = if s.kind == SessionKind::Wallet {
+        outbox::Kind::WebWallet
+    } else {
+        outbox::Kind::WebTrs
+    };
+    outbox::enqueue(
+        ctx.conn,
+        &ctx.merchant.id,
+        url.as_deref(),
+        kind,
+        &[("token", s.token.as_str())],
+        ctx.now,
+    )
+    .await
 }
 
 pub(super) fn normalize_expiry(raw: &str) -> String {
@@ -117,20 +138,29 @@ impl From<&Recurring> for StoredRecurring {
 
 impl StoredRecurring {
     fn to_recurring(&self) -> Option<Recurring> {
-        let mut r = Recurring::new(Amount::from_minor(self.amount)?, self.billing_cycle.parse().ok()?);
+        let mut r = Recurring::new(
+            Amount::from_minor(self.amount)?,
+            self.billing_cycle.parse().ok()?,
+        );
         r.first_amount = self.first_amount.and_then(Amount::from_minor);
         r.billing_left = self.billing_left.clone();
         r.billing_day = self.billing_day.clone();
         r.start_date = self.start_date.as_deref().and_then(|d| d.parse().ok());
         r.end_date = self.end_date.as_deref().and_then(|d| d.parse().ok());
         r.new_amount = self.new_amount.and_then(Amount::from_minor);
-        r.amount_modification_date = self.amount_modification_date.as_deref().and_then(|d| d.parse().ok());
+        r.amount_modification_date = self
+            .amount_modification_date
+            .as_deref()
+            .and_then(|d| d.parse().ok());
         Some(r)
     }
 }
 
 pub(super) fn recurring_of(s: &WebSession) -> Option<Recurring> {
-    s.recurring_json.as_deref().and_then(|j| serde_json::from_str::<StoredRecurring>(j).ok()).and_then(|r| r.to_recurring())
+    s.recurring_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<StoredRecurring>(j).ok())
+        .and_then(|r| r.to_recurring())
 }
 
 /// Amount the page authorizes: the first due date for NX / REC, else payment.amount.

@@ -39,7 +39,10 @@ pub async fn run(ctx: &Ctx, rng: &mut StdRng, index: usize, pid: &str, amount: i
         4 => {
             // The shop's two back-office screens disagree: a capture and a cancel at once.
             let (k1, k2) = (key(rng, "cap"), key(rng, "can"));
-            let (a, b) = tokio::join!(op(ctx, pid, "capture", Some(amount / 2 + 1), k1), op(ctx, pid, "cancel", None, k2));
+            let (a, b) = tokio::join!(
+                op(ctx, pid, "capture", Some(amount / 2 + 1), k1),
+                op(ctx, pid, "cancel", None, k2)
+            );
             ops.push(a);
             ops.push(b);
         }
@@ -63,24 +66,44 @@ async fn op(ctx: &Ctx, pid: &str, kind: &'static str, amount: Option<i64>, key: 
     };
     let mut status = None;
     for t in 0..5u32 {
-        let rb = ctx.http.post(&url).bearer_auth(crate::ADMIN_TOKEN).header("idempotency-key", &key).json(&body);
+        let rb = ctx
+            .http
+            .post(&url)
+            .bearer_auth(crate::ADMIN_TOKEN)
+            .header("idempotency-key", &key)
+            .json(&body);
         let r = send(rb).await;
         match &r {
             Reply::Http(409, _) if r.error_code() == "idempotency_key_in_use" => status = Some(409),
-            Reply::Http(st, _) if !r.retryable() => return Op { kind, key, amount, status: Some(*st) },
+            Reply::Http(st, _) if !r.retryable() => {
+                return Op {
+                    kind,
+                    key,
+                    amount,
+                    status: Some(*st),
+                };
+            }
             Reply::Http(st, _) => status = Some(*st),
             Reply::Transport => {}
         }
         backoff(t).await;
     }
-    Op { kind, key, amount, status }
+    Op {
+        kind,
+        key,
+        amount,
+        status,
+    }
 }
 
 /// Waits (bounded) until the server shows a capture on the payment: a refund needs one, and a
 /// capture whose answer was lost is settled by the server in the background.
 async fn wait_captured(ctx: &Ctx, pid: &str) -> bool {
     for _ in 0..12 {
-        let rb = ctx.http.get(format!("{}/api/payments/{pid}", ctx.server)).bearer_auth(crate::ADMIN_TOKEN);
+        let rb = ctx
+            .http
+            .get(format!("{}/api/payments/{pid}", ctx.server))
+            .bearer_auth(crate::ADMIN_TOKEN);
         if let Reply::Http(200, v) = send(rb).await {
             if v["capturedAmount"].as_i64().unwrap_or(0) > 0 {
                 return true;

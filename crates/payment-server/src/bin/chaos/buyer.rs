@@ -133,10 +133,22 @@ pub struct Checkout {
 /// What a pay-like answer says, or that there is none usable.
 #[derive(Debug)]
 enum Step {
-    Authorized { pid: String },
-    Refused { retry: Option<Value> },
-    Method { pid: String, url: String, fields: Value },
-    Challenge { pid: String, url: String, fields: Value },
+    Authorized {
+        pid: String,
+    },
+    Refused {
+        retry: Option<Value>,
+    },
+    Method {
+        pid: String,
+        url: String,
+        fields: Value,
+    },
+    Challenge {
+        pid: String,
+        url: String,
+        fields: Value,
+    },
     TooManyAttempts,
     Expired,
     /// No decisive answer: ask the status URL.
@@ -147,9 +159,19 @@ fn step_of(v: &Value) -> Step {
     let pid = v["paymentId"].as_str().unwrap_or_default().to_owned();
     match v["status"].as_str() {
         Some("authorized") => Step::Authorized { pid },
-        Some("refused") => Step::Refused { retry: v.get("retry").map(|r| r["tokenizer"].clone()) },
-        Some("method") => Step::Method { pid, url: str_of(v, "url"), fields: v["fields"].clone() },
-        Some("challenge") => Step::Challenge { pid, url: str_of(v, "url"), fields: v["fields"].clone() },
+        Some("refused") => Step::Refused {
+            retry: v.get("retry").map(|r| r["tokenizer"].clone()),
+        },
+        Some("method") => Step::Method {
+            pid,
+            url: str_of(v, "url"),
+            fields: v["fields"].clone(),
+        },
+        Some("challenge") => Step::Challenge {
+            pid,
+            url: str_of(v, "url"),
+            fields: v["fields"].clone(),
+        },
         _ => Step::Unresolved,
     }
 }
@@ -161,7 +183,10 @@ fn str_of(v: &Value, k: &str) -> String {
 /// Runs checkout `index`: creates its session, then pays until authorized, refused for good,
 /// or out of patience.
 pub async fn checkout(ctx: &Ctx, index: usize, rng: &mut StdRng) -> Checkout {
-    let mut rec = Checkout { index, ..Checkout::default() };
+    let mut rec = Checkout {
+        index,
+        ..Checkout::default()
+    };
     // 10.00 to 300.00: clear of the sandbox's 333.xx amounts that pick a bank answer.
     let amount = rng.random_range(1_000..=30_000);
     let Some(session) = create_session(ctx, index, amount, &mut rec).await else {
@@ -182,7 +207,12 @@ pub async fn checkout(ctx: &Ctx, index: usize, rng: &mut StdRng) -> Checkout {
         };
         let key = format!("pay-{index}-{attempt}-{:08x}", rng.random::<u32>());
         // A buyer waits so long on one attempt, then closes the page, whatever is in flight.
-        let end = match tokio::time::timeout(PATIENCE, drive(ctx, &session, &blob, &key, rng, walks_away)).await {
+        let end = match tokio::time::timeout(
+            PATIENCE,
+            drive(ctx, &session, &blob, &key, rng, walks_away),
+        )
+        .await
+        {
             Ok(step) => step,
             Err(_) => Step::Unresolved,
         };
@@ -220,7 +250,12 @@ pub async fn checkout(ctx: &Ctx, index: usize, rng: &mut StdRng) -> Checkout {
 
 /// Session creation by the shop backend. A lost answer is retried under a new order
 /// reference: the reference is unique, and the lost session may exist.
-async fn create_session(ctx: &Ctx, index: usize, amount: i64, rec: &mut Checkout) -> Option<Session> {
+async fn create_session(
+    ctx: &Ctx,
+    index: usize,
+    amount: i64,
+    rec: &mut Checkout,
+) -> Option<Session> {
     for k in 0..8u32 {
         // No '-' in the base: attempt references are `<base>-<n>`.
         let base = format!("co{index}r{k}");
@@ -244,7 +279,9 @@ async fn create_session(ctx: &Ctx, index: usize, amount: i64, rec: &mut Checkout
             }
             r if r.retryable() => backoff(k).await,
             Reply::Http(s, v) => {
-                ctx.anomaly(format!("checkout {index}: session creation answered {s} {v}"));
+                ctx.anomaly(format!(
+                    "checkout {index}: session creation answered {s} {v}"
+                ));
                 return None;
             }
             Reply::Transport => backoff(k).await,
@@ -264,13 +301,22 @@ fn direct_tokenizer(ctx: &Ctx, tk: &Value) -> Value {
 async fn tokenize(ctx: &Ctx, tk: &Value, card: Card) -> Option<String> {
     let form = [
         ("data", tk["data"].as_str().unwrap_or_default()),
-        ("accessKeyRef", tk["accessKeyRef"].as_str().unwrap_or_default()),
+        (
+            "accessKeyRef",
+            tk["accessKeyRef"].as_str().unwrap_or_default(),
+        ),
         ("cardNumber", card.pan()),
         ("cardExpirationDate", "1230"),
         ("cardCvx", "123"),
     ];
     for t in 0..3 {
-        if let Some((200, body)) = send_text(ctx.http.post(tk["url"].as_str().unwrap_or_default()).form(&form)).await {
+        if let Some((200, body)) = send_text(
+            ctx.http
+                .post(tk["url"].as_str().unwrap_or_default())
+                .form(&form),
+        )
+        .await
+        {
             return body.strip_prefix("data=").map(str::to_owned);
         }
         backoff(t).await;
@@ -291,7 +337,14 @@ fn pay_body(blob: &str, key: &str) -> Value {
 /// One attempt from pay to a decisive step: follows method and challenge steps and falls back
 /// on the status URL whenever an answer is lost. Returns `Challenge` only for a buyer who
 /// walked away.
-async fn drive(ctx: &Ctx, s: &Session, blob: &str, key: &str, rng: &mut StdRng, walks_away: bool) -> Step {
+async fn drive(
+    ctx: &Ctx,
+    s: &Session,
+    blob: &str,
+    key: &str,
+    rng: &mut StdRng,
+    walks_away: bool,
+) -> Step {
     let mut step = pay(ctx, s, blob, key).await;
     // Bounded: a buyer's patience, and no loop on a server that keeps answering the same step.
     for _ in 0..8 {
@@ -326,11 +379,20 @@ async fn drive(ctx: &Ctx, s: &Session, blob: &str, key: &str, rng: &mut StdRng, 
 async fn pay(ctx: &Ctx, s: &Session, blob: &str, key: &str) -> Step {
     let body = pay_body(blob, key);
     for t in 0..5u32 {
-        let rb = ctx.http.post(&s.pay_url).bearer_auth(&s.secret).header("origin", CHECKOUT_ORIGIN).json(&body);
+        let rb = ctx
+            .http
+            .post(&s.pay_url)
+            .bearer_auth(&s.secret)
+            .header("origin", CHECKOUT_ORIGIN)
+            .json(&body);
         let r = send(rb).await;
         match &r {
             Reply::Http(200, v) => return step_of(v),
-            Reply::Http(409, _) if matches!(r.error_code(), "payment_in_progress" | "idempotency_key_in_use") => {}
+            Reply::Http(409, _)
+                if matches!(
+                    r.error_code(),
+                    "payment_in_progress" | "idempotency_key_in_use"
+                ) => {}
             // Load shedding, not a verdict on the payment: a browser tries again later.
             Reply::Http(429, _) if r.error_code() == "rate_limited" => {}
             // The blob is spent, the attempt moved on, or the session is already paid: the
@@ -361,7 +423,11 @@ async fn resolve(ctx: &Ctx, s: &Session, blob: &str, key: &str) -> Step {
             let pid = payment["paymentId"].as_str().unwrap_or_default().to_owned();
             match v["status"].as_str() {
                 Some("authorized") => return Step::Authorized { pid },
-                Some("refused") => return Step::Refused { retry: v.get("retry").map(|r| r["tokenizer"].clone()) },
+                Some("refused") => {
+                    return Step::Refused {
+                        retry: v.get("retry").map(|r| r["tokenizer"].clone()),
+                    };
+                }
                 Some("expired") => return Step::Expired,
                 Some("open") if repaid < 2 => {
                     // Nothing took effect: the browser sends the same pay again.
@@ -414,7 +480,12 @@ async fn status(ctx: &Ctx, s: &Session) -> Option<Value> {
 async fn abandon(ctx: &Ctx, s: &Session, pid: &str) -> Option<Step> {
     let url = format!("{}/abandon", s.pay_url.trim_end_matches("/pay"));
     for t in 0..4u32 {
-        let rb = ctx.http.post(&url).bearer_auth(&s.secret).header("origin", CHECKOUT_ORIGIN).json(&json!({ "paymentId": pid }));
+        let rb = ctx
+            .http
+            .post(&url)
+            .bearer_auth(&s.secret)
+            .header("origin", CHECKOUT_ORIGIN)
+            .json(&json!({ "paymentId": pid }));
         match send(rb).await {
             Reply::Http(200, v) => return Some(step_of(&v)),
             r if r.retryable() => backoff(t).await,
@@ -427,8 +498,12 @@ async fn abandon(ctx: &Ctx, s: &Session, pid: &str) -> Option<Step> {
 /// The hidden 3DS Method iframe: posts the method data to the ACS, then its auto-posting page
 /// on to the server's notification URL.
 async fn run_method(ctx: &Ctx, url: &str, fields: &Value) {
-    let Some((_, page)) = send_text(ctx.http.post(url).form(&fields_of(fields))).await else { return };
-    let Some((action, hidden)) = form_of(&page) else { return };
+    let Some((_, page)) = send_text(ctx.http.post(url).form(&fields_of(fields))).await else {
+        return;
+    };
+    let Some((action, hidden)) = form_of(&page) else {
+        return;
+    };
     if action.starts_with("http") {
         let _ = send_text(ctx.http.post(action).form(&hidden)).await;
     }
@@ -453,8 +528,12 @@ async fn continue_after_method(ctx: &Ctx, s: &Session, pid: &str) -> Step {
 /// The challenge iframe: the ACS page, the code (or Cancel), then the ACS's auto-post to the
 /// server's return URL, posted again if the server was down.
 async fn run_challenge(ctx: &Ctx, url: &str, fields: &Value, code: Option<&str>) {
-    let Some((_, page)) = send_text(ctx.http.post(url).form(&fields_of(fields))).await else { return };
-    let Some((action, mut hidden)) = form_of(&page) else { return };
+    let Some((_, page)) = send_text(ctx.http.post(url).form(&fields_of(fields))).await else {
+        return;
+    };
+    let Some((action, mut hidden)) = form_of(&page) else {
+        return;
+    };
     match code {
         Some(c) => {
             hidden.push(("code".into(), c.into()));
@@ -462,11 +541,22 @@ async fn run_challenge(ctx: &Ctx, url: &str, fields: &Value, code: Option<&str>)
         }
         None => hidden.push(("action".into(), "cancel".into())),
     }
-    let action = if action.starts_with("http") { action } else { format!("{}{action}", ctx.sandbox) };
-    let Some((_, auto)) = send_text(ctx.http.post(action).form(&hidden)).await else { return };
-    let Some((ret, fields)) = form_of(&auto) else { return };
+    let action = if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", ctx.sandbox)
+    };
+    let Some((_, auto)) = send_text(ctx.http.post(action).form(&hidden)).await else {
+        return;
+    };
+    let Some((ret, fields)) = form_of(&auto) else {
+        return;
+    };
     for t in 0..6u32 {
-        if send_text(ctx.http.post(&ret).form(&fields)).await.is_some_and(|(st, _)| st < 500) {
+        if send_text(ctx.http.post(&ret).form(&fields))
+            .await
+            .is_some_and(|(st, _)| st < 500)
+        {
             return;
         }
         backoff(t).await;

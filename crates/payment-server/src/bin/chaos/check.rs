@@ -13,7 +13,14 @@ use crate::web::{Reply, backoff, send};
 const OWNED: [&str; 4] = ["authorized", "captured", "partially_refunded", "refunded"];
 /// Final payment statuses; any other (`processing`, `unknown`, `pending_3ds`, or a pending
 /// state the server may add) is not a decision.
-const DECIDED: [&str; 6] = ["authorized", "captured", "partially_refunded", "refunded", "cancelled", "refused"];
+const DECIDED: [&str; 6] = [
+    "authorized",
+    "captured",
+    "partially_refunded",
+    "refunded",
+    "cancelled",
+    "refused",
+];
 /// Session statuses that are not `processing` (nor a state the server may add).
 const SETTLED_SESSION: [&str; 4] = ["open", "authorized", "refused", "expired"];
 /// Ledger states of an authorization that holds no money.
@@ -95,8 +102,15 @@ pub async fn server_view(ctx: &Ctx, checkouts: &[Checkout]) -> Option<ServerView
         }
     }
     for s in checkouts.iter().filter_map(|c| c.session.as_ref()) {
-        let v = admin_get(ctx, &format!("{}/api/checkout-sessions/{}", ctx.server, s.id)).await?;
-        view.sessions.insert(s.id.clone(), v["status"].as_str().unwrap_or_default().to_owned());
+        let v = admin_get(
+            ctx,
+            &format!("{}/api/checkout-sessions/{}", ctx.server, s.id),
+        )
+        .await?;
+        view.sessions.insert(
+            s.id.clone(),
+            v["status"].as_str().unwrap_or_default().to_owned(),
+        );
     }
     Some(view)
 }
@@ -115,12 +129,19 @@ async fn admin_get(ctx: &Ctx, url: &str) -> Option<Value> {
 pub fn undecided(view: &ServerView, checkouts: &[Checkout]) -> Vec<Violation> {
     let mut out = Vec::new();
     for s in checkouts.iter().filter_map(|c| c.session.as_ref()) {
-        let session_status = view.sessions.get(&s.id).map(String::as_str).unwrap_or("missing");
+        let session_status = view
+            .sessions
+            .get(&s.id)
+            .map(String::as_str)
+            .unwrap_or("missing");
         let p = view.payments.get(&s.id);
         let payment_status = p.and_then(|p| p["status"].as_str()).unwrap_or("none");
         let payment_decided = p.is_none() || DECIDED.contains(&payment_status);
         if !SETTLED_SESSION.contains(&session_status) || !payment_decided {
-            let order_ref = p.and_then(|p| p["orderRef"].as_str()).unwrap_or(&s.base).to_owned();
+            let order_ref = p
+                .and_then(|p| p["orderRef"].as_str())
+                .unwrap_or(&s.base)
+                .to_owned();
             out.push(Violation {
                 kind: Kind::Undecided,
                 session: s.id.clone(),
@@ -144,7 +165,11 @@ pub struct Figures {
 }
 
 /// Every invariant, for every session and every order reference the run created.
-pub async fn check(ctx: &Ctx, view: &ServerView, checkouts: &[Checkout]) -> Result<(Vec<Violation>, Figures), String> {
+pub async fn check(
+    ctx: &Ctx,
+    view: &ServerView,
+    checkouts: &[Checkout],
+) -> Result<(Vec<Violation>, Figures), String> {
     let mut violations = undecided(view, checkouts);
     let mut figures = Figures::default();
     for c in checkouts {
@@ -159,7 +184,13 @@ pub async fn check(ctx: &Ctx, view: &ServerView, checkouts: &[Checkout]) -> Resu
                         Some("open") => figures.open += 1,
                         _ => {}
                     }
-                    session_invariants(&s.id, view.payments.get(&s.id), &entries, c, &mut violations);
+                    session_invariants(
+                        &s.id,
+                        view.payments.get(&s.id),
+                        &entries,
+                        c,
+                        &mut violations,
+                    );
                 }
                 // A session whose creation answer was lost: nobody could pay on it.
                 None => {
@@ -168,7 +199,10 @@ pub async fn check(ctx: &Ctx, view: &ServerView, checkouts: &[Checkout]) -> Resu
                             kind: Kind::Orphan,
                             session: format!("(unseen session {base})"),
                             order_ref: str_of(l, "orderRef"),
-                            detail: format!("live authorization {} on a session no buyer saw", str_of(l, "id")),
+                            detail: format!(
+                                "live authorization {} on a session no buyer saw",
+                                str_of(l, "id")
+                            ),
                         });
                     }
                 }
@@ -187,29 +221,64 @@ fn is(e: &Value, kind: &str) -> bool {
 }
 
 fn live(entries: &[Value]) -> impl Iterator<Item = &Value> {
-    entries.iter().filter(|e| is(e, "AUTHORIZATION") && !DEAD.contains(&e["state"].as_str().unwrap_or_default()))
+    entries.iter().filter(|e| {
+        is(e, "AUTHORIZATION") && !DEAD.contains(&e["state"].as_str().unwrap_or_default())
+    })
 }
 
-fn session_invariants(sid: &str, payment: Option<&Value>, entries: &[Value], c: &Checkout, out: &mut Vec<Violation>) {
+fn session_invariants(
+    sid: &str,
+    payment: Option<&Value>,
+    entries: &[Value],
+    c: &Checkout,
+    out: &mut Vec<Violation>,
+) {
     let status = payment.and_then(|p| p["status"].as_str()).unwrap_or("none");
-    let txn = payment.and_then(|p| p["transactionId"].as_str()).unwrap_or_default();
+    let txn = payment
+        .and_then(|p| p["transactionId"].as_str())
+        .unwrap_or_default();
     let owned = OWNED.contains(&status);
     let live: Vec<&Value> = live(entries).collect();
     let describe = |l: &[&Value]| {
-        l.iter().map(|e| format!("{} {} ({})", str_of(e, "orderRef"), str_of(e, "id"), str_of(e, "state"))).collect::<Vec<_>>().join(", ")
+        l.iter()
+            .map(|e| {
+                format!(
+                    "{} {} ({})",
+                    str_of(e, "orderRef"),
+                    str_of(e, "id"),
+                    str_of(e, "state")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let v = |kind, order_ref: String, detail: String| Violation { kind, session: sid.to_owned(), order_ref, detail };
+    let v = |kind, order_ref: String, detail: String| Violation {
+        kind,
+        session: sid.to_owned(),
+        order_ref,
+        detail,
+    };
     if live.len() > 1 {
-        out.push(v(Kind::Double, str_of(live[0], "orderRef"), format!("{} live authorizations: {}", live.len(), describe(&live))));
+        out.push(v(
+            Kind::Double,
+            str_of(live[0], "orderRef"),
+            format!("{} live authorizations: {}", live.len(), describe(&live)),
+        ));
     }
     if owned {
-        let matching = live.iter().filter(|e| e["id"].as_str() == Some(txn)).count();
+        let matching = live
+            .iter()
+            .filter(|e| e["id"].as_str() == Some(txn))
+            .count();
         if matching != 1 {
             let order_ref = payment.map(|p| str_of(p, "orderRef")).unwrap_or_default();
             out.push(v(
                 Kind::Lost,
                 order_ref,
-                format!("server reports {status} on transaction {txn}; live at the gateway: [{}]", describe(&live)),
+                format!(
+                    "server reports {status} on transaction {txn}; live at the gateway: [{}]",
+                    describe(&live)
+                ),
             ));
         }
     }
@@ -223,7 +292,11 @@ fn session_invariants(sid: &str, payment: Option<&Value>, entries: &[Value], c: 
                     str_of(l, "id"),
                     str_of(l, "state"),
                     l["amount"],
-                    if txn.is_empty() { String::new() } else { format!(" on {txn}") }
+                    if txn.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" on {txn}")
+                    }
                 ),
             ));
         }
@@ -232,24 +305,46 @@ fn session_invariants(sid: &str, payment: Option<&Value>, entries: &[Value], c: 
     if !(owned || status == "cancelled") {
         return;
     }
-    let Some(auth) = entries.iter().find(|e| is(e, "AUTHORIZATION") && e["id"].as_str() == Some(txn)) else { return };
+    let Some(auth) = entries
+        .iter()
+        .find(|e| is(e, "AUTHORIZATION") && e["id"].as_str() == Some(txn))
+    else {
+        return;
+    };
     let order_ref = str_of(auth, "orderRef");
     let follows = |kind: &str| -> Vec<&Value> {
-        entries.iter().filter(|e| is(e, kind) && e["originalId"].as_str() == Some(txn)).collect()
+        entries
+            .iter()
+            .filter(|e| is(e, kind) && e["originalId"].as_str() == Some(txn))
+            .collect()
     };
     let sum = |l: &[&Value]| {
-        l.iter().filter(|e| e["state"].as_str() != Some("CANCELLED")).map(|e| e["amount"].as_i64().unwrap_or(0)).sum::<i64>()
+        l.iter()
+            .filter(|e| e["state"].as_str() != Some("CANCELLED"))
+            .map(|e| e["amount"].as_i64().unwrap_or(0))
+            .sum::<i64>()
     };
     let (captures, refunds) = (follows("CAPTURE"), follows("REFUND"));
     let (captured, refunded) = (sum(&captures), sum(&refunds));
     let authorized = auth["amount"].as_i64().unwrap_or(0);
     if captured > authorized {
-        out.push(v(Kind::BackOffice, order_ref.clone(), format!("captured {captured} > authorized {authorized}")));
+        out.push(v(
+            Kind::BackOffice,
+            order_ref.clone(),
+            format!("captured {captured} > authorized {authorized}"),
+        ));
     }
     if refunded > captured {
-        out.push(v(Kind::BackOffice, order_ref.clone(), format!("refunded {refunded} > captured {captured}")));
+        out.push(v(
+            Kind::BackOffice,
+            order_ref.clone(),
+            format!("refunded {refunded} > captured {captured}"),
+        ));
     }
-    let (sc, sr) = (p["capturedAmount"].as_i64().unwrap_or(-1), p["refundedAmount"].as_i64().unwrap_or(-1));
+    let (sc, sr) = (
+        p["capturedAmount"].as_i64().unwrap_or(-1),
+        p["refundedAmount"].as_i64().unwrap_or(-1),
+    );
     if sc != captured || sr != refunded {
         out.push(v(
             Kind::BackOffice,
@@ -259,10 +354,24 @@ fn session_invariants(sid: &str, payment: Option<&Value>, entries: &[Value], c: 
     }
     // Amounts are distinct per payment, so each entry names its key.
     for op in c.ops.iter().filter(|o| o.kind != "cancel") {
-        let list = if op.kind == "capture" { &captures } else { &refunds };
-        let n = list.iter().filter(|e| e["amount"].as_i64() == op.amount).count();
+        let list = if op.kind == "capture" {
+            &captures
+        } else {
+            &refunds
+        };
+        let n = list
+            .iter()
+            .filter(|e| e["amount"].as_i64() == op.amount)
+            .count();
         if n > 1 {
-            out.push(v(Kind::BackOffice, order_ref.clone(), format!("{} key {}: {n} {}s of {:?} at the gateway", op.kind, op.key, op.kind, op.amount)));
+            out.push(v(
+                Kind::BackOffice,
+                order_ref.clone(),
+                format!(
+                    "{} key {}: {n} {}s of {:?} at the gateway",
+                    op.kind, op.key, op.kind, op.amount
+                ),
+            ));
         }
     }
 }
@@ -271,9 +380,16 @@ fn session_invariants(sid: &str, payment: Option<&Value>, entries: &[Value], c: 
 async fn ledger_of(ctx: &Ctx, base: &str) -> Result<Vec<Value>, String> {
     let mut all = Vec::new();
     for n in 1..=LAST_ATTEMPT {
-        let r = if n == 1 { base.to_owned() } else { format!("{base}-{n}") };
+        let r = if n == 1 {
+            base.to_owned()
+        } else {
+            format!("{base}-{n}")
+        };
         let url = format!("{}/sandbox/transactions?orderRef={r}", ctx.sandbox);
-        let rb = ctx.http.get(url).basic_auth(crate::SANDBOX_MERCHANT, Some(crate::SANDBOX_KEY));
+        let rb = ctx
+            .http
+            .get(url)
+            .basic_auth(crate::SANDBOX_MERCHANT, Some(crate::SANDBOX_KEY));
         match send(rb).await {
             Reply::Http(200, Value::Array(a)) => all.extend(a),
             other => return Err(format!("sandbox ledger for {r}: {other:?}")),

@@ -57,7 +57,10 @@ pub const SANDBOX_KEY: &str = payment_server::config::sandbox_merchant::ACCESS_K
 
 /// Command line.
 #[derive(Debug, Parser)]
-#[command(name = "payment-server-chaos", about = "Fault injection against payment-server, checked against the gateway ledger.")]
+#[command(
+    name = "payment-server-chaos",
+    about = "Fault injection against payment-server, checked against the gateway ledger."
+)]
 struct Args {
     /// Seed of every random choice (default: from the clock; printed first either way).
     #[arg(long)]
@@ -166,17 +169,30 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let started = Instant::now();
     let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
     });
     println!("chaos: seed {seed} (replay with --seed {seed})");
-    let dir = std::env::temp_dir().join(format!("payment-server-chaos-{}-{seed}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "payment-server-chaos-{}-{seed}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir)?;
 
     // The gateway, with its real URL as public URL so that the ACS pages post where they should.
     let sl = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let sandbox_url = format!("http://{}", sl.local_addr()?);
-    let config = payline_sandbox::Config { public_url: Some(sandbox_url.clone()), ..Default::default() };
-    let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::File(dir.join("sandbox.db"))).await?;
+    let config = payline_sandbox::Config {
+        public_url: Some(sandbox_url.clone()),
+        ..Default::default()
+    };
+    let sb = payline_sandbox::Sandbox::open(
+        config,
+        &payline_sandbox::DbLocation::File(dir.join("sandbox.db")),
+    )
+    .await?;
     tokio::spawn(async move {
         let _ = payline_sandbox::serve(sl, sb, std::future::pending()).await;
     });
@@ -186,25 +202,38 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let proxy = proxy::Proxy::start(
         &sandbox_url,
         stream(seed, PROXY_STREAM).random(),
-        proxy::Settings { rate: args.fault_rate, caller_timeout: timeout, grace },
+        proxy::Settings {
+            rate: args.fault_rate,
+            caller_timeout: timeout,
+            grace,
+        },
     )
     .await?;
 
     let port = match args.port {
-        0 => std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port(),
+        0 => std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port(),
         p => p,
     };
     let bin = match &args.server_bin {
         Some(b) => b.clone(),
-        None => std::env::current_exe()?.with_file_name(format!("payment-server{}", std::env::consts::EXE_SUFFIX)),
+        None => std::env::current_exe()?
+            .with_file_name(format!("payment-server{}", std::env::consts::EXE_SUFFIX)),
     };
     let env = [
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
         ("ALLOWED_ORIGINS", buyer::CHECKOUT_ORIGIN.to_owned()),
         ("PAYLINE_TIMEOUT_MS", args.payline_timeout_ms.to_string()),
         ("PAYLINE_NOT_FOUND_GRACE_MS", args.grace_ms.to_string()),
-        ("RECONCILE_INTERVAL_MS", args.reconcile_interval_ms.to_string()),
-        ("THREE_DS_TIMEOUT_SECS", args.three_ds_timeout_secs.to_string()),
+        (
+            "RECONCILE_INTERVAL_MS",
+            args.reconcile_interval_ms.to_string(),
+        ),
+        (
+            "THREE_DS_TIMEOUT_SECS",
+            args.three_ds_timeout_secs.to_string(),
+        ),
         // A killed holder's idempotency key and claimed rows come free within the settle time.
         ("LEASE_MS", args.lease_ms.to_string()),
         // Every simulated buyer comes from 127.0.0.1: a per-client limit would turn the run
@@ -217,7 +246,10 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         dir: dir.clone(),
         port,
         gateway_url: proxy.url.clone(),
-        env: env.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+        env: env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
     }));
     if let Err(e) = server.start().await {
         return Err(format!("{e}\n{}", server.log_tail(20)).into());
@@ -245,11 +277,19 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let killer = {
         let server = server.clone();
-        let (min, max, no_kill) = (args.kill_min_ms, args.kill_max_ms.max(args.kill_min_ms), args.no_kill);
+        let (min, max, no_kill) = (
+            args.kill_min_ms,
+            args.kill_max_ms.max(args.kill_min_ms),
+            args.no_kill,
+        );
         tokio::spawn(async move {
             let mut rng = stream(seed, KILL_STREAM);
             loop {
-                let wait = if no_kill { 1_000 } else { rng.random_range(min..=max) };
+                let wait = if no_kill {
+                    1_000
+                } else {
+                    rng.random_range(min..=max)
+                };
                 let down = Duration::from_millis(rng.random_range(0..300));
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_millis(wait)) => {}
@@ -270,8 +310,14 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let mut set = tokio::task::JoinSet::new();
     // Whole checkout durations (session, card, pay, 3-D Secure, final answer), milliseconds.
     let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
-    let until = args.seconds.map(|s| Instant::now() + Duration::from_secs(s));
-    let total = if until.is_some() { usize::MAX } else { args.checkouts };
+    let until = args
+        .seconds
+        .map(|s| Instant::now() + Duration::from_secs(s));
+    let total = if until.is_some() {
+        usize::MAX
+    } else {
+        args.checkouts
+    };
     let mut i = 0;
     while i < total && until.is_none_or(|u| Instant::now() < u) {
         // The permit is taken before the task exists, so a timed run never queues more
@@ -346,12 +392,15 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     // Decided is not yet clean: an authorization that landed after the server gave up on it is
     // found and cancelled by the server's own rounds. Give it the grace and a few rounds before
     // the first look, then look again until the deadline.
-    let quiet = grace + Duration::from_millis(args.reconcile_interval_ms * 5) + Duration::from_secs(1);
+    let quiet =
+        grace + Duration::from_millis(args.reconcile_interval_ms * 5) + Duration::from_secs(1);
     tokio::time::sleep(quiet.min(deadline.saturating_duration_since(Instant::now()))).await;
     let mut check_secs;
     let (violations, figures) = loop {
         let t = Instant::now();
-        let view = check::server_view(&ctx, &checkouts).await.ok_or("the server does not answer after the run")?;
+        let view = check::server_view(&ctx, &checkouts)
+            .await
+            .ok_or("the server does not answer after the run")?;
         let (violations, figures) = check::check(&ctx, &view, &checkouts).await?;
         check_secs = t.elapsed().as_secs_f64();
         if violations.is_empty() || Instant::now() >= deadline {
@@ -363,8 +412,13 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
 
     let stats = proxy.stats();
     let count = |k: Kind| violations.iter().filter(|v| v.kind == k).count();
-    let (doubles, lost, orphans, undecided, bo) =
-        (count(Kind::Double), count(Kind::Lost), count(Kind::Orphan), count(Kind::Undecided), count(Kind::BackOffice));
+    let (doubles, lost, orphans, undecided, bo) = (
+        count(Kind::Double),
+        count(Kind::Lost),
+        count(Kind::Orphan),
+        count(Kind::Undecided),
+        count(Kind::BackOffice),
+    );
     let created = checkouts.iter().filter(|c| c.session.is_some()).count();
     let ops: usize = checkouts.iter().map(|c| c.ops.len()).sum();
     let ok = violations.is_empty();
@@ -373,22 +427,42 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
 
     // Human summary.
     println!();
-    println!("chaos: seed {seed}: {created} checkouts in {duration:.1} s ({traffic_secs:.1} s of traffic)");
+    println!(
+        "chaos: seed {seed}: {created} checkouts in {duration:.1} s ({traffic_secs:.1} s of traffic)"
+    );
     println!(
         "  sessions: {} authorized, {} refused or expired, {} open; buyers: {} walked away at a challenge, {} gave up",
         figures.authorized,
         figures.refused,
         figures.open,
-        checkouts.iter().filter(|c| matches!(c.outcome, Outcome::WalkedAway)).count(),
-        checkouts.iter().filter(|c| matches!(c.outcome, Outcome::GaveUp)).count(),
+        checkouts
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::WalkedAway))
+            .count(),
+        checkouts
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::GaveUp))
+            .count(),
     );
     println!("  SOAP calls: {}", fmt_map(&stats.calls));
     for k in proxy::KINDS {
         let by_op = stats.faults.get(&k).cloned().unwrap_or_default();
-        println!("  fault {:<27} {:>4}  ({})", k.name(), stats.total(k), fmt_map(&by_op));
+        println!(
+            "  fault {:<27} {:>4}  ({})",
+            k.name(),
+            stats.total(k),
+            fmt_map(&by_op)
+        );
     }
-    println!("  late requests: {} within the grace, {} after it", stats.late_within_grace, stats.late_after_grace);
-    let starts = server.start_ms.lock().map(|v| v.clone()).unwrap_or_default();
+    println!(
+        "  late requests: {} within the grace, {} after it",
+        stats.late_within_grace, stats.late_after_grace
+    );
+    let starts = server
+        .start_ms
+        .lock()
+        .map(|v| v.clone())
+        .unwrap_or_default();
     let mean_start = starts.iter().sum::<u64>() / (starts.len().max(1) as u64);
     println!(
         "  server: {} SIGKILL restarts, {} deaths of its own; start to listening {mean_start} ms on average, {} ms at most",
@@ -399,22 +473,43 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     println!("  settle: {settle_secs:.1} s after the traffic, last ledger check {check_secs:.1} s");
     let mut answers: BTreeMap<String, u64> = BTreeMap::new();
     for o in checkouts.iter().flat_map(|c| &c.ops) {
-        let k = format!("{} {}", o.kind, o.status.map_or("no answer".to_owned(), |s| s.to_string()));
+        let k = format!(
+            "{} {}",
+            o.kind,
+            o.status.map_or("no answer".to_owned(), |s| s.to_string())
+        );
         *answers.entry(k).or_default() += 1;
     }
     println!("  back office: {ops} requests ({})", fmt_map(&answers));
     let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_by(f64::total_cmp);
-    let pct = |q: f64| lat.get(((lat.len() as f64 - 1.0) * q).round().max(0.0) as usize).copied().unwrap_or(0.0);
+    let pct = |q: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * q).round().max(0.0) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
     let (p50, p99) = (pct(0.50), pct(0.99));
     let per_sec = created as f64 / traffic_secs.max(0.001);
-    println!("  checkout duration (buyer's view, all steps): p50 {p50:.0} ms, p99 {p99:.0} ms; {per_sec:.1} checkouts/s");
-    println!("  invariants: doubles {doubles}, lost {lost}, orphans {orphans}, undecided {undecided}, back office {bo}");
+    println!(
+        "  checkout duration (buyer's view, all steps): p50 {p50:.0} ms, p99 {p99:.0} ms; {per_sec:.1} checkouts/s"
+    );
+    println!(
+        "  invariants: doubles {doubles}, lost {lost}, orphans {orphans}, undecided {undecided}, back office {bo}"
+    );
     for v in &violations {
-        println!("  VIOLATION {:<11} session {} order {}: {}", v.kind.name(), v.session, v.order_ref, v.detail);
+        println!(
+            "  VIOLATION {:<11} session {} order {}: {}",
+            v.kind.name(),
+            v.session,
+            v.order_ref,
+            v.detail
+        );
     }
     if !anomalies.is_empty() {
-        println!("  {} unexpected answers (not invariants), first ones:", anomalies.len());
+        println!(
+            "  {} unexpected answers (not invariants), first ones:",
+            anomalies.len()
+        );
         for a in anomalies.iter().take(10) {
             println!("    {a}");
         }
@@ -423,13 +518,30 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         server.kill();
         let _ = std::fs::remove_dir_all(&dir);
     } else {
-        println!("  work dir kept: {} (server log: {})", dir.display(), server.log_path().display());
+        println!(
+            "  work dir kept: {} (server log: {})",
+            dir.display(),
+            server.log_path().display()
+        );
     }
-    println!("  {}", if ok { "every invariant holds" } else { "INVARIANTS FAILED" });
+    println!(
+        "  {}",
+        if ok {
+            "every invariant holds"
+        } else {
+            "INVARIANTS FAILED"
+        }
+    );
 
-    let faults: BTreeMap<&str, u64> = proxy::KINDS.iter().map(|k| (k.name(), stats.total(*k))).collect();
-    let by_op: BTreeMap<&str, Value> =
-        stats.faults.iter().map(|(k, m)| (k.name(), json!(m))).collect();
+    let faults: BTreeMap<&str, u64> = proxy::KINDS
+        .iter()
+        .map(|k| (k.name(), stats.total(*k)))
+        .collect();
+    let by_op: BTreeMap<&str, Value> = stats
+        .faults
+        .iter()
+        .map(|(k, m)| (k.name(), json!(m)))
+        .collect();
     let line = json!({
         "seed": seed,
         "checkouts": created,
@@ -461,5 +573,8 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
 }
 
 fn fmt_map(m: &BTreeMap<String, u64>) -> String {
-    m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    m.iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

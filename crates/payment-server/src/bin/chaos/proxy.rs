@@ -26,8 +26,13 @@ use rand::{Rng, SeedableRng};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The fault kinds, in the order of the summary.
-pub const KINDS: [Fault; 5] =
-    [Fault::HoldAnswer, Fault::ResetAfterProcessing, Fault::LateRequest, Fault::Unavailable, Fault::ErrorAfterProcessing];
+pub const KINDS: [Fault; 5] = [
+    Fault::HoldAnswer,
+    Fault::ResetAfterProcessing,
+    Fault::LateRequest,
+    Fault::Unavailable,
+    Fault::ErrorAfterProcessing,
+];
 
 /// One kind of injected failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -73,7 +78,10 @@ pub struct Stats {
 impl Stats {
     /// Faults of one kind, all operations.
     pub fn total(&self, kind: Fault) -> u64 {
-        self.faults.get(&kind).map(|m| m.values().sum()).unwrap_or(0)
+        self.faults
+            .get(&kind)
+            .map(|m| m.values().sum())
+            .unwrap_or(0)
     }
 }
 
@@ -108,10 +116,15 @@ pub struct Proxy {
 
 impl Proxy {
     /// Starts a proxy in front of `upstream` on a loopback port.
-    pub async fn start(upstream: &str, seed: u64, settings: Settings) -> Result<Self, Box<dyn std::error::Error>> {
+    pub async fn start(
+        upstream: &str,
+        seed: u64,
+        settings: Settings,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let client = payment_server::http::client(Duration::from_secs(60)).ok_or("no HTTP client")?;
+        let client =
+            payment_server::http::client(Duration::from_secs(60)).ok_or("no HTTP client")?;
         let shared = Arc::new(Shared {
             upstream: upstream.trim_end_matches('/').to_owned(),
             client,
@@ -124,14 +137,19 @@ impl Proxy {
         let s = shared.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let s = s.clone();
                 // Each connection runs to its end in its own task, never cancelled: a request
                 // the caller gave up on still reaches the gateway, as it would over a network.
                 tokio::spawn(async move { handle(&s, stream).await });
             }
         });
-        Ok(Self { url: format!("http://{addr}"), shared })
+        Ok(Self {
+            url: format!("http://{addr}"),
+            shared,
+        })
     }
 
     /// Turns fault injection on or off (requests already held keep their fate).
@@ -146,7 +164,11 @@ impl Proxy {
 
     /// A copy of the counters.
     pub fn stats(&self) -> Stats {
-        self.shared.stats.lock().map(|s| s.clone()).unwrap_or_default()
+        self.shared
+            .stats
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -175,19 +197,29 @@ struct Request {
 
 impl Request {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The SOAP operation: the `SOAPAction` header, else the first element inside the SOAP
     /// Body (`doAuthorizationRequest` → `doAuthorization`).
     fn operation(&self) -> Option<String> {
-        if let Some(a) = self.header("soapaction").map(|a| a.trim().trim_matches('"')).filter(|a| !a.is_empty()) {
+        if let Some(a) = self
+            .header("soapaction")
+            .map(|a| a.trim().trim_matches('"'))
+            .filter(|a| !a.is_empty())
+        {
             return Some(a.rsplit(['/', '#']).next().unwrap_or(a).to_owned());
         }
         let text = String::from_utf8_lossy(&self.body);
         let after_body = &text[text.find("Body")?..];
         let start = after_body.find('<')? + 1;
-        let tag: String = after_body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '_').collect();
+        let tag: String = after_body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '_')
+            .collect();
         let local = tag.rsplit(':').next().unwrap_or(&tag);
         Some(local.strip_suffix("Request").unwrap_or(local).to_owned())
     }
@@ -201,7 +233,9 @@ struct Answer {
 
 async fn handle(s: &Shared, stream: TcpStream) {
     let _guard = InFlight::new(&s.in_flight);
-    let Ok(Some(req)) = read_request(&stream).await else { return };
+    let Ok(Some(req)) = read_request(&stream).await else {
+        return;
+    };
     let op = req.operation().filter(|_| req.path.contains("/services/"));
     let fault = match &op {
         Some(op) => decide(s, op),
@@ -239,7 +273,11 @@ async fn handle(s: &Shared, stream: TcpStream) {
             }
         }
         Some((Fault::Unavailable, _)) => {
-            let answer = Answer { status: 503, content_type: "text/plain".into(), body: b"Service Unavailable".to_vec() };
+            let answer = Answer {
+                status: 503,
+                content_type: "text/plain".into(),
+                body: b"Service Unavailable".to_vec(),
+            };
             let _ = write_answer(&stream, &answer, None).await;
         }
         Some((Fault::ErrorAfterProcessing, _)) => {
@@ -278,7 +316,11 @@ fn decide(s: &Shared, op: &str) -> Option<(Fault, Duration)> {
     if let Ok(mut st) = s.stats.lock() {
         *st.calls.entry(op.to_owned()).or_default() += 1;
         if enabled && drawn.0 {
-            *st.faults.entry(drawn.1).or_default().entry(op.to_owned()).or_default() += 1;
+            *st.faults
+                .entry(drawn.1)
+                .or_default()
+                .entry(op.to_owned())
+                .or_default() += 1;
         }
     }
     (enabled && drawn.0).then_some((drawn.1, drawn.2))
@@ -286,15 +328,22 @@ fn decide(s: &Shared, op: &str) -> Option<(Fault, Duration)> {
 
 async fn forward(s: &Shared, req: &Request) -> Answer {
     let url = format!("{}{}", s.upstream, req.path);
-    let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+    let method =
+        reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
     let mut rb = s.client.request(method, url);
     for (k, v) in &req.headers {
-        let skip = ["host", "content-length", "connection", "transfer-encoding"].iter().any(|h| k.eq_ignore_ascii_case(h));
+        let skip = ["host", "content-length", "connection", "transfer-encoding"]
+            .iter()
+            .any(|h| k.eq_ignore_ascii_case(h));
         if !skip {
             rb = rb.header(k.as_str(), v.as_str());
         }
     }
-    let bad_gateway = |why: &str| Answer { status: 502, content_type: "text/plain".into(), body: why.as_bytes().to_vec() };
+    let bad_gateway = |why: &str| Answer {
+        status: 502,
+        content_type: "text/plain".into(),
+        body: why.as_bytes().to_vec(),
+    };
     let res = match rb.body(req.body.clone()).send().await {
         Ok(r) => r,
         Err(_) => return bad_gateway("upstream unreachable"),
@@ -307,7 +356,11 @@ async fn forward(s: &Shared, req: &Request) -> Answer {
         .unwrap_or("text/xml; charset=utf-8")
         .to_owned();
     match res.bytes().await {
-        Ok(b) => Answer { status, content_type, body: b.to_vec() },
+        Ok(b) => Answer {
+            status,
+            content_type,
+            body: b.to_vec(),
+        },
         Err(_) => bad_gateway("upstream answer lost"),
     }
 }
@@ -352,12 +405,20 @@ async fn read_request(stream: &TcpStream) -> io::Result<Option<Request>> {
     while body.len() < len {
         let n = read_some(stream, &mut chunk).await?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "body cut short"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "body cut short",
+            ));
         }
         body.extend_from_slice(&chunk[..n]);
     }
     body.truncate(len);
-    Ok(Some(Request { method, path, headers, body }))
+    Ok(Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    }))
 }
 
 /// Writes an answer; with `cut_at`, only that many body bytes (the head announces them all).

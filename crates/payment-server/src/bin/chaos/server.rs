@@ -69,24 +69,32 @@ impl Server {
             .open(self.log_path())
             .map_err(|e| format!("server log: {e}"))?;
         let mut cmd = Command::new(&l.bin);
-        cmd.args(["--sandbox", "--sandbox-url", &l.gateway_url, "--listen", &format!("127.0.0.1:{}", l.port)])
-            .arg("--database-url")
-            .arg(format!("sqlite://{}", l.dir.join("ps.db").display()))
-            // Only what the run sets: a setting inherited from the caller's environment (a
-            // webhook URL, another database) must not change the server under test.
-            .env_clear()
-            .envs(l.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .current_dir(&l.dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log));
+        cmd.args([
+            "--sandbox",
+            "--sandbox-url",
+            &l.gateway_url,
+            "--listen",
+            &format!("127.0.0.1:{}", l.port),
+        ])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", l.dir.join("ps.db").display()))
+        // Only what the run sets: a setting inherited from the caller's environment (a
+        // webhook URL, another database) must not change the server under test.
+        .env_clear()
+        .envs(l.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(&l.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log));
         for k in ["PATH", "HOME", "TMPDIR"] {
             if let Ok(v) = std::env::var(k) {
                 cmd.env(k, v);
             }
         }
         let spawned = std::time::Instant::now();
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", l.bin.display()))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", l.bin.display()))?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         // Drains stdout for the child's whole life, so that it never blocks on a full pipe.
@@ -111,8 +119,14 @@ impl Server {
                 }
                 Ok(())
             }
-            Ok(Err(_)) => Err(format!("payment-server exited before listening; see {}", self.log_path().display())),
-            Err(_) => Err(format!("payment-server did not listen within 90 s; see {}", self.log_path().display())),
+            Ok(Err(_)) => Err(format!(
+                "payment-server exited before listening; see {}",
+                self.log_path().display()
+            )),
+            Err(_) => Err(format!(
+                "payment-server did not listen within 90 s; see {}",
+                self.log_path().display()
+            )),
         }
     }
 

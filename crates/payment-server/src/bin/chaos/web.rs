@@ -73,7 +73,9 @@ pub fn form_of(html: &str) -> Option<(String, Vec<(String, String)>)> {
     let start = html.find("<form")?;
     let tag_end = html[start..].find('>')? + start;
     let action = attr(&html[start..tag_end], "action").unwrap_or_default();
-    let form_end = html[tag_end..].find("</form>").map_or(html.len(), |i| i + tag_end);
+    let form_end = html[tag_end..]
+        .find("</form>")
+        .map_or(html.len(), |i| i + tag_end);
     let mut fields = Vec::new();
     let mut rest = &html[tag_end..form_end];
     while let Some(i) = rest.find("<input") {
@@ -88,12 +90,20 @@ pub fn form_of(html: &str) -> Option<(String, Vec<(String, String)>)> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// `fields` of a pay answer (`{name: value}`) as form pairs.
 pub fn fields_of(v: &Value) -> Vec<(String, String)> {
     v.as_object()
-        .map(|o| o.iter().map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_owned())).collect())
+        .map(|o| {
+            o.iter()
+                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -85,7 +85,10 @@ impl Drop for Server {
 pub async fn start(opts: Opts) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let base = opts.gateway_base.clone().unwrap_or_else(|| "http://127.0.0.1:9".into());
+    let base = opts
+        .gateway_base
+        .clone()
+        .unwrap_or_else(|| "http://127.0.0.1:9".into());
     let settings = Settings {
         public_url: format!("http://{addr}"),
         database_url: opts.db_url.clone(),
@@ -118,7 +121,12 @@ pub async fn start(opts: Opts) -> Server {
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    Server { url: format!("http://{addr}"), state, clock: opts.clock, task }
+    Server {
+        url: format!("http://{addr}"),
+        state,
+        clock: opts.clock,
+        task,
+    }
 }
 
 pub fn client() -> reqwest::Client {
@@ -153,34 +161,64 @@ impl Drop for Sandbox {
 pub async fn start_sandbox() -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = payline_sandbox::Config { public_url: Some(format!("http://{addr}")), ..Default::default() };
-    let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::Memory).await.unwrap();
+    let config = payline_sandbox::Config {
+        public_url: Some(format!("http://{addr}")),
+        ..Default::default()
+    };
+    let sb = payline_sandbox::Sandbox::open(config, &payline_sandbox::DbLocation::Memory)
+        .await
+        .unwrap();
     let task = tokio::spawn(async move {
         let _ = payline_sandbox::serve(listener, sb, std::future::pending()).await;
     });
-    Sandbox { url: format!("http://{addr}"), task }
+    Sandbox {
+        url: format!("http://{addr}"),
+        task,
+    }
 }
 
 /// A sandbox and a payment server using it.
 pub async fn start_with_sandbox(db_url: String) -> (Sandbox, Server) {
     let sb = start_sandbox().await;
-    let s = start(Opts { db_url, gateway_base: Some(sb.url.clone()), sandbox_mode: true, ..Opts::default() }).await;
+    let s = start(Opts {
+        db_url,
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        ..Opts::default()
+    })
+    .await;
     (sb, s)
 }
 
 /// Posts the card to the tokenizer as the browser module does (tokenizer contract); returns the
 /// blob without `data=`, or the `errorCode=` text as an error.
-pub async fn tokenize(tokenizer: &serde_json::Value, pan: &str, exp: &str, cvv: Option<&str>) -> Result<String, String> {
+pub async fn tokenize(
+    tokenizer: &serde_json::Value,
+    pan: &str,
+    exp: &str,
+    cvv: Option<&str>,
+) -> Result<String, String> {
     let mut form = vec![
         ("data", tokenizer["data"].as_str().unwrap().to_owned()),
-        ("accessKeyRef", tokenizer["accessKeyRef"].as_str().unwrap().to_owned()),
+        (
+            "accessKeyRef",
+            tokenizer["accessKeyRef"].as_str().unwrap().to_owned(),
+        ),
         ("cardNumber", pan.to_owned()),
         ("cardExpirationDate", exp.to_owned()),
     ];
     if let Some(c) = cvv {
         form.push(("cardCvx", c.to_owned()));
     }
-    let body = client().post(tokenizer["url"].as_str().unwrap()).form(&form).send().await.unwrap().text().await.unwrap();
+    let body = client()
+        .post(tokenizer["url"].as_str().unwrap())
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     body.strip_prefix("data=").map(str::to_owned).ok_or(body)
 }
 
@@ -195,7 +233,10 @@ pub fn pay_body(blob: &str, key: &str) -> serde_json::Value {
 }
 
 /// POSTs to the pay URL with the client secret and the checkout origin.
-pub async fn pay(session: &serde_json::Value, body: &serde_json::Value) -> (u16, serde_json::Value) {
+pub async fn pay(
+    session: &serde_json::Value,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
     let r = client()
         .post(session["payUrl"].as_str().unwrap())
         .bearer_auth(session["clientSecret"].as_str().unwrap())
@@ -225,7 +266,10 @@ pub async fn ledger(sb: &Sandbox, order_ref: &str) -> serde_json::Value {
     client()
         .get(format!("{}/sandbox/transactions", sb.url))
         .query(&[("orderRef", order_ref)])
-        .basic_auth(sandbox_merchant::MERCHANT_ID, Some(sandbox_merchant::ACCESS_KEY))
+        .basic_auth(
+            sandbox_merchant::MERCHANT_ID,
+            Some(sandbox_merchant::ACCESS_KEY),
+        )
         .send()
         .await
         .unwrap()
@@ -240,7 +284,14 @@ pub fn form_of(html: &str) -> (String, Vec<(String, String)>) {
         let key = format!("{name}=\"");
         let i = tag.find(&key)? + key.len();
         let j = tag[i..].find('"')? + i;
-        Some(tag[i..j].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">"))
+        Some(
+            tag[i..j]
+                .replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">"),
+        )
     }
     let form_start = html.find("<form").expect("a form");
     let form_tag_end = html[form_start..].find('>').unwrap() + form_start;
@@ -268,7 +319,15 @@ pub async fn run_challenge(sb: &Sandbox, answer: &serde_json::Value, code: Optio
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
         .collect();
-    let page = client().post(answer["url"].as_str().unwrap()).form(&fields).send().await.unwrap().text().await.unwrap();
+    let page = client()
+        .post(answer["url"].as_str().unwrap())
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let (action, mut hidden) = form_of(&page);
     match code {
         Some(c) => {
@@ -277,10 +336,30 @@ pub async fn run_challenge(sb: &Sandbox, answer: &serde_json::Value, code: Optio
         }
         None => hidden.push(("action".into(), "cancel".into())),
     }
-    let url = if action.starts_with("http") { action } else { format!("{}{action}", sb.url) };
-    let auto = client().post(url).form(&hidden).send().await.unwrap().text().await.unwrap();
+    let url = if action.starts_with("http") {
+        action
+    } else {
+        format!("{}{action}", sb.url)
+    };
+    let auto = client()
+        .post(url)
+        .form(&hidden)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let (ret, fields) = form_of(&auto);
-    client().post(ret).form(&fields).send().await.unwrap().text().await.unwrap()
+    client()
+        .post(ret)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 /// A fault-injecting HTTP proxy between the payment server and the sandbox. In `drop` mode it
@@ -330,16 +409,36 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
         async move {
             let (parts, body) = req.into_parts();
             let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
-            let soap_action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().trim_matches('"').to_owned();
-            requests.lock().unwrap().push((soap_action.clone(), String::from_utf8_lossy(&bytes).into_owned()));
-            let url = format!("{upstream}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+            let soap_action = parts
+                .headers
+                .get("soapaction")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned();
+            requests.lock().unwrap().push((
+                soap_action.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+            let url = format!(
+                "{upstream}{}",
+                parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/")
+            );
             let mut rb = client().request(parts.method.clone(), url);
             for (k, v) in &parts.headers {
                 if k != "host" && k != "content-length" {
                     rb = rb.header(k, v);
                 }
             }
-            let held = hold.lock().unwrap().filter(|(a, _)| *a == soap_action).map(|(_, ms)| ms);
+            let held = hold
+                .lock()
+                .unwrap()
+                .filter(|(a, _)| *a == soap_action)
+                .map(|(_, ms)| ms);
             let (tx, rx) = tokio::sync::oneshot::channel();
             tokio::spawn(async move {
                 if let Some(ms) = held {
@@ -351,7 +450,12 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
                 let _ = tx.send((status, body));
             });
             let (status, body) = rx.await.unwrap();
-            let action = parts.headers.get("soapaction").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let action = parts
+                .headers
+                .get("soapaction")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
             let cut = *flag.lock().unwrap();
             let late = *delay.lock().unwrap();
             if late.is_some_and(|c| action.trim_matches('"') == c) {
@@ -360,20 +464,40 @@ pub async fn fault_proxy(upstream: &str) -> FaultProxy {
             if cut.is_some_and(|c| action.trim_matches('"') == c) {
                 // Headers go out, then the body stream fails: the connection is reset mid-answer.
                 let stream = futures_util_stream(body);
-                return axum::response::Response::builder().status(status).header("content-type", "text/xml").body(Body::from_stream(stream)).unwrap();
+                return axum::response::Response::builder()
+                    .status(status)
+                    .header("content-type", "text/xml")
+                    .body(Body::from_stream(stream))
+                    .unwrap();
             }
-            axum::response::Response::builder().status(status).header("content-type", "text/xml; charset=utf-8").body(Body::from(body)).unwrap()
+            axum::response::Response::builder()
+                .status(status)
+                .header("content-type", "text/xml; charset=utf-8")
+                .body(Body::from(body))
+                .unwrap()
         }
     };
     let app = axum::Router::new().fallback(handler);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    FaultProxy { url: format!("http://{addr}"), drop_action: flag, delay_action: delay, hold_request: hold, requests, task }
+    FaultProxy {
+        url: format!("http://{addr}"),
+        drop_action: flag,
+        delay_action: delay,
+        hold_request: hold,
+        requests,
+        task,
+    }
 }
 
 /// A body that yields half of `body` and then an error.
-fn futures_util_stream(body: axum::body::Bytes) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+fn futures_util_stream(
+    body: axum::body::Bytes,
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
     let half = body.slice(..body.len() / 2);
-    futures_util::stream::iter(vec![Ok(half), Err(std::io::Error::other("connection reset by the fault proxy"))])
+    futures_util::stream::iter(vec![
+        Ok(half),
+        Err(std::io::Error::other("connection reset by the fault proxy")),
+    ])
 }
