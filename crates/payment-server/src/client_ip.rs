@@ -11,12 +11,11 @@
 
 use std::net::IpAddr;
 
+use ipnet::IpNet;
+
 /// An address or a CIDR block (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpBlock {
-    network: IpAddr,
-    prefix: u8,
-}
+pub struct IpBlock(IpNet);
 
 /// Why a `TRUSTED_PROXIES` entry was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,13 +31,19 @@ impl std::str::FromStr for IpBlock {
             Some((a, p)) => (a, Some(p)),
             None => (s.trim(), None),
         };
-        let network: IpAddr = addr.parse().map_err(|_| bad())?;
-        let max = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(bad)?,
-            None => max,
+        // std's parser, not `IpNet`'s `FromStr`: that one has its own IPv4 reader, which takes
+        // leading zeros (`010.0.0.1`, read as 10 where inet_aton reads octal 8). std refuses
+        // them, so an ambiguous entry stops the configuration instead of trusting a guess.
+        let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+        let net = match prefix {
+            // `IpNet::new` refuses a prefix longer than the address (33 for IPv4, 129 for IPv6).
+            Some(p) => {
+                let p = p.parse::<u8>().map_err(|_| bad())?;
+                IpNet::new(addr, p).map_err(|_| bad())?
+            }
+            None => IpNet::from(addr),
         };
-        Ok(Self { network, prefix })
+        Ok(Self(net))
     }
 }
 
@@ -46,12 +51,7 @@ impl IpBlock {
     /// True when `ip` is in the block. An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, what a
     /// dual-stack listener reports) matches its IPv4 block.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = canonical(ip);
-        match (self.network, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(&n.octets(), &a.octets(), self.prefix),
-            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(&n.octets(), &a.octets(), self.prefix),
-            _ => false,
-        }
+        self.0.contains(&canonical(ip))
     }
 }
 
@@ -59,22 +59,6 @@ fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
-    }
-}
-
-fn prefix_eq(a: &[u8], b: &[u8], prefix: u8) -> bool {
-    let full = usize::from(prefix / 8);
-    let rest = prefix % 8;
-    if a.get(..full) != b.get(..full) {
-        return false;
-    }
-    if rest == 0 {
-        return true;
-    }
-    let mask = 0xff_u8 << (8 - rest);
-    match (a.get(full), b.get(full)) {
-        (Some(x), Some(y)) => x & mask == y & mask,
-        _ => false,
     }
 }
 
@@ -135,6 +119,8 @@ pub fn client_ip<'a>(
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
     use super::*;
 
     fn blocks(list: &[&str]) -> Vec<IpBlock> {
@@ -165,6 +151,8 @@ mod tests {
             "10.0.0.0/",
             "10.0.0/8",
             "/8",
+            "010.0.0.0/8",
+            "10.0.0.0/-1",
         ] {
             assert_eq!(
                 bad.parse::<IpBlock>(),
@@ -173,6 +161,34 @@ mod tests {
             );
         }
         assert!(blocks(&["", " 10.0.0.1 "]).len() == 1);
+        // Host bits past the prefix are ignored, as in a routing table.
+        assert!(blocks(&["10.1.2.3/8"])[0].contains(ip("10.200.0.1")));
+        assert!(blocks(&["2001:db8::/32"])[0].contains(ip("2001:db8:ffff::1")));
+        assert!(!blocks(&["2001:db8::/32"])[0].contains(ip("2001:db9::1")));
+        assert!(
+            !blocks(&["::/0"])[0].contains(ip("192.0.2.1")),
+            "no family crossing"
+        );
+    }
+
+    proptest::proptest! {
+        /// Matching is "the first `prefix` bits are equal", computed here on integers; an
+        /// IPv4-mapped IPv6 address is matched as its IPv4 address.
+        #[test]
+        fn matching_is_prefix_equality(net: u128, addr: u128, prefix in 0_u8..=128) {
+            let (n4, a4, p4) = (net as u32, addr as u32, prefix % 33);
+            let block: IpBlock = format!("{}/{p4}", Ipv4Addr::from(n4)).parse().unwrap();
+            let same = p4 == 0 || (n4 ^ a4) >> (32 - u32::from(p4)) == 0;
+            proptest::prop_assert_eq!(block.contains(Ipv4Addr::from(a4).into()), same);
+            let mapped = Ipv4Addr::from(a4).to_ipv6_mapped();
+            proptest::prop_assert_eq!(block.contains(mapped.into()), same);
+
+            let block: IpBlock = format!("{}/{prefix}", Ipv6Addr::from(net)).parse().unwrap();
+            let a6 = Ipv6Addr::from(addr);
+            let same = prefix == 0 || (net ^ addr) >> (128 - u32::from(prefix)) == 0;
+            let same = same && a6.to_ipv4_mapped().is_none();
+            proptest::prop_assert_eq!(block.contains(a6.into()), same);
+        }
     }
 
     #[test]
