@@ -45,6 +45,11 @@ pub enum DbLocation {
     File(std::path::PathBuf),
 }
 
+/// The database file of the `payline-sandbox` binary and of the sandbox embedded in the payment
+/// server: one name in the one data folder (`data/`), beside `data/payment-server.db`, so both
+/// ways of running the sandbox keep the same ledger.
+pub const DEFAULT_DB_PATH: &str = "data/payline-sandbox.db";
+
 impl DbLocation {
     /// `:memory:` or a file path, as given to `--db`.
     pub fn parse(arg: &str) -> Self {

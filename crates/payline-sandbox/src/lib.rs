@@ -66,7 +66,7 @@ use std::future::Future;
 use axum::Router;
 
 pub use config::{Config, ConfigError, ContractConfig, MerchantConfig};
-pub use db::{Clock, DbLocation};
+pub use db::{Clock, DEFAULT_DB_PATH, DbLocation};
 pub use error::SandboxError;
 pub use routes::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 pub use state::Sandbox;

@@ -1,46 +1,62 @@
-//! `payline-sandbox [--listen ADDR] [--db PATH] [--config FILE] [--browser-module DIR] [--notification-ca FILE]`: runs the offline Payline
-//! gateway. The first line on stdout is `payline-sandbox listening on http://HOST:PORT`.
+//! `payline-sandbox [--listen ADDR] [--db PATH|:memory:] [--config FILE] [--browser-module DIR]
+//! [--notification-ca FILE]`: runs the offline Payline gateway. The first line on stdout is
+//! `payline-sandbox listening on http://HOST:PORT`.
 
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use payline_sandbox::{Config, DbLocation, Sandbox};
+use clap::Parser;
+use payline_sandbox::{Config, DEFAULT_DB_PATH, DbLocation, Sandbox};
 
-const USAGE: &str = "usage: payline-sandbox [--listen ADDR] [--db PATH|:memory:] [--config FILE] [--browser-module DIR] [--notification-ca FILE]";
-
-struct Args {
+/// Command line and environment (the flag wins). `payline-sandbox --help` prints this.
+///
+/// The variables carry a `PAYLINE_SANDBOX_` prefix so that the payment server's own (`LISTEN`,
+/// …) set in the same shell never move the sandbox.
+#[derive(Debug, Parser)]
+#[command(
+    name = "payline-sandbox",
+    version,
+    about = "A stateful, offline Payline-compatible gateway for tests and demos (no money moves).",
+    long_about = None
+)]
+struct Cli {
+    /// Address to listen on (port 0: any free port). The first line on stdout is
+    /// `payline-sandbox listening on http://HOST:PORT`.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "PAYLINE_SANDBOX_LISTEN",
+        default_value = "127.0.0.1:8081"
+    )]
     listen: String,
-    db: DbLocation,
-    config: Option<String>,
-    browser_module: Option<String>,
-    notification_ca: Option<String>,
-}
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        listen: "127.0.0.1:8081".into(),
-        db: DbLocation::parse("data/payline-sandbox.sqlite"),
-        config: None,
-        browser_module: None,
-        notification_ca: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-        };
-        match flag.as_str() {
-            "--listen" => args.listen = value()?,
-            "--db" => args.db = DbLocation::parse(&value()?),
-            "--config" => args.config = Some(value()?),
-            "--browser-module" => args.browser_module = Some(value()?),
-            "--notification-ca" => args.notification_ca = Some(value()?),
-            "-h" | "--help" => return Err(USAGE.into()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
-    }
-    Ok(args)
+    /// SQLite database file, created when missing (state survives restarts), or `:memory:` to
+    /// keep everything in memory (tests). The default is the file the payment server's embedded
+    /// sandbox uses.
+    #[arg(
+        long,
+        value_name = "PATH|:memory:",
+        env = "PAYLINE_SANDBOX_DB",
+        default_value = DEFAULT_DB_PATH,
+        value_parser = |arg: &str| Ok::<_, std::convert::Infallible>(DbLocation::parse(arg)),
+    )]
+    db: DbLocation,
+
+    /// TOML file replacing the built-in merchant (`[[merchant]]`, `[[merchant.contract]]`); a
+    /// file that does not have this shape stops the sandbox at start.
+    #[arg(long, value_name = "FILE", env = "PAYLINE_SANDBOX_CONFIG")]
+    config: Option<PathBuf>,
+
+    /// Directory of the built card-capture browser module (`pkg/` after `npm run build`): the
+    /// hosted payment page formats card entry with it. Overrides `browser_module_dir`.
+    #[arg(long, value_name = "DIR", env = "PAYLINE_SANDBOX_BROWSER_MODULE")]
+    browser_module: Option<PathBuf>,
+
+    /// PEM file of extra roots trusted for https notification receivers, besides the
+    /// platform's (a local receiver's own CA). Overrides `notification_ca_file`.
+    #[arg(long, value_name = "FILE", env = "PAYLINE_SANDBOX_NOTIFICATION_CA")]
+    notification_ca: Option<PathBuf>,
 }
 
 async fn shutdown_signal() {
@@ -61,11 +77,11 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-async fn run(args: Args) -> Result<(), String> {
+async fn run(args: Cli) -> Result<(), String> {
     let config = match &args.config {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             Config::from_toml(&text).map_err(|e| e.to_string())?
         }
         None => Config::default(),
@@ -73,7 +89,7 @@ async fn run(args: Args) -> Result<(), String> {
     // The hosted page's card entry module (built `pkg/` of the browser module), when given.
     let config = match args.browser_module {
         Some(dir) => Config {
-            browser_module_dir: Some(dir.into()),
+            browser_module_dir: Some(dir),
             ..config
         },
         None => config,
@@ -81,7 +97,7 @@ async fn run(args: Args) -> Result<(), String> {
     // Extra roots for https notification receivers (`notification_ca_file`), when given.
     let config = match args.notification_ca {
         Some(file) => Config {
-            notification_ca_file: Some(file.into()),
+            notification_ca_file: Some(file),
             ..config
         },
         None => config,
@@ -112,13 +128,9 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
-    };
+    // A bad command line exits with status 2 and the usage on stderr; `--help` and
+    // `--version` print to stdout and exit with 0.
+    let args = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

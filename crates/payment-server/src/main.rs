@@ -123,7 +123,7 @@ mod embedded {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
-        let db = payline_sandbox::DbLocation::File("data/payline-sandbox.db".into());
+        let db = payline_sandbox::DbLocation::File(payline_sandbox::DEFAULT_DB_PATH.into());
         let config = payline_sandbox::Config {
             public_url: Some(format!("http://{addr}")),
             ..Default::default()
