@@ -7,6 +7,8 @@
 //!
 //! ```text
 //!   client     feature "client": HTTP Basic, SOAPAction, /V4/services/<API>
+//!   tls        feature "client": PEM roots and the TLS client builder of the servers' other
+//!              outgoing HTTP (webhook, notifications); uses no other module
 //!   codec      envelopes: encode_request / decode_response   (client side)
 //!                         decode_any_request / encode_response (server side)
 //!   error      DecodeError, EncodeError, Fault
@@ -41,3 +43,5 @@ pub mod web2token;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod tls;

@@ -388,24 +388,14 @@ pub enum ConfigError {
     TrustedProxies(#[from] crate::client_ip::InvalidBlock),
 }
 
-/// The certificates of a PEM file; at least one.
+/// The certificates of a PEM file (the shared loader); at least one.
 fn read_ca_file(
     path: &std::path::Path,
 ) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConfigError> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject as _;
-    let err = |reason: String| ConfigError::WebhookCa {
+    payline_protocol::tls::read_pem_certificates(path).map_err(|e| ConfigError::WebhookCa {
         path: path.display().to_string(),
-        reason,
-    };
-    let certs = CertificateDer::pem_file_iter(path)
-        .map_err(|e| err(e.to_string()))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| err(e.to_string()))?;
-    if certs.is_empty() {
-        return Err(err("no CERTIFICATE block".to_owned()));
-    }
-    Ok(certs)
+        reason: e.to_string(),
+    })
 }
 
 /// The host of an `http(s)` URL (without brackets for IPv6), after any `user:password@`

@@ -1,8 +1,7 @@
-//! The outgoing HTTP client of the server (shop webhook): rustls on the `ring` provider given
-//! explicitly (no process-wide default provider), the platform's root certificates plus the
-//! configured extra roots (`SHOP_WEBHOOK_CA_FILE`).
+//! The outgoing HTTP client of the server (shop webhook): the workspace's one TLS client
+//! builder ([`payline_protocol::tls`]: rustls on `ring`, the platform's root certificates plus
+//! the configured extra roots (`SHOP_WEBHOOK_CA_FILE`), no redirects).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Builds the client. `None` only when the platform's TLS roots cannot be loaded.
@@ -15,23 +14,12 @@ pub fn client_trusting(
     timeout: Duration,
     extra_roots: &[rustls::pki_types::CertificateDer<'static>],
 ) -> Option<reqwest::Client> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+    payline_protocol::tls::client_builder(
+        concat!("payment-server/", env!("CARGO_PKG_VERSION")),
+        timeout,
         extra_roots.to_vec(),
-        provider.clone(),
     )
-    .ok()?;
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .ok()?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("payment-server/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .ok()
+    .ok()?
+    .build()
+    .ok()
 }

@@ -14,7 +14,6 @@
 //! receiver's own CA). A certificate that does not verify is a failed attempt, recorded with the
 //! TLS reason and retried like any other failure; it is never skipped.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -27,50 +26,36 @@ use crate::store::outbox;
 /// Per-attempt timeout.
 pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The HTTP client of the notifier, built once per sandbox: rustls on ring, the platform's
-/// roots and the configured extra roots, no proxy, no redirects (a notification is one GET to the
-/// merchant's URL, not to wherever it points), 2 s per attempt.
+/// The HTTP client of the notifier, built once per sandbox: the shared TLS client builder
+/// (rustls on ring, the platform's roots and the configured extra roots, no redirects: a
+/// notification is one GET to the merchant's URL, not to wherever it points), 2 s per attempt,
+/// and no proxy.
 pub(crate) fn client(config: &Config) -> Result<reqwest::Client> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject as _;
+    use payline_protocol::tls;
 
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let ca_error = |path: &std::path::Path, reason: String| ConfigError::NotificationCa {
-        path: path.display().to_string(),
-        reason,
-    };
-    let extra: Vec<CertificateDer<'static>> = match &config.notification_ca_file {
+    let extra = match &config.notification_ca_file {
         None => Vec::new(),
         Some(path) => {
-            let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| ca_error(path, e.to_string()))?
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| ca_error(path, e.to_string()))?;
-            if certs.is_empty() {
-                return Err(ca_error(path, "no CERTIFICATE block".to_owned()).into());
-            }
-            certs
+            tls::read_pem_certificates(path).map_err(|e| ConfigError::NotificationCa {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?
         }
     };
-    let verifier =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone()).map_err(
-            |e| ConfigError::NotificationCa {
-                path: "(platform roots)".to_owned(),
-                reason: e.to_string(),
-            },
-        )?;
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|_| SandboxError::Bug("rustls protocol versions"))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .timeout(ATTEMPT_TIMEOUT)
+    let builder = tls::client_builder(
+        concat!("payline-sandbox/", env!("CARGO_PKG_VERSION")),
+        ATTEMPT_TIMEOUT,
+        extra,
+    )
+    .map_err(|e| match e {
+        tls::ClientTlsError::Roots(e) => SandboxError::from(ConfigError::NotificationCa {
+            path: "(platform roots)".to_owned(),
+            reason: e.to_string(),
+        }),
+        _ => SandboxError::Bug("rustls protocol versions"),
+    })?;
+    builder
         .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("payline-sandbox/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|_| SandboxError::Bug("notification HTTP client"))
 }
