@@ -1,4 +1,4 @@
-//! Clock and ledger control endpoints (sandbox-control contract), authentication, and the binary's start-up line.
+//! Clock and ledger control endpoints (sandbox-control contract), authentication, and the binary's start-up line and command line.
 
 use serde_json::Value;
 
@@ -230,4 +230,76 @@ async fn binary_logs_never_show_card_data() {
         !logs.to_ascii_lowercase().contains("cvx"),
         "a request body reached the logs"
     );
+}
+
+#[tokio::test]
+async fn binary_help_names_every_flag_and_its_variable() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
+        .arg("--help")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for (flag, var) in [
+        ("--listen", "PAYLINE_SANDBOX_LISTEN"),
+        ("--db", "PAYLINE_SANDBOX_DB"),
+        ("--config", "PAYLINE_SANDBOX_CONFIG"),
+        ("--browser-module", "PAYLINE_SANDBOX_BROWSER_MODULE"),
+        ("--notification-ca", "PAYLINE_SANDBOX_NOTIFICATION_CA"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(var),
+            "{flag} {var}:\n{help}"
+        );
+    }
+    assert!(help.contains(payline_sandbox::DEFAULT_DB_PATH), "{help}");
+}
+
+#[tokio::test]
+async fn binary_refuses_an_unknown_flag_with_status_2() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--no-such-flag",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
+}
+
+#[tokio::test]
+async fn binary_reads_its_settings_from_the_environment() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_payline-sandbox"))
+        .env("PAYLINE_SANDBOX_LISTEN", "127.0.0.1:0")
+        .env("PAYLINE_SANDBOX_DB", ":memory:")
+        // Were the variable ignored, the default file would land here, not in the source tree.
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        tokio::io::BufReader::new(stdout).lines().next_line(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .unwrap();
+    let port = first
+        .strip_prefix("payline-sandbox listening on http://127.0.0.1:")
+        .expect(&first);
+    // A free port the system picked, not the default 8081: the variable was read.
+    assert!(port != "0" && port != "8081", "{first}");
+    child.kill().await.unwrap();
 }
