@@ -1041,7 +1041,7 @@ pub async fn orphan_done(state: &AppState, o: &Orphan, status: OrphanStatus) -> 
     Ok(())
 }
 
-/// Counts by state, for the metrics and the health of the money paths.
+/// How long the oldest undecided doAuthorization has waited, for the metrics and the alarm.
 pub async fn undecided_oldest_ms(state: &AppState) -> Result<Option<i64>> {
     let r = sqlx::query(
         "SELECT MIN(updated_at) AS t FROM attempts WHERE status IN ('authorizing', 'unknown')",

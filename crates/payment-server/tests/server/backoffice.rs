@@ -34,23 +34,11 @@ async fn op(
     (st, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(s: &support::Server, pid: &str) -> Value {
-    client()
-        .get(format!("{}/api/payments/{pid}", s.url))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn capture_partial_then_rest_then_refunds() {
     let (sb, s) = support::start_with_sandbox(sqlite_url()).await;
     let (cs, pid) = authorized(&s, 2599).await;
-    let p = get(&s, &pid).await;
+    let p = support::payment(&s, &pid).await;
     assert_eq!(
         (p["status"].as_str(), p["authorizedAmount"].as_i64()),
         (Some("authorized"), Some(2599))
@@ -73,7 +61,7 @@ async fn capture_partial_then_rest_then_refunds() {
         (422, Some("02613")),
         "{v}"
     );
-    assert_eq!(get(&s, &pid).await["capturedAmount"], 1000);
+    assert_eq!(support::payment(&s, &pid).await["capturedAmount"], 1000);
     let (st, v) = op(&s, &pid, "capture", Some("c3"), json!({})).await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["payment"]["capturedAmount"], 2599);
@@ -100,7 +88,7 @@ async fn capture_partial_then_rest_then_refunds() {
         (200, Some("refunded")),
         "{v}"
     );
-    let p = get(&s, &pid).await;
+    let p = support::payment(&s, &pid).await;
     let kinds: Vec<(&str, &str)> = p["operations"]
         .as_array()
         .unwrap()
@@ -140,7 +128,7 @@ async fn same_idempotency_key_one_capture_even_when_racing() {
         (st, v["error"]["code"].as_str()),
         (409, Some("idempotency_key_reused"))
     );
-    assert_eq!(get(&s, &pid).await["capturedAmount"], 1000);
+    assert_eq!(support::payment(&s, &pid).await["capturedAmount"], 1000);
     let l = ledger(&sb, cs["orderRef"].as_str().unwrap()).await;
     let txs = l.as_array().cloned().unwrap_or_default();
     let captures = txs.iter().filter(|t| t["type"] == "CAPTURE").count();

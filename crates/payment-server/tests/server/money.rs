@@ -66,12 +66,6 @@ async fn round(s: &support::Server) -> payment_server::background::Round {
         .unwrap()
 }
 
-async fn tokenizer_for(sb: &support::Sandbox, tk: &Value) -> Value {
-    let mut tk = tk.clone();
-    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
-    tk
-}
-
 #[tokio::test]
 async fn not_found_is_final_only_after_the_grace_window_and_a_late_landing_is_then_cancelled() {
     late_landing_after_the_grace_window(sqlite_url()).await;
@@ -100,7 +94,7 @@ async fn late_landing_after_the_grace_window(db_url: String) {
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
     let order_ref = cs["orderRef"].as_str().unwrap().to_owned();
     let blob = tokenize(
-        &tokenizer_for(&sb, &cs["tokenizer"]).await,
+        &support::at_sandbox(&sb, &cs["tokenizer"]),
         "4970101122334455",
         "1230",
         Some("123"),
@@ -130,7 +124,7 @@ async fn late_landing_after_the_grace_window(db_url: String) {
     let st = status(&cs).await;
     assert_eq!(st["status"], "refused", "{st}");
     let blob2 = tokenize(
-        &tokenizer_for(&sb, &st["retry"]["tokenizer"]).await,
+        &support::at_sandbox(&sb, &st["retry"]["tokenizer"]),
         "4970101122334455",
         "1230",
         Some("123"),
@@ -183,7 +177,7 @@ async fn a_landing_within_the_grace_window_is_the_payment() {
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
     let order_ref = cs["orderRef"].as_str().unwrap().to_owned();
     let blob = tokenize(
-        &tokenizer_for(&sb, &cs["tokenizer"]).await,
+        &support::at_sandbox(&sb, &cs["tokenizer"]),
         "4970101122334455",
         "1230",
         Some("123"),
@@ -296,7 +290,7 @@ async fn a_notification_for_a_closed_attempt_cancels_its_authorization() {
 async fn authorized(sb: &support::Sandbox, s: &support::Server) -> (Value, String) {
     let cs = support::create_session(s, json!({"amount": 2599, "currency": "EUR"})).await;
     let blob = tokenize(
-        &tokenizer_for(sb, &cs["tokenizer"]).await,
+        &support::at_sandbox(sb, &cs["tokenizer"]),
         "4970101122334455",
         "1230",
         Some("123"),
@@ -413,15 +407,7 @@ async fn a_refund_whose_answer_was_lost_is_never_sent_twice() {
     );
     // The reconciler reads the history: the refund happened.
     round(&s).await;
-    let p: Value = client()
-        .get(format!("{}/api/payments/{pid}", s.url))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = support::payment(&s, &pid).await;
     assert_eq!(
         (p["status"].as_str(), p["refundedAmount"].as_i64()),
         (Some("partially_refunded"), Some(1000)),
@@ -622,14 +608,6 @@ async fn postgresql_stopped_mid_flow_is_a_clear_503_and_work_resumes() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    let p: Value = client()
-        .get(format!("{}/api/payments/{pid}", s.url))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = support::payment(&s, &pid).await;
     assert_eq!(p["capturedAmount"], 2599);
 }

@@ -20,8 +20,7 @@ async fn lost_authorization_answer_is_unknown_then_reconciled_never_authorized_t
     .await;
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
     // The tokenizer is reached directly by the browser; point it at the sandbox.
-    let mut tk = cs["tokenizer"].clone();
-    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
+    let tk = support::at_sandbox(&sb, &cs["tokenizer"]);
     let blob = tokenize(&tk, "4970101122334455", "1230", Some("123"))
         .await
         .unwrap();
@@ -55,8 +54,7 @@ async fn background_reconciler_settles_unknown_payments() {
     })
     .await;
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
-    let mut tk = cs["tokenizer"].clone();
-    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
+    let tk = support::at_sandbox(&sb, &cs["tokenizer"]);
     let blob = tokenize(&tk, "4970101122334455", "1230", Some("123"))
         .await
         .unwrap();
@@ -189,15 +187,7 @@ async fn trs_notification_fetches_the_authoritative_state() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
-        let p: Value = client()
-            .get(format!("{}/api/payments/{pid}", s.url))
-            .bearer_auth(ADMIN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let p: Value = support::payment(&s, &pid).await;
         assert_eq!(
             (p["status"].as_str(), p["capturedAmount"].as_i64()),
             (Some("captured"), Some(1000)),
@@ -233,8 +223,7 @@ async fn lost_capture_answer_is_kept_for_its_key_and_reconciled_from_the_gateway
     })
     .await;
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
-    let mut tk = cs["tokenizer"].clone();
-    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
+    let tk = support::at_sandbox(&sb, &cs["tokenizer"]);
     let blob = tokenize(&tk, "4970101122334455", "1230", Some("123"))
         .await
         .unwrap();
@@ -269,15 +258,7 @@ async fn lost_capture_answer_is_kept_for_its_key_and_reconciled_from_the_gateway
     payment_server::background::run_once(&s.state)
         .await
         .unwrap();
-    let p: Value = client()
-        .get(format!("{}/api/payments/{pid}", s.url))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = support::payment(&s, &pid).await;
     assert_eq!(
         (p["status"].as_str(), p["capturedAmount"].as_i64()),
         (Some("captured"), Some(1000)),
@@ -297,8 +278,7 @@ async fn late_authorization_answer_times_out_to_unknown_then_reconciles() {
     })
     .await;
     let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
-    let mut tk = cs["tokenizer"].clone();
-    tk["url"] = json!(format!("{}/webpayment/getToken", sb.url));
+    let tk = support::at_sandbox(&sb, &cs["tokenizer"]);
     let blob = tokenize(&tk, "4970101122334455", "1230", Some("123"))
         .await
         .unwrap();

@@ -261,6 +261,27 @@ pub async fn status(session: &serde_json::Value) -> serde_json::Value {
         .unwrap()
 }
 
+/// The shop's view of a payment (`GET /api/payments/{id}` with the admin token).
+pub async fn payment(s: &Server, pid: &str) -> serde_json::Value {
+    client()
+        .get(format!("{}/api/payments/{pid}", s.url))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Tokenizer parameters pointed at the sandbox itself: the browser reaches the tokenizer
+/// directly, only the server's SOAP calls go through a fault proxy.
+pub fn at_sandbox(sb: &Sandbox, tokenizer: &serde_json::Value) -> serde_json::Value {
+    let mut tk = tokenizer.clone();
+    tk["url"] = serde_json::json!(format!("{}/webpayment/getToken", sb.url));
+    tk
+}
+
 /// The sandbox ledger for an order reference (sandbox-control contract).
 pub async fn ledger(sb: &Sandbox, order_ref: &str) -> serde_json::Value {
     client()
