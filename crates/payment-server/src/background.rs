@@ -106,6 +106,18 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         );
         repo::release_claim(state, repo::Claimed::Orphan, &o.transaction_id, 0).await?;
     }
+    // Saved cards whose wallet call (save or deletion) failed or whose process died.
+    for (id, status) in crate::wallets::due_cards(state, BATCH).await? {
+        if !crate::wallets::claim_card(state, &id, status).await? {
+            continue;
+        }
+        round.checked += 1;
+        let r = match status {
+            crate::model::CardStatus::Deleting => crate::wallets::run_delete(state, &id).await,
+            _ => crate::wallets::run_save(state, &id).await.map(|_| ()),
+        };
+        isolate(&mut round, "saved card", r);
+    }
     watch_age(state).await?;
     retention(state).await?;
     Ok(round)

@@ -10,8 +10,8 @@
 
 use payline_protocol::Operation;
 use payline_protocol::messages::{
-    DoAuthorizationRequest, GetTransactionDetailsRequest, GetTransactionDetailsResponse,
-    VerifyAuthenticationRequest, VerifyEnrollmentRequest,
+    DoAuthorizationRequest, DoImmediateWalletPaymentRequest, GetTransactionDetailsRequest,
+    GetTransactionDetailsResponse, VerifyAuthenticationRequest, VerifyEnrollmentRequest,
 };
 use payline_protocol::objects::{
     Authentication3DSecure, Browser, Buyer, Card, Order, Payment as PPayment, ThreeDsInfo,
@@ -29,7 +29,7 @@ use sqlx::any::AnyRow;
 use crate::error::{AppError, Result};
 use crate::gateway::{GatewayError, code_message, outcome_of};
 use crate::machine::{self, Decision, Effect, Enrollment, Event, Step};
-use crate::model::AttemptStatus;
+use crate::model::{AttemptStatus, SaveCard};
 use crate::payments::{self, Payment};
 use crate::repo::{self, AttemptData, AttemptRef, AttemptRow};
 use crate::sessions::{self, Session};
@@ -69,15 +69,24 @@ pub struct ThreeDsOptions {
 }
 
 /// The pay request (pay contract). The amount is not part of it: it comes from the session.
+/// A new card comes as `tokenData` + `brand` + `holder`; a saved card as `savedCard` alone
+/// (customers-and-saved-cards contract).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PayRequest {
-    /// The tokenizer's blob, without `data=`.
+    /// The tokenizer's blob, without `data=` (new card).
+    #[serde(default)]
     pub token_data: String,
-    /// Payline brand chosen by the buyer (`payment.cardBrand`).
+    /// Payline brand chosen by the buyer (`payment.cardBrand`; new card).
+    #[serde(default)]
     pub brand: String,
-    /// Cardholder name.
+    /// Cardholder name (new card).
+    #[serde(default)]
     pub holder: String,
+    /// The customer's saved card to pay with (`cardId`).
+    pub saved_card: Option<String>,
+    /// The buyer ticked "save this card" (honoured when the session offers it).
+    pub save_card: Option<bool>,
     /// Browser data.
     #[serde(default)]
     pub browser: BrowserInfo,
@@ -97,6 +106,21 @@ struct AttemptContext {
     browser: BrowserInfo,
     accept_header: Option<String>,
     ip: Option<String>,
+    /// Paid with a saved card: the wallet and its `cardInd`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wallet: Option<WalletCardRef>,
+}
+
+/// A saved card as the gateway addresses it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct WalletCardRef {
+    card_id: String,
+    wallet_id: String,
+    card_ind: i64,
+    /// A merchant-initiated charge (no buyer, no 3-D Secure) links to this first,
+    /// buyer-present payment of the card (Payline `linkedTransactionId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merchant_initiated_link: Option<String>,
 }
 
 /// A stored attempt.
@@ -230,6 +254,9 @@ pub enum PayAnswer {
         payment_id: String,
         /// Payline transaction.
         transaction_id: Option<String>,
+        /// The saved card paid with, or the card just saved (`{cardId, brand, last4, expiry}`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saved_card: Option<Value>,
     },
     /// Refused; `retry` carries the next attempt's tokenizer data while attempts remain.
     #[serde(rename_all = "camelCase")]
@@ -308,6 +335,22 @@ async fn refused_answer(
 
 /// Validates the pay body; nothing is stored for an invalid one.
 pub fn validate(req: &PayRequest) -> Result<()> {
+    if let Some(card) = &req.saved_card {
+        if !req.token_data.is_empty() || req.save_card.is_some() {
+            return Err(AppError::invalid(
+                "invalid_body",
+                "pay with either tokenData or savedCard, not both",
+            ));
+        }
+        if card.is_empty() || card.len() > 64 || !card.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::invalid(
+                "invalid_saved_card",
+                "savedCard must be a cardId",
+            ));
+        }
+        crate::idempotency::validate_key(&req.idempotency_key)?;
+        return validate_presentation(req);
+    }
     if req.token_data.is_empty() || req.token_data.len() > payline_protocol::web2token::MAX_DATA_LEN
     {
         return Err(AppError::invalid(
@@ -329,6 +372,11 @@ pub fn validate(req: &PayRequest) -> Result<()> {
         ));
     }
     crate::idempotency::validate_key(&req.idempotency_key)?;
+    validate_presentation(req)
+}
+
+/// The 3-D Secure presentation and browser data of a pay body.
+fn validate_presentation(req: &PayRequest) -> Result<()> {
     if let Some(t) = &req.three_ds {
         match (t.mode.as_str(), &t.return_url) {
             ("iframe", _) => {}
@@ -424,6 +472,10 @@ pub async fn pay(
     let mut session = sessions::load(state, session_id)
         .await?
         .ok_or(AppError::NotFound("checkout session"))?;
+    // A merchant-initiated charge's carrier is never paid through this route.
+    if session.kind != crate::model::SessionKind::Checkout {
+        return Err(AppError::NotFound("checkout session"));
+    }
     sessions::expire_if_due(state, &mut session).await?;
     // A pay retried after an unknown outcome gets the gateway's outcome first; it never starts
     // anything while a doAuthorization may be in flight or processed.
@@ -453,10 +505,15 @@ pub async fn pay(
                 let p = payments::load(state, &pid)
                     .await?
                     .ok_or(AppError::NotFound("payment"))?;
-                return Ok(PayAnswer::Authorized {
-                    payment_id: p.id,
-                    transaction_id: p.transaction_id,
-                });
+                return with_saved_card(
+                    state,
+                    PayAnswer::Authorized {
+                        payment_id: p.id,
+                        transaction_id: p.transaction_id,
+                        saved_card: None,
+                    },
+                )
+                .await;
             }
             s if s.money_undecided() => {
                 return Err(AppError::GatewayUnknown(
@@ -491,28 +548,10 @@ pub async fn pay(
     }
     let n = session.attempt;
     let order_ref = session.attempt_order_ref(n);
-    let g = state.settings().gateway.clone();
-    // The blob must decrypt with our access key and name the current attempt's order ref:
-    // a blob made for another session or an earlier attempt is refused.
-    let answer = decrypt_token_answer(&g.access_key, &req.token_data).map_err(|_| {
-        AppError::invalid(
-            "invalid_token_data",
-            "tokenData does not decrypt for this merchant",
-        )
-    })?;
-    if answer.order_ref != order_ref {
-        return Err(AppError::conflict(
-            "token_not_for_attempt",
-            "tokenData was issued for another checkout attempt",
-        ));
-    }
-    let card_type: CardType = answer.card_type.parse().map_err(|_| {
-        AppError::invalid("invalid_token_data", "tokenData has no usable card type")
-    })?;
-    let _expiry: CardExpiry =
-        answer.expiration_date.expose().parse().map_err(|_| {
-            AppError::invalid("invalid_token_data", "tokenData has no usable expiry")
-        })?;
+    let source = match &req.saved_card {
+        Some(card_id) => saved_card_source(state, &session, card_id, n).await?,
+        None => new_card_source(state, &req, &order_ref)?,
+    };
     let (mode, return_url) = match &req.three_ds {
         Some(t) => (t.mode.clone(), t.return_url.clone()),
         None => ("iframe".to_owned(), None),
@@ -524,29 +563,38 @@ pub async fn pay(
         .origin
         .clone()
         .unwrap_or_else(|| crate::config::origin_of(&state.settings().public_url));
-    let sealed_plain = Secret::new(format!(
-        "{};{};{}",
-        answer.token.expose(),
-        answer.expiration_date.expose(),
-        answer.virtual_cvv.expose()
-    ));
-    let sealed = state.seal_key().seal(&order_ref, &sealed_plain);
     let ctx = AttemptContext {
-        brand: req.brand.clone(),
-        holder: req.holder.trim().to_owned(),
-        card_type: card_type.as_str().to_owned(),
+        brand: source.brand.clone(),
+        holder: source.holder.clone(),
+        card_type: source.card_type.clone(),
         browser: req.browser.clone(),
         accept_header: meta.accept.clone(),
         ip: meta.ip.clone(),
+        wallet: source.wallet.clone(),
     };
     let context = serde_json::to_string(&ctx).map_err(|e| AppError::Internal(e.to_string()))?;
     let pid = session
         .payment_id
         .clone()
         .unwrap_or_else(|| crate::ids::new_id("pay_"));
-    let blob_hash = crate::ids::sha256_hex(req.token_data.as_bytes());
+    // Saved when the session says always, or offers it and the buyer ticked the box.
+    let save = match (&session.customer_id, session.save_card, &source.expiry) {
+        (Some(customer), SaveCard::Always, Some(expiry))
+        | (Some(customer), SaveCard::Offer, Some(expiry))
+            if session.save_card == SaveCard::Always || req.save_card == Some(true) =>
+        {
+            Some(crate::wallets::PlannedSave {
+                customer_id: customer,
+                brand: &source.brand,
+                card_type: &source.card_type,
+                expiry,
+            })
+        }
+        _ => None,
+    };
     let now = state.now_ms();
-    // Session claim, blob, payment and attempt: all or nothing.
+    let g = state.settings().gateway.clone();
+    // Session claim, blob, payment and attempt (and the card to save): all or nothing.
     let started = repo::start_attempt(
         state,
         &repo::NewAttempt {
@@ -558,15 +606,17 @@ pub async fn pay(
             amount: session.amount,
             currency: &session.currency,
             contract: &g.contract,
-            brand: &req.brand,
-            card_type: card_type.as_str(),
-            blob_hash: &blob_hash,
-            card_sealed: &sealed,
+            brand: &source.brand,
+            card_type: &source.card_type,
+            blob_hash: &source.blob_hash,
+            card_sealed: source.sealed.as_deref(),
             context: &context,
             three_ds_mode: &mode,
             return_url: return_url.as_deref(),
             origin: &origin,
             stale_at: now + repo::stale_after(state),
+            saved_card_id: source.wallet.as_ref().map(|w| w.card_id.as_str()),
+            save,
         },
     )
     .await?;
@@ -591,8 +641,151 @@ pub async fn pay(
     let payment = payments::load(state, &pid)
         .await?
         .ok_or_else(|| AppError::Internal("payment vanished".into()))?;
-    tracing::info!(session = %session.id, payment = %pid, attempt = n, order_ref = %order_ref, brand = %req.brand, "pay attempt started");
-    enroll(state, &session, &payment, &attempt, None).await
+    tracing::info!(session = %session.id, payment = %pid, attempt = n, order_ref = %order_ref, brand = %source.brand, saved_card = source.wallet.is_some(), "pay attempt started");
+    let answer = enroll(state, &session, &payment, &attempt, None).await?;
+    with_saved_card(state, answer).await
+}
+
+/// What an attempt pays with.
+struct Source {
+    brand: String,
+    holder: String,
+    card_type: String,
+    /// Sealed token, expiry and virtual CVV of a new card.
+    sealed: Option<String>,
+    /// Accepted once: the tokenizer blob's hash, or the attempt's own for a saved card.
+    blob_hash: String,
+    /// A saved card.
+    wallet: Option<WalletCardRef>,
+    /// `MMYY` of a new card (for a card to save).
+    expiry: Option<String>,
+}
+
+/// A new card from the tokenizer's blob. The blob must decrypt with our access key and name
+/// the current attempt's order ref: a blob made for another session or an earlier attempt is
+/// refused.
+fn new_card_source(state: &AppState, req: &PayRequest, order_ref: &str) -> Result<Source> {
+    let g = &state.settings().gateway;
+    let answer = decrypt_token_answer(&g.access_key, &req.token_data).map_err(|_| {
+        AppError::invalid(
+            "invalid_token_data",
+            "tokenData does not decrypt for this merchant",
+        )
+    })?;
+    if answer.order_ref != order_ref {
+        return Err(AppError::conflict(
+            "token_not_for_attempt",
+            "tokenData was issued for another checkout attempt",
+        ));
+    }
+    let card_type: CardType = answer.card_type.parse().map_err(|_| {
+        AppError::invalid("invalid_token_data", "tokenData has no usable card type")
+    })?;
+    let expiry: CardExpiry =
+        answer.expiration_date.expose().parse().map_err(|_| {
+            AppError::invalid("invalid_token_data", "tokenData has no usable expiry")
+        })?;
+    let sealed_plain = Secret::new(format!(
+        "{};{};{}",
+        answer.token.expose(),
+        answer.expiration_date.expose(),
+        answer.virtual_cvv.expose()
+    ));
+    Ok(Source {
+        brand: req.brand.clone(),
+        holder: req.holder.trim().to_owned(),
+        card_type: card_type.as_str().to_owned(),
+        sealed: Some(state.seal_key().seal(order_ref, &sealed_plain)),
+        blob_hash: crate::ids::sha256_hex(req.token_data.as_bytes()),
+        wallet: None,
+        expiry: Some(expiry.to_string()),
+    })
+}
+
+/// A saved card of the session's customer: unknown or another customer's → 404, expired →
+/// 409 `card_expired`.
+async fn saved_card_source(
+    state: &AppState,
+    session: &Session,
+    card_id: &str,
+    n: i64,
+) -> Result<Source> {
+    let customer_id = session
+        .customer_id
+        .as_deref()
+        .ok_or(AppError::NotFound("card"))?;
+    let card = crate::wallets::customer_card(state, customer_id, card_id).await?;
+    usable_card(state, &card)?;
+    let customer = crate::wallets::load_customer(state, customer_id)
+        .await?
+        .ok_or(AppError::NotFound("card"))?;
+    Ok(Source {
+        brand: card.brand.clone(),
+        holder: String::new(),
+        card_type: card.card_type.clone(),
+        sealed: None,
+        blob_hash: crate::ids::sha256_hex(format!("saved-card:{}:{n}", session.id).as_bytes()),
+        wallet: Some(WalletCardRef {
+            card_id: card.id.clone(),
+            wallet_id: customer.wallet_id,
+            card_ind: card
+                .card_ind
+                .ok_or_else(|| AppError::Internal("active card without cardInd".into()))?,
+            merchant_initiated_link: None,
+        }),
+        expiry: None,
+    })
+}
+
+/// A saved card past its expiry month is refused before anything is sent (the gateway would
+/// refuse it too, Payline card expiry check).
+fn usable_card(state: &AppState, card: &crate::wallets::SavedCard) -> Result<()> {
+    if card.is_expired(state.now_ms()) {
+        return Err(AppError::conflict(
+            "card_expired",
+            format!(
+                "the saved card ending {} expired at the end of {}/20{}; ask the customer for another card",
+                card.last4,
+                card.expiry.get(..2).unwrap_or("??"),
+                card.expiry.get(2..).unwrap_or("??")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An authorized answer carries the saved card it paid with, or the card it just saved
+/// (customers-and-saved-cards contract). The save itself runs here, right after the
+/// authorization; if the gateway is slow or down it stays due and the reconciler finishes it.
+async fn with_saved_card(state: &AppState, answer: PayAnswer) -> Result<PayAnswer> {
+    let PayAnswer::Authorized {
+        payment_id,
+        transaction_id,
+        saved_card: None,
+    } = answer
+    else {
+        return Ok(answer);
+    };
+    let p = payments::load(state, &payment_id).await?;
+    let saved = if let Some(card_id) = p.as_ref().and_then(|p| p.saved_card_id.clone()) {
+        crate::wallets::load_card(state, &card_id).await?
+    } else {
+        let due: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM saved_cards WHERE payment_id = $1 AND status = 'saving'",
+        )
+        .bind(&payment_id)
+        .fetch_optional(state.store().pool())
+        .await?;
+        if let Some(id) = due {
+            crate::wallets::run_save(state, &id).await?;
+        }
+        crate::wallets::saved_with_payment(state, &payment_id).await?
+    };
+    Ok(PayAnswer::Authorized {
+        payment_id,
+        transaction_id,
+        saved_card: saved.map(|c| c.short_json()),
+    })
 }
 
 /// Stores a transition; `Ok(false)` when another actor moved the attempt first.
@@ -629,8 +822,17 @@ pub async fn enroll(
     method_result: Option<&str>,
 ) -> Result<PayAnswer> {
     let g = state.settings().gateway.clone();
-    let card = attempt_card(state, a, false)?;
     let ctx = a.context();
+    // A saved card is authenticated by its wallet and cardInd, with no card data of ours
+    // (Payline verifyEnrollment: walletId, walletCardInd).
+    let card = match &ctx.wallet {
+        Some(_) => Card::new(
+            ctx.card_type
+                .parse()
+                .map_err(|_| AppError::Internal("card type".into()))?,
+        ),
+        None => attempt_card(state, a, false)?,
+    };
     let payment = payline_payment(
         p.amount,
         &p.currency,
@@ -639,6 +841,10 @@ pub async fn enroll(
         Action::AUTHORIZATION,
     )?;
     let mut req = VerifyEnrollmentRequest::new(card, payment);
+    if let Some(w) = &ctx.wallet {
+        req.wallet_id = Some(w.wallet_id.clone());
+        req.wallet_card_ind = Some(w.card_ind.to_string());
+    }
     req.order_ref = a.order_ref.clone();
     req.order = Some(payline_order(state, p, &a.order_ref)?);
     req.user_agent = ctx.browser.user_agent.clone();
@@ -795,7 +1001,6 @@ async fn authorize(
     transient: Option<String>,
 ) -> Result<PayAnswer> {
     let g = state.settings().gateway.clone();
-    let card = attempt_card(state, a, true)?;
     let ctx = a.context();
     let payment = payline_payment(
         p.amount,
@@ -804,13 +1009,30 @@ async fn authorize(
         Some(ctx.brand.clone()),
         Action::AUTHORIZATION,
     )?;
-    let mut req =
-        DoAuthorizationRequest::new(payment, card, payline_order(state, p, &a.order_ref)?);
+    let order = payline_order(state, p, &a.order_ref)?;
     let authenticated = auth.is_some();
     let eci = auth.as_ref().and_then(|x| x.eci.clone());
-    req.authentication_3d_secure = auth;
-    req.transient = transient;
-    req.buyer = buyer(&ctx);
+    // A saved card pays with doImmediateWalletPayment (its wallet and cardInd, the 3-D Secure
+    // authentication as for a new card); a merchant-initiated charge names the card's first,
+    // buyer-present payment instead (Payline `linkedTransactionId`) and has no authentication.
+    let call = match &ctx.wallet {
+        Some(w) => {
+            let mut req = DoImmediateWalletPaymentRequest::new(payment, order, w.wallet_id.clone());
+            req.card_ind = Some(w.card_ind.to_string());
+            req.authentication_3d_secure = auth;
+            req.linked_transaction_id = w.merchant_initiated_link.clone();
+            req.buyer = buyer(&ctx);
+            AuthorizationCall::Wallet(Box::new(req))
+        }
+        None => {
+            let card = attempt_card(state, a, true)?;
+            let mut req = DoAuthorizationRequest::new(payment, card, order);
+            req.authentication_3d_secure = auth;
+            req.transient = transient;
+            req.buyer = buyer(&ctx);
+            AuthorizationCall::Card(Box::new(req))
+        }
+    };
     let now = state.now_ms();
     let pending = AttemptData {
         sent_at: Some(now),
@@ -828,7 +1050,7 @@ async fn authorize(
         sent_at: Some(now),
         ..a.clone()
     };
-    let res = match state.gateway().call(&req).await {
+    let res = match call.send(state).await {
         Ok(r) => r,
         Err(e @ GatewayError::NotSent(_)) => {
             // Provably never reached the gateway: the attempt failed, a new one may follow.
@@ -854,12 +1076,13 @@ async fn authorize(
             return Err(AppError::GatewayUnknown(e.to_string()));
         }
     };
-    let (code, message) = code_message(&res);
-    let accepted = matches!(
-        outcome_of(Operation::DoAuthorization, &res),
-        Outcome::Accepted | Outcome::AcceptedWithWarning
-    );
-    let txn = Some(res.transaction.id.clone()).filter(|t| !t.is_empty());
+    let AuthorizationAnswer {
+        code,
+        message,
+        accepted,
+        transaction_id: txn,
+        masked_card,
+    } = res;
     if accepted {
         let t = txn.clone().unwrap_or_default();
         let d = AttemptData {
@@ -868,7 +1091,7 @@ async fn authorize(
             transaction_id: txn.clone(),
             authorized: Some(repo::Authorized {
                 transaction_id: t.clone(),
-                masked_card: res.card.number.clone().filter(|m| !m.is_empty()),
+                masked_card,
                 liability_shift: authenticated
                     .then(|| i64::from(matches!(eci.as_deref(), Some("05" | "02")))),
                 eci,
@@ -890,6 +1113,7 @@ async fn authorize(
             return Ok(PayAnswer::Authorized {
                 payment_id: p.id.clone(),
                 transaction_id: txn,
+                saved_card: None,
             });
         }
         // Someone closed the attempt while the call was out (its instance counted it stalled):
@@ -899,6 +1123,7 @@ async fn authorize(
             .map(|_| PayAnswer::Authorized {
                 payment_id: p.id.clone(),
                 transaction_id: txn,
+                saved_card: None,
             });
     }
     let d = AttemptData {
@@ -917,6 +1142,59 @@ async fn authorize(
     .await?;
     tracing::info!(payment = %p.id, attempt = a.n, code, "payment attempt refused");
     refused_answer(state, &session.id, &p.id, &code, &message).await
+}
+
+/// The authorization of an attempt: doAuthorization for a new card, doImmediateWalletPayment
+/// for a saved one.
+enum AuthorizationCall {
+    Card(Box<DoAuthorizationRequest>),
+    Wallet(Box<DoImmediateWalletPaymentRequest>),
+}
+
+/// What either authorization answered.
+struct AuthorizationAnswer {
+    code: String,
+    message: String,
+    accepted: bool,
+    transaction_id: Option<String>,
+    masked_card: Option<String>,
+}
+
+impl AuthorizationCall {
+    async fn send(
+        &self,
+        state: &AppState,
+    ) -> std::result::Result<AuthorizationAnswer, GatewayError> {
+        let accepted = |o: Outcome| matches!(o, Outcome::Accepted | Outcome::AcceptedWithWarning);
+        Ok(match self {
+            Self::Card(req) => {
+                let res = state.gateway().call(req.as_ref()).await?;
+                let (code, message) = code_message(&res);
+                AuthorizationAnswer {
+                    code,
+                    message,
+                    accepted: accepted(outcome_of(Operation::DoAuthorization, &res)),
+                    transaction_id: Some(res.transaction.id.clone()).filter(|t| !t.is_empty()),
+                    masked_card: res.card.number.clone().filter(|m| !m.is_empty()),
+                }
+            }
+            Self::Wallet(req) => {
+                let res = state.gateway().call(req.as_ref()).await?;
+                let (code, message) = code_message(&res);
+                AuthorizationAnswer {
+                    code,
+                    message,
+                    accepted: accepted(outcome_of(Operation::DoImmediateWalletPayment, &res)),
+                    transaction_id: res
+                        .transaction
+                        .as_ref()
+                        .map(|t| t.id.clone())
+                        .filter(|t| !t.is_empty()),
+                    masked_card: None,
+                }
+            }
+        })
+    }
 }
 
 /// An accepted authorization whose attempt moved on before the answer was stored: adopted
@@ -992,14 +1270,15 @@ pub async fn continue_method(
         ..a
     };
     // EMV 3DS threeDSCompInd: Y when the method page completed, N after the 10 s timeout.
-    enroll(
+    let answer = enroll(
         state,
         session,
         &p,
         &a,
         Some(if completed { "Y" } else { "N" }),
     )
-    .await
+    .await?;
+    with_saved_card(state, answer).await
 }
 
 async fn owned_payment(state: &AppState, session: &Session, payment_id: &str) -> Result<Payment> {
@@ -1099,8 +1378,14 @@ pub async fn three_ds_return(state: &AppState, md: &str, pares: &str) -> Result<
                 )
                 .await
                 {
-                    Ok(_)
-                    | Err(
+                    Ok(answer) => {
+                        // The card to save goes in the wallet now (the page reads the status
+                        // next); trouble leaves it to the reconciler.
+                        if let Err(e) = with_saved_card(state, answer).await {
+                            tracing::warn!(payment = %p.id, error = %e, "saving the card after 3-D Secure failed; retried later");
+                        }
+                    }
+                    Err(
                         AppError::GatewayUnknown(_)
                         | AppError::GatewayError(_)
                         | AppError::Conflict { .. },
@@ -1491,4 +1776,109 @@ fn three_ds_info(state: &AppState, a: &Attempt, method_result: Option<&str>) -> 
         challenge_window_size: b.challenge_window_size.clone(),
         ..ThreeDsInfo::default()
     }
+}
+
+/// A merchant-initiated charge of a saved card (customers-and-saved-cards contract): no buyer,
+/// no 3-D Secure. It is carried by a session of its own (kind `charge`, never shown to a
+/// browser) so that it is one more attempt of the same machine: the attempt is stored, then
+/// moved to `authorizing` with its send time before doImmediateWalletPayment leaves, and an
+/// answer that is lost is reconciled by its order reference like any checkout.
+///
+/// Returns the payment and whether its outcome is still unknown.
+pub async fn charge_saved_card(
+    state: &AppState,
+    customer_id: &str,
+    card_id: &str,
+    amount: i64,
+    currency: String,
+    order_ref: Option<String>,
+) -> Result<Payment> {
+    let card = crate::wallets::customer_card(state, customer_id, card_id).await?;
+    usable_card(state, &card)?;
+    let customer = crate::wallets::load_customer(state, customer_id)
+        .await?
+        .ok_or(AppError::NotFound("customer"))?;
+    let link = card.first_transaction_id.clone().ok_or_else(|| {
+        AppError::conflict(
+            "card_not_chargeable",
+            "this card was not saved from a payment, so it cannot be charged without the buyer",
+        )
+    })?;
+    let created = sessions::create(
+        state,
+        sessions::NewSession {
+            amount,
+            currency,
+            order_ref,
+            description: Some("merchant-initiated charge".to_owned()),
+            return_url: None,
+            customer_id: Some(customer_id.to_owned()),
+            save_card: SaveCard::Never,
+            kind: crate::model::SessionKind::Charge,
+        },
+    )
+    .await?;
+    let session = created.session;
+    let n = session.attempt;
+    let order_ref = session.attempt_order_ref(n);
+    let ctx = AttemptContext {
+        brand: card.brand.clone(),
+        card_type: card.card_type.clone(),
+        wallet: Some(WalletCardRef {
+            card_id: card.id.clone(),
+            wallet_id: customer.wallet_id.clone(),
+            card_ind: card
+                .card_ind
+                .ok_or_else(|| AppError::Internal("active card without cardInd".into()))?,
+            merchant_initiated_link: Some(link),
+        }),
+        ..AttemptContext::default()
+    };
+    let context = serde_json::to_string(&ctx).map_err(|e| AppError::Internal(e.to_string()))?;
+    let pid = crate::ids::new_id("pay_");
+    let origin = crate::config::origin_of(&state.settings().public_url);
+    let g = state.settings().gateway.clone();
+    let started = repo::start_attempt(
+        state,
+        &repo::NewAttempt {
+            session_id: &session.id,
+            n,
+            order_ref: &order_ref,
+            payment_id: &pid,
+            new_payment: true,
+            amount: session.amount,
+            currency: &session.currency,
+            contract: &g.contract,
+            brand: &card.brand,
+            card_type: &card.card_type,
+            blob_hash: &crate::ids::sha256_hex(format!("charge:{}", session.id).as_bytes()),
+            card_sealed: None,
+            context: &context,
+            three_ds_mode: "none",
+            return_url: None,
+            origin: &origin,
+            stale_at: state.now_ms() + repo::stale_after(state),
+            saved_card_id: Some(&card.id),
+            save: None,
+        },
+    )
+    .await?;
+    if started.is_err() {
+        return Err(AppError::Internal("charge session not open".into()));
+    }
+    let attempt = load_attempt(state, &pid, n)
+        .await?
+        .ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
+    let payment = payments::load(state, &pid)
+        .await?
+        .ok_or_else(|| AppError::Internal("payment vanished".into()))?;
+    tracing::info!(payment = %pid, customer = %customer_id, card = %card.id, order_ref = %order_ref, amount, "merchant-initiated charge started");
+    let step = step_of(&attempt, Event::SendAuthorization)?;
+    match authorize(state, &session, &payment, &attempt, step, None, None).await {
+        Ok(_) | Err(AppError::GatewayUnknown(_)) => {}
+        Err(e) => return Err(e),
+    }
+    payments::load(state, &pid)
+        .await?
+        .ok_or_else(|| AppError::Internal("payment vanished".into()))
 }

@@ -65,7 +65,11 @@ has_result!(
     DoRefundResponse,
     DoReAuthorizationResponse,
     GetTransactionDetailsResponse,
-    TransactionsSearchResponse
+    TransactionsSearchResponse,
+    DoImmediateWalletPaymentResponse,
+    CreateWalletResponse,
+    UpdateWalletResponse,
+    DisableWalletResponse
 );
 
 /// The outcome of a response for its operation (payline-protocol's table).

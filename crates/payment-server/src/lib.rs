@@ -45,6 +45,7 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod store;
+pub mod wallets;
 pub mod webhook;
 
 use axum::Router;
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .merge(browser)
         .merge(threeds)
         .merge(routes::payments::router())
+        .merge(routes::customers::router())
         .merge(notify)
         .fallback(routes::assets::serve)
         .layer(axum::middleware::from_fn_with_state(

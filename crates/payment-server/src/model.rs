@@ -180,3 +180,45 @@ mod tests {
         assert!(AttemptStatus::from_sql("authorised").is_err());
     }
 }
+
+sql_enum! {
+    /// What a checkout session offers for the buyer's card (customers and saved cards).
+    SaveCard {
+        /// Nothing is saved.
+        Never = "never",
+        /// The page may offer "save this card"; saved when the buyer ticks it.
+        Offer = "offer",
+        /// Saved whatever the buyer says (the shop's terms say so, e.g. for a schedule).
+        Always = "always",
+    }
+}
+
+sql_enum! {
+    /// A saved card's life cycle (see the `saved_cards` table).
+    CardStatus {
+        /// Planned with a payment that is not decided yet.
+        Pending = "pending",
+        /// The payment is authorized: the wallet call is due.
+        Saving = "saving",
+        /// In the customer's wallet, usable.
+        Active = "active",
+        /// The gateway refused the card for the wallet.
+        Failed = "failed",
+        /// The payment it came with was not authorized: never saved.
+        Discarded = "discarded",
+        /// Deleted by the shop: disableWallet is due.
+        Deleting = "deleting",
+        /// Disabled at the gateway.
+        Deleted = "deleted",
+    }
+}
+
+sql_enum! {
+    /// Who started a payment: the buyer at checkout, or the shop on a saved card.
+    SessionKind {
+        /// A buyer pays at checkout.
+        Checkout = "checkout",
+        /// A merchant-initiated charge of a saved card (no buyer, no 3-D Secure).
+        Charge = "charge",
+    }
+}

@@ -90,6 +90,8 @@ pub struct Payment {
     pub updated_at: i64,
     /// The back-office operation holding the payment (one at a time).
     pub op_in_flight: Option<String>,
+    /// The saved card it was paid with (a saved-card checkout or a merchant-initiated charge).
+    pub saved_card_id: Option<String>,
 }
 
 impl Payment {
@@ -118,6 +120,7 @@ impl Payment {
             created_at: int(r, "created_at")?,
             updated_at: int(r, "updated_at")?,
             op_in_flight: opt_text(r, "op_in_flight")?,
+            saved_card_id: opt_text(r, "saved_card_id")?,
         })
     }
 
@@ -162,6 +165,9 @@ impl Payment {
         v["authorizedAmount"] = json!(self.authorized_amount);
         v["capturedAmount"] = json!(self.captured_amount);
         v["refundedAmount"] = json!(self.refunded_amount);
+        if let Some(c) = &self.saved_card_id {
+            v["savedCardId"] = json!(c);
+        }
         v["createdAt"] = json!(rfc3339(self.created_at));
         v["updatedAt"] = json!(rfc3339(self.updated_at));
         if let Some(a) = self.authorized_at {

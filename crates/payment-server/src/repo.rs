@@ -65,7 +65,7 @@ pub struct NewAttempt<'a> {
     /// SHA-256 of the tokenizer blob (accepted once).
     pub blob_hash: &'a str,
     /// Sealed card token, expiry and virtual CVV.
-    pub card_sealed: &'a str,
+    pub card_sealed: Option<&'a str>,
     /// Non-secret context (JSON).
     pub context: &'a str,
     /// `iframe` or `redirect`.
@@ -76,6 +76,10 @@ pub struct NewAttempt<'a> {
     pub origin: &'a str,
     /// When a verifyEnrollment still running counts as stalled.
     pub stale_at: i64,
+    /// The saved card it pays with.
+    pub saved_card_id: Option<&'a str>,
+    /// The card is to be saved once authorized.
+    pub save: Option<crate::wallets::PlannedSave<'a>>,
 }
 
 /// Why an attempt could not start.
@@ -123,8 +127,8 @@ pub async fn start_attempt(
     }
     if a.new_payment {
         sqlx::query(
-            "INSERT INTO payments (id, session_id, status, amount, currency, order_ref, contract_number, brand, card_type, created_at, updated_at) \
-             VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $9)",
+            "INSERT INTO payments (id, session_id, status, amount, currency, order_ref, contract_number, brand, card_type, created_at, updated_at, saved_card_id) \
+             VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $9, $10)",
         )
         .bind(a.payment_id)
         .bind(a.session_id)
@@ -135,24 +139,26 @@ pub async fn start_attempt(
         .bind(a.brand)
         .bind(a.card_type)
         .bind(now)
+        .bind(a.saved_card_id)
         .execute(&mut *tx)
         .await?;
     } else {
         sqlx::query(
             "UPDATE payments SET status = 'processing', order_ref = $1, code = NULL, message = NULL, brand = $2, \
-             card_type = $3, updated_at = $4 WHERE id = $5",
+             card_type = $3, updated_at = $4, saved_card_id = $5, masked_card = NULL WHERE id = $6",
         )
         .bind(a.order_ref)
         .bind(a.brand)
         .bind(a.card_type)
         .bind(now)
+        .bind(a.saved_card_id)
         .bind(a.payment_id)
         .execute(&mut *tx)
         .await?;
     }
     sqlx::query(
         "INSERT INTO attempts (payment_id, n, order_ref, status, card_sealed, browser, three_ds_mode, return_url, \
-         next_check_at, created_at, updated_at) VALUES ($1, $2, $3, 'enrolling', $4, $5, $6, $7, $8, $9, $9)",
+         next_check_at, created_at, updated_at, saved_card_id) VALUES ($1, $2, $3, 'enrolling', $4, $5, $6, $7, $8, $9, $9, $10)",
     )
     .bind(a.payment_id)
     .bind(a.n)
@@ -163,8 +169,12 @@ pub async fn start_attempt(
     .bind(a.return_url)
     .bind(a.stale_at)
     .bind(now)
+    .bind(a.saved_card_id)
     .execute(&mut *tx)
     .await?;
+    if let Some(save) = &a.save {
+        crate::wallets::plan_save(&mut tx, save, a.payment_id, a.n, now).await?;
+    }
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -359,6 +369,21 @@ pub async fn apply_attempt(
     if let Some(event) = c.webhook {
         enqueue_webhook(state, &mut tx, &a.payment_id, event).await?;
     }
+    // A card to be saved with this payment becomes due with the authorization, or is dropped
+    // with the attempt: in this same transaction, so a crash can never save a card of a
+    // payment that was not authorized, nor forget one of a payment that was.
+    crate::wallets::on_attempt_decided(
+        &mut tx,
+        &a.payment_id,
+        a.n,
+        step.to,
+        d.authorized.as_ref().map(|au| au.transaction_id.as_str()),
+        d.authorized
+            .as_ref()
+            .and_then(|au| au.masked_card.as_deref()),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

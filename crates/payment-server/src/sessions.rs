@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use sqlx::any::AnyRow;
 
 use crate::error::{AppError, Result};
+use crate::model::{SaveCard, SessionKind};
 use crate::state::AppState;
 use crate::store::{int, opt_text, text};
 
@@ -58,6 +59,12 @@ pub struct Session {
     pub created_at: i64,
     /// Unix ms.
     pub expires_at: i64,
+    /// The shop's customer (saved cards), if any.
+    pub customer_id: Option<String>,
+    /// What the session offers for the buyer's card.
+    pub save_card: SaveCard,
+    /// A buyer's checkout, or the carrier of a merchant-initiated charge.
+    pub kind: SessionKind,
 }
 
 impl Session {
@@ -77,6 +84,9 @@ impl Session {
             checkout_origin: opt_text(r, "checkout_origin")?,
             created_at: int(r, "created_at")?,
             expires_at: int(r, "expires_at")?,
+            customer_id: opt_text(r, "customer_id")?,
+            save_card: SaveCard::from_sql(&text(r, "save_card")?)?,
+            kind: SessionKind::from_sql(&text(r, "kind")?)?,
         })
     }
 
@@ -187,6 +197,12 @@ pub struct NewSession {
     pub description: Option<String>,
     /// Redirect-mode return URL.
     pub return_url: Option<String>,
+    /// The shop's customer (created or updated with the session).
+    pub customer_id: Option<String>,
+    /// What the session offers for the buyer's card (needs a customer unless `never`).
+    pub save_card: SaveCard,
+    /// Checkout or merchant-initiated charge.
+    pub kind: SessionKind,
 }
 
 /// A created session and its client secret (shown once).
@@ -224,6 +240,9 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
         checkout_origin: None,
         created_at: now,
         expires_at: now + state.settings().session_ttl_secs * 1000,
+        customer_id: new.customer_id,
+        save_card: new.save_card,
+        kind: new.kind,
     };
     // The session and every order reference its attempts may use, in one transaction: an
     // order reference is one Payline order (its duplicate check, code 02001), so a shop order
@@ -231,8 +250,8 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
     let mut tx = crate::repo::begin(state).await?;
     let res = sqlx::query(
         "INSERT INTO checkout_sessions (id, secret_hash, nonce, amount, currency, order_ref, \
-         description, return_url, status, attempt, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
+         description, return_url, status, attempt, created_at, expires_at, customer_id, save_card, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
     )
     .bind(&session.id)
     .bind(&session.secret_hash)
@@ -246,6 +265,9 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
     .bind(session.attempt)
     .bind(session.created_at)
     .bind(session.expires_at)
+    .bind(&session.customer_id)
+    .bind(session.save_card.as_str())
+    .bind(session.kind.as_str())
     .execute(&mut *tx)
     .await?;
     let mut free = res.rows_affected() == 1;
@@ -378,11 +400,12 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The 201 answer of session creation (checkout-session contract).
-pub fn created_json(state: &AppState, c: &Created) -> Value {
+/// The 201 answer of session creation (checkout-session contract; with a customer, its
+/// saved cards and what the session offers, customers-and-saved-cards contract).
+pub async fn created_json(state: &AppState, c: &Created) -> Result<Value> {
     let s = &c.session;
     let base = &state.settings().public_url;
-    json!({
+    let mut v = json!({
         "id": s.id,
         "clientSecret": c.client_secret.expose(),
         "nonce": s.nonce,
@@ -394,7 +417,15 @@ pub fn created_json(state: &AppState, c: &Created) -> Value {
         "payUrl": format!("{base}/api/checkout-sessions/{}/pay", s.id),
         "statusUrl": format!("{base}/api/checkout-sessions/{}", s.id),
         "acceptedBrands": ACCEPTED_BRANDS,
-    })
+    });
+    if let Some(customer) = &s.customer_id {
+        let now = state.now_ms();
+        let cards = crate::wallets::active_cards(state, customer).await?;
+        v["customer"] = json!({ "id": customer });
+        v["savedCards"] = cards.iter().map(|c| c.json(now)).collect();
+        v["saveCard"] = Value::String(s.save_card.as_str().to_owned());
+    }
+    Ok(v)
 }
 
 /// Brands the contract accepts, as Payline names them (`payment.cardBrand`).

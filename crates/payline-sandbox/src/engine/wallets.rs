@@ -318,6 +318,53 @@ fn card_given(card: &Card) -> bool {
     card.number.as_ref().is_some_and(|n| !n.is_empty()) || opt(&card.token).is_some()
 }
 
+/// The card of an earlier transaction, for createWallet/updateWallet with `transactionID`
+/// instead of a card (Payline wallet object: "card or transactionID required"): an accepted
+/// authorization of this merchant whose card is still known and valid. That payment already
+/// checked the card, so no 1 EUR check is made; its id is the registration's check. `02301`
+/// unknown transaction, `02302` not an accepted authorization (refused, cancelled, a capture,
+/// a refund…), `02540` its token is gone, `02541`-like eligibility and the expiry as for a card.
+pub(crate) async fn card_of_transaction(
+    ctx: &mut Ctx<'_>,
+    contract_number: &str,
+    transaction_id: &str,
+) -> Result<std::result::Result<(ResolvedCard, String), ReturnCode>> {
+    let Some(contract) = ctx.merchant.contract(contract_number).cloned() else {
+        return Ok(Err(ReturnCode::INVALID_CONTRACT_NUMBER));
+    };
+    let Some(entry) = ledger::get(ctx.conn, &ctx.merchant.id, transaction_id.trim()).await? else {
+        return Ok(Err(ReturnCode::INVALID_TRANSACTION_ID));
+    };
+    let usable = entry.kind == Kind::Authorization
+        && entry.accepted
+        && !matches!(entry.state, State::Cancelled | State::Refused);
+    let (Some(token), Some(expiry)) = (entry.token.as_deref(), entry.expiry.as_deref()) else {
+        return Ok(Err(ReturnCode::INVALID_TRANSACTION));
+    };
+    if !usable {
+        return Ok(Err(ReturnCode::INVALID_TRANSACTION));
+    }
+    let Some(stored) = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, token).await? else {
+        return Ok(Err(ReturnCode::NO_CARD_FOR_TOKEN));
+    };
+    if !contract.accepts(&stored.card_type) {
+        return Ok(Err(ReturnCode::CARD_NOT_ELIGIBLE));
+    }
+    if let Err(e) = crate::cards::check_expiry(expiry, ctx.now.date()) {
+        return Ok(Err(e.code()));
+    }
+    Ok(Ok((
+        ResolvedCard {
+            token: stored.token,
+            pan: stored.pan,
+            card_type: stored.card_type,
+            masked: stored.masked,
+            expiry: Some(expiry.to_owned()),
+        },
+        entry.id,
+    )))
+}
+
 /// createWallet: `02502` when the wallet exists; the card is checked (1 EUR authorization).
 pub async fn create_wallet(
     ctx: &mut Ctx<'_>,
@@ -334,19 +381,27 @@ pub async fn create_wallet(
     {
         return Ok(refuse(ReturnCode::WALLET_ALREADY_EXISTS));
     }
-    if !card_given(&req.wallet.card) {
+    let from_transaction = opt(&req.transaction_id).map(str::to_owned);
+    if !card_given(&req.wallet.card) && from_transaction.is_none() {
         return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
     }
     let contract_number = req.contract_number.trim().to_owned();
-    let (card, check_id) = match register_card(
-        ctx,
-        &contract_number,
-        &wallet_id,
-        &req.wallet.card,
-        req.authentication_3d_secure.as_ref(),
-    )
-    .await?
-    {
+    let registered = match &from_transaction {
+        Some(id) if !card_given(&req.wallet.card) => {
+            card_of_transaction(ctx, &contract_number, id).await?
+        }
+        _ => {
+            register_card(
+                ctx,
+                &contract_number,
+                &wallet_id,
+                &req.wallet.card,
+                req.authentication_3d_secure.as_ref(),
+            )
+            .await?
+        }
+    };
+    let (card, check_id) = match registered {
         Ok(c) => c,
         Err(code) => return Ok(refuse(code)),
     };
@@ -420,16 +475,24 @@ pub async fn update_wallet(
         .filter(|c| !c.is_empty())
         .map_or_else(|| w.contract_number.clone(), str::to_owned);
     let existing = card(ctx.conn, &ctx.merchant.id, &wallet_id, ind).await?;
-    let stored = if card_given(&req.wallet.card) {
-        let (card, check_id) = match register_card(
-            ctx,
-            &contract_number,
-            &wallet_id,
-            &req.wallet.card,
-            req.authentication_3d_secure.as_ref(),
-        )
-        .await?
-        {
+    let from_transaction = opt(&req.transaction_id).map(str::to_owned);
+    let stored = if card_given(&req.wallet.card) || from_transaction.is_some() {
+        let registered = match &from_transaction {
+            Some(id) if !card_given(&req.wallet.card) => {
+                card_of_transaction(ctx, &contract_number, id).await?
+            }
+            _ => {
+                register_card(
+                    ctx,
+                    &contract_number,
+                    &wallet_id,
+                    &req.wallet.card,
+                    req.authentication_3d_secure.as_ref(),
+                )
+                .await?
+            }
+        };
+        let (card, check_id) = match registered {
             Ok(c) => c,
             Err(code) => return Ok(refuse(code)),
         };
@@ -855,6 +918,22 @@ pub async fn do_immediate_wallet_payment(
         action,
         mode: &mode,
     };
+    // A merchant-initiated payment (the buyer is not there) names the first, buyer-present
+    // payment of the card in `linkedTransactionId` (Payline: "keep and send on following
+    // payments of the series", v26 on wallet payments). 3-D Secure is then not asked for: EMV
+    // 3DS authenticates a present cardholder, and merchant-initiated transactions are outside
+    // strong customer authentication (PSD2 RTS, EBA Q&A 2018_4031). A link that does not name
+    // an accepted authorization of this very card is refused (`02302`).
+    let linked = opt(&req.linked_transaction_id).map(str::to_owned);
+    let merchant_initiated = match &linked {
+        None => false,
+        Some(id) => {
+            if !links_to_card(ctx, id, &c.token).await? {
+                return Ok(refuse(ReturnCode::INVALID_TRANSACTION));
+            }
+            true
+        }
+    };
     // cvx (N3): the card's CVV or the tokenizer's virtual CVV, issued for order.ref.
     let (code, entry, authentication) = charge_with(
         ctx,
@@ -862,7 +941,7 @@ pub async fn do_immediate_wallet_payment(
         &spec,
         req.cvx.as_ref(),
         req.authentication_3d_secure.as_ref(),
-        true,
+        !merchant_initiated,
     )
     .await?;
     super::payments::plan_deferred(ctx, &entry, capture_date, Some(&w.wallet_id)).await?;
@@ -890,7 +969,27 @@ pub async fn do_immediate_wallet_payment(
         )),
         authorization: Some(authorization_of(&entry, ctx.now)),
         authentication_3d_secure: authentication,
-        linked_transaction_id: None,
+        linked_transaction_id: linked,
+    })
+}
+
+/// True when `transaction_id` is an accepted authorization of this merchant made with the card
+/// behind `card_token` (same card number, whatever token it was paid with).
+async fn links_to_card(ctx: &mut Ctx<'_>, transaction_id: &str, card_token: &str) -> Result<bool> {
+    let Some(entry) = ledger::get(ctx.conn, &ctx.merchant.id, transaction_id.trim()).await? else {
+        return Ok(false);
+    };
+    if entry.kind != Kind::Authorization || !entry.accepted {
+        return Ok(false);
+    }
+    let Some(first) = entry.token.as_deref() else {
+        return Ok(false);
+    };
+    let a = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, first).await?;
+    let b = tokens::lookup(ctx.conn, ctx.vault, &ctx.merchant.id, card_token).await?;
+    Ok(match (a, b) {
+        (Some(a), Some(b)) => a.pan.expose() == b.pan.expose(),
+        _ => false,
     })
 }
 

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per resource; [`crate::app`] merges them.
 
 pub mod assets;
+pub mod customers;
 pub mod notify;
 pub mod ops;
 pub mod pay;

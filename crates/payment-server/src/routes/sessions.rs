@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::{AppError, JsonBody, Result};
+use crate::model::{SaveCard, SessionKind};
 use crate::payments;
 use crate::sessions::{self, NewSession, parse_amount, parse_currency, parse_order_ref, status};
 use crate::state::AppState;
@@ -30,6 +31,29 @@ struct CreateBody {
     order_ref: Option<String>,
     description: Option<String>,
     return_url: Option<String>,
+    customer: Option<crate::wallets::CustomerBody>,
+    save_card: Option<String>,
+}
+
+/// `saveCard`: what the session offers; anything but `never` needs a customer (the card goes
+/// in the customer's wallet).
+fn parse_save_card(v: Option<&str>, has_customer: bool) -> Result<SaveCard> {
+    let sc = match v {
+        None => SaveCard::Never,
+        Some(s) => SaveCard::parse(s).ok_or_else(|| {
+            AppError::invalid(
+                "invalid_save_card",
+                "saveCard must be never, offer or always",
+            )
+        })?,
+    };
+    if sc != SaveCard::Never && !has_customer {
+        return Err(AppError::invalid(
+            "customer_required",
+            "saveCard offer or always needs a customer",
+        ));
+    }
+    Ok(sc)
 }
 
 fn parse_return_url(u: Option<String>) -> Result<Option<String>> {
@@ -60,18 +84,30 @@ async fn create(
         }
         d => d,
     };
+    let customer = body
+        .customer
+        .map(crate::wallets::parse_customer)
+        .transpose()?;
+    let save_card = parse_save_card(body.save_card.as_deref(), customer.is_some())?;
     let new = NewSession {
         amount: parse_amount(&body.amount)?,
         currency: parse_currency(&body.currency)?,
         order_ref: body.order_ref.as_deref().map(parse_order_ref).transpose()?,
         description,
         return_url: parse_return_url(body.return_url)?,
+        customer_id: customer.as_ref().map(|c| c.id.clone()),
+        save_card,
+        kind: SessionKind::Checkout,
     };
+    // The customer row first: a session never names a customer that does not exist.
+    if let Some(c) = &customer {
+        crate::wallets::upsert_customer(&state, c).await?;
+    }
     let created = sessions::create(&state, new).await?;
     tracing::info!(session = %created.session.id, order_ref = %created.session.order_ref, amount = created.session.amount, "checkout session created");
     Ok((
         StatusCode::CREATED,
-        Json(sessions::created_json(&state, &created)),
+        Json(sessions::created_json(&state, &created).await?),
     ))
 }
 
@@ -80,6 +116,8 @@ async fn create(
 struct DemoBody {
     amount: Option<Value>,
     return_url: Option<String>,
+    customer: Option<crate::wallets::CustomerBody>,
+    save_card: Option<String>,
 }
 
 /// Sandbox only: the demo page creates its own session (there is no shop backend in the demo).
@@ -93,9 +131,21 @@ async fn create_demo(
     let body: DemoBody = if body.iter().all(u8::is_ascii_whitespace) {
         DemoBody::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|_| AppError::invalid("invalid_body", "expected {\"amount\"?: integer}"))?
+        serde_json::from_slice(&body).map_err(|_| {
+            AppError::invalid(
+                "invalid_body",
+                "expected {\"amount\"?: integer, \"returnUrl\"?, \"customer\"?, \"saveCard\"?}",
+            )
+        })?
     };
+    let customer = body
+        .customer
+        .map(crate::wallets::parse_customer)
+        .transpose()?;
+    let save_card = parse_save_card(body.save_card.as_deref(), customer.is_some())?;
+    if let Some(c) = &customer {
+        crate::wallets::upsert_customer(&state, c).await?;
+    }
     let amount = match body.amount {
         Some(a) => parse_amount(&a)?,
         None => 2599,
@@ -106,11 +156,14 @@ async fn create_demo(
         order_ref: None,
         description: Some("card-capture demo".to_owned()),
         return_url: parse_return_url(body.return_url)?,
+        customer_id: customer.as_ref().map(|c| c.id.clone()),
+        save_card,
+        kind: SessionKind::Checkout,
     };
     let created = sessions::create(&state, new).await?;
     Ok((
         StatusCode::CREATED,
-        Json(sessions::created_json(&state, &created)),
+        Json(sessions::created_json(&state, &created).await?),
     ))
 }
 
@@ -126,6 +179,14 @@ async fn session_status(
         && let Some(p) = payments::load(&state, pid).await?
     {
         out["payment"] = p.browser_json();
+        // The saved card it paid with, or the card it saved (customers-and-saved-cards contract).
+        let card = match &p.saved_card_id {
+            Some(id) => crate::wallets::load_card(&state, id).await?,
+            None => crate::wallets::saved_with_payment(&state, &p.id).await?,
+        };
+        if let Some(c) = card {
+            out["payment"]["savedCard"] = c.short_json();
+        }
     }
     // Extension of status contract: a refused session with attempts left carries the next
     // attempt's tokenizer data, exactly as the refusing `pay`/`abandon` answer (pay contract) does. A

@@ -15,4 +15,5 @@ mod resilience;
 mod serving;
 mod sessions;
 mod storage;
+mod wallets;
 mod webhook_tls;

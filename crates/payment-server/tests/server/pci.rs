@@ -75,6 +75,69 @@ async fn no_card_data_or_secret_in_logs_or_database() {
             pay(&cs, &pay_body(&blob, "replay")).await;
         }
     }
+    // Saved cards: each card saved in a wallet from its payment, paid with again (3-D Secure
+    // included), charged without the buyer, then deleted.
+    for (i, pan) in cards.iter().enumerate() {
+        let customer = format!("pci-{i}");
+        let cs = support::create_session(
+            &s,
+            json!({"amount": 1200, "currency": "EUR", "customer": {"id": customer}, "saveCard": "always"}),
+        )
+        .await;
+        forbidden.push(cs["clientSecret"].as_str().unwrap().to_owned());
+        let blob = tokenize(&cs["tokenizer"], pan, "1230", Some("737"))
+            .await
+            .unwrap();
+        let t = payline_protocol::web2token::decrypt_token_answer(&key, &blob).unwrap();
+        forbidden.push(blob.clone());
+        forbidden.push(t.token.expose().to_owned());
+        let (_, v) = pay(&cs, &pay_body(&blob, &format!("w{i}"))).await;
+        if v["status"] == "challenge" {
+            support::run_challenge(&sb, &v, Some("1234")).await;
+        }
+        let list: Value = client()
+            .get(format!("{}/api/customers/{customer}/cards", s.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let card = list[0]["cardId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("card {i} was not saved: {list}"));
+        let again = support::create_session(
+            &s,
+            json!({"amount": 800, "currency": "EUR", "customer": {"id": customer}}),
+        )
+        .await;
+        forbidden.push(again["clientSecret"].as_str().unwrap().to_owned());
+        let mut body = pay_body("", &format!("ws{i}"));
+        body.as_object_mut().unwrap().remove("tokenData");
+        body["savedCard"] = json!(card);
+        let (_, v) = pay(&again, &body).await;
+        if v["status"] == "challenge" {
+            support::run_challenge(&sb, &v, Some("1234")).await;
+        }
+        client()
+            .post(format!(
+                "{}/api/customers/{customer}/cards/{card}/charges",
+                s.url
+            ))
+            .bearer_auth(ADMIN)
+            .header("idempotency-key", format!("mit{i}"))
+            .json(&json!({"amount": 300, "currency": "EUR"}))
+            .send()
+            .await
+            .unwrap();
+        client()
+            .delete(format!("{}/api/customers/{customer}/cards/{card}", s.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap();
+    }
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
     assert!(
