@@ -313,3 +313,66 @@ async fn immediate_wallet_payment_codes() {
         "02503"
     );
 }
+
+/// A wallet card from an earlier payment (`transactionID` instead of a card): that payment's
+/// card, no second card check; an unknown or refused transaction saves nothing.
+#[tokio::test]
+async fn a_wallet_is_made_from_an_accepted_authorization() {
+    let s = TestSandbox::start().await;
+    let paid = unique_ref("paid");
+    let auth = call(&s, &simple_auth(&paid, 2599, 100)).await;
+    assert_eq!(code(&auth), "00000");
+    let id = unique_ref("w");
+    let mut req = create(&id, empty_card());
+    req.transaction_id = Some(auth.transaction.id.clone());
+    let r = call(&s, &req).await;
+    assert_eq!(code(&r), "02500");
+    assert_eq!(r.card.number.as_deref(), Some("497010XXXXXX4455"));
+    // The payment was the card check: nothing recorded under the wallet's check reference.
+    assert!(s.ledger(&format!("wallet-check:{id}")).await.is_empty());
+    // A second card from the same payment at index 2.
+    let mut up = update(&id, Some("2"), empty_card());
+    up.transaction_id = Some(auth.transaction.id.clone());
+    assert_eq!(code(&call(&s, &up).await), "02500");
+    // Unknown and refused transactions.
+    let mut unknown = create(&unique_ref("w"), empty_card());
+    unknown.transaction_id = Some("99999999999999".into());
+    assert_eq!(code(&call(&s, &unknown).await), "02301");
+    let refused = call(&s, &simple_auth(&unique_ref("r"), 33305, 100)).await;
+    assert_eq!(code(&refused), "01100");
+    let mut from_refused = create(&unique_ref("w"), empty_card());
+    from_refused.transaction_id = Some(refused.transaction.id.clone());
+    assert_eq!(code(&call(&s, &from_refused).await), "02302");
+}
+
+/// A merchant-initiated wallet payment names the card's first payment in
+/// `linkedTransactionId`: no 3-D Secure is asked for. Without the link, an enrolled card on a
+/// 3-D Secure contract is a soft decline; a link to another card's payment is refused.
+#[tokio::test]
+async fn a_linked_wallet_payment_is_merchant_initiated() {
+    let s = TestSandbox::start().await;
+    const ENROLLED: &str = "4970105181818183";
+    let id = unique_ref("w");
+    let r = call(&s, &create(&id, wallet_card(ENROLLED, &future_expiry()))).await;
+    assert_eq!(code(&r), "02500");
+    // The card check is the card's first, accepted authorization.
+    let check = s.ledger(&format!("wallet-check:{id}")).await;
+    let first = check[0]["id"]
+        .as_str()
+        .or(check[0]["transactionId"].as_str())
+        .unwrap_or_else(|| panic!("no id in {check:?}"))
+        .to_owned();
+    let mut p = immediate(&id, &unique_ref("mit"), 1299, Mode::CPT);
+    assert_eq!(code(&call(&s, &p).await), "01131");
+    p.order.r#ref = unique_ref("mit");
+    p.linked_transaction_id = Some(first.clone());
+    let r = call(&s, &p).await;
+    assert_eq!(code(&r), "00000");
+    assert_eq!(r.linked_transaction_id, Some(first));
+    // Another card's payment is no link for this one.
+    let other = call(&s, &simple_auth(&unique_ref("o"), 500, 100)).await;
+    assert_eq!(code(&other), "00000");
+    p.order.r#ref = unique_ref("mit");
+    p.linked_transaction_id = Some(other.transaction.id.clone());
+    assert_eq!(code(&call(&s, &p).await), "02302");
+}
