@@ -576,6 +576,26 @@ export interface CheckoutSession {
   currency?: string;
   orderRef?: string;
   expiresAt?: string;
+  /** With a customer: what the session offers for the card, and the customer's saved cards. */
+  customer?: { id: string };
+  saveCard?: "never" | "offer" | "always";
+  savedCards?: SavedCard[];
+}
+
+/** A card in the customer's wallet; `expired` cards cannot pay. */
+export interface SavedCard {
+  cardId: string;
+  /** Payline brand ("CB", "VISA", ...). */
+  brand: string;
+  last4: string;
+  /** MMYY. */
+  expiry: string;
+  expired?: boolean;
+}
+
+export interface SubmitOptions {
+  /** Pay with this saved card (a cardId of session.savedCards) instead of the fields. */
+  savedCard?: string;
 }
 
 /** A CSS selector or the element itself. */
@@ -598,6 +618,12 @@ export interface MountOptions {
   messages?: { number?: ElementRef; expiry?: ElementRef; cvv?: ElementRef; holder?: ElementRef };
   /** Where the co-badge brand choice goes; default: after the number's message. */
   brandChoice?: ElementRef;
+  /**
+   * The merchant's "save this card" checkbox, or an element holding one (e.g. its <label>):
+   * shown only when the session offers saving (saveCard "offer"), hidden and unticked
+   * otherwise; its state is sent with the payment.
+   */
+  saveCard?: ElementRef;
   /**
    * Milliseconds: each request but pay and continue (20 000); pay and continue (35 000, longer
    * than the payment server's own deadline); how long an undecided payment's status is read
@@ -641,7 +667,8 @@ export interface CheckoutState {
 }
 
 export type CheckoutResult =
-  | { status: "authorized"; paymentId: string; transactionId: string }
+  /** savedCard: the saved card paid with, or the card just saved in the customer's wallet. */
+  | { status: "authorized"; paymentId: string; transactionId: string; savedCard?: Omit<SavedCard, "expired"> }
   | { status: "refused"; paymentId: string; code: string; message: string }
   | { status: "invalid"; fields: Partial<Record<FieldName, string>> }
   /**
@@ -664,6 +691,12 @@ export interface CheckoutHandle {
   on<K extends keyof CheckoutEvents>(event: K, callback: (detail: CheckoutEvents[K]) => void): void;
   /** Removes a callback registered with `on`. */
   off<K extends keyof CheckoutEvents>(event: K, callback: (detail: CheckoutEvents[K]) => void): void;
+  /**
+   * Validates, tokenizes, pays and runs 3-D Secure; with { savedCard }, pays with that saved
+   * card instead (no card field is read). Never rejects; a second call while one runs returns
+   * the same promise (one payment).
+   */
+  submit(options?: SubmitOptions): Promise<CheckoutResult>;
 }
 
 export interface CheckoutEvents {
@@ -724,16 +757,19 @@ impl CheckoutHandle {
         self.ctrl.off(event, &callback);
     }
 
-    /// Validates, tokenizes, pays and runs 3-D Secure. Never rejects; a second call while
-    /// one runs returns the same promise (one payment).
-    #[wasm_bindgen(unchecked_return_type = "Promise<CheckoutResult>")]
-    pub fn submit(&self) -> js_sys::Promise {
+    /// Validates, tokenizes, pays and runs 3-D Secure; with `{savedCard}`, pays with that
+    /// saved card instead of the fields. Never rejects; a second call while one runs returns
+    /// the same promise (one payment).
+    /// (Typed by the declaration in `CHECKOUT_TYPES`.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn submit(&self, options: JsValue) -> js_sys::Promise {
         if let Some(p) = self.ctrl.running.borrow().as_ref() {
             return p.clone();
         }
         let ctrl = self.ctrl.clone();
+        let saved_card = js::string(&options, "savedCard").filter(|c| !c.is_empty());
         // The submit clears `running` itself just before it reports the result.
-        let promise = js::promise(Box::pin(crate::controller::submit(ctrl)));
+        let promise = js::promise(Box::pin(crate::controller::submit(ctrl, saved_card)));
         *self.ctrl.running.borrow_mut() = Some(promise.clone());
         promise
     }

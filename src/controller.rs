@@ -60,6 +60,8 @@ pub struct Inner {
     pub destroyed: bool,
     /// Test hook: the month used as "today" instead of the browser's.
     pub today: Option<YearMonth>,
+    /// The merchant's "save this card" box (shown only when the session offers saving).
+    pub save_card: Option<(web_sys::Element, HtmlInputElement)>,
     last_complete: bool,
 }
 
@@ -119,6 +121,17 @@ impl Controller {
                 i18n::text(opts.locale, Text::BrandChoice),
             )
         });
+        // The "save this card" box is shown only when the session offers saving
+        // (customers-and-saved-cards contract), and unticked otherwise: a hidden box never
+        // saves a card.
+        if let Some((el, input)) = &opts.save_card {
+            if opts.session.as_ref().is_some_and(|s| s.offers_save) {
+                let _ = el.remove_attribute("hidden");
+            } else {
+                let _ = el.set_attribute("hidden", "");
+                input.set_checked(false);
+            }
+        }
         let ctrl = Rc::new(Controller {
             shared: Shared::default(),
             inner: RefCell::new(Inner {
@@ -127,6 +140,7 @@ impl Controller {
                 choice,
                 doc: doc.clone(),
                 locale: opts.locale,
+                save_card: opts.save_card,
                 session: opts.session,
                 three_ds: opts.three_ds,
                 timeouts: opts.timeouts,
@@ -431,8 +445,9 @@ impl Controller {
     }
 }
 
-/// A submit ready to go: the job, the card, the chosen brand and the holder.
-type Prepared = (flow::Job, CardData, String, String);
+/// A submit ready to go: the job, the card, the chosen brand, the holder and the "save this
+/// card" box (when the session offers it).
+type Prepared = (flow::Job, CardData, String, String, Option<bool>);
 /// A submit that stops here: its result, and the field to focus.
 type Stopped = (JsValue, Option<web_sys::HtmlInputElement>);
 
@@ -517,24 +532,60 @@ fn prepare(ctrl: &Controller) -> Result<Prepared, Stopped> {
             None,
         ));
     };
-    Ok((
-        flow::Job {
-            session,
-            three_ds: inner.three_ds.clone(),
-            timeouts: inner.timeouts,
-            locale,
-            doc: inner.doc.clone(),
-        },
-        card,
-        brand,
-        holder,
-    ))
+    let save = inner
+        .save_card
+        .as_ref()
+        .filter(|_| session.offers_save)
+        .map(|(_, input)| input.checked());
+    Ok((job_of(inner, session), card, brand, holder, save))
+}
+
+fn job_of(inner: &Inner, session: Session) -> flow::Job {
+    flow::Job {
+        session,
+        three_ds: inner.three_ds.clone(),
+        timeouts: inner.timeouts,
+        locale: inner.locale,
+        doc: inner.doc.clone(),
+    }
+}
+
+/// `handle.submit({savedCard})`: nothing to validate or tokenize, only a session to pay in.
+fn prepare_saved(ctrl: &Controller) -> Result<flow::Job, JsValue> {
+    let inner = ctrl.inner.borrow();
+    let locale = inner.locale;
+    if inner.destroyed {
+        return Err(flow::result::destroyed(locale));
+    }
+    let Some(session) = inner.session.clone() else {
+        return Err(flow::result::error(
+            "no_session",
+            i18n::text(locale, Text::NoSession),
+        ));
+    };
+    Ok(job_of(&inner, session))
 }
 
 /// `handle.submit()`: the whole checkout (the flow does the part after the form). Resolves
 /// with a result; never rejects.
-pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
-    let (mut job, card, brand, holder) = match prepare(&ctrl) {
+pub async fn submit(ctrl: Rc<Controller>, saved_card: Option<String>) -> JsValue {
+    if let Some(card_id) = saved_card {
+        let mut job = match prepare_saved(&ctrl) {
+            Ok(j) => j,
+            Err(r) => {
+                finish(&ctrl, &r);
+                return r;
+            }
+        };
+        ctrl.emit("submit", &Object::new().into());
+        let r = flow::run_saved(&ctrl.shared, &mut job, &card_id).await;
+        if js::string(&r, "status").as_deref() == Some("error") {
+            ctrl.emit("error", &r);
+        }
+        finish(&ctrl, &r);
+        return r;
+    }
+    let (mut job, card, brand, holder, save) = match prepare(&ctrl) {
         Ok(x) => x,
         Err((r, focus)) => {
             if let Some(f) = focus {
@@ -545,7 +596,7 @@ pub async fn submit(ctrl: Rc<Controller>) -> JsValue {
         }
     };
     ctrl.emit("submit", &Object::new().into());
-    let r = flow::run(&ctrl.shared, &mut job, card, &brand, &holder).await;
+    let r = flow::run(&ctrl.shared, &mut job, card, &brand, &holder, save).await;
     // The tokenizer data may have been swapped for a retry: keep it for the next submit.
     if let Ok(mut inner) = ctrl.inner.try_borrow_mut()
         && let Some(s) = inner.session.as_mut()

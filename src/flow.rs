@@ -158,6 +158,22 @@ pub mod result {
         .into()
     }
 
+    /// [`authorized`], with the saved card it paid with or saved (`{cardId, brand, last4,
+    /// expiry}`), copied from the server's answer when there is one.
+    pub fn authorized_from(payment_id: &str, answer: &JsValue) -> JsValue {
+        let r = authorized(
+            payment_id,
+            &js::string(answer, "transactionId").unwrap_or_default(),
+        );
+        let card = js::get(answer, "savedCard");
+        if card.is_object()
+            && let Some(o) = r.dyn_ref::<Object>()
+        {
+            js::set(o, "savedCard", card);
+        }
+        r
+    }
+
     pub fn refused(payment_id: &str, code: &str, message: &str) -> JsValue {
         js::object(&[
             ("status", "refused".into()),
@@ -239,6 +255,7 @@ pub async fn run(
     card: CardData,
     brand: &str,
     holder: &str,
+    save_card: Option<bool>,
 ) -> JsValue {
     let locale = job.locale;
     // A `submit` callback may have destroyed the form already.
@@ -274,6 +291,47 @@ pub async fn run(
         ("idempotencyKey", idempotency_key().into()),
     ]);
     drop(token);
+    // The buyer's "save this card" box, sent only when the session offers saving
+    // (customers-and-saved-cards contract).
+    if let Some(save) = save_card {
+        js::set(&body, "saveCard", save);
+    }
+    send_pay(shared, job, &body).await
+}
+
+/// Pays with one of the customer's saved cards (`handle.submit({savedCard})`): no card data
+/// leaves the page; 3-D Secure runs as for a new card.
+pub async fn run_saved(shared: &Shared, job: &mut Job, card_id: &str) -> JsValue {
+    let locale = job.locale;
+    if shared.stopped() {
+        return result::destroyed(locale);
+    }
+    if let Some(code) = insecure(&job.session) {
+        return result::error(code, i18n::text(locale, Text::Insecure));
+    }
+    let body = js::object(&[
+        ("savedCard", card_id.into()),
+        ("browser", browser_info().into()),
+        ("threeDS", three_ds_json(&job.three_ds).into()),
+        ("idempotencyKey", idempotency_key().into()),
+    ]);
+    match send_pay(shared, job, &body).await {
+        // The card is gone (deleted, or not this customer's) or past its expiry: said so, in
+        // the buyer's words, with the server's code.
+        r if js::string(&r, "code").as_deref() == Some("not_found") => result::error(
+            "saved_card_unavailable",
+            i18n::text(locale, Text::SavedCardGone),
+        ),
+        r if js::string(&r, "code").as_deref() == Some("card_expired") => {
+            result::error("card_expired", i18n::text(locale, Text::SavedCardExpired))
+        }
+        r => r,
+    }
+}
+
+/// Sends the pay `body` and follows the answers to a result.
+async fn send_pay(shared: &Shared, job: &mut Job, body: &Object) -> JsValue {
+    let locale = job.locale;
     // The same `body`, so the same idempotency key, for every send: the server answers a
     // resent pay with the stored outcome (or settles an unknown one first) and never runs a
     // second gateway operation (pay contract). A loop, so that the request future is built and
@@ -283,7 +341,7 @@ pub async fn run(
         let e = match transport::post_json(
             &job.session.pay_url,
             &job.session.client_secret,
-            &body,
+            body,
             job.timeouts.pay,
             false,
         )
@@ -335,12 +393,7 @@ async fn handle_answer(shared: &Shared, job: &mut Job, mut answer: JsValue) -> J
             return stop(job, &payment_id).await;
         }
         match status.as_str() {
-            "authorized" => {
-                return result::authorized(
-                    &payment_id,
-                    &js::string(&answer, "transactionId").unwrap_or_default(),
-                );
-            }
+            "authorized" => return result::authorized_from(&payment_id, &answer),
             "refused" => return refused(job, &answer),
             "method" => {
                 let Some(completed) = method_round(shared, job, &answer).await else {
@@ -615,12 +668,7 @@ async fn read_status(shared: Option<&Shared>, job: &mut Job, open_to_caller: boo
                 let payment = js::get(&answer, "payment");
                 pid = js::string(&payment, "paymentId").unwrap_or_default();
                 match js::string(&answer, "status").as_deref() {
-                    Some("authorized") => {
-                        return result::authorized(
-                            &pid,
-                            &js::string(&payment, "transactionId").unwrap_or_default(),
-                        );
-                    }
+                    Some("authorized") => return result::authorized_from(&pid, &payment),
                     Some("refused") => {
                         let retry = js::get(&js::get(&answer, "retry"), "tokenizer");
                         if let Some(t) = tokenizer_from_js(&retry) {

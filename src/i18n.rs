@@ -72,6 +72,10 @@ pub enum Text {
     Pending,
     /// A session URL that is neither https nor loopback http: nothing was sent.
     Insecure,
+    /// The saved card chosen is no longer in the customer's wallet.
+    SavedCardGone,
+    /// The saved card chosen is past its expiry month.
+    SavedCardExpired,
 }
 
 /// The message under a field.
@@ -146,6 +150,8 @@ pub fn text(locale: Locale, text: Text) -> &'static str {
                 "The payment is not confirmed yet. Do not pay again: the shop will tell you the outcome."
             }
             Insecure => "The payment form is not set up securely. Nothing was sent.",
+            SavedCardGone => "This saved card can no longer be used. Choose another card.",
+            SavedCardExpired => "This saved card has expired. Choose another card.",
         },
         Locale::Fr => match text {
             BrandChoice => "Réseau de la carte",
@@ -175,6 +181,10 @@ pub fn text(locale: Locale, text: Text) -> &'static str {
             Insecure => {
                 "Le formulaire de paiement n’est pas configuré de façon sécurisée. Rien n’a été envoyé."
             }
+            SavedCardGone => {
+                "Cette carte enregistrée ne peut plus être utilisée. Choisissez une autre carte."
+            }
+            SavedCardExpired => "Cette carte enregistrée a expiré. Choisissez une autre carte.",
         },
     }
 }

@@ -76,6 +76,8 @@ pub struct Session {
     pub tokenizer: Tokenizer,
     /// Payline brand names the session accepts.
     pub accepted: Option<Vec<String>>,
+    /// The session offers "save this card" to the buyer (`saveCard: "offer"`).
+    pub offers_save: bool,
 }
 
 impl Session {
@@ -101,6 +103,7 @@ impl Session {
             server_origin,
             tokenizer: tokenizer_from_js(&tok).ok_or("session.tokenizer is incomplete")?,
             accepted,
+            offers_save: js::string(v, "saveCard").as_deref() == Some("offer"),
         })
     }
 
@@ -145,6 +148,8 @@ pub struct MountOptions {
     pub timeouts: Timeouts,
     /// Fixed "today" (tests).
     pub today: Option<YearMonth>,
+    /// The merchant's "save this card" box: the element shown or hidden, and its checkbox.
+    pub save_card: Option<(Element, HtmlInputElement)>,
 }
 
 fn element_arg(doc: &Document, v: &JsValue, what: &str) -> Result<Option<Element>, String> {
@@ -241,7 +246,27 @@ impl MountOptions {
         let [m0, m1, m2, m3]: [Option<Element>; 4] = messages
             .try_into()
             .map_err(|_| "four fields are required".to_owned())?;
+        // `saveCard`: the checkbox itself, or an element holding one (a `<label>`, so that its
+        // text is shown and hidden with it).
+        let save_card = match element_arg(doc, &js::get(o, "saveCard"), "saveCard")? {
+            None => None,
+            Some(el) => {
+                let input = match el.clone().dyn_into::<HtmlInputElement>() {
+                    Ok(i) => Some(i),
+                    Err(_) => el
+                        .query_selector("input[type=checkbox]")
+                        .ok()
+                        .flatten()
+                        .and_then(|i| i.dyn_into::<HtmlInputElement>().ok()),
+                };
+                match input {
+                    Some(i) if i.type_() == "checkbox" => Some((el, i)),
+                    _ => return Err("saveCard must be a checkbox or hold one".into()),
+                }
+            }
+        };
         Ok(MountOptions {
+            save_card,
             inputs: [number, expiry, cvv, holder],
             messages: [m0, m1, m2, m3],
             brand_choice: element_arg(doc, &js::get(o, "brandChoice"), "brandChoice")?,

@@ -36,7 +36,9 @@
     var form = byId('pay-form');
     form.removeAttribute('aria-busy');
     document.documentElement.dataset.result = result.status;
-    if (result.status === 'authorized') say('Payment authorized');
+    if (result.status === 'authorized') {
+      say('Payment authorized' + (result.savedCard ? ' (card ending ' + result.savedCard.last4 + ' saved for next time)' : ''));
+    }
     else if (result.status === 'refused') say('Payment refused: ' + result.message);
     else if (result.status === 'invalid') say('Check the card details above.');
     // Not decided yet: it may still be authorized, so the buyer is not invited to pay again.
@@ -52,6 +54,11 @@
     var body = {};
     if (params.has('amount')) body.amount = Number(params.get('amount'));
     if (params.get('threeDS') === 'redirect') body.returnUrl = returnUrl();
+    // A returning customer: the session lists the saved cards and offers saving a new one.
+    if (params.get('customer')) {
+      body.customer = { id: params.get('customer') };
+      body.saveCard = 'offer';
+    }
     return fetch('/api/demo/checkout-sessions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -93,7 +100,10 @@
       fields: { number: '#cc-number', expiry: '#cc-exp', cvv: '#cc-csc', holder: '#cc-name' },
       locale: locale || undefined,
       threeDS: redirect ? { mode: 'redirect', returnUrl: returnUrl() } : { mode: 'iframe' },
+      // Shown by the module only when the session offers saving the card.
+      saveCard: byId('save-card') ? '#save-card' : undefined,
     });
+    showSavedCards(session, handle);
     var total = money(session.amount, session.currency);
     byId('line-amount').textContent = total;
     byId('total').textContent = total;
@@ -118,6 +128,39 @@
     handle.on('ready', function () { document.documentElement.dataset.checkout = 'ready'; });
     // The payment server's answer was lost or is late: the module reads the outcome.
     handle.on('checking', function () { say('Checking your payment…'); });
+  }
+
+  // The customer's saved cards as radio buttons (text only: the page never builds HTML from
+  // data); an expired card is listed but cannot be chosen.
+  function showSavedCards(session, handle) {
+    var box = byId('saved-cards');
+    var cards = session.savedCards || [];
+    if (!box || cards.length === 0) return;
+    var list = byId('saved-card-list');
+    cards.forEach(function (card, i) {
+      var label = document.createElement('label');
+      var radio = document.createElement('input');
+      radio.type = 'radio';
+      radio.name = 'saved-card';
+      radio.value = card.cardId;
+      radio.disabled = !!card.expired;
+      radio.checked = i === 0 && !card.expired;
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(' ' + card.brand + ' •••• ' + card.last4 + ', expires ' +
+        card.expiry.slice(0, 2) + '/' + card.expiry.slice(2) + (card.expired ? ' (expired)' : '')));
+      list.appendChild(label);
+    });
+    box.hidden = false;
+    byId('pay-saved').addEventListener('click', function () {
+      var chosen = document.querySelector('input[name=saved-card]:checked');
+      if (!chosen) {
+        say('Choose a saved card.');
+        return;
+      }
+      byId('pay-form').setAttribute('aria-busy', 'true');
+      say('Processing…');
+      handle.submit({ savedCard: chosen.value }).then(show);
+    });
   }
 
   function fail(err) {
