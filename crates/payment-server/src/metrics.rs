@@ -1,5 +1,6 @@
 //! Prometheus text metrics: HTTP requests, gateway calls by operation and result code, and
-//! their latencies. A small hand-written registry: a handful of series, no exporter crate.
+//! their latencies. A small hand-written registry: a handful of series, no exporter crate (the
+//! crate README's design notes say why).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
