@@ -17,7 +17,7 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// doAuthorization (action 100 or 101).
     Authorization,
     /// doCapture (action 201).
@@ -34,7 +34,7 @@ pub enum Kind {
 
 impl Kind {
     /// The stored name, as getTransactionDetails and transactionsSearch show it in `type`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Authorization => "AUTHORIZATION",
             Kind::Capture => "CAPTURE",
@@ -50,7 +50,7 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum State {
+pub(crate) enum State {
     /// Accepted authorization, nothing captured yet.
     Authorized,
     /// Accepted authorization past its 7-day validity with nothing captured.
@@ -74,7 +74,7 @@ pub enum State {
 impl State {
     /// The state of a new authorization entry: refused, captured at once (action 101,
     /// authorization + capture) or authorized only (action 100, mode DIF included).
-    pub fn of_authorization(accepted: bool, action: i64) -> Self {
+    pub(crate) fn of_authorization(accepted: bool, action: i64) -> Self {
         match (accepted, action) {
             (false, _) => State::Refused,
             (true, 101) => State::Captured,
@@ -83,7 +83,7 @@ impl State {
     }
 
     /// The stored name, as getTransactionDetails shows it in `associatedTransactions.status`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Authorized => "AUTHORIZED",
             State::Expired => "EXPIRED",
@@ -101,7 +101,7 @@ impl State {
 /// One ledger entry.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Payline transaction id (14 digits).
     pub id: String,
     /// Operation.
@@ -193,7 +193,11 @@ fn from_row(row: &SqliteRow) -> Result<Entry> {
 }
 
 /// Writes a new entry.
-pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -> Result<()> {
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    e: &Entry,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO transactions (id, merchant_id, kind, action, mode, contract_number, order_ref, amount, currency, \
          result_code, accepted, state, card_type, card_brand, masked_pan, token, expiry, three_ds, eci, liability_shift, \
@@ -231,7 +235,7 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
 }
 
 /// One entry of a merchant.
-pub async fn get(
+pub(crate) async fn get(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     id: &str,
@@ -246,7 +250,7 @@ pub async fn get(
 }
 
 /// Entries of a merchant for an order reference, oldest first.
-pub async fn by_order_ref(
+pub(crate) async fn by_order_ref(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     order_ref: &str,
@@ -263,7 +267,10 @@ pub async fn by_order_ref(
 }
 
 /// Entries that follow `original_id`, oldest first.
-pub async fn follow_ups(conn: &mut SqliteConnection, original_id: &str) -> Result<Vec<Entry>> {
+pub(crate) async fn follow_ups(
+    conn: &mut SqliteConnection,
+    original_id: &str,
+) -> Result<Vec<Entry>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM transactions WHERE original_id = ? ORDER BY created_at, rowid"
     );
@@ -272,7 +279,7 @@ pub async fn follow_ups(conn: &mut SqliteConnection, original_id: &str) -> Resul
 }
 
 /// Entries of a merchant created in `[from, to)`, with optional filters, oldest first.
-pub async fn search(
+pub(crate) async fn search(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     from: OffsetDateTime,
@@ -300,7 +307,7 @@ pub async fn search(
 }
 
 /// Changes the state of an entry.
-pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> Result<()> {
+pub(crate) async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> Result<()> {
     sqlx::query("UPDATE transactions SET state = ? WHERE id = ?")
         .bind(state)
         .bind(id)
@@ -311,7 +318,7 @@ pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> R
 
 /// Sum and count of the follow-ups of `original_id` of this kind that still stand (in one of
 /// `states`): the captures of an authorization, the refunds of a payment.
-pub async fn standing_follow_ups(
+pub(crate) async fn standing_follow_ups(
     conn: &mut SqliteConnection,
     original_id: &str,
     kind: Kind,
@@ -372,7 +379,11 @@ pub(crate) async fn accepted_authorizations_since(
 }
 
 /// Cancels an entry (doReset).
-pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) -> Result<()> {
+pub(crate) async fn cancel(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
     sqlx::query("UPDATE transactions SET state = ?, cancelled_at = ? WHERE id = ?")
         .bind(State::Cancelled)
         .bind(now.unix_timestamp())
@@ -385,7 +396,7 @@ pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) 
 /// Runs the date-driven state changes that fell due: settlement at sandbox midnight and the
 /// 7-day expiry of uncaptured authorizations. Idempotent; called before every operation and
 /// after the clock moves, so the ledger always shows states as of sandbox now.
-pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
+pub(crate) async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
     let now = now.unix_timestamp();
     sqlx::query(
         "UPDATE transactions SET state = ? WHERE settles_at IS NOT NULL AND settles_at <= ? \
@@ -418,7 +429,7 @@ pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<(
 
 /// Deferred capture (Payline mode DIF): the capture the gateway makes on
 /// `payment.differedActionDate`, one per accepted DIF authorization.
-pub mod deferred {
+pub(crate) mod deferred {
     use serde::Serialize;
     use sqlx::{Row, SqliteConnection};
     use time::{Date, OffsetDateTime};
@@ -454,7 +465,7 @@ pub mod deferred {
     /// The planned capture of a DIF authorization.
     #[derive(Debug, Clone, Serialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct Deferred {
+    pub(crate) struct Deferred {
         /// The authorization.
         pub authorization_id: String,
         /// `payment.differedActionDate`.
@@ -482,7 +493,7 @@ pub mod deferred {
     }
 
     /// `yyyy-mm-dd`, as stored.
-    pub fn iso(d: Date) -> String {
+    pub(crate) fn iso(d: Date) -> String {
         format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
     }
 
@@ -491,7 +502,7 @@ pub mod deferred {
     }
 
     /// Stores `payment.differedActionDate` on a ledger entry.
-    pub async fn set_date(
+    pub(crate) async fn set_date(
         conn: &mut SqliteConnection,
         transaction_id: &str,
         date: Date,
@@ -505,7 +516,7 @@ pub mod deferred {
     }
 
     /// `payment.differedActionDate` of a ledger entry.
-    pub async fn date_of(
+    pub(crate) async fn date_of(
         conn: &mut SqliteConnection,
         transaction_id: &str,
     ) -> Result<Option<Date>> {
@@ -518,7 +529,7 @@ pub mod deferred {
     }
 
     /// Plans the capture of an accepted DIF authorization.
-    pub async fn plan(
+    pub(crate) async fn plan(
         conn: &mut SqliteConnection,
         merchant_id: &str,
         authorization_id: &str,
@@ -542,7 +553,7 @@ pub mod deferred {
     }
 
     /// The planned capture of an authorization, if it is a DIF one.
-    pub async fn get(
+    pub(crate) async fn get(
         conn: &mut SqliteConnection,
         authorization_id: &str,
     ) -> Result<Option<Deferred>> {
@@ -572,7 +583,7 @@ pub mod deferred {
 
     /// Gives up a planned capture for `reason` (the merchant captured or cancelled first);
     /// nothing when it is not pending.
-    pub async fn skip(
+    pub(crate) async fn skip(
         conn: &mut SqliteConnection,
         authorization_id: &str,
         reason: SkipReason,
@@ -594,7 +605,7 @@ pub mod deferred {
 
     /// The oldest pending capture due at `until` or before: (authorization, due instant,
     /// merchant).
-    pub async fn next_due(
+    pub(crate) async fn next_due(
         pool: &sqlx::SqlitePool,
         until: i64,
     ) -> Result<Option<(String, i64, String)>> {
@@ -611,7 +622,7 @@ pub mod deferred {
     /// Claims a due capture, guarded by the values read, so that of two processes only one
     /// runs it. Must be the first write of the capture's transaction; the same transaction
     /// then records the outcome ([`done`]).
-    pub async fn claim(
+    pub(crate) async fn claim(
         conn: &mut SqliteConnection,
         authorization_id: &str,
         due_at: i64,
@@ -632,7 +643,7 @@ pub mod deferred {
     }
 
     /// Records the outcome of a claimed capture: the capture made, or why it was skipped.
-    pub async fn done(
+    pub(crate) async fn done(
         conn: &mut SqliteConnection,
         authorization_id: &str,
         outcome: std::result::Result<&str, SkipReason>,

@@ -16,7 +16,7 @@ use crate::vault::Vault;
 
 /// A stored card, decrypted.
 #[derive(Debug)]
-pub struct StoredCard {
+pub(crate) struct StoredCard {
     /// The token.
     pub token: String,
     /// The card number.
@@ -50,7 +50,7 @@ fn new_token(pan: &str) -> String {
 }
 
 /// The token of a checked card number, created on first use.
-pub async fn tokenize(
+pub(crate) async fn tokenize(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -102,7 +102,7 @@ pub async fn tokenize(
 }
 
 /// The card behind a token of this merchant.
-pub async fn lookup(
+pub(crate) async fn lookup(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -125,7 +125,7 @@ pub async fn lookup(
 }
 
 /// Issues a virtual CVV for a token and order reference.
-pub async fn issue_virtual_cvv(
+pub(crate) async fn issue_virtual_cvv(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -156,7 +156,7 @@ pub async fn issue_virtual_cvv(
 
 /// Consumes a virtual CVV: true when it was issued for this token and order reference, is not
 /// expired and was not used before. It is then used up.
-pub async fn consume_virtual_cvv(
+pub(crate) async fn consume_virtual_cvv(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -186,7 +186,7 @@ pub async fn consume_virtual_cvv(
 /// once issued for this token (used, expired or bound to another order reference) is refused
 /// rather than read as a plain CVV, so a replayed virtual CVV never passes. Absent: accepted (a
 /// merchant-initiated payment on a stored card has no CVV). `Err` is the refusal, `01130`.
-pub async fn check_stored_card_cvx(
+pub(crate) async fn check_stored_card_cvx(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
