@@ -5,8 +5,7 @@
 
 use payline_protocol::values::ReturnCode;
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use super::StoredCode;
@@ -163,33 +162,64 @@ fn ts(secs: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-fn from_row(row: &SqliteRow) -> Result<Entry> {
-    Ok(Entry {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        action: row.try_get("action")?,
-        mode: row.try_get("mode")?,
-        contract_number: row.try_get("contract_number")?,
-        order_ref: row.try_get("order_ref")?,
-        amount: row.try_get("amount")?,
-        currency: row.try_get("currency")?,
-        result_code: row.try_get::<StoredCode, _>("result_code")?.0,
-        accepted: row.try_get::<i64, _>("accepted")? != 0,
-        state: row.try_get("state")?,
-        card_type: row.try_get("card_type")?,
-        card_brand: row.try_get("card_brand")?,
-        masked_card: row.try_get("masked_pan")?,
-        token: row.try_get("token")?,
-        expiry: row.try_get("expiry")?,
-        three_d_secure: row.try_get("three_ds")?,
-        eci: row.try_get("eci")?,
-        liability_shift: row.try_get::<i64, _>("liability_shift")? != 0,
-        authorization_number: row.try_get("authorization_number")?,
-        original_id: row.try_get("original_id")?,
-        is_duplicated: row.try_get::<i64, _>("is_duplicated")? != 0,
-        created_at: ts(row.try_get("created_at")?),
-        settles_at: row.try_get::<Option<i64>, _>("settles_at")?.map(ts),
-    })
+/// A `transactions` row as read ([`COLUMNS`]); flags are 0/1 integers, instants Unix seconds.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    kind: Kind,
+    action: i64,
+    mode: String,
+    contract_number: String,
+    order_ref: String,
+    amount: i64,
+    currency: i64,
+    result_code: StoredCode,
+    accepted: i64,
+    state: State,
+    card_type: Option<String>,
+    card_brand: Option<String>,
+    masked_pan: Option<String>,
+    token: Option<String>,
+    expiry: Option<String>,
+    three_ds: String,
+    eci: Option<String>,
+    liability_shift: i64,
+    authorization_number: Option<String>,
+    original_id: Option<String>,
+    is_duplicated: i64,
+    created_at: i64,
+    settles_at: Option<i64>,
+}
+
+impl From<EntryRow> for Entry {
+    fn from(r: EntryRow) -> Self {
+        Entry {
+            id: r.id,
+            kind: r.kind,
+            action: r.action,
+            mode: r.mode,
+            contract_number: r.contract_number,
+            order_ref: r.order_ref,
+            amount: r.amount,
+            currency: r.currency,
+            result_code: r.result_code.0,
+            accepted: r.accepted != 0,
+            state: r.state,
+            card_type: r.card_type,
+            card_brand: r.card_brand,
+            masked_card: r.masked_pan,
+            token: r.token,
+            expiry: r.expiry,
+            three_d_secure: r.three_ds,
+            eci: r.eci,
+            liability_shift: r.liability_shift != 0,
+            authorization_number: r.authorization_number,
+            original_id: r.original_id,
+            is_duplicated: r.is_duplicated != 0,
+            created_at: ts(r.created_at),
+            settles_at: r.settles_at.map(ts),
+        }
+    }
 }
 
 /// Writes a new entry.
@@ -241,12 +271,12 @@ pub(crate) async fn get(
     id: &str,
 ) -> Result<Option<Entry>> {
     let sql = format!("SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND id = ?");
-    let row = sqlx::query(&sql)
+    let row = sqlx::query_as::<_, EntryRow>(&sql)
         .bind(merchant_id)
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(row.map(Entry::from))
 }
 
 /// Entries of a merchant for an order reference, oldest first.
@@ -258,12 +288,12 @@ pub(crate) async fn by_order_ref(
     let sql = format!(
         "SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND order_ref = ? ORDER BY created_at, rowid"
     );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query_as::<_, EntryRow>(&sql)
         .bind(merchant_id)
         .bind(order_ref)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.into_iter().map(Entry::from).collect())
 }
 
 /// Entries that follow `original_id`, oldest first.
@@ -274,8 +304,11 @@ pub(crate) async fn follow_ups(
     let sql = format!(
         "SELECT {COLUMNS} FROM transactions WHERE original_id = ? ORDER BY created_at, rowid"
     );
-    let rows = sqlx::query(&sql).bind(original_id).fetch_all(conn).await?;
-    rows.iter().map(from_row).collect()
+    let rows = sqlx::query_as::<_, EntryRow>(&sql)
+        .bind(original_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Entry::from).collect())
 }
 
 /// Entries of a merchant created in `[from, to)`, with optional filters, oldest first.
@@ -292,7 +325,7 @@ pub(crate) async fn search(
         "SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND created_at >= ? AND created_at < ? \
          AND (? IS NULL OR order_ref = ?) AND (? IS NULL OR id = ?) ORDER BY created_at, rowid LIMIT ?"
     );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query_as::<_, EntryRow>(&sql)
         .bind(merchant_id)
         .bind(from.unix_timestamp())
         .bind(to.unix_timestamp())
@@ -303,7 +336,7 @@ pub(crate) async fn search(
         .bind(limit)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.into_iter().map(Entry::from).collect())
 }
 
 /// Changes the state of an entry.
@@ -431,10 +464,11 @@ pub(crate) async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> R
 /// `payment.differedActionDate`, one per accepted DIF authorization.
 pub(crate) mod deferred {
     use serde::Serialize;
-    use sqlx::{Row, SqliteConnection};
+    use sqlx::SqliteConnection;
     use time::{Date, OffsetDateTime};
 
     use crate::error::Result;
+    use crate::store::dates::from_iso;
 
     /// `deferred_captures.status`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
@@ -469,7 +503,7 @@ pub(crate) mod deferred {
         /// The authorization.
         pub authorization_id: String,
         /// `payment.differedActionDate`.
-        #[serde(serialize_with = "iso_date")]
+        #[serde(serialize_with = "crate::store::dates::serialize_iso")]
         pub capture_date: Date,
         /// Sandbox instant the capture falls due.
         #[serde(with = "time::serde::rfc3339")]
@@ -488,18 +522,8 @@ pub(crate) mod deferred {
         pub executed_at: Option<OffsetDateTime>,
     }
 
-    fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&iso(*d))
-    }
-
-    /// `yyyy-mm-dd`, as stored.
-    pub(crate) fn iso(d: Date) -> String {
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-    }
-
-    fn from_iso(s: &str) -> Option<Date> {
-        Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
-    }
+    /// The capture date as stored; kept under this name for the callers that show it.
+    pub(crate) use crate::store::dates::iso;
 
     /// Stores `payment.differedActionDate` on a ledger entry.
     pub(crate) async fn set_date(
@@ -557,27 +581,38 @@ pub(crate) mod deferred {
         conn: &mut SqliteConnection,
         authorization_id: &str,
     ) -> Result<Option<Deferred>> {
-        let Some(r) = sqlx::query("SELECT * FROM deferred_captures WHERE authorization_id = ?")
-            .bind(authorization_id)
-            .fetch_optional(conn)
-            .await?
+        /// The columns read; the date is `yyyy-mm-dd` text, instants Unix seconds.
+        #[derive(sqlx::FromRow)]
+        struct DeferredRow {
+            authorization_id: String,
+            capture_date: String,
+            due_at: i64,
+            status: Status,
+            reason: Option<SkipReason>,
+            capture_id: Option<String>,
+            wallet_id: Option<String>,
+            executed_at: Option<i64>,
+        }
+        let Some(r) = sqlx::query_as::<_, DeferredRow>(
+            "SELECT * FROM deferred_captures WHERE authorization_id = ?",
+        )
+        .bind(authorization_id)
+        .fetch_optional(conn)
+        .await?
         else {
             return Ok(None);
         };
-        let ts =
-            |v: i64| OffsetDateTime::from_unix_timestamp(v).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        let date: String = r.try_get("capture_date")?;
         Ok(Some(Deferred {
-            authorization_id: r.try_get("authorization_id")?,
-            capture_date: from_iso(&date).ok_or(crate::error::SandboxError::Bug(
+            authorization_id: r.authorization_id,
+            capture_date: from_iso(&r.capture_date).ok_or(crate::error::SandboxError::Bug(
                 "stored capture date unreadable",
             ))?,
-            due_at: ts(r.try_get("due_at")?),
-            status: r.try_get("status")?,
-            reason: r.try_get("reason")?,
-            capture_id: r.try_get("capture_id")?,
-            wallet_id: r.try_get("wallet_id")?,
-            executed_at: r.try_get::<Option<i64>, _>("executed_at")?.map(ts),
+            due_at: super::ts(r.due_at),
+            status: r.status,
+            reason: r.reason,
+            capture_id: r.capture_id,
+            wallet_id: r.wallet_id,
+            executed_at: r.executed_at.map(super::ts),
         }))
     }
 

@@ -6,7 +6,7 @@
 
 use payline_protocol::secret::Secret;
 use rand::Rng;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use crate::cards;
@@ -108,19 +108,24 @@ pub(crate) async fn lookup(
     merchant_id: &str,
     token: &str,
 ) -> Result<Option<StoredCard>> {
-    let row = sqlx::query("SELECT pan_nonce, pan_cipher, card_type, masked_pan FROM tokens WHERE merchant_id = ? AND token = ?")
+    #[derive(sqlx::FromRow)]
+    struct SealedCard {
+        pan_nonce: Vec<u8>,
+        pan_cipher: Vec<u8>,
+        card_type: String,
+        masked_pan: String,
+    }
+    let row: Option<SealedCard> = sqlx::query_as("SELECT pan_nonce, pan_cipher, card_type, masked_pan FROM tokens WHERE merchant_id = ? AND token = ?")
         .bind(merchant_id)
         .bind(token)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let nonce: Vec<u8> = row.try_get("pan_nonce")?;
-    let sealed: Vec<u8> = row.try_get("pan_cipher")?;
     Ok(Some(StoredCard {
         token: token.to_owned(),
-        pan: vault.open(&nonce, &sealed)?,
-        card_type: row.try_get("card_type")?,
-        masked: row.try_get("masked_pan")?,
+        pan: vault.open(&row.pan_nonce, &row.pan_cipher)?,
+        card_type: row.card_type,
+        masked: row.masked_pan,
     }))
 }
 
