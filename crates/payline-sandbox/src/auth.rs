@@ -13,7 +13,10 @@ use zeroize::Zeroizing;
 use crate::config::{Config, MerchantConfig};
 
 /// The merchant named by a valid `Authorization` header.
-pub fn authenticate<'c>(headers: &HeaderMap, config: &'c Config) -> Option<&'c MerchantConfig> {
+pub(crate) fn authenticate<'c>(
+    headers: &HeaderMap,
+    config: &'c Config,
+) -> Option<&'c MerchantConfig> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -39,7 +42,7 @@ pub fn authenticate<'c>(headers: &HeaderMap, config: &'c Config) -> Option<&'c M
 }
 
 /// The 401 answer (RFC 7617 challenge), the same for a missing, malformed or wrong header.
-pub fn unauthorized() -> Response {
+pub(crate) fn unauthorized() -> Response {
     (
         StatusCode::UNAUTHORIZED,
         [(header::WWW_AUTHENTICATE, "Basic realm=\"payline-sandbox\"")],

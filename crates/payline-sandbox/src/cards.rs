@@ -8,7 +8,7 @@ use time::Date;
 
 /// What the sandbox knows about a valid card number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardInfo {
+pub(crate) struct CardInfo {
     /// Payline card type of the card's network (`CB` for a co-badged CB card, `VISA`, …).
     pub card_type: String,
     /// Expected CVV length.
@@ -19,7 +19,7 @@ pub struct CardInfo {
 
 /// A refused card check, with the Payline code to answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardError {
+pub(crate) enum CardError {
     /// Not 12–19 digits: `02625` "Invalid card number format".
     Format,
     /// Luhn check digit wrong: `02614` "Invalid Luhn key".
@@ -36,7 +36,7 @@ pub enum CardError {
 
 impl CardError {
     /// The Payline result code.
-    pub fn code(self) -> ReturnCode {
+    pub(crate) fn code(self) -> ReturnCode {
         match self {
             CardError::Format => ReturnCode::INVALID_CARD_NUMBER_FORMAT,
             CardError::Luhn => ReturnCode::INVALID_LUHN_KEY,
@@ -54,7 +54,7 @@ fn table() -> &'static card_core::BinTable {
 }
 
 /// Checks a card number (card-core: digits, brand, length, Luhn) and returns its network rules.
-pub fn check_number(pan: &Secret) -> Result<CardInfo, CardError> {
+pub(crate) fn check_number(pan: &Secret) -> Result<CardInfo, CardError> {
     let digits = pan.expose();
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(CardError::Format);
@@ -76,7 +76,7 @@ pub fn check_number(pan: &Secret) -> Result<CardInfo, CardError> {
 }
 
 /// Parses `MMYY` (card-core) and checks it is not before `today`'s month.
-pub fn check_expiry(mmyy: &str, today: Date) -> Result<(), CardError> {
+pub(crate) fn check_expiry(mmyy: &str, today: Date) -> Result<(), CardError> {
     let expiry =
         card_core::ExpiryDate::parse_payline_mmyy(mmyy).map_err(|_| CardError::ExpiryFormat)?;
     let year = u16::try_from(today.year()).map_err(|_| CardError::ExpiryFormat)?;
@@ -90,7 +90,7 @@ pub fn check_expiry(mmyy: &str, today: Date) -> Result<(), CardError> {
 }
 
 /// Checks a CVV (digits of the brand's length; may be absent only where not required).
-pub fn check_cvv(cvv: Option<&Secret>, info: &CardInfo) -> Result<(), CardError> {
+pub(crate) fn check_cvv(cvv: Option<&Secret>, info: &CardInfo) -> Result<(), CardError> {
     match cvv.filter(|c| !c.is_empty()) {
         None if info.cvv_required => Err(CardError::Cvv),
         None => Ok(()),
@@ -106,7 +106,7 @@ pub fn check_cvv(cvv: Option<&Secret>, info: &CardInfo) -> Result<(), CardError>
 }
 
 /// `first 6 + X… + last 4`, as Payline masks card numbers in answers.
-pub fn mask(pan: &Secret) -> String {
+pub(crate) fn mask(pan: &Secret) -> String {
     let d = pan.expose();
     match (d.get(..6), d.len().checked_sub(4).and_then(|i| d.get(i..))) {
         (Some(first), Some(last)) if d.len() > 10 => {

@@ -72,7 +72,7 @@ fn de_secret<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error>
 }
 
 /// Card types of the built-in contracts.
-pub const BUILT_IN_BRANDS: [&str; 5] = ["CB", "VISA", "MASTERCARD", "AMEX", "MAESTRO"];
+pub(crate) const BUILT_IN_BRANDS: [&str; 5] = ["CB", "VISA", "MASTERCARD", "AMEX", "MAESTRO"];
 
 impl Default for Config {
     /// The built-in sandbox merchant (README "Credentials").

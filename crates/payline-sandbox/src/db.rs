@@ -62,7 +62,7 @@ impl DbLocation {
 }
 
 /// Opens the database and applies the schema.
-pub async fn open(location: &DbLocation) -> Result<SqlitePool, SandboxError> {
+pub(crate) async fn open(location: &DbLocation) -> Result<SqlitePool, SandboxError> {
     let pool = match location {
         DbLocation::Memory => {
             // One connection kept forever: each new in-memory connection would be a new, empty

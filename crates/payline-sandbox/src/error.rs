@@ -40,4 +40,4 @@ impl IntoResponse for SandboxError {
 }
 
 /// Result alias of the crate.
-pub type Result<T, E = SandboxError> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = SandboxError> = std::result::Result<T, E>;

@@ -39,6 +39,11 @@
 //! # Ok(()) }
 //! ```
 
+// The public surface is what an embedder needs (`Sandbox`, the configuration, `serve`/`app`,
+// the errors, the scheduler hook the tests drive); everything else is `pub(crate)` or narrower,
+// and this lint (an error under the workspace's `clippy -D warnings` gate) keeps it that way.
+#![warn(unreachable_pub)]
+
 // Layers, each module importing only from the ones listed before it:
 //   foundation  error, config, db (pool, clock), vault, cards, rules, scenarios, schedule
 //   store       SQL and typed rows: ledger, card tokens, wallets, notification outbox

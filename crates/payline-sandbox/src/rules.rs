@@ -4,19 +4,19 @@ use time::{Duration, OffsetDateTime, Time};
 
 /// An authorization must be captured within 7 days (Payline doAuthorization, mode CPT action
 /// 100), after which doCapture answers `02602`.
-pub const AUTHORIZATION_VALIDITY: Duration = Duration::days(7);
+pub(crate) const AUTHORIZATION_VALIDITY: Duration = Duration::days(7);
 
 /// Duplicate window for an order reference (Payline re-authorization rule 6: 24 h).
-pub const DUPLICATE_WINDOW: Duration = Duration::hours(24);
+pub(crate) const DUPLICATE_WINDOW: Duration = Duration::hours(24);
 
 /// Validity of a virtual CVV issued by the tokenizer.
-pub const VIRTUAL_CVV_VALIDITY: Duration = Duration::minutes(15);
+pub(crate) const VIRTUAL_CVV_VALIDITY: Duration = Duration::minutes(15);
 
 /// Lifetime of a 3-D Secure session (enrollment to authorization).
-pub const THREE_DS_SESSION_VALIDITY: Duration = Duration::minutes(30);
+pub(crate) const THREE_DS_SESSION_VALIDITY: Duration = Duration::minutes(30);
 
 /// Settlement time of an operation made at `at`: the next midnight UTC of the sandbox clock.
-pub fn settlement_time(at: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn settlement_time(at: OffsetDateTime) -> OffsetDateTime {
     let at = at.to_offset(time::UtcOffset::UTC);
     (at.date() + Duration::days(1))
         .with_time(Time::MIDNIGHT)
@@ -24,13 +24,13 @@ pub fn settlement_time(at: OffsetDateTime) -> OffsetDateTime {
 }
 
 /// True while a 7-day authorization made at `created` may still be captured.
-pub fn authorization_valid(created: OffsetDateTime, now: OffsetDateTime) -> bool {
+pub(crate) fn authorization_valid(created: OffsetDateTime, now: OffsetDateTime) -> bool {
     now < created + AUTHORIZATION_VALIDITY
 }
 
 /// Last instant a transaction created at `created` may be re-authorized: 11 calendar months
 /// later (Payline re-authorization rule 3), the day clamped to the end of a shorter month.
-pub fn reauthorization_deadline(created: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn reauthorization_deadline(created: OffsetDateTime) -> OffsetDateTime {
     let created = created.to_offset(time::UtcOffset::UTC);
     let months = i32::from(u8::from(created.month())) - 1 + 11;
     let year = created.year() + months / 12;

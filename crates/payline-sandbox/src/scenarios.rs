@@ -11,7 +11,7 @@ use payline_protocol::values::ReturnCode;
 
 /// Bank outcome forced by the payment amount (minor units), Payline homologation simulator.
 /// The documented amounts are in currency units (333.00 … 333.96).
-pub const AMOUNT_OUTCOMES: &[(u64, ReturnCode)] = &[
+pub(crate) const AMOUNT_OUTCOMES: &[(u64, ReturnCode)] = &[
     (33300, ReturnCode::APPROVED),
     (33308, ReturnCode::APPROVED),
     (33305, ReturnCode::DO_NOT_HONOR),
@@ -41,7 +41,7 @@ pub const AMOUNT_OUTCOMES: &[(u64, ReturnCode)] = &[
 ];
 
 /// Outcome forced by the amount, if any.
-pub fn outcome_by_amount(amount: u64) -> Option<ReturnCode> {
+pub(crate) fn outcome_by_amount(amount: u64) -> Option<ReturnCode> {
     AMOUNT_OUTCOMES
         .iter()
         .find(|(a, _)| *a == amount)
@@ -51,7 +51,7 @@ pub fn outcome_by_amount(amount: u64) -> Option<ReturnCode> {
 /// Outcome forced by the card number (homologation convention: 16 digits, 10th digit `9`,
 /// digits 11–15 the `01xxx` code). `is_simulated` says which codes the simulator knows; others
 /// (Payline: "some such as 01197 are not simulated") are ignored.
-pub fn outcome_by_card_number(
+pub(crate) fn outcome_by_card_number(
     pan: &str,
     is_simulated: impl Fn(ReturnCode) -> bool,
 ) -> Option<ReturnCode> {
@@ -66,7 +66,7 @@ pub fn outcome_by_card_number(
 
 /// What `verifyEnrollment` answers for a card (sandbox 3-D Secure test cards).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Enrollment {
+pub(crate) enum Enrollment {
     /// `03001`: not enrolled; the merchant may authorize without 3-D Secure.
     NotEnrolled,
     /// `03102`: 3-D Secure 2 frictionless, cardholder authenticated without a challenge.
@@ -80,7 +80,7 @@ pub enum Enrollment {
 }
 
 /// The 3-D Secure test cards (README "3-D Secure test cards"). Any other card: not enrolled.
-pub const THREE_DS_CARDS: &[(&str, Enrollment)] = &[
+pub(crate) const THREE_DS_CARDS: &[(&str, Enrollment)] = &[
     ("4970101122334455", Enrollment::NotEnrolled),
     ("4970107111111119", Enrollment::Frictionless),
     ("4970105181818183", Enrollment::Challenge),
@@ -91,7 +91,7 @@ pub const THREE_DS_CARDS: &[(&str, Enrollment)] = &[
 ];
 
 /// Enrollment of a card number.
-pub fn enrollment(pan: &str) -> Enrollment {
+pub(crate) fn enrollment(pan: &str) -> Enrollment {
     THREE_DS_CARDS
         .iter()
         .find(|(p, _)| *p == pan)
@@ -99,7 +99,7 @@ pub fn enrollment(pan: &str) -> Enrollment {
 }
 
 /// The code a challenge page accepts.
-pub const CHALLENGE_CODE: &str = "1234";
+pub(crate) const CHALLENGE_CODE: &str = "1234";
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]

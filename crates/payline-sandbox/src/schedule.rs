@@ -18,7 +18,7 @@ use time::{Date, Duration, Month};
 
 /// Payline `billingCycle` codes (Payline recurring object).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillingCycle {
+pub(crate) enum BillingCycle {
     /// `10`.
     Daily,
     /// `20`.
@@ -41,7 +41,7 @@ pub enum BillingCycle {
 
 impl BillingCycle {
     /// The cycle of a Payline code, `None` for anything else (the gateway answers `02509`).
-    pub fn from_code(code: u32) -> Option<Self> {
+    pub(crate) fn from_code(code: u32) -> Option<Self> {
         Some(match code {
             10 => Self::Daily,
             20 => Self::Weekly,
@@ -57,7 +57,7 @@ impl BillingCycle {
     }
 
     /// The Payline code.
-    pub fn code(self) -> u32 {
+    pub(crate) fn code(self) -> u32 {
         match self {
             Self::Daily => 10,
             Self::Weekly => 20,
@@ -86,7 +86,7 @@ impl BillingCycle {
 
 /// A schedule as registered (Payline `recurring` plus the payment's first due date).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     /// Frequency.
     pub cycle: BillingCycle,
     /// First due date.
@@ -106,7 +106,7 @@ pub struct Schedule {
 }
 
 /// Most due dates a sandbox schedule may have (Payline `billingLeft` is N3).
-pub const MAX_BILLINGS: u32 = 999;
+pub(crate) const MAX_BILLINGS: u32 = 999;
 
 fn add_months(year: i32, month: Month, months: i64) -> (i32, Month) {
     let index = i64::from(year) * 12 + i64::from(u8::from(month)) - 1 + months;
@@ -119,7 +119,7 @@ fn add_months(year: i32, month: Month, months: i64) -> (i32, Month) {
 }
 
 /// The day `day` of a month, clamped to its last day (`31` in February → 28 or 29).
-pub fn clamped_day(year: i32, month: Month, day: u8) -> Option<Date> {
+pub(crate) fn clamped_day(year: i32, month: Month, day: u8) -> Option<Date> {
     let day = day.clamp(1, month.length(year));
     Date::from_calendar_date(year, month, day).ok()
 }
@@ -127,7 +127,7 @@ pub fn clamped_day(year: i32, month: Month, day: u8) -> Option<Date> {
 impl Schedule {
     /// Due date of `rank` (1-based), ignoring `billing_left` and `end`. `None` only for dates out
     /// of the calendar's range.
-    pub fn raw_due_date(&self, rank: u32) -> Option<Date> {
+    pub(crate) fn raw_due_date(&self, rank: u32) -> Option<Date> {
         let n = i64::from(rank.checked_sub(1)?);
         if n == 0 {
             return Some(self.start);
@@ -164,7 +164,7 @@ impl Schedule {
     }
 
     /// Due date of `rank` when the schedule has it (within `billing_left` and `end`).
-    pub fn due_date(&self, rank: u32) -> Option<Date> {
+    pub(crate) fn due_date(&self, rank: u32) -> Option<Date> {
         if rank == 0 || rank > self.billing_left.unwrap_or(MAX_BILLINGS).min(MAX_BILLINGS) {
             return None;
         }
@@ -176,7 +176,7 @@ impl Schedule {
     }
 
     /// Amount of `rank` due on `date`.
-    pub fn amount_of(&self, rank: u32, date: Date) -> u64 {
+    pub(crate) fn amount_of(&self, rank: u32, date: Date) -> u64 {
         if rank <= 1 {
             return self.first_amount;
         }
@@ -187,14 +187,14 @@ impl Schedule {
     }
 
     /// Every due date, in order (at most [`MAX_BILLINGS`]).
-    pub fn due_dates(&self) -> Vec<(u32, Date)> {
+    pub(crate) fn due_dates(&self) -> Vec<(u32, Date)> {
         (1..=MAX_BILLINGS)
             .map_while(|r| self.due_date(r).map(|d| (r, d)))
             .collect()
     }
 
     /// Last due date when the schedule is finite (`billingLeft` or `endDate`).
-    pub fn last_due_date(&self) -> Option<Date> {
+    pub(crate) fn last_due_date(&self) -> Option<Date> {
         if self.billing_left.is_none() && self.end.is_none() {
             return None;
         }
@@ -203,14 +203,14 @@ impl Schedule {
 
     /// Payline `02506` warning: the card (valid to the end of its expiry month) does not cover
     /// every due date. An open-ended schedule is never covered.
-    pub fn outlives_card(&self, card_last_day: Date) -> bool {
+    pub(crate) fn outlives_card(&self, card_last_day: Date) -> bool {
         self.last_due_date().is_none_or(|last| last > card_last_day)
     }
 }
 
 /// Payline NX consistency rule (`02509`): `payment.amount = firstAmount + (billingLeft − 1) ×
 /// amount`, `firstAmount` defaulting to `amount`.
-pub fn nx_amount_consistent(
+pub(crate) fn nx_amount_consistent(
     payment_amount: u64,
     first_amount: Option<u64>,
     amount: u64,
@@ -223,7 +223,7 @@ pub fn nx_amount_consistent(
 }
 
 /// The last day a card expiring `MMYY` can be used.
-pub fn card_last_day(mmyy: &str) -> Option<Date> {
+pub(crate) fn card_last_day(mmyy: &str) -> Option<Date> {
     let month: u8 = mmyy.get(..2)?.parse().ok()?;
     let year: i32 = mmyy.get(2..4)?.parse().ok()?;
     clamped_day(2000 + year, Month::try_from(month).ok()?, 31)
@@ -231,13 +231,13 @@ pub fn card_last_day(mmyy: &str) -> Option<Date> {
 
 /// ReturnCode retry policy of the sandbox scheduler: a refused due date is tried again one day
 /// later, at most [`MAX_TRIES`] times in all; then its billing record is disabled (status 4).
-pub const MAX_TRIES: u32 = 3;
+pub(crate) const MAX_TRIES: u32 = 3;
 
 /// Delay between two tries of a refused due date.
-pub const RETRY_DELAY: Duration = Duration::days(1);
+pub(crate) const RETRY_DELAY: Duration = Duration::days(1);
 
 /// Formats Payline `dd/mm/yyyy`.
-pub fn payline_day(d: Date) -> String {
+pub(crate) fn payline_day(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
 }
 

@@ -17,7 +17,7 @@ use crate::error::{Result, SandboxError};
 
 /// Encrypts, decrypts and fingerprints card numbers.
 #[derive(Clone)]
-pub struct Vault {
+pub(crate) struct Vault {
     key: Zeroizing<[u8; 32]>,
 }
 
@@ -29,7 +29,7 @@ impl std::fmt::Debug for Vault {
 
 impl Vault {
     /// Loads the vault key from the database, creating it on first start.
-    pub async fn load(pool: &SqlitePool) -> Result<Self> {
+    pub(crate) async fn load(pool: &SqlitePool) -> Result<Self> {
         let mut fresh = [0u8; 32];
         rand::rng().fill_bytes(&mut fresh);
         sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('vault_key', ?)")
@@ -60,7 +60,7 @@ impl Vault {
     }
 
     /// Encrypts a PAN: `(nonce, ciphertext)`.
-    pub fn seal(&self, pan: &Secret) -> Result<(Vec<u8>, Vec<u8>)> {
+    pub(crate) fn seal(&self, pan: &Secret) -> Result<(Vec<u8>, Vec<u8>)> {
         let cipher = Aes256Gcm::new_from_slice(&self.key[..]).map_err(|_| SandboxError::Vault)?;
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
@@ -71,7 +71,7 @@ impl Vault {
     }
 
     /// Decrypts a PAN sealed by [`Vault::seal`].
-    pub fn open(&self, nonce: &[u8], sealed: &[u8]) -> Result<Secret> {
+    pub(crate) fn open(&self, nonce: &[u8], sealed: &[u8]) -> Result<Secret> {
         if nonce.len() != 12 {
             return Err(SandboxError::Vault);
         }
@@ -86,7 +86,7 @@ impl Vault {
     }
 
     /// Keyed fingerprint of a secret value (PAN or virtual CVV), hex.
-    pub fn fingerprint(&self, domain: &str, value: &str) -> String {
+    pub(crate) fn fingerprint(&self, domain: &str, value: &str) -> String {
         let mut h = Sha256::new();
         h.update(&self.key[..]);
         h.update(domain.as_bytes());

@@ -68,7 +68,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::pay::router())
         .route_layer(browser_limit())
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            security::Cors::new(&state.settings().allowed_origins),
             security::cors,
         ));
     // The ACS posts to /3ds/* through the buyer's browser, without credentials.
@@ -91,12 +91,15 @@ pub fn app(state: AppState) -> Router {
             guards.permits(),
             limits::shed_load,
         ));
-    Router::new()
+    let router = Router::new()
         .merge(routes::ops::router())
         .merge(guarded)
         // Layers wrap from the inside out: the body limit applies before any extractor runs;
         // the timeout wraps load shedding, so a request that timed out keeps its slot until its
-        // handler ends; the headers/metrics layer sees every answer, refusals included.
+        // handler ends; the metrics and security-header layers see every answer, refusals
+        // included. The timeout stays a middleware of ours: tower-http's TimeoutLayer drops
+        // (cancels) the handler's future, which must not happen to a payment between two of its
+        // steps (see `limits`).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             guards.timeout(),
@@ -104,7 +107,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::headers_and_metrics,
-        ))
-        .with_state(state)
+            metrics::track_requests,
+        ));
+    security::with_security_headers(router, &state).with_state(state)
 }

@@ -1,10 +1,16 @@
 //! Browser-facing protections: security headers and CSP on every answer, CORS for the allowed
 //! checkout origins only, bearer-token checks (admin API, metrics).
 
-use axum::extract::{MatchedPath, Request, State};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower::{Layer, ServiceExt};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::AppError;
 use crate::ids;
@@ -42,105 +48,119 @@ pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> Strin
     )
 }
 
-/// Adds the security headers to every response and records request metrics.
-pub async fn headers_and_metrics(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let started = std::time::Instant::now();
-    let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let mut res = next.run(req).await;
-    let framable = res.extensions().get::<FramableByCheckout>().is_some();
-    let ancestors = if framable {
-        state.settings().allowed_origins.join(" ")
-    } else {
-        "'none'".into()
-    };
-    let csp = content_security_policy(&state, &ancestors);
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    if !framable {
-        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    }
-    h.insert(
-        HeaderName::from_static("cross-origin-resource-policy"),
-        HeaderValue::from_static("same-site"),
-    );
-    if state.settings().public_url.starts_with("https://") {
-        h.insert(
+/// Puts the security headers on every answer of `router`, refusals included (tower-http's
+/// `SetResponseHeaderLayer`, overriding whatever a handler set). The values are fixed by the
+/// settings, so they are built once here rather than per request.
+pub fn with_security_headers<S>(router: axum::Router<S>, state: &AppState) -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let header_value = |v: String| HeaderValue::from_str(&v).ok();
+    let framed_csp = header_value(content_security_policy(
+        state,
+        &state.settings().allowed_origins.join(" "),
+    ));
+    let unframed_csp = header_value(content_security_policy(state, "'none'"));
+    let framable = |res: &Response| res.extensions().get::<FramableByCheckout>().is_some();
+    let hsts = state
+        .settings()
+        .public_url
+        .starts_with("https://")
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            move |res: &Response| {
+                if framable(res) {
+                    framed_csp.clone()
+                } else {
+                    unframed_csp.clone()
+                }
+            },
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // Only the 3-D Secure return page may be framed, by the checkout origins (its CSP
+        // `frame-ancestors` says which); everything else refuses framing.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            move |res: &Response| (!framable(res)).then(|| HeaderValue::from_static("DENY")),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-site"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
-    }
-    state.metrics().http_request(
-        method.as_str(),
-        &route,
-        res.status().as_u16(),
-        started.elapsed(),
-    );
-    res
+            hsts,
+        ))
 }
 
-/// CORS (Fetch standard) for the browser-facing API: only `ALLOWED_ORIGINS` get the
-/// `Access-Control-Allow-*` headers; preflights from anywhere else get a bare 403.
-pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let origin = req
+/// CORS (Fetch standard) for the browser-facing API: the allowed origins and tower-http's
+/// [`CorsLayer`], which writes the `Access-Control-*` headers.
+#[derive(Debug, Clone)]
+pub struct Cors {
+    allowed: Arc<[String]>,
+    layer: CorsLayer,
+}
+
+impl Cors {
+    /// CORS for these origins (`ALLOWED_ORIGINS` plus the server's own).
+    pub fn new(allowed_origins: &[String]) -> Self {
+        // `AllowOrigin::list` panics on `*`; the configuration only ever holds checked URL
+        // origins, and a `*` could never equal a browser's `Origin` anyway.
+        let allowed: Arc<[String]> = allowed_origins
+            .iter()
+            .filter(|o| o.as_str() != "*")
+            .cloned()
+            .collect();
+        let layer = CorsLayer::new()
+            .allow_origin(AllowOrigin::list(
+                allowed.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
+            ))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("idempotency-key"),
+            ])
+            .max_age(Duration::from_secs(600))
+            // Retry-After (429, 503) is not a CORS-safelisted response header: without this the
+            // page could not read how long to wait.
+            .expose_headers([header::RETRY_AFTER])
+            .vary([header::ORIGIN]);
+        Self { allowed, layer }
+    }
+}
+
+/// Only `ALLOWED_ORIGINS` get the `Access-Control-Allow-*` headers (written by the
+/// [`CorsLayer`]); a preflight from anywhere else gets a bare 403 and any other request from
+/// elsewhere passes untouched. tower-http alone would answer every preflight 200 and put
+/// `Vary`/`Access-Control-Expose-Headers` on every answer, so this gate keeps the
+/// checkout-session contract's 204/403 preflights.
+pub async fn cors(State(cors): State<Cors>, req: Request, next: Next) -> Response {
+    let allowed = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
-        .map(str::to_owned);
-    let allowed = origin
-        .as_deref()
-        .filter(|o| state.settings().allowed_origins.iter().any(|a| a == o))
-        .map(str::to_owned);
-    if req.method() == Method::OPTIONS {
-        let Some(o) = allowed else {
-            return StatusCode::FORBIDDEN.into_response();
-        };
-        let mut res = StatusCode::NO_CONTENT.into_response();
-        let h = res.headers_mut();
-        put(h, header::ACCESS_CONTROL_ALLOW_ORIGIN, &o);
-        put(h, header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST");
-        put(
-            h,
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            "authorization, content-type, idempotency-key",
-        );
-        put(h, header::ACCESS_CONTROL_MAX_AGE, "600");
-        put(h, header::VARY, "Origin");
-        return res;
-    }
-    let mut res = next.run(req).await;
-    if let Some(o) = allowed {
-        let h = res.headers_mut();
-        put(h, header::ACCESS_CONTROL_ALLOW_ORIGIN, &o);
-        // Retry-After (429, 503) is not a CORS-safelisted response header: without this the
-        // page could not read how long to wait.
-        put(h, header::ACCESS_CONTROL_EXPOSE_HEADERS, "Retry-After");
-        h.append(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    res
-}
-
-fn put(h: &mut HeaderMap, name: HeaderName, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        h.insert(name, v);
+        .is_some_and(|o| cors.allowed.iter().any(|a| a == o));
+    let preflight = req.method() == Method::OPTIONS;
+    match (allowed, preflight) {
+        (false, true) => StatusCode::FORBIDDEN.into_response(),
+        (false, false) => next.run(req).await,
+        (true, _) => {
+            let Ok(mut res) = cors.layer.layer(next).oneshot(req).await;
+            if preflight {
+                *res.status_mut() = StatusCode::NO_CONTENT;
+            }
+            res
+        }
     }
 }
 

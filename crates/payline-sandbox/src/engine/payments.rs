@@ -64,7 +64,7 @@ fn amount_of(a: Option<Amount>) -> Option<u64> {
 
 /// Latest `payment.differedActionDate` after the authorization date (Payline doAuthorization,
 /// payment object: `differedActionDate <= authorizationDate + 6 days`).
-pub const MAX_DEFERRAL: Duration = Duration::days(6);
+pub(crate) const MAX_DEFERRAL: Duration = Duration::days(6);
 
 /// Checks mode DIF and `payment.differedActionDate` (Payline payment object), wherever DIF is
 /// allowed (doAuthorization, doImmediateWalletPayment, doScheduledWalletPayment, doWebPayment):
@@ -72,7 +72,7 @@ pub const MAX_DEFERRAL: Duration = Duration::days(6);
 /// `today` nor the authorization day, and at most [`MAX_DEFERRAL`] after the authorization day
 /// (`02305`); another mode must leave the date empty (`02305`). Returns the capture date of a
 /// DIF payment.
-pub fn check_deferred(
+pub(crate) fn check_deferred(
     mode: &str,
     action: i64,
     date: Option<ShortDate>,
@@ -103,7 +103,7 @@ pub fn check_deferred(
 /// accepted, plans the capture: due at 00:00 UTC of the date, or at once when the
 /// authorization is later than that (a date of today). `wallet_id`: a wallet payment, notified
 /// TRSWALLET when captured.
-pub async fn plan_deferred(
+pub(crate) async fn plan_deferred(
     ctx: &mut Ctx<'_>,
     entry: &Entry,
     date: Option<Date>,
@@ -120,7 +120,7 @@ pub async fn plan_deferred(
 
 /// doWebPayment in mode DIF: keeps the capture date with the hosted session until the buyer
 /// pays.
-pub async fn remember_web_deferred(
+pub(crate) async fn remember_web_deferred(
     conn: &mut SqliteConnection,
     token: &str,
     date: Option<Date>,
@@ -130,7 +130,7 @@ pub async fn remember_web_deferred(
 }
 
 /// The hosted page's authorization of a DIF session: [`plan_deferred`] with the session's date.
-pub async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) -> Result<()> {
+pub(crate) async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) -> Result<()> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = web_sessions::capture_date(ctx.conn, token)
         .await?
@@ -142,7 +142,7 @@ pub async fn plan_web_deferred(ctx: &mut Ctx<'_>, token: &str, entry: &Entry) ->
 /// authorized amount captured (action 201, settled at the next sandbox midnight like doCapture's)
 /// and a TRS (or TRSWALLET) notification; or skipped, with the reason recorded, when the
 /// authorization was cancelled, already captured, or past its 7-day validity.
-pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> Result<()> {
+pub(crate) async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> Result<()> {
     let Some(auth) = ledger::get(ctx.conn, &ctx.merchant.id, authorization_id).await? else {
         return Err(crate::error::SandboxError::Bug(
             "deferred capture without its authorization",
@@ -213,7 +213,7 @@ pub async fn run_deferred_capture(ctx: &mut Ctx<'_>, authorization_id: &str) -> 
 
 /// doAuthorization (actions 100 and 101, mode CPT; mode DIF with action 100 and
 /// `differedActionDate`, captured by the scheduler on that date).
-pub async fn do_authorization(
+pub(crate) async fn do_authorization(
     ctx: &mut Ctx<'_>,
     req: DoAuthorizationRequest,
 ) -> Result<DoAuthorizationResponse> {
@@ -482,7 +482,10 @@ fn follow_up(
 
 /// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
 /// validity (`02602` after), never on a refused or cancelled authorization.
-pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCaptureResponse> {
+pub(crate) async fn do_capture(
+    ctx: &mut Ctx<'_>,
+    req: DoCaptureRequest,
+) -> Result<DoCaptureResponse> {
     let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCaptureResponse {
         transaction: bare(ctx),
         ..DoCaptureResponse::new(PaylineResult::documented(code))
@@ -550,7 +553,7 @@ pub async fn do_capture(ctx: &mut Ctx<'_>, req: DoCaptureRequest) -> Result<DoCa
 
 /// doReset: cancels an authorization, or a capture/refund/credit not yet settled (settlement
 /// happens at the sandbox midnight UTC after it; then only doRefund applies, `02105`).
-pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetResponse> {
+pub(crate) async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetResponse> {
     let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoResetResponse {
         result: PaylineResult::documented(code),
         transaction: bare(ctx),
@@ -632,7 +635,7 @@ pub async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<DoResetR
 }
 
 /// doRefund: after capture only (`02618`), partial refunds up to the captured amount (`02613`).
-pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefundResponse> {
+pub(crate) async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefundResponse> {
     let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoRefundResponse {
         transaction: bare(ctx),
         ..DoRefundResponse::new(PaylineResult::documented(code))
@@ -689,7 +692,7 @@ pub async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result<DoRefu
 }
 
 /// doCredit: a stand-alone credit to a card (action 422).
-pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
+pub(crate) async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
     let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse {
         transaction: bare(ctx),
         ..DoCreditResponse::new(PaylineResult::documented(code))
@@ -757,7 +760,7 @@ pub async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCred
 /// copied when none is given; 6 a duplicate within 24 h unless the reference differs (`02001`);
 /// 7 allowed on a cancelled transaction; 8 never a liability shift; 9 no amount rule; 10 same
 /// currency (`02620`, nothing stored); 11 the contract's re-authorization option (`02619`).
-pub async fn do_re_authorization(
+pub(crate) async fn do_re_authorization(
     ctx: &mut Ctx<'_>,
     req: DoReAuthorizationRequest,
 ) -> Result<DoReAuthorizationResponse> {

@@ -209,7 +209,7 @@ async fn bill_due(ctx: &mut Ctx<'_>, record_id: &str) -> Result<()> {
 /// ([`MAX_TRIES`] tries one day apart for bank refusals, then status 4; a refusal by the gateway
 /// itself — wallet disabled or unknown, card expired or no longer accepted — is final, status 2);
 /// a BILL notification; the next due date of an open-ended schedule.
-pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
+pub(crate) async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
     let (b, record_id) = billings::by_id(ctx.conn, billing_id).await?;
     let Some(rec) = load(ctx.conn, &ctx.merchant.id, &record_id).await? else {
         return Err(crate::error::SandboxError::Bug(
@@ -304,7 +304,7 @@ pub async fn bill(ctx: &mut Ctx<'_>, billing_id: i64) -> Result<()> {
 /// the contract (`02541`), recurring options and the NX amount rule (`02509`), `cvx` (`01130`,
 /// [`wallets::check_wallet_cvx`], bound to `orderRef`); the record is
 /// created even when the card expires before the last due date, with `02506` as a warning.
-pub async fn do_recurrent_wallet_payment(
+pub(crate) async fn do_recurrent_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoRecurrentWalletPaymentRequest,
 ) -> Result<DoRecurrentWalletPaymentResponse> {
@@ -428,7 +428,7 @@ pub async fn do_recurrent_wallet_payment(
 /// (`02503`, `02505`; `02506` when the card expires before the date, nothing created). Mode
 /// DIF: the due date is an authorization (action 100) captured on `differedActionDate`, which
 /// lies within 6 days of `scheduledDate` (`02305`, `02321`, see [`super::payments::check_deferred`]).
-pub async fn do_scheduled_wallet_payment(
+pub(crate) async fn do_scheduled_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoScheduledWalletPaymentRequest,
 ) -> Result<DoScheduledWalletPaymentResponse> {
@@ -556,7 +556,7 @@ fn disabled_optional(rec: &PaymentRecord) -> (Option<String>, Option<String>) {
 }
 
 /// getPaymentRecord: the schedule and every billing record; `02507` unknown.
-pub async fn get_payment_record(
+pub(crate) async fn get_payment_record(
     ctx: &mut Ctx<'_>,
     req: GetPaymentRecordRequest,
 ) -> Result<GetPaymentRecordResponse> {
@@ -581,7 +581,7 @@ pub async fn get_payment_record(
 
 /// disablePaymentRecord: no further due date is billed; `02508` already disabled, `02507`
 /// unknown.
-pub async fn disable_payment_record(
+pub(crate) async fn disable_payment_record(
     ctx: &mut Ctx<'_>,
     req: DisablePaymentRecordRequest,
 ) -> Result<DisablePaymentRecordResponse> {
@@ -604,7 +604,7 @@ pub async fn disable_payment_record(
 /// updatePaymentRecord: `billingLeft`, `billingDay`, `endDate`, `newAmount` from
 /// `amountModificationDate`; due dates not yet billed are recomputed. `02507` unknown, `02508`
 /// disabled, `02509` invalid option.
-pub async fn update_payment_record(
+pub(crate) async fn update_payment_record(
     ctx: &mut Ctx<'_>,
     req: UpdatePaymentRecordRequest,
 ) -> Result<UpdatePaymentRecordResponse> {
@@ -694,7 +694,7 @@ pub async fn update_payment_record(
 }
 
 /// getBillingRecord: one due date of a record (`02507` unknown record or billing record).
-pub async fn get_billing_record(
+pub(crate) async fn get_billing_record(
     ctx: &mut Ctx<'_>,
     req: GetBillingRecordRequest,
 ) -> Result<GetBillingRecordResponse> {
@@ -717,7 +717,7 @@ pub async fn get_billing_record(
 
 /// updateBillingRecord: date, amount or status of a due date not yet paid (`02507` unknown,
 /// `02508` record disabled, `02509` paid already or invalid value).
-pub async fn update_billing_record(
+pub(crate) async fn update_billing_record(
     ctx: &mut Ctx<'_>,
     req: UpdateBillingRecordRequest,
 ) -> Result<UpdateBillingRecordResponse> {
@@ -773,7 +773,7 @@ pub async fn update_billing_record(
 /// What the hosted page registers for an NX / REC payment whose first due date it has just
 /// authorized.
 #[derive(Debug)]
-pub struct WebSchedule<'a> {
+pub(crate) struct WebSchedule<'a> {
     /// Wallet holding the card.
     pub wallet_id: &'a str,
     /// Contract.
@@ -794,7 +794,7 @@ pub struct WebSchedule<'a> {
 
 /// Checks a doWebPayment `recurring` for mode NX / REC (`02509`) and returns the amount of its
 /// first due date.
-pub fn web_first_amount(
+pub(crate) fn web_first_amount(
     mode: &str,
     payment_amount: u64,
     rec: &Recurring,
@@ -817,7 +817,7 @@ pub fn web_first_amount(
 
 /// Registers the payment record of a hosted NX / REC payment; rank 1 is the page's own
 /// authorization (status 1).
-pub async fn register_web_schedule(
+pub(crate) async fn register_web_schedule(
     ctx: &mut Ctx<'_>,
     w: &WebSchedule<'_>,
 ) -> Result<std::result::Result<(String, Vec<BillingRow>), ReturnCode>> {
@@ -855,7 +855,7 @@ pub async fn register_web_schedule(
 }
 
 /// Billing records of a payment record as the wire list.
-pub async fn billing_list(
+pub(crate) async fn billing_list(
     conn: &mut SqliteConnection,
     record_id: &str,
 ) -> Result<BillingRecordList> {

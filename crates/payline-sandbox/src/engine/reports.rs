@@ -22,7 +22,7 @@ use crate::store::ledger::{self, Entry, deferred};
 use crate::store::tokens;
 
 /// getToken: tokenizes a card number server-side (`02500` on success).
-pub async fn get_token(ctx: &mut Ctx<'_>, req: GetTokenRequest) -> Result<GetTokenResponse> {
+pub(crate) async fn get_token(ctx: &mut Ctx<'_>, req: GetTokenRequest) -> Result<GetTokenResponse> {
     // The answer's expirationDate is mandatory even on a refusal: echo the request's or 01/00.
     let placeholder = req
         .expiration_date
@@ -94,7 +94,7 @@ fn txn_of(e: &Entry) -> Transaction {
 
 /// `payment` of a ledger entry: amount, action, its mode and, for a DIF authorization, the
 /// planned capture date (`differedActionDate`).
-pub async fn payment_view(conn: &mut SqliteConnection, e: &Entry) -> Result<Payment> {
+pub(crate) async fn payment_view(conn: &mut SqliteConnection, e: &Entry) -> Result<Payment> {
     let differed = match e.mode.as_str() {
         "DIF" => deferred::date_of(conn, &e.id).await?,
         _ => None,
@@ -129,7 +129,7 @@ pub async fn payment_view(conn: &mut SqliteConnection, e: &Entry) -> Result<Paym
 /// getTransactionDetails: a transaction by id (or the latest of an order reference), with its
 /// follow-up operations. A DIF authorization shows `payment.mode` DIF and its
 /// `differedActionDate`; the gateway's capture appears among the follow-ups once made.
-pub async fn get_transaction_details(
+pub(crate) async fn get_transaction_details(
     ctx: &mut Ctx<'_>,
     req: GetTransactionDetailsRequest,
 ) -> Result<GetTransactionDetailsResponse> {
@@ -212,7 +212,7 @@ fn day_start(d: payline_protocol::values::Date) -> Option<OffsetDateTime> {
 }
 
 /// transactionsSearch: the merchant's transactions between two dates (at most 31 days).
-pub async fn transactions_search(
+pub(crate) async fn transactions_search(
     ctx: &mut Ctx<'_>,
     req: TransactionsSearchRequest,
 ) -> Result<TransactionsSearchResponse> {

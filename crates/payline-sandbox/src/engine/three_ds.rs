@@ -48,12 +48,12 @@ fn new_uuid() -> String {
 }
 
 /// Base64url of a JSON object (creq, cres, threeDSMethodData, resultContainer use this shape).
-pub fn b64_json(v: &serde_json::Value) -> String {
+pub(crate) fn b64_json(v: &serde_json::Value) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
 }
 
 /// Decodes a base64url JSON value; `None` when it is not one.
-pub fn json_b64(s: &str) -> Option<serde_json::Value> {
+pub(crate) fn json_b64(s: &str) -> Option<serde_json::Value> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(s.trim().trim_end_matches('='))
         .ok()?;
@@ -110,7 +110,7 @@ async fn authenticate(
 }
 
 /// The `authentication3DSecure` values of an authenticated session (getWebPaymentDetails).
-pub fn authentication(s: &Session) -> Authentication3DSecure {
+pub(crate) fn authentication(s: &Session) -> Authentication3DSecure {
     authentication_of(s)
 }
 
@@ -166,7 +166,7 @@ async fn enrollment_card(
 }
 
 /// verifyEnrollment: decides by the sandbox 3-D Secure test cards.
-pub async fn verify_enrollment(
+pub(crate) async fn verify_enrollment(
     ctx: &mut Ctx<'_>,
     req: VerifyEnrollmentRequest,
 ) -> Result<VerifyEnrollmentResponse> {
@@ -369,7 +369,7 @@ async fn consume_response(
 }
 
 /// verifyAuthentication: consumes the PaRes / CRes posted back by the ACS.
-pub async fn verify_authentication(
+pub(crate) async fn verify_authentication(
     ctx: &mut Ctx<'_>,
     req: VerifyAuthenticationRequest,
 ) -> Result<VerifyAuthenticationResponse> {
@@ -407,7 +407,7 @@ pub async fn verify_authentication(
 
 /// A successful authentication used by doAuthorization.
 #[derive(Debug)]
-pub struct Consumed {
+pub(crate) struct Consumed {
     /// ECI to record.
     pub eci: String,
     /// Whether the authentication shifts liability (fully authenticated ECI 05 / 02).
@@ -418,7 +418,7 @@ pub struct Consumed {
 
 /// doAuthorization's use of an MD: once, for the same card, amount, currency, order reference
 /// and contract; the values given must be those the sandbox issued (tampering: `03006`).
-pub async fn consume_for_authorization(
+pub(crate) async fn consume_for_authorization(
     ctx: &mut Ctx<'_>,
     given: &Authentication3DSecure,
     binding: &Binding,
@@ -430,7 +430,7 @@ pub async fn consume_for_authorization(
 /// registration accepts a non-payment authentication of amount 0 as well as one of the 1 EUR
 /// check). Every other rule is the same: once, unaltered, finished, not expired, `03010` when
 /// the binding is refused.
-pub async fn consume_matching(
+pub(crate) async fn consume_matching(
     ctx: &mut Ctx<'_>,
     given: &Authentication3DSecure,
     accepts: impl Fn(&Binding) -> bool,

@@ -54,13 +54,15 @@ use crate::store::wallets::{
 };
 
 /// Amount of the card check made when a card is registered: 1 EUR.
-pub const CHECK_AMOUNT: i64 = 100;
+pub(crate) const CHECK_AMOUNT: i64 = 100;
 /// ISO 4217 numeric code of the euro.
-pub const EUR: i64 = 978;
+pub(crate) const EUR: i64 = 978;
 
 /// The `authentication3DSecure` of a request when it names a session (an empty `md` counts as
 /// none, as in doAuthorization).
-pub fn given_authentication(a: Option<&Authentication3DSecure>) -> Option<&Authentication3DSecure> {
+pub(crate) fn given_authentication(
+    a: Option<&Authentication3DSecure>,
+) -> Option<&Authentication3DSecure> {
     a.filter(|a| a.md.as_deref().is_some_and(|m| !m.trim().is_empty()))
 }
 
@@ -68,7 +70,7 @@ pub fn given_authentication(a: Option<&Authentication3DSecure>) -> Option<&Authe
 /// bound as `accepts` says (the codes of doAuthorization: `03004`, `03006`, `03010`, `03011`,
 /// `03003`, `03022`, `03030`); when absent and `required`, an enrolled card on a 3-D Secure
 /// contract is a soft decline `01131`.
-pub async fn verify_authentication(
+pub(crate) async fn verify_authentication(
     ctx: &mut Ctx<'_>,
     pan: &Secret,
     contract: &ContractConfig,
@@ -90,7 +92,7 @@ pub async fn verify_authentication(
 }
 
 /// The binding of a payment on `pan`: amount, currency, order reference and contract exactly.
-pub fn payment_binding(ctx: &Ctx<'_>, pan: &Secret, spec: &WalletCharge<'_>) -> Binding {
+pub(crate) fn payment_binding(ctx: &Ctx<'_>, pan: &Secret, spec: &WalletCharge<'_>) -> Binding {
     Binding {
         fingerprint: ctx.vault.fingerprint("pan", pan.expose()),
         amount: spec.amount,
@@ -104,7 +106,7 @@ pub fn payment_binding(ctx: &Ctx<'_>, pan: &Secret, spec: &WalletCharge<'_>) -> 
 /// ([`tokens::check_stored_card_cvx`]): `02540` when the card's token is gone, `01130`
 /// for a virtual CVV not issued for this order reference, used or expired, or a CVV not of the
 /// brand's length; absent is accepted.
-pub async fn check_wallet_cvx(
+pub(crate) async fn check_wallet_cvx(
     ctx: &mut Ctx<'_>,
     card: &WalletCard,
     order_ref: &str,
@@ -134,7 +136,7 @@ pub async fn check_wallet_cvx(
 /// the wallet card, bound to `payment.amount`, currency, order reference and contract (the same
 /// payment object the merchant sent to verifyEnrollment). Never required: the due dates are
 /// billed later without the buyer.
-pub async fn verify_schedule_authentication(
+pub(crate) async fn verify_schedule_authentication(
     ctx: &mut Ctx<'_>,
     card: &WalletCard,
     spec: &WalletCharge<'_>,
@@ -157,7 +159,7 @@ pub async fn verify_schedule_authentication(
 /// Records a verified authentication on the ledger entry billed for rank 1 of a payment record
 /// in the call that registered it (the buyer-present first due date); later due dates stay
 /// unauthenticated.
-pub async fn authenticate_first_billing(
+pub(crate) async fn authenticate_first_billing(
     conn: &mut SqliteConnection,
     record_id: &str,
     done: &Consumed,
@@ -217,7 +219,7 @@ async fn check_card(
 /// contract, for amount 0 (a non-payment authentication) or for the 1 EUR check; a failed,
 /// tampered, replayed or mismatched one refuses the registration with its `03xxx` code before
 /// the check is made.
-pub async fn register_card(
+pub(crate) async fn register_card(
     ctx: &mut Ctx<'_>,
     contract_number: &str,
     wallet_id: &str,
@@ -241,7 +243,7 @@ pub async fn register_card(
 /// [`register_card`] for a card already resolved and checked (the manageWebWallet page, back
 /// from 3-D Secure: the card is kept as its token, the CVV was checked before the ACS): the
 /// authentication's binding, then the 1 EUR check. Returns the check's ledger id.
-pub async fn register_resolved(
+pub(crate) async fn register_resolved(
     ctx: &mut Ctx<'_>,
     contract_number: &str,
     wallet_id: &str,
@@ -366,7 +368,7 @@ pub(crate) async fn card_of_transaction(
 }
 
 /// createWallet: `02502` when the wallet exists; the card is checked (1 EUR authorization).
-pub async fn create_wallet(
+pub(crate) async fn create_wallet(
     ctx: &mut Ctx<'_>,
     req: CreateWalletRequest,
 ) -> Result<CreateWalletResponse> {
@@ -456,7 +458,7 @@ async fn notify_wallet(ctx: &mut Ctx<'_>, wallet_id: &str, contract_number: &str
 /// updateWallet: `02503` unknown wallet, `02505` disabled; owner fields are replaced; new card
 /// data (at `cardInd`, a new index adds a card) is checked with a new 1 EUR authorization; an
 /// empty card keeps the stored one.
-pub async fn update_wallet(
+pub(crate) async fn update_wallet(
     ctx: &mut Ctx<'_>,
     req: UpdateWalletRequest,
 ) -> Result<UpdateWalletResponse> {
@@ -577,7 +579,10 @@ fn wallet_out(w: &WalletRow, c: &WalletCard) -> Wallet {
 
 /// getWallet: the wallet with the card at `cardInd` (masked number and token), `isDisabled`
 /// and `disableDate`; `02503` unknown.
-pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetWalletResponse> {
+pub(crate) async fn get_wallet(
+    ctx: &mut Ctx<'_>,
+    req: GetWalletRequest,
+) -> Result<GetWalletResponse> {
     let mut out =
         GetWalletResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else {
@@ -599,7 +604,7 @@ pub async fn get_wallet(ctx: &mut Ctx<'_>, req: GetWalletRequest) -> Result<GetW
 }
 
 /// getCards: every card of the wallet (or the one at `cardInd`).
-pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCardsResponse> {
+pub(crate) async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCardsResponse> {
     let mut out =
         GetCardsResponse::new(PaylineResult::documented(ReturnCode::WALLET_DOES_NOT_EXIST));
     let Some(w) = wallet(ctx.conn, &ctx.merchant.id, req.wallet_id.trim()).await? else {
@@ -646,7 +651,7 @@ pub async fn get_cards(ctx: &mut Ctx<'_>, req: GetCardsRequest) -> Result<GetCar
 /// disableWallet: each listed wallet (or only its card at `cardInd`); the answer lists those
 /// that could not be disabled (unknown, or already disabled): `02516` none disabled, `02517`
 /// some.
-pub async fn disable_wallet(
+pub(crate) async fn disable_wallet(
     ctx: &mut Ctx<'_>,
     req: DisableWalletRequest,
 ) -> Result<DisableWalletResponse> {
@@ -688,7 +693,7 @@ pub async fn disable_wallet(
 }
 
 /// enableWallet: `02503` unknown, `02519` not disabled.
-pub async fn enable_wallet(
+pub(crate) async fn enable_wallet(
     ctx: &mut Ctx<'_>,
     req: EnableWalletRequest,
 ) -> Result<EnableWalletResponse> {
@@ -721,7 +726,7 @@ pub async fn enable_wallet(
 
 /// What a wallet payment charges.
 #[derive(Debug)]
-pub struct WalletCharge<'a> {
+pub(crate) struct WalletCharge<'a> {
     /// Contract.
     pub contract_number: &'a str,
     /// Order reference.
@@ -739,7 +744,7 @@ pub struct WalletCharge<'a> {
 /// Authorizes a wallet card (the bank outcome of the homologation conventions; the card's
 /// expiry against `now`, `02624`) and records it in the ledger. Returns the code and entry.
 /// Without authentication: the scheduler's merchant-initiated due dates.
-pub async fn charge(
+pub(crate) async fn charge(
     ctx: &mut Ctx<'_>,
     c: &WalletCard,
     charge: &WalletCharge<'_>,
@@ -755,7 +760,7 @@ pub async fn charge(
 /// and contract; `required` makes its absence a soft decline `01131` for an enrolled card on a
 /// 3-D Secure contract); a refusal is recorded with its code, an authentication on the entry
 /// (3-D Secure, ECI, liability shift) and returned for the answer.
-pub async fn charge_with(
+pub(crate) async fn charge_with(
     ctx: &mut Ctx<'_>,
     c: &WalletCard,
     charge: &WalletCharge<'_>,
@@ -853,7 +858,7 @@ fn authorization_of(entry: &Entry, now: OffsetDateTime) -> Authorization {
 }
 
 /// Ledger entry → `authorization` of an answer.
-pub fn authorization(entry: &Entry, now: OffsetDateTime) -> Authorization {
+pub(crate) fn authorization(entry: &Entry, now: OffsetDateTime) -> Authorization {
     authorization_of(entry, now)
 }
 
@@ -862,7 +867,7 @@ pub fn authorization(entry: &Entry, now: OffsetDateTime) -> Authorization {
 /// 3-D Secure (the buyer is present: an enrolled card on a 3-D Secure contract needs
 /// `authentication3DSecure`, else `01131`; echoed in the answer); the bank outcome; a TRSWALLET
 /// notification.
-pub async fn do_immediate_wallet_payment(
+pub(crate) async fn do_immediate_wallet_payment(
     ctx: &mut Ctx<'_>,
     req: DoImmediateWalletPaymentRequest,
 ) -> Result<DoImmediateWalletPaymentResponse> {
@@ -995,7 +1000,7 @@ async fn links_to_card(ctx: &mut Ctx<'_>, transaction_id: &str, card_token: &str
 
 /// Stores a card already checked (by the 1 EUR check or by a payment, `check_id`) as card 1 of
 /// a new wallet, or as the new card 1 of an existing one; notifies WALLET.
-pub async fn save_wallet(
+pub(crate) async fn save_wallet(
     ctx: &mut Ctx<'_>,
     wallet_id: &str,
     contract_number: &str,
@@ -1027,7 +1032,7 @@ pub async fn save_wallet(
 }
 
 /// The wallet as getWallet shows it (card 1), for the hosted pages.
-pub async fn wallet_view(
+pub(crate) async fn wallet_view(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     wallet_id: &str,

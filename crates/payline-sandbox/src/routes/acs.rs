@@ -27,7 +27,7 @@ use crate::store::three_ds_sessions::{self as three_ds, Flow, Status};
 use super::form::{esc, field, hidden};
 
 /// ACS routes.
-pub fn routes() -> Router<Sandbox> {
+pub(super) fn routes() -> Router<Sandbox> {
     Router::new()
         .route("/acs/acs.js", get(script))
         .route("/acs/method", post(method))

@@ -31,7 +31,10 @@ async fn clock_view(sandbox: &Sandbox) -> Result<Response> {
 }
 
 /// `GET /sandbox/clock` → `{"now": "<RFC 3339>", "offset_seconds": N}`.
-pub async fn get_clock(State(sandbox): State<Sandbox>, headers: HeaderMap) -> Result<Response> {
+pub(super) async fn get_clock(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+) -> Result<Response> {
     if authenticate(&headers, sandbox.config()).is_none() {
         return Ok(unauthorized());
     }
@@ -55,7 +58,7 @@ fn bad_request(message: &str) -> Response {
 /// `POST /sandbox/clock {"advance_seconds": N}`: moves the clock forward (N ≥ 0) and returns
 /// once every date-driven change that fell due (due dates of payment records, deferred
 /// captures of DIF authorizations, settlement, expiry) has been applied.
-pub async fn advance_clock(
+pub(super) async fn advance_clock(
     State(sandbox): State<Sandbox>,
     headers: HeaderMap,
     body: Bytes,

@@ -58,7 +58,7 @@ fn public_url(sandbox: &Sandbox, headers: &HeaderMap) -> String {
 }
 
 /// `POST /V4/services/{api}`.
-pub async fn handle(
+pub(super) async fn handle(
     State(sandbox): State<Sandbox>,
     Path(api): Path<String>,
     headers: HeaderMap,

@@ -58,7 +58,7 @@ fn error_code(code: ReturnCode) -> Response {
 }
 
 /// `OPTIONS /webpayment/getToken`: CORS preflight (Fetch standard, CORS protocol).
-pub async fn preflight() -> Response {
+pub(super) async fn preflight() -> Response {
     cors(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -93,7 +93,7 @@ fn parse(body: &[u8]) -> Fields {
 }
 
 /// `POST /webpayment/getToken`.
-pub async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
+pub(super) async fn get_token(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response> {
     let f = parse(&body);
     let (Some(data), Some(key_ref), Some(pan), Some(expiry)) =
         (f.data, f.access_key_ref, f.card_number, f.expiry)

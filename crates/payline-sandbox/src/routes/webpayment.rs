@@ -33,7 +33,7 @@ use crate::store::web_sessions::{self, SessionKind, WebSession};
 use super::form::{esc, field, hidden};
 
 /// Hosted page routes.
-pub fn routes() -> Router<Sandbox> {
+pub(super) fn routes() -> Router<Sandbox> {
     Router::new()
         .route("/webpayment/", get(payment_page))
         .route("/webpayment", get(payment_page))

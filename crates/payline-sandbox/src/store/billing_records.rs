@@ -6,6 +6,7 @@ use sqlx::SqliteConnection;
 use time::Date;
 
 use super::StoredCode;
+use super::dates::{from_iso, iso};
 use crate::error::{Result, SandboxError};
 
 /// Status of a due date (`billing_records.status`), Payline's `billingRecord.status` values.
@@ -78,15 +79,10 @@ struct Row {
     executed_at: Option<i64>,
 }
 
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 impl Row {
     fn into_billing(self) -> Result<(BillingRow, String)> {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = Date::parse(&self.due_date, &format)
-            .map_err(|_| SandboxError::Bug("stored due date unreadable"))?;
+        let date =
+            from_iso(&self.due_date).ok_or(SandboxError::Bug("stored due date unreadable"))?;
         let row = BillingRow {
             id: self.id,
             rank: self.rank,

@@ -5,8 +5,7 @@
 
 use payline_protocol::values::ReturnCode;
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use super::StoredCode;
@@ -17,7 +16,7 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// doAuthorization (action 100 or 101).
     Authorization,
     /// doCapture (action 201).
@@ -34,7 +33,7 @@ pub enum Kind {
 
 impl Kind {
     /// The stored name, as getTransactionDetails and transactionsSearch show it in `type`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Authorization => "AUTHORIZATION",
             Kind::Capture => "CAPTURE",
@@ -50,7 +49,7 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum State {
+pub(crate) enum State {
     /// Accepted authorization, nothing captured yet.
     Authorized,
     /// Accepted authorization past its 7-day validity with nothing captured.
@@ -74,7 +73,7 @@ pub enum State {
 impl State {
     /// The state of a new authorization entry: refused, captured at once (action 101,
     /// authorization + capture) or authorized only (action 100, mode DIF included).
-    pub fn of_authorization(accepted: bool, action: i64) -> Self {
+    pub(crate) fn of_authorization(accepted: bool, action: i64) -> Self {
         match (accepted, action) {
             (false, _) => State::Refused,
             (true, 101) => State::Captured,
@@ -83,7 +82,7 @@ impl State {
     }
 
     /// The stored name, as getTransactionDetails shows it in `associatedTransactions.status`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Authorized => "AUTHORIZED",
             State::Expired => "EXPIRED",
@@ -101,7 +100,7 @@ impl State {
 /// One ledger entry.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Payline transaction id (14 digits).
     pub id: String,
     /// Operation.
@@ -163,37 +162,72 @@ fn ts(secs: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-fn from_row(row: &SqliteRow) -> Result<Entry> {
-    Ok(Entry {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        action: row.try_get("action")?,
-        mode: row.try_get("mode")?,
-        contract_number: row.try_get("contract_number")?,
-        order_ref: row.try_get("order_ref")?,
-        amount: row.try_get("amount")?,
-        currency: row.try_get("currency")?,
-        result_code: row.try_get::<StoredCode, _>("result_code")?.0,
-        accepted: row.try_get::<i64, _>("accepted")? != 0,
-        state: row.try_get("state")?,
-        card_type: row.try_get("card_type")?,
-        card_brand: row.try_get("card_brand")?,
-        masked_card: row.try_get("masked_pan")?,
-        token: row.try_get("token")?,
-        expiry: row.try_get("expiry")?,
-        three_d_secure: row.try_get("three_ds")?,
-        eci: row.try_get("eci")?,
-        liability_shift: row.try_get::<i64, _>("liability_shift")? != 0,
-        authorization_number: row.try_get("authorization_number")?,
-        original_id: row.try_get("original_id")?,
-        is_duplicated: row.try_get::<i64, _>("is_duplicated")? != 0,
-        created_at: ts(row.try_get("created_at")?),
-        settles_at: row.try_get::<Option<i64>, _>("settles_at")?.map(ts),
-    })
+/// A `transactions` row as read ([`COLUMNS`]); flags are 0/1 integers, instants Unix seconds.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    kind: Kind,
+    action: i64,
+    mode: String,
+    contract_number: String,
+    order_ref: String,
+    amount: i64,
+    currency: i64,
+    result_code: StoredCode,
+    accepted: i64,
+    state: State,
+    card_type: Option<String>,
+    card_brand: Option<String>,
+    masked_pan: Option<String>,
+    token: Option<String>,
+    expiry: Option<String>,
+    three_ds: String,
+    eci: Option<String>,
+    liability_shift: i64,
+    authorization_number: Option<String>,
+    original_id: Option<String>,
+    is_duplicated: i64,
+    created_at: i64,
+    settles_at: Option<i64>,
+}
+
+impl From<EntryRow> for Entry {
+    fn from(r: EntryRow) -> Self {
+        Entry {
+            id: r.id,
+            kind: r.kind,
+            action: r.action,
+            mode: r.mode,
+            contract_number: r.contract_number,
+            order_ref: r.order_ref,
+            amount: r.amount,
+            currency: r.currency,
+            result_code: r.result_code.0,
+            accepted: r.accepted != 0,
+            state: r.state,
+            card_type: r.card_type,
+            card_brand: r.card_brand,
+            masked_card: r.masked_pan,
+            token: r.token,
+            expiry: r.expiry,
+            three_d_secure: r.three_ds,
+            eci: r.eci,
+            liability_shift: r.liability_shift != 0,
+            authorization_number: r.authorization_number,
+            original_id: r.original_id,
+            is_duplicated: r.is_duplicated != 0,
+            created_at: ts(r.created_at),
+            settles_at: r.settles_at.map(ts),
+        }
+    }
 }
 
 /// Writes a new entry.
-pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -> Result<()> {
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    merchant_id: &str,
+    e: &Entry,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO transactions (id, merchant_id, kind, action, mode, contract_number, order_ref, amount, currency, \
          result_code, accepted, state, card_type, card_brand, masked_pan, token, expiry, three_ds, eci, liability_shift, \
@@ -231,22 +265,22 @@ pub async fn insert(conn: &mut SqliteConnection, merchant_id: &str, e: &Entry) -
 }
 
 /// One entry of a merchant.
-pub async fn get(
+pub(crate) async fn get(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     id: &str,
 ) -> Result<Option<Entry>> {
     let sql = format!("SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND id = ?");
-    let row = sqlx::query(&sql)
+    let row = sqlx::query_as::<_, EntryRow>(&sql)
         .bind(merchant_id)
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(row.map(Entry::from))
 }
 
 /// Entries of a merchant for an order reference, oldest first.
-pub async fn by_order_ref(
+pub(crate) async fn by_order_ref(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     order_ref: &str,
@@ -254,25 +288,31 @@ pub async fn by_order_ref(
     let sql = format!(
         "SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND order_ref = ? ORDER BY created_at, rowid"
     );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query_as::<_, EntryRow>(&sql)
         .bind(merchant_id)
         .bind(order_ref)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.into_iter().map(Entry::from).collect())
 }
 
 /// Entries that follow `original_id`, oldest first.
-pub async fn follow_ups(conn: &mut SqliteConnection, original_id: &str) -> Result<Vec<Entry>> {
+pub(crate) async fn follow_ups(
+    conn: &mut SqliteConnection,
+    original_id: &str,
+) -> Result<Vec<Entry>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM transactions WHERE original_id = ? ORDER BY created_at, rowid"
     );
-    let rows = sqlx::query(&sql).bind(original_id).fetch_all(conn).await?;
-    rows.iter().map(from_row).collect()
+    let rows = sqlx::query_as::<_, EntryRow>(&sql)
+        .bind(original_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Entry::from).collect())
 }
 
 /// Entries of a merchant created in `[from, to)`, with optional filters, oldest first.
-pub async fn search(
+pub(crate) async fn search(
     conn: &mut SqliteConnection,
     merchant_id: &str,
     from: OffsetDateTime,
@@ -285,7 +325,7 @@ pub async fn search(
         "SELECT {COLUMNS} FROM transactions WHERE merchant_id = ? AND created_at >= ? AND created_at < ? \
          AND (? IS NULL OR order_ref = ?) AND (? IS NULL OR id = ?) ORDER BY created_at, rowid LIMIT ?"
     );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query_as::<_, EntryRow>(&sql)
         .bind(merchant_id)
         .bind(from.unix_timestamp())
         .bind(to.unix_timestamp())
@@ -296,11 +336,11 @@ pub async fn search(
         .bind(limit)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.into_iter().map(Entry::from).collect())
 }
 
 /// Changes the state of an entry.
-pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> Result<()> {
+pub(crate) async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> Result<()> {
     sqlx::query("UPDATE transactions SET state = ? WHERE id = ?")
         .bind(state)
         .bind(id)
@@ -311,7 +351,7 @@ pub async fn set_state(conn: &mut SqliteConnection, id: &str, state: State) -> R
 
 /// Sum and count of the follow-ups of `original_id` of this kind that still stand (in one of
 /// `states`): the captures of an authorization, the refunds of a payment.
-pub async fn standing_follow_ups(
+pub(crate) async fn standing_follow_ups(
     conn: &mut SqliteConnection,
     original_id: &str,
     kind: Kind,
@@ -372,7 +412,11 @@ pub(crate) async fn accepted_authorizations_since(
 }
 
 /// Cancels an entry (doReset).
-pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) -> Result<()> {
+pub(crate) async fn cancel(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
     sqlx::query("UPDATE transactions SET state = ?, cancelled_at = ? WHERE id = ?")
         .bind(State::Cancelled)
         .bind(now.unix_timestamp())
@@ -385,7 +429,7 @@ pub async fn cancel(conn: &mut SqliteConnection, id: &str, now: OffsetDateTime) 
 /// Runs the date-driven state changes that fell due: settlement at sandbox midnight and the
 /// 7-day expiry of uncaptured authorizations. Idempotent; called before every operation and
 /// after the clock moves, so the ledger always shows states as of sandbox now.
-pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
+pub(crate) async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<()> {
     let now = now.unix_timestamp();
     sqlx::query(
         "UPDATE transactions SET state = ? WHERE settles_at IS NOT NULL AND settles_at <= ? \
@@ -418,12 +462,13 @@ pub async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<(
 
 /// Deferred capture (Payline mode DIF): the capture the gateway makes on
 /// `payment.differedActionDate`, one per accepted DIF authorization.
-pub mod deferred {
+pub(crate) mod deferred {
     use serde::Serialize;
-    use sqlx::{Row, SqliteConnection};
+    use sqlx::SqliteConnection;
     use time::{Date, OffsetDateTime};
 
     use crate::error::Result;
+    use crate::store::dates::from_iso;
 
     /// `deferred_captures.status`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
@@ -454,11 +499,11 @@ pub mod deferred {
     /// The planned capture of a DIF authorization.
     #[derive(Debug, Clone, Serialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct Deferred {
+    pub(crate) struct Deferred {
         /// The authorization.
         pub authorization_id: String,
         /// `payment.differedActionDate`.
-        #[serde(serialize_with = "iso_date")]
+        #[serde(serialize_with = "crate::store::dates::serialize_iso")]
         pub capture_date: Date,
         /// Sandbox instant the capture falls due.
         #[serde(with = "time::serde::rfc3339")]
@@ -477,21 +522,11 @@ pub mod deferred {
         pub executed_at: Option<OffsetDateTime>,
     }
 
-    fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&iso(*d))
-    }
-
-    /// `yyyy-mm-dd`, as stored.
-    pub fn iso(d: Date) -> String {
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-    }
-
-    fn from_iso(s: &str) -> Option<Date> {
-        Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
-    }
+    /// The capture date as stored; kept under this name for the callers that show it.
+    pub(crate) use crate::store::dates::iso;
 
     /// Stores `payment.differedActionDate` on a ledger entry.
-    pub async fn set_date(
+    pub(crate) async fn set_date(
         conn: &mut SqliteConnection,
         transaction_id: &str,
         date: Date,
@@ -505,7 +540,7 @@ pub mod deferred {
     }
 
     /// `payment.differedActionDate` of a ledger entry.
-    pub async fn date_of(
+    pub(crate) async fn date_of(
         conn: &mut SqliteConnection,
         transaction_id: &str,
     ) -> Result<Option<Date>> {
@@ -518,7 +553,7 @@ pub mod deferred {
     }
 
     /// Plans the capture of an accepted DIF authorization.
-    pub async fn plan(
+    pub(crate) async fn plan(
         conn: &mut SqliteConnection,
         merchant_id: &str,
         authorization_id: &str,
@@ -542,37 +577,48 @@ pub mod deferred {
     }
 
     /// The planned capture of an authorization, if it is a DIF one.
-    pub async fn get(
+    pub(crate) async fn get(
         conn: &mut SqliteConnection,
         authorization_id: &str,
     ) -> Result<Option<Deferred>> {
-        let Some(r) = sqlx::query("SELECT * FROM deferred_captures WHERE authorization_id = ?")
-            .bind(authorization_id)
-            .fetch_optional(conn)
-            .await?
+        /// The columns read; the date is `yyyy-mm-dd` text, instants Unix seconds.
+        #[derive(sqlx::FromRow)]
+        struct DeferredRow {
+            authorization_id: String,
+            capture_date: String,
+            due_at: i64,
+            status: Status,
+            reason: Option<SkipReason>,
+            capture_id: Option<String>,
+            wallet_id: Option<String>,
+            executed_at: Option<i64>,
+        }
+        let Some(r) = sqlx::query_as::<_, DeferredRow>(
+            "SELECT * FROM deferred_captures WHERE authorization_id = ?",
+        )
+        .bind(authorization_id)
+        .fetch_optional(conn)
+        .await?
         else {
             return Ok(None);
         };
-        let ts =
-            |v: i64| OffsetDateTime::from_unix_timestamp(v).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        let date: String = r.try_get("capture_date")?;
         Ok(Some(Deferred {
-            authorization_id: r.try_get("authorization_id")?,
-            capture_date: from_iso(&date).ok_or(crate::error::SandboxError::Bug(
+            authorization_id: r.authorization_id,
+            capture_date: from_iso(&r.capture_date).ok_or(crate::error::SandboxError::Bug(
                 "stored capture date unreadable",
             ))?,
-            due_at: ts(r.try_get("due_at")?),
-            status: r.try_get("status")?,
-            reason: r.try_get("reason")?,
-            capture_id: r.try_get("capture_id")?,
-            wallet_id: r.try_get("wallet_id")?,
-            executed_at: r.try_get::<Option<i64>, _>("executed_at")?.map(ts),
+            due_at: super::ts(r.due_at),
+            status: r.status,
+            reason: r.reason,
+            capture_id: r.capture_id,
+            wallet_id: r.wallet_id,
+            executed_at: r.executed_at.map(super::ts),
         }))
     }
 
     /// Gives up a planned capture for `reason` (the merchant captured or cancelled first);
     /// nothing when it is not pending.
-    pub async fn skip(
+    pub(crate) async fn skip(
         conn: &mut SqliteConnection,
         authorization_id: &str,
         reason: SkipReason,
@@ -594,7 +640,7 @@ pub mod deferred {
 
     /// The oldest pending capture due at `until` or before: (authorization, due instant,
     /// merchant).
-    pub async fn next_due(
+    pub(crate) async fn next_due(
         pool: &sqlx::SqlitePool,
         until: i64,
     ) -> Result<Option<(String, i64, String)>> {
@@ -611,7 +657,7 @@ pub mod deferred {
     /// Claims a due capture, guarded by the values read, so that of two processes only one
     /// runs it. Must be the first write of the capture's transaction; the same transaction
     /// then records the outcome ([`done`]).
-    pub async fn claim(
+    pub(crate) async fn claim(
         conn: &mut SqliteConnection,
         authorization_id: &str,
         due_at: i64,
@@ -632,7 +678,7 @@ pub mod deferred {
     }
 
     /// Records the outcome of a claimed capture: the capture made, or why it was skipped.
-    pub async fn done(
+    pub(crate) async fn done(
         conn: &mut SqliteConnection,
         authorization_id: &str,
         outcome: std::result::Result<&str, SkipReason>,

@@ -2,6 +2,7 @@
 //! writes them. Nothing here knows Payline's rules or answers; it sits under the engine.
 
 pub(crate) mod billing_records;
+pub(crate) mod dates;
 pub(crate) mod ledger;
 pub(crate) mod outbox;
 pub(crate) mod payment_records;

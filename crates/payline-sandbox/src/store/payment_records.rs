@@ -1,9 +1,10 @@
 //! Payment records (`payment_records`): the schedules of doScheduledWalletPayment,
 //! doRecurrentWalletPayment and NX / REC hosted pages.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::Date;
 
+use super::dates::{from_iso, iso};
 use crate::error::{Result, SandboxError};
 use crate::schedule::{BillingCycle, Schedule};
 
@@ -33,6 +34,29 @@ pub(crate) struct PaymentRecord {
     pub(crate) differed_action_date: Option<Date>,
 }
 
+/// The columns of `payment_records` that [`load`] reads; dates are `yyyy-mm-dd` text.
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    id: String,
+    wallet_id: String,
+    card_ind: i64,
+    contract_number: String,
+    mode: String,
+    order_ref: String,
+    currency: i64,
+    billing_cycle: i64,
+    start_date: String,
+    end_date: Option<String>,
+    amount_modification_date: Option<String>,
+    new_amount: Option<i64>,
+    first_amount: Option<i64>,
+    amount: i64,
+    billing_day: Option<i64>,
+    billing_left: Option<i64>,
+    differed_action_date: Option<String>,
+    disabled_at: Option<i64>,
+}
+
 /// A payment record to create.
 #[derive(Debug)]
 pub(crate) struct NewRecord<'a> {
@@ -45,15 +69,6 @@ pub(crate) struct NewRecord<'a> {
     pub(crate) currency: i64,
     pub(crate) payment_amount: u64,
     pub(crate) schedule: &'a Schedule,
-}
-
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-fn from_iso(s: &str) -> Option<Date> {
-    let f = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s, &f).ok()
 }
 
 fn i(v: u64) -> i64 {
@@ -82,51 +97,44 @@ pub(crate) async fn load(
     merchant_id: &str,
     id: &str,
 ) -> Result<Option<PaymentRecord>> {
-    let Some(r) = sqlx::query("SELECT * FROM payment_records WHERE merchant_id = ? AND id = ?")
-        .bind(merchant_id)
-        .bind(id.trim())
-        .fetch_optional(conn)
-        .await?
+    let Some(r) = sqlx::query_as::<_, RecordRow>(
+        "SELECT * FROM payment_records WHERE merchant_id = ? AND id = ?",
+    )
+    .bind(merchant_id)
+    .bind(id.trim())
+    .fetch_optional(conn)
+    .await?
     else {
         return Ok(None);
     };
-    let cycle: i64 = r.try_get("billing_cycle")?;
-    let start: String = r.try_get("start_date")?;
-    let end: Option<String> = r.try_get("end_date")?;
-    let amd: Option<String> = r.try_get("amount_modification_date")?;
-    let new_amount: Option<i64> = r.try_get("new_amount")?;
-    let first: Option<i64> = r.try_get("first_amount")?;
-    let amount: i64 = r.try_get("amount")?;
-    let day: Option<i64> = r.try_get("billing_day")?;
-    let left: Option<i64> = r.try_get("billing_left")?;
-    let differed: Option<String> = r.try_get("differed_action_date")?;
     let bad = SandboxError::Bug("stored payment record unreadable");
     let schedule = Schedule {
-        cycle: u32::try_from(cycle)
+        cycle: u32::try_from(r.billing_cycle)
             .ok()
             .and_then(BillingCycle::from_code)
             .ok_or(bad)?,
-        start: from_iso(&start).ok_or(SandboxError::Bug("stored start date unreadable"))?,
-        billing_day: day.and_then(|d| u8::try_from(d).ok()),
-        billing_left: left.and_then(|l| u32::try_from(l).ok()),
-        end: end.as_deref().and_then(from_iso),
-        first_amount: u(first.unwrap_or(amount)),
-        amount: u(amount),
-        new_amount: new_amount
-            .zip(amd.as_deref().and_then(from_iso))
+        start: from_iso(&r.start_date).ok_or(SandboxError::Bug("stored start date unreadable"))?,
+        billing_day: r.billing_day.and_then(|d| u8::try_from(d).ok()),
+        billing_left: r.billing_left.and_then(|l| u32::try_from(l).ok()),
+        end: r.end_date.as_deref().and_then(from_iso),
+        first_amount: u(r.first_amount.unwrap_or(r.amount)),
+        amount: u(r.amount),
+        new_amount: r
+            .new_amount
+            .zip(r.amount_modification_date.as_deref().and_then(from_iso))
             .map(|(a, d)| (u(a), d)),
     };
     Ok(Some(PaymentRecord {
-        id: r.try_get("id")?,
-        wallet_id: r.try_get("wallet_id")?,
-        card_ind: r.try_get("card_ind")?,
-        contract_number: r.try_get("contract_number")?,
-        mode: r.try_get("mode")?,
-        order_ref: r.try_get("order_ref")?,
-        currency: r.try_get("currency")?,
+        id: r.id,
+        wallet_id: r.wallet_id,
+        card_ind: r.card_ind,
+        contract_number: r.contract_number,
+        mode: r.mode,
+        order_ref: r.order_ref,
+        currency: r.currency,
         schedule,
-        disabled_at: r.try_get("disabled_at")?,
-        differed_action_date: differed.as_deref().and_then(from_iso),
+        disabled_at: r.disabled_at,
+        differed_action_date: r.differed_action_date.as_deref().and_then(from_iso),
     }))
 }
 

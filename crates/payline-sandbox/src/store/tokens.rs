@@ -6,7 +6,7 @@
 
 use payline_protocol::secret::Secret;
 use rand::Rng;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use crate::cards;
@@ -16,7 +16,7 @@ use crate::vault::Vault;
 
 /// A stored card, decrypted.
 #[derive(Debug)]
-pub struct StoredCard {
+pub(crate) struct StoredCard {
     /// The token.
     pub token: String,
     /// The card number.
@@ -50,7 +50,7 @@ fn new_token(pan: &str) -> String {
 }
 
 /// The token of a checked card number, created on first use.
-pub async fn tokenize(
+pub(crate) async fn tokenize(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -102,30 +102,35 @@ pub async fn tokenize(
 }
 
 /// The card behind a token of this merchant.
-pub async fn lookup(
+pub(crate) async fn lookup(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
     token: &str,
 ) -> Result<Option<StoredCard>> {
-    let row = sqlx::query("SELECT pan_nonce, pan_cipher, card_type, masked_pan FROM tokens WHERE merchant_id = ? AND token = ?")
+    #[derive(sqlx::FromRow)]
+    struct SealedCard {
+        pan_nonce: Vec<u8>,
+        pan_cipher: Vec<u8>,
+        card_type: String,
+        masked_pan: String,
+    }
+    let row: Option<SealedCard> = sqlx::query_as("SELECT pan_nonce, pan_cipher, card_type, masked_pan FROM tokens WHERE merchant_id = ? AND token = ?")
         .bind(merchant_id)
         .bind(token)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let nonce: Vec<u8> = row.try_get("pan_nonce")?;
-    let sealed: Vec<u8> = row.try_get("pan_cipher")?;
     Ok(Some(StoredCard {
         token: token.to_owned(),
-        pan: vault.open(&nonce, &sealed)?,
-        card_type: row.try_get("card_type")?,
-        masked: row.try_get("masked_pan")?,
+        pan: vault.open(&row.pan_nonce, &row.pan_cipher)?,
+        card_type: row.card_type,
+        masked: row.masked_pan,
     }))
 }
 
 /// Issues a virtual CVV for a token and order reference.
-pub async fn issue_virtual_cvv(
+pub(crate) async fn issue_virtual_cvv(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -156,7 +161,7 @@ pub async fn issue_virtual_cvv(
 
 /// Consumes a virtual CVV: true when it was issued for this token and order reference, is not
 /// expired and was not used before. It is then used up.
-pub async fn consume_virtual_cvv(
+pub(crate) async fn consume_virtual_cvv(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,
@@ -186,7 +191,7 @@ pub async fn consume_virtual_cvv(
 /// once issued for this token (used, expired or bound to another order reference) is refused
 /// rather than read as a plain CVV, so a replayed virtual CVV never passes. Absent: accepted (a
 /// merchant-initiated payment on a stored card has no CVV). `Err` is the refusal, `01130`.
-pub async fn check_stored_card_cvx(
+pub(crate) async fn check_stored_card_cvx(
     conn: &mut SqliteConnection,
     vault: &Vault,
     merchant_id: &str,

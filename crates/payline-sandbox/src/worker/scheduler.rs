@@ -88,7 +88,7 @@ async fn next_job(sandbox: &Sandbox, until: i64) -> Result<Option<(Job, i64, Str
 
 /// Runs every due date and deferred capture up to `until`, in date order; returns how many
 /// ran. The caller holds the sandbox's write lock.
-pub async fn run_due(sandbox: &Sandbox, until: OffsetDateTime) -> Result<u32> {
+pub(crate) async fn run_due(sandbox: &Sandbox, until: OffsetDateTime) -> Result<u32> {
     let until = until.unix_timestamp();
     let mut ran = 0;
     // Jobs that could not run in this process (merchant no longer configured): skipped.

@@ -279,7 +279,13 @@ async fn browser_routes_are_rate_limited_but_never_the_shop_backend() {
     assert!((1..=30).contains(&retry_after(&r)));
     // The checkout page can read the refusal: CORS headers, and Retry-After exposed to it.
     assert_eq!(r.headers()["access-control-allow-origin"], CHECKOUT_ORIGIN);
-    assert_eq!(r.headers()["access-control-expose-headers"], "Retry-After");
+    // Header names are case-insensitive (RFC 9110 section 5.1): tower-http writes them lowercase.
+    assert!(
+        r.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .eq_ignore_ascii_case("Retry-After")
+    );
     assert_eq!(error_code(r).await, "rate_limited");
     // Another buyer, and the shop backend from the limited address, still get through.
     assert_eq!(poll("203.0.113.51").await.unwrap().status(), 200);

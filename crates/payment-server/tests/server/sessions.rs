@@ -300,12 +300,29 @@ async fn cors_only_for_allowed_origins() {
             .header("access-control-request-headers", "authorization")
             .send()
     };
+    // Lists compared item by item, case-insensitively (RFC 9110 sections 5.1 and 5.6.1).
+    let list = |r: &reqwest::Response, name: &str| -> Vec<String> {
+        r.headers()
+            .get_all(name)
+            .iter()
+            .flat_map(|v| v.to_str().unwrap().split(','))
+            .map(|s| s.trim().to_ascii_lowercase())
+            .collect()
+    };
     let r = pre(CHECKOUT_ORIGIN).await.unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(r.headers()["access-control-allow-origin"], CHECKOUT_ORIGIN);
+    assert_eq!(list(&r, "access-control-allow-methods"), ["get", "post"]);
+    assert_eq!(
+        list(&r, "access-control-allow-headers"),
+        ["authorization", "content-type", "idempotency-key"]
+    );
+    assert_eq!(r.headers()["access-control-max-age"], "600");
+    assert_eq!(list(&r, "vary"), ["origin"]);
     let r = pre("http://evil.test").await.unwrap();
     assert_eq!(r.status(), 403);
     assert!(r.headers().get("access-control-allow-origin").is_none());
+    assert!(r.headers().get("access-control-allow-methods").is_none());
     let r = client()
         .get(url)
         .bearer_auth(v["clientSecret"].as_str().unwrap())
@@ -314,6 +331,7 @@ async fn cors_only_for_allowed_origins() {
         .await
         .unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
+    assert!(r.headers().get("access-control-expose-headers").is_none());
     let r = client()
         .get(url)
         .bearer_auth(v["clientSecret"].as_str().unwrap())
