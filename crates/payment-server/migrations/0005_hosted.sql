@@ -4,8 +4,8 @@
 -- `intent` is committed before doWebPayment is sent, so an instance that dies between the call
 -- and storing its answer leaves a row the reconciler finds (it then looks the order reference up
 -- with getTransactionDetails); `created` holds the web session's token and page URL, stored in
--- one transaction as soon as doWebPayment answers; `failed` means the gateway refused to open
--- the page (or provably never got the request).
+-- one transaction as soon as doWebPayment answers. The outcome (authorized, refused, expired,
+-- or failed when the gateway refused to open the page) is the attempt's, in `attempts`.
 CREATE TABLE hosted_pages (
     session_id TEXT PRIMARY KEY,
     payment_id TEXT NOT NULL,

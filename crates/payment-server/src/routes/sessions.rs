@@ -203,7 +203,11 @@ async fn session_status(
     // refusal decided outside a pay answer (a failed challenge reaches the server through
     // `/3ds/return`, and the page then reads this status) would otherwise leave the buyer with
     // a token for the closed attempt.
-    if session.status == status::REFUSED && session.attempt <= state.settings().max_attempts {
+    // A hosted session takes no pay (its page is the gateway's), so it gets no retry data.
+    if session.status == status::REFUSED
+        && session.attempt <= state.settings().max_attempts
+        && crate::hosted::load(&state, &session.id).await?.is_none()
+    {
         out["retry"] =
             json!({ "tokenizer": sessions::tokenizer_json(&state, &session, session.attempt) });
     }

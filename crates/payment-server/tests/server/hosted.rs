@@ -498,7 +498,24 @@ async fn hosted_needs_an_allowed_return_url() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    let _ = CHECKOUT_ORIGIN;
+    // The demo endpoint (sandbox only) opens a hosted page too, returning to the demo's origin.
+    let r = client()
+        .post(format!("{}/api/demo/checkout-sessions", s.url))
+        .json(&json!({"mode": "hosted", "returnUrl": format!("{}/?hosted=1", s.url)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["mode"], "hosted");
+    assert!(v["redirectUrl"].as_str().is_some(), "{v}");
+    // A direct session still works as before, with the checkout origin allowed.
+    let v = support::create_session(
+        &s,
+        json!({"amount": 2599, "currency": "EUR", "returnUrl": format!("{CHECKOUT_ORIGIN}/x")}),
+    )
+    .await;
+    assert!(v.get("mode").is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
