@@ -346,6 +346,17 @@ async fn close(
     repo::apply_attempt(state, key, AttemptStatus::Hosted, step, &d).await
 }
 
+/// Who asks for the page's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// The gateway sent the buyer back (returnURL / cancelURL): the web session has ended.
+    Return,
+    /// The gateway's WEBTRS notification: sent when the web session ends.
+    Notification,
+    /// The reconciler's periodic look, while the buyer may still be on the page.
+    Reconciler,
+}
+
 /// What the gateway says about a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Verdict {
@@ -364,6 +375,8 @@ enum Verdict {
         transaction_id: Option<String>,
         code: String,
         message: String,
+        /// Cancelled by the buyer: the web session is over at the gateway.
+        cancelled: bool,
     },
     /// The web session ended without a payment (Payline 02324, 02534).
     Expired { code: String, message: String },
@@ -399,12 +412,14 @@ fn verdict_of(res: &GetWebPaymentDetailsResponse) -> Verdict {
             transaction_id: txn,
             code,
             message,
+            cancelled: false,
         },
         Outcome::Cancelled if res.result.code == ReturnCode::CANCELLED_BY_BUYER => {
             Verdict::Refused {
                 transaction_id: txn,
                 code,
                 message,
+                cancelled: true,
             }
         }
         Outcome::Cancelled => Verdict::Expired { code, message },
@@ -446,6 +461,7 @@ async fn verdict_by_order_ref(state: &AppState, page: &HostedPage) -> Result<Ver
             transaction_id: Some(transaction_id),
             code,
             message,
+            cancelled: false,
         },
         Lookup::NotFound => Verdict::NotFound {
             past_grace: state.now_ms() >= page.web_expires_at + grace,
@@ -459,7 +475,7 @@ async fn verdict_by_order_ref(state: &AppState, page: &HostedPage) -> Result<Ver
 /// the attempt still being `hosted`). Idempotent: a page already decided is not read again, so
 /// a replayed return or notification changes nothing. Gateway trouble is an error and changes
 /// nothing either (the reconciler looks again).
-pub async fn settle(state: &AppState, page: &HostedPage) -> Result<()> {
+pub async fn settle(state: &AppState, page: &HostedPage, cue: Cue) -> Result<()> {
     let Some(a) = checkout::load_attempt(state, &page.payment_id, 1).await? else {
         return Ok(());
     };
@@ -492,10 +508,12 @@ pub async fn settle(state: &AppState, page: &HostedPage) -> Result<()> {
             verdict_by_order_ref(state, page).await?
         }
     };
-    apply(state, page, verdict).await
+    apply(state, page, verdict, cue).await
 }
 
-async fn apply(state: &AppState, page: &HostedPage, verdict: Verdict) -> Result<()> {
+async fn apply(state: &AppState, page: &HostedPage, verdict: Verdict, cue: Cue) -> Result<()> {
+    let now = state.now_ms();
+    let grace = state.settings().money.not_found_grace_ms;
     let key = AttemptRef {
         payment_id: page.payment_id.clone(),
         n: 1,
@@ -519,19 +537,35 @@ async fn apply(state: &AppState, page: &HostedPage, verdict: Verdict) -> Result<
                 ..AttemptData::default()
             },
         ),
+        // A bank refusal read while the web session is still usable, by the reconciler rather
+        // than at the session's end (return, notification): the page may let the buyer try
+        // another card, so it is not final yet.
+        Verdict::Refused {
+            cancelled: false, ..
+        } if cue == Cue::Reconciler && now < page.web_expires_at => return Ok(()),
         Verdict::Refused {
             transaction_id,
             code,
             message,
-        } => (
-            Event::Authorization(Decision::Refused),
-            AttemptData {
-                code: Some(code),
-                message: Some(message),
-                transaction_id,
-                ..AttemptData::default()
-            },
-        ),
+            cancelled,
+        } => {
+            // Unless the buyer cancelled (the web session is over), the closed attempt is
+            // watched until the web session can no longer be used: an authorization that still
+            // appears under its order reference (a retry on the page after a forged early
+            // return, say) is one nobody owns and is cancelled like any late landing.
+            let watch = (!cancelled).then_some(page.web_expires_at.max(now) + grace);
+            (
+                Event::Authorization(Decision::Refused),
+                AttemptData {
+                    code: Some(code),
+                    message: Some(message),
+                    transaction_id,
+                    watch_until: watch,
+                    next_check_at: watch.map(|_| now + repo::backoff_ms(state, 0)),
+                    ..AttemptData::default()
+                },
+            )
+        }
         Verdict::Accepted {
             transaction_id,
             code,
@@ -586,7 +620,7 @@ async fn apply(state: &AppState, page: &HostedPage, verdict: Verdict) -> Result<
 /// this server's pages changes nothing.
 pub async fn notified(state: &AppState, token: &str) -> Result<()> {
     match by_token(state, token).await? {
-        Some(page) => settle(state, &page).await,
+        Some(page) => settle(state, &page, Cue::Notification).await,
         None => {
             tracing::info!("web payment notification for a token that is not ours");
             Ok(())
@@ -601,5 +635,5 @@ pub async fn reconcile(state: &AppState, row: &AttemptRow) -> Result<()> {
     let Some(page) = load(state, &row.key.session_id).await? else {
         return repo::reschedule_attempt(state, row, None).await;
     };
-    settle(state, &page).await
+    settle(state, &page, Cue::Reconciler).await
 }

@@ -52,7 +52,7 @@ async fn back(State(state): State<AppState>, Path(id): Path<String>) -> Response
     };
     // Gateway or storage trouble leaves the outcome to the notification and the reconciler:
     // the shop's page reads the session's status either way.
-    if let Err(e) = hosted::settle(&state, &hosted_page).await {
+    if let Err(e) = hosted::settle(&state, &hosted_page, hosted::Cue::Return).await {
         tracing::warn!(session = %id, error = %e, "hosted return: outcome not read yet");
     }
     let session = match sessions::load(&state, &id).await {

@@ -252,6 +252,24 @@ async fn refused_card_and_cancelled_page() {
     assert_eq!(st["payment"]["status"], "refused");
     assert_eq!(st["payment"]["code"], "01100");
     assert_eq!(events(&s, "payment.refused").await, 1);
+    // The refused page is watched until the web session can no longer be used (a later
+    // authorization under its order reference would be cancelled); the refusal stands.
+    let pid = st["payment"]["paymentId"].as_str().unwrap().to_owned();
+    let watched =
+        "SELECT COUNT(*) AS n FROM attempts WHERE payment_id = $1 AND next_check_at IS NOT NULL";
+    assert_eq!(count(&s, watched, &pid).await, 1);
+    s.clock.advance(61_000);
+    payment_server::background::run_once(&s.state)
+        .await
+        .unwrap();
+    assert_eq!(status(&cs).await["status"], "refused");
+    s.clock.advance(20 * 60 * 1000);
+    payment_server::background::run_once(&s.state)
+        .await
+        .unwrap();
+    assert_eq!(count(&s, watched, &pid).await, 0, "the watch ends");
+    let orphans = "SELECT COUNT(*) AS n FROM orphans WHERE payment_id = $1";
+    assert_eq!(count(&s, orphans, &pid).await, 0);
 
     // The buyer cancels on the page: Payline 02319, nothing charged.
     let cs = hosted_session(&s, 2599).await;
@@ -556,4 +574,15 @@ async fn no_card_data_in_logs_or_database_for_the_hosted_page() {
         !crate::pci::luhn_prefix_is_card(&text),
         "a card number in the logs"
     );
+}
+
+#[tokio::test]
+async fn a_frictionless_3ds_card_on_the_page_records_its_authentication() {
+    let (sb, s) = with_sandbox(sqlite_url()).await;
+    let cs = hosted_session(&s, 2599).await;
+    let back = on_the_page(&sb, &cs, Some("4970107111111119")).await;
+    come_back(&back).await;
+    let st = status(&cs).await;
+    assert_eq!(st["status"], "authorized", "{st}");
+    assert!(st["payment"]["threeDS"]["eci"].as_str().is_some(), "{st}");
 }
