@@ -516,6 +516,20 @@ async fn hosted_needs_an_allowed_return_url() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    // Saving the card is not offered on the hosted page yet: refused rather than ignored.
+    let r = client()
+        .post(format!("{}/api/checkout-sessions", s.url))
+        .bearer_auth(ADMIN)
+        .json(
+            &json!({"amount": 2599, "currency": "EUR", "mode": "hosted", "returnUrl": RETURN,
+                      "customer": {"id": "cust-1"}, "saveCard": "always"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "invalid_mode");
     // The demo endpoint (sandbox only) opens a hosted page too, returning to the demo's origin.
     let r = client()
         .post(format!("{}/api/demo/checkout-sessions", s.url))
