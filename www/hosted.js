@@ -1,4 +1,4 @@
-// The demo's "Pay on Payline's page" button: a hosted checkout session, where the buyer types
+// The demo's "Use Payline's payment page" button: a hosted checkout session, where the buyer types
 // the card on the gateway's own payment page (Payline doWebPayment) instead of this form. The
 // payment server sends the buyer back here with ?cardCaptureSession=<id>; checkout-app.js then
 // reads the outcome with resume(), from the session stored below, as after a full-page 3-D
