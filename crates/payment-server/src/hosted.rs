@@ -54,9 +54,12 @@ impl HasResult for GetWebPaymentDetailsResponse {
 /// The `mode` of a hosted checkout session.
 pub const MODE: &str = "hosted";
 
-/// How long the gateway keeps a web payment session usable after doWebPayment (Payline web
-/// payment sessions last 15 minutes; the sandbox does the same). Past it, plus the grace window,
-/// an order reference the gateway still knows nothing about is closed.
+/// How long the gateway keeps a web payment session usable after doWebPayment, as this server
+/// assumes it (the sandbox's sessions last 15 minutes). A page with a stored token is closed only
+/// when the gateway itself reports it expired (getWebPaymentDetails `02324` / `02534`); this
+/// value bounds the cases without that answer: a page whose token was never stored is closed
+/// when its order reference still shows nothing past it plus the grace window, and a refused
+/// page is watched until then.
 pub const WEB_SESSION_VALIDITY_MS: i64 = 15 * 60 * 1000;
 
 /// When the reconciler first looks at a page nobody came back from: after the buyer had a
