@@ -412,17 +412,7 @@ fn validate_presentation(req: &PayRequest) -> Result<()> {
 /// redirect (OWASP "Unvalidated Redirects and Forwards"): a page that takes the buyer, after
 /// the bank's page, to a URL the browser chose.
 pub fn check_return_url(state: &AppState, session: &Session, url: &str) -> Result<()> {
-    if session.return_url.as_deref() == Some(url) {
-        return Ok(());
-    }
-    let origin = crate::config::origin_of(url);
-    // `https://shop.example@evil.example/` has the authority `shop.example@evil.example`; a
-    // backslash or a missing path separator could be read differently by a browser.
-    let well_formed = !origin.contains(['@', '\\'])
-        && url
-            .strip_prefix(origin.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
-    if well_formed && state.settings().allowed_origins.contains(&origin) {
+    if session.return_url.as_deref() == Some(url) || on_allowed_origin(state, url) {
         Ok(())
     } else {
         Err(AppError::invalid(
@@ -430,6 +420,18 @@ pub fn check_return_url(state: &AppState, session: &Session, url: &str) -> Resul
             "threeDS.returnUrl must be the session's returnUrl or on an allowed origin",
         ))
     }
+}
+
+/// True when `url` is well formed and on one of `ALLOWED_ORIGINS`.
+pub fn on_allowed_origin(state: &AppState, url: &str) -> bool {
+    let origin = crate::config::origin_of(url);
+    // `https://shop.example@evil.example/` has the authority `shop.example@evil.example`; a
+    // backslash or a missing path separator could be read differently by a browser.
+    let well_formed = !origin.contains(['@', '\\'])
+        && url
+            .strip_prefix(origin.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    well_formed && state.settings().allowed_origins.contains(&origin)
 }
 
 /// Payline's doAuthorization takes a cardholder of at most 30 characters (Payline card object):
@@ -1510,6 +1512,10 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
         .ok_or_else(|| AppError::Internal("attempt vanished".into()))?;
     if a.status != row.status {
         return Ok(());
+    }
+    if a.status == AttemptStatus::Hosted {
+        // The gateway's hosted page: read with getWebPaymentDetails, not by order reference.
+        return crate::hosted::reconcile(state, row).await;
     }
     let session = sessions::load(state, &row.key.session_id)
         .await?

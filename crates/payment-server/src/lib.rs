@@ -29,6 +29,7 @@ pub mod client_ip;
 pub mod config;
 pub mod error;
 pub mod gateway;
+pub mod hosted;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
@@ -73,6 +74,8 @@ pub fn app(state: AppState) -> Router {
         ));
     // The ACS posts to /3ds/* through the buyer's browser, without credentials.
     let threeds = routes::threeds::router().route_layer(browser_limit());
+    // The hosted payment page sends the buyer back through their browser, without credentials.
+    let hosted = routes::hosted::router().route_layer(browser_limit());
     // Payline's notification URL is open to anyone, and each hit costs a gateway call.
     let notify = routes::notify::router().route_layer(axum::middleware::from_fn_with_state(
         guards.notify_limit(&state),
@@ -83,6 +86,7 @@ pub fn app(state: AppState) -> Router {
     let guarded = Router::new()
         .merge(browser)
         .merge(threeds)
+        .merge(hosted)
         .merge(routes::payments::router())
         .merge(routes::customers::router())
         .merge(notify)

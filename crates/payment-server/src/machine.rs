@@ -14,6 +14,9 @@
 //!                                   authorized ◀──accepted── authorizing ──────────▶ unknown
 //!                                   refused    ◀──refused──  (or unknown, by the reconciler)
 //!                                   failed     ◀──not sent, or not found after the grace window
+//!
+//!  hosted (doWebPayment page open) ──getWebPaymentDetails──▶ authorized | refused
+//!         ──web session expired──▶ expired     ──page never opened / nothing found──▶ failed
 //! ```
 //!
 //! The two promises, as rules of this table:
@@ -166,6 +169,17 @@ pub fn next(from: A, event: Event) -> Result<Step, Illegal> {
         // "Not found" is final only once a request held up on the way can no longer land.
         (A::Authorizing | A::Unknown, E::NotFound { past_grace: true }) => go(A::Failed),
         (A::Authorizing | A::Unknown, E::NotFound { past_grace: false }) => go(A::Unknown),
+        // The hosted page (doWebPayment): the gateway runs the payment; what it reports
+        // (getWebPaymentDetails, or getTransactionDetails by order reference) decides.
+        (A::Hosted, E::Authorization(Decision::Accepted)) => go(A::Authorized),
+        (A::Hosted, E::Authorization(Decision::Refused)) => go(A::Refused),
+        // The web session ended without a payment (Payline 02324 / 02534).
+        (A::Hosted, E::WaitExpired) => go(A::Expired),
+        // doWebPayment refused or never sent (no page exists), or no page token was stored and
+        // the gateway still shows nothing for the order reference once the page can no longer
+        // be used.
+        (A::Hosted, E::CallFailed | E::NotSent | E::NotFound { past_grace: true }) => go(A::Failed),
+        (A::Hosted, E::NotFound { past_grace: false }) => go(A::Hosted),
         // An accepted authorization for an attempt closed without one is never adopted: a late
         // landing after the attempt was given up. (The attempt's own authorization seen again,
         // by a notification or the reconciler, changes nothing; a *different* transaction on an
@@ -203,7 +217,7 @@ pub struct Consequences {
 /// The payment and session follow the attempt.
 pub const fn consequences(to: A) -> Consequences {
     let (payment, session, webhook, wipe_card) = match to {
-        A::Enrolling | A::Authenticating | A::Authorizing => (
+        A::Enrolling | A::Authenticating | A::Authorizing | A::Hosted => (
             PaymentStatus::Processing,
             SessionStatus::Processing,
             None,

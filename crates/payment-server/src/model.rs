@@ -106,6 +106,9 @@ sql_enum! {
         Unknown = "unknown",
         /// The buyer's 3-D Secure step did not come back in time.
         Expired = "expired",
+        /// The buyer is on the gateway's hosted payment page (doWebPayment): the gateway may
+        /// authorize at any moment; only getWebPaymentDetails (or getTransactionDetails) decides.
+        Hosted = "hosted",
     }
 }
 
@@ -150,9 +153,10 @@ impl AttemptStatus {
         )
     }
 
-    /// doAuthorization may be in flight or may have been processed: the session stays locked.
+    /// doAuthorization may be in flight or may have been processed, or the buyer may be paying
+    /// on the hosted page: the session stays locked.
     pub const fn money_undecided(self) -> bool {
-        matches!(self, Self::Authorizing | Self::Unknown)
+        matches!(self, Self::Authorizing | Self::Unknown | Self::Hosted)
     }
 }
 

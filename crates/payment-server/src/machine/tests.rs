@@ -74,6 +74,13 @@ fn expected(from: A, e: Event) -> Option<(A, Effect)> {
         (A::Authorizing | A::Unknown, E::Authorization(Decision::Refused)) => (A::Refused, N),
         (A::Authorizing | A::Unknown, E::NotFound { past_grace: true }) => (A::Failed, N),
         (A::Authorizing | A::Unknown, E::NotFound { past_grace: false }) => (A::Unknown, N),
+        (A::Hosted, E::Authorization(Decision::Accepted)) => (A::Authorized, N),
+        (A::Hosted, E::Authorization(Decision::Refused)) => (A::Refused, N),
+        (A::Hosted, E::WaitExpired) => (A::Expired, N),
+        (A::Hosted, E::CallFailed | E::NotSent | E::NotFound { past_grace: true }) => {
+            (A::Failed, N)
+        }
+        (A::Hosted, E::NotFound { past_grace: false }) => (A::Hosted, N),
         (
             A::Refused | A::Abandoned | A::Failed | A::Expired,
             E::Authorization(Decision::Accepted),
@@ -97,19 +104,19 @@ fn every_transition_of_the_table() {
             legal += usize::from(got.is_some());
         }
     }
-    assert_eq!(legal, 49);
+    assert_eq!(legal, 56);
 }
 
 #[test]
 fn money_states_never_release_the_session() {
     // While doAuthorization may be in flight or processed, the session stays `processing`, so
     // no second attempt (new order reference) can start.
-    for s in [A::Authorizing, A::Unknown] {
+    for s in [A::Authorizing, A::Unknown, A::Hosted] {
         assert_eq!(consequences(s).session, SessionStatus::Processing);
     }
     // Leaving them for a state that reopens the session takes an answer from the gateway.
     for e in all_events() {
-        for from in [A::Authorizing, A::Unknown] {
+        for from in [A::Authorizing, A::Unknown, A::Hosted] {
             if let Ok(step) = next(from, e)
                 && consequences(step.to).session == SessionStatus::Refused
             {
@@ -119,7 +126,10 @@ fn money_states_never_release_the_session() {
                         Event::Authorization(Decision::Refused)
                             | Event::NotSent
                             | Event::NotFound { past_grace: true }
-                    ),
+                    ) || (from == A::Hosted
+                        // The gateway said no payment can happen on the page: it expired
+                        // (02324 / 02534), or doWebPayment was refused and no page exists.
+                        && matches!(e, Event::WaitExpired | Event::CallFailed)),
                     "{from} released the session on {e:?}"
                 );
             }

@@ -31,8 +31,17 @@ async fn notify(
             .map(|(_, v)| v.trim().to_owned())
     };
     let kind = get("notificationType").unwrap_or_else(|| "TRS".to_owned());
+    if kind.eq_ignore_ascii_case("WEBTRS") {
+        // End of a hosted payment page: the token only names the page; its outcome is read
+        // with getWebPaymentDetails (Payline notifications, WEBTRS).
+        let token = get("token")
+            .filter(|t| !t.is_empty() && t.len() <= 50)
+            .ok_or_else(|| AppError::invalid("invalid_notification", "token is required"))?;
+        crate::hosted::notified(&state, &token).await?;
+        return Ok((StatusCode::OK, "OK"));
+    }
     if !kind.eq_ignore_ascii_case("TRS") {
-        // Web, wallet and schedule notifications belong to the hosted-page and wallet work.
+        // Wallet and schedule notifications belong to the wallet work.
         return Ok((StatusCode::OK, "ignored"));
     }
     let txn = get("transactionId")

@@ -44,6 +44,7 @@ async fn pay(
     JsonBody(req): JsonBody<PayRequest>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let session = sessions::authorize(&state, &id, &headers).await?;
+    crate::hosted::refuse_pay(&state, &id).await?;
     let origin = checked_origin(&state, &headers)?;
     checkout::validate(&req)?;
     let mut s = session;

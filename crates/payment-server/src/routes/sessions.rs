@@ -33,6 +33,8 @@ struct CreateBody {
     return_url: Option<String>,
     customer: Option<crate::wallets::CustomerBody>,
     save_card: Option<String>,
+    /// `direct` (default) or `hosted` (the gateway's payment page).
+    mode: Option<String>,
 }
 
 /// `saveCard`: what the session offers; anything but `never` needs a customer (the card goes
@@ -99,16 +101,19 @@ async fn create(
         save_card,
         kind: SessionKind::Checkout,
     };
+    let hosted = crate::hosted::requested(&state, body.mode.as_deref(), new.return_url.as_deref())?;
+    crate::hosted::check_options(hosted, new.save_card)?;
     // The customer row first: a session never names a customer that does not exist.
     if let Some(c) = &customer {
         crate::wallets::upsert_customer(&state, c).await?;
     }
     let created = sessions::create(&state, new).await?;
     tracing::info!(session = %created.session.id, order_ref = %created.session.order_ref, amount = created.session.amount, "checkout session created");
-    Ok((
-        StatusCode::CREATED,
-        Json(sessions::created_json(&state, &created).await?),
-    ))
+    let mut answer = sessions::created_json(&state, &created).await?;
+    if hosted {
+        crate::hosted::open(&state, &created.session, &mut answer).await?;
+    }
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +123,8 @@ struct DemoBody {
     return_url: Option<String>,
     customer: Option<crate::wallets::CustomerBody>,
     save_card: Option<String>,
+    /// `hosted`: the demo's "pay on the gateway's page" button.
+    mode: Option<String>,
 }
 
 /// Sandbox only: the demo page creates its own session (there is no shop backend in the demo).
@@ -134,7 +141,7 @@ async fn create_demo(
         serde_json::from_slice(&body).map_err(|_| {
             AppError::invalid(
                 "invalid_body",
-                "expected {\"amount\"?: integer, \"returnUrl\"?, \"customer\"?, \"saveCard\"?}",
+                "expected {\"amount\"?: integer, \"returnUrl\"?, \"customer\"?, \"saveCard\"?, \"mode\"?}",
             )
         })?
     };
@@ -160,11 +167,14 @@ async fn create_demo(
         save_card,
         kind: SessionKind::Checkout,
     };
+    let hosted = crate::hosted::requested(&state, body.mode.as_deref(), new.return_url.as_deref())?;
+    crate::hosted::check_options(hosted, new.save_card)?;
     let created = sessions::create(&state, new).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(sessions::created_json(&state, &created).await?),
-    ))
+    let mut answer = sessions::created_json(&state, &created).await?;
+    if hosted {
+        crate::hosted::open(&state, &created.session, &mut answer).await?;
+    }
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 async fn session_status(
@@ -193,7 +203,11 @@ async fn session_status(
     // refusal decided outside a pay answer (a failed challenge reaches the server through
     // `/3ds/return`, and the page then reads this status) would otherwise leave the buyer with
     // a token for the closed attempt.
-    if session.status == status::REFUSED && session.attempt <= state.settings().max_attempts {
+    // A hosted session takes no pay (its page is the gateway's), so it gets no retry data.
+    if session.status == status::REFUSED
+        && session.attempt <= state.settings().max_attempts
+        && crate::hosted::load(&state, &session.id).await?.is_none()
+    {
         out["retry"] =
             json!({ "tokenizer": sessions::tokenizer_json(&state, &session, session.attempt) });
     }

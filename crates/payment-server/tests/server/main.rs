@@ -9,6 +9,7 @@ mod backoffice;
 mod checkout;
 mod client_ip;
 mod hardening;
+mod hosted;
 mod money;
 mod pci;
 mod resilience;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::support::{self, ADMIN, Opts, client, pay, pay_body, tokenize};
 
 #[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Buf(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl Write for Buf {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
@@ -22,7 +22,9 @@ impl Write for Buf {
     }
 }
 
-fn logs() -> &'static Buf {
+/// Every log line of this test process (one subscriber per process), shared with the hosted
+/// page's scan.
+pub(crate) fn logs() -> &'static Buf {
     static LOGS: OnceLock<Buf> = OnceLock::new();
     LOGS.get_or_init(|| {
         let buf = Buf::default();
@@ -171,7 +173,7 @@ async fn no_card_data_or_secret_in_logs_or_database() {
 }
 
 /// True when `hay` holds a 13–19 digit run that passes Luhn and starts like a test card.
-fn luhn_prefix_is_card(hay: &str) -> bool {
+pub(crate) fn luhn_prefix_is_card(hay: &str) -> bool {
     let mut digits = String::new();
     for c in hay.chars().chain(std::iter::once(' ')) {
         if c.is_ascii_digit() {
