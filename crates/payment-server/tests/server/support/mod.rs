@@ -153,7 +153,7 @@ pub async fn create_session(s: &Server, body: serde_json::Value) -> serde_json::
 /// An embedded sandbox on a loopback port 0 (in-memory ledger).
 pub struct Sandbox {
     pub url: String,
-    task: tokio::task::JoinHandle<()>,
+    pub task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Sandbox {
