@@ -87,6 +87,7 @@ pub struct ClientConfig {
     endpoints: Option<EndpointSource>,
     allow_insecure_endpoints: bool,
     observer: Option<FailoverObserver>,
+    failover_budget: Option<Duration>,
 }
 
 impl ClientConfig {
@@ -120,6 +121,7 @@ impl ClientConfig {
             endpoints: None,
             allow_insecure_endpoints: false,
             observer: None,
+            failover_budget: None,
         })
     }
 
@@ -241,6 +243,17 @@ impl ClientConfig {
     #[must_use]
     pub fn with_failover_observer(mut self, observer: FailoverObserver) -> Self {
         self.observer = Some(observer);
+        self
+    }
+
+    /// The longest one call may take across all the endpoints it tries: a further endpoint is
+    /// tried only while at least [`failover::MIN_ATTEMPT`] of it is left, with what is left as
+    /// its timeout. Without it each endpoint gets the whole per-call timeout, as in Payline's
+    /// PHP SDK, so a call that times out everywhere takes that many timeouts: a caller with a
+    /// deadline of its own (a buyer's page waiting) sets it.
+    #[must_use]
+    pub fn with_failover_budget(mut self, budget: Duration) -> Self {
+        self.failover_budget = Some(budget);
         self
     }
 
@@ -377,7 +390,7 @@ impl PaylineClient {
         envelope: String,
     ) -> Result<SoapReply, ClientError> {
         let url = self.config.service_url(api)?;
-        self.post_to(url, soap_action, envelope, HeaderMap::new())
+        self.post_to(url, soap_action, envelope, HeaderMap::new(), self.timeout)
             .await
     }
 
@@ -399,8 +412,15 @@ impl PaylineClient {
             return self.post_soap(api, action, envelope).await;
         };
         let mut failed: Option<(String, Duration, &Url)> = None;
-        let mut last = Err(ClientError::Config("no fail-over endpoint"));
+        let deadline = self.config.failover_budget.map(|b| Instant::now() + b);
         for (index, base) in endpoints.iter().enumerate() {
+            // Within the budget, a further endpoint gets what is left of it.
+            let timeout = match deadline {
+                Some(deadline) if index > 0 => deadline
+                    .saturating_duration_since(Instant::now())
+                    .min(self.timeout),
+                _ => self.timeout,
+            };
             let url = base
                 .join(api)
                 .map_err(|_| ClientError::Config("API name does not form a URL"))?;
@@ -420,8 +440,14 @@ impl PaylineClient {
                 }
             }
             let started = Instant::now();
-            let result = self.post_to(url, action, envelope.clone(), extra).await;
-            let more = index + 1 < endpoints.len();
+            let result = self
+                .post_to(url, action, envelope.clone(), extra, timeout)
+                .await;
+            // A further endpoint, and, within a budget, enough of it left to be worth a try.
+            let more = index + 1 < endpoints.len()
+                && deadline.is_none_or(|d| {
+                    d.saturating_duration_since(Instant::now()) >= failover::MIN_ATTEMPT
+                });
             match failover::trigger(policy, &result).filter(|_| more) {
                 Some(cause) => {
                     let duration = started.elapsed();
@@ -441,12 +467,11 @@ impl PaylineClient {
                         });
                     }
                     failed = Some((cause, duration, base));
-                    last = result;
                 }
                 None => return result,
             }
         }
-        last
+        Err(ClientError::Config("no fail-over endpoint"))
     }
 
     /// The fail-over endpoints (services URLs), `None` for the fixed base URL.
@@ -511,6 +536,7 @@ impl PaylineClient {
         soap_action: &str,
         envelope: String,
         extra: HeaderMap,
+        timeout: Duration,
     ) -> Result<SoapReply, ClientError> {
         // PHP's SoapClient quotes the action, and Payline serves the PHP SDK (Payline web services, SOAP binding).
         let action = HeaderValue::from_str(&format!("\"{soap_action}\""))
@@ -528,7 +554,7 @@ impl PaylineClient {
             .http
             .post(url)
             .headers(headers)
-            .timeout(self.timeout)
+            .timeout(timeout)
             .body(envelope)
             .send()
             .await

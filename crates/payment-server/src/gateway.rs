@@ -104,9 +104,13 @@ impl Gateway {
             None => Ok(c),
             Some(url) => {
                 let observed = metrics.clone();
-                let c = c.with_failover_observer(FailoverObserver::new(move |event| {
-                    observed.failover(&event.cause);
-                }));
+                // One call, fail-overs included, stays within PAYLINE_TIMEOUT_MS: the pay's two
+                // calls in a row must answer before the browser module's request timeout.
+                let c = c
+                    .with_failover_budget(config.timeout)
+                    .with_failover_observer(FailoverObserver::new(move |event| {
+                        observed.failover(&event.cause);
+                    }));
                 // Settings accept http only for a loopback sandbox (`require_tls`).
                 let c = if url.starts_with("http://") {
                     c.allow_insecure_endpoints()

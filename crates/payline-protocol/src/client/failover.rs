@@ -77,6 +77,8 @@ pub const DIRECTORY_RETRY_AFTER: Duration = Duration::from_secs(30);
 const DEFAULT_TTL: Duration = Duration::from_secs(60);
 /// Longest cache time honoured, whatever the directory says.
 const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
+/// The shortest time worth a try on a further endpoint within a fail-over budget.
+pub const MIN_ATTEMPT: Duration = Duration::from_millis(500);
 /// Most endpoints tried for one call.
 pub const MAX_ENDPOINTS: usize = 8;
 

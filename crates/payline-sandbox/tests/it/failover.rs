@@ -538,3 +538,42 @@ async fn binary_serves_several_endpoints_listed_by_its_directory() {
     );
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_failover_budget_bounds_the_whole_call() {
+    let o = Outage::start(2, 60).await;
+    o.add(json!({"endpoint": 0, "operation": "verifyEnrollment", "mode": "timeout_before_processing", "hold_ms": 5000}))
+        .await;
+    let budgeted = |budget: Duration| {
+        let config = ClientConfig::new(o.base(), MERCHANT, TestSandbox::access_key())
+            .unwrap()
+            .without_system_proxy()
+            .with_timeout(SHORT)
+            .allow_insecure_endpoints()
+            .with_endpoints_directory(&o.directory())
+            .unwrap()
+            .with_failover_budget(budget);
+        observed(config)
+    };
+    // The first endpoint used the budget up: no second try.
+    let (client, events) = budgeted(Duration::from_millis(1000));
+    let request = enrollment(
+        &unique_ref("budget"),
+        1000,
+        card_by_number(CARD, "CB", Some("123")),
+    );
+    let started = std::time::Instant::now();
+    let err = client.verify_enrollment(&request).await.unwrap_err();
+    assert!(matches!(err, ClientError::OutcomeUnknown(_)), "{err:?}");
+    assert!(causes(&events).is_empty());
+    assert!(started.elapsed() < Duration::from_millis(1000 + 500));
+    // Time left: the second endpoint answers.
+    let (client, events) = budgeted(Duration::from_secs(3));
+    let request = enrollment(
+        &unique_ref("budget"),
+        1000,
+        card_by_number(CARD, "CB", Some("123")),
+    );
+    assert!(client.verify_enrollment(&request).await.is_ok());
+    assert_eq!(causes(&events), ["TIMEOUT"]);
+}
