@@ -17,7 +17,7 @@
 //! provably never reached the gateway: a retry elsewhere after the first endpoint may have
 //! authorized would charge the buyer twice. The rule, operation by operation, and its reasons
 //! are in [`failover`]. Each move is reported to the
-//! [`FailoverObserver`](failover::FailoverObserver) of the configuration.
+//! [`FailoverObserver`] of the configuration.
 
 mod error;
 pub mod failover;
