@@ -1,6 +1,8 @@
 //! Checkout through an outage of Payline's first endpoint: the sandbox serves two endpoints
 //! listed by its endpoint directory, the first answers every SOAP call with a 503 from a load
-//! balancer, and the payment server fails over to the second (`PAYLINE_ENDPOINTS_DIRECTORY`).
+//! balancer, and the payment server fails over to the second (`PAYLINE_ENDPOINTS_DIRECTORY`); or
+//! the first authorizes and then drops the connection, and the payment is reconciled instead of
+//! being sent to the second.
 
 use serde_json::{Value, json};
 
@@ -109,4 +111,63 @@ async fn checkout_is_authorized_once_with_the_first_endpoint_down() {
         seen.len()
     );
     assert!(metrics.contains(&want), "{want}\n{metrics}");
+}
+
+#[tokio::test]
+async fn an_authorization_lost_after_processing_is_reconciled_never_sent_to_another_endpoint() {
+    let sb = two_endpoint_sandbox().await;
+    let directory = format!(
+        "{}/services/servicesendpoints/SOAP/{}",
+        sb.url,
+        sandbox_merchant::MERCHANT_ID
+    );
+    let s = support::start(Opts {
+        db_url: sqlite_url(),
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        endpoints_directory: Some(directory),
+        ..Opts::default()
+    })
+    .await;
+    // Endpoint 0 authorizes, then resets the connection instead of answering.
+    let r = client()
+        .post(format!("{}/sandbox/faults", sb.url))
+        .basic_auth(
+            sandbox_merchant::MERCHANT_ID,
+            Some(sandbox_merchant::ACCESS_KEY),
+        )
+        .json(&json!({"endpoint": 0, "operation": "doAuthorization", "mode": "reset_after_processing", "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let cs = support::create_session(&s, json!({"amount": 2599, "currency": "EUR"})).await;
+    let blob = tokenize(&cs["tokenizer"], NOT_ENROLLED, "1230", Some("123"))
+        .await
+        .unwrap();
+    let (st, v) = pay(&cs, &pay_body(&blob, "k1")).await;
+    assert_ne!(st, 200, "{v}");
+    assert_eq!(status(&cs).await["payment"]["status"], "unknown");
+    let order_ref = cs["orderRef"].as_str().unwrap();
+    assert_eq!(
+        ledger(&sb, order_ref).await.as_array().map(Vec::len),
+        Some(1)
+    );
+    // The browser retries: the server reconciles with the gateway, no second authorization.
+    let (st, v) = pay(&cs, &pay_body(&blob, "k1")).await;
+    assert_eq!((st, v["status"].as_str()), (200, Some("authorized")), "{v}");
+    assert_eq!(
+        ledger(&sb, order_ref).await.as_array().map(Vec::len),
+        Some(1)
+    );
+    let metrics = client()
+        .get(format!("{}/metrics", s.url))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!metrics.contains("payline_failovers_total{"), "{metrics}");
 }
