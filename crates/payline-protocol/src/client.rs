@@ -7,17 +7,32 @@
 //!
 //! How to read the result of a call is described in [`ClientError`]: a Payline refusal is an
 //! `Ok` response whose `result.code` says so; an `Err` means no usable answer came back.
+//!
+//! # Endpoint fail-over
+//!
+//! With an endpoint directory ([`ClientConfig::with_endpoints_directory`],
+//! [`ClientConfig::with_payline_endpoints_directory`]) or a fixed list
+//! ([`ClientConfig::with_failover_endpoints`]), seven operations may move to the next endpoint
+//! when one fails, as Payline's PHP SDK does, but a money-moving call only when the request
+//! provably never reached the gateway: a retry elsewhere after the first endpoint may have
+//! authorized would charge the buyer twice. The rule, operation by operation, and its reasons
+//! are in [`failover`]. Each move is reported to the
+//! [`FailoverObserver`] of the configuration.
 
 mod error;
+pub mod failover;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use reqwest::Url;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 
 pub use error::{ClientError, TransportError, TransportErrorKind};
+pub use failover::{FailoverEvent, FailoverObserver, FailoverPolicy};
+
+use failover::{DirectoryCache, EndpointSource};
 
 use crate::error::{DecodeError, Fault};
 use crate::messages::{
@@ -69,6 +84,10 @@ pub struct ClientConfig {
     timeout: Duration,
     connect_timeout: Duration,
     system_proxy: bool,
+    endpoints: Option<EndpointSource>,
+    allow_insecure_endpoints: bool,
+    observer: Option<FailoverObserver>,
+    failover_budget: Option<Duration>,
 }
 
 impl ClientConfig {
@@ -99,6 +118,10 @@ impl ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             system_proxy: true,
+            endpoints: None,
+            allow_insecure_endpoints: false,
+            observer: None,
+            failover_budget: None,
         })
     }
 
@@ -139,6 +162,104 @@ impl ClientConfig {
     pub fn without_system_proxy(mut self) -> Self {
         self.system_proxy = false;
         self
+    }
+
+    /// Reads the fail-over endpoints from Payline's endpoint directory at `url` (the whole
+    /// URL, merchant id included), cached for the `ttl` it gives. The fixed base URL stays in
+    /// use for the operations that never fail over and whenever the directory cannot be used
+    /// (see [`failover`]). `url` must be https unless
+    /// [`allow_insecure_endpoints`](Self::allow_insecure_endpoints).
+    pub fn with_endpoints_directory(mut self, url: &str) -> Result<Self, ClientError> {
+        let url = Url::parse(url.trim())
+            .map_err(|_| ClientError::Config("endpoint directory URL does not parse"))?;
+        if !matches!(url.scheme(), "http" | "https")
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
+            return Err(ClientError::Config(
+                "endpoint directory URL must be http(s) without credentials",
+            ));
+        }
+        self.endpoints = Some(EndpointSource::Directory(url));
+        Ok(self)
+    }
+
+    /// Payline's own endpoint directory for this merchant when the base URL is Payline's
+    /// homologation or production services base ([`HOMOLOGATION_URL`], [`PRODUCTION_URL`]);
+    /// unchanged otherwise.
+    #[must_use]
+    pub fn with_payline_endpoints_directory(self) -> Self {
+        match Self::payline_directory_url(self.base_url.as_str(), &self.merchant_id) {
+            Some(url) => match self.clone().with_endpoints_directory(&url) {
+                Ok(config) => config,
+                Err(_) => self,
+            },
+            None => self,
+        }
+    }
+
+    /// The URL of Payline's endpoint directory for `merchant_id` when `base_url` is Payline's
+    /// homologation or production services base.
+    pub fn payline_directory_url(base_url: &str, merchant_id: &str) -> Option<String> {
+        let base = services_base(base_url).ok()?;
+        let directory = if base.as_str() == HOMOLOGATION_URL {
+            failover::HOMOLOGATION_DIRECTORY_URL
+        } else if base.as_str() == PRODUCTION_URL {
+            failover::PRODUCTION_DIRECTORY_URL
+        } else {
+            return None;
+        };
+        Some(format!("{directory}{merchant_id}"))
+    }
+
+    /// A fixed list of fail-over endpoints, in the directory's form (`https://host`, to which
+    /// `/services/<API>` is appended), instead of a directory.
+    pub fn with_failover_endpoints(mut self, urls: &[&str]) -> Result<Self, ClientError> {
+        let mut list = Vec::with_capacity(urls.len());
+        for url in urls.iter().take(failover::MAX_ENDPOINTS) {
+            list.push(
+                failover::endpoint_services_url(url, self.allow_insecure_endpoints).ok_or(
+                    ClientError::Config("fail-over endpoint must be an https URL"),
+                )?,
+            );
+        }
+        if list.is_empty() {
+            return Err(ClientError::Config("fail-over endpoint list is empty"));
+        }
+        self.endpoints = Some(EndpointSource::List(Arc::new(list)));
+        Ok(self)
+    }
+
+    /// Accepts `http` for the endpoint directory and the endpoints it lists: for a sandbox on
+    /// loopback only (PCI DSS 4.2.1 wants strong cryptography on open networks). Call it before
+    /// [`with_failover_endpoints`](Self::with_failover_endpoints).
+    #[must_use]
+    pub fn allow_insecure_endpoints(mut self) -> Self {
+        self.allow_insecure_endpoints = true;
+        self
+    }
+
+    /// Tells `observer` of every fail-over (to count them by cause, for instance).
+    #[must_use]
+    pub fn with_failover_observer(mut self, observer: FailoverObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The longest one call may take across all the endpoints it tries: a further endpoint is
+    /// tried only while at least [`failover::MIN_ATTEMPT`] of it is left, with what is left as
+    /// its timeout. Without it each endpoint gets the whole per-call timeout, as in Payline's
+    /// PHP SDK, so a call that times out everywhere takes that many timeouts: a caller with a
+    /// deadline of its own (a buyer's page waiting) sets it.
+    #[must_use]
+    pub fn with_failover_budget(mut self, budget: Duration) -> Self {
+        self.failover_budget = Some(budget);
+        self
+    }
+
+    /// True when fail-over endpoints (a directory or a list) are configured.
+    pub fn has_failover(&self) -> bool {
+        self.endpoints.is_some()
     }
 
     /// The services base URL, ending in `/`.
@@ -185,6 +306,7 @@ pub struct PaylineClient {
     config: Arc<ClientConfig>,
     authorization: HeaderValue,
     timeout: Duration,
+    directory: Arc<DirectoryCache>,
 }
 
 impl core::fmt::Debug for PaylineClient {
@@ -227,6 +349,7 @@ impl PaylineClient {
             timeout: config.timeout,
             config: Arc::new(config),
             authorization,
+            directory: Arc::new(DirectoryCache::default()),
         })
     }
 
@@ -251,10 +374,7 @@ impl PaylineClient {
     /// (a refusal is an answer) and whatever the HTTP status it came with.
     pub async fn call<R: Request>(&self, request: &R) -> Result<R::Response, ClientError> {
         let envelope = crate::codec::encode_request(request).map_err(ClientError::Encode)?;
-        let operation = R::OPERATION;
-        let reply = self
-            .post_soap(operation.api().name(), operation.soap_action(), envelope)
-            .await?;
+        let reply = self.post_with_failover(R::OPERATION, envelope).await?;
         read_reply::<R>(&reply)
     }
 
@@ -262,7 +382,7 @@ impl PaylineClient {
     /// the answer whatever its HTTP status (a SOAP Fault comes with HTTP 500).
     ///
     /// This is the transport under the typed operation methods, for operations this crate
-    /// has no types for yet.
+    /// has no types for yet. It always uses the fixed base URL (no fail-over).
     pub async fn post_soap(
         &self,
         api: &str,
@@ -270,10 +390,158 @@ impl PaylineClient {
         envelope: String,
     ) -> Result<SoapReply, ClientError> {
         let url = self.config.service_url(api)?;
+        self.post_to(url, soap_action, envelope, HeaderMap::new(), self.timeout)
+            .await
+    }
+
+    /// Calls `operation` on the fail-over endpoints when it may fail over and some are
+    /// configured (see [`failover`]), else on the fixed base URL.
+    async fn post_with_failover(
+        &self,
+        operation: crate::Operation,
+        envelope: String,
+    ) -> Result<SoapReply, ClientError> {
+        let api = operation.api().name();
+        let action = operation.soap_action();
+        let policy = failover::policy(operation);
+        let endpoints = match policy {
+            FailoverPolicy::Never => None,
+            _ => self.endpoints().await,
+        };
+        let Some(endpoints) = endpoints else {
+            return self.post_soap(api, action, envelope).await;
+        };
+        let mut failed: Option<(String, Duration, &Url)> = None;
+        let deadline = self.config.failover_budget.map(|b| Instant::now() + b);
+        for (index, base) in endpoints.iter().enumerate() {
+            // Within the budget, a further endpoint gets what is left of it.
+            let timeout = match deadline {
+                Some(deadline) if index > 0 => deadline
+                    .saturating_duration_since(Instant::now())
+                    .min(self.timeout),
+                _ => self.timeout,
+            };
+            let url = base
+                .join(api)
+                .map_err(|_| ClientError::Config("API name does not form a URL"))?;
+            let mut extra = HeaderMap::new();
+            if let Some((cause, duration, origin)) = &failed {
+                // The PHP SDK's fail-over headers, so Payline can tell a retry from a first try.
+                let values = [
+                    ("x-failover-cause", cause.clone()),
+                    ("x-failover-duration", duration.as_millis().to_string()),
+                    ("x-failover-origin", origin.to_string()),
+                    ("x-failover-index", index.to_string()),
+                ];
+                for (name, value) in values {
+                    if let Ok(value) = HeaderValue::from_str(&value) {
+                        extra.insert(name, value);
+                    }
+                }
+            }
+            let started = Instant::now();
+            let result = self
+                .post_to(url, action, envelope.clone(), extra, timeout)
+                .await;
+            // A further endpoint, and, within a budget, enough of it left to be worth a try.
+            let more = index + 1 < endpoints.len()
+                && deadline.is_none_or(|d| {
+                    d.saturating_duration_since(Instant::now()) >= failover::MIN_ATTEMPT
+                });
+            match failover::trigger(policy, &result).filter(|_| more) {
+                Some(cause) => {
+                    let duration = started.elapsed();
+                    tracing::warn!(
+                        operation = operation.name(),
+                        cause = %cause,
+                        endpoint = %base,
+                        "Payline endpoint failed, trying the next one"
+                    );
+                    if let Some(observer) = &self.config.observer {
+                        observer.notify(&FailoverEvent {
+                            operation,
+                            cause: cause.clone(),
+                            from: base.to_string(),
+                            index: index + 1,
+                            duration,
+                        });
+                    }
+                    failed = Some((cause, duration, base));
+                }
+                None => return result,
+            }
+        }
+        Err(ClientError::Config("no fail-over endpoint"))
+    }
+
+    /// The fail-over endpoints (services URLs), `None` for the fixed base URL.
+    async fn endpoints(&self) -> Option<Arc<Vec<Url>>> {
+        let url = match &self.config.endpoints {
+            None => return None,
+            Some(EndpointSource::List(urls)) => return Some(urls.clone()),
+            Some(EndpointSource::Directory(url)) => url,
+        };
+        if let Some(urls) = self.directory.get(Instant::now()) {
+            return (!urls.is_empty()).then_some(urls);
+        }
+        // Two calls at the expiry may both read the directory: harmless, the last one wins.
+        let (urls, ttl) = match self.read_directory(url).await {
+            Ok(read) => read,
+            Err(reason) => {
+                tracing::warn!(
+                    directory = %url,
+                    reason,
+                    "Payline endpoint directory ignored, using the fixed endpoint"
+                );
+                (Vec::new(), failover::DIRECTORY_RETRY_AFTER)
+            }
+        };
+        let urls = Arc::new(urls);
+        self.directory.put(Instant::now() + ttl, urls.clone());
+        (!urls.is_empty()).then_some(urls)
+    }
+
+    /// Reads the endpoint directory: a GET without credentials (the SDK sends none), its own
+    /// short timeout, no redirect (the client follows none), a bounded body.
+    async fn read_directory(&self, url: &Url) -> Result<(Vec<Url>, Duration), &'static str> {
+        let insecure = self.config.allow_insecure_endpoints;
+        if url.scheme() != "https" && !insecure {
+            return Err("directory URL is not https");
+        }
+        let mut response = self
+            .http
+            .get(url.clone())
+            .header(header::ACCEPT, "application/json")
+            .timeout(failover::DIRECTORY_TIMEOUT)
+            .send()
+            .await
+            .map_err(|_| "could not be read")?;
+        if !response.status().is_success() {
+            return Err("answered with an HTTP error or a redirect");
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|_| "could not be read")? {
+            if body.len() + chunk.len() > failover::MAX_DIRECTORY_BYTES {
+                return Err("answer too large");
+            }
+            body.extend_from_slice(&chunk);
+        }
+        failover::parse_directory(&body, insecure)
+    }
+
+    /// Posts an envelope to one service URL.
+    async fn post_to(
+        &self,
+        url: Url,
+        soap_action: &str,
+        envelope: String,
+        extra: HeaderMap,
+        timeout: Duration,
+    ) -> Result<SoapReply, ClientError> {
         // PHP's SoapClient quotes the action, and Payline serves the PHP SDK (Payline web services, SOAP binding).
         let action = HeaderValue::from_str(&format!("\"{soap_action}\""))
             .map_err(|_| ClientError::Config("SOAP action is not a valid header value"))?;
-        let mut headers = HeaderMap::new();
+        let mut headers = extra;
         headers.insert(header::AUTHORIZATION, self.authorization.clone());
         headers.insert("SOAPAction", action);
         headers.insert(
@@ -286,7 +554,7 @@ impl PaylineClient {
             .http
             .post(url)
             .headers(headers)
-            .timeout(self.timeout)
+            .timeout(timeout)
             .body(envelope)
             .send()
             .await

@@ -28,6 +28,14 @@ pub struct Config {
     /// receiver usually has a self-signed or mkcert certificate).
     #[serde(default)]
     pub notification_ca_file: Option<std::path::PathBuf>,
+    /// The `ttl` of the endpoint directory (`GET /services/servicesendpoints/SOAP/<merchantId>`),
+    /// in seconds: how long a fail-over client caches its list (Payline PHP SDK default: 60).
+    #[serde(default = "default_directory_ttl")]
+    pub directory_ttl_secs: u64,
+}
+
+fn default_directory_ttl() -> u64 {
+    60
 }
 
 /// One sandbox merchant account.
@@ -102,6 +110,7 @@ impl Default for Config {
             public_url: None,
             browser_module_dir: None,
             notification_ca_file: None,
+            directory_ttl_secs: default_directory_ttl(),
         }
     }
 }

@@ -5,7 +5,9 @@
 //!  browser ─────form──────▶ /webpayment/getToken          (Web2Token tokenizer)
 //!  browser ─────form──────▶ /acs/…                        (3-D Secure ACS simulator)
 //!  browser ─────form──────▶ /webpayment/…                 (hosted payment and wallet pages)
-//!  tests ───────JSON──────▶ /sandbox/clock, /sandbox/transactions, /sandbox/notifications
+//!  tests ───────JSON──────▶ /sandbox/clock, /sandbox/transactions, /sandbox/notifications,
+//!                           /sandbox/faults (outage rehearsal)
+//!  client ──────JSON──────▶ /services/servicesendpoints/SOAP/{merchantId} (endpoint directory)
 //!                   │
 //!                   ▼
 //!        worker  scheduler (due dates, on clock moves, at start, every 500 ms)
@@ -48,15 +50,18 @@
 //   foundation  error, config, db (pool, clock), vault, cards, rules, scenarios, schedule
 //   store       SQL and typed rows: ledger, card tokens, wallets, notification outbox
 //   engine      answers and card resolution, then one module per operation family
-//   state       the `Sandbox` handle (pool, clock, vault, write lock, worker wake-up)
+//   state       the `Sandbox` handle (pool, clock, vault, write lock, worker wake-up, faults)
 //   worker      scheduler tick and notification delivery, on top of the engine
-//   routes      HTTP: SOAP dispatch, tokenizer, ACS pages, hosted pages, control API
+//   routes      HTTP: SOAP dispatch, tokenizer, ACS pages, hosted pages, control API,
+//               served by `listener` (one per endpoint)
 mod auth;
 mod cards;
 mod config;
 mod db;
 mod engine;
 mod error;
+mod faults;
+mod listener;
 mod routes;
 mod rules;
 mod scenarios;
@@ -114,8 +119,51 @@ pub async fn serve(
     sandbox: Sandbox,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), SandboxError> {
-    axum::serve(listener, sandbox.router())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(SandboxError::Io)
+    serve_endpoints(vec![listener], sandbox, shutdown).await
+}
+
+/// Serves the sandbox on several endpoints at once, all sharing its state, until `shutdown`
+/// completes. The endpoint directory lists them in this order as `http://HOST:PORT/V4`, so that
+/// a fail-over client (Payline PHP SDK endpoint directory) calls `…/V4/services/<API>` on each;
+/// faults name them by this index.
+pub async fn serve_endpoints(
+    listeners: Vec<tokio::net::TcpListener>,
+    sandbox: Sandbox,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), SandboxError> {
+    let mut urls = Vec::with_capacity(listeners.len());
+    for l in &listeners {
+        urls.push(format!(
+            "http://{}/V4",
+            l.local_addr().map_err(SandboxError::Io)?
+        ));
+    }
+    sandbox.set_endpoint_urls(urls);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let router = sandbox.router();
+    let mut servers = tokio::task::JoinSet::new();
+    for (index, l) in listeners.into_iter().enumerate() {
+        let mut stopped = stopped.clone();
+        let app = router
+            .clone()
+            .into_make_service_with_connect_info::<listener::Connection>();
+        let server = axum::serve(listener::EndpointListener::new(l, index), app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            });
+        servers.spawn(async move { server.await });
+    }
+    let mut result = Ok(());
+    while let Some(done) = servers.join_next().await {
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => result = Err(SandboxError::Io(e)),
+            Err(_) => result = Err(SandboxError::Bug("an endpoint server panicked")),
+        }
+    }
+    result
 }

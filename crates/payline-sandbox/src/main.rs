@@ -1,6 +1,7 @@
-//! `payline-sandbox [--listen ADDR] [--db PATH|:memory:] [--config FILE] [--browser-module DIR]
-//! [--notification-ca FILE]`: runs the offline Payline gateway. The first line on stdout is
-//! `payline-sandbox listening on http://HOST:PORT`.
+//! `payline-sandbox [--listen ADDR] [--endpoints N] [--db PATH|:memory:] [--config FILE]
+//! [--browser-module DIR] [--notification-ca FILE]`: runs the offline Payline gateway. The first
+//! line on stdout is `payline-sandbox listening on http://HOST:PORT`; with `--endpoints N`, N-1
+//! lines `payline-sandbox endpoint I on http://HOST:PORT` follow.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -30,6 +31,19 @@ struct Cli {
         default_value = "127.0.0.1:8081"
     )]
     listen: String,
+
+    /// Number of SOAP endpoints served at once, sharing one state: the first on `--listen`, the
+    /// others on free ports of the same address. The endpoint directory
+    /// (`/services/servicesendpoints/SOAP/<merchantId>`) lists them all, and `/sandbox/faults`
+    /// names them by index, to rehearse a fail-over.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "PAYLINE_SANDBOX_ENDPOINTS",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u16).range(1..=16),
+    )]
+    endpoints: u16,
 
     /// SQLite database file, created when missing (state survives restarts), or `:memory:` to
     /// keep everything in memory (tests). The default is the file the payment server's embedded
@@ -109,14 +123,26 @@ async fn run(args: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut listeners = vec![listener];
+    for _ in 1..args.endpoints {
+        let extra = tokio::net::TcpListener::bind((addr.ip(), 0))
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", addr.ip()))?;
+        listeners.push(extra);
+    }
     {
         // The first stdout line is a contract (sandbox-control contract): tests and the payment server read
         // the port from it.
         let mut out = std::io::stdout().lock();
         writeln!(out, "payline-sandbox listening on http://{addr}").map_err(|e| e.to_string())?;
+        for (index, l) in listeners.iter().enumerate().skip(1) {
+            let extra = l.local_addr().map_err(|e| e.to_string())?;
+            writeln!(out, "payline-sandbox endpoint {index} on http://{extra}")
+                .map_err(|e| e.to_string())?;
+        }
         out.flush().map_err(|e| e.to_string())?;
     }
-    payline_sandbox::serve(listener, sandbox, shutdown_signal())
+    payline_sandbox::serve_endpoints(listeners, sandbox, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
 }

@@ -1,11 +1,12 @@
 //! The sandbox handle shared by the HTTP routes and the background worker.
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, RwLock, Weak};
 
 use sqlx::SqlitePool;
 
 use crate::config::Config;
 use crate::db::Clock;
+use crate::faults::FaultBook;
 use crate::vault::Vault;
 
 /// The sandbox: configuration, database, clock and card vault. Cheap to clone.
@@ -28,6 +29,10 @@ struct Inner {
     wake: Arc<tokio::sync::Notify>,
     // The notifier's HTTP client (one connection pool and TLS configuration per sandbox).
     notifier: reqwest::Client,
+    // Injected faults and the fail-over headers seen (outage rehearsal).
+    faults: FaultBook,
+    // The endpoints listed by the endpoint directory (`http://HOST:PORT/V4`), once serving.
+    endpoints: RwLock<Vec<String>>,
 }
 
 /// A handle that does not keep the sandbox alive: the worker holds one and stops when the
@@ -67,6 +72,8 @@ impl Sandbox {
             write_lock: tokio::sync::Mutex::new(()),
             wake: Arc::new(tokio::sync::Notify::new()),
             notifier,
+            faults: FaultBook::default(),
+            endpoints: RwLock::new(Vec::new()),
         };
         Self {
             inner: Arc::new(inner),
@@ -105,6 +112,29 @@ impl Sandbox {
 
     pub(crate) fn vault(&self) -> &Vault {
         &self.inner.vault
+    }
+
+    pub(crate) fn faults(&self) -> &FaultBook {
+        &self.inner.faults
+    }
+
+    /// The endpoints the directory lists (`http://HOST:PORT/V4`, the SOAP services under
+    /// `/services/<API>`), in order; empty until [`serve_endpoints`](crate::serve_endpoints)
+    /// runs.
+    pub fn endpoint_urls(&self) -> Vec<String> {
+        self.inner
+            .endpoints
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_endpoint_urls(&self, urls: Vec<String>) {
+        *self
+            .inner
+            .endpoints
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = urls;
     }
 
     pub(crate) async fn lock(&self) -> tokio::sync::MutexGuard<'_, ()> {

@@ -97,6 +97,14 @@ pub struct Cli {
     #[arg(long, env = "PAYLINE_TIMEOUT_MS", default_value_t = PAYLINE_TIMEOUT_MS_DEFAULT)]
     pub payline_timeout_ms: u64,
 
+    /// Payline endpoint directory for fail-over between Payline's endpoints: `auto` (default:
+    /// Payline's own directory when PAYLINE_ENDPOINT is Payline's homologation or production
+    /// base, none otherwise), `off`, or the directory URL (https; with --sandbox, a loopback
+    /// http URL such as http://127.0.0.1:8081/services/servicesendpoints/SOAP/12345678901234).
+    /// A payment is moved to another endpoint only when it provably never reached the first.
+    #[arg(long, env = "PAYLINE_ENDPOINTS_DIRECTORY", default_value = "auto")]
+    pub payline_endpoints_directory: String,
+
     /// Bearer token of the shop backend for /api/checkout-sessions and /api/payments.
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
@@ -198,6 +206,9 @@ pub struct GatewayConfig {
     pub tokenizer_url: String,
     /// Per-call timeout; past it the outcome of a call that was sent is unknown.
     pub timeout: std::time::Duration,
+    /// URL of the Payline endpoint directory the client fails over with; `None`: the endpoint
+    /// alone.
+    pub endpoints_directory: Option<String>,
 }
 
 /// Validated settings the server runs with.
@@ -487,6 +498,30 @@ fn in_range(
 }
 
 impl Cli {
+    /// The endpoint directory URL from `PAYLINE_ENDPOINTS_DIRECTORY`: `auto` gives Payline's own
+    /// for Payline's homologation and production endpoints (`endpoint`, the merchant id), as
+    /// Payline's PHP SDK does; an explicit URL must be https (PCI DSS 4.2.1: the client then
+    /// sends the access key and card data to the hosts it lists), or loopback http with
+    /// `--sandbox`.
+    fn endpoints_directory(
+        &self,
+        endpoint: Option<(&str, &str)>,
+        sandbox: bool,
+    ) -> Result<Option<String>, ConfigError> {
+        let value = self.payline_endpoints_directory.trim();
+        if value.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        if value.is_empty() || value.eq_ignore_ascii_case("auto") {
+            return Ok(endpoint.and_then(|(endpoint, merchant_id)| {
+                payline_protocol::client::ClientConfig::payline_directory_url(endpoint, merchant_id)
+            }));
+        }
+        let url = check_url("PAYLINE_ENDPOINTS_DIRECTORY", value)?;
+        require_tls("PAYLINE_ENDPOINTS_DIRECTORY", &url, sandbox)?;
+        Ok(Some(url))
+    }
+
     /// The `--sandbox-url` base URL, checked: an http(s) URL on a loopback host, without its
     /// trailing slash.
     pub fn sandbox_base(&self) -> Result<Option<String>, ConfigError> {
@@ -533,6 +568,8 @@ impl Cli {
                     contract: sandbox_merchant::CONTRACT.to_owned(),
                     tokenizer_url: format!("{base}/webpayment/getToken"),
                     timeout,
+                    // `auto` is off here: the sandbox is not Payline's homologation or production.
+                    endpoints_directory: self.endpoints_directory(None, sandbox)?,
                 }
             }
             _ => {
@@ -562,6 +599,8 @@ impl Cli {
                     contract: contract.to_owned(),
                     tokenizer_url,
                     timeout,
+                    endpoints_directory: self
+                        .endpoints_directory(Some((&endpoint, merchant_id)), sandbox)?,
                 }
             }
         };

@@ -1,9 +1,10 @@
 //! The Payline gateway as the server uses it: the payline-protocol client, with every call
-//! timed and counted by operation and result code.
+//! timed and counted by operation and result code, and every endpoint fail-over counted by
+//! cause (`PAYLINE_ENDPOINTS_DIRECTORY`).
 
 use std::time::Instant;
 
-use payline_protocol::client::{ClientConfig, ClientError, PaylineClient};
+use payline_protocol::client::{ClientConfig, ClientError, FailoverObserver, PaylineClient};
 use payline_protocol::messages::*;
 use payline_protocol::objects::PaylineResult;
 use payline_protocol::values::{Outcome, ReturnCode, outcome};
@@ -103,6 +104,26 @@ impl Gateway {
             config.access_key.clone(),
         )
         .map(|c| c.with_timeout(config.timeout))
+        .and_then(|c| match &config.endpoints_directory {
+            None => Ok(c),
+            Some(url) => {
+                let observed = metrics.clone();
+                // One call, fail-overs included, stays within PAYLINE_TIMEOUT_MS: the pay's two
+                // calls in a row must answer before the browser module's request timeout.
+                let c = c
+                    .with_failover_budget(config.timeout)
+                    .with_failover_observer(FailoverObserver::new(move |event| {
+                        observed.failover(&event.cause);
+                    }));
+                // Settings accept http only for a loopback sandbox (`require_tls`).
+                let c = if url.starts_with("http://") {
+                    c.allow_insecure_endpoints()
+                } else {
+                    c
+                };
+                c.with_endpoints_directory(url)
+            }
+        })
         .and_then(PaylineClient::new)
         .map_err(|e| tracing::error!(error = %e, "Payline client configuration refused"))
         .ok();

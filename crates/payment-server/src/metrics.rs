@@ -50,6 +50,7 @@ struct Registry {
     request_latency: BTreeMap<(String, String), Histogram>,
     gateway_calls: BTreeMap<(String, String), u64>,
     gateway_latency: BTreeMap<String, Histogram>,
+    failovers: BTreeMap<String, u64>,
     webhook_deliveries: BTreeMap<String, u64>,
     money_events: BTreeMap<String, u64>,
     undecided_age_ms: i64,
@@ -104,6 +105,13 @@ impl Metrics {
         });
     }
 
+    /// One move of a Payline call to the next endpoint, by cause (`HTTP_503`, `CONNECT`,
+    /// `TIMEOUT`, `APP_04901`, …).
+    pub fn failover(&self, cause: &str) {
+        let c = clean(cause);
+        self.with(|reg| *reg.failovers.entry(c).or_default() += 1);
+    }
+
     /// One webhook delivery attempt (`delivered`, `failed`).
     pub fn webhook(&self, outcome: &str) {
         let o = clean(outcome);
@@ -144,6 +152,11 @@ impl Metrics {
             out.push_str("# TYPE payline_call_duration_seconds histogram\n");
             for (op, h) in &reg.gateway_latency {
                 h.render(&mut out, "payline_call_duration_seconds", &format!("operation=\"{op}\""));
+            }
+            out.push_str("# HELP payline_failovers_total Payline calls moved to the next endpoint, by cause.\n");
+            out.push_str("# TYPE payline_failovers_total counter\n");
+            for (c, n) in &reg.failovers {
+                let _ = writeln!(out, "payline_failovers_total{{cause=\"{c}\"}} {n}");
             }
             out.push_str("# HELP shop_webhook_deliveries_total Shop webhook delivery attempts by outcome.\n");
             out.push_str("# TYPE shop_webhook_deliveries_total counter\n");
@@ -215,5 +228,11 @@ mod tests {
             text.contains("payline_calls_total{operation=\"doAuthorizationx\",code=\"timeout\"} 1")
         );
         assert!(!text.contains('\r'));
+        m.failover("HTTP_503");
+        m.failover("HTTP_503");
+        assert!(
+            m.render()
+                .contains("payline_failovers_total{cause=\"HTTP_503\"} 2")
+        );
     }
 }

@@ -146,6 +146,11 @@ impl TransportError {
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
+
+    /// True when a timeout fired (the connect timeout for [`TransportErrorKind::Connect`]).
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
 }
 
 impl fmt::Display for TransportError {

@@ -145,6 +145,34 @@ pub fn request_operation(xml: &str) -> Result<Operation, DecodeError> {
         .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))
 }
 
+/// The `result.code` of a response envelope, whatever the operation, without decoding the
+/// rest of the message (`None` when the body is not a message with a `result`). The client's
+/// endpoint fail-over reads it before the typed decoding (Payline result codes `02101`,
+/// `04901`).
+pub fn response_result_code(xml: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Code {
+        code: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct WithResult {
+        result: Code,
+    }
+    let body = decode::read_body(xml).ok()?;
+    if !body.name.ends_with("Response") {
+        return None;
+    }
+    body.deserialize::<WithResult>()
+        .ok()
+        .map(|r| r.result.code.trim().to_owned())
+}
+
+/// True when `xml` is a SOAP envelope (a message or a Fault): an answer from the service
+/// itself rather than an error page from something in front of it.
+pub fn is_soap_envelope(xml: &str) -> bool {
+    matches!(decode::read_body(xml), Ok(_) | Err(DecodeError::Fault(_)))
+}
+
 fn se_error(e: quick_xml::SeError) -> EncodeError {
     EncodeError::Serializer(e.to_string())
 }

@@ -4,6 +4,7 @@ mod acs;
 mod control;
 mod form;
 mod limits;
+mod outage;
 mod soap;
 mod tokenizer;
 mod webpayment;
@@ -24,6 +25,14 @@ pub(crate) fn router(sandbox: Sandbox) -> Router {
         // (PHP SDK endpoint directory).
         .route("/V4/services/{api}", post(soap::handle))
         .route("/services/{api}", post(soap::handle))
+        .route(
+            "/services/servicesendpoints/SOAP/{merchant_id}",
+            get(outage::directory),
+        )
+        .route(
+            "/sandbox/faults",
+            get(outage::list).post(outage::add).delete(outage::clear),
+        )
         .route(
             "/webpayment/getToken",
             post(tokenizer::get_token).options(tokenizer::preflight),

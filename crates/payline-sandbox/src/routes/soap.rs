@@ -3,20 +3,29 @@
 //! each declare every binding. Errors speak Payline's dialect: a result code inside the
 //! operation's response where one exists, a SOAP 1.1 Fault for transport-level problems
 //! (malformed XML, unknown operation, oversized body), and nothing is changed in either case.
+//!
+//! Injected faults (`/sandbox/faults`) strike here, on the endpoint the call came in on: before
+//! processing (503, result codes, held answer) or after the operation was processed and
+//! committed (500, held answer, connection reset), as a gateway failing at that point would.
 
+use axum::Extension;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use payline_protocol::codec::{IMPL_NS, OBJ_NS, SOAP_ENV_NS};
 use payline_protocol::{
     AnyRequest, AnyResponse, Fault, decode_any_request, encode_any_response, encode_fault,
 };
 
 use super::limits::MAX_BODY_BYTES;
 use crate::auth::{authenticate, unauthorized};
+use crate::config::MerchantConfig;
 use crate::engine::ctx::Ctx;
 use crate::engine::{payments, records, reports, three_ds, wallets, web};
 use crate::error::Result;
+use crate::faults::{FaultMode, SeenHeaders};
+use crate::listener::Connection;
 use crate::state::Sandbox;
 use crate::store::ledger;
 
@@ -57,10 +66,48 @@ fn public_url(sandbox: &Sandbox, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// An answer of `operation` carrying only a `result` with `code` (Payline result codes), as
+/// Payline answers a system error without processing the request.
+fn result_answer(operation: &str, code: &str, message: &str) -> Response {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"{SOAP_ENV_NS}\" \
+         xmlns:impl=\"{IMPL_NS}\" xmlns:obj=\"{OBJ_NS}\"><soapenv:Body><impl:{operation}Response>\
+         <impl:result><obj:code>{code}</obj:code><obj:shortMessage>ERROR</obj:shortMessage>\
+         <obj:longMessage>{message}</obj:longMessage></impl:result></impl:{operation}Response>\
+         </soapenv:Body></soapenv:Envelope>"
+    );
+    xml(StatusCode::OK, body)
+}
+
+/// Remembers the `x-failover-*` headers of a call (Payline PHP SDK fail-over), if it has any.
+fn record_failover_headers(sandbox: &Sandbox, endpoint: usize, operation: &str, h: &HeaderMap) {
+    let get = |name: &str| {
+        h.get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(200).collect::<String>())
+    };
+    let seen = SeenHeaders {
+        endpoint,
+        operation: operation.to_owned(),
+        cause: get("x-failover-cause"),
+        duration: get("x-failover-duration"),
+        origin: get("x-failover-origin"),
+        index: get("x-failover-index"),
+    };
+    if seen.cause.is_some()
+        || seen.duration.is_some()
+        || seen.origin.is_some()
+        || seen.index.is_some()
+    {
+        sandbox.faults().saw(seen);
+    }
+}
+
 /// `POST /V4/services/{api}`.
 pub(super) async fn handle(
     State(sandbox): State<Sandbox>,
     Path(api): Path<String>,
+    connection: Option<Extension<ConnectInfo<Connection>>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response> {
@@ -88,6 +135,55 @@ pub(super) async fn handle(
         }
         Err(_) => return Ok(fault(true, "Malformed SOAP request")),
     };
+    let connection = connection.map(|Extension(ConnectInfo(c))| c);
+    let endpoint = connection.as_ref().map_or(0, |c| c.endpoint);
+    let operation = request.operation().name();
+    record_failover_headers(&sandbox, endpoint, operation, &headers);
+    let strike = sandbox.faults().strike(endpoint, operation);
+    match strike {
+        // A load balancer with no server to forward to: no SOAP body.
+        Some((FaultMode::Http503, _)) => return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response()),
+        Some((FaultMode::Result04901, _)) => {
+            return Ok(result_answer(operation, "04901", "System error"));
+        }
+        Some((FaultMode::Result02101, _)) => {
+            return Ok(result_answer(operation, "02101", "Internal error"));
+        }
+        Some((FaultMode::TimeoutBeforeProcessing, hold)) => {
+            tokio::time::sleep(hold).await;
+            return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
+        }
+        _ => {}
+    }
+    let response = process(&sandbox, merchant, &headers, request).await?;
+    match strike {
+        Some((FaultMode::Http500AfterProcessing, _)) => {
+            Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        Some((FaultMode::TimeoutAfterProcessing, hold)) => {
+            tokio::time::sleep(hold).await;
+            Ok(response)
+        }
+        Some((FaultMode::ResetAfterProcessing, _)) => match connection {
+            Some(c) => {
+                c.reset();
+                Ok(response)
+            }
+            // A router served without the sandbox's listeners cannot reset its connection:
+            // the closest answer is a 500 without a body, also after processing.
+            None => Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        },
+        _ => Ok(response),
+    }
+}
+
+/// Runs one operation in its own transaction, one at a time, and encodes its answer.
+async fn process(
+    sandbox: &Sandbox,
+    merchant: &MerchantConfig,
+    headers: &HeaderMap,
+    request: AnyRequest,
+) -> Result<Response> {
     let _guard = sandbox.lock().await;
     let now = sandbox.clock().now().await?;
     let mut tx = sandbox.pool().begin().await?;
@@ -97,7 +193,7 @@ pub(super) async fn handle(
         vault: sandbox.vault(),
         merchant,
         now,
-        public_url: public_url(&sandbox, &headers),
+        public_url: public_url(sandbox, headers),
     };
     let response: AnyResponse = match request {
         AnyRequest::DoAuthorization(r) => payments::do_authorization(&mut ctx, r).await?.into(),

@@ -247,6 +247,7 @@ async fn binary_help_names_every_flag_and_its_variable() {
         ("--config", "PAYLINE_SANDBOX_CONFIG"),
         ("--browser-module", "PAYLINE_SANDBOX_BROWSER_MODULE"),
         ("--notification-ca", "PAYLINE_SANDBOX_NOTIFICATION_CA"),
+        ("--endpoints", "PAYLINE_SANDBOX_ENDPOINTS"),
     ] {
         assert!(
             help.contains(flag) && help.contains(var),

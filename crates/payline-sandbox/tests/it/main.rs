@@ -8,6 +8,7 @@ mod common;
 mod codes;
 mod control;
 mod dif;
+mod failover;
 mod hosted;
 mod notifications;
 mod notify_tls;

@@ -91,6 +91,7 @@ async fn start_server(db_url: &str, sandbox: &str) -> String {
             contract: sandbox_merchant::CONTRACT.into(),
             tokenizer_url: format!("{sandbox}/webpayment/getToken"),
             timeout: std::time::Duration::from_secs(20),
+            endpoints_directory: None,
         },
         admin_token: Some(Secret::new(ADMIN)),
         allowed_origins: vec![format!("http://{addr}")],

@@ -393,3 +393,95 @@ fn limits_are_read_and_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn endpoints_directory_follows_the_payline_platform_unless_set() {
+    let gateway = |endpoint: &'static str, extra: &[&'static str]| {
+        let mut args = vec![
+            "--payline-endpoint",
+            endpoint,
+            "--payline-merchant-id",
+            "111",
+            "--payline-access-key",
+            "KEY",
+            "--payline-access-key-ref",
+            "ref",
+            "--payline-contract",
+            "1234567",
+            "--payline-tokenizer-url",
+            "https://homologation-webpayment.payline.com/webpayment/getToken",
+            "--public-url",
+            "https://pay.shop.example",
+        ];
+        args.extend_from_slice(extra);
+        cli(&args).settings(bound(), None)
+    };
+    let dir = |endpoint, extra| {
+        gateway(endpoint, extra)
+            .expect("settings")
+            .gateway
+            .endpoints_directory
+    };
+    assert_eq!(
+        dir("https://homologation.payline.com/V4/services/", &[]).as_deref(),
+        Some("https://homologation-payment.payline.com/services/servicesendpoints/SOAP/111")
+    );
+    assert_eq!(
+        dir("https://services.payline.com/V4/services", &[]).as_deref(),
+        Some("https://payment.payline.com/services/servicesendpoints/SOAP/111")
+    );
+    // Another gateway (a proxy in front of Payline, say): no directory unless one is named.
+    assert_eq!(
+        dir("https://payline-proxy.shop.example/V4/services/", &[]),
+        None
+    );
+    assert_eq!(
+        dir(
+            "https://homologation.payline.com/V4/services/",
+            &["--payline-endpoints-directory", "off"]
+        ),
+        None
+    );
+    assert_eq!(
+        dir(
+            "https://payline-proxy.shop.example/V4/services/",
+            &[
+                "--payline-endpoints-directory",
+                "https://dir.shop.example/SOAP/111"
+            ]
+        )
+        .as_deref(),
+        Some("https://dir.shop.example/SOAP/111")
+    );
+    let err = gateway(
+        "https://homologation.payline.com/V4/services/",
+        &["--payline-endpoints-directory", "http://127.0.0.1:8081/dir"],
+    )
+    .expect_err("http directory");
+    assert!(matches!(err, ConfigError::InsecureUrl { .. }), "{err}");
+    // With the sandbox: off unless named, and a loopback http directory is accepted.
+    let sandbox = |extra: &[&'static str]| {
+        let mut args = vec!["--sandbox"];
+        args.extend_from_slice(extra);
+        cli(&args)
+            .settings(bound(), Some("http://127.0.0.1:9999"))
+            .map(|s| s.gateway.endpoints_directory)
+    };
+    assert_eq!(sandbox(&[]).expect("sandbox"), None);
+    assert_eq!(
+        sandbox(&[
+            "--payline-endpoints-directory",
+            "http://127.0.0.1:9999/services/servicesendpoints/SOAP/12345678901234"
+        ])
+        .expect("loopback directory")
+        .as_deref(),
+        Some("http://127.0.0.1:9999/services/servicesendpoints/SOAP/12345678901234")
+    );
+    assert!(
+        sandbox(&[
+            "--payline-endpoints-directory",
+            "http://192.0.2.1/services/servicesendpoints/SOAP/1"
+        ])
+        .is_err()
+    );
+}

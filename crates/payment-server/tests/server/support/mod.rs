@@ -48,6 +48,8 @@ pub struct Opts {
     pub metrics_token: Option<String>,
     /// Money-safety timings (grace window, leases, 3-D Secure wait).
     pub money: payment_server::config::MoneySettings,
+    /// `PAYLINE_ENDPOINTS_DIRECTORY` (a URL), none by default.
+    pub endpoints_directory: Option<String>,
 }
 
 impl Default for Opts {
@@ -65,6 +67,7 @@ impl Default for Opts {
             limits: payment_server::config::LimitSettings::default(),
             metrics_token: None,
             money: payment_server::config::MoneySettings::default(),
+            endpoints_directory: None,
         }
     }
 }
@@ -100,6 +103,7 @@ pub async fn start(opts: Opts) -> Server {
             contract: sandbox_merchant::CONTRACT.into(),
             tokenizer_url: format!("{base}/webpayment/getToken"),
             timeout: std::time::Duration::from_millis(opts.gateway_timeout_ms),
+            endpoints_directory: opts.endpoints_directory.clone(),
         },
         admin_token: Some(Secret::new(ADMIN)),
         allowed_origins: vec![CHECKOUT_ORIGIN.into(), format!("http://{addr}")],
@@ -149,7 +153,7 @@ pub async fn create_session(s: &Server, body: serde_json::Value) -> serde_json::
 /// An embedded sandbox on a loopback port 0 (in-memory ledger).
 pub struct Sandbox {
     pub url: String,
-    task: tokio::task::JoinHandle<()>,
+    pub task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Sandbox {
