@@ -9,14 +9,14 @@ use serde::{Deserialize, Serialize};
 
 /// How long a `timeout_*` fault holds its answer unless told otherwise: past any sensible
 /// client timeout, under the sandbox's own request time limit (which then answers 408).
-pub const DEFAULT_HOLD: Duration = Duration::from_secs(25);
+pub(crate) const DEFAULT_HOLD: Duration = Duration::from_secs(25);
 /// Most `x-failover-*` header sets remembered (the oldest are dropped).
 const MAX_SEEN: usize = 200;
 
 /// What a fault does to a SOAP call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FaultMode {
+pub(crate) enum FaultMode {
     /// HTTP 503 without a body, before anything is processed: a load balancer with no server.
     #[serde(rename = "http_503")]
     Http503,
@@ -48,7 +48,7 @@ pub enum FaultMode {
 
 impl FaultMode {
     /// True for the faults of the directory rather than of SOAP calls.
-    pub fn is_directory(self) -> bool {
+    pub(crate) fn is_directory(self) -> bool {
         matches!(
             self,
             Self::DirectoryNotFound
@@ -61,7 +61,7 @@ impl FaultMode {
 
 /// One fault and how often it struck.
 #[derive(Debug, Clone, Serialize)]
-pub struct Fault {
+pub(crate) struct Fault {
     /// Its id, in creation order.
     pub id: u64,
     /// Endpoint index it applies to; every endpoint when absent.
@@ -80,7 +80,7 @@ pub struct Fault {
 
 /// The fail-over headers of one SOAP call (Payline PHP SDK `x-failover-*`).
 #[derive(Debug, Clone, Serialize)]
-pub struct SeenHeaders {
+pub(crate) struct SeenHeaders {
     /// Endpoint the call came in on.
     pub endpoint: usize,
     /// SOAP operation.
@@ -105,11 +105,11 @@ struct Book {
 
 /// Every fault, the headers seen and the directory reads. Shared by all endpoints.
 #[derive(Debug, Default)]
-pub struct FaultBook(Mutex<Book>);
+pub(crate) struct FaultBook(Mutex<Book>);
 
 /// What `GET /sandbox/faults` shows.
 #[derive(Debug, Serialize)]
-pub struct FaultsView {
+pub(crate) struct FaultsView {
     /// The faults, with their hits.
     pub faults: Vec<Fault>,
     /// `x-failover-*` headers received, oldest first.
@@ -125,7 +125,7 @@ impl FaultBook {
     }
 
     /// Adds a fault; returns it.
-    pub fn add(
+    pub(crate) fn add(
         &self,
         endpoint: Option<usize>,
         operation: Option<String>,
@@ -150,12 +150,12 @@ impl FaultBook {
     }
 
     /// Removes every fault and forgets the headers seen and the directory reads.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.with(|book| *book = Book::default());
     }
 
     /// A snapshot.
-    pub fn view(&self) -> FaultsView {
+    pub(crate) fn view(&self) -> FaultsView {
         self.with(|book| FaultsView {
             faults: book.faults.clone(),
             failover_headers_seen: book.seen.clone(),
@@ -165,7 +165,7 @@ impl FaultBook {
 
     /// The first SOAP fault for a call of `operation` on `endpoint` that still has hits left;
     /// counts the hit.
-    pub fn strike(&self, endpoint: usize, operation: &str) -> Option<(FaultMode, Duration)> {
+    pub(crate) fn strike(&self, endpoint: usize, operation: &str) -> Option<(FaultMode, Duration)> {
         self.with(|book| {
             let fault = book.faults.iter_mut().find(|f| {
                 !f.mode.is_directory()
@@ -182,7 +182,7 @@ impl FaultBook {
     }
 
     /// Counts a directory read and returns the directory fault in force, if any.
-    pub fn directory_read(&self) -> Option<FaultMode> {
+    pub(crate) fn directory_read(&self) -> Option<FaultMode> {
         self.with(|book| {
             book.directory_reads += 1;
             let fault = book
@@ -198,7 +198,7 @@ impl FaultBook {
     }
 
     /// Remembers the fail-over headers of a call.
-    pub fn saw(&self, headers: SeenHeaders) {
+    pub(crate) fn saw(&self, headers: SeenHeaders) {
         self.with(|book| {
             if book.seen.len() >= MAX_SEEN {
                 book.seen.remove(0);
