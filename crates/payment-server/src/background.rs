@@ -118,6 +118,15 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         };
         isolate(&mut round, "saved card", r);
     }
+    // Schedules: registrations due, unknown ones past their deadline, due dates passed.
+    for (id, status) in crate::schedules::due(state, BATCH).await? {
+        round.checked += 1;
+        isolate(
+            &mut round,
+            "schedule",
+            crate::schedules::reconcile(state, &id, &status).await,
+        );
+    }
     watch_age(state).await?;
     retention(state).await?;
     Ok(round)

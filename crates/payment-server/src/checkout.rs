@@ -257,6 +257,9 @@ pub enum PayAnswer {
         /// The saved card paid with, or the card just saved (`{cardId, brand, last4, expiry}`).
         #[serde(skip_serializing_if = "Option::is_none")]
         saved_card: Option<Value>,
+        /// The instalments or subscription this checkout started.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        schedule_id: Option<String>,
     },
     /// Refused; `retry` carries the next attempt's tokenizer data while attempts remain.
     #[serde(rename_all = "camelCase")]
@@ -513,6 +516,7 @@ pub async fn pay(
                         payment_id: p.id,
                         transaction_id: p.transaction_id,
                         saved_card: None,
+                        schedule_id: None,
                     },
                 )
                 .await;
@@ -605,7 +609,8 @@ pub async fn pay(
             order_ref: &order_ref,
             payment_id: &pid,
             new_payment: session.payment_id.is_none(),
-            amount: session.amount,
+            // An instalment plan's checkout pays its first instalment.
+            amount: crate::schedules::checkout_amount(state, &session).await?,
             currency: &session.currency,
             contract: &g.contract,
             brand: &source.brand,
@@ -764,6 +769,7 @@ async fn with_saved_card(state: &AppState, answer: PayAnswer) -> Result<PayAnswe
         payment_id,
         transaction_id,
         saved_card: None,
+        ..
     } = answer
     else {
         return Ok(answer);
@@ -783,10 +789,24 @@ async fn with_saved_card(state: &AppState, answer: PayAnswer) -> Result<PayAnswe
         }
         crate::wallets::saved_with_payment(state, &payment_id).await?
     };
+    // The schedule this checkout pays for is registered on the card now; a slow or failing
+    // gateway leaves it to the reconciler.
+    let mut schedule_id = None;
+    if let Some(p) = &p
+        && let Some(s) = crate::schedules::of_session(state, &p.session_id).await?
+    {
+        if s.status == "registering"
+            && let Err(e) = crate::schedules::run_registration(state, &s.id).await
+        {
+            tracing::warn!(schedule = %s.id, error = %e, "schedule registration failed; retried later");
+        }
+        schedule_id = Some(s.id);
+    }
     Ok(PayAnswer::Authorized {
         payment_id,
         transaction_id,
         saved_card: saved.map(|c| c.short_json()),
+        schedule_id,
     })
 }
 
@@ -1116,6 +1136,7 @@ async fn authorize(
                 payment_id: p.id.clone(),
                 transaction_id: txn,
                 saved_card: None,
+                schedule_id: None,
             });
         }
         // Someone closed the attempt while the call was out (its instance counted it stalled):
@@ -1126,6 +1147,7 @@ async fn authorize(
                 payment_id: p.id.clone(),
                 transaction_id: txn,
                 saved_card: None,
+                schedule_id: None,
             });
     }
     let d = AttemptData {
@@ -1821,6 +1843,7 @@ pub async fn charge_saved_card(
             customer_id: Some(customer_id.to_owned()),
             save_card: SaveCard::Never,
             kind: crate::model::SessionKind::Charge,
+            schedule: None,
         },
     )
     .await?;

@@ -70,7 +70,12 @@ has_result!(
     DoImmediateWalletPaymentResponse,
     CreateWalletResponse,
     UpdateWalletResponse,
-    DisableWalletResponse
+    DisableWalletResponse,
+    DoRecurrentWalletPaymentResponse,
+    GetPaymentRecordResponse,
+    DisablePaymentRecordResponse,
+    UpdatePaymentRecordResponse,
+    UpdateBillingRecordResponse
 );
 
 /// The outcome of a response for its operation (payline-protocol's table).

@@ -41,6 +41,7 @@ pub mod openapi;
 pub mod payments;
 pub mod repo;
 pub mod routes;
+pub mod schedules;
 pub mod seal;
 pub mod security;
 pub mod sessions;
@@ -89,6 +90,7 @@ pub fn app(state: AppState) -> Router {
         .merge(hosted)
         .merge(routes::payments::router())
         .merge(routes::customers::router())
+        .merge(routes::schedules::router())
         .merge(notify)
         .fallback(routes::assets::serve)
         .layer(axum::middleware::from_fn_with_state(

@@ -53,7 +53,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let bound = listener.local_addr()?;
     // Sandbox mode: the offline gateway runs in this process on a loopback port of its own.
     let sandbox = if cli.sandbox && cli.sandbox_url.is_none() {
-        Some(embedded::open().await?)
+        Some(embedded::open(bound).await?)
     } else {
         None
     };
@@ -119,15 +119,23 @@ mod embedded {
         sandbox: payline_sandbox::Sandbox,
     }
 
-    pub async fn open() -> Result<Embedded, Box<dyn std::error::Error>> {
+    pub async fn open(
+        server: std::net::SocketAddr,
+    ) -> Result<Embedded, Box<dyn std::error::Error>> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         // A file beside ours, so that a restart can still reconcile with the sandbox's ledger.
         let db = payline_sandbox::DbLocation::File(payline_sandbox::DEFAULT_DB_PATH.into());
-        let config = payline_sandbox::Config {
+        let mut config = payline_sandbox::Config {
             public_url: Some(format!("http://{addr}")),
             ..Default::default()
         };
+        // The gateway's notifications (transactions, web payments, wallets, schedule billings)
+        // come to this server, over loopback, as Payline's do to the shop's notification URL.
+        let port = server.port();
+        for m in &mut config.merchants {
+            m.notification_url = Some(format!("http://127.0.0.1:{port}/payline/notify"));
+        }
         let sandbox = payline_sandbox::Sandbox::open(config, &db).await?;
         Ok(Embedded {
             addr,

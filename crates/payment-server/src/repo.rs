@@ -1133,6 +1133,40 @@ async fn enqueue_webhook_with(
     Ok(())
 }
 
+/// Enqueues a shop webhook event whose body is `data` plus `{id, type, createdAt}` (events
+/// about something other than one payment's state: schedules, cards), in the caller's
+/// transaction. `payment_id` files it with the payment it belongs to.
+pub async fn enqueue_event(
+    state: &AppState,
+    tx: &mut Tx,
+    payment_id: &str,
+    event_type: &str,
+    data: serde_json::Value,
+) -> Result<()> {
+    if state.settings().webhook.is_none() {
+        return Ok(());
+    }
+    let id = crate::ids::new_id("evt_");
+    let now = state.now_ms();
+    let mut body =
+        json!({ "id": id, "type": event_type, "createdAt": crate::sessions::rfc3339(now) });
+    if let (Some(b), serde_json::Value::Object(d)) = (body.as_object_mut(), data) {
+        b.extend(d);
+    }
+    sqlx::query(
+        "INSERT INTO webhook_events (id, payment_id, event_type, body, status, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)",
+    )
+    .bind(&id)
+    .bind(payment_id)
+    .bind(event_type)
+    .bind(body.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// When a call that is still marked running counts as stalled (its instance died): the
 /// gateway timeout plus a margin.
 pub fn stale_after(state: &AppState) -> i64 {

@@ -203,6 +203,8 @@ pub struct NewSession {
     pub save_card: SaveCard,
     /// Checkout or merchant-initiated charge.
     pub kind: SessionKind,
+    /// Instalments or a subscription paid from this checkout (needs a customer).
+    pub schedule: Option<crate::schedules::NewSchedule>,
 }
 
 /// A created session and its client secret (shown once).
@@ -271,6 +273,30 @@ pub async fn create(state: &AppState, new: NewSession) -> Result<Created> {
     .execute(&mut *tx)
     .await?;
     let mut free = res.rows_affected() == 1;
+    // A schedule, with its payment record's own order reference registered like the attempts'.
+    if free && let (Some(sch), Some(customer)) = (&new.schedule, &session.customer_id) {
+        let order_ref = crate::schedules::order_ref_of(&session.order_ref);
+        free = sqlx::query("INSERT INTO order_refs (order_ref, session_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(&order_ref)
+            .bind(&session.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if free {
+            crate::schedules::insert(
+                &mut tx,
+                sch,
+                &session.id,
+                customer,
+                &session.currency,
+                &order_ref,
+                now,
+            )
+            .await?;
+        }
+    }
     for n in 1..=state.settings().max_attempts {
         if !free {
             break;
@@ -424,6 +450,10 @@ pub async fn created_json(state: &AppState, c: &Created) -> Result<Value> {
         v["customer"] = json!({ "id": customer });
         v["savedCards"] = cards.iter().map(|c| c.json(now)).collect();
         v["saveCard"] = Value::String(s.save_card.as_str().to_owned());
+    }
+    if let Some(sch) = crate::schedules::of_session(state, &s.id).await? {
+        v["schedule"] = crate::schedules::view(state, &sch).await?;
+        v["scheduleId"] = json!(sch.id);
     }
     Ok(v)
 }

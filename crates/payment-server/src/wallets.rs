@@ -634,6 +634,10 @@ async fn finish_save(
             tx.commit().await?;
             tracing::info!(card = %card.id, customer = %card.customer_id, card_ind = ind, "card saved in the wallet");
             state.metrics().money("card_saved");
+            // A schedule paid from this checkout can now be registered on the card.
+            if let Some(pid) = &card.payment_id {
+                crate::schedules::card_saved(state, pid, &card.id).await?;
+            }
         }
         Err((code, message)) => {
             sqlx::query(
@@ -648,6 +652,9 @@ async fn finish_save(
             .await?;
             tracing::warn!(card = %card.id, code, "the gateway refused to save the card");
             state.metrics().money("card_save_failed");
+            if let Some(pid) = &card.payment_id {
+                crate::schedules::card_not_saved(state, pid, code).await?;
+            }
         }
     }
     Ok(())

@@ -7,5 +7,6 @@ pub mod notify;
 pub mod ops;
 pub mod pay;
 pub mod payments;
+pub mod schedules;
 pub mod sessions;
 pub mod threeds;

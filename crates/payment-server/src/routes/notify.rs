@@ -40,6 +40,18 @@ async fn notify(
         crate::hosted::notified(&state, &token).await?;
         return Ok((StatusCode::OK, "OK"));
     }
+    if kind.eq_ignore_ascii_case("BILL") {
+        // A due date of a schedule was billed (Payline notifications, BILL): the payment
+        // record is read again from the gateway; the parameters only say which one.
+        let record = get("paymentRecordId")
+            .filter(|t| !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| {
+                AppError::invalid("invalid_notification", "paymentRecordId is required")
+            })?;
+        let order_ref = get("orderRef").filter(|o| !o.is_empty() && o.len() <= 50);
+        crate::schedules::notified(&state, &record, order_ref.as_deref()).await?;
+        return Ok((StatusCode::OK, "OK"));
+    }
     if !kind.eq_ignore_ascii_case("TRS") {
         // Wallet and schedule notifications belong to the wallet work.
         return Ok((StatusCode::OK, "ignored"));

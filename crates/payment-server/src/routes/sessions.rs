@@ -35,6 +35,31 @@ struct CreateBody {
     save_card: Option<String>,
     /// `direct` (default) or `hosted` (the gateway's payment page).
     mode: Option<String>,
+    /// Instalments or a subscription paid from this checkout.
+    schedule: Option<crate::schedules::ScheduleBody>,
+}
+
+/// `schedule`: needs a customer (the gateway bills the customer's wallet card) and implies
+/// `saveCard: "always"` (the card must be kept for the later payments).
+fn parse_schedule(
+    state: &AppState,
+    b: Option<crate::schedules::ScheduleBody>,
+    amount: i64,
+    has_customer: bool,
+    save_card: &mut SaveCard,
+) -> Result<Option<crate::schedules::NewSchedule>> {
+    let Some(b) = b else {
+        return Ok(None);
+    };
+    if !has_customer {
+        return Err(AppError::invalid(
+            "customer_required",
+            "a schedule needs a customer",
+        ));
+    }
+    let s = crate::schedules::parse(b, amount, crate::schedules::date_of(state.now_ms()))?;
+    *save_card = SaveCard::Always;
+    Ok(Some(s))
 }
 
 /// `saveCard`: what the session offers; anything but `never` needs a customer (the card goes
@@ -90,9 +115,17 @@ async fn create(
         .customer
         .map(crate::wallets::parse_customer)
         .transpose()?;
-    let save_card = parse_save_card(body.save_card.as_deref(), customer.is_some())?;
+    let mut save_card = parse_save_card(body.save_card.as_deref(), customer.is_some())?;
+    let amount = parse_amount(&body.amount)?;
+    let schedule = parse_schedule(
+        &state,
+        body.schedule,
+        amount,
+        customer.is_some(),
+        &mut save_card,
+    )?;
     let new = NewSession {
-        amount: parse_amount(&body.amount)?,
+        amount,
         currency: parse_currency(&body.currency)?,
         order_ref: body.order_ref.as_deref().map(parse_order_ref).transpose()?,
         description,
@@ -100,6 +133,7 @@ async fn create(
         customer_id: customer.as_ref().map(|c| c.id.clone()),
         save_card,
         kind: SessionKind::Checkout,
+        schedule,
     };
     let hosted = crate::hosted::requested(&state, body.mode.as_deref(), new.return_url.as_deref())?;
     crate::hosted::check_options(hosted, new.save_card)?;
@@ -125,6 +159,8 @@ struct DemoBody {
     save_card: Option<String>,
     /// `hosted`: the demo's "pay on the gateway's page" button.
     mode: Option<String>,
+    /// The demo's instalments and subscription products.
+    schedule: Option<crate::schedules::ScheduleBody>,
 }
 
 /// Sandbox only: the demo page creates its own session (there is no shop backend in the demo).
@@ -141,7 +177,7 @@ async fn create_demo(
         serde_json::from_slice(&body).map_err(|_| {
             AppError::invalid(
                 "invalid_body",
-                "expected {\"amount\"?: integer, \"returnUrl\"?, \"customer\"?, \"saveCard\"?, \"mode\"?}",
+                "expected {\"amount\"?: integer, \"returnUrl\"?, \"customer\"?, \"saveCard\"?, \"mode\"?, \"schedule\"?}",
             )
         })?
     };
@@ -149,14 +185,21 @@ async fn create_demo(
         .customer
         .map(crate::wallets::parse_customer)
         .transpose()?;
-    let save_card = parse_save_card(body.save_card.as_deref(), customer.is_some())?;
-    if let Some(c) = &customer {
-        crate::wallets::upsert_customer(&state, c).await?;
-    }
+    let mut save_card = parse_save_card(body.save_card.as_deref(), customer.is_some())?;
     let amount = match body.amount {
         Some(a) => parse_amount(&a)?,
         None => 2599,
     };
+    let schedule = parse_schedule(
+        &state,
+        body.schedule,
+        amount,
+        customer.is_some(),
+        &mut save_card,
+    )?;
+    if let Some(c) = &customer {
+        crate::wallets::upsert_customer(&state, c).await?;
+    }
     let new = NewSession {
         amount,
         currency: "978".to_owned(),
@@ -166,6 +209,7 @@ async fn create_demo(
         customer_id: customer.as_ref().map(|c| c.id.clone()),
         save_card,
         kind: SessionKind::Checkout,
+        schedule,
     };
     let hosted = crate::hosted::requested(&state, body.mode.as_deref(), new.return_url.as_deref())?;
     crate::hosted::check_options(hosted, new.save_card)?;
@@ -185,6 +229,9 @@ async fn session_status(
     let mut session = sessions::authorize(&state, &id, &headers).await?;
     sessions::expire_if_due(&state, &mut session).await?;
     let mut out = json!({ "id": session.id, "status": session.status });
+    if let Some(s) = crate::schedules::of_session(&state, &session.id).await? {
+        out["scheduleId"] = json!(s.id);
+    }
     if let Some(pid) = &session.payment_id
         && let Some(p) = payments::load(&state, pid).await?
     {

@@ -14,6 +14,7 @@ mod hosted;
 mod money;
 mod pci;
 mod resilience;
+mod schedules;
 mod serving;
 mod sessions;
 mod storage;
