@@ -667,8 +667,8 @@ export interface CheckoutState {
 }
 
 export type CheckoutResult =
-  /** savedCard: the saved card paid with, or the card just saved in the customer's wallet. */
-  | { status: "authorized"; paymentId: string; transactionId: string; savedCard?: Omit<SavedCard, "expired"> }
+  /** savedCard: the saved card paid with, or the card just saved in the customer's wallet; scheduleId: the instalments or subscription this checkout started. */
+  | { status: "authorized"; paymentId: string; transactionId: string; savedCard?: Omit<SavedCard, "expired">; scheduleId?: string }
   | { status: "refused"; paymentId: string; code: string; message: string }
   | { status: "invalid"; fields: Partial<Record<FieldName, string>> }
   /**

@@ -159,17 +159,21 @@ pub mod result {
     }
 
     /// [`authorized`], with the saved card it paid with or saved (`{cardId, brand, last4,
-    /// expiry}`), copied from the server's answer when there is one.
+    /// expiry}`) and the schedule it started, copied from the server's answer when there are.
     pub fn authorized_from(payment_id: &str, answer: &JsValue) -> JsValue {
         let r = authorized(
             payment_id,
             &js::string(answer, "transactionId").unwrap_or_default(),
         );
-        let card = js::get(answer, "savedCard");
-        if card.is_object()
-            && let Some(o) = r.dyn_ref::<Object>()
-        {
-            js::set(o, "savedCard", card);
+        if let Some(o) = r.dyn_ref::<Object>() {
+            let card = js::get(answer, "savedCard");
+            if card.is_object() {
+                js::set(o, "savedCard", card);
+            }
+            // The instalments or subscription this checkout started.
+            if let Some(id) = js::string(answer, "scheduleId") {
+                js::set(o, "scheduleId", id.as_str());
+            }
         }
         r
     }

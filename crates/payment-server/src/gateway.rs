@@ -75,7 +75,8 @@ has_result!(
     GetPaymentRecordResponse,
     DisablePaymentRecordResponse,
     UpdatePaymentRecordResponse,
-    UpdateBillingRecordResponse
+    UpdateBillingRecordResponse,
+    GetCardsResponse
 );
 
 /// The outcome of a response for its operation (payline-protocol's table).

@@ -768,6 +768,57 @@ pub async fn run_delete(state: &AppState, card_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A WALLET notification: the wallet's cards are read with getCards, and a card of ours that
+/// the gateway reports disabled (in the administration centre, or expired there) stops being
+/// offered. Nothing is taken from the notification but the wallet id; an unknown wallet is
+/// ignored.
+pub async fn wallet_changed(state: &AppState, wallet_id: &str) -> Result<()> {
+    let Some(customer_id) =
+        sqlx::query_scalar::<_, String>("SELECT id FROM customers WHERE wallet_id = $1")
+            .bind(wallet_id)
+            .fetch_optional(state.store().pool())
+            .await?
+    else {
+        tracing::info!(wallet = %wallet_id, "wallet notification for a wallet that is not ours");
+        return Ok(());
+    };
+    let req = payline_protocol::messages::GetCardsRequest::new(
+        state.settings().gateway.contract.clone(),
+        wallet_id.to_owned(),
+    );
+    let res = state
+        .gateway()
+        .call(&req)
+        .await
+        .map_err(|e| AppError::GatewayError(e.to_string()))?;
+    if res.result.code != ReturnCode::OPERATION_SUCCESSFUL {
+        return Ok(());
+    }
+    let disabled: Vec<i64> = res
+        .cards_list
+        .iter()
+        .flat_map(|l| l.cards.iter())
+        .filter(|c| c.is_disabled.as_deref().map(str::trim) == Some("1"))
+        .filter_map(|c| c.card_ind.as_deref().and_then(|i| i.trim().parse().ok()))
+        .collect();
+    let now = state.now_ms();
+    for ind in disabled {
+        let n = sqlx::query(
+            "UPDATE saved_cards SET status = 'deleted', updated_at = $1 WHERE customer_id = $2 AND card_ind = $3 AND status = 'active'",
+        )
+        .bind(now)
+        .bind(&customer_id)
+        .bind(ind)
+        .execute(state.store().pool())
+        .await?
+        .rows_affected();
+        if n > 0 {
+            tracing::info!(customer = %customer_id, card_ind = ind, "card disabled at the gateway: no longer offered");
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,8 +52,18 @@ async fn notify(
         crate::schedules::notified(&state, &record, order_ref.as_deref()).await?;
         return Ok((StatusCode::OK, "OK"));
     }
-    if !kind.eq_ignore_ascii_case("TRS") {
-        // Wallet and schedule notifications belong to the wallet work.
+    if kind.eq_ignore_ascii_case("WALLET") {
+        // A wallet changed at the gateway (Payline notifications, WALLET: edited in the
+        // administration centre, or by createWallet/updateWallet): its cards are read again.
+        let wallet = get("walletId")
+            .filter(|w| !w.is_empty() && w.len() <= 50)
+            .ok_or_else(|| AppError::invalid("invalid_notification", "walletId is required"))?;
+        crate::wallets::wallet_changed(&state, &wallet).await?;
+        return Ok((StatusCode::OK, "OK"));
+    }
+    // TRSWALLET: a wallet payment's transaction (doImmediateWalletPayment, a schedule's due
+    // date); applied like a TRS, from the gateway's own record of the transaction.
+    if !kind.eq_ignore_ascii_case("TRS") && !kind.eq_ignore_ascii_case("TRSWALLET") {
         return Ok((StatusCode::OK, "ignored"));
     }
     let txn = get("transactionId")

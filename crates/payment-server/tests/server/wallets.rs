@@ -579,3 +579,61 @@ async fn saved_cards_work_on_postgresql() {
     .await;
     assert_eq!((st, p["status"].as_str()), (201, Some("authorized")), "{p}");
 }
+
+#[tokio::test]
+async fn a_card_disabled_at_the_gateway_stops_being_offered_after_the_wallet_notification() {
+    use payline_protocol::client::{ClientConfig, PaylineClient};
+    use payline_protocol::messages::DisableWalletRequest;
+    use payline_protocol::objects::WalletIdList;
+    let (sb, s) = support::start_with_sandbox(sqlite_url()).await;
+    save_card(&sb, &s, "cust-12", NOT_ENROLLED, "1230").await;
+    let (wallet,): (String,) =
+        sqlx::query_as("SELECT wallet_id FROM customers WHERE id = 'cust-12'")
+            .fetch_one(s.state.store().pool())
+            .await
+            .unwrap();
+    let notify = |wallet: String| {
+        let url = format!("{}/payline/notify", s.url);
+        async move {
+            client()
+                .get(url)
+                .query(&[
+                    ("notificationType", "WALLET"),
+                    ("walletId", wallet.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // A notification alone changes nothing: the gateway still has the card.
+    assert_eq!(notify(wallet.clone()).await, 200);
+    assert_eq!(cards(&s, "cust-12").await.1.as_array().unwrap().len(), 1);
+    // Disabled in the gateway's administration centre, then notified.
+    let gw = PaylineClient::new(
+        ClientConfig::new(
+            &sb.url,
+            payment_server::config::sandbox_merchant::MERCHANT_ID.to_owned(),
+            payline_protocol::secret::Secret::new(
+                payment_server::config::sandbox_merchant::ACCESS_KEY,
+            ),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut req = DisableWalletRequest::new(
+        payment_server::config::sandbox_merchant::CONTRACT.to_owned(),
+        WalletIdList {
+            wallet_id: vec![wallet.clone()],
+        },
+    );
+    req.card_ind = Some("1".into());
+    let res = gw.call(&req).await.unwrap();
+    assert_eq!(res.result.code.as_str(), "02500");
+    assert_eq!(notify(wallet).await, 200);
+    assert_eq!(cards(&s, "cust-12").await.1, json!([]));
+    // Someone else's wallet id: ignored.
+    assert_eq!(notify("W-not-ours".into()).await, 200);
+}
