@@ -37,7 +37,9 @@
     form.removeAttribute('aria-busy');
     document.documentElement.dataset.result = result.status;
     if (result.status === 'authorized') {
-      say('Payment authorized' + (result.savedCard ? ' (card ending ' + result.savedCard.last4 + ' saved for next time)' : ''));
+      say('Payment authorized' + (result.savedCard ? ' (card ending ' + result.savedCard.last4 + ' saved for next time)' : '') +
+        (result.scheduleId ? '; the next payments are scheduled' : ''));
+      if (result.scheduleId) document.documentElement.dataset.schedule = result.scheduleId;
     }
     else if (result.status === 'refused') say('Payment refused: ' + result.message);
     else if (result.status === 'invalid') say('Check the card details above.');
@@ -45,6 +47,13 @@
     else if (result.status === 'pending') say('Payment pending: ' + result.message);
     else say('Payment not done: ' + result.message);
   }
+
+  var PLANS = {
+    instalments: { amount: 8997, schedule: { kind: 'instalments', count: 3, every: 'monthly' },
+      text: function (s) { return 'Pay in 3 monthly instalments: ' + money(s.schedule.payments[0].amount, s.currency) + ' today, then ' + money(s.schedule.amount, s.currency) + ' a month'; } },
+    subscription: { amount: 990, schedule: { kind: 'subscription', amount: 990, every: 'monthly' },
+      text: function (s) { return 'Coffee subscription: ' + money(s.amount, s.currency) + ' today, then ' + money(s.schedule.amount, s.currency) + ' every month until you cancel'; } },
+  };
 
   function returnUrl() {
     return window.location.origin + window.location.pathname + '?threeDS=redirect';
@@ -58,6 +67,15 @@
     if (params.get('customer')) {
       body.customer = { id: params.get('customer') };
       body.saveCard = 'offer';
+    }
+    // The instalments and subscription products: the gateway bills the later payments on the
+    // card saved at checkout, so they need a customer (the demo shopper when none is given).
+    var plan = PLANS[params.get('plan')];
+    if (plan) {
+      body.customer = body.customer || { id: 'demo-shopper' };
+      body.amount = body.amount || plan.amount;
+      body.schedule = plan.schedule;
+      delete body.saveCard;
     }
     return fetch('/api/demo/checkout-sessions', {
       method: 'POST',
@@ -109,6 +127,13 @@
     byId('total').textContent = total;
     var button = byId('pay');
     button.textContent = 'Pay ' + total;
+    var plan = PLANS[params.get('plan')];
+    if (plan && session.schedule && byId('plan')) {
+      byId('plan').textContent = plan.text(session);
+      byId('plan').hidden = false;
+      // What the card is charged today.
+      button.textContent = 'Pay ' + money(session.schedule.payments[0].amount, session.currency);
+    }
     var form = byId('pay-form');
     form.addEventListener('submit', function (event) {
       event.preventDefault();

@@ -117,3 +117,16 @@ export async function ledger(sandboxUrl, orderRef) {
   if (!res.ok) throw new Error(`ledger: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/** Moves the sandbox's clock forward (sandbox-control contract); resolves once everything that
+ * fell due (schedule billings, deferred captures) has run at the gateway. */
+export async function advanceSandboxClock(sandboxUrl, seconds) {
+  const auth = Buffer.from(`${SANDBOX_MERCHANT}:${SANDBOX_ACCESS_KEY}`).toString('base64');
+  const res = await fetch(`${sandboxUrl}/sandbox/clock`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${auth}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ advance_seconds: seconds }),
+  });
+  if (!res.ok) throw new Error(`clock: ${res.status} ${await res.text()}`);
+  return res.json();
+}

@@ -62,7 +62,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         .or_else(|| sandbox.as_ref().map(|e| format!("http://{}", e.addr)));
     let settings = cli.settings(bound, sandbox_url.as_deref())?;
     let store = Store::connect(&settings.database_url).await?;
-    let state = AppState::new(settings, store, Arc::new(SystemClock));
+    // With the embedded sandbox, the server follows the sandbox's clock.
+    let clock: Arc<dyn payment_server::state::Clock> = match &sandbox {
+        Some(e) => embedded::follow_clock(e),
+        None => Arc::new(SystemClock),
+    };
+    let state = AppState::new(settings, store, clock);
     print_line(&format!("payment-server listening on http://{bound}"));
     if let Some(e) = sandbox {
         let addr = e.addr;
@@ -119,6 +124,22 @@ mod embedded {
         sandbox: payline_sandbox::Sandbox,
     }
 
+    /// A clock that keeps the sandbox's offset, read again every 200 ms: after a
+    /// `POST /sandbox/clock` the server's day follows within that time.
+    pub fn follow_clock(e: &Embedded) -> std::sync::Arc<payment_server::state::OffsetClock> {
+        let clock = std::sync::Arc::new(payment_server::state::OffsetClock::default());
+        let (c, sandbox_clock) = (clock.clone(), e.sandbox.clock().clone());
+        tokio::spawn(async move {
+            loop {
+                if let Ok(seconds) = sandbox_clock.offset().await {
+                    c.set_offset_ms(seconds.saturating_mul(1000));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        });
+        clock
+    }
+
     pub async fn open(
         server: std::net::SocketAddr,
     ) -> Result<Embedded, Box<dyn std::error::Error>> {
@@ -162,7 +183,11 @@ mod embedded {
         pub addr: std::net::SocketAddr,
     }
 
-    pub async fn open() -> Result<Embedded, Box<dyn std::error::Error>> {
+    pub fn follow_clock(_: &Embedded) -> std::sync::Arc<payment_server::state::OffsetClock> {
+        std::sync::Arc::default()
+    }
+
+    pub async fn open(_: std::net::SocketAddr) -> Result<Embedded, Box<dyn std::error::Error>> {
         Err("this payment-server was built without the `sandbox` feature, so it has no embedded sandbox: \
              start payline-sandbox and pass --sandbox-url, or build with the default features"
             .into())

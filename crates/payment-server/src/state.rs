@@ -47,6 +47,27 @@ impl Clock for ManualClock {
     }
 }
 
+/// The system clock moved by an offset: in sandbox mode the server keeps the embedded
+/// sandbox's time (its clock is moved by `POST /sandbox/clock`), so that sessions, the
+/// reconciler and schedules see the same day as the gateway that bills them.
+#[derive(Debug, Default)]
+pub struct OffsetClock(std::sync::atomic::AtomicI64);
+
+impl OffsetClock {
+    /// Sets the offset from the system clock, in milliseconds.
+    pub fn set_offset_ms(&self, ms: i64) {
+        self.0.store(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock
+            .now_ms()
+            .saturating_add(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// Everything a handler needs. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
