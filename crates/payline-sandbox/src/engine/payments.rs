@@ -414,12 +414,29 @@ fn bare(ctx: &Ctx<'_>) -> Transaction {
     }
 }
 
+/// True for a payment captured with its authorization: action 101, and a re-authorization
+/// made with any action but 100 (Payline's samples send 202, re-authorization, which Payline
+/// runs as an authorization followed by a capture; Payline doReAuthorization).
+fn captured_at_once(payment: &Entry) -> bool {
+    payment.action == 101 || (payment.kind == Kind::ReAuthorization && payment.action != 100)
+}
+
+/// True for an authorization the merchant captures with doCapture within its 7 days: an
+/// authorization not captured at once, or a re-authorization made with action 100.
+fn capturable(payment: &Entry) -> bool {
+    match payment.kind {
+        Kind::Authorization => !captured_at_once(payment),
+        Kind::ReAuthorization => payment.action == 100,
+        _ => false,
+    }
+}
+
 /// Amount captured on a payment (an authorization or re-authorization).
 async fn captured_amount(conn: &mut SqliteConnection, payment: &Entry) -> Result<i64> {
     if payment.state == State::Cancelled {
         return Ok(0);
     }
-    if payment.kind == Kind::ReAuthorization || payment.action == 101 {
+    if captured_at_once(payment) {
         return Ok(payment.amount);
     }
     let (sum, _) = ledger::standing_follow_ups(
@@ -481,7 +498,8 @@ fn follow_up(
 }
 
 /// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
-/// validity (`02602` after), never on a refused or cancelled authorization.
+/// validity (`02602` after), never on a refused or cancelled authorization. A re-authorization
+/// made with action 100 is captured like an authorization, within its own 7 days.
 pub(crate) async fn do_capture(
     ctx: &mut Ctx<'_>,
     req: DoCaptureRequest,
@@ -494,9 +512,7 @@ pub(crate) async fn do_capture(
     else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
-    if auth.kind == Kind::ReAuthorization
-        || (auth.kind == Kind::Authorization && auth.action == 101)
-    {
+    if matches!(auth.kind, Kind::Authorization | Kind::ReAuthorization) && captured_at_once(&auth) {
         return Ok(refuse(
             if auth.accepted {
                 ReturnCode::ALREADY_CAPTURED
@@ -506,7 +522,7 @@ pub(crate) async fn do_capture(
             ctx,
         ));
     }
-    if auth.kind != Kind::Authorization || !auth.accepted || auth.state == State::Cancelled {
+    if !capturable(&auth) || !auth.accepted || auth.state == State::Cancelled {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
     if !rules::authorization_valid(auth.created_at, ctx.now) {
@@ -572,7 +588,7 @@ pub(crate) async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<D
         return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
     }
     let children = ledger::follow_ups(ctx.conn, &target.id).await?;
-    if target.kind == Kind::Authorization && target.action == 100 {
+    if matches!(target.kind, Kind::Authorization | Kind::ReAuthorization) && target.action == 100 {
         if !rules::authorization_valid(target.created_at, ctx.now) {
             return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
         }
@@ -753,8 +769,11 @@ pub(crate) async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result
     })
 }
 
-/// doReAuthorization: an authorization followed by a capture on the card of an earlier
-/// transaction, with the rules of Payline's re-authorization page (numbered as there):
+/// doReAuthorization: a new authorization on the card of an earlier transaction, with its
+/// capture or without (`payment.action`: 100 an authorization only, captured with doCapture
+/// within its own 7-day validity; 101, and 202 as Payline's samples send it, an authorization
+/// and its capture; any other `02321`), with the rules of Payline's re-authorization page
+/// (numbered as there):
 /// 1–2 accepted authorizations, auth+captures and re-authorizations qualify; 3 up to 11 months
 /// after the original's creation (`02602` after); 4 same contract (`02303`); 5 order reference
 /// copied when none is given; 6 a duplicate within 24 h unless the reference differs (`02001`);
@@ -793,6 +812,11 @@ pub(crate) async fn do_re_authorization(
     {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
     }
+    // The re-authorization's own action (Payline payment object, action codes).
+    let action = i64::from(req.payment.action.code());
+    if !matches!(action, 100 | 101 | 202) {
+        return Ok(refuse(ReturnCode::INVALID_ACTION, ctx));
+    }
     // Rule 10: refused without storing anything.
     let currency = i64::from(req.payment.currency.numeric());
     if currency != original.currency {
@@ -820,7 +844,7 @@ pub(crate) async fn do_re_authorization(
     let mut entry = follow_up(
         ctx,
         Kind::ReAuthorization,
-        202,
+        action,
         &original,
         i64::try_from(amount).unwrap_or(i64::MAX),
         currency,
@@ -842,8 +866,14 @@ pub(crate) async fn do_re_authorization(
     entry.liability_shift = false;
     if entry.accepted {
         entry.authorization_number = Some(new_authorization_number());
-        entry.state = State::Captured;
-        entry.settles_at = Some(rules::settlement_time(ctx.now));
+        if captured_at_once(&entry) {
+            entry.state = State::Captured;
+            entry.settles_at = Some(rules::settlement_time(ctx.now));
+        } else {
+            // Action 100: authorized, valid 7 days from now, like any authorization (it
+            // expires in `ledger::sweep` unless captured).
+            entry.state = State::Authorized;
+        }
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
     Ok(DoReAuthorizationResponse {

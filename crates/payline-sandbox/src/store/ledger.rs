@@ -27,7 +27,8 @@ pub(crate) enum Kind {
     Refund,
     /// doCredit (action 422).
     Credit,
-    /// doReAuthorization (action 202): an authorization followed by a capture.
+    /// doReAuthorization: an authorization, followed by its capture unless made with action
+    /// 100.
     ReAuthorization,
 }
 
@@ -443,14 +444,17 @@ pub(crate) async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> R
     .execute(&mut *conn)
     .await?;
     // A DIF authorization whose capture is still planned is left to the scheduler, which
-    // captures it at its due instant (always inside the 7 days) or records why not.
+    // captures it at its due instant (always inside the 7 days) or records why not. A
+    // re-authorization made with action 100 expires like an authorization, 7 days after its
+    // own creation.
     sqlx::query(
-        "UPDATE transactions SET state = ? WHERE kind = ? AND action = 100 \
+        "UPDATE transactions SET state = ? WHERE kind IN (?, ?) AND action = 100 \
          AND state = ? AND created_at + ? <= ? \
          AND id NOT IN (SELECT authorization_id FROM deferred_captures WHERE status = ?)",
     )
     .bind(State::Expired)
     .bind(Kind::Authorization)
+    .bind(Kind::ReAuthorization)
     .bind(State::Authorized)
     .bind(crate::rules::AUTHORIZATION_VALIDITY.whole_seconds())
     .bind(now)
