@@ -27,6 +27,8 @@ pub(crate) enum Kind {
     Refund,
     /// doCredit (action 422).
     Credit,
+    /// doDebit (action 204): a debit captured at once.
+    Debit,
     /// doReAuthorization: an authorization, followed by its capture unless made with action
     /// 100.
     ReAuthorization,
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Reset => "RESET",
             Kind::Refund => "REFUND",
             Kind::Credit => "CREDIT",
+            Kind::Debit => "DEBIT",
             Kind::ReAuthorization => "RE_AUTHORIZATION",
         }
     }
@@ -733,6 +736,7 @@ mod tests {
             Kind::Reset,
             Kind::Refund,
             Kind::Credit,
+            Kind::Debit,
             Kind::ReAuthorization,
         ];
         for k in kinds {
