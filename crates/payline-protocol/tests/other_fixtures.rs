@@ -150,11 +150,7 @@ fn get_merchant_settings() {
         "getMerchantSettings/request.xml",
         &GetMerchantSettingsRequest::new(),
     );
-    let mut ok = GetMerchantSettingsResponse::new(result(
-        ReturnCode::OPERATION_SUCCESSFUL,
-        "ACCEPTED",
-        "Operation Successfull",
-    ));
+    let mut ok = GetMerchantSettingsResponse::new(approved());
     ok.list_point_of_sell.point_of_sell.push(PointOfSell {
         siret: Some("12345678900011".into()),
         code_mcc: Some("5999".into()),
