@@ -586,6 +586,7 @@ fn every_fixture_is_covered() {
     let source = [
         include_str!("fixtures.rs"),
         include_str!("wallet_fixtures.rs"),
+        include_str!("other_fixtures.rs"),
     ]
     .concat();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");

@@ -189,8 +189,14 @@ fn check_chars(s: &str) -> Result<(), EncodeError> {
     }
 }
 
+/// Children of the operation element whose type is declared inline in the impl schema rather
+/// than in the objects schema, so that their own children are `impl` elements as well
+/// (WSDL `getMerchantSettingsResponse/listPointOfSell`, `getBalanceResponse/balance`).
+const IMPL_ANONYMOUS: [&[u8]; 2] = [b"listPointOfSell", b"balance"];
+
 /// Puts the serialized body in an envelope and qualifies its elements: depth 0 (operation
-/// element) and 1 (its children) in `impl`, deeper in `obj`.
+/// element) and 1 (its children) in `impl`, deeper in `obj`, except the children of the
+/// elements of [`IMPL_ANONYMOUS`].
 fn wrap(body: &str) -> Result<String, EncodeError> {
     check_chars(body)?;
     let io = |e: std::io::Error| EncodeError::Serializer(e.to_string());
@@ -213,9 +219,13 @@ fn wrap(body: &str) -> Result<String, EncodeError> {
     let mut reader = Reader::from_str(body);
     let mut depth = 0usize;
     let mut name = String::with_capacity(64);
-    let mut qualify = |depth: usize, local: &[u8]| -> Result<String, EncodeError> {
+    // The child of the operation element being written: the children of an anonymous type
+    // declared in the impl schema are `impl` too.
+    let mut parent = Vec::with_capacity(32);
+    let mut qualify = |depth: usize, local: &[u8], parent: &[u8]| -> Result<String, EncodeError> {
         name.clear();
-        name.push_str(if depth < 2 { "impl:" } else { "obj:" });
+        let in_impl = depth < 2 || (depth == 2 && IMPL_ANONYMOUS.contains(&parent));
+        name.push_str(if in_impl { "impl:" } else { "obj:" });
         name.push_str(
             core::str::from_utf8(local).map_err(|e| EncodeError::Serializer(e.to_string()))?,
         );
@@ -224,7 +234,11 @@ fn wrap(body: &str) -> Result<String, EncodeError> {
     loop {
         match reader.read_event().map_err(xml)? {
             Event::Start(e) => {
-                let q = qualify(depth, e.name().as_ref())?;
+                if depth == 1 {
+                    parent.clear();
+                    parent.extend_from_slice(e.name().as_ref());
+                }
+                let q = qualify(depth, e.name().as_ref(), &parent)?;
                 w.write_event(Event::Start(
                     BytesStart::new(q).with_attributes(e.attributes().flatten()),
                 ))
@@ -232,7 +246,7 @@ fn wrap(body: &str) -> Result<String, EncodeError> {
                 depth += 1;
             }
             Event::Empty(e) => {
-                let q = qualify(depth, e.name().as_ref())?;
+                let q = qualify(depth, e.name().as_ref(), &parent)?;
                 w.write_event(Event::Empty(
                     BytesStart::new(q).with_attributes(e.attributes().flatten()),
                 ))
@@ -240,7 +254,7 @@ fn wrap(body: &str) -> Result<String, EncodeError> {
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
-                let q = qualify(depth, e.name().as_ref())?;
+                let q = qualify(depth, e.name().as_ref(), &parent)?;
                 w.write_event(Event::End(BytesEnd::new(q))).map_err(io)?;
             }
             // Already escaped by the serializer: copied as is.

@@ -20,11 +20,16 @@
     reason = "struct fields mirror schema elements one to one"
 )]
 
+mod account;
+mod alert;
 mod authorization;
 mod bank_account_data;
+mod bank_transfer;
 mod billing;
 mod buyer;
 mod card;
+mod cheque;
+mod encryption_key;
 mod history;
 mod media;
 mod order;
@@ -39,11 +44,19 @@ mod three_d_secure;
 mod transaction;
 mod wallet;
 
+pub use account::{Balance, ListPointOfSell};
+pub use alert::{
+    AlertsTrans, AlertsTransHist, CustomerTrans, CustomerTransHist, PaymentMeansTrans,
+    PaymentMeansTransHist,
+};
 pub use authorization::{Authorization, Reattempt};
 pub use bank_account_data::BankAccountData;
+pub use bank_transfer::Creditor;
 pub use billing::{BillingRecord, BillingRecordForUpdate, BillingRecordList, RecurringForUpdate};
 pub use buyer::{Address, AddressOwner, Buyer, MerchantAuthentication, Owner};
 pub use card::{Card, CardOut, ExtendedCard, PaymentData};
+pub use cheque::{Cheque, ScoringCheque};
+pub use encryption_key::Key;
 pub use history::{
     AssociatedTransactions, AssociatedTransactionsList, StatusHistory, StatusHistoryList,
 };

@@ -5,12 +5,17 @@
 //!   ctx, answer   what an operation runs with; the shared parts of answers
 //!   card          card, token and wallet-card resolution; the bank's outcome
 //!   three_ds      verifyEnrollment, verifyAuthentication, the ACS sessions
-//!   payments      doAuthorization, doCapture, doReset, doRefund, doCredit, doReAuthorization
+//!   payments      doAuthorization, doCapture, doReset, doRefund, doCredit, doDebit,
+//!                 doReAuthorization
 //!   wallets       wallet management and wallet payments
 //!   records       payment records (schedules) and their billing
 //!   reports       getTransactionDetails, transactionsSearch, getToken and the like
-//!   web           the hosted payment and wallet pages (doWebPayment, manageWebWallet)
+//!   web           the hosted payment and wallet pages (doWebPayment, manageWebWallet,
+//!                 createWebWallet, updateWebWallet)
+//!   account       getMerchantSettings, isRegistered, getAlertDetails, and the answer to the
+//!                 services the sandbox does not have
 
+pub(crate) mod account;
 pub(crate) mod answer;
 pub(crate) mod card;
 pub(crate) mod ctx;

@@ -1,11 +1,11 @@
-//! doAuthorization, doCapture, doReset, doRefund, doCredit, doReAuthorization.
+//! doAuthorization, doCapture, doReset, doRefund, doCredit, doDebit, doReAuthorization.
 
 use payline_protocol::messages::{
     DoAuthorizationRequest, DoAuthorizationResponse, DoCaptureRequest, DoCaptureResponse,
-    DoCreditRequest, DoCreditResponse, DoReAuthorizationRequest, DoReAuthorizationResponse,
-    DoRefundRequest, DoRefundResponse, DoResetRequest, DoResetResponse,
+    DoCreditRequest, DoCreditResponse, DoDebitRequest, DoDebitResponse, DoReAuthorizationRequest,
+    DoReAuthorizationResponse, DoRefundRequest, DoRefundResponse, DoResetRequest, DoResetResponse,
 };
-use payline_protocol::objects::{Authorization, PaylineResult, Transaction};
+use payline_protocol::objects::{Authorization, PaylineResult, Payment, Transaction};
 use payline_protocol::values::{Amount, ReturnCode, ShortDate};
 use sqlx::SqliteConnection;
 use time::{Date, Duration, OffsetDateTime};
@@ -14,9 +14,10 @@ use super::answer::{
     accepted, card_out, extended_card, new_authorization_number, new_transaction_id, payline_date,
     transaction,
 };
-use super::card::{bank_outcome, empty, resolve_card};
+use super::card::{ResolvedCard, bank_outcome, empty, resolve_card};
 use super::ctx::Ctx;
 use super::three_ds;
+use crate::config::ContractConfig;
 use crate::error::Result;
 use crate::rules::{self, DUPLICATE_WINDOW};
 use crate::scenarios;
@@ -414,12 +415,31 @@ fn bare(ctx: &Ctx<'_>) -> Transaction {
     }
 }
 
+/// True for a payment captured with its authorization: action 101, a debit, and a
+/// re-authorization made with any action but 100 (Payline's samples send 202, re-authorization, which Payline
+/// runs as an authorization followed by a capture; Payline doReAuthorization).
+fn captured_at_once(payment: &Entry) -> bool {
+    payment.action == 101
+        || payment.kind == Kind::Debit
+        || (payment.kind == Kind::ReAuthorization && payment.action != 100)
+}
+
+/// True for an authorization the merchant captures with doCapture within its 7 days: an
+/// authorization not captured at once, or a re-authorization made with action 100.
+fn capturable(payment: &Entry) -> bool {
+    match payment.kind {
+        Kind::Authorization => !captured_at_once(payment),
+        Kind::ReAuthorization => payment.action == 100,
+        _ => false,
+    }
+}
+
 /// Amount captured on a payment (an authorization or re-authorization).
 async fn captured_amount(conn: &mut SqliteConnection, payment: &Entry) -> Result<i64> {
     if payment.state == State::Cancelled {
         return Ok(0);
     }
-    if payment.kind == Kind::ReAuthorization || payment.action == 101 {
+    if captured_at_once(payment) {
         return Ok(payment.amount);
     }
     let (sum, _) = ledger::standing_follow_ups(
@@ -481,7 +501,8 @@ fn follow_up(
 }
 
 /// doCapture: partial captures up to the authorized amount (`02613` beyond), within the 7-day
-/// validity (`02602` after), never on a refused or cancelled authorization.
+/// validity (`02602` after), never on a refused or cancelled authorization. A re-authorization
+/// made with action 100 is captured like an authorization, within its own 7 days.
 pub(crate) async fn do_capture(
     ctx: &mut Ctx<'_>,
     req: DoCaptureRequest,
@@ -494,8 +515,10 @@ pub(crate) async fn do_capture(
     else {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION_ID, ctx));
     };
-    if auth.kind == Kind::ReAuthorization
-        || (auth.kind == Kind::Authorization && auth.action == 101)
+    if matches!(
+        auth.kind,
+        Kind::Authorization | Kind::ReAuthorization | Kind::Debit
+    ) && captured_at_once(&auth)
     {
         return Ok(refuse(
             if auth.accepted {
@@ -506,7 +529,7 @@ pub(crate) async fn do_capture(
             ctx,
         ));
     }
-    if auth.kind != Kind::Authorization || !auth.accepted || auth.state == State::Cancelled {
+    if !capturable(&auth) || !auth.accepted || auth.state == State::Cancelled {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
     if !rules::authorization_valid(auth.created_at, ctx.now) {
@@ -572,7 +595,7 @@ pub(crate) async fn do_reset(ctx: &mut Ctx<'_>, req: DoResetRequest) -> Result<D
         return Ok(refuse(ReturnCode::CAPTURE_ALREADY_SENT, ctx));
     }
     let children = ledger::follow_ups(ctx.conn, &target.id).await?;
-    if target.kind == Kind::Authorization && target.action == 100 {
+    if matches!(target.kind, Kind::Authorization | Kind::ReAuthorization) && target.action == 100 {
         if !rules::authorization_valid(target.created_at, ctx.now) {
             return Ok(refuse(ReturnCode::AUTHORIZATION_EXPIRED, ctx));
         }
@@ -655,7 +678,11 @@ pub(crate) async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result
         };
         payment = p;
     }
-    if !matches!(payment.kind, Kind::Authorization | Kind::ReAuthorization) || !payment.accepted {
+    if !matches!(
+        payment.kind,
+        Kind::Authorization | Kind::ReAuthorization | Kind::Debit
+    ) || !payment.accepted
+    {
         return Ok(refuse(ReturnCode::INVALID_TRANSACTION, ctx));
     }
     let Some(amount) = amount_of(req.payment.amount) else {
@@ -691,42 +718,65 @@ pub(crate) async fn do_refund(ctx: &mut Ctx<'_>, req: DoRefundRequest) -> Result
     })
 }
 
-/// doCredit: a stand-alone credit to a card (action 422).
-pub(crate) async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
-    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse {
-        transaction: bare(ctx),
-        ..DoCreditResponse::new(PaylineResult::documented(code))
-    };
-    let contract_number = req.payment.contract_number.clone().unwrap_or_default();
-    let Some(contract) = ctx.merchant.contract(&contract_number).cloned() else {
-        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
-    };
-    let Some(amount) = amount_of(req.payment.amount) else {
-        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
-    };
-    let order_ref = req
-        .order
-        .as_ref()
-        .map(|o| o.r#ref.trim().to_owned())
-        .unwrap_or_default();
-    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
-        Ok(c) => c,
-        Err(code) => return Ok(refuse(code, ctx)),
-    };
-    let entry = Entry {
+/// The refusals doCredit and doDebit share before the card is read, in this order: contract
+/// (`02303`), the operation's own action (`02321`), mode CPT only (`02308`, Payline action and
+/// mode codes), an amount above zero (`02305`).
+fn check_card_movement(
+    ctx: &Ctx<'_>,
+    payment: &Payment,
+    action: u16,
+) -> std::result::Result<(ContractConfig, u64), ReturnCode> {
+    let contract_number = payment.contract_number.as_deref().unwrap_or_default();
+    let contract = ctx
+        .merchant
+        .contract(contract_number.trim())
+        .cloned()
+        .ok_or(ReturnCode::INVALID_CONTRACT_NUMBER)?;
+    if payment.action.code() != action {
+        return Err(ReturnCode::INVALID_ACTION);
+    }
+    if payment.mode.as_str() != "CPT" {
+        return Err(ReturnCode::INVALID_PAYMENT_MODE);
+    }
+    let amount = amount_of(payment.amount).ok_or(ReturnCode::INVALID_FIELD_FORMAT)?;
+    Ok((contract, amount))
+}
+
+/// What a credit or a debit moves: its kind, payment, contract, amount and order reference.
+struct Movement<'a> {
+    kind: Kind,
+    payment: &'a Payment,
+    contract: &'a ContractConfig,
+    amount: u64,
+    order_ref: String,
+}
+
+/// The ledger entry of a credit or debit on `card`, accepted or refused with `code`; an
+/// accepted one settles at the next sandbox midnight, like a capture.
+fn card_movement(ctx: &Ctx<'_>, m: Movement<'_>, card: &ResolvedCard, code: ReturnCode) -> Entry {
+    let ok = accepted(code);
+    Entry {
         id: new_transaction_id(),
-        kind: Kind::Credit,
-        action: 422,
+        kind: m.kind,
+        action: i64::from(m.payment.action.code()),
         mode: "CPT".to_owned(),
-        contract_number,
-        order_ref,
-        amount: i64::try_from(amount).unwrap_or(i64::MAX),
-        currency: i64::from(req.payment.currency.numeric()),
-        result_code: ReturnCode::APPROVED,
-        accepted: true,
-        state: State::Credited,
+        contract_number: m.contract.number.clone(),
+        order_ref: m.order_ref,
+        amount: i64::try_from(m.amount).unwrap_or(i64::MAX),
+        currency: i64::from(m.payment.currency.numeric()),
+        result_code: code,
+        accepted: ok,
+        state: match (ok, m.kind) {
+            (false, _) => State::Refused,
+            (true, Kind::Credit) => State::Credited,
+            (true, _) => State::Captured,
+        },
         card_type: Some(card.card_type.clone()),
-        card_brand: None,
+        card_brand: m
+            .payment
+            .card_brand
+            .clone()
+            .filter(|b| !b.trim().is_empty()),
         masked_card: Some(card.masked.clone()),
         token: Some(card.token.clone()),
         expiry: card.expiry.clone(),
@@ -737,11 +787,53 @@ pub(crate) async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result
         original_id: None,
         is_duplicated: false,
         created_at: ctx.now,
-        settles_at: Some(rules::settlement_time(ctx.now)),
+        settles_at: ok.then(|| rules::settlement_time(ctx.now)),
+    }
+}
+
+/// The bank's answer to a credit or a debit: the card-number simulation of Payline's
+/// homologation (10th digit 9, then the `01xxx` code); the amount simulation is documented for
+/// authorizations only (Payline test data, return-code simulation).
+fn movement_outcome(card: &ResolvedCard) -> ReturnCode {
+    scenarios::outcome_by_card_number(card.pan.expose(), |c| c.known().is_some())
+        .unwrap_or(ReturnCode::APPROVED)
+}
+
+/// doCredit: a stand-alone credit to a card (action 422). Refused, with nothing stored, for an
+/// unknown contract (`02303`), another action (`02321`), another mode than CPT (`02308`), no
+/// amount (`02305`) or a card that does not pass the checks (number, expiry, token: the codes
+/// of [`resolve_card`]); refused by the bank, stored as `REFUSED`, for a card simulating a
+/// bank refusal.
+pub(crate) async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result<DoCreditResponse> {
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoCreditResponse {
+        transaction: bare(ctx),
+        ..DoCreditResponse::new(PaylineResult::documented(code))
     };
+    let (contract, amount) = match check_card_movement(ctx, &req.payment, 422) {
+        Ok(v) => v,
+        Err(code) => return Ok(refuse(code, ctx)),
+    };
+    let order_ref = req
+        .order
+        .as_ref()
+        .map(|o| o.r#ref.trim().to_owned())
+        .unwrap_or_default();
+    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(refuse(code, ctx)),
+    };
+    let code = movement_outcome(&card);
+    let movement = Movement {
+        kind: Kind::Credit,
+        payment: &req.payment,
+        contract: &contract,
+        amount,
+        order_ref,
+    };
+    let entry = card_movement(ctx, movement, &card, code);
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
     Ok(DoCreditResponse {
-        result: PaylineResult::documented(ReturnCode::APPROVED),
+        result: PaylineResult::documented(code),
         transaction: transaction(&entry.id, ctx.now, false, "N"),
         card: card_out(
             Some(&card.masked),
@@ -753,8 +845,72 @@ pub(crate) async fn do_credit(ctx: &mut Ctx<'_>, req: DoCreditRequest) -> Result
     })
 }
 
-/// doReAuthorization: an authorization followed by a capture on the card of an earlier
-/// transaction, with the rules of Payline's re-authorization page (numbered as there):
+/// doDebit: a debit of a card (action 204) under an authorization the merchant obtained out of
+/// band, by phone for instance, whose number and date it gives (Payline doCredit / doDebit).
+/// The refusals of doCredit, plus `02305` without the authorization's number or date or
+/// without an order reference. An accepted debit is captured at once (settled at the next
+/// sandbox midnight): doReset cancels it before, doRefund refunds it after.
+pub(crate) async fn do_debit(ctx: &mut Ctx<'_>, req: DoDebitRequest) -> Result<DoDebitResponse> {
+    let refuse = |code: ReturnCode, ctx: &Ctx<'_>| DoDebitResponse {
+        transaction: bare(ctx),
+        ..DoDebitResponse::new(PaylineResult::documented(code))
+    };
+    let (contract, amount) = match check_card_movement(ctx, &req.payment, 204) {
+        Ok(v) => v,
+        Err(code) => return Ok(refuse(code, ctx)),
+    };
+    let number = req.authorization.number.trim().to_owned();
+    if number.is_empty() || req.authorization.date.trim().is_empty() {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
+    }
+    let order_ref = req.order.r#ref.trim().to_owned();
+    if order_ref.is_empty() {
+        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT, ctx));
+    }
+    let card = match resolve_card(ctx, &req.card, &contract, &order_ref, false).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(refuse(code, ctx)),
+    };
+    let code = movement_outcome(&card);
+    let movement = Movement {
+        kind: Kind::Debit,
+        payment: &req.payment,
+        contract: &contract,
+        amount,
+        order_ref,
+    };
+    let mut entry = card_movement(ctx, movement, &card, code);
+    entry.authorization_number = entry.accepted.then_some(number);
+    ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
+    // Payline URL notification TRS, as for any new payment (Payline notifications).
+    let url = ctx.merchant.notification_url.clone();
+    outbox::enqueue(
+        ctx.conn,
+        &ctx.merchant.id,
+        url.as_deref(),
+        outbox::Kind::Trs,
+        &[("transactionId", entry.id.as_str())],
+        ctx.now,
+    )
+    .await?;
+    Ok(DoDebitResponse {
+        result: PaylineResult::documented(code),
+        transaction: transaction(&entry.id, ctx.now, false, "N"),
+        card: card_out(
+            Some(&card.masked),
+            Some(&card.card_type),
+            card.expiry.as_deref(),
+            Some(&card.token),
+        ),
+        extended_card: extended_card(Some(&card.card_type)),
+    })
+}
+
+/// doReAuthorization: a new authorization on the card of an earlier transaction, with its
+/// capture or without (`payment.action`: 100 an authorization only, captured with doCapture
+/// within its own 7-day validity; 101, and 202 as Payline's samples send it, an authorization
+/// and its capture; any other `02321`), with the rules of Payline's re-authorization page
+/// (numbered as there):
 /// 1–2 accepted authorizations, auth+captures and re-authorizations qualify; 3 up to 11 months
 /// after the original's creation (`02602` after); 4 same contract (`02303`); 5 order reference
 /// copied when none is given; 6 a duplicate within 24 h unless the reference differs (`02001`);
@@ -793,6 +949,11 @@ pub(crate) async fn do_re_authorization(
     {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER, ctx));
     }
+    // The re-authorization's own action (Payline payment object, action codes).
+    let action = i64::from(req.payment.action.code());
+    if !matches!(action, 100 | 101 | 202) {
+        return Ok(refuse(ReturnCode::INVALID_ACTION, ctx));
+    }
     // Rule 10: refused without storing anything.
     let currency = i64::from(req.payment.currency.numeric());
     if currency != original.currency {
@@ -820,7 +981,7 @@ pub(crate) async fn do_re_authorization(
     let mut entry = follow_up(
         ctx,
         Kind::ReAuthorization,
-        202,
+        action,
         &original,
         i64::try_from(amount).unwrap_or(i64::MAX),
         currency,
@@ -842,8 +1003,14 @@ pub(crate) async fn do_re_authorization(
     entry.liability_shift = false;
     if entry.accepted {
         entry.authorization_number = Some(new_authorization_number());
-        entry.state = State::Captured;
-        entry.settles_at = Some(rules::settlement_time(ctx.now));
+        if captured_at_once(&entry) {
+            entry.state = State::Captured;
+            entry.settles_at = Some(rules::settlement_time(ctx.now));
+        } else {
+            // Action 100: authorized, valid 7 days from now, like any authorization (it
+            // expires in `ledger::sweep` unless captured).
+            entry.state = State::Authorized;
+        }
     }
     ledger::insert(ctx.conn, &ctx.merchant.id, &entry).await?;
     Ok(DoReAuthorizationResponse {

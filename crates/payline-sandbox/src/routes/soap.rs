@@ -14,6 +14,12 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use payline_protocol::codec::{IMPL_NS, OBJ_NS, SOAP_ENV_NS};
+use payline_protocol::messages::{
+    DoAuthorizationRedirectResponse, DoBankTransferResponse, DoScoringChequeResponse,
+    GetBalanceResponse, GetEncryptionKeyResponse, PrepareSessionResponse, UnBlockResponse,
+};
+use payline_protocol::objects::PaylineResult;
+use payline_protocol::values::ReturnCode;
 use payline_protocol::{
     AnyRequest, AnyResponse, Fault, decode_any_request, encode_any_response, encode_fault,
 };
@@ -22,7 +28,7 @@ use super::limits::MAX_BODY_BYTES;
 use crate::auth::{authenticate, unauthorized};
 use crate::config::MerchantConfig;
 use crate::engine::ctx::Ctx;
-use crate::engine::{payments, records, reports, three_ds, wallets, web};
+use crate::engine::{account, payments, records, reports, three_ds, wallets, web};
 use crate::error::Result;
 use crate::faults::{FaultMode, SeenHeaders};
 use crate::listener::Connection;
@@ -79,6 +85,57 @@ fn result_answer(operation: &str, code: &str, message: &str) -> Response {
     xml(StatusCode::OK, body)
 }
 
+/// The element whose text a request may carry in a format the codec refuses, while Payline
+/// answers it with a result code: the payment object's `dd/mm/yy` date.
+const DIFFERED_ACTION_DATE: &str = "differedActionDate";
+
+/// `text` with the content of every `differedActionDate` start tag removed (an empty element
+/// is absent for the codec), or `None` when there is no such element with content.
+fn without_differed_action_date(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut found = false;
+    while let Some(i) = rest.find(DIFFERED_ACTION_DATE) {
+        let end = i + DIFFERED_ACTION_DATE.len();
+        let (head, tail) = rest.split_at(end);
+        // A start tag: `<name` or `<prefix:name`, then `>` or an attribute.
+        let opens = head[..i].rfind('<').is_some_and(|lt| {
+            let prefix = &head[lt + 1..i];
+            prefix.is_empty()
+                || (prefix.ends_with(':')
+                    && prefix[..prefix.len() - 1]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        }) && tail.starts_with(|c: char| c == '>' || c.is_whitespace());
+        let content = opens
+            .then(|| tail.find('>'))
+            .flatten()
+            .filter(|gt| !tail[..*gt].ends_with('/'))
+            .and_then(|gt| tail[gt + 1..].find('<').map(|lt| (gt, gt + 1 + lt)));
+        match content {
+            Some((gt, lt)) => {
+                out.push_str(head);
+                out.push_str(&tail[..=gt]);
+                found |= lt > gt + 1;
+                rest = &tail[lt..];
+            }
+            None => {
+                out.push_str(head);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    found.then_some(out)
+}
+
+/// The operation of a request that decodes once its `differedActionDate` is emptied: the date
+/// was the only part the codec refused.
+fn operation_with_bad_differed_date(text: &str) -> Option<payline_protocol::Operation> {
+    let blanked = without_differed_action_date(text)?;
+    decode_any_request(&blanked).ok().map(|r| r.operation())
+}
+
 /// Remembers the `x-failover-*` headers of a call (Payline PHP SDK fail-over), if it has any.
 fn record_failover_headers(sandbox: &Sandbox, endpoint: usize, operation: &str, h: &HeaderMap) {
     let get = |name: &str| {
@@ -133,7 +190,17 @@ pub(super) async fn handle(
         Err(payline_protocol::DecodeError::TooLarge { .. }) => {
             return Ok(fault(true, "Request body too large"));
         }
-        Err(_) => return Ok(fault(true, "Malformed SOAP request")),
+        Err(_) => {
+            // A `payment.differedActionDate` that is not a `dd/mm/yy` date is a field in the
+            // wrong format for Payline, answered with a result code like the other checks of
+            // the payment object (Payline payment object), not a malformed message.
+            if let Some(operation) = operation_with_bad_differed_date(text) {
+                let r = PaylineResult::documented(ReturnCode::INVALID_FIELD_FORMAT);
+                let message = r.long_message.unwrap_or_default();
+                return Ok(result_answer(operation.name(), r.code.as_str(), &message));
+            }
+            return Ok(fault(true, "Malformed SOAP request"));
+        }
     };
     let connection = connection.map(|Extension(ConnectInfo(c))| c);
     let endpoint = connection.as_ref().map_or(0, |c| c.endpoint);
@@ -253,6 +320,28 @@ async fn process(
         }
         AnyRequest::ManageWebWallet(r) => web::manage_web_wallet(&mut ctx, r).await?.into(),
         AnyRequest::GetWebWallet(r) => web::get_web_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::CreateWebWallet(r) => web::create_web_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::UpdateWebWallet(r) => web::update_web_wallet(&mut ctx, r).await?.into(),
+        AnyRequest::DoDebit(r) => payments::do_debit(&mut ctx, r).await?.into(),
+        AnyRequest::GetMerchantSettings(r) => account::get_merchant_settings(&ctx, r).into(),
+        AnyRequest::IsRegistered(r) => account::is_registered(&mut ctx, r).await?.into(),
+        AnyRequest::GetAlertDetails(r) => account::get_alert_details(r).into(),
+        // Services a card sandbox has no counterpart for: Payline's answer to an operation the
+        // account is not allowed, not a SOAP Fault.
+        AnyRequest::DoAuthorizationRedirect(_) => {
+            DoAuthorizationRedirectResponse::new(account::not_enabled()).into()
+        }
+        AnyRequest::DoBankTransfer(_) => DoBankTransferResponse::new(account::not_enabled()).into(),
+        AnyRequest::DoScoringCheque(_) => {
+            DoScoringChequeResponse::new(account::not_enabled()).into()
+        }
+        AnyRequest::GetEncryptionKey(_) => {
+            GetEncryptionKeyResponse::new(account::not_enabled()).into()
+        }
+        AnyRequest::GetBalance(_) => GetBalanceResponse::new(account::not_enabled()).into(),
+        AnyRequest::UnBlock(_) => UnBlockResponse::new(account::not_enabled()).into(),
+        AnyRequest::PrepareSession(_) => PrepareSessionResponse::new(account::not_enabled()).into(),
+        // `AnyRequest` is non-exhaustive: an operation a later protocol version adds.
         _ => return Ok(fault(true, "Unknown or unsupported operation")),
     };
     match encode_any_response(&response) {
@@ -264,5 +353,33 @@ async fn process(
         }
         // Dropping the transaction rolls the operation back: the caller never saw an answer.
         Err(_) => Ok(fault(false, "Internal error while encoding the response")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empties_differed_action_date_elements_only() {
+        let xml = "<a><impl:payment><obj:differedActionDate>31/02/26</obj:differedActionDate>\
+                   <differedActionDate xsi:type=\"s\">x</differedActionDate>\
+                   <obj:differedActionDate/><obj:note>differedActionDate</obj:note>\
+                   </impl:payment></a>";
+        assert_eq!(
+            without_differed_action_date(xml).as_deref(),
+            Some(
+                "<a><impl:payment><obj:differedActionDate></obj:differedActionDate>\
+                 <differedActionDate xsi:type=\"s\"></differedActionDate>\
+                 <obj:differedActionDate/><obj:note>differedActionDate</obj:note>\
+                 </impl:payment></a>"
+            )
+        );
+        assert_eq!(
+            without_differed_action_date("<obj:differedActionDate/>"),
+            None
+        );
+        assert_eq!(without_differed_action_date("<a>b</a>"), None);
     }
 }

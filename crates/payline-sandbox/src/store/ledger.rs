@@ -27,7 +27,10 @@ pub(crate) enum Kind {
     Refund,
     /// doCredit (action 422).
     Credit,
-    /// doReAuthorization (action 202): an authorization followed by a capture.
+    /// doDebit (action 204): a debit captured at once.
+    Debit,
+    /// doReAuthorization: an authorization, followed by its capture unless made with action
+    /// 100.
     ReAuthorization,
 }
 
@@ -40,6 +43,7 @@ impl Kind {
             Kind::Reset => "RESET",
             Kind::Refund => "REFUND",
             Kind::Credit => "CREDIT",
+            Kind::Debit => "DEBIT",
             Kind::ReAuthorization => "RE_AUTHORIZATION",
         }
     }
@@ -443,14 +447,17 @@ pub(crate) async fn sweep(conn: &mut SqliteConnection, now: OffsetDateTime) -> R
     .execute(&mut *conn)
     .await?;
     // A DIF authorization whose capture is still planned is left to the scheduler, which
-    // captures it at its due instant (always inside the 7 days) or records why not.
+    // captures it at its due instant (always inside the 7 days) or records why not. A
+    // re-authorization made with action 100 expires like an authorization, 7 days after its
+    // own creation.
     sqlx::query(
-        "UPDATE transactions SET state = ? WHERE kind = ? AND action = 100 \
+        "UPDATE transactions SET state = ? WHERE kind IN (?, ?) AND action = 100 \
          AND state = ? AND created_at + ? <= ? \
          AND id NOT IN (SELECT authorization_id FROM deferred_captures WHERE status = ?)",
     )
     .bind(State::Expired)
     .bind(Kind::Authorization)
+    .bind(Kind::ReAuthorization)
     .bind(State::Authorized)
     .bind(crate::rules::AUTHORIZATION_VALIDITY.whole_seconds())
     .bind(now)
@@ -729,6 +736,7 @@ mod tests {
             Kind::Reset,
             Kind::Refund,
             Kind::Credit,
+            Kind::Debit,
             Kind::ReAuthorization,
         ];
         for k in kinds {

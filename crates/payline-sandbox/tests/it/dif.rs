@@ -348,18 +348,49 @@ async fn dif_request_codes_change_nothing() {
             "{what}: nothing recorded"
         );
     }
-    // A date that is not a dd/mm/yy date is a malformed request: SOAP Fault, nothing recorded.
+    // A date that is not a dd/mm/yy date is a field in the wrong format: 02305 as a result
+    // code (HTTP 200, no SOAP Fault), nothing recorded; the same for every operation with a
+    // payment object.
+    for bad_date in ["31/02/26", "2026-12-01", "1/12/26", "soon"] {
+        let order_ref = unique_ref("dif-bad");
+        let body = payline_protocol::encode_request(&dif_auth(&order_ref, 1_000, Some(days(2))))
+            .expect("encode");
+        let bad = body.replace(&short(days(2)).to_string(), bad_date);
+        assert_ne!(bad, body);
+        let r = s
+            .http
+            .post(s.url("/V4/services/DirectPaymentAPI"))
+            .basic_auth(MERCHANT, Some(ACCESS_KEY))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .body(bad)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 200, "{bad_date}");
+        let text = r.text().await.expect("body");
+        assert!(!text.contains("faultcode"), "{bad_date}: {text}");
+        let answer = payline_protocol::decode_response::<
+            payline_protocol::messages::DoAuthorizationRequest,
+        >(&text)
+        .expect("a doAuthorizationResponse");
+        assert_eq!(code(&answer), "02305", "{bad_date}");
+        assert!(s.ledger(&order_ref).await.is_empty(), "{bad_date}");
+    }
+    // A malformed message elsewhere stays a SOAP Fault even with a bad date in it.
     let order_ref = unique_ref("dif-bad");
     let body = payline_protocol::encode_request(&dif_auth(&order_ref, 1_000, Some(days(2))))
-        .expect("encode");
-    let bad = body.replace(&short(days(2)).to_string(), "31/02/26");
-    assert_ne!(bad, body);
+        .expect("encode")
+        .replace(&short(days(2)).to_string(), "31/02/26")
+        .replace(
+            "<obj:currency>978</obj:currency>",
+            "<obj:currency>EURO</obj:currency>",
+        );
     let r = s
         .http
         .post(s.url("/V4/services/DirectPaymentAPI"))
         .basic_auth(MERCHANT, Some(ACCESS_KEY))
         .header("Content-Type", "text/xml; charset=utf-8")
-        .body(bad)
+        .body(body)
         .send()
         .await
         .expect("post");

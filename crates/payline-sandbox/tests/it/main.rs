@@ -12,6 +12,7 @@ mod failover;
 mod hosted;
 mod notifications;
 mod notify_tls;
+mod operations;
 mod payments;
 mod reauth;
 mod scheduler;

@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use crate::soapkit::*;
+use payline_protocol::values::Action;
 
 #[tokio::test]
 async fn rules_1_2_5_6_8_9_on_authorizations_and_reauthorizations() {
@@ -134,5 +135,137 @@ async fn refused_or_unknown_originals() {
             .await
         ),
         "02302"
+    );
+}
+
+/// The entry of type `kind` among the ledger entries of `order_ref`.
+async fn entry(s: &TestSandbox, order_ref: &str, kind: &str) -> serde_json::Value {
+    s.ledger(order_ref)
+        .await
+        .into_iter()
+        .find(|e| e["type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} for {order_ref}"))
+}
+
+#[tokio::test]
+async fn action_100_is_an_authorization_captured_within_its_own_seven_days() {
+    let s = TestSandbox::start().await;
+    // The original is past its own 7 days: the re-authorization's validity is its own.
+    let a = call(&s, &simple_auth(&unique_ref("a100"), 1000, 100)).await;
+    s.advance(8 * 86_400).await;
+    let r = unique_ref("a100b");
+    let mut req = reauth(&a.transaction.id, 1200, &r);
+    req.payment.action = Action::AUTHORIZATION;
+    let re = call(&s, &req).await;
+    assert_eq!(code(&re), "00000");
+    let e = entry(&s, &r, "RE_AUTHORIZATION").await;
+    assert_eq!(e["state"], "AUTHORIZED");
+    // Nothing captured yet: nothing to refund.
+    assert_eq!(
+        code(&call(&s, &refund(&re.transaction.id, 100)).await),
+        "02618"
+    );
+    // Captured in part with doCapture, up to its own amount.
+    s.advance(6 * 86_400).await;
+    assert_eq!(
+        code(&call(&s, &capture(&re.transaction.id, 700)).await),
+        "00000"
+    );
+    assert_eq!(
+        code(&call(&s, &capture(&re.transaction.id, 600)).await),
+        "02613"
+    );
+    assert_eq!(entry(&s, &r, "RE_AUTHORIZATION").await["state"], "CAPTURED");
+    assert_eq!(
+        code(&call(&s, &refund(&re.transaction.id, 700)).await),
+        "00000"
+    );
+
+    // Another one left uncaptured expires 7 days after its own creation.
+    let r2 = unique_ref("a100c");
+    let mut req = reauth(&a.transaction.id, 900, &r2);
+    req.payment.action = Action::AUTHORIZATION;
+    let re2 = call(&s, &req).await;
+    assert_eq!(code(&re2), "00000");
+    s.advance(7 * 86_400 - 60).await;
+    assert_eq!(
+        code(&call(&s, &capture(&re2.transaction.id, 100)).await),
+        "00000"
+    );
+    let r3 = unique_ref("a100d");
+    let mut req = reauth(&a.transaction.id, 900, &r3);
+    req.payment.action = Action::AUTHORIZATION;
+    let re3 = call(&s, &req).await;
+    s.advance(7 * 86_400).await;
+    assert_eq!(
+        code(&call(&s, &capture(&re3.transaction.id, 100)).await),
+        "02602"
+    );
+    assert_eq!(entry(&s, &r3, "RE_AUTHORIZATION").await["state"], "EXPIRED");
+    assert_eq!(code(&call(&s, &reset(&re3.transaction.id)).await), "02602");
+}
+
+#[tokio::test]
+async fn action_101_and_202_capture_at_once() {
+    let s = TestSandbox::start().await;
+    let a = call(&s, &simple_auth(&unique_ref("a101"), 1000, 100)).await;
+    for (action, tag) in [
+        (Action::AUTHORIZATION_AND_CAPTURE, "a101b"),
+        (Action::REAUTHORIZATION, "a202b"),
+    ] {
+        let r = unique_ref(tag);
+        let mut req = reauth(&a.transaction.id, 1000, &r);
+        req.payment.action = action;
+        let re = call(&s, &req).await;
+        assert_eq!(code(&re), "00000", "{action:?}");
+        assert_eq!(entry(&s, &r, "RE_AUTHORIZATION").await["state"], "CAPTURED");
+        assert_eq!(
+            code(&call(&s, &capture(&re.transaction.id, 100)).await),
+            "02617",
+            "{action:?}: already captured"
+        );
+        assert_eq!(
+            code(&call(&s, &refund(&re.transaction.id, 1000)).await),
+            "00000"
+        );
+    }
+}
+
+#[tokio::test]
+async fn another_action_is_refused_without_storing_anything() {
+    let s = TestSandbox::start().await;
+    let a = call(&s, &simple_auth(&unique_ref("aX"), 1000, 100)).await;
+    let r = unique_ref("aXb");
+    for action in [Action::CAPTURE, Action::REFUND, Action::DEBIT] {
+        let mut req = reauth(&a.transaction.id, 1000, &r);
+        req.payment.action = action;
+        assert_eq!(code(&call(&s, &req).await), "02321", "{action:?}");
+    }
+    assert!(s.ledger(&r).await.is_empty());
+}
+
+#[tokio::test]
+async fn rule_1_fully_captured_and_authorization_and_capture_originals() {
+    let s = TestSandbox::start().await;
+    // An authorization captured in full.
+    let a = call(&s, &simple_auth(&unique_ref("f1"), 1000, 100)).await;
+    assert_eq!(
+        code(&call(&s, &capture(&a.transaction.id, 1000)).await),
+        "00000"
+    );
+    let re = call(&s, &reauth(&a.transaction.id, 1000, &unique_ref("f1b"))).await;
+    assert_eq!(code(&re), "00000");
+    // An authorization with capture (action 101), re-authorized with either action.
+    let b = call(&s, &simple_auth(&unique_ref("f2"), 1000, 101)).await;
+    assert_eq!(code(&b), "00000");
+    let re = call(&s, &reauth(&b.transaction.id, 1000, &unique_ref("f2b"))).await;
+    assert_eq!(code(&re), "00000");
+    let r = unique_ref("f2c");
+    let mut req = reauth(&b.transaction.id, 1000, &r);
+    req.payment.action = Action::AUTHORIZATION;
+    assert_eq!(code(&call(&s, &req).await), "00000");
+    assert_eq!(
+        entry(&s, &r, "RE_AUTHORIZATION").await["state"],
+        "AUTHORIZED"
     );
 }

@@ -215,6 +215,40 @@ async fn reauthorize_rules_from_the_gateway() {
     assert_eq!(v["payment"]["authorizedAmount"], 3000);
 }
 
+/// A merchant whose contract lacks Payline's re-authorization option (the sandbox's second
+/// contract): the gateway answers 02619 and the payment is unchanged.
+#[tokio::test]
+async fn reauthorize_without_the_contract_option() {
+    let sb = support::start_sandbox().await;
+    let s = support::start(support::Opts {
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        contract: Some("7654321".into()),
+        ..support::Opts::default()
+    })
+    .await;
+    let (_cs, pid) = authorized(&s, 2599).await;
+    let (st, v) = op(
+        &s,
+        &pid,
+        "reauthorize",
+        Some("ra-no-option"),
+        json!({"orderRef": "reauth-no-option"}),
+    )
+    .await;
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (422, Some("02619")),
+        "{v}"
+    );
+    let p = support::payment(&s, &pid).await;
+    assert_eq!(
+        (p["status"].as_str(), p["authorizedAmount"].as_i64()),
+        (Some("authorized"), Some(2599)),
+        "{p}"
+    );
+}
+
 #[tokio::test]
 async fn admin_only_and_list_with_filters_paging_and_expiring_within() {
     let (_sb, s) = support::start_with_sandbox(sqlite_url()).await;

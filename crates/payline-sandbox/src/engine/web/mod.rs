@@ -1,5 +1,5 @@
 //! Hosted pages (Payline WebPaymentAPI): doWebPayment, getWebPaymentDetails, manageWebWallet,
-//! getWebWallet, and what the buyer does on the pages (pay, cancel, come back from 3-D
+//! createWebWallet, updateWebWallet, getWebWallet, and what the buyer does on the pages (pay, cancel, come back from 3-D
 //! Secure, save a wallet card).
 //!
 //! Session life: `CREATED` (buyer not redirected yet, `02533`; expired `02534`) → `INPROGRESS`
@@ -29,9 +29,10 @@ pub(crate) use secure::{METHOD_TIMEOUT_MS, method_continue, three_ds_return};
 pub(crate) use session::{CardForm, Next, usable};
 
 use payline_protocol::messages::{
-    DoWebPaymentRequest, DoWebPaymentResponse, GetWebPaymentDetailsRequest,
-    GetWebPaymentDetailsResponse, GetWebWalletRequest, GetWebWalletResponse,
-    ManageWebWalletRequest, ManageWebWalletResponse,
+    CreateWebWalletRequest, CreateWebWalletResponse, DoWebPaymentRequest, DoWebPaymentResponse,
+    GetWebPaymentDetailsRequest, GetWebPaymentDetailsResponse, GetWebWalletRequest,
+    GetWebWalletResponse, ManageWebWalletRequest, ManageWebWalletResponse, UpdateWebWalletRequest,
+    UpdateWebWalletResponse,
 };
 use payline_protocol::objects::PaylineResult;
 use payline_protocol::values::{Amount, ReturnCode};
@@ -39,9 +40,11 @@ use time::Duration;
 
 use self::session::{StoredRecurring, empty};
 use super::answer::{accepted, card_out, extended_card, transaction};
+use super::card::card_ind;
 use super::ctx::Ctx;
 use super::{payments, records, reports, three_ds, wallets};
 use crate::error::Result;
+use crate::store::wallets as wallet_rows;
 use crate::store::web_sessions::{self, NewSession, SessionKind, Status, WebSession, load};
 use crate::store::{StoredCode, ledger, outbox};
 
@@ -127,8 +130,57 @@ pub(crate) async fn do_web_payment(
     })
 }
 
-/// manageWebWallet: a page where the buyer registers (or replaces) the card of
-/// `buyer.walletId` (`02513` without one).
+/// What a hosted wallet page needs from the request that opens it.
+struct WalletPage<'a> {
+    contract_number: &'a str,
+    wallet_id: &'a str,
+    return_url: &'a str,
+    cancel_url: &'a str,
+    notification_url: Option<&'a str>,
+}
+
+/// Opens a hosted wallet page: a wallet session for `walletId` (the 1 EUR card check of
+/// createWallet, as an authorization that is never captured) and the page URL. `02305` without
+/// `returnURL` or `cancelURL`.
+async fn open_wallet_page(
+    ctx: &mut Ctx<'_>,
+    page: WalletPage<'_>,
+) -> Result<std::result::Result<(String, String), ReturnCode>> {
+    if page.return_url.trim().is_empty() || page.cancel_url.trim().is_empty() {
+        return Ok(Err(ReturnCode::INVALID_FIELD_FORMAT));
+    }
+    let order_ref = format!("wallet-check:{}", page.wallet_id);
+    let session = NewSession {
+        kind: SessionKind::Wallet,
+        merchant_id: &ctx.merchant.id,
+        contract_number: page.contract_number,
+        amount: wallets::CHECK_AMOUNT,
+        currency: wallets::EUR,
+        action: 100,
+        mode: "CPT",
+        order_ref: &order_ref,
+        return_url: page.return_url,
+        cancel_url: page.cancel_url,
+        notification_url: page.notification_url,
+        wallet_id: Some(page.wallet_id),
+        recurring_json: None,
+        created_at: ctx.now,
+        expires_at: ctx.now + WEB_SESSION_VALIDITY,
+    };
+    let token = web_sessions::insert(ctx.conn, session).await?;
+    let url = format!("{}/webpayment/wallet?token={token}", ctx.public_url);
+    Ok(Ok((token, url)))
+}
+
+/// The trimmed `walletId`, when one is given.
+fn given_wallet_id(w: Option<&str>) -> Option<String> {
+    w.map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+}
+
+/// manageWebWallet: a page where the buyer registers a card in `buyer.walletId`, creating the
+/// wallet or replacing its card 1. `02303` unknown contract, `02513` without `walletId`.
 pub(crate) async fn manage_web_wallet(
     ctx: &mut Ctx<'_>,
     req: ManageWebWalletRequest,
@@ -137,42 +189,110 @@ pub(crate) async fn manage_web_wallet(
     if ctx.merchant.contract(req.contract_number.trim()).is_none() {
         return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
     }
-    let Some(wallet_id) = req
-        .buyer
-        .wallet_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-    else {
+    let Some(wallet_id) = given_wallet_id(req.buyer.wallet_id.as_deref()) else {
         return Ok(refuse(ReturnCode::WALLET_ID_REQUIRED));
     };
-    if empty(&req.return_url) || empty(&req.cancel_url) {
-        return Ok(refuse(ReturnCode::INVALID_FIELD_FORMAT));
-    }
-    let order_ref = format!("wallet-check:{wallet_id}");
-    let session = NewSession {
-        kind: SessionKind::Wallet,
-        merchant_id: &ctx.merchant.id,
+    let page = WalletPage {
         contract_number: req.contract_number.trim(),
-        amount: wallets::CHECK_AMOUNT,
-        currency: wallets::EUR,
-        action: 100,
-        mode: "CPT",
-        order_ref: &order_ref,
+        wallet_id: &wallet_id,
         return_url: &req.return_url,
         cancel_url: &req.cancel_url,
         notification_url: req.notification_url.as_deref(),
-        wallet_id: Some(&wallet_id),
-        recurring_json: None,
-        created_at: ctx.now,
-        expires_at: ctx.now + WEB_SESSION_VALIDITY,
     };
-    let token = web_sessions::insert(ctx.conn, session).await?;
-    Ok(ManageWebWalletResponse {
-        result: PaylineResult::documented(ReturnCode::APPROVED),
-        redirect_url: format!("{}/webpayment/wallet?token={token}", ctx.public_url),
-        token,
+    Ok(match open_wallet_page(ctx, page).await? {
+        Ok((token, redirect_url)) => ManageWebWalletResponse {
+            result: PaylineResult::documented(ReturnCode::APPROVED),
+            token,
+            redirect_url,
+        },
+        Err(code) => refuse(code),
+    })
+}
+
+/// createWebWallet: manageWebWallet's page for a new wallet only (Payline hosted pages,
+/// WebPaymentAPI): `02502` when `buyer.walletId` already names a wallet, else as
+/// manageWebWallet.
+pub(crate) async fn create_web_wallet(
+    ctx: &mut Ctx<'_>,
+    req: CreateWebWalletRequest,
+) -> Result<CreateWebWalletResponse> {
+    let refuse = |code: ReturnCode| CreateWebWalletResponse::new(PaylineResult::documented(code));
+    if ctx.merchant.contract(req.contract_number.trim()).is_none() {
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
+    }
+    let Some(wallet_id) = given_wallet_id(req.buyer.wallet_id.as_deref()) else {
+        return Ok(refuse(ReturnCode::WALLET_ID_REQUIRED));
+    };
+    if wallet_rows::wallet(ctx.conn, &ctx.merchant.id, &wallet_id)
+        .await?
+        .is_some()
+    {
+        return Ok(refuse(ReturnCode::WALLET_ALREADY_EXISTS));
+    }
+    let page = WalletPage {
+        contract_number: req.contract_number.trim(),
+        wallet_id: &wallet_id,
+        return_url: &req.return_url,
+        cancel_url: &req.cancel_url,
+        notification_url: req.notification_url.as_deref(),
+    };
+    Ok(match open_wallet_page(ctx, page).await? {
+        Ok((token, redirect_url)) => CreateWebWalletResponse {
+            result: PaylineResult::documented(ReturnCode::APPROVED),
+            token,
+            redirect_url,
+        },
+        Err(code) => refuse(code),
+    })
+}
+
+/// updateWebWallet: manageWebWallet's page for an existing wallet (Payline hosted pages,
+/// WebPaymentAPI). `02303` unknown contract, `02513` without `walletId`, `02503` unknown
+/// wallet, `02505` disabled wallet, `02515` when none of `updatePersonalDetails`,
+/// `updateOwnerDetails`, `updatePaymentDetails` is `1`, `02518` a `cardInd` that is not a
+/// card of the wallet. The sandbox's page registers a new card as card 1 (manageWebWallet's
+/// page), so another `cardInd` than 1 is refused with `02518` as well.
+pub(crate) async fn update_web_wallet(
+    ctx: &mut Ctx<'_>,
+    req: UpdateWebWalletRequest,
+) -> Result<UpdateWebWalletResponse> {
+    let refuse = |code: ReturnCode| UpdateWebWalletResponse::new(PaylineResult::documented(code));
+    if ctx.merchant.contract(req.contract_number.trim()).is_none() {
+        return Ok(refuse(ReturnCode::INVALID_CONTRACT_NUMBER));
+    }
+    let Some(wallet_id) = given_wallet_id(Some(&req.wallet_id)) else {
+        return Ok(refuse(ReturnCode::WALLET_ID_REQUIRED));
+    };
+    let Some(w) = wallet_rows::wallet(ctx.conn, &ctx.merchant.id, &wallet_id).await? else {
+        return Ok(refuse(ReturnCode::WALLET_DOES_NOT_EXIST));
+    };
+    if w.disabled_at.is_some() {
+        return Ok(refuse(ReturnCode::WALLET_DISABLED));
+    }
+    let chosen = |flag: &Option<String>| flag.as_deref().map(str::trim) == Some("1");
+    if !(chosen(&req.update_personal_details)
+        || chosen(&req.update_owner_details)
+        || chosen(&req.update_payment_details))
+    {
+        return Ok(refuse(ReturnCode::NOTHING_TO_UPDATE));
+    }
+    if card_ind(req.card_ind.as_deref()) != Some(1) {
+        return Ok(refuse(ReturnCode::INVALID_CARD_INDEX));
+    }
+    let page = WalletPage {
+        contract_number: req.contract_number.trim(),
+        wallet_id: &wallet_id,
+        return_url: &req.return_url,
+        cancel_url: &req.cancel_url,
+        notification_url: req.notification_url.as_deref(),
+    };
+    Ok(match open_wallet_page(ctx, page).await? {
+        Ok((token, redirect_url)) => UpdateWebWalletResponse {
+            result: PaylineResult::documented(ReturnCode::APPROVED),
+            token,
+            redirect_url,
+        },
+        Err(code) => refuse(code),
     })
 }
 

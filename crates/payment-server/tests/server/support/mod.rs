@@ -50,6 +50,8 @@ pub struct Opts {
     pub money: payment_server::config::MoneySettings,
     /// `PAYLINE_ENDPOINTS_DIRECTORY` (a URL), none by default.
     pub endpoints_directory: Option<String>,
+    /// `PAYLINE_CONTRACT`, the sandbox's contract with every option by default.
+    pub contract: Option<String>,
 }
 
 impl Default for Opts {
@@ -68,6 +70,7 @@ impl Default for Opts {
             metrics_token: None,
             money: payment_server::config::MoneySettings::default(),
             endpoints_directory: None,
+            contract: None,
         }
     }
 }
@@ -100,7 +103,10 @@ pub async fn start(opts: Opts) -> Server {
             merchant_id: sandbox_merchant::MERCHANT_ID.into(),
             access_key: Secret::new(sandbox_merchant::ACCESS_KEY),
             access_key_ref: sandbox_merchant::ACCESS_KEY_REF.into(),
-            contract: sandbox_merchant::CONTRACT.into(),
+            contract: opts
+                .contract
+                .clone()
+                .unwrap_or_else(|| sandbox_merchant::CONTRACT.into()),
             tokenizer_url: format!("{base}/webpayment/getToken"),
             timeout: std::time::Duration::from_millis(opts.gateway_timeout_ms),
             endpoints_directory: opts.endpoints_directory.clone(),
