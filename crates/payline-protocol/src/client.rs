@@ -321,26 +321,22 @@ impl core::fmt::Debug for PaylineClient {
 impl PaylineClient {
     /// A client for `config`.
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = {
-            use rustls_platform_verifier::BuilderVerifierExt as _;
-            rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|_| ClientError::Config("TLS protocol versions"))?
-                .with_platform_verifier()
-                .map_err(|_| ClientError::Config("TLS root certificates"))?
-                .with_no_client_auth()
-        };
-        let mut builder = reqwest::Client::builder();
+        // The one TLS setup of the workspace (crate::tls): rustls on `ring`, the platform's
+        // roots, and no redirect followed (a redirected POST would be resent elsewhere or
+        // turned into a GET: never wanted).
+        let mut builder = crate::tls::base_builder(
+            concat!("payline-protocol/", env!("CARGO_PKG_VERSION")),
+            Vec::new(),
+        )
+        .map_err(|e| match e {
+            crate::tls::ClientTlsError::Roots(_) => ClientError::Config("TLS root certificates"),
+            _ => ClientError::Config("TLS protocol versions"),
+        })?;
         if !config.system_proxy {
             builder = builder.no_proxy();
         }
         let http = builder
-            .tls_backend_preconfigured(tls)
             .connect_timeout(config.connect_timeout)
-            // A redirected POST would be resent elsewhere or turned into a GET: never wanted.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("payline-protocol/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|_| ClientError::Config("HTTP client could not be built"))?;
         let authorization = basic_authorization(&config.merchant_id, &config.access_key)?;

@@ -57,6 +57,15 @@ pub fn client_builder(
     timeout: Duration,
     extra_roots: Vec<CertificateDer<'static>>,
 ) -> Result<reqwest::ClientBuilder, ClientTlsError> {
+    Ok(base_builder(user_agent, extra_roots)?.timeout(timeout))
+}
+
+/// [`client_builder`] without a client-wide timeout, for a caller that sets one per request
+/// (the SOAP client: each call has its own, and the connection its own connect timeout).
+pub fn base_builder(
+    user_agent: &'static str,
+    extra_roots: Vec<CertificateDer<'static>>,
+) -> Result<reqwest::ClientBuilder, ClientTlsError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier =
         rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
@@ -69,7 +78,6 @@ pub fn client_builder(
         .with_no_client_auth();
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
-        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(user_agent))
 }
