@@ -761,6 +761,23 @@ fn usable_card(state: &AppState, card: &crate::wallets::SavedCard) -> Result<()>
     Ok(())
 }
 
+/// After an authorization decided outside a pay answer (the hosted page's return or
+/// notification): the card saved and the schedule registered, as [`with_saved_card`] does for
+/// a pay.
+pub async fn after_authorized(state: &AppState, payment_id: &str) -> Result<()> {
+    with_saved_card(
+        state,
+        PayAnswer::Authorized {
+            payment_id: payment_id.to_owned(),
+            transaction_id: None,
+            saved_card: None,
+            schedule_id: None,
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
 /// An authorized answer carries the saved card it paid with, or the card it just saved
 /// (customers-and-saved-cards contract). The save itself runs here, right after the
 /// authorization; if the gateway is slow or down it stays due and the reconciler finishes it.

@@ -147,10 +147,13 @@ pub fn requested(state: &AppState, mode: Option<&str>, return_url: Option<&str>)
 /// here; refusing it is better than a shop believing a card was kept. A `customer` alone is
 /// recorded on the session as for a direct checkout.
 pub fn check_options(hosted: bool, save_card: crate::model::SaveCard) -> Result<()> {
-    if hosted && save_card != crate::model::SaveCard::Never {
+    // The buyer cannot tick the shop's "save this card" box on the gateway's page: a hosted
+    // session saves the card when the shop's terms say so (`always`, as a schedule implies),
+    // from the page's authorized payment, as a direct checkout does.
+    if hosted && save_card == crate::model::SaveCard::Offer {
         return Err(AppError::invalid(
             "invalid_mode",
-            "a hosted session does not take saveCard (yet)",
+            "a hosted session cannot offer saving the card (the buyer is on the gateway's page): use saveCard always",
         ));
     }
     Ok(())
@@ -190,6 +193,8 @@ pub async fn open(state: &AppState, session: &Session, answer: &mut Value) -> Re
     let payment_id = crate::ids::new_id("pay_");
     let order_ref = session.attempt_order_ref(1);
     let web_expires_at = now + WEB_SESSION_VALIDITY_MS;
+    // An instalment plan's page takes its first instalment.
+    let checkout_amount = crate::schedules::checkout_amount(state, session).await?;
     let mut tx = repo::begin(state).await?;
     let taken = sqlx::query(
         "UPDATE checkout_sessions SET status = 'processing', payment_id = $1 \
@@ -213,7 +218,7 @@ pub async fn open(state: &AppState, session: &Session, answer: &mut Value) -> Re
     )
     .bind(&payment_id)
     .bind(&session.id)
-    .bind(session.amount)
+    .bind(checkout_amount)
     .bind(&session.currency)
     .bind(&order_ref)
     .bind(&g.contract)
@@ -243,13 +248,26 @@ pub async fn open(state: &AppState, session: &Session, answer: &mut Value) -> Re
     .bind(web_expires_at)
     .execute(&mut *tx)
     .await?;
+    // The card to save with the payment, planned with it (its type, brand and expiry are known
+    // only once the buyer paid on the page: the wallet's answer gives them).
+    if let (Some(customer), crate::model::SaveCard::Always) =
+        (&session.customer_id, session.save_card)
+    {
+        let save = crate::wallets::PlannedSave {
+            customer_id: customer,
+            brand: "",
+            card_type: "",
+            expiry: "",
+        };
+        crate::wallets::plan_save(&mut tx, &save, &payment_id, 1, now).await?;
+    }
     tx.commit().await?;
 
     let currency: Currency = session
         .currency
         .parse()
         .map_err(|_| AppError::Internal("stored currency".into()))?;
-    let amount = payline_amount(session.amount)?;
+    let amount = payline_amount(checkout_amount)?;
     // Payline doWebPayment: action 100 (authorization only, captured from the back office like
     // a direct checkout), mode CPT.
     let mut payment = PPayment::new(currency, Action::AUTHORIZATION, Mode::CPT);
@@ -614,6 +632,13 @@ async fn apply(state: &AppState, page: &HostedPage, verdict: Verdict, cue: Cue) 
         .map_err(|_| AppError::Internal("hosted transition".into()))?;
     if repo::apply_attempt(state, &key, AttemptStatus::Hosted, step, &d).await? {
         tracing::info!(session = %page.session_id, payment = %page.payment_id, to = %step.to, "hosted payment page settled");
+        if step.to == AttemptStatus::Authorized {
+            // The card saved and the schedule registered now; trouble leaves them to the
+            // reconciler.
+            if let Err(e) = crate::checkout::after_authorized(state, &page.payment_id).await {
+                tracing::warn!(payment = %page.payment_id, error = %e, "saving the card after the hosted page failed; retried later");
+            }
+        }
     }
     Ok(())
 }

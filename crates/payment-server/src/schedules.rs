@@ -667,7 +667,12 @@ pub async fn run_registration(state: &AppState, id: &str) -> Result<()> {
         .and_then(parse_iso)
         .filter(|d| *d > today)
         .unwrap_or_else(|| s.every().after(today));
-    if s.sent_at.is_some() {
+    if let Some(sent) = s.sent_at {
+        // Sent by another caller: still within its call (leave it), or its process died
+        // during the call (the outcome is unknown, never sent again).
+        if now < sent + repo::stale_after(state) {
+            return Ok(());
+        }
         return lost(state, &s, first_due).await;
     }
     let claimed = sqlx::query(

@@ -344,8 +344,11 @@ pub async fn on_attempt_decided(
     match to {
         AttemptStatus::Authorized => {
             let last4 = masked_card.map(last4_of).unwrap_or_default();
+            // A card planned without its type (paid on the hosted page) takes the payment's.
             sqlx::query(
                 "UPDATE saved_cards SET status = 'saving', first_transaction_id = $1, last4 = $2, \
+                 card_type = CASE WHEN card_type = '' THEN COALESCE((SELECT card_type FROM payments WHERE id = $4), '') ELSE card_type END, \
+                 brand = CASE WHEN brand = '' THEN COALESCE((SELECT COALESCE(brand, card_type) FROM payments WHERE id = $4), '') ELSE brand END, \
                  next_check_at = $3, updated_at = $3 WHERE payment_id = $4 AND attempt_n = $5 AND status = 'pending'",
             )
             .bind(transaction_id)

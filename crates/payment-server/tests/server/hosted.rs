@@ -516,13 +516,13 @@ async fn hosted_needs_an_allowed_return_url() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    // Saving the card is not offered on the hosted page yet: refused rather than ignored.
+    // "Save this card" cannot be offered on the gateway's page: refused rather than ignored.
     let r = client()
         .post(format!("{}/api/checkout-sessions", s.url))
         .bearer_auth(ADMIN)
         .json(
             &json!({"amount": 2599, "currency": "EUR", "mode": "hosted", "returnUrl": RETURN,
-                      "customer": {"id": "cust-1"}, "saveCard": "always"}),
+                      "customer": {"id": "cust-1"}, "saveCard": "offer"}),
         )
         .send()
         .await
@@ -599,4 +599,116 @@ async fn a_frictionless_3ds_card_on_the_page_records_its_authentication() {
     let st = status(&cs).await;
     assert_eq!(st["status"], "authorized", "{st}");
     assert!(st["payment"]["threeDS"]["eci"].as_str().is_some(), "{st}");
+}
+
+/// Reads the session's status until `ok` holds, running the reconciler between reads.
+async fn settled(s: &support::Server, cs: &Value, ok: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..50 {
+        let st = status(cs).await;
+        if ok(&st) {
+            return st;
+        }
+        payment_server::background::run_once(&s.state)
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    status(cs).await
+}
+
+/// A hosted page with a customer whose card the shop keeps (`saveCard: "always"`), then one
+/// starting 2 instalments: the card paid on the gateway's page is saved from that payment, the
+/// saved card pays a later direct checkout, and the plan is registered on it.
+#[tokio::test]
+async fn the_hosted_page_saves_the_card_and_starts_a_schedule() {
+    let sb = support::start_sandbox().await;
+    // The schedule's dates are the gateway's real ones: the server's clock starts from today.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let s = support::start(Opts {
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        webhook: webhook(),
+        clock: std::sync::Arc::new(payment_server::state::ManualClock::new(
+            i64::try_from(now).unwrap(),
+        )),
+        ..Opts::default()
+    })
+    .await;
+    let cs = support::create_session(
+        &s,
+        json!({"amount": 2599, "currency": "EUR", "mode": "hosted", "returnUrl": RETURN,
+               "customer": {"id": "hosted-1"}, "saveCard": "always"}),
+    )
+    .await;
+    let back = on_the_page(&sb, &cs, Some("4970101122334455")).await;
+    come_back(&back).await;
+    // The return and the gateway's notification race to record the outcome; whichever wins
+    // saves the card, and the reconciler finishes what either left.
+    let st = settled(&s, &cs, |st| st["payment"]["savedCard"].is_object()).await;
+    assert_eq!(st["status"], "authorized", "{st}");
+    assert_eq!(st["payment"]["savedCard"]["last4"], "4455", "{st}");
+    let card = st["payment"]["savedCard"]["cardId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The saved card pays a direct checkout of the same customer.
+    let direct = support::create_session(
+        &s,
+        json!({"amount": 700, "currency": "EUR", "customer": {"id": "hosted-1"}}),
+    )
+    .await;
+    assert_eq!(direct["savedCards"][0]["cardId"], card.as_str());
+    let mut body = support::pay_body("", "saved-1");
+    body.as_object_mut().unwrap().remove("tokenData");
+    body["savedCard"] = json!(card);
+    let (code, v) = support::pay(&direct, &body).await;
+    assert_eq!(
+        (code, v["status"].as_str()),
+        (200, Some("authorized")),
+        "{v}"
+    );
+
+    // Instalments on the hosted page: the page takes the first one.
+    let cs = support::create_session(
+        &s,
+        json!({"amount": 6000, "currency": "EUR", "mode": "hosted", "returnUrl": RETURN,
+               "customer": {"id": "hosted-2"},
+               "schedule": {"kind": "instalments", "count": 2, "every": "monthly"}}),
+    )
+    .await;
+    let back = on_the_page(&sb, &cs, Some("4970101122334455")).await;
+    come_back(&back).await;
+    let st = status(&cs).await;
+    assert_eq!(st["payment"]["amount"], 3000, "{st}");
+    let id = st["scheduleId"].as_str().unwrap().to_owned();
+    let mut sch = Value::Null;
+    for _ in 0..50 {
+        sch = client()
+            .get(format!("{}/api/schedules/{id}", s.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if sch["paymentRecordId"].is_string() {
+            break;
+        }
+        payment_server::background::run_once(&s.state)
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(sch["paymentRecordId"].is_string(), "registered: {sch}");
+    let statuses: Vec<&str> = sch["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["paid", "scheduled"], "{sch}");
 }
