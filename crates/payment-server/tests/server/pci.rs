@@ -280,3 +280,117 @@ async fn webhook_is_signed_retried_and_every_attempt_recorded() {
     assert_eq!(n, 2);
     let _ = client;
 }
+
+/// The same flows on PostgreSQL, and the database dumped with pg_dump and scanned: a direct
+/// checkout per test card (3-D Secure included), its card saved in the wallet, a payment with
+/// the saved card, a merchant-initiated charge, instalments registered at the gateway, the card
+/// deleted. No card number, card token, token blob, client secret or key in any row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_card_data_or_secret_in_the_postgresql_database() {
+    let pg = support::pg::PgCluster::start();
+    let sb = support::start_sandbox().await;
+    // Real dates: the schedule is registered at the gateway on today's date.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let s = support::start(Opts {
+        db_url: pg.url.clone(),
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        clock: Arc::new(payment_server::state::ManualClock::new(
+            i64::try_from(now).unwrap(),
+        )),
+        ..Opts::default()
+    })
+    .await;
+    let key = payline_protocol::secret::Secret::new("SANDBOXACCESSKEY0001");
+    let mut forbidden: Vec<String> = vec!["SANDBOXACCESSKEY0001".into(), ADMIN.into()];
+    let cards = ["4970101122334455", "4970105181818183", "5130000000000010"];
+    forbidden.extend(cards.iter().map(|c| (*c).to_owned()));
+    for (i, pan) in cards.iter().enumerate() {
+        let customer = format!("pg-pci-{i}");
+        let cs = support::create_session(
+            &s,
+            json!({"amount": 3000, "currency": "EUR", "customer": {"id": customer},
+                   "schedule": {"kind": "instalments", "count": 2, "every": "monthly"}}),
+        )
+        .await;
+        forbidden.push(cs["clientSecret"].as_str().unwrap().to_owned());
+        let blob = tokenize(&cs["tokenizer"], pan, "1230", Some("737"))
+            .await
+            .unwrap();
+        let t = payline_protocol::web2token::decrypt_token_answer(&key, &blob).unwrap();
+        forbidden.push(blob.clone());
+        forbidden.push(t.token.expose().to_owned());
+        let (_, v) = pay(&cs, &pay_body(&blob, &format!("pg{i}"))).await;
+        if v["status"] == "challenge" {
+            support::run_challenge(&sb, &v, Some("1234")).await;
+        }
+        let list: Value = client()
+            .get(format!("{}/api/customers/{customer}/cards", s.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let card = list[0]["cardId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("card {i} was not saved: {list}"))
+            .to_owned();
+        let again = support::create_session(
+            &s,
+            json!({"amount": 800, "currency": "EUR", "customer": {"id": customer}}),
+        )
+        .await;
+        forbidden.push(again["clientSecret"].as_str().unwrap().to_owned());
+        let mut body = pay_body("", &format!("pgs{i}"));
+        body.as_object_mut().unwrap().remove("tokenData");
+        body["savedCard"] = json!(card);
+        let (_, v) = pay(&again, &body).await;
+        if v["status"] == "challenge" {
+            support::run_challenge(&sb, &v, Some("1234")).await;
+        }
+        let r = client()
+            .post(format!(
+                "{}/api/customers/{customer}/cards/{card}/charges",
+                s.url
+            ))
+            .bearer_auth(ADMIN)
+            .header("idempotency-key", format!("pgm{i}"))
+            .json(&json!({"amount": 300, "currency": "EUR"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        client()
+            .delete(format!("{}/api/customers/{customer}/cards/{card}", s.url))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap();
+    }
+    let dump = pg.dump();
+    assert!(
+        dump.contains("saved_cards") && dump.contains("schedules"),
+        "the dump must hold the tables"
+    );
+    let n: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM schedules WHERE payment_record_id IS NOT NULL")
+            .fetch_one(s.state.store().pool())
+            .await
+            .unwrap();
+    assert_eq!(n.0, 3, "every schedule was registered");
+    for f in &forbidden {
+        assert!(
+            !dump.contains(f.as_str()),
+            "a secret or card datum appears in the PostgreSQL database"
+        );
+    }
+    assert!(
+        !luhn_prefix_is_card(&dump),
+        "a card number appears in the PostgreSQL database"
+    );
+}

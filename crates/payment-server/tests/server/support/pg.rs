@@ -60,6 +60,20 @@ fn free_port() -> u16 {
 }
 
 impl PgCluster {
+    /// The whole database as pg_dump writes it (schema and rows), for scans of what is stored.
+    pub fn dump(&self) -> String {
+        let out = Command::new(self.bin.join("pg_dump"))
+            .args(["--no-owner", "-d", &self.url])
+            .output()
+            .expect("pg_dump runs");
+        assert!(
+            out.status.success(),
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Starts a cluster (about 1–2 s).
     pub fn start() -> Self {
         let bin = bin_dir();
