@@ -677,7 +677,9 @@ mod checkout {
     async fn submit_never_rejects() {
         let (form, handle) = mounted("m7", "");
         // Empty form: invalid, every field listed, nothing sent.
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(get(&r, "status").as_string().as_deref(), Some("invalid"));
         for id in IDS {
             assert!(get(&get(&r, "fields"), id).is_string(), "{id}");
@@ -687,7 +689,9 @@ mod checkout {
         type_in(&input("m7", "expiry"), "12 / 34");
         type_in(&input("m7", "cvv"), "123");
         type_in(&input("m7", "holder"), "Jeanne Martin");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(get(&r, "status").as_string().as_deref(), Some("error"));
         assert_eq!(get(&r, "code").as_string().as_deref(), Some("no_session"));
         assert!(!super::json(&r).contains("4970"), "no card data in results");
@@ -967,7 +971,7 @@ mod checkout {
         );
         let (form, handle) = mounted("d1", &session_options("d1", "{}"));
         fill("d1");
-        let pending = JsFuture::from(handle.submit());
+        let pending = JsFuture::from(handle.submit(JsValue::UNDEFINED));
         appears(".cc-challenge iframe.cc-challenge-frame").await;
         assert!(count("body > [inert]") > 0, "the page behind is inert");
         handle.destroy();
@@ -990,7 +994,9 @@ mod checkout {
         assert_eq!(get(&handle.state(), "submitting").as_bool(), Some(false));
         handle.destroy();
         // A submit after destroy answers at once.
-        let again = JsFuture::from(handle.submit()).await.expect("resolves");
+        let again = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(status_code(&again).1, "destroyed");
         form.remove();
     }
@@ -1008,7 +1014,9 @@ mod checkout {
         handle
             .on("challenge", cb.as_ref().clone().unchecked_into())
             .expect("known event");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(status_code(&r).1, "destroyed");
         assert_eq!(count(".cc-challenge, iframe, [inert]"), 0);
         assert_eq!(called("abandon").len(), 1);
@@ -1023,7 +1031,7 @@ mod checkout {
         let (form, handle) = mounted("d3", &session_options("d3", r#"{"method": 10000}"#));
         fill("d3");
         let loads = FrameLoads::count("cc-method-frame");
-        let pending = JsFuture::from(handle.submit());
+        let pending = JsFuture::from(handle.submit(JsValue::UNDEFINED));
         appears("iframe.cc-method-frame[hidden]").await;
         // The frame has loaded: still waiting for the notification. (A listener reacting to
         // the load would have run in the same dispatch, and its request in the microtasks
@@ -1062,7 +1070,9 @@ mod checkout {
         );
         let (form, handle) = mounted("d4", &session_options("d4", r#"{"method": 300}"#));
         fill("d4");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(get(&r, "status").as_string().as_deref(), Some("authorized"));
         assert_eq!(
             called("continue"),
@@ -1083,7 +1093,7 @@ mod checkout {
         );
         let (form, handle) = mounted("d5", &session_options("d5", r#"{"method": 10000}"#));
         fill("d5");
-        let pending = JsFuture::from(handle.submit());
+        let pending = JsFuture::from(handle.submit(JsValue::UNDEFINED));
         appears("iframe.cc-method-frame").await;
         handle.destroy();
         assert_eq!(count("iframe"), 0, "the method frame goes at once");
@@ -1161,7 +1171,9 @@ mod checkout {
         let (form, handle) = mounted("u1", &session_options("u1", "{}"));
         count_checking(&handle);
         fill("u1");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(
             super::json(&r),
             r#"{"status":"authorized","paymentId":"pay_1","transactionId":"tx_9"}"#
@@ -1181,7 +1193,9 @@ mod checkout {
         ));
         let (form, handle) = mounted("u2", &session_options("u2", "{}"));
         fill("u2");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(status_code(&r).0, "authorized", "{}", super::json(&r));
         let pays = called("pay");
         assert_eq!(pays.len(), 2, "one resend after a lost connection");
@@ -1202,7 +1216,9 @@ mod checkout {
         ));
         let (form, handle) = mounted("u3", &session_options("u3", r#"{"pay": 300}"#));
         fill("u3");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         // The resent pay timed out (300 ms): the status then says authorized.
         assert_eq!(
             super::json(&r),
@@ -1223,7 +1239,9 @@ mod checkout {
         let (form, handle) = mounted("u4", &session_options("u4", r#"{"pending": 1500}"#));
         count_checking(&handle);
         fill("u4");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(status_code(&r).0, "pending", "{}", super::json(&r));
         assert_eq!(get(&r, "paymentId").as_string().as_deref(), Some("pay_1"));
         assert!(get(&r, "message").is_string());
@@ -1240,7 +1258,7 @@ mod checkout {
         let (form, handle) = mounted("u5", &session_options("u5", "{}"));
         fill("u5");
         let timers = PendingTimers::track();
-        let pending = JsFuture::from(handle.submit());
+        let pending = JsFuture::from(handle.submit(JsValue::UNDEFINED));
         until("the first status read", || !called("cs_t").is_empty()).await;
         // The flow now waits for its next read on a timer.
         until("the backoff's timer", || timers.count() > 0.0).await;
@@ -1262,7 +1280,9 @@ mod checkout {
         ));
         let (form, handle) = mounted("u6", &session_options("u6", r#"{"method": 100}"#));
         fill("u6");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(status_code(&r).0, "authorized", "{}", super::json(&r));
         assert_eq!(called("continue").len(), 1);
         assert_eq!(called("cs_t").len(), 1);
@@ -1324,7 +1344,9 @@ mod checkout {
             let prefix = format!("s{i}");
             let (form, handle) = mounted(&prefix, &session_with(t, p, s));
             fill(&prefix);
-            let r = JsFuture::from(handle.submit()).await.expect("resolves");
+            let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+                .await
+                .expect("resolves");
             assert_eq!(
                 status_code(&r),
                 ("error".into(), code.into()),
@@ -1340,7 +1362,9 @@ mod checkout {
         );
         let (form, handle) = mounted("s9", &session_with(&tokenizer, &pay, &status));
         fill("s9");
-        let r = JsFuture::from(handle.submit()).await.expect("resolves");
+        let r = JsFuture::from(handle.submit(JsValue::UNDEFINED))
+            .await
+            .expect("resolves");
         assert_eq!(status_code(&r).0, "authorized");
         handle.destroy();
         form.remove();
