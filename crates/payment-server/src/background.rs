@@ -70,7 +70,7 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         isolate(
             &mut round,
             "attempt reconciliation",
-            crate::checkout::reconcile_attempt(state, &row).await,
+            crate::hosted::reconcile_any(state, &row).await,
         );
         repo::release_claim(
             state,
@@ -114,7 +114,7 @@ pub async fn run_once(state: &AppState) -> Result<Round> {
         round.checked += 1;
         let r = match status {
             crate::model::CardStatus::Deleting => crate::wallets::run_delete(state, &id).await,
-            _ => crate::wallets::run_save(state, &id).await.map(|_| ()),
+            _ => crate::schedules::save_card(state, &id).await,
         };
         isolate(&mut round, "saved card", r);
     }

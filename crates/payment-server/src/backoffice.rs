@@ -23,8 +23,8 @@ use payline_protocol::objects::{Order, Payment as PPayment};
 use payline_protocol::values::{Action, Amount, Currency, Mode, Outcome};
 use serde_json::{Value, json};
 
-use crate::checkout::order_date;
 use crate::error::{AppError, Result};
+use crate::formats::order_date;
 use crate::gateway::{GatewayError, HasResult, code_message, outcome_of};
 use crate::model::{OperationStatus, PaymentStatus};
 use crate::payments::{self, Payment};
@@ -639,10 +639,10 @@ pub async fn operations_json(state: &AppState, pid: &str) -> Result<Vec<Value>> 
         .map(|r| {
             Ok(json!({
                 "kind": text(r, "kind")?, "status": text(r, "status")?, "amount": int(r, "amount")?,
-                "currency": crate::sessions::currency_alpha(&text(r, "currency")?),
+                "currency": crate::formats::currency_alpha(&text(r, "currency")?),
                 "orderRef": opt_text(r, "order_ref")?, "transactionId": opt_text(r, "transaction_id")?,
                 "code": opt_text(r, "code")?, "message": opt_text(r, "message")?,
-                "createdAt": crate::sessions::rfc3339(int(r, "created_at")?),
+                "createdAt": crate::formats::rfc3339(int(r, "created_at")?),
             }))
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()

@@ -18,8 +18,7 @@ use payline_protocol::objects::{
 };
 use payline_protocol::secret::Secret;
 use payline_protocol::values::{
-    Action, Amount, CardExpiry, CardType, Currency, Date, DateTimeMinutes, Mode, Outcome,
-    ReturnCode,
+    Action, Amount, CardExpiry, CardType, Currency, Mode, Outcome, ReturnCode,
 };
 use payline_protocol::web2token::decrypt_token_answer;
 use serde::{Deserialize, Serialize};
@@ -236,7 +235,7 @@ pub async fn attempts_json(state: &AppState, payment_id: &str) -> Result<Vec<Att
                 code: opt_text(r, "code")?,
                 message: opt_text(r, "message")?,
                 transaction_id: opt_text(r, "transaction_id")?,
-                created_at: sessions::rfc3339(int(r, "created_at")?),
+                created_at: crate::formats::rfc3339(int(r, "created_at")?),
             })
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
@@ -589,7 +588,7 @@ pub async fn pay(
         | (Some(customer), SaveCard::Offer, Some(expiry))
             if session.save_card == SaveCard::Always || req.save_card == Some(true) =>
         {
-            Some(crate::wallets::PlannedSave {
+            Some(crate::repo::PlannedSave {
                 customer_id: customer,
                 brand: &source.brand,
                 card_type: &source.card_type,
@@ -610,7 +609,7 @@ pub async fn pay(
             payment_id: &pid,
             new_payment: session.payment_id.is_none(),
             // An instalment plan's checkout pays its first instalment.
-            amount: crate::schedules::checkout_amount(state, &session).await?,
+            amount: crate::schedules::checkout_amount(state, &session.id, session.amount).await?,
             currency: &session.currency,
             contract: &g.contract,
             brand: &source.brand,
@@ -802,7 +801,7 @@ async fn with_saved_card(state: &AppState, answer: PayAnswer) -> Result<PayAnswe
         .fetch_optional(state.store().pool())
         .await?;
         if let Some(id) = due {
-            crate::wallets::run_save(state, &id).await?;
+            crate::schedules::save_card(state, &id).await?;
         }
         crate::wallets::saved_with_payment(state, &payment_id).await?
     };
@@ -1553,8 +1552,8 @@ pub async fn reconcile_attempt(state: &AppState, row: &AttemptRow) -> Result<()>
         return Ok(());
     }
     if a.status == AttemptStatus::Hosted {
-        // The gateway's hosted page: read with getWebPaymentDetails, not by order reference.
-        return crate::hosted::reconcile(state, row).await;
+        // A hosted page is read with getWebPaymentDetails (crate::hosted::reconcile_any).
+        return Ok(());
     }
     let session = sessions::load(state, &row.key.session_id)
         .await?
@@ -1755,20 +1754,6 @@ fn payline_payment(
     Ok(p)
 }
 
-/// Payline order date `dd/mm/yyyy HH:mm` (Payline value formats) of a Unix-ms instant.
-pub fn order_date(ms: i64) -> DateTimeMinutes {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let d = Date::new(
-        u16::try_from(t.year()).unwrap_or(1970),
-        u8::from(t.month()),
-        t.day(),
-    );
-    d.and_then(|d| DateTimeMinutes::new(d, t.hour(), t.minute()))
-        .or_else(|| Date::new(1970, 1, 1).and_then(|d| DateTimeMinutes::new(d, 0, 0)))
-        .unwrap_or_else(|| unreachable!("1970-01-01 00:00 is a valid date"))
-}
-
 fn payline_order(state: &AppState, p: &Payment, order_ref: &str) -> Result<Order> {
     let currency: Currency = p
         .currency
@@ -1778,7 +1763,7 @@ fn payline_order(state: &AppState, p: &Payment, order_ref: &str) -> Result<Order
         .ok()
         .and_then(Amount::from_minor)
         .ok_or_else(|| AppError::Internal("stored amount".into()))?;
-    let mut o = Order::new(amount, currency, order_date(state.now_ms()));
+    let mut o = Order::new(amount, currency, crate::formats::order_date(state.now_ms()));
     o.r#ref = order_ref.to_owned();
     Ok(o)
 }

@@ -15,6 +15,7 @@
 //! machine.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::Parser;
 use payline_protocol::secret::Secret;
@@ -116,18 +117,18 @@ pub struct Cli {
 
     /// Requests served at the same time. One more is refused at once with 503 `overloaded`
     /// and `Retry-After` instead of waiting in a queue (`/healthz` and `/metrics` are exempt).
-    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS)]
+    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = DEFAULT_MAX_CONCURRENT_REQUESTS)]
     pub max_concurrent_requests: usize,
 
     /// Requests per minute from one client IP on the browser-facing routes (sessions, pay,
     /// 3-D Secure); a burst of this many is allowed. Over it: 429 `rate_limited`. 0: no limit.
-    #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE)]
+    #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = DEFAULT_RATE_LIMIT_PER_MINUTE)]
     pub rate_limit_per_minute: u32,
 
     /// Requests per minute from one client IP on `GET /payline/notify` (each one costs a
     /// getTransactionDetails call). Payline sends its notifications from a few addresses, so
     /// keep it above the shop's peak transaction rate. 0: no limit.
-    #[arg(long, env = "NOTIFY_RATE_LIMIT_PER_MINUTE", default_value_t = crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE)]
+    #[arg(long, env = "NOTIFY_RATE_LIMIT_PER_MINUTE", default_value_t = DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE)]
     pub notify_rate_limit_per_minute: u32,
 
     /// Comma-separated origins of the checkout pages allowed to call the browser-facing API and
@@ -261,15 +262,52 @@ pub const PAYLINE_TIMEOUT_MS_MIN: u64 = 1_000;
 /// the request (its request timeout is 35 s): a buyer's page must never report an error for a
 /// payment that is still running on the server and may end authorized. Two calls of 12 s plus
 /// the database work fit in the server's 30 s request timeout
-/// ([`crate::limits::REQUEST_TIMEOUT`]), which itself ends before the module's 35 s; a
-/// compile-time check in [`crate::limits`] keeps these three numbers in that order.
+/// ([`REQUEST_TIMEOUT`]), which itself ends before the module's 35 s; a
+/// compile-time check below keeps these three numbers in that order.
 pub const PAYLINE_TIMEOUT_MS_MAX: u64 = 12_000;
 
-/// Guard rails of the HTTP surface ([`crate::limits`]).
+/// Longest time a request may take before it is answered 503 `request_timeout`.
+///
+/// It must leave room for the slowest legitimate request, a pay that makes two gateway calls in
+/// a row, each up to `PAYLINE_TIMEOUT_MS` (at most [`PAYLINE_TIMEOUT_MS_MAX`]), plus the
+/// database work around them; and it must end before the browser module stops waiting
+/// ([`MODULE_REQUEST_TIMEOUT`]), so that the page always gets the server's answer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The browser module's request timeout (`timeouts.request` of `mount()`): past it, the page
+/// reports an error whatever the server does.
+pub const MODULE_REQUEST_TIMEOUT: Duration = Duration::from_secs(35);
+
+/// Time kept for the database and the server's own work besides two gateway calls.
+const MARGIN: Duration = Duration::from_secs(5);
+
+// The order of the three timeouts is what keeps a buyer's page from reporting an error for a
+// payment still running here: checked when the crate compiles.
+const _: () = {
+    let gateway_ms = 2 * PAYLINE_TIMEOUT_MS_MAX as u128;
+    assert!(gateway_ms + MARGIN.as_millis() <= REQUEST_TIMEOUT.as_millis());
+    assert!(REQUEST_TIMEOUT.as_millis() < MODULE_REQUEST_TIMEOUT.as_millis());
+};
+
+/// Default of `MAX_CONCURRENT_REQUESTS`.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 512;
+
+/// Largest accepted `MAX_CONCURRENT_REQUESTS`.
+pub const MAX_CONCURRENT_REQUESTS_CEILING: u64 = 1_000_000;
+
+/// Default of `RATE_LIMIT_PER_MINUTE`: a checkout makes about ten requests to the limited
+/// routes, and several buyers may share one address (a company or a mobile operator's NAT).
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
+
+/// Default of `NOTIFY_RATE_LIMIT_PER_MINUTE`: Payline notifies once per transaction event, from
+/// a few addresses.
+pub const DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE: u32 = 120;
+
+/// Guard rails of the HTTP surface (applied by the `limits` module).
 #[derive(Debug, Clone)]
 pub struct LimitSettings {
     /// Longest time a request may take before it is answered 503 `request_timeout`
-    /// ([`crate::limits::REQUEST_TIMEOUT`]; not a setting, shorter only in tests).
+    /// ([`REQUEST_TIMEOUT`]; not a setting, shorter only in tests).
     pub request_timeout: std::time::Duration,
     /// `MAX_CONCURRENT_REQUESTS`.
     pub max_concurrent_requests: usize,
@@ -282,10 +320,10 @@ pub struct LimitSettings {
 impl Default for LimitSettings {
     fn default() -> Self {
         Self {
-            request_timeout: crate::limits::REQUEST_TIMEOUT,
-            max_concurrent_requests: crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS,
-            rate_limit_per_minute: crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE,
-            notify_rate_limit_per_minute: crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE,
+            request_timeout: REQUEST_TIMEOUT,
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
+            rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+            notify_rate_limit_per_minute: DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE,
         }
     }
 }
@@ -647,7 +685,7 @@ impl Cli {
             "MAX_CONCURRENT_REQUESTS",
             u64::try_from(self.max_concurrent_requests).unwrap_or(u64::MAX),
             1,
-            crate::limits::MAX_CONCURRENT_REQUESTS_CEILING,
+            MAX_CONCURRENT_REQUESTS_CEILING,
             "at least one request must be served, and the limit must stay below what the \
              process can hold",
         )?;

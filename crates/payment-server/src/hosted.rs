@@ -194,7 +194,8 @@ pub async fn open(state: &AppState, session: &Session, answer: &mut Value) -> Re
     let order_ref = session.attempt_order_ref(1);
     let web_expires_at = now + WEB_SESSION_VALIDITY_MS;
     // An instalment plan's page takes its first instalment.
-    let checkout_amount = crate::schedules::checkout_amount(state, session).await?;
+    let checkout_amount =
+        crate::schedules::checkout_amount(state, &session.id, session.amount).await?;
     let mut tx = repo::begin(state).await?;
     let taken = sqlx::query(
         "UPDATE checkout_sessions SET status = 'processing', payment_id = $1 \
@@ -253,13 +254,13 @@ pub async fn open(state: &AppState, session: &Session, answer: &mut Value) -> Re
     if let (Some(customer), crate::model::SaveCard::Always) =
         (&session.customer_id, session.save_card)
     {
-        let save = crate::wallets::PlannedSave {
+        let save = crate::repo::PlannedSave {
             customer_id: customer,
             brand: "",
             card_type: "",
             expiry: "",
         };
-        crate::wallets::plan_save(&mut tx, &save, &payment_id, 1, now).await?;
+        crate::repo::plan_save(&mut tx, &save, &payment_id, 1, now).await?;
     }
     tx.commit().await?;
 
@@ -273,7 +274,7 @@ pub async fn open(state: &AppState, session: &Session, answer: &mut Value) -> Re
     let mut payment = PPayment::new(currency, Action::AUTHORIZATION, Mode::CPT);
     payment.amount = Some(amount);
     payment.contract_number = Some(g.contract.clone());
-    let mut order = Order::new(amount, currency, checkout::order_date(now));
+    let mut order = Order::new(amount, currency, crate::formats::order_date(now));
     order.r#ref = order_ref.clone();
     let base = &state.settings().public_url;
     // Payline sends the buyer to returnURL after the page and to cancelURL when they cancel:
@@ -653,6 +654,16 @@ pub async fn notified(state: &AppState, token: &str) -> Result<()> {
             tracing::info!("web payment notification for a token that is not ours");
             Ok(())
         }
+    }
+}
+
+/// The reconciler's check of any attempt: a hosted page's here, with getWebPaymentDetails; a
+/// direct checkout's by order reference ([`checkout::reconcile_attempt`]).
+pub async fn reconcile_any(state: &AppState, row: &AttemptRow) -> Result<()> {
+    if row.status == AttemptStatus::Hosted {
+        reconcile(state, row).await
+    } else {
+        checkout::reconcile_attempt(state, row).await
     }
 }
 

@@ -28,6 +28,7 @@ pub mod checkout;
 pub mod client_ip;
 pub mod config;
 pub mod error;
+pub mod formats;
 pub mod gateway;
 pub mod hosted;
 pub mod http;
@@ -113,7 +114,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::track_requests,
+            security::track_requests,
         ));
     security::with_security_headers(router, &state).with_state(state)
 }

@@ -33,45 +33,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokio::sync::Semaphore;
 
-use crate::config::{LimitSettings, PAYLINE_TIMEOUT_MS_MAX};
+use crate::config::LimitSettings;
 use crate::state::AppState;
 
-/// Longest time a request may take before it is answered 503 `request_timeout`.
-///
-/// It must leave room for the slowest legitimate request, a pay that makes two gateway calls in
-/// a row, each up to `PAYLINE_TIMEOUT_MS` (at most [`PAYLINE_TIMEOUT_MS_MAX`]), plus the
-/// database work around them; and it must end before the browser module stops waiting
-/// ([`MODULE_REQUEST_TIMEOUT`]), so that the page always gets the server's answer.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The browser module's request timeout (`timeouts.request` of `mount()`): past it, the page
-/// reports an error whatever the server does.
-pub const MODULE_REQUEST_TIMEOUT: Duration = Duration::from_secs(35);
-
-/// Time kept for the database and the server's own work besides two gateway calls.
-const MARGIN: Duration = Duration::from_secs(5);
-
-// The order of the three timeouts is what keeps a buyer's page from reporting an error for a
-// payment still running here: checked when the crate compiles.
-const _: () = {
-    let gateway_ms = 2 * PAYLINE_TIMEOUT_MS_MAX as u128;
-    assert!(gateway_ms + MARGIN.as_millis() <= REQUEST_TIMEOUT.as_millis());
-    assert!(REQUEST_TIMEOUT.as_millis() < MODULE_REQUEST_TIMEOUT.as_millis());
+// The timeouts and the defaults of the settings live with the settings (crate::config).
+pub use crate::config::{
+    DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE,
+    DEFAULT_RATE_LIMIT_PER_MINUTE, MAX_CONCURRENT_REQUESTS_CEILING, MODULE_REQUEST_TIMEOUT,
+    REQUEST_TIMEOUT,
 };
-
-/// Default of `MAX_CONCURRENT_REQUESTS`.
-pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 512;
-
-/// Largest accepted `MAX_CONCURRENT_REQUESTS`.
-pub const MAX_CONCURRENT_REQUESTS_CEILING: u64 = 1_000_000;
-
-/// Default of `RATE_LIMIT_PER_MINUTE`: a checkout makes about ten requests to the limited
-/// routes, and several buyers may share one address (a company or a mobile operator's NAT).
-pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
-
-/// Default of `NOTIFY_RATE_LIMIT_PER_MINUTE`: Payline notifies once per transaction event, from
-/// a few addresses.
-pub const DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE: u32 = 120;
 
 /// Clients tracked at most by one limiter (about 100 bytes each): past it, new clients are let
 /// through untracked rather than refused, so that a flood from many addresses cannot lock

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use sqlx::any::AnyRow;
 
 use crate::error::Result;
-use crate::sessions::{currency_alpha, rfc3339};
+use crate::formats::{currency_alpha, rfc3339};
 use crate::state::AppState;
 use crate::store::{int, opt_int, opt_text, text};
 

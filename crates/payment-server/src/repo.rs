@@ -79,7 +79,7 @@ pub struct NewAttempt<'a> {
     /// The saved card it pays with.
     pub saved_card_id: Option<&'a str>,
     /// The card is to be saved once authorized.
-    pub save: Option<crate::wallets::PlannedSave<'a>>,
+    pub save: Option<PlannedSave<'a>>,
 }
 
 /// Why an attempt could not start.
@@ -173,7 +173,7 @@ pub async fn start_attempt(
     .execute(&mut *tx)
     .await?;
     if let Some(save) = &a.save {
-        crate::wallets::plan_save(&mut tx, save, a.payment_id, a.n, now).await?;
+        plan_save(&mut tx, save, a.payment_id, a.n, now).await?;
     }
     tx.commit().await?;
     Ok(Ok(()))
@@ -372,7 +372,7 @@ pub async fn apply_attempt(
     // A card to be saved with this payment becomes due with the authorization, or is dropped
     // with the attempt: in this same transaction, so a crash can never save a card of a
     // payment that was not authorized, nor forget one of a payment that was.
-    crate::wallets::on_attempt_decided(
+    on_attempt_decided(
         &mut tx,
         &a.payment_id,
         a.n,
@@ -1113,7 +1113,7 @@ async fn enqueue_webhook_with(
     let mut body = json!({
         "id": id,
         "type": event_type,
-        "createdAt": crate::sessions::rfc3339(now),
+        "createdAt": crate::formats::rfc3339(now),
         "payment": p.admin_json(),
     });
     if let Some(x) = extra {
@@ -1149,7 +1149,7 @@ pub async fn enqueue_event(
     let id = crate::ids::new_id("evt_");
     let now = state.now_ms();
     let mut body =
-        json!({ "id": id, "type": event_type, "createdAt": crate::sessions::rfc3339(now) });
+        json!({ "id": id, "type": event_type, "createdAt": crate::formats::rfc3339(now) });
     if let (Some(b), serde_json::Value::Object(d)) = (body.as_object_mut(), data) {
         b.extend(d);
     }
@@ -1182,4 +1182,96 @@ pub fn backoff_ms(state: &AppState, checks: i64) -> i64 {
         .max(10);
     let cap = (m.not_found_grace_ms / 4).clamp(base, 30_000);
     base.saturating_mul(1_i64 << checks.clamp(0, 20)).min(cap)
+}
+
+// Cards saved with a payment (customers and saved cards): planned with the attempt and decided
+// with it, in the same transactions as the attempt's own changes.
+
+/// What a pay that saves its card plans.
+#[derive(Debug)]
+pub struct PlannedSave<'a> {
+    /// Owner.
+    pub customer_id: &'a str,
+    /// Payline brand chosen.
+    pub brand: &'a str,
+    /// Payline card type.
+    pub card_type: &'a str,
+    /// `MMYY` from the tokenizer.
+    pub expiry: &'a str,
+}
+
+/// Records, with the attempt (same transaction), that its card is to be saved once it is
+/// authorized.
+pub async fn plan_save(
+    tx: &mut Tx,
+    p: &PlannedSave<'_>,
+    payment_id: &str,
+    n: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO saved_cards (id, customer_id, status, brand, card_type, last4, expiry, payment_id, attempt_n, created_at, updated_at) \
+         VALUES ($1, $2, 'pending', $3, $4, '', $5, $6, $7, $8, $8)",
+    )
+    .bind(crate::ids::new_id("card_"))
+    .bind(p.customer_id)
+    .bind(p.brand)
+    .bind(p.card_type)
+    .bind(p.expiry)
+    .bind(payment_id)
+    .bind(n)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Inside an attempt's transition (same transaction): an authorized attempt makes its planned
+/// save due, with the transaction it is saved from; a closed one discards it.
+pub async fn on_attempt_decided(
+    tx: &mut Tx,
+    payment_id: &str,
+    n: i64,
+    to: AttemptStatus,
+    transaction_id: Option<&str>,
+    masked_card: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    match to {
+        AttemptStatus::Authorized => {
+            let last4 = masked_card
+                .map(crate::formats::last4_of)
+                .unwrap_or_default();
+            // A card planned without its type (paid on the hosted page) takes the payment's.
+            sqlx::query(
+                "UPDATE saved_cards SET status = 'saving', first_transaction_id = $1, last4 = $2, \
+                 card_type = CASE WHEN card_type = '' THEN COALESCE((SELECT card_type FROM payments WHERE id = $4), '') ELSE card_type END, \
+                 brand = CASE WHEN brand = '' THEN COALESCE((SELECT COALESCE(brand, card_type) FROM payments WHERE id = $4), '') ELSE brand END, \
+                 next_check_at = $3, updated_at = $3 WHERE payment_id = $4 AND attempt_n = $5 AND status = 'pending'",
+            )
+            .bind(transaction_id)
+            .bind(last4)
+            .bind(now)
+            .bind(payment_id)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+        }
+        AttemptStatus::Refused
+        | AttemptStatus::Abandoned
+        | AttemptStatus::Failed
+        | AttemptStatus::Expired => {
+            sqlx::query(
+                "UPDATE saved_cards SET status = 'discarded', updated_at = $1 \
+                 WHERE payment_id = $2 AND attempt_n = $3 AND status = 'pending'",
+            )
+            .bind(now)
+            .bind(payment_id)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -452,10 +452,14 @@ pub async fn of_session(state: &AppState, session_id: &str) -> Result<Option<Sch
 
 /// The amount the checkout payment of `session` authorizes: an instalment plan's first
 /// instalment, else the session's amount.
-pub async fn checkout_amount(state: &AppState, session: &crate::sessions::Session) -> Result<i64> {
-    Ok(of_session(state, &session.id)
+pub async fn checkout_amount(
+    state: &AppState,
+    session_id: &str,
+    session_amount: i64,
+) -> Result<i64> {
+    Ok(of_session(state, session_id)
         .await?
-        .map_or(session.amount, |s| s.first_amount))
+        .map_or(session_amount, |s| s.first_amount))
 }
 
 /// A customer's schedules, newest first.
@@ -559,7 +563,7 @@ pub async fn view(state: &AppState, s: &Schedule) -> Result<Value> {
         "every": s.every,
         "amount": s.amount,
         "count": s.count,
-        "currency": crate::sessions::currency_alpha(&s.currency),
+        "currency": crate::formats::currency_alpha(&s.currency),
         "customerId": s.customer_id,
         "cardId": s.card_id,
         "sessionId": s.session_id,
@@ -591,6 +595,26 @@ pub async fn card_saved(state: &AppState, payment_id: &str, card_id: &str) -> Re
     .execute(state.store().pool())
     .await?;
     Ok(())
+}
+
+/// Saves a `saving` card ([`crate::wallets::run_save`]) and tells the schedule its checkout
+/// started what came of it: in the wallet, the plan can be registered on it; refused by the
+/// gateway, it cannot. (Here rather than in the wallet code, so that saving cards knows
+/// nothing of schedules.)
+pub async fn save_card(state: &AppState, card_id: &str) -> Result<()> {
+    let Some(card) = crate::wallets::run_save(state, card_id).await? else {
+        return Ok(());
+    };
+    let Some(pid) = &card.payment_id else {
+        return Ok(());
+    };
+    match card.status {
+        crate::model::CardStatus::Active => card_saved(state, pid, &card.id).await,
+        crate::model::CardStatus::Failed => {
+            card_not_saved(state, pid, card.code.as_deref().unwrap_or_default()).await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The checkout card could not be saved: the plan cannot be registered.
@@ -797,7 +821,7 @@ async fn registration(
     let mut req = DoRecurrentWalletPaymentRequest::new(
         payment,
         s.order_ref.clone(),
-        crate::checkout::order_date(state.now_ms()),
+        crate::formats::order_date(state.now_ms()),
         start,
         customer.wallet_id,
         recurring,

@@ -204,3 +204,26 @@ pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), AppErr
         Err(AppError::Unauthorized)
     }
 }
+
+/// Records every request: method, route template and status, and its latency.
+pub async fn track_requests(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let res = next.run(req).await;
+    state.metrics().http_request(
+        method.as_str(),
+        &route,
+        res.status().as_u16(),
+        started.elapsed(),
+    );
+    res
+}

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use sqlx::any::AnyRow;
 
 use crate::error::{AppError, Result};
+use crate::formats::{currency_alpha, rfc3339};
 use crate::model::{SaveCard, SessionKind};
 use crate::state::AppState;
 use crate::store::{int, opt_text, text};
@@ -116,16 +117,6 @@ pub fn attempt_order_ref(base: &str, n: i64) -> String {
     } else {
         format!("{base}-{n}")
     }
-}
-
-/// Alpha code for a numeric one (falls back to the numeric text).
-pub fn currency_alpha(numeric: &str) -> String {
-    numeric
-        .parse::<payline_protocol::values::Currency>()
-        .ok()
-        .and_then(|c| c.alpha())
-        .map(str::to_owned)
-        .unwrap_or_else(|| numeric.to_owned())
 }
 
 /// Parses the currency of a session request: alpha (`"EUR"`) or numeric (`"978"` or `978`).
@@ -416,14 +407,6 @@ pub fn tokenizer_json(state: &AppState, session: &Session, n: i64) -> Value {
         &g.contract,
     );
     json!({ "url": g.tokenizer_url, "accessKeyRef": g.access_key_ref, "data": data })
-}
-
-/// RFC 3339 text of a Unix-ms instant.
-pub fn rfc3339(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The 201 answer of session creation (checkout-session contract; with a customer, its

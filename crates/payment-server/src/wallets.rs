@@ -28,9 +28,10 @@ use serde_json::{Value, json};
 use sqlx::any::AnyRow;
 
 use crate::error::{AppError, Result};
+use crate::formats::last4_of;
 use crate::gateway::{GatewayError, code_message};
-use crate::model::{AttemptStatus, CardStatus};
-use crate::repo::{self, Tx};
+use crate::model::CardStatus;
+use crate::repo;
 use crate::state::AppState;
 use crate::store::{int, opt_int, opt_text, text};
 
@@ -291,113 +292,6 @@ pub async fn active_cards(state: &AppState, customer_id: &str) -> Result<Vec<Sav
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// What a pay that saves its card plans.
-#[derive(Debug)]
-pub struct PlannedSave<'a> {
-    /// Owner.
-    pub customer_id: &'a str,
-    /// Payline brand chosen.
-    pub brand: &'a str,
-    /// Payline card type.
-    pub card_type: &'a str,
-    /// `MMYY` from the tokenizer.
-    pub expiry: &'a str,
-}
-
-/// Records, with the attempt (same transaction), that its card is to be saved once it is
-/// authorized.
-pub async fn plan_save(
-    tx: &mut Tx,
-    p: &PlannedSave<'_>,
-    payment_id: &str,
-    n: i64,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO saved_cards (id, customer_id, status, brand, card_type, last4, expiry, payment_id, attempt_n, created_at, updated_at) \
-         VALUES ($1, $2, 'pending', $3, $4, '', $5, $6, $7, $8, $8)",
-    )
-    .bind(crate::ids::new_id("card_"))
-    .bind(p.customer_id)
-    .bind(p.brand)
-    .bind(p.card_type)
-    .bind(p.expiry)
-    .bind(payment_id)
-    .bind(n)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Inside an attempt's transition (same transaction): an authorized attempt makes its planned
-/// save due, with the transaction it is saved from; a closed one discards it.
-pub async fn on_attempt_decided(
-    tx: &mut Tx,
-    payment_id: &str,
-    n: i64,
-    to: AttemptStatus,
-    transaction_id: Option<&str>,
-    masked_card: Option<&str>,
-    now: i64,
-) -> Result<()> {
-    match to {
-        AttemptStatus::Authorized => {
-            let last4 = masked_card.map(last4_of).unwrap_or_default();
-            // A card planned without its type (paid on the hosted page) takes the payment's.
-            sqlx::query(
-                "UPDATE saved_cards SET status = 'saving', first_transaction_id = $1, last4 = $2, \
-                 card_type = CASE WHEN card_type = '' THEN COALESCE((SELECT card_type FROM payments WHERE id = $4), '') ELSE card_type END, \
-                 brand = CASE WHEN brand = '' THEN COALESCE((SELECT COALESCE(brand, card_type) FROM payments WHERE id = $4), '') ELSE brand END, \
-                 next_check_at = $3, updated_at = $3 WHERE payment_id = $4 AND attempt_n = $5 AND status = 'pending'",
-            )
-            .bind(transaction_id)
-            .bind(last4)
-            .bind(now)
-            .bind(payment_id)
-            .bind(n)
-            .execute(&mut **tx)
-            .await?;
-        }
-        AttemptStatus::Refused
-        | AttemptStatus::Abandoned
-        | AttemptStatus::Failed
-        | AttemptStatus::Expired => {
-            sqlx::query(
-                "UPDATE saved_cards SET status = 'discarded', updated_at = $1 \
-                 WHERE payment_id = $2 AND attempt_n = $3 AND status = 'pending'",
-            )
-            .bind(now)
-            .bind(payment_id)
-            .bind(n)
-            .execute(&mut **tx)
-            .await?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// The last four digits of a masked number (`497010XXXXXX4455` → `4455`).
-pub fn last4_of(masked: &str) -> String {
-    let digits: Vec<char> = masked.chars().filter(char::is_ascii_digit).collect();
-    let tail: String = masked
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if tail.len() >= 4 {
-        tail[tail.len() - 4..].to_owned()
-    } else if digits.len() >= 4 {
-        digits[digits.len() - 4..].iter().collect()
-    } else {
-        String::new()
-    }
-}
-
 /// The card saved with a payment, once it is in the wallet.
 pub async fn saved_with_payment(state: &AppState, payment_id: &str) -> Result<Option<SavedCard>> {
     let row = sqlx::query(
@@ -637,10 +531,6 @@ async fn finish_save(
             tx.commit().await?;
             tracing::info!(card = %card.id, customer = %card.customer_id, card_ind = ind, "card saved in the wallet");
             state.metrics().money("card_saved");
-            // A schedule paid from this checkout can now be registered on the card.
-            if let Some(pid) = &card.payment_id {
-                crate::schedules::card_saved(state, pid, &card.id).await?;
-            }
         }
         Err((code, message)) => {
             sqlx::query(
@@ -655,9 +545,6 @@ async fn finish_save(
             .await?;
             tracing::warn!(card = %card.id, code, "the gateway refused to save the card");
             state.metrics().money("card_save_failed");
-            if let Some(pid) = &card.payment_id {
-                crate::schedules::card_not_saved(state, pid, code).await?;
-            }
         }
     }
     Ok(())

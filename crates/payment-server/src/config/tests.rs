@@ -353,17 +353,17 @@ fn limits_are_read_and_checked() {
     let s = production(&[]).settings(bound(), None).expect("defaults");
     assert_eq!(
         s.limits.max_concurrent_requests,
-        crate::limits::DEFAULT_MAX_CONCURRENT_REQUESTS
+        crate::config::DEFAULT_MAX_CONCURRENT_REQUESTS
     );
     assert_eq!(
         s.limits.rate_limit_per_minute,
-        crate::limits::DEFAULT_RATE_LIMIT_PER_MINUTE
+        crate::config::DEFAULT_RATE_LIMIT_PER_MINUTE
     );
     assert_eq!(
         s.limits.notify_rate_limit_per_minute,
-        crate::limits::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE
+        crate::config::DEFAULT_NOTIFY_RATE_LIMIT_PER_MINUTE
     );
-    assert_eq!(s.limits.request_timeout, crate::limits::REQUEST_TIMEOUT);
+    assert_eq!(s.limits.request_timeout, crate::config::REQUEST_TIMEOUT);
     let s = production(&[
         ("--max-concurrent-requests", "8"),
         ("--rate-limit-per-minute", "0"),

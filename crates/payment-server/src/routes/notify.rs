@@ -103,7 +103,7 @@ pub async fn apply_transaction(state: &AppState, txn: &str) -> Result<()> {
         return Ok(());
     };
     if attempt.status.money_undecided() {
-        return crate::checkout::reconcile_attempt(state, &attempt).await;
+        return crate::hosted::reconcile_any(state, &attempt).await;
     }
     let lookup = crate::checkout::interpret(&res);
     let live = matches!(

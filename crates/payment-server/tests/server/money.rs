@@ -245,7 +245,7 @@ async fn a_notification_for_a_closed_attempt_cancels_its_authorization() {
     let mut order = payline_protocol::objects::Order::new(
         payline_protocol::values::Amount::from_minor(2599).unwrap(),
         payline_protocol::values::Currency::EUR,
-        payment_server::checkout::order_date(1_790_000_000_000),
+        payment_server::formats::order_date(1_790_000_000_000),
     );
     order.r#ref = order_ref.clone();
     let res = c
