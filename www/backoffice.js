@@ -1,5 +1,5 @@
 // The demo shop's back office: payments with capture / refund / cancel, a payment's attempts and
-// operations, customers and their saved cards. It talks to payment-server's sandbox-only
+// operations, customers with their saved cards and schedules (instalments, subscriptions). It talks to payment-server's sandbox-only
 // /api/demo/… routes, which run the admin API's own functions without the admin token (a page
 // must never hold it). The DOM is built with createElement and textContent only (strict CSP,
 // Trusted Types: no HTML from data), and every result is announced in the #result live region.
@@ -285,6 +285,46 @@
     return li;
   }
 
+  var EVERY_WORDS = {
+    daily: 'daily', weekly: 'weekly', twice_monthly: 'twice a month', monthly: 'monthly',
+    every_two_months: 'every two months', quarterly: 'quarterly', every_six_months: 'every six months',
+    yearly: 'yearly', every_two_years: 'every two years',
+  };
+
+  // One schedule: what it bills, how far it got, and a Cancel button while it is active (the
+  // server refuses a completed one, and one whose registration is still being settled).
+  function scheduleItem(customer, sch) {
+    var li = el('li');
+    li.dataset.scheduleStatus = sch.status;
+    var payments = sch.payments || [];
+    var paid = payments.filter(function (x) { return x.status === 'paid'; }).length;
+    var next = payments.filter(function (x) { return x.status === 'scheduled' && x.dueDate; })[0];
+    var what = (sch.kind === 'instalments' ? 'Instalments' : 'Subscription') + ', ' +
+      (EVERY_WORDS[sch.every] || sch.every) + ', ' + money(sch.amount, sch.currency) +
+      (sch.count ? ' × ' + sch.count : '') + ' (order ' + sch.orderRef + '): ' + sch.status + ', ' +
+      paid + ' paid' + (next ? ', next on ' + next.dueDate : '') + ' ';
+    li.appendChild(document.createTextNode(what));
+    var cancel = el('button');
+    cancel.type = 'button';
+    cancel.className = 'secondary';
+    cancel.textContent = 'Cancel schedule';
+    cancel.appendChild(el('span', ' ' + sch.orderRef + ' of ' + customer.id, 'visually-hidden'));
+    cancel.disabled = sch.status !== 'active';
+    cancel.addEventListener('click', function () {
+      cancel.disabled = true;
+      say('Cancelling schedule ' + sch.orderRef + ' of ' + customer.id + '…');
+      api('DELETE', '/api/demo/schedules/' + encodeURIComponent(sch.id))
+        .then(function (after) {
+          say('Schedule ' + sch.orderRef + ' of ' + customer.id + ': ' + after.status + '.');
+        }, function (err) {
+          say('Cancelling the schedule failed: ' + err.message, true);
+        })
+        .then(loadCustomers);
+    });
+    li.appendChild(cancel);
+    return li;
+  }
+
   function customerBlock(customer) {
     var block = el('section', null, 'customer');
     var headingId = 'customer-' + customer.id;
@@ -294,11 +334,20 @@
     block.appendChild(title);
     var name = [customer.firstName, customer.lastName].filter(Boolean).join(' ');
     block.appendChild(el('p', [name, customer.email, 'since ' + when(customer.createdAt)].filter(Boolean).join(', '), 'hint'));
+    block.appendChild(el('h4', 'Saved cards'));
     var list = el('ul', null, 'cards');
     block.appendChild(list);
-    return api('GET', '/api/demo/customers/' + encodeURIComponent(customer.id) + '/cards').then(function (cards) {
+    block.appendChild(el('h4', 'Schedules'));
+    var plans = el('ul', null, 'cards schedules');
+    block.appendChild(plans);
+    var base = '/api/demo/customers/' + encodeURIComponent(customer.id);
+    return Promise.all([api('GET', base + '/cards'), api('GET', base + '/schedules')]).then(function (both) {
+      var cards = both[0];
+      var schedules = both[1];
       if (cards.length === 0) list.appendChild(el('li', 'No saved card.'));
       cards.forEach(function (card) { list.appendChild(cardItem(customer, card)); });
+      if (schedules.length === 0) plans.appendChild(el('li', 'No instalments or subscription.'));
+      schedules.forEach(function (sch) { plans.appendChild(scheduleItem(customer, sch)); });
       return block;
     });
   }

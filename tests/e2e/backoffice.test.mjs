@@ -1,6 +1,7 @@
 // The demo shop's back office (www/backoffice.html) on `payment-server --sandbox`: a buyer pays on
 // the shop, then the merchant captures, refunds part of it and sees the states change, reads the
-// payment's operations, and deletes a customer's saved card; no CSP violation, axe-clean.
+// payment's operations, deletes a customer's saved card and cancels an instalment plan; no CSP
+// violation, axe-clean.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -62,6 +63,32 @@ async function result(page, pattern) {
   const status = page.locator('#result').filter({ hasText: pattern });
   await status.waitFor({ timeout: 20_000 });
   return status.textContent();
+}
+
+/**
+ * An instalment plan (3 monthly payments of 90.00 EUR in all) for `customer`, paid through the
+ * API as the browser module would (the demo shop page has no schedule option): demo session,
+ * the sandbox tokenizer, then pay.
+ */
+async function payInstalments(customer) {
+  const post = (url, body, headers = {}) => fetch(url, { method: 'POST', headers, body });
+  const cs = await (await post(`${server.url}/api/demo/checkout-sessions`, JSON.stringify({
+    amount: 9000, customer: { id: customer },
+    schedule: { kind: 'instalments', count: 3, every: 'monthly' },
+  }), { 'content-type': 'application/json' })).json();
+  const token = await (await post(cs.tokenizer.url, new URLSearchParams({
+    data: cs.tokenizer.data, accessKeyRef: cs.tokenizer.accessKeyRef,
+    cardNumber: '4970101122334455', cardExpirationDate: '1234', cardCvx: '123',
+  }))).text();
+  assert.match(token, /^data=/, token);
+  const answer = await (await post(cs.payUrl, JSON.stringify({
+    tokenData: token.slice('data='.length), brand: 'CB', holder: 'Jeanne Martin',
+    browser: { colorDepth: 24, screenWidth: 1280, screenHeight: 800, timeZoneOffset: 0, language: 'en',
+      javaEnabled: false, userAgent: 'e2e', challengeWindowSize: '05' },
+    threeDS: { mode: 'iframe' }, idempotencyKey: 'k1',
+  }), { 'content-type': 'application/json', authorization: `Bearer ${cs.clientSecret}`, origin: server.url })).json();
+  assert.equal(answer.status, 'authorized', JSON.stringify(answer));
+  return answer.scheduleId;
 }
 
 describe('back office on the demo shop', () => {
@@ -147,6 +174,36 @@ describe('back office on the demo shop', () => {
     await page.screenshot({ path: path.join(SHOTS, 'customers.png'), fullPage: true });
     assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('an instalment plan is listed under its customer and cancelled', async () => {
+    const customer = `nx-${Date.now().toString(36)}`;
+    await payInstalments(customer);
+    const page = await browser.context.newPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/backoffice.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.backoffice === 'ready');
+    const block = page.getByRole('region', { name: customer });
+    const plan = block.locator('li[data-schedule-status]');
+    assert.match(await plan.textContent(), /^Instalments, monthly, .* × 3 \(order .*\): active, 1 paid/);
+    const cancel = block.getByRole('button', { name: /^Cancel schedule/ });
+    assert.equal(await cancel.isEnabled(), true);
+    assert.deepEqual(await axe(page), [], 'with a schedule');
+    // Its registration at the gateway may still be settling (409, shown in the live region):
+    // then a later click cancels. Each click first says "Cancelling…", then the outcome.
+    for (let i = 0; i < 50; i += 1) {
+      await block.getByRole('button', { name: /^Cancel schedule/ }).click();
+      await page.waitForFunction(() => /cancelled\.$|failed/.test(document.getElementById('result').textContent));
+      if (!/failed/.test(await page.locator('#result').textContent())) break;
+      await page.waitForTimeout(100);
+    }
+    await block.locator('li[data-schedule-status=cancelled]').waitFor();
+    assert.match(await page.locator('#result').textContent(), new RegExp(`of ${customer}: cancelled\\.$`));
+    assert.equal(await block.getByRole('button', { name: /^Cancel schedule/ }).isEnabled(), false);
+    await page.screenshot({ path: path.join(SHOTS, 'schedules.png'), fullPage: true });
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
     await page.close();
   });
 });

@@ -2,7 +2,8 @@
 //! otherwise, like `POST /api/demo/checkout-sessions`): `GET /api/demo/payments`,
 //! `GET /api/demo/payments/{id}`, `POST /api/demo/payments/{id}/{capture,cancel,refund}`,
 //! `GET /api/demo/customers`, `GET /api/demo/customers/{id}/cards`,
-//! `DELETE /api/demo/customers/{id}/cards/{card}`.
+//! `DELETE /api/demo/customers/{id}/cards/{card}`, `GET /api/demo/customers/{id}/schedules`,
+//! `DELETE /api/demo/schedules/{id}`.
 //!
 //! The shop-backend API behind them needs `ADMIN_TOKEN`, which a web page must never hold; in
 //! sandbox mode nothing real is at stake, so these routes skip the token and call the very same
@@ -24,6 +25,7 @@ use crate::error::{AppError, Result};
 use crate::payments::Payment;
 use crate::routes::customers::known_customer;
 use crate::routes::payments::{body_or_default, detail, run_op};
+use crate::schedules;
 use crate::sessions::rfc3339;
 use crate::state::AppState;
 use crate::wallets;
@@ -42,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/demo/customers", get(list_customers))
         .route("/api/demo/customers/{id}/cards", get(list_cards))
         .route("/api/demo/customers/{id}/cards/{card}", delete(delete_card))
+        .route("/api/demo/customers/{id}/schedules", get(list_schedules))
+        .route("/api/demo/schedules/{id}", delete(cancel_schedule))
 }
 
 /// Outside sandbox mode these routes do not exist.
@@ -160,4 +164,28 @@ async fn delete_card(
     let c = known_customer(&state, &id).await?;
     wallets::delete_card(&state, &c.id, &card).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// As `GET /api/schedules?customerId={id}`: the customer's instalment plans and subscriptions.
+async fn list_schedules(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    sandbox_only(&state)?;
+    let c = known_customer(&state, &id).await?;
+    let mut out = Vec::new();
+    for s in schedules::of_customer(&state, &c.id).await? {
+        out.push(schedules::view(&state, &s).await?);
+    }
+    Ok(Json(Value::Array(out)))
+}
+
+/// As `DELETE /api/schedules/{id}`: nothing more is billed; cancelling again is a no-op.
+async fn cancel_schedule(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    sandbox_only(&state)?;
+    let s = schedules::cancel(&state, &id).await?;
+    Ok(Json(schedules::view(&state, &s).await?))
 }

@@ -1,6 +1,6 @@
 //! The demo shop's back-office routes (`/api/demo/…`): absent without `--sandbox`; with it,
 //! capture / refund / cancel through them with the admin routes' Idempotency-Key rules (same
-//! scope), customers and their saved cards.
+//! scope), customers with their saved cards and schedules.
 
 use serde_json::{Value, json};
 
@@ -76,6 +76,8 @@ async fn demo_routes_are_404_without_sandbox_mode() {
         (Method::GET, "/api/demo/customers", None),
         (Method::GET, "/api/demo/customers/c1/cards", None),
         (Method::DELETE, "/api/demo/customers/c1/cards/card_x", None),
+        (Method::GET, "/api/demo/customers/c1/schedules", None),
+        (Method::DELETE, "/api/demo/schedules/sch_x", None),
     ] {
         let (st, v) = call(&s, method.clone(), path, key, Some(json!({}))).await;
         assert_eq!(
@@ -241,4 +243,80 @@ async fn customers_and_their_saved_cards() {
     let (st, _) = get(&s, "/api/demo/customers/..%2F..%2Fetc/cards").await;
     assert_eq!(st, 404);
     let _ = sb;
+}
+
+#[tokio::test]
+async fn a_customers_schedule_is_listed_and_cancelled() {
+    let sb = support::start_sandbox().await;
+    let s = support::start(Opts {
+        gateway_base: Some(sb.url.clone()),
+        sandbox_mode: true,
+        // The gateway dates schedules from the real day: the server's clock starts from it too.
+        clock: std::sync::Arc::new(payment_server::state::ManualClock::new(
+            i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis(),
+            )
+            .unwrap(),
+        )),
+        ..Opts::default()
+    })
+    .await;
+    let cs = support::create_session(
+        &s,
+        json!({"amount": 9000, "currency": "EUR", "customer": {"id": "nx-demo"},
+               "schedule": {"kind": "instalments", "count": 3, "every": "monthly"}}),
+    )
+    .await;
+    let blob = tokenize(&cs["tokenizer"], CARD, "1230", Some("123"))
+        .await
+        .unwrap();
+    let (_, v) = pay(&cs, &pay_body(&blob, "k")).await;
+    assert_eq!(v["status"], "authorized", "{v}");
+    let id = v["scheduleId"].as_str().unwrap().to_owned();
+    let (st, list) = get(&s, "/api/demo/customers/nx-demo/schedules").await;
+    assert_eq!(st, 200, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["status"], "active");
+    assert_eq!(list[0]["payments"].as_array().unwrap().len(), 3, "{list}");
+    // Its registration at the gateway may still be settling (409): the page says so, and a
+    // later click cancels.
+    let mut answer = (0, Value::Null);
+    for _ in 0..100 {
+        answer = call(
+            &s,
+            reqwest::Method::DELETE,
+            &format!("/api/demo/schedules/{id}"),
+            None,
+            None,
+        )
+        .await;
+        if answer.0 != 409 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (answer.0, answer.1["status"].as_str()),
+        (200, Some("cancelled")),
+        "{}",
+        answer.1
+    );
+    let (_, list) = get(&s, "/api/demo/customers/nx-demo/schedules").await;
+    assert_eq!(list[0]["status"], "cancelled");
+    let (st, _) = get(&s, "/api/demo/customers/nobody/schedules").await;
+    assert_eq!(st, 404);
+    let (st, _) = call(
+        &s,
+        reqwest::Method::DELETE,
+        "/api/demo/schedules/sch_nope",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(st, 404);
+    drop(sb);
 }
