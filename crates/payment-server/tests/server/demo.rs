@@ -92,6 +92,8 @@ async fn demo_routes_are_404_without_sandbox_mode() {
 async fn capture_refund_and_cancel_through_the_demo_routes() {
     let (sb, s) = support::start_with_sandbox(sqlite_url()).await;
     let first = authorized(&s, 2599, None).await;
+    // The test clock stands still: without this both payments would share a creation time.
+    s.clock.advance(1_000);
     let second = authorized(&s, 1000, None).await;
     // Newest first, with what the page shows and the state that enables its buttons.
     let (st, list) = get(&s, "/api/demo/payments").await;
