@@ -8,8 +8,10 @@
 // module needs no looser policy.
 //
 // HTML pages may contain `{{integrity FILE}}`, replaced with FILE's sha384 from pkg/integrity.json
-// (written by the build), so `<script integrity>` always matches the file being served. The
-// payment server will do the same when it takes over serving these pages.
+// (written by the build), so `<script integrity>` always matches the file being served. They may
+// also contain `{{include FILE}}`, replaced by FILE, an .html fragment under www/ (the demo pages
+// share their form markup this way, with no script building it). The payment server
+// (crates/payment-server/src/routes/assets.rs) expands both directives the same way.
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -63,9 +65,38 @@ function resolve(urlPath, { wwwDir, pkgDir }) {
   return file.startsWith(base + path.sep) ? file : null;
 }
 
-async function renderHtml(bytes, pkgDir) {
-  const html = bytes.toString('utf8');
-  if (!html.includes('{{integrity')) return bytes;
+/**
+ * The file an `{{include NAME}}` names: an .html fragment under `wwwDir`, or null for a name that
+ * tries to leave it (`..`, an absolute path, a hidden file, a backslash, NUL).
+ */
+export function includePath(name, wwwDir) {
+  if (!name.endsWith('.html') || /[\\\0]/.test(name) || name.startsWith('/')) return null;
+  if (name.split('/').some((seg) => seg === '' || seg.startsWith('.'))) return null;
+  const file = path.resolve(wwwDir, name);
+  return file.startsWith(wwwDir + path.sep) ? file : null;
+}
+
+// One level only: a fragment's own `{{include}}` is left as it is, so includes cannot loop.
+async function expandIncludes(html, wwwDir) {
+  const names = [...html.matchAll(/\{\{include ([^}]*)\}\}/g)].map((m) => m[1].trim());
+  const texts = new Map();
+  for (const name of names) {
+    const file = includePath(name, wwwDir);
+    if (!file) throw new Error(`include ${JSON.stringify(name)}: not an .html file under www/`);
+    // A missing fragment is a broken page (500), not a missing one: a new Error has no ENOENT code.
+    const text = await fs.readFile(file, 'utf8').catch((err) => {
+      throw new Error(`include ${JSON.stringify(name)}: ${err.code || err.message}`);
+    });
+    // The directive sits on its own line: the fragment's final newline would double it.
+    texts.set(name, text.replace(/\n$/, ''));
+  }
+  return html.replace(/\{\{include ([^}]*)\}\}/g, (_, name) => texts.get(name.trim()));
+}
+
+async function renderHtml(bytes, { wwwDir, pkgDir }) {
+  let html = bytes.toString('utf8');
+  if (html.includes('{{include ')) html = await expandIncludes(html, wwwDir);
+  if (!html.includes('{{integrity')) return Buffer.from(html);
   const table = JSON.parse(await fs.readFile(path.join(pkgDir, FILES.integrity), 'utf8'));
   return Buffer.from(html.replace(/\{\{integrity ([\w.-]+)\}\}/g, (_, name) => {
     if (!table[name]) throw new Error(`no integrity for ${name} in ${FILES.integrity}`);
@@ -106,7 +137,7 @@ export async function startServer({
     try {
       let body = await fs.readFile(file);
       const ext = path.extname(file);
-      if (ext === '.html') body = await renderHtml(body, dirs.pkgDir);
+      if (ext === '.html') body = await renderHtml(body, dirs);
       send(200, body, MIME[ext] || 'application/octet-stream');
     } catch (err) {
       if (err.code === 'ENOENT' || err.code === 'EISDIR') send(404, Buffer.from('not found\n'));

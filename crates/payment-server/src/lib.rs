@@ -69,6 +69,7 @@ pub fn app(state: AppState) -> Router {
     // it, and preflights (answered by the CORS layer) cost no token.
     let browser = routes::sessions::router()
         .merge(routes::pay::router())
+        .merge(routes::demo::router())
         .route_layer(browser_limit())
         .layer(axum::middleware::from_fn_with_state(
             security::Cors::new(&state.settings().allowed_origins),

@@ -168,6 +168,19 @@ pub async fn load_customer(state: &AppState, id: &str) -> Result<Option<Customer
     Ok(row.as_ref().map(Customer::from_row).transpose()?)
 }
 
+/// The newest customers first (at most `limit`), each with its creation time (Unix ms): the
+/// sandbox back office's list (`routes::demo`); the shop backend knows its own customers.
+pub async fn latest_customers(state: &AppState, limit: i64) -> Result<Vec<(Customer, i64)>> {
+    let rows = sqlx::query("SELECT * FROM customers ORDER BY created_at DESC, id DESC LIMIT $1")
+        .bind(limit)
+        .fetch_all(state.store().pool())
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Ok((Customer::from_row(r)?, int(r, "created_at")?)))
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?)
+}
+
 /// A stored saved card.
 #[derive(Debug, Clone)]
 pub struct SavedCard {

@@ -2,6 +2,11 @@
 //!
 //! - `.wasm` is `application/wasm` (WebAssembly Web API: `instantiateStreaming` rejects any
 //!   other type).
+//! - HTML pages may contain `{{include FILE}}`, replaced by the text of FILE, an `.html`
+//!   fragment under `www/` (e.g. `partials/card-fields.html`), so the demo pages share their form
+//!   markup without any script building it (the pages keep a strict CSP). FILE passes the same
+//!   checks as a URL path (no `..`, no hidden file, no backslash) and cannot name `pkg/`;
+//!   fragments are not expanded again, so includes cannot loop. `scripts/serve.mjs` does the same.
 //! - HTML pages may contain `{{integrity FILE}}`, replaced by FILE's `sha384-…` from
 //!   `pkg/integrity.json` (written by the build), so a `<script integrity>` always matches the
 //!   file being served (W3C Subresource Integrity).
@@ -49,25 +54,75 @@ pub fn resolve(www: &Path, pkg: &Path, url_path: &str) -> Option<PathBuf> {
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
+    inside(&rel).map(|p| base.join(p))
+}
+
+/// `rel` as a relative path made of plain names only (no `..`, `.`, root, hidden file,
+/// backslash or NUL), or `None`.
+fn inside(rel: &str) -> Option<&Path> {
     if rel.contains(['\\', '\0']) {
         return None;
     }
-    let p = Path::new(&rel);
+    let p = Path::new(rel);
     for c in p.components() {
         match c {
             Component::Normal(s) if !s.to_string_lossy().starts_with('.') => {}
             _ => return None,
         }
     }
-    Some(base.join(p))
+    Some(p)
 }
 
-async fn render_html(bytes: Vec<u8>, pkg: &Path) -> Result<Vec<u8>, AppError> {
+/// The file an `{{include NAME}}` names: an `.html` fragment under www/, or `None` for a name
+/// that tries to leave it.
+pub fn include_path(www: &Path, name: &str) -> Option<PathBuf> {
+    if !name.ends_with(".html") {
+        return None;
+    }
+    inside(name).map(|p| www.join(p))
+}
+
+const INCLUDE: &str = "{{include ";
+
+/// Replaces every `{{include NAME}}` with its fragment (one level: a fragment's own directives
+/// other than `{{integrity …}}` are left as they are, so no include can recurse).
+async fn expand_includes(html: &str, www: &Path) -> Result<String, AppError> {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(INCLUDE) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + INCLUDE.len()..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let name = after[..end].trim();
+        let file = include_path(www, name).ok_or_else(|| {
+            AppError::Internal(format!("include {name:?}: not an .html file under www/"))
+        })?;
+        let text = tokio::fs::read_to_string(&file)
+            .await
+            .map_err(|e| AppError::Internal(format!("include {name:?}: {e}")))?;
+        // The directive sits on its own line: the fragment's final newline would double it.
+        out.push_str(text.strip_suffix('\n').unwrap_or(&text));
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+async fn render_html(bytes: Vec<u8>, www: &Path, pkg: &Path) -> Result<Vec<u8>, AppError> {
     let Ok(html) = String::from_utf8(bytes.clone()) else {
         return Ok(bytes);
     };
+    let html = if html.contains(INCLUDE) {
+        expand_includes(&html, www).await?
+    } else {
+        html
+    };
     if !html.contains("{{integrity ") {
-        return Ok(bytes);
+        return Ok(html.into_bytes());
     }
     let table = tokio::fs::read_to_string(pkg.join("integrity.json"))
         .await
@@ -113,7 +168,7 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     };
     let is_html = file.extension().is_some_and(|e| e == "html");
     let bytes = if is_html {
-        match render_html(bytes, &pkg).await {
+        match render_html(bytes, &www, &pkg).await {
             Ok(b) => b,
             Err(e) => return e.into_response(),
         }
@@ -185,6 +240,27 @@ mod tests {
             "/pkg/./x",
         ] {
             assert_eq!(resolve(w, p, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn includes_stay_inside_www() {
+        let w = Path::new("/w");
+        assert_eq!(
+            include_path(w, "partials/card-fields.html"),
+            Some(PathBuf::from("/w/partials/card-fields.html"))
+        );
+        for bad in [
+            "../secret.html",
+            "partials/../../secret.html",
+            "/etc/passwd.html",
+            "./index.html",
+            ".hidden.html",
+            "a\\b.html",
+            "partials/card-fields.txt",
+            "",
+        ] {
+            assert_eq!(include_path(w, bad), None, "{bad}");
         }
     }
 }

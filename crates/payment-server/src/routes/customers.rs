@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An unknown customer and one whose id is malformed look the same: 404.
-async fn known_customer(state: &AppState, id: &str) -> Result<wallets::Customer> {
+pub(crate) async fn known_customer(state: &AppState, id: &str) -> Result<wallets::Customer> {
     let id = wallets::parse_customer_id(id).map_err(|_| AppError::NotFound("customer"))?;
     wallets::load_customer(state, &id)
         .await?

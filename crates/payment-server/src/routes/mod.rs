@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod customers;
+pub mod demo;
 pub mod hosted;
 pub mod notify;
 pub mod ops;

@@ -31,13 +31,19 @@ async fn one(
     headers: HeaderMap,
 ) -> Result<Json<Value>> {
     require_admin(&state, &headers)?;
-    let p = payments::load(&state, &id)
+    Ok(Json(detail(&state, &id).await?))
+}
+
+/// A payment as `GET /api/payments/{id}` shows it, with its attempts and operations (also the
+/// sandbox back office's view, `routes::demo`).
+pub(crate) async fn detail(state: &AppState, id: &str) -> Result<Value> {
+    let p = payments::load(state, id)
         .await?
         .ok_or(AppError::NotFound("payment"))?;
     let mut v = p.admin_json();
-    v["attempts"] = json!(crate::checkout::attempts_json(&state, &p.id).await?);
-    v["operations"] = json!(backoffice::operations_json(&state, &p.id).await?);
-    Ok(Json(v))
+    v["attempts"] = json!(crate::checkout::attempts_json(state, &p.id).await?);
+    v["operations"] = json!(backoffice::operations_json(state, &p.id).await?);
+    Ok(v)
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +217,19 @@ async fn op(
     body: OpBody,
 ) -> Result<(StatusCode, Json<Value>)> {
     require_admin(&state, &headers)?;
+    run_op(state, id, &headers, kind, body).await
+}
+
+/// An operation under the request's `Idempotency-Key`, once the caller is allowed (also the
+/// sandbox back office's, `routes::demo`: same scope, so a key means one operation whichever
+/// route it came through).
+pub(crate) async fn run_op(
+    state: AppState,
+    id: String,
+    headers: &HeaderMap,
+    kind: Kind,
+    body: OpBody,
+) -> Result<(StatusCode, Json<Value>)> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -236,7 +255,7 @@ async fn op(
     Ok((st, Json(v)))
 }
 
-async fn body_or_default(b: axum::body::Bytes) -> Result<OpBody> {
+pub(crate) async fn body_or_default(b: axum::body::Bytes) -> Result<OpBody> {
     if b.iter().all(u8::is_ascii_whitespace) {
         Ok(OpBody::default())
     } else {

@@ -8,6 +8,7 @@ mod support;
 mod backoffice;
 mod checkout;
 mod client_ip;
+mod demo;
 mod failover;
 mod hardening;
 mod hosted;

@@ -127,6 +127,75 @@ async fn serves_pages_and_module_with_the_right_types_and_sri() {
     }
 }
 
+/// `{{include FILE}}` pulls a fragment from www/ into a page (the demo pages share their form
+/// markup this way); a fragment may carry `{{integrity …}}`; an include naming anything outside
+/// www/ (or not an .html fragment) is a 500 that shows nothing of the file.
+#[tokio::test]
+async fn html_includes_are_expanded_and_cannot_leave_www() {
+    let (www_dir, pkg_dir) = site();
+    let www = std::path::Path::new(&www_dir);
+    std::fs::create_dir_all(www.join("partials")).unwrap();
+    std::fs::write(
+        www.join("partials/form.html"),
+        "<input id=\"cc-number\">\n<script src=\"/pkg/card-capture.js\" integrity=\"{{integrity card-capture.js}}\"></script>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        www.join("page.html"),
+        "<form>\n  {{include partials/form.html}}\n</form>\n",
+    )
+    .unwrap();
+    // site() puts secret.txt next to www/; an .html one too, so only the path check stops it.
+    std::fs::write(www.join("../secret.html"), "outside").unwrap();
+    for (name, include) in [
+        ("up.html", "../secret.html"),
+        ("nested-up.html", "partials/../../secret.html"),
+        ("absolute.html", "/etc/hostname.html"),
+        ("not-html.html", "../secret.txt"),
+        ("pkg.html", "../pkg/integrity.json"),
+        ("missing.html", "partials/nope.html"),
+    ] {
+        std::fs::write(www.join(name), format!("<p>{{{{include {include}}}}}</p>")).unwrap();
+    }
+    let s = support::start(Opts {
+        www_dir: www_dir.clone(),
+        pkg_dir,
+        ..Opts::default()
+    })
+    .await;
+    let r = client()
+        .get(format!("{}/page.html", s.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert_eq!(
+        body,
+        "<form>\n  <input id=\"cc-number\">\n<script src=\"/pkg/card-capture.js\" integrity=\"sha384-AAAA\"></script>\n</form>\n"
+    );
+    for name in [
+        "up.html",
+        "nested-up.html",
+        "absolute.html",
+        "not-html.html",
+        "pkg.html",
+        "missing.html",
+    ] {
+        let r = client()
+            .get(format!("{}/{name}", s.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 500, "{name}");
+        let body = r.text().await.unwrap();
+        assert!(
+            !body.contains("outside") && !body.contains("sha384"),
+            "{name}: {body}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn health_metrics_openapi() {
     let s = support::start(Opts::default()).await;
