@@ -26,7 +26,7 @@ use crate::payments::Payment;
 use crate::routes::customers::known_customer;
 use crate::routes::payments::{body_or_default, detail, run_op};
 use crate::schedules;
-use crate::sessions::rfc3339;
+use crate::formats::rfc3339;
 use crate::state::AppState;
 use crate::wallets;
 
