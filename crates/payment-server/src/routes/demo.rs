@@ -22,11 +22,11 @@ use serde_json::{Value, json};
 
 use crate::backoffice::Kind;
 use crate::error::{AppError, Result};
+use crate::formats::rfc3339;
 use crate::payments::Payment;
 use crate::routes::customers::known_customer;
 use crate::routes::payments::{body_or_default, detail, run_op};
 use crate::schedules;
-use crate::formats::rfc3339;
 use crate::state::AppState;
 use crate::wallets;
 
