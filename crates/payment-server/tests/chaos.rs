@@ -34,6 +34,11 @@ fn money_stays_safe_under_gateway_faults_and_server_kills() {
             &seed.to_string(),
             "--checkouts",
             "300",
+            // The settle phase ends as soon as every payment is decided: a longer deadline only
+            // gives a slow or busy machine the time its reconciler needs, and costs nothing
+            // otherwise.
+            "--settle-secs",
+            "180",
             "--server-bin",
             env!("CARGO_BIN_EXE_payment-server"),
         ])
