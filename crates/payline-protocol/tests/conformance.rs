@@ -7,9 +7,8 @@
 //! variant the test also checks that every element of the input survives the round trip, which
 //! proves the types leave nothing of the WSDL out.
 //!
-//! Payline's WSDL is not part of the repository: the test reads it from `PAYLINE_WSDL_DIR`
-//! (a relative path is taken from the repository root), by default `../shared/payline/wsdl`
-//! beside the repository. Without it the test prints a notice and checks nothing, so a bare
+//! Payline's WSDL is not part of the repository: the test reads it from the directory named by
+//! `PAYLINE_WSDL_DIR` (a relative path is taken from the repository root). Without it the test prints a notice and checks nothing, so a bare
 //! clone stays green; with `CI=true` a missing WSDL fails the test instead, so CI cannot pass
 //! without having checked. It also needs `xmllint` (Debian `libxml2-utils`, installed by
 //! `scripts/setup`) and fails saying so when that is missing.
@@ -95,25 +94,27 @@ fn node(e: &quick_xml::events::BytesStart<'_>) -> X {
 /// CI.
 fn wsdl_dir() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = match std::env::var_os("PAYLINE_WSDL_DIR") {
-        Some(d) => root.join(d),
-        None => root.join("../shared/payline/wsdl"),
-    };
-    if dir.join("DirectPaymentAPI.wsdl").is_file() {
-        return Some(dir);
+    let dir = std::env::var_os("PAYLINE_WSDL_DIR").map(|d| root.join(d));
+    if let Some(dir) = dir
+        .as_ref()
+        .filter(|d| d.join("DirectPaymentAPI.wsdl").is_file())
+    {
+        return Some(dir.clone());
     }
+    let place = dir.map_or_else(
+        || "PAYLINE_WSDL_DIR, which is unset".to_owned(),
+        |d| d.display().to_string(),
+    );
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     assert!(
         !ci,
-        "schema conformance needs Payline's WSDL (DirectPaymentAPI.wsdl) in {}: set PAYLINE_WSDL_DIR",
-        dir.display()
+        "schema conformance needs Payline's WSDL (DirectPaymentAPI.wsdl) in {place}: set PAYLINE_WSDL_DIR"
     );
     // Straight to stderr: the test harness captures `eprintln!` of passing tests, and a skipped
     // check must be seen.
     let _ = writeln!(
         std::io::stderr().lock(),
-        "NOTICE: schema conformance skipped: no Payline WSDL in {} (set PAYLINE_WSDL_DIR; with CI=true this fails)",
-        dir.display()
+        "NOTICE: schema conformance skipped: no Payline WSDL in {place} (set PAYLINE_WSDL_DIR; with CI=true this fails)"
     );
     None
 }
