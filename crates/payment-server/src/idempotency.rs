@@ -149,6 +149,20 @@ pub async fn release(state: &AppState, scope: &str, key: &str) -> Result<()> {
     Ok(())
 }
 
+/// The `Idempotency-Key` header the shop backend's money-moving routes require.
+pub fn header_key(headers: &axum::http::HeaderMap) -> Result<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "missing_idempotency_key",
+                "the Idempotency-Key header is required",
+            )
+        })
+}
+
 /// Keys are client-chosen: 1–255 printable ASCII characters.
 pub fn validate_key(key: &str) -> Result<()> {
     if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| (0x21..0x7f).contains(&b)) {

@@ -540,9 +540,13 @@ pub async fn view(state: &AppState, s: &Schedule) -> Result<Value> {
         }
         payments.push(v);
     }
-    // Before registration, the plan as it will be registered.
+    // Before the gateway's billing records are read (not registered yet, or registered an
+    // instant ago), the plan as it is registered.
     if rows.is_empty()
-        && matches!(s.status.as_str(), "pending" | "registering" | "unknown")
+        && matches!(
+            s.status.as_str(),
+            "pending" | "registering" | "unknown" | "active"
+        )
         && let Some(n) = s.billed_count()
     {
         let start = s
@@ -1217,18 +1221,8 @@ pub async fn cancel(state: &AppState, id: &str) -> Result<Schedule> {
         ));
     };
     let req = DisablePaymentRecordRequest::new(state.settings().gateway.contract.clone(), record);
-    let res = state
-        .gateway()
-        .call(&req)
-        .await
-        .map_err(|e| AppError::GatewayError(e.to_string()))?;
     // 02508: already disabled, which is what was asked.
-    if res.result.code != ReturnCode::OPERATION_SUCCESSFUL
-        && res.result.code != ReturnCode::PAYMENT_RECORD_DISABLED
-    {
-        let (code, message) = code_message(&res);
-        return Err(AppError::GatewayRefused { code, message });
-    }
+    record_call(state, &req, &[ReturnCode::PAYMENT_RECORD_DISABLED]).await?;
     // The gateway's view of what is left (its due dates disabled) and the event, as any
     // change the gateway reports.
     sync(state, &s.id).await?;
@@ -1250,6 +1244,28 @@ pub async fn cancel(state: &AppState, id: &str) -> Result<Schedule> {
         tx.commit().await?;
     }
     load(state, id).await?.ok_or(AppError::NotFound("schedule"))
+}
+
+/// A shop-initiated change of a payment record (disable, update): `02500`, or one of `also`,
+/// is done; any other answer is the gateway's refusal (422), a failed call a 502. These move
+/// no money, so a failure is simply reported and may be retried.
+async fn record_call<R>(state: &AppState, req: &R, also: &[ReturnCode]) -> Result<R::Response>
+where
+    R: payline_protocol::Request,
+    R::Response: crate::gateway::HasResult,
+{
+    use crate::gateway::HasResult as _;
+    let res = state
+        .gateway()
+        .call(req)
+        .await
+        .map_err(|e| AppError::GatewayError(e.to_string()))?;
+    let code = res.result().code;
+    if code != ReturnCode::OPERATION_SUCCESSFUL && !also.contains(&code) {
+        let (code, message) = code_message(&res);
+        return Err(AppError::GatewayRefused { code, message });
+    }
+    Ok(res)
 }
 
 /// `PATCH /api/schedules/{id}`: a new amount for what is left (updatePaymentRecord newAmount
@@ -1290,15 +1306,7 @@ pub async fn change(
                 ..RecurringForUpdate::default()
             },
         );
-        let res = state
-            .gateway()
-            .call(&req)
-            .await
-            .map_err(|e| AppError::GatewayError(e.to_string()))?;
-        if res.result.code != ReturnCode::OPERATION_SUCCESSFUL {
-            let (code, message) = code_message(&res);
-            return Err(AppError::GatewayRefused { code, message });
-        }
+        record_call(state, &req, &[]).await?;
         sqlx::query("UPDATE schedules SET amount = $1, updated_at = $2 WHERE id = $3")
             .bind(a)
             .bind(state.now_ms())
@@ -1328,15 +1336,7 @@ pub async fn change(
                     ..BillingRecordForUpdate::default()
                 },
             );
-            let res = state
-                .gateway()
-                .call(&req)
-                .await
-                .map_err(|e| AppError::GatewayError(e.to_string()))?;
-            if res.result.code != ReturnCode::OPERATION_SUCCESSFUL {
-                let (code, message) = code_message(&res);
-                return Err(AppError::GatewayRefused { code, message });
-            }
+            record_call(state, &req, &[]).await?;
         }
     } else if next_date.is_some() {
         return Err(AppError::conflict(

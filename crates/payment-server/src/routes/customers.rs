@@ -78,16 +78,7 @@ async fn charge(
     JsonBody(body): JsonBody<ChargeBody>,
 ) -> Result<(StatusCode, Json<Value>)> {
     require_admin(&state, &headers)?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            AppError::invalid(
-                "missing_idempotency_key",
-                "the Idempotency-Key header is required",
-            )
-        })?
-        .to_owned();
+    let key = crate::idempotency::header_key(&headers)?;
     crate::idempotency::validate_key(&key)?;
     let amount = parse_amount(&body.amount)?;
     let currency = parse_currency(&body.currency)?;

@@ -230,16 +230,7 @@ pub(crate) async fn run_op(
     kind: Kind,
     body: OpBody,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            AppError::invalid(
-                "missing_idempotency_key",
-                "the Idempotency-Key header is required",
-            )
-        })?
-        .to_owned();
+    let key = crate::idempotency::header_key(headers)?;
     payments::load(&state, &id)
         .await?
         .ok_or(AppError::NotFound("payment"))?;

@@ -254,15 +254,7 @@ async fn a_customers_schedule_is_listed_and_cancelled() {
         gateway_base: Some(sb.url.clone()),
         sandbox_mode: true,
         // The gateway dates schedules from the real day: the server's clock starts from it too.
-        clock: std::sync::Arc::new(payment_server::state::ManualClock::new(
-            i64::try_from(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis(),
-            )
-            .unwrap(),
-        )),
+        clock: support::today_clock(),
         ..Opts::default()
     })
     .await;

@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use payline_protocol::secret::Secret;
 use payment_server::config::sandbox_merchant;
 use serde_json::{Value, json};
 
@@ -18,15 +17,6 @@ const RETURN: &str = "http://shop.test:3000/shop/return?order=1";
 /// The tests' client follows no redirect, so every hop of the browser is seen.
 fn no_redirect() -> reqwest::Client {
     client()
-}
-
-fn webhook() -> Option<payment_server::config::WebhookConfig> {
-    // Events are queued in the outbox whatever happens to their delivery.
-    Some(payment_server::config::WebhookConfig {
-        url: "http://127.0.0.1:9/hook".into(),
-        secret: Secret::new("whsec"),
-        extra_roots: Vec::new(),
-    })
 }
 
 async fn hosted_session(s: &support::Server, amount: u64) -> Value {
@@ -168,7 +158,7 @@ async fn with_sandbox(db_url: String) -> (support::Sandbox, support::Server) {
         db_url,
         gateway_base: Some(sb.url.clone()),
         sandbox_mode: true,
-        webhook: webhook(),
+        webhook: support::webhook_outbox(),
         ..Opts::default()
     })
     .await;
@@ -319,7 +309,7 @@ async fn without_return_or_notification_the_reconciler_settles_the_page() {
         gateway_base: Some(proxy.url.clone()),
         sandbox_mode: true,
         gateway_timeout_ms: 1_000,
-        webhook: webhook(),
+        webhook: support::webhook_outbox(),
         ..Opts::default()
     })
     .await;
@@ -623,17 +613,11 @@ async fn settled(s: &support::Server, cs: &Value, ok: impl Fn(&Value) -> bool) -
 async fn the_hosted_page_saves_the_card_and_starts_a_schedule() {
     let sb = support::start_sandbox().await;
     // The schedule's dates are the gateway's real ones: the server's clock starts from today.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
     let s = support::start(Opts {
         gateway_base: Some(sb.url.clone()),
         sandbox_mode: true,
-        webhook: webhook(),
-        clock: std::sync::Arc::new(payment_server::state::ManualClock::new(
-            i64::try_from(now).unwrap(),
-        )),
+        webhook: support::webhook_outbox(),
+        clock: support::today_clock(),
         ..Opts::default()
     })
     .await;

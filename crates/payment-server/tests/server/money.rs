@@ -23,15 +23,6 @@ fn money() -> MoneySettings {
     }
 }
 
-fn webhook() -> Option<payment_server::config::WebhookConfig> {
-    // Events are queued in the outbox whatever happens to their delivery.
-    Some(payment_server::config::WebhookConfig {
-        url: "http://127.0.0.1:9/hook".into(),
-        secret: Secret::new("whsec"),
-        extra_roots: Vec::new(),
-    })
-}
-
 /// Live (accepted, not cancelled) authorizations of an order reference at the gateway.
 async fn live(sb: &support::Sandbox, order_ref: &str) -> Vec<Value> {
     ledger(sb, order_ref)
@@ -87,7 +78,7 @@ async fn late_landing_after_the_grace_window(db_url: String) {
         sandbox_mode: true,
         gateway_timeout_ms: 1_000,
         money: money(),
-        webhook: webhook(),
+        webhook: support::webhook_outbox(),
         ..Opts::default()
     })
     .await;

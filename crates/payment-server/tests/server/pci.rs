@@ -290,17 +290,11 @@ async fn no_card_data_or_secret_in_the_postgresql_database() {
     let pg = support::pg::PgCluster::start();
     let sb = support::start_sandbox().await;
     // Real dates: the schedule is registered at the gateway on today's date.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
     let s = support::start(Opts {
         db_url: pg.url.clone(),
         gateway_base: Some(sb.url.clone()),
         sandbox_mode: true,
-        clock: Arc::new(payment_server::state::ManualClock::new(
-            i64::try_from(now).unwrap(),
-        )),
+        clock: support::today_clock(),
         ..Opts::default()
     })
     .await;

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use payline_protocol::secret::Secret;
 use serde_json::{Value, json};
 
 use crate::support::{self, ADMIN, Opts, Server, client, ledger, pay, pay_body, tokenize};
@@ -40,15 +39,6 @@ async fn sandbox_notifying(listener: tokio::net::TcpListener, server_url: &str) 
     }
 }
 
-fn webhook() -> Option<payment_server::config::WebhookConfig> {
-    // Events are queued in the outbox whatever happens to their delivery.
-    Some(payment_server::config::WebhookConfig {
-        url: "http://127.0.0.1:9/hook".into(),
-        secret: Secret::new("whsec"),
-        extra_roots: Vec::new(),
-    })
-}
-
 /// A server and a sandbox notifying it; `via` puts a fault proxy between the server's SOAP
 /// calls and the sandbox.
 async fn start(db_url: String, with_proxy: bool) -> (Gateway, Server, Option<support::FaultProxy>) {
@@ -63,17 +53,9 @@ async fn start(db_url: String, with_proxy: bool) -> (Gateway, Server, Option<sup
         db_url,
         gateway_base: Some(proxy.as_ref().map_or(sb_url.clone(), |p| p.url.clone())),
         sandbox_mode: true,
-        webhook: webhook(),
+        webhook: support::webhook_outbox(),
         // The gateway's dates are the real ones: the server's clock starts from the same day.
-        clock: std::sync::Arc::new(payment_server::state::ManualClock::new(
-            i64::try_from(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis(),
-            )
-            .unwrap(),
-        )),
+        clock: support::today_clock(),
         ..Opts::default()
     })
     .await;

@@ -532,3 +532,23 @@ fn futures_util_stream(
         Err(std::io::Error::other("connection reset by the fault proxy")),
     ])
 }
+
+/// A shop webhook on a closed port: events are queued in the outbox whatever happens to
+/// their delivery, so tests read them from the database.
+pub fn webhook_outbox() -> Option<payment_server::config::WebhookConfig> {
+    Some(payment_server::config::WebhookConfig {
+        url: "http://127.0.0.1:9/hook".into(),
+        secret: Secret::new("whsec"),
+        extra_roots: Vec::new(),
+    })
+}
+
+/// A test clock set to the real time: the sandbox dates schedules from the real day, so a
+/// server registering one must be on that day too.
+pub fn today_clock() -> Arc<ManualClock> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    Arc::new(ManualClock::new(i64::try_from(now).unwrap()))
+}
