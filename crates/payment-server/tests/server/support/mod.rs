@@ -20,6 +20,9 @@ pub fn temp_path(name: &str) -> std::path::PathBuf {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("payment-server-test-{}-{n}", std::process::id()));
+    // A process id is reused: a directory left by an earlier run under the same id (with its
+    // database) must not leak into this test.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
