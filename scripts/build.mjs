@@ -176,6 +176,9 @@ function packageJson(meta, files) {
       [`./${FILES.css}`]: `./${FILES.css}`,
       './validate': { types: `./${FILES.validateTypes}`, import: `./${FILES.validateEsm}` },
       [`./${FILES.validateWasm}`]: `./${FILES.validateWasm}`,
+      [`./${FILES.fieldsHtml}`]: `./${FILES.fieldsHtml}`,
+      [`./${FILES.fieldsJs}`]: `./${FILES.fieldsJs}`,
+      [`./${FILES.fieldsCss}`]: `./${FILES.fieldsCss}`,
       './package.json': './package.json',
     },
     // CDNs that serve a package's browser file by default (unpkg, jsDelivr) get the script-tag build.
@@ -316,6 +319,28 @@ function buildValidate(meta, fullTypes) {
   };
 }
 
+/**
+ * The isolated fields' frame: pkg/fields/ file name → bytes. Its document names every file it
+ * loads with its sha384 (the module files are served beside it under the same names), so the
+ * frame runs exactly this build.
+ */
+function buildFields(integrity) {
+  const src = (name) => fs.readFileSync(path.join(ROOT, 'src', 'fields', name));
+  const js = src('frame.js');
+  const css = src('fields.css');
+  const hashes = {
+    [FILES.global]: integrity[FILES.global],
+    [FILES.css]: integrity[FILES.css],
+    'frame.js': sri(js),
+    'fields.css': sri(css),
+  };
+  const html = src('frame.html').toString('utf8').replace(/\{\{([\w.-]+)\}\}/g, (_, name) => {
+    if (!hashes[name]) throw new Error(`src/fields/frame.html names ${name}, which has no hash`);
+    return hashes[name];
+  });
+  return { 'frame.html': html, 'frame.js': js, 'fields.css': css };
+}
+
 function main() {
   const started = Date.now();
   const wasmIn = cargoBuild();
@@ -338,11 +363,15 @@ function main() {
 
   const wasmIntegrity = sri(wasm);
   const global = globalScript(glue(noModules(`${LIB}.js`)), { ...meta, wasmIntegrity });
+  const cssBytes = fs.readFileSync(path.join(ROOT, 'src', FILES.css));
   const integrity = {
     [FILES.esm]: sri(esm),
     [FILES.global]: sri(global),
     [FILES.wasm]: wasmIntegrity,
+    [FILES.css]: sri(cssBytes),
   };
+  const fields = buildFields(integrity);
+  for (const [name, bytes] of Object.entries(fields)) integrity[`fields/${name}`] = sri(Buffer.from(bytes));
   const types = rawExportTypes(web(FILES.types), { wholeFile: false });
   const validate = buildValidate(meta, types);
   const shipped = {
@@ -353,14 +382,16 @@ function main() {
     [FILES.global]: global,
     [FILES.globalTypes]: globalTypes(),
     [FILES.integrity]: `${JSON.stringify(integrity, null, 2)}\n`,
-    [FILES.css]: fs.readFileSync(path.join(ROOT, 'src', FILES.css)),
+    [FILES.css]: cssBytes,
   };
   const validateFiles = [FILES.validateEsm, FILES.validateTypes, FILES.validateWasm];
+  const fieldsFiles = [FILES.fieldsHtml, FILES.fieldsJs, FILES.fieldsCss];
   const changed = syncDir(PKG_DIR, {
     ...shipped,
     [path.dirname(FILES.validateEsm)]: validate.files,
+    [path.dirname(FILES.fieldsHtml)]: fields,
     'README.md': readme(meta, integrity),
-    'package.json': packageJson(meta, [...Object.keys(shipped), ...validateFiles]),
+    'package.json': packageJson(meta, [...Object.keys(shipped), ...validateFiles, ...fieldsFiles]),
   });
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);

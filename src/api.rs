@@ -17,6 +17,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::controller::Controller;
 use crate::events;
+use crate::form::Field;
+use crate::isolated::Isolated;
 use crate::js;
 use crate::options::MountOptions;
 use crate::table::{self, with_table};
@@ -719,7 +721,14 @@ export interface CheckoutEvents {
 #[wasm_bindgen(js_name = CheckoutHandle)]
 #[derive(Debug)]
 pub struct CheckoutHandle {
-    ctrl: std::rc::Rc<Controller>,
+    mode: Mode,
+}
+
+/// The merchant's own inputs, or the isolated fields' iframe.
+#[derive(Debug)]
+enum Mode {
+    InPage(std::rc::Rc<Controller>),
+    Isolated(std::rc::Rc<Isolated>),
 }
 
 #[wasm_bindgen(js_class = CheckoutHandle)]
@@ -742,7 +751,10 @@ impl CheckoutHandle {
                 "'",
             ])));
         }
-        self.ctrl.on(event, callback);
+        match &self.mode {
+            Mode::InPage(c) => c.on(event, callback),
+            Mode::Isolated(i) => i.on(event, callback),
+        }
         Ok(())
     }
 
@@ -754,7 +766,10 @@ impl CheckoutHandle {
         #[wasm_bindgen(unchecked_param_type = "(detail: never) => void")]
         callback: js_sys::Function,
     ) {
-        self.ctrl.off(event, &callback);
+        match &self.mode {
+            Mode::InPage(c) => c.off(event, &callback),
+            Mode::Isolated(i) => i.off(event, &callback),
+        }
     }
 
     /// Validates, tokenizes, pays and runs 3-D Secure; with `{savedCard}`, pays with that
@@ -763,46 +778,93 @@ impl CheckoutHandle {
     /// (Typed by the declaration in `CHECKOUT_TYPES`.)
     #[wasm_bindgen(skip_typescript)]
     pub fn submit(&self, options: JsValue) -> js_sys::Promise {
-        if let Some(p) = self.ctrl.running.borrow().as_ref() {
+        let ctrl = match &self.mode {
+            Mode::InPage(c) => c,
+            Mode::Isolated(i) => return i.submit(&options),
+        };
+        if let Some(p) = ctrl.running.borrow().as_ref() {
             return p.clone();
         }
-        let ctrl = self.ctrl.clone();
+        let ctrl = ctrl.clone();
         let saved_card = js::string(&options, "savedCard").filter(|c| !c.is_empty());
         // The submit clears `running` itself just before it reports the result.
-        let promise = js::promise(Box::pin(crate::controller::submit(ctrl, saved_card)));
-        *self.ctrl.running.borrow_mut() = Some(promise.clone());
+        let promise = js::promise(Box::pin(crate::controller::submit(ctrl.clone(), saved_card)));
+        *ctrl.running.borrow_mut() = Some(promise.clone());
         promise
     }
 
-    /// Validity of each field, the brands and whether a submit runs.
-    #[wasm_bindgen(unchecked_return_type = "CheckoutState")]
+    /// Validity of each field, the brands and whether a submit runs (isolated fields: `null`
+    /// until the frame is ready).
+    #[wasm_bindgen(unchecked_return_type = "CheckoutState | null")]
     pub fn state(&self) -> JsValue {
-        self.ctrl.state()
+        match &self.mode {
+            Mode::InPage(c) => c.state(),
+            Mode::Isolated(i) => i.state(),
+        }
     }
 
     /// Empties the fields.
     pub fn clear(&self) {
-        self.ctrl.clear();
+        match &self.mode {
+            Mode::InPage(c) => c.clear(),
+            Mode::Isolated(i) => i.clear(),
+        }
     }
 
-    /// Detaches from the inputs and removes what the module added. Idempotent.
+    /// Moves focus to a field (default: the number).
+    pub fn focus(&self, #[wasm_bindgen(unchecked_optional_param_type = "FieldName")] field: Option<String>) {
+        let name = field.unwrap_or_default();
+        match &self.mode {
+            Mode::InPage(c) => {
+                let field = Field::ALL.into_iter().find(|f| f.name() == name);
+                c.focus(field.unwrap_or(Field::Number));
+            }
+            Mode::Isolated(i) => i.focus(&name),
+        }
+    }
+
+    /// Takes focus out of the fields.
+    pub fn blur(&self) {
+        match &self.mode {
+            Mode::InPage(c) => c.blur(),
+            Mode::Isolated(i) => i.blur(),
+        }
+    }
+
+    /// Detaches from the inputs (or removes the isolated fields' frame) and removes what the
+    /// module added. Idempotent.
     pub fn destroy(&self) {
-        self.ctrl.destroy();
+        match &self.mode {
+            Mode::InPage(c) => c.destroy(),
+            Mode::Isolated(i) => i.destroy(),
+        }
     }
 }
 
-/// Attaches to the merchant's card inputs (after `init()`). Throws a `TypeError`-like
-/// `Error` when an option is wrong (a missing input, a bad selector).
+/// Attaches to the merchant's card inputs, or with `isolated: true` inserts the isolated
+/// fields' iframe into `container` (after `init()`). Throws an `Error` when an option is wrong
+/// (a missing input, a bad selector, a style outside the allow-list).
 #[wasm_bindgen]
 pub fn mount(
-    #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MountOptions | IsolatedMountOptions")] options: JsValue,
 ) -> Result<CheckoutHandle, JsError> {
     let doc = crate::dom::document().ok_or_else(|| JsError::new("mount() needs a document"))?;
-    let opts = MountOptions::from_js(&doc, &options)
-        .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
-    let ctrl = Controller::mount(doc, opts)
-        .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
-    Ok(CheckoutHandle { ctrl })
+    let mode = if js::get(&options, "isolated").as_bool() == Some(true) {
+        Isolated::mount(&doc, &options).map(Mode::Isolated)
+    } else {
+        MountOptions::from_js(&doc, &options)
+            .and_then(|opts| Controller::mount(doc, opts))
+            .map(Mode::InPage)
+    }
+    .map_err(|m| JsError::new(&js::cat(&["card-capture mount: ", &m])))?;
+    Ok(CheckoutHandle { mode })
+}
+
+/// Runs the isolated fields' frame document (`/fields/<version>/frame.html` calls it); not
+/// part of the API a shop page uses.
+#[wasm_bindgen(js_name = fieldsFrame, skip_typescript)]
+pub fn fields_frame() {
+    crate::frame::run();
 }
 
 /// After a full-page 3-D Secure redirect: reads the payment's outcome from the session's

@@ -77,6 +77,9 @@ pub struct Controller {
     /// The running submit's promise: a second submit returns it.
     pub running: RefCell<Option<js_sys::Promise>>,
     ready: Cell<bool>,
+    /// Isolated fields: the shop page's "save this card" box, read there and sent with the
+    /// submit (the frame has no box of its own).
+    pub save_choice: Cell<Option<bool>>,
 }
 
 /// The browser's current month (local time), or the test hook's; `None` only for a clock
@@ -151,6 +154,7 @@ impl Controller {
             listeners: RefCell::new(Vec::new()),
             running: RefCell::new(None),
             ready: Cell::new(false),
+            save_choice: Cell::new(None),
         });
         ctrl.listen();
         // Values already there (browser-restored form, autofill before mount) are taken in.
@@ -411,6 +415,28 @@ impl Controller {
         }
     }
 
+    /// `handle.focus(field)`: moves focus to a field (the number by default).
+    pub fn focus(&self, field: Field) {
+        if let Ok(inner) = self.inner.try_borrow()
+            && let Some(input) = inner.inputs.get(field as usize)
+            && !inner.destroyed
+        {
+            let _ = input.input.focus();
+        }
+    }
+
+    /// `handle.blur()`: takes focus out of whichever field has it.
+    pub fn blur(&self) {
+        if let Ok(inner) = self.inner.try_borrow() {
+            let active = inner.doc.active_element();
+            for input in &inner.inputs {
+                if active.as_ref() == Some(input.input.unchecked_ref()) {
+                    let _ = input.input.blur();
+                }
+            }
+        }
+    }
+
     /// Empties the security code (after a result: it must not stay in the page).
     fn clear_cvv(&self) {
         if let Ok(inner) = self.inner.try_borrow()
@@ -535,8 +561,9 @@ fn prepare(ctrl: &Controller) -> Result<Prepared, Stopped> {
     let save = inner
         .save_card
         .as_ref()
-        .filter(|_| session.offers_save)
-        .map(|(_, input)| input.checked());
+        .map(|(_, input)| input.checked())
+        .or(ctrl.save_choice.get())
+        .filter(|_| session.offers_save);
     Ok((job_of(inner, session), card, brand, holder, save))
 }
 

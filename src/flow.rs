@@ -77,12 +77,31 @@ impl Step {
 /// What a mounted form shares with its running submit: the buyer's callbacks, the [`Step`]
 /// the submit waits on in the page, and whether `destroy()` came. The form owns it and the
 /// flow borrows it, so the flow never needs the form's own type.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Shared {
     /// The `handle.on(...)` callbacks.
     pub events: Events,
     step: RefCell<Option<Step>>,
     stopped: Cell<bool>,
+    /// Isolated fields: the frame cannot navigate the shop's top window (HTML "allowed to
+    /// navigate": a cross-origin iframe needs user activation it does not have), so a redirect
+    /// to the ACS is handed to the shop page, which posts the same form itself.
+    pub navigate_top: RefCell<Option<TopNavigation>>,
+    /// Isolated fields: the shop page's viewport, which sizes the challenge window (the
+    /// frame's own viewport is only as big as the fields).
+    pub viewport: Cell<Option<(f64, f64)>>,
+}
+
+/// Posts an ACS form in the top window on the flow's behalf (isolated fields).
+pub type TopNavigation = Box<dyn Fn(&str, &[(String, String)]) -> bool>;
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("events", &self.events)
+            .field("stopped", &self.stopped)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shared {
@@ -290,7 +309,7 @@ pub async fn run(
         ("tokenData", token.as_str().into()),
         ("brand", brand.into()),
         ("holder", holder.into()),
-        ("browser", browser_info().into()),
+        ("browser", browser_info(shared).into()),
         ("threeDS", three_ds_json(&job.three_ds).into()),
         ("idempotencyKey", idempotency_key().into()),
     ]);
@@ -315,7 +334,7 @@ pub async fn run_saved(shared: &Shared, job: &mut Job, card_id: &str) -> JsValue
     }
     let body = js::object(&[
         ("savedCard", card_id.into()),
-        ("browser", browser_info().into()),
+        ("browser", browser_info(shared).into()),
         ("threeDS", three_ds_json(&job.three_ds).into()),
         ("idempotencyKey", idempotency_key().into()),
     ]);
@@ -538,7 +557,11 @@ async fn challenge(shared: &Shared, job: &mut Job, answer: &JsValue, payment_id:
     }));
     if redirect {
         // The page leaves; this promise only settles if the navigation never happens.
-        if post_form(&job.doc, &url, "_top", &fields).is_none() {
+        let sent = match shared.navigate_top.borrow().as_ref() {
+            Some(navigate) => navigate(&url, &fields),
+            None => post_form(&job.doc, &url, "_top", &fields).is_some(),
+        };
+        if !sent {
             step.latch.fire("failed");
         }
     } else {
@@ -548,7 +571,7 @@ async fn challenge(shared: &Shared, job: &mut Job, answer: &JsValue, payment_id:
             cancel: i18n::text(locale, Text::Cancel),
             frame: i18n::text(locale, Text::ChallengeFrame),
         };
-        let Some(dialog) = ChallengeDialog::open(&job.doc, texts, window_size()) else {
+        let Some(dialog) = ChallengeDialog::open(&job.doc, texts, window_size(shared)) else {
             return result::error("dialog_failed", i18n::text(locale, Text::Server));
         };
         let (frame, status) = (dialog.frame.clone(), dialog.status.clone());
@@ -751,7 +774,10 @@ fn three_ds_json(mode: &ThreeDsMode) -> Object {
     }
 }
 
-fn window_size() -> &'static str {
+fn window_size(shared: &Shared) -> &'static str {
+    if let Some((width, height)) = shared.viewport.get() {
+        return crate::browser::challenge_window_size(width, height);
+    }
     let Some(w) = crate::dom::window() else {
         return "05";
     };
@@ -761,7 +787,7 @@ fn window_size() -> &'static str {
 
 /// What JavaScript can tell about the browser for 3-D Secure 2 (EMV 3DS browser fields); the
 /// server adds the Accept header and the IP address itself.
-fn browser_info() -> Object {
+fn browser_info(shared: &Shared) -> Object {
     let Some(w) = crate::dom::window() else {
         return Object::new();
     };
@@ -784,7 +810,7 @@ fn browser_info() -> Object {
         ("language", nav.language().unwrap_or_default().into()),
         ("javaEnabled", false.into()),
         ("userAgent", nav.user_agent().unwrap_or_default().into()),
-        ("challengeWindowSize", window_size().into()),
+        ("challengeWindowSize", window_size(shared).into()),
     ])
 }
 

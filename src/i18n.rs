@@ -15,6 +15,15 @@ pub enum Locale {
 }
 
 impl Locale {
+    /// The BCP 47 tag written to `lang` attributes and sent to the fields frame.
+    #[must_use]
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Fr => "fr",
+        }
+    }
+
     /// `fr`, `fr-FR`, `FR_ca`… are French; anything else is English.
     #[must_use]
     pub fn from_tag(tag: &str) -> Option<Locale> {
@@ -76,6 +85,20 @@ pub enum Text {
     SavedCardGone,
     /// The saved card chosen is past its expiry month.
     SavedCardExpired,
+    /// Title of the isolated fields' iframe (what a screen reader announces on entering it).
+    FieldsFrame,
+    /// Label of the card number input (isolated fields).
+    LabelNumber,
+    /// Label of the expiry input (isolated fields).
+    LabelExpiry,
+    /// Label of the security code input (isolated fields).
+    LabelCvv,
+    /// Label of the cardholder name input (isolated fields).
+    LabelHolder,
+    /// Placeholder of the expiry input (isolated fields).
+    ExpiryPlaceholder,
+    /// The isolated fields' frame did not load or refused its options.
+    FieldsUnavailable,
 }
 
 /// The message under a field.
@@ -152,6 +175,13 @@ pub fn text(locale: Locale, text: Text) -> &'static str {
             Insecure => "The payment form is not set up securely. Nothing was sent.",
             SavedCardGone => "This saved card can no longer be used. Choose another card.",
             SavedCardExpired => "This saved card has expired. Choose another card.",
+            FieldsFrame => "Card details",
+            LabelNumber => "Card number",
+            LabelExpiry => "Expiry date",
+            LabelCvv => "Security code",
+            LabelHolder => "Cardholder name",
+            ExpiryPlaceholder => "MM / YY",
+            FieldsUnavailable => "The card form could not be loaded. Reload the page to try again.",
         },
         Locale::Fr => match text {
             BrandChoice => "Réseau de la carte",
@@ -185,6 +215,15 @@ pub fn text(locale: Locale, text: Text) -> &'static str {
                 "Cette carte enregistrée ne peut plus être utilisée. Choisissez une autre carte."
             }
             SavedCardExpired => "Cette carte enregistrée a expiré. Choisissez une autre carte.",
+            FieldsFrame => "Informations de la carte",
+            LabelNumber => "Numéro de carte",
+            LabelExpiry => "Date d’expiration",
+            LabelCvv => "Cryptogramme visuel",
+            LabelHolder => "Nom du titulaire",
+            ExpiryPlaceholder => "MM / AA",
+            FieldsUnavailable => {
+                "Le formulaire de carte n’a pas pu être chargé. Rechargez la page pour réessayer."
+            }
         },
     }
 }

@@ -31,14 +31,18 @@
 
 mod api;
 mod browser;
+mod channel;
 mod controller;
 mod dom;
 mod events;
 mod flow;
 mod form;
+mod frame;
 mod i18n;
+mod isolated;
 mod js;
 mod options;
+mod style;
 mod table;
 mod transport;
 
@@ -55,6 +59,6 @@ static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
 pub use transport::secure_url;
 
 pub use api::{
-    CheckoutHandle, format_expiry_js, format_number_js, mount, resume, set_bin_table, validate_cvv,
+    CheckoutHandle, fields_frame, format_expiry_js, format_number_js, mount, resume, set_bin_table, validate_cvv,
     validate_expiry, validate_holder, validate_number,
 };

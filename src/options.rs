@@ -152,7 +152,8 @@ pub struct MountOptions {
     pub save_card: Option<(Element, HtmlInputElement)>,
 }
 
-fn element_arg(doc: &Document, v: &JsValue, what: &str) -> Result<Option<Element>, String> {
+/// A selector or an element option; `None` when absent.
+pub fn element_arg(doc: &Document, v: &JsValue, what: &str) -> Result<Option<Element>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
@@ -210,15 +211,7 @@ impl MountOptions {
             .and_then(|l| Locale::from_tag(&l))
             .unwrap_or_else(|| page_locale(doc));
         let t = js::get(o, "threeDS");
-        let three_ds = match js::string(&t, "mode").as_deref() {
-            None | Some("iframe") => ThreeDsMode::Iframe,
-            Some("redirect") => ThreeDsMode::Redirect {
-                return_url: js::string(&t, "returnUrl")
-                    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-                    .ok_or("threeDS.returnUrl (an absolute URL) is required in redirect mode")?,
-            },
-            Some(_) => return Err("threeDS.mode must be 'iframe' or 'redirect'".into()),
-        };
+        let three_ds = three_ds_from_js(&t)?;
         let accepted = js::strings(&js::get(o, "acceptedBrands"));
         let today_arg = js::get(o, "today");
         let today = if today_arg.is_object() {
@@ -246,25 +239,7 @@ impl MountOptions {
         let [m0, m1, m2, m3]: [Option<Element>; 4] = messages
             .try_into()
             .map_err(|_| "four fields are required".to_owned())?;
-        // `saveCard`: the checkbox itself, or an element holding one (a `<label>`, so that its
-        // text is shown and hidden with it).
-        let save_card = match element_arg(doc, &js::get(o, "saveCard"), "saveCard")? {
-            None => None,
-            Some(el) => {
-                let input = match el.clone().dyn_into::<HtmlInputElement>() {
-                    Ok(i) => Some(i),
-                    Err(_) => el
-                        .query_selector("input[type=checkbox]")
-                        .ok()
-                        .flatten()
-                        .and_then(|i| i.dyn_into::<HtmlInputElement>().ok()),
-                };
-                match input {
-                    Some(i) if i.type_() == "checkbox" => Some((el, i)),
-                    _ => return Err("saveCard must be a checkbox or hold one".into()),
-                }
-            }
-        };
+        let save_card = save_card_arg(doc, o)?;
         Ok(MountOptions {
             save_card,
             inputs: [number, expiry, cvv, holder],
@@ -281,8 +256,44 @@ impl MountOptions {
     }
 }
 
+/// `threeDS`: `{mode: "iframe"}` (default) or `{mode: "redirect", returnUrl}`.
+pub fn three_ds_from_js(t: &JsValue) -> Result<ThreeDsMode, String> {
+    Ok(match js::string(t, "mode").as_deref() {
+        None | Some("iframe") => ThreeDsMode::Iframe,
+        Some("redirect") => ThreeDsMode::Redirect {
+            return_url: js::string(t, "returnUrl")
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .ok_or("threeDS.returnUrl (an absolute URL) is required in redirect mode")?,
+        },
+        Some(_) => return Err("threeDS.mode must be 'iframe' or 'redirect'".into()),
+    })
+}
+
+/// `saveCard`: the checkbox itself, or an element holding one (a `<label>`, so that its text is
+/// shown and hidden with it).
+pub fn save_card_arg(
+    doc: &Document,
+    o: &JsValue,
+) -> Result<Option<(Element, HtmlInputElement)>, String> {
+    let Some(el) = element_arg(doc, &js::get(o, "saveCard"), "saveCard")? else {
+        return Ok(None);
+    };
+    let input = match el.clone().dyn_into::<HtmlInputElement>() {
+        Ok(i) => Some(i),
+        Err(_) => el
+            .query_selector("input[type=checkbox]")
+            .ok()
+            .flatten()
+            .and_then(|i| i.dyn_into::<HtmlInputElement>().ok()),
+    };
+    match input {
+        Some(i) if i.type_() == "checkbox" => Ok(Some((el, i))),
+        _ => Err("saveCard must be a checkbox or hold one".into()),
+    }
+}
+
 /// The page's language (`<html lang>`), then the browser's; English otherwise.
-fn page_locale(doc: &Document) -> Locale {
+pub fn page_locale(doc: &Document) -> Locale {
     doc.document_element()
         .and_then(|e| e.get_attribute("lang"))
         .and_then(|l| Locale::from_tag(&l))

@@ -113,14 +113,30 @@
     var redirect = params.get('threeDS') === 'redirect';
     var locale = params.get('locale');
     if (locale) document.documentElement.lang = locale;
-    var handle = cc.mount({
+    var options = {
       session: session,
-      fields: { number: '#cc-number', expiry: '#cc-exp', cvv: '#cc-csc', holder: '#cc-name' },
       locale: locale || undefined,
       threeDS: redirect ? { mode: 'redirect', returnUrl: returnUrl() } : { mode: 'iframe' },
       // Shown by the module only when the session offers saving the card.
       saveCard: byId('save-card') ? '#save-card' : undefined,
-    });
+    };
+    // isolated.html: the card inputs are in one iframe served by the payment server; this page
+    // only gets events and the result.
+    if (byId('card-frame')) {
+      showSameOriginNote(session);
+      options.isolated = true;
+      options.container = '#card-frame';
+      options.style = {
+        layout: params.get('layout') || 'two-rows',
+        base: { fontFamily: 'system-ui, sans-serif', fontSize: '16px', borderRadius: '6px', color: '#1f2937' },
+        focus: { outlineColor: '#2563eb' },
+        invalid: { borderColor: '#b91c1c' },
+        complete: { borderColor: '#15803d' },
+      };
+    } else {
+      options.fields = { number: '#cc-number', expiry: '#cc-exp', cvv: '#cc-csc', holder: '#cc-name' };
+    }
+    var handle = cc.mount(options);
     showSavedCards(session, handle);
     var total = money(session.amount, session.currency);
     byId('line-amount').textContent = total;
@@ -143,7 +159,7 @@
       // A second click while a payment runs gets the same promise: one payment.
       handle.submit().then(show);
     });
-    ['cc-number', 'cc-exp', 'cc-csc', 'cc-name'].forEach(function (id) { byId(id).disabled = false; });
+    ['cc-number', 'cc-exp', 'cc-csc', 'cc-name'].forEach(function (id) { if (byId(id)) byId(id).disabled = false; });
     button.disabled = false;
     say('');
     // For the end-to-end tests and curious readers: the handle and the order reference.
@@ -153,6 +169,20 @@
     handle.on('ready', function () { document.documentElement.dataset.checkout = 'ready'; });
     // The payment server's answer was lost or is late: the module reads the outcome.
     handle.on('checking', function () { say('Checking your payment…'); });
+  }
+
+  // Isolation shows only when this page and the payment server are different origins. Served
+  // by the sandbox server itself, the page links to the server's other loopback name
+  // (localhost ↔ 127.0.0.1), which the sandbox allows as a checkout origin.
+  function showSameOriginNote(session) {
+    var note = byId('same-origin-note');
+    var host = window.location.hostname;
+    var other = host === 'localhost' ? '127.0.0.1' : host === '127.0.0.1' ? 'localhost' : null;
+    if (!note || !other || new URL(session.payUrl).origin !== window.location.origin) return;
+    var url = new URL(window.location.href);
+    url.hostname = other;
+    byId('other-origin').href = url.toString();
+    note.hidden = false;
   }
 
   // The customer's saved cards as radio buttons (text only: the page never builds HTML from

@@ -23,6 +23,11 @@ export const FILES = Object.freeze({
   validateEsm: 'validate/card_validate.js',
   validateTypes: 'validate/card_validate.d.ts',
   validateWasm: 'validate/card_validate_bg.wasm',
+  // The isolated fields' frame document and its own script and styles (sources: src/fields/),
+  // served by the payment server at /fields/<version>/ with the module files beside them.
+  fieldsHtml: 'fields/frame.html',
+  fieldsJs: 'fields/frame.js',
+  fieldsCss: 'fields/fields.css',
 });
 
 // What a browser downloads, per entry point.

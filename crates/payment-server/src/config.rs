@@ -20,6 +20,17 @@ use std::time::Duration;
 use clap::Parser;
 use payline_protocol::secret::Secret;
 
+/// `http://localhost:P` for `http://127.0.0.1:P` and the other way round; `None` otherwise.
+fn loopback_alias(origin: &str) -> Option<String> {
+    let rest = origin.strip_prefix("http://")?;
+    if let Some(port) = rest.strip_prefix("127.0.0.1") {
+        Some(format!("http://localhost{port}"))
+    } else {
+        rest.strip_prefix("localhost")
+            .map(|port| format!("http://127.0.0.1{port}"))
+    }
+}
+
 /// The sandbox's built-in merchant (payline-sandbox README): used only with `--sandbox`.
 pub mod sandbox_merchant {
     /// Merchant id.
@@ -662,8 +673,14 @@ impl Cli {
         }
         // The demo pages are served by this server itself: its own origin is always allowed.
         let own_origin = origin_of(&public_url);
-        if !allowed_origins.contains(&own_origin) {
-            allowed_origins.push(own_origin);
+        // In the sandbox, the demo is also served under the loopback's other name (localhost
+        // for 127.0.0.1 and back): a page there is another origin than the payment server, as a
+        // shop page is in production, which is what the isolated fields need to be shown.
+        let alias = sandbox.then(|| loopback_alias(&own_origin)).flatten();
+        for origin in std::iter::once(own_origin).chain(alias) {
+            if !allowed_origins.contains(&origin) {
+                allowed_origins.push(origin);
+            }
         }
         let webhook = match (&self.shop_webhook_url, &self.shop_webhook_secret) {
             (Some(u), Some(s)) if !s.is_empty() => {

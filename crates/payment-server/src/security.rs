@@ -40,9 +40,13 @@ pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> Strin
         "https:".to_owned()
     };
     let tokenizer = crate::config::origin_of(&s.gateway.tokenizer_url);
+    // The demo pages may be opened under another name of this server (`localhost` for
+    // `127.0.0.1`, see `Settings::allowed_origins`), where the isolated fields' frame, served
+    // from the public URL, is another origin than 'self'.
+    let own = crate::config::origin_of(&s.public_url);
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self' {tokenizer}; frame-src 'self' {gateway}; \
+         img-src 'self' data:; connect-src 'self' {tokenizer}; frame-src 'self' {own} {gateway}; \
          form-action 'self' {gateway}; base-uri 'none'; object-src 'none'; \
          require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors {frame_ancestors}"
     )

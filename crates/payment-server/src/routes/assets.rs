@@ -152,6 +152,38 @@ async fn render_html(bytes: Vec<u8>, www: &Path, pkg: &Path) -> Result<Vec<u8>, 
     Ok(out.into_bytes())
 }
 
+/// What `/fields/<version>/<name>` serves: the isolated fields' frame document, its script and
+/// styles, and the module files it loads by relative URL (they must sit beside it).
+const FIELDS_FILES: [(&str, &str); 6] = [
+    ("frame.html", "fields/frame.html"),
+    ("frame.js", "fields/frame.js"),
+    ("fields.css", "fields/fields.css"),
+    ("card-capture.js", "card-capture.js"),
+    ("card-capture.css", "card-capture.css"),
+    ("card_capture_bg.wasm", "card_capture_bg.wasm"),
+];
+
+/// `/fields/<version>/<name>` → the pkg/ file, when `<version>` is the built package's (a page
+/// must get the frame of the module it runs) and `<name>` is one of [`FIELDS_FILES`].
+pub fn fields_file(pkg: &Path, url_path: &str, pkg_version: &str) -> Option<PathBuf> {
+    let rest = url_path.strip_prefix("/fields/")?;
+    let (version, name) = rest.split_once('/')?;
+    if version != pkg_version || version.is_empty() {
+        return None;
+    }
+    FIELDS_FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, file)| pkg.join(file))
+}
+
+/// The `version` of pkg/package.json, written by the build.
+async fn pkg_version(pkg: &Path) -> Option<String> {
+    let text = tokio::fs::read_to_string(pkg.join("package.json")).await.ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["version"].as_str().map(str::to_owned)
+}
+
 /// The fallback handler: static files for GET and HEAD.
 pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
@@ -159,7 +191,17 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     }
     let s = state.settings();
     let (www, pkg) = (PathBuf::from(&s.www_dir), PathBuf::from(&s.pkg_dir));
-    let Some(file) = resolve(&www, &pkg, req.uri().path()) else {
+    let path = req.uri().path();
+    let is_fields = path.starts_with("/fields/");
+    let file = if is_fields {
+        match pkg_version(&pkg).await {
+            Some(v) => fields_file(&pkg, path, &v),
+            None => None,
+        }
+    } else {
+        resolve(&www, &pkg, path)
+    };
+    let Some(file) = file else {
         return AppError::NotFound("file").into_response();
     };
     let bytes = match tokio::fs::read(&file).await {
@@ -167,7 +209,8 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         Err(_) => return AppError::NotFound("file").into_response(),
     };
     let is_html = file.extension().is_some_and(|e| e == "html");
-    let bytes = if is_html {
+    // The frame document is the build's own output, hashes included: served as it is.
+    let bytes = if is_html && !is_fields {
         match render_html(bytes, &www, &pkg).await {
             Ok(b) => b,
             Err(e) => return e.into_response(),
@@ -180,7 +223,9 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         .uri()
         .query()
         .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("v=")));
-    let cache = if versioned {
+    // A versioned fields path never changes content in production; the sandbox serves a
+    // package being rebuilt under the same version, so it revalidates.
+    let cache = if versioned || (is_fields && !s.sandbox) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -207,7 +252,11 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
-    if is_html {
+    if is_fields && is_html {
+        // The isolated fields are framed by the checkout pages: its CSP names them in
+        // `frame-ancestors` (every other page refuses framing).
+        res.extensions_mut().insert(crate::security::FramableByCheckout);
+    } else if is_html {
         // The checkout page frames the ACS itself; isolating its browsing context group keeps
         // other windows from scripting it (HTML "cross-origin opener policies").
         h.insert(
