@@ -635,6 +635,63 @@ export interface MountOptions {
   timeouts?: { request?: number; pay?: number; pending?: number; method?: number; challenge?: number };
 }
 
+/**
+ * Isolated fields: the four inputs in one iframe served by the payment server that issued the
+ * session (`<payUrl origin>/fields/<version>/frame.html`), so no script of this page can read
+ * the card. The page gets the same events and results as with its own inputs.
+ */
+export interface IsolatedMountOptions extends Omit<MountOptions, "fields" | "messages" | "brandChoice"> {
+  isolated: true;
+  /** Where the iframe goes; it takes the container's width and its content's height. */
+  container: ElementRef;
+  /** Required: the frame is served by the payment server its payUrl names. */
+  session: CheckoutSession;
+  /** Looks of the fields, checked against an allow-list (mount() throws otherwise). */
+  style?: FieldsStyle;
+}
+
+/** A colour: #rgb, #rrggbb (with alpha), rgb()/rgba()/hsl()/hsla() or a colour name. */
+export type CssColor = string;
+/** A length in px, em or rem, within the property's range (0 allowed). */
+export type CssLength = string;
+
+/** What every state may set. */
+export interface FieldsStateStyle {
+  color?: CssColor;
+  backgroundColor?: CssColor;
+  borderColor?: CssColor;
+  /** 0-4px. */
+  borderWidth?: CssLength;
+  outlineColor?: CssColor;
+  labelColor?: CssColor;
+}
+
+/** The isolated fields' looks: a layout, then base and per-state properties. */
+export interface FieldsStyle {
+  /** "stacked" (default), "two-rows" (number, expiry, CVV; then the name) or "one-row"; below 420px wide every layout stacks. */
+  layout?: "stacked" | "two-rows" | "one-row";
+  base?: FieldsStateStyle & {
+    placeholderColor?: CssColor;
+    errorColor?: CssColor;
+    /** Comma-separated families among system-ui, sans-serif, serif, monospace, Arial, Helvetica, Helvetica Neue, Verdana, Tahoma, Trebuchet MS, Segoe UI, Roboto, Georgia, Times New Roman, Courier New, Inter (no web font download). */
+    fontFamily?: string;
+    /** Up to 32px. */
+    fontSize?: CssLength;
+    fontWeight?: "normal" | "bold" | "100" | "200" | "300" | "400" | "500" | "600" | "700" | "800" | "900";
+    /** A number from 1 to 3. */
+    lineHeight?: string;
+    /** Up to 24px. */
+    borderRadius?: CssLength;
+    /** One or two lengths, up to 32px each. */
+    padding?: string;
+    /** Space between the fields, up to 48px. */
+    gap?: CssLength;
+  };
+  focus?: FieldsStateStyle;
+  invalid?: FieldsStateStyle;
+  complete?: FieldsStateStyle;
+}
+
 export type FieldName = "number" | "expiry" | "cvv" | "holder";
 
 export interface FieldState {
@@ -682,10 +739,11 @@ export type CheckoutResult =
   | { status: "pending"; paymentId: string; message: string }
   /**
    * code "destroyed": destroy() stopped the submit (a 3-D Secure attempt waiting in the page is
-   * abandoned first). "insecure_tokenizer" / "insecure_url": the session's tokenizer / pay or
+   * abandoned first). "fields_unavailable": the isolated fields' frame did not load in time or
+   * refused its options (`reason` says why, for the developer). "insecure_tokenizer" / "insecure_url": the session's tokenizer / pay or
    * status URL is neither https nor http to a loopback host; nothing was sent.
    */
-  | { status: "error"; code: string; message: string; gatewayCode?: string };
+  | { status: "error"; code: string; message: string; gatewayCode?: string; reason?: string };
 
 /** CheckoutHandle's event methods (merged with the class below). */
 export interface CheckoutHandle {
@@ -788,7 +846,10 @@ impl CheckoutHandle {
         let ctrl = ctrl.clone();
         let saved_card = js::string(&options, "savedCard").filter(|c| !c.is_empty());
         // The submit clears `running` itself just before it reports the result.
-        let promise = js::promise(Box::pin(crate::controller::submit(ctrl.clone(), saved_card)));
+        let promise = js::promise(Box::pin(crate::controller::submit(
+            ctrl.clone(),
+            saved_card,
+        )));
         *ctrl.running.borrow_mut() = Some(promise.clone());
         promise
     }
@@ -812,7 +873,10 @@ impl CheckoutHandle {
     }
 
     /// Moves focus to a field (default: the number).
-    pub fn focus(&self, #[wasm_bindgen(unchecked_optional_param_type = "FieldName")] field: Option<String>) {
+    pub fn focus(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "FieldName")] field: Option<String>,
+    ) {
         let name = field.unwrap_or_default();
         match &self.mode {
             Mode::InPage(c) => {

@@ -112,7 +112,10 @@ fn hex(bytes: &[u8]) -> String {
 /// Whether `nonce` looks like one of ours (32 lowercase hex digits): the frame refuses to run
 /// with anything else in its URL.
 pub fn well_formed_nonce(nonce: &str) -> bool {
-    nonce.len() == 32 && nonce.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    nonce.len() == 32
+        && nonce
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A copy of the forwarded options only (see [`FORWARDED_OPTIONS`]).
@@ -133,7 +136,10 @@ pub fn read_style(v: &JsValue) -> Result<Style, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(out);
     }
-    let Some(obj) = v.dyn_ref::<Object>().filter(|_| !js_sys::Array::is_array(v)) else {
+    let Some(obj) = v
+        .dyn_ref::<Object>()
+        .filter(|_| !js_sys::Array::is_array(v))
+    else {
         return Err("style must be an object".into());
     };
     for key in Object::keys(obj).iter() {
@@ -151,7 +157,9 @@ pub fn read_style(v: &JsValue) -> Result<Style, String> {
                 ": is not layout or a state (base, focus, invalid, complete)",
             ]));
         }
-        let Some(props) = value.dyn_ref::<Object>().filter(|_| !js_sys::Array::is_array(&value))
+        let Some(props) = value
+            .dyn_ref::<Object>()
+            .filter(|_| !js_sys::Array::is_array(&value))
         else {
             return Err(js::cat(&["style.", &key, " must be an object"]));
         };

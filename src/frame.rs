@@ -17,7 +17,9 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement, MessageEvent, MessagePort, Window};
+use web_sys::{
+    Document, Element, HtmlElement, HtmlInputElement, MessageEvent, MessagePort, Window,
+};
 
 use crate::channel::{self, TO_FRAME};
 use crate::controller::Controller;
@@ -119,7 +121,10 @@ fn post(kind: &str, fields: &[(&str, JsValue)]) {
 }
 
 fn failed(code: &str, message: &str) {
-    post("failed", &[("code", code.into()), ("message", message.into())]);
+    post(
+        "failed",
+        &[("code", code.into()), ("message", message.into())],
+    );
 }
 
 /// The first (and only) `init`: checks the options, builds the form, mounts the controller.
@@ -160,18 +165,23 @@ fn mount(
     let session_arg = js::get(options, "session");
     let session = Session::from_js(&session_arg).map_err(|m| ("invalid_options", m))?;
     // The client secret and the token go to this payment server only.
-    let status_origin = web_sys::Url::new(&session.status_url).map(|u| u.origin()).ok();
+    let status_origin = web_sys::Url::new(&session.status_url)
+        .map(|u| u.origin())
+        .ok();
     if session.server_origin != own || status_origin.as_deref() != Some(own.as_str()) {
         return Err((
             "session_origin",
             "session.payUrl and statusUrl must be the fields frame's own origin".into(),
         ));
     }
-    let style = channel::read_style(&js::get(options, "style")).map_err(|m| ("invalid_style", m))?;
+    let style =
+        channel::read_style(&js::get(options, "style")).map_err(|m| ("invalid_style", m))?;
     let locale = js::string(options, "locale")
         .and_then(|l| Locale::from_tag(&l))
         .unwrap_or(Locale::En);
-    let root = doc.document_element().ok_or(("no_document", String::new()))?;
+    let root = doc
+        .document_element()
+        .ok_or(("no_document", String::new()))?;
     let _ = root.set_attribute("lang", locale.tag());
     if let Some(h) = root.dyn_ref::<HtmlElement>() {
         let css = h.style();
@@ -284,25 +294,35 @@ fn listen(ctrl: Rc<Controller>, main: &Element, port: MessagePort) {
         // Enter in a field submits the shop's form, as it would with in-page inputs (HTML
         // "implicit submission").
         listeners.push(EventListener::new(main.unchecked_ref(), "keydown", |e| {
-            if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter") {
+            if e.dyn_ref::<web_sys::KeyboardEvent>()
+                .is_some_and(|k| k.key() == "Enter")
+            {
                 e.prevent_default();
                 post("enter", &[]);
             }
         }));
     }
     let c = ctrl.clone();
-    listeners.push(EventListener::new(port.unchecked_ref(), "message", move |e| {
-        if let Some(e) = e.dyn_ref::<MessageEvent>() {
-            command(&c, &e.data());
-        }
-    }));
+    listeners.push(EventListener::new(
+        port.unchecked_ref(),
+        "message",
+        move |e| {
+            if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                command(&c, &e.data());
+            }
+        },
+    ));
     // The shop page went away (or removed the frame) mid-payment: the same as destroy(), which
     // abandons a 3-D Secure attempt with a keepalive request.
     let c = ctrl.clone();
     if let Some(w) = crate::dom::window() {
-        listeners.push(EventListener::new(w.unchecked_ref(), "pagehide", move |_| {
-            c.destroy();
-        }));
+        listeners.push(EventListener::new(
+            w.unchecked_ref(),
+            "pagehide",
+            move |_| {
+                c.destroy();
+            },
+        ));
     }
     port.start();
     FRAME.with(|f| {
@@ -361,7 +381,9 @@ fn submit(ctrl: &Rc<Controller>, data: &JsValue) {
         && w.is_finite()
         && h.is_finite()
     {
-        ctrl.shared.viewport.set(Some((w.clamp(0.0, 1e5), h.clamp(0.0, 1e5))));
+        ctrl.shared
+            .viewport
+            .set(Some((w.clamp(0.0, 1e5), h.clamp(0.0, 1e5))));
     }
     ctrl.save_choice.set(js::get(data, "saveCard").as_bool());
     let saved_card = js::string(data, "savedCard").filter(|c| !c.is_empty());

@@ -80,11 +80,17 @@ struct Expanded {
 }
 
 fn style(el: &HtmlIFrameElement, name: &str, value: &str) {
-    let _ = el.unchecked_ref::<HtmlElement>().style().set_property(name, value);
+    let _ = el
+        .unchecked_ref::<HtmlElement>()
+        .style()
+        .set_property(name, value);
 }
 
 fn unstyle(el: &HtmlIFrameElement, name: &str) {
-    let _ = el.unchecked_ref::<HtmlElement>().style().remove_property(name);
+    let _ = el
+        .unchecked_ref::<HtmlElement>()
+        .style()
+        .remove_property(name);
 }
 
 impl Isolated {
@@ -99,7 +105,9 @@ impl Isolated {
         }
         let session = Session::from_js(&session_arg)?;
         if !crate::transport::secure_url(&session.pay_url) {
-            return Err("session.payUrl must be https (or http on this machine) for isolated fields".into());
+            return Err(
+                "session.payUrl must be https (or http on this machine) for isolated fields".into(),
+            );
         }
         channel::read_style(&js::get(o, "style"))?;
         options::three_ds_from_js(&js::get(o, "threeDS"))?;
@@ -152,7 +160,9 @@ impl Isolated {
         let request_timeout = js::get(&js::get(o, "timeouts"), "request")
             .as_f64()
             .filter(|n| n.is_finite() && *n > 0.0)
-            .map_or(Timeouts::default().request, |n| n.min(f64::from(u32::MAX)) as u32);
+            .map_or(Timeouts::default().request, |n| {
+                n.min(f64::from(u32::MAX)) as u32
+            });
         let iso = Rc::new(Isolated {
             events: Events::default(),
             frame,
@@ -231,7 +241,11 @@ impl Isolated {
             }
         });
         port.start();
-        let init = channel::message(channel::INIT, &self.nonce, &[("options", self.init.clone())]);
+        let init = channel::message(
+            channel::INIT,
+            &self.nonce,
+            &[("options", self.init.clone())],
+        );
         // Only to the payment server's origin (HTML postMessage targetOrigin): if the iframe was
         // navigated elsewhere meanwhile, the options and the port are not delivered.
         let sent = content.post_message_with_transfer(
@@ -268,7 +282,11 @@ impl Isolated {
                     let h = h.min(MAX_HEIGHT);
                     self.height.set(h);
                     if self.expanded.borrow().is_none() {
-                        style(&self.frame, "height", &js::cat(&[&js::decimal(h as u32), "px"]));
+                        style(
+                            &self.frame,
+                            "height",
+                            &js::cat(&[&js::decimal(h as u32), "px"]),
+                        );
                     }
                 }
             }

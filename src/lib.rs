@@ -59,6 +59,6 @@ static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
 pub use transport::secure_url;
 
 pub use api::{
-    CheckoutHandle, fields_frame, format_expiry_js, format_number_js, mount, resume, set_bin_table, validate_cvv,
-    validate_expiry, validate_holder, validate_number,
+    CheckoutHandle, fields_frame, format_expiry_js, format_number_js, mount, resume, set_bin_table,
+    validate_cvv, validate_expiry, validate_holder, validate_number,
 };

@@ -42,9 +42,13 @@ pub const FONTS: [&str; 16] = [
 enum Kind {
     Color,
     /// A length between 0 and `max` px (em and rem count 16 px).
-    Length { max: u32 },
+    Length {
+        max: u32,
+    },
     /// One or two lengths (padding: vertical, horizontal).
-    Lengths { max: u32 },
+    Lengths {
+        max: u32,
+    },
     Font,
     Weight,
     LineHeight,
@@ -55,7 +59,12 @@ const PROPERTIES: [(&str, &str, Kind, bool); 14] = [
     ("color", "color", Kind::Color, false),
     ("backgroundColor", "background", Kind::Color, false),
     ("borderColor", "border-color", Kind::Color, false),
-    ("borderWidth", "border-width", Kind::Length { max: 4 }, false),
+    (
+        "borderWidth",
+        "border-width",
+        Kind::Length { max: 4 },
+        false,
+    ),
     ("outlineColor", "outline-color", Kind::Color, false),
     ("labelColor", "label-color", Kind::Color, false),
     ("placeholderColor", "placeholder-color", Kind::Color, true),
@@ -113,10 +122,12 @@ pub struct Style {
 
 /// Checks one state's property and adds its custom property to `style`.
 pub fn add(style: &mut Style, state: &str, property: &str, value: &str) -> Result<(), StyleError> {
-    let state = STATES
-        .iter()
-        .find(|s| **s == state)
-        .ok_or_else(|| StyleError::new(&[clip(state)], "is not a state (base, focus, invalid, complete)"))?;
+    let state = STATES.iter().find(|s| **s == state).ok_or_else(|| {
+        StyleError::new(
+            &[clip(state)],
+            "is not a state (base, focus, invalid, complete)",
+        )
+    })?;
     let base = *state == "base";
     let (suffix, kind) = if property == GAP.0 && base {
         (GAP.1, Kind::Length { max: 48 })
@@ -124,9 +135,14 @@ pub fn add(style: &mut Style, state: &str, property: &str, value: &str) -> Resul
         let (_, suffix, kind, base_only) = PROPERTIES
             .iter()
             .find(|(name, ..)| *name == property)
-            .ok_or_else(|| StyleError::new(&[state, clip(property)], "is not an allowed property"))?;
+            .ok_or_else(|| {
+            StyleError::new(&[state, clip(property)], "is not an allowed property")
+        })?;
         if *base_only && !base {
-            return Err(StyleError::new(&[state, property], "can only be set in base"));
+            return Err(StyleError::new(
+                &[state, property],
+                "can only be set in base",
+            ));
         }
         (*suffix, *kind)
     };
@@ -134,15 +150,19 @@ pub fn add(style: &mut Style, state: &str, property: &str, value: &str) -> Resul
     if value.len() > MAX_VALUE {
         return Err(StyleError::new(&[state, property], "is too long"));
     }
-    let checked = match kind {
-        Kind::Color => color(value).ok_or("must be a colour (#rgb, #rrggbb, rgb(), hsl() or a colour name)"),
-        Kind::Length { max } => length(value, max).ok_or("must be a length in px, em or rem within the allowed range"),
-        Kind::Lengths { max } => lengths(value, max).ok_or("must be one or two lengths in px, em or rem within the allowed range"),
-        Kind::Font => font(value).ok_or("must be a list of allowed font families"),
-        Kind::Weight => weight(value).ok_or("must be normal, bold or 100-900"),
-        Kind::LineHeight => line_height(value).ok_or("must be a number between 1 and 3"),
-    }
-    .map_err(|problem| StyleError::new(&[state, property], problem))?;
+    let checked =
+        match kind {
+            Kind::Color => color(value)
+                .ok_or("must be a colour (#rgb, #rrggbb, rgb(), hsl() or a colour name)"),
+            Kind::Length { max } => length(value, max)
+                .ok_or("must be a length in px, em or rem within the allowed range"),
+            Kind::Lengths { max } => lengths(value, max)
+                .ok_or("must be one or two lengths in px, em or rem within the allowed range"),
+            Kind::Font => font(value).ok_or("must be a list of allowed font families"),
+            Kind::Weight => weight(value).ok_or("must be normal, bold or 100-900"),
+            Kind::LineHeight => line_height(value).ok_or("must be a number between 1 and 3"),
+        }
+        .map_err(|problem| StyleError::new(&[state, property], problem))?;
     let mut var = String::from("--cc-");
     var.push_str(state);
     var.push('-');
@@ -277,9 +297,8 @@ fn font(v: &str) -> Option<String> {
 
 fn weight(v: &str) -> Option<String> {
     match v {
-        "normal" | "bold" | "100" | "200" | "300" | "400" | "500" | "600" | "700" | "800" | "900" => {
-            Some(v.to_owned())
-        }
+        "normal" | "bold" | "100" | "200" | "300" | "400" | "500" | "600" | "700" | "800"
+        | "900" => Some(v.to_owned()),
         _ => None,
     }
 }
@@ -290,6 +309,7 @@ fn line_height(v: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -305,12 +325,27 @@ mod tests {
             one("base", "color", "#1A2b3C").unwrap(),
             [("--cc-base-color".to_owned(), "#1a2b3c".to_owned())]
         );
-        assert_eq!(one("focus", "borderColor", "rgb(10, 20, 30)").unwrap()[0].1, "rgb(10, 20, 30)");
-        assert_eq!(one("invalid", "color", "hsl(0 80% 40% / 50%)").unwrap()[0].1, "hsl(0 80% 40% / 50%)");
-        assert_eq!(one("complete", "color", "SeaGreen").unwrap()[0].1, "seagreen");
-        assert_eq!(one("base", "fontSize", "1.125rem").unwrap()[0].1, "1.125rem");
+        assert_eq!(
+            one("focus", "borderColor", "rgb(10, 20, 30)").unwrap()[0].1,
+            "rgb(10, 20, 30)"
+        );
+        assert_eq!(
+            one("invalid", "color", "hsl(0 80% 40% / 50%)").unwrap()[0].1,
+            "hsl(0 80% 40% / 50%)"
+        );
+        assert_eq!(
+            one("complete", "color", "SeaGreen").unwrap()[0].1,
+            "seagreen"
+        );
+        assert_eq!(
+            one("base", "fontSize", "1.125rem").unwrap()[0].1,
+            "1.125rem"
+        );
         assert_eq!(one("base", "padding", "8px 12px").unwrap()[0].1, "8px 12px");
-        assert_eq!(one("base", "gap", "0").unwrap()[0], ("--cc-base-gap".into(), "0".into()));
+        assert_eq!(
+            one("base", "gap", "0").unwrap()[0],
+            ("--cc-base-gap".into(), "0".into())
+        );
         assert_eq!(
             one("base", "fontFamily", "'Helvetica Neue', arial, sans-serif").unwrap()[0].1,
             "\"Helvetica Neue\", Arial, sans-serif"
@@ -339,7 +374,16 @@ mod tests {
         ] {
             assert!(one("base", "color", bad).is_err(), "{bad}");
         }
-        for bad in ["12", "-4px", "100px", "1e3px", "3em", "calc(1px)", "8px 8px 8px", "1..2px"] {
+        for bad in [
+            "12",
+            "-4px",
+            "100px",
+            "1e3px",
+            "3em",
+            "calc(1px)",
+            "8px 8px 8px",
+            "1..2px",
+        ] {
             assert!(one("base", "padding", bad).is_err(), "{bad}");
         }
         for bad in ["Comic Sans MS", "url(x)", "", "Arial;", "serif,,"] {
@@ -363,7 +407,11 @@ mod tests {
             one("focus", "fontSize", "16px").unwrap_err(),
             "style.focus.fontSize: can only be set in base"
         );
-        assert!(one("base", "color", &"a".repeat(200)).unwrap_err().contains("too long"));
+        assert!(
+            one("base", "color", &"a".repeat(200))
+                .unwrap_err()
+                .contains("too long")
+        );
         assert_eq!(layout("two-rows"), Ok("two-rows"));
         assert!(layout("grid").is_err());
     }

@@ -46,7 +46,7 @@ pub fn content_security_policy(state: &AppState, frame_ancestors: &str) -> Strin
     let own = crate::config::origin_of(&s.public_url);
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self' {tokenizer}; frame-src 'self' {own} {gateway}; \
+         img-src 'self' data:; connect-src 'self' {own} {tokenizer}; frame-src 'self' {own} {gateway}; \
          form-action 'self' {gateway}; base-uri 'none'; object-src 'none'; \
          require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors {frame_ancestors}"
     )

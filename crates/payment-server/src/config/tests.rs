@@ -134,7 +134,9 @@ fn own_origin_is_allowed_and_origins_validated() {
         vec![
             "http://shop.test:3000",
             "https://a.example",
-            "http://127.0.0.1:8080"
+            "http://127.0.0.1:8080",
+            // The sandbox's other loopback name, where the demo shows isolated fields.
+            "http://localhost:8080"
         ]
     );
     let err = cli(&["--sandbox", "--allowed-origins", "shop.test"])

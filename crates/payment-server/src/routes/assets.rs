@@ -179,7 +179,9 @@ pub fn fields_file(pkg: &Path, url_path: &str, pkg_version: &str) -> Option<Path
 
 /// The `version` of pkg/package.json, written by the build.
 async fn pkg_version(pkg: &Path) -> Option<String> {
-    let text = tokio::fs::read_to_string(pkg.join("package.json")).await.ok()?;
+    let text = tokio::fs::read_to_string(pkg.join("package.json"))
+        .await
+        .ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     json["version"].as_str().map(str::to_owned)
 }
@@ -255,7 +257,8 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     if is_fields && is_html {
         // The isolated fields are framed by the checkout pages: its CSP names them in
         // `frame-ancestors` (every other page refuses framing).
-        res.extensions_mut().insert(crate::security::FramableByCheckout);
+        res.extensions_mut()
+            .insert(crate::security::FramableByCheckout);
     } else if is_html {
         // The checkout page frames the ACS itself; isolating its browsing context group keeps
         // other windows from scripting it (HTML "cross-origin opener policies").

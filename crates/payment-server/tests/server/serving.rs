@@ -328,3 +328,87 @@ async fn openapi_lists_every_route() {
         assert!(served, "the router does not serve {method} {path}:\n{text}");
     }
 }
+
+/// The isolated fields' frame: served under the built package's version only, framable by the
+/// checkout origins and nothing else, its module files beside it, nothing else of pkg/.
+#[tokio::test]
+async fn serves_the_isolated_fields_frame_to_the_checkout_origins_only() {
+    let (www_dir, pkg_dir) = site();
+    let pkg = std::path::Path::new(&pkg_dir);
+    std::fs::create_dir_all(pkg.join("fields")).unwrap();
+    std::fs::write(
+        pkg.join("package.json"),
+        r#"{"name": "card-capture", "version": "9.8.7"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("fields/frame.html"),
+        "<!doctype html><title>fields</title>",
+    )
+    .unwrap();
+    std::fs::write(pkg.join("fields/frame.js"), "'use strict';").unwrap();
+    let s = support::start(Opts {
+        www_dir,
+        pkg_dir,
+        ..Opts::default()
+    })
+    .await;
+    let get = |path: &str| client().get(format!("{}{path}", s.url)).send();
+    let r = get("/fields/9.8.7/frame.html").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(r.headers().get("x-frame-options").is_none(), "framable");
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let ancestors = csp
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("frame-ancestors "))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        ancestors.split(' ').any(|o| o == support::CHECKOUT_ORIGIN),
+        "{csp}"
+    );
+    assert!(
+        !ancestors.contains('*') && !ancestors.contains("https:"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+        "{csp}"
+    );
+    // The tokenizer is the only other origin the frame may send to: the card cannot be sent
+    // anywhere else, whatever the page hands the frame.
+    let connect = csp
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("connect-src "))
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        connect.split(' ').count(),
+        3,
+        "'self', the public URL and the tokenizer: {csp}"
+    );
+    assert_eq!(get("/fields/9.8.7/frame.js").await.unwrap().status(), 200);
+    let wasm = get("/fields/9.8.7/card_capture_bg.wasm").await.unwrap();
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        wasm.headers()["x-frame-options"],
+        "DENY",
+        "only the frame document is framable"
+    );
+    for path in [
+        "/fields/9.8.6/frame.html",
+        "/fields/9.8.7/integrity.json",
+        "/fields/9.8.7/../integrity.json",
+        "/fields/9.8.7/fields/frame.html",
+        "/fields//frame.html",
+        "/fields/9.8.7/",
+    ] {
+        assert_eq!(get(path).await.unwrap().status(), 404, "{path}");
+    }
+}
