@@ -603,13 +603,20 @@ export interface SubmitOptions {
 /** A CSS selector or the element itself. */
 export type ElementRef = string | Element;
 
+/** Languages of the buyer-facing texts: en and fr built in, the others loaded on demand. */
+export type LocaleTag = "en" | "fr" | "de" | "es" | "it" | "nl" | "pt" | "pl";
+
 export interface MountOptions {
   /** The merchant's own inputs. */
   fields: { number: ElementRef; expiry: ElementRef; cvv: ElementRef; holder: ElementRef };
   /** Checkout session; without one the form validates but submit() answers an error. */
   session?: CheckoutSession;
-  /** Messages language; default: <html lang>, then the browser's. */
-  locale?: "fr" | "en";
+  /**
+   * Messages language, a BCP 47 tag (a regional one gets its language: de-AT is German, pt-BR
+   * Portuguese); default: <html lang>, then the browser's, then English. Languages other than
+   * en and fr must be loaded first: loadLocale() of card-capture/locales.
+   */
+  locale?: LocaleTag | `${LocaleTag}-${string}`;
   /** 3-D Secure challenge in a dialog (default) or a full-page redirect + resume(). */
   threeDS?: { mode: "iframe"; challengeTimeout?: number } | { mode: "redirect"; returnUrl: string; challengeTimeout?: number };
   /** Payline brand preselected for co-badged cards ("CB", "VISA", ...). */
@@ -872,7 +879,8 @@ pub fn fields_frame() {
 #[wasm_bindgen(unchecked_return_type = "Promise<CheckoutResult>")]
 pub fn resume(
     #[wasm_bindgen(unchecked_param_type = "CheckoutSession")] session: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "\"fr\" | \"en\"")] locale: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "LocaleTag | `${LocaleTag}-${string}`")]
+    locale: Option<String>,
 ) -> js_sys::Promise {
     js::promise(Box::pin(crate::flow::resume(session, locale)))
 }

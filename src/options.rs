@@ -4,6 +4,7 @@
 //! (`flow`) share these types without depending on each other.
 
 use card_core::YearMonth;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement};
 
@@ -303,4 +304,40 @@ pub fn page_locale(doc: &Document) -> Locale {
                 .and_then(|l| Locale::from_tag(&l))
         })
         .unwrap_or(Locale::En)
+}
+
+/// The language `mount()` uses for this `locale` option: the option, `<html lang>`, the
+/// browser's, English, as in [`MountOptions::from_js`]. `loadLocale()` of `card-capture/locales`
+/// asks it, so the page loads the catalogue the form is about to show and no other.
+#[wasm_bindgen(js_name = negotiateLocale, unchecked_return_type = "LocaleTag")]
+pub fn negotiate_locale(
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] option: JsValue,
+) -> JsValue {
+    let locale = match option.as_string().and_then(|l| Locale::from_tag(&l)) {
+        Some(l) => l,
+        None => crate::dom::document().map_or(Locale::En, |d| page_locale(&d)),
+    };
+    JsValue::from_str(locale.tag())
+}
+
+/// Hands the module a language loaded on demand: `texts`, every message in the order of
+/// `pkg/locales/<tag>.json` (its `Object.values`; `loadLocale()` of `card-capture/locales`
+/// does this). Throws, storing nothing, when one is missing or empty, so a page never mixes
+/// languages unnoticed; a language already loaded is left as it is.
+#[wasm_bindgen(js_name = registerLocale)]
+pub fn register_locale(
+    #[wasm_bindgen(unchecked_param_type = "LocaleTag")] tag: &str,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] texts: js_sys::Array,
+) {
+    let outcome = match Locale::from_tag(tag) {
+        Some(locale) => crate::i18n::register(locale, |i| {
+            (i < texts.length() as usize)
+                .then(|| texts.get(i as u32).as_string())
+                .flatten()
+        }),
+        None => Err("no such locale"),
+    };
+    if let Err(m) = outcome {
+        wasm_bindgen::throw_str(&js::cat(&["card-capture registerLocale: ", m]));
+    }
 }
