@@ -195,11 +195,18 @@ ${html}
     await page.getByLabel('Expiry date').fill('12 / 34');
     await page.getByLabel('Security code').fill('123');
     await page.getByLabel('Cardholder name').fill('Jeanne Martin');
+    // The demo session's amount, formatted by Intl for the page's language.
+    const session = await (await fetch(`${sandbox.url}/api/demo/checkout-sessions`, { method: 'POST' })).json();
+    const expected = new Intl.NumberFormat('en', { style: 'currency', currency: session.currency })
+      .format(session.amount / 100);
+    assert.equal(await page.getByRole('button').textContent(), `Pay ${expected}`);
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.getByRole('status').filter({ hasText: 'Payment authorized' }).waitFor({ timeout: 20_000 });
 
     await page.goto(`${sandbox.url}/guide-de.html`);
     await page.waitForFunction(() => document.documentElement.dataset.mounted === 'yes');
+    // German number formatting: the amount before the currency sign, a decimal comma.
+    assert.match(await page.getByRole('button').textContent(), /^Pay \d+,\d\d\s€$/);
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.locator('.cc-error', { hasText: 'Geben Sie die Kartennummer ein.' }).waitFor();
     assert.deepEqual(problems, []);
