@@ -5,11 +5,11 @@
 //! Messages say what to do, not only what is wrong (WCAG 2.2 SC 3.3.3 "Error Suggestion"),
 //! and never repeat what the buyer typed.
 //!
-//! Why only two are built in: each other catalogue costs 0.9 to 1.0 KB gzip (`npm run size`
-//! measures them), 5.6 KB for the six, more than the 2 KB a page should pay for languages it
-//! does not show. Their texts are `src/locales/<tag>.json`, shipped as `pkg/locales/<tag>.js`
-//! (and `.json`); `loadLocale()` of `card-capture/locales` or `registerLocale()` hands one to
-//! the module before `mount()`.
+//! Why only two are built in: each other catalogue costs 0.7 to 0.9 KB gzip (`npm run size`
+//! measures them), 4.1 KB for the six in one file, more than the 2 KB a page should pay for
+//! languages it does not show. Their texts are `src/locales/<tag>.json`, shipped as
+//! `pkg/locales/<tag>.js` (and `.json`); `loadLocale()` of `card-capture/locales` or
+//! `registerLocale()` hands one to the module before `mount()`.
 
 use std::cell::RefCell;
 
@@ -342,9 +342,6 @@ pub fn loaded(locale: Locale) -> Option<&'static Catalogue> {
 
 /// The catalogue to show: `locale`'s, or English while it is not registered, which the
 /// browser console is told once (the page forgot `loadLocale()`).
-// Not inlined: texts are read at some forty places, and the table look-up inlined into each
-// cost 1.5 KB of code.
-#[inline(never)]
 fn catalogue(locale: Locale) -> &'static Catalogue {
     if let Some(c) = loaded(locale) {
         return c;

@@ -1,5 +1,5 @@
 // card-capture/locales: the buyer-facing texts in the languages the module does not carry
-// itself. English and French are in the .wasm; the six others cost 0.9 to 1.0 KB gzip each,
+// itself. English and French are in the .wasm; the six others cost 0.7 to 0.9 KB gzip each,
 // so each is its own file, fetched only by a page that shows it (a dynamic import(), which
 // every bundler splits into a chunk of its own).
 import { negotiateLocale, registerLocale } from '../card_capture.js';

@@ -1,7 +1,7 @@
 // card-capture/vue: <CardCheckout>, the checkout form as a Vue 3 component over mount().
 // Vue is a peer dependency, imported from the page's own copy; render functions (h), no
 // template compiler needed.
-import { defineComponent, h, onBeforeUnmount, onMounted, ref, useId, watch } from 'vue';
+import { defineComponent, h, onBeforeUnmount, onMounted, ref, toRaw, useId, watch } from 'vue';
 import { EVENTS, start } from '../lifecycle.js';
 
 const FIELDS = [
@@ -34,7 +34,10 @@ export const CardCheckout = defineComponent({
     let life = null;
 
     function mountNow() {
-      const options = { ...props.options, session: props.session, locale: props.locale };
+      // The plain objects behind Vue's reactive proxies (a session kept in a ref() is one):
+      // isolated fields post the options to their frame, and a proxy cannot be cloned
+      // (HTML structured clone).
+      const options = { ...toRaw(props.options), session: toRaw(props.session), locale: props.locale };
       if (props.options?.isolated) {
         options.container = container.value;
       } else {

@@ -34,7 +34,9 @@ const REACT_APP = `import { StrictMode, createElement as h, useEffect, useRef, u
 import { createRoot } from 'react-dom/client';
 import { CardCheckout } from 'card-capture/react';
 
-const locale = new URLSearchParams(location.search).get('locale') || undefined;
+const query = new URLSearchParams(location.search);
+const locale = query.get('locale') || undefined;
+const options = query.has('isolated') ? { isolated: true } : undefined;
 window.app = { events: [] };
 
 function Shop() {
@@ -57,6 +59,7 @@ function Shop() {
       ref: checkout,
       session,
       locale,
+      options,
       onReady: () => { window.app.events.push('ready'); document.documentElement.dataset.checkout = 'ready'; },
       onResult: (r) => window.app.events.push('result:' + r.status),
       onChallenge: (c) => window.app.events.push('challenge:' + c.phase),
@@ -71,7 +74,9 @@ createRoot(document.getElementById('root')).render(h(StrictMode, null, h(Shop)))
 const VUE_APP = `import { createApp, h, ref } from 'vue';
 import { CardCheckout } from 'card-capture/vue';
 
-const locale = new URLSearchParams(location.search).get('locale') || undefined;
+const query = new URLSearchParams(location.search);
+const locale = query.get('locale') || undefined;
+const options = query.has('isolated') ? { isolated: true } : undefined;
 window.app = { events: [] };
 
 const Shop = {
@@ -95,6 +100,7 @@ const Shop = {
         ref: checkout,
         session: session.value,
         locale,
+        options,
         onReady: () => { window.app.events.push('ready'); document.documentElement.dataset.checkout = 'ready'; },
         onResult: (r) => window.app.events.push('result:' + r.status),
         onChallenge: (c) => window.app.events.push('challenge:' + c.phase),
@@ -169,7 +175,12 @@ async function open(app, query = '') {
   const requested = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   await page.goto(`${server.url}/${app}/${query}`);
-  await page.waitForFunction(() => document.documentElement.dataset.checkout === 'ready');
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.checkout === 'ready', null, { timeout: 15_000 });
+  } catch (err) {
+    const body = await page.evaluate(() => document.body.innerHTML.slice(0, 600));
+    throw new Error(`${app}${query} never mounted: ${err.message}\n${problems.join('\n')}\n${body}`);
+  }
   return { page, problems, requested };
 }
 
@@ -262,6 +273,23 @@ for (const app of ['react', 'vue']) {
       const refused = await page.evaluate(() => window.app.pending);
       assert.equal(refused.status, 'refused', JSON.stringify(refused));
       assert.deepEqual(problems, [], 'no "locale is not loaded" warning');
+      await page.close();
+    });
+
+    it('isolated fields in German: the component hands mount() its container, the frame speaks the loaded language', async () => {
+      const { page, problems } = await open(app, '?isolated=1&locale=de');
+      const frame = page.frameLocator('iframe.cc-fields-frame');
+      // The frame's labels come from the catalogue the page loaded, sent along with its options.
+      await frame.getByLabel('Kartennummer').fill(FRICTIONLESS);
+      await frame.getByLabel('Ablaufdatum').fill(FUTURE);
+      await frame.getByLabel('Kartenprüfnummer').fill('123');
+      await frame.getByLabel('Name des Karteninhabers').fill('Jeanne Martin');
+      assert.equal(await page.locator('input').count(), 0, 'no card input in the shop page');
+      const result = await page.evaluate(() => window.app.pay());
+      assert.equal(result.status, 'authorized', JSON.stringify(result));
+      await page.evaluate(() => window.app.unmount());
+      await page.waitForFunction(() => document.querySelectorAll('iframe').length === 0);
+      assert.deepEqual(problems, []);
       await page.close();
     });
   });
