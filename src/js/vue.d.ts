@@ -8,10 +8,12 @@ import type {
 /** mount() options other than those the component sets itself. */
 export type CardCheckoutOptions = Omit<MountOptions, 'fields' | 'session' | 'locale'> & {
   /**
-   * Isolated fields, once the module has them: the module draws the fields in the component's
-   * container, passed as `container`; the other isolated options (e.g. `style`) go through.
+   * Isolated fields: the module draws the fields in an iframe inside the component's
+   * container, which the component passes to mount() as `container`.
    */
   isolated?: boolean;
+  /** With `isolated`: the fields' looks, passed to mount() as they are (its style allow-list). */
+  style?: Record<string, Record<string, string> | string>;
 };
 
 /** What the component exposes (a template ref's value). */
