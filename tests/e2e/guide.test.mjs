@@ -122,6 +122,13 @@ describe('docs/guide.md', () => {
     for (const kind of KINDS) assert.ok(ofKind(kind).length > 0, `no ${kind} block`);
   });
 
+  it('links only to files that exist', async () => {
+    const text = await fs.readFile(GUIDE, 'utf8');
+    const links = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^https?:/.test(l));
+    assert.ok(links.includes('api.md') && links.includes('browser-checkout.md'), links.join(', '));
+    for (const link of links) await fs.access(path.join(path.dirname(GUIDE), link));
+  });
+
   it('install: the package installs into a project, with its entry points', async () => {
     const project = path.join(work, 'project');
     await fs.mkdir(project);
