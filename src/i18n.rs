@@ -150,7 +150,7 @@ pub enum Text {
 pub const COUNT: usize = 41;
 const FIELD_MESSAGES: usize = 15;
 
-/// One language's messages, in [`IDS`] order.
+/// One language's messages, in message-id order (`IDS`, in the tests).
 type Catalogue = [&'static str; COUNT];
 
 /// Message ids, the keys of `src/locales/<tag>.json` in their order: field messages
@@ -305,7 +305,7 @@ fn index(locale: Locale) -> usize {
     Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0)
 }
 
-/// Registers `locale`'s messages: `get(i)` is the i-th in [`IDS`] order (the values of
+/// Registers `locale`'s messages: `get(i)` is the i-th in message-id order (the values of
 /// `src/locales/<tag>.json`). All of them, none empty, or nothing is stored: a half-translated
 /// page would mix languages without anyone noticing. A language already loaded keeps its
 /// catalogue. (Plain loops, no iterator adapters or string joins: each of those adds code to
@@ -314,19 +314,23 @@ pub fn register(locale: Locale, get: impl Fn(usize) -> Option<String>) -> Result
     if locale.built_in() {
         return Err("English and French are built in");
     }
-    let mut table: Catalogue = [""; COUNT];
-    for (i, slot) in table.iter_mut().enumerate() {
-        match get(i) {
-            Some(t) if !t.trim().is_empty() => *slot = Box::leak(t.into_boxed_str()),
-            _ => return Err("a message is missing or empty"),
+    // Checked whole before anything is kept, so a refused catalogue leaves no text behind.
+    for i in 0..COUNT {
+        if get(i).is_none_or(|t| t.trim().is_empty()) {
+            return Err("a message is missing or empty");
         }
     }
     if get(COUNT).is_some() {
         return Err("more messages than the module has");
     }
-    if loaded(locale).is_none() {
-        LOADED.with(|l| l.borrow_mut()[index(locale)] = Some(Box::leak(Box::new(table))));
+    if loaded(locale).is_some() {
+        return Ok(());
     }
+    let mut table: Catalogue = [""; COUNT];
+    for (i, slot) in table.iter_mut().enumerate() {
+        *slot = Box::leak(get(i).unwrap_or_default().into_boxed_str());
+    }
+    LOADED.with(|l| l.borrow_mut()[index(locale)] = Some(Box::leak(Box::new(table))));
     Ok(())
 }
 
