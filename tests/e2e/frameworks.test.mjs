@@ -49,6 +49,7 @@ function Shop() {
   }, []);
   window.app.session = session;
   window.app.unmount = () => setShown(false);
+  window.app.newSession = () => fetch('/api/demo/checkout-sessions', { method: 'POST' }).then((r) => r.json()).then(setSession);
   window.app.pay = () => {
     window.app.pending = checkout.current.submit();
     window.app.pending.then((r) => setStatus(r.status === 'authorized' ? 'Payment authorized' : r.message ?? r.status));
@@ -90,6 +91,8 @@ const Shop = {
       window.app.session = s;
     });
     window.app.unmount = () => { shown.value = false; };
+    window.app.newSession = () => fetch('/api/demo/checkout-sessions', { method: 'POST' }).then((r) => r.json())
+      .then((s) => { session.value = s; window.app.session = s; });
     window.app.pay = () => {
       window.app.pending = checkout.value.submit();
       window.app.pending.then((r) => { status.value = r.status === 'authorized' ? 'Payment authorized' : r.message ?? r.status; });
@@ -225,6 +228,23 @@ for (const app of ['react', 'vue']) {
       const { orderRef } = await page.evaluate(() => window.app.session);
       const entries = await ledger(server.sandboxUrl, orderRef);
       assert.deepEqual(entries.map((e) => [e.type, e.accepted]), [['AUTHORIZATION', true]], JSON.stringify(entries));
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+
+    it('a new session mounts afresh: the old form destroyed first, one form left, it pays', async () => {
+      const { page, problems } = await open(app);
+      const first = await page.evaluate(() => window.app.session.id);
+      await page.evaluate(() => window.app.newSession());
+      await page.waitForFunction(() => window.app.events.filter((e) => e === 'ready').length === 2);
+      const second = await page.evaluate(() => window.app.session.id);
+      assert.notEqual(second, first);
+      assert.deepEqual(await leftovers(page), { messages: 4, dialogs: 0, iframes: 0, inert: 0 });
+      await fillCard(page, FRICTIONLESS);
+      assert.equal(await page.getByLabel('Card number').inputValue(), '4970 1071 1111 1119', 'formatted once, not twice');
+      const result = await page.evaluate(() => window.app.pay());
+      assert.equal(result.status, 'authorized', JSON.stringify(result));
+      assert.equal((await sessionStatus(await page.evaluate(() => window.app.session))).status, 'authorized');
       assert.deepEqual(problems, []);
       await page.close();
     });
