@@ -56,7 +56,9 @@ export const CardCheckout = defineComponent({
     // onMounted runs in the browser only: server-side rendering never mounts.
     onMounted(mountNow);
     onBeforeUnmount(unmountNow);
-    watch(() => [props.session, props.locale, Boolean(props.options?.isolated)], () => {
+    // Each source compared on its own: an `options` object written inline in the parent's
+    // render is a new object every render, and must not remount the form.
+    watch([() => props.session, () => props.locale, () => Boolean(props.options?.isolated)], () => {
       unmountNow();
       // After the render that swapped inputs for a container (or back).
       queueMicrotask(() => { if (!life) mountNow(); });

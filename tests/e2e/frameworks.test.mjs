@@ -60,7 +60,8 @@ function Shop() {
       ref: checkout,
       session,
       locale,
-      options,
+      // A new object every render, as an inline object in JSX would be.
+      options: { ...options },
       onReady: () => { window.app.events.push('ready'); document.documentElement.dataset.checkout = 'ready'; },
       onResult: (r) => window.app.events.push('result:' + r.status),
       onChallenge: (c) => window.app.events.push('challenge:' + c.phase),
@@ -103,7 +104,8 @@ const Shop = {
         ref: checkout,
         session: session.value,
         locale,
-        options,
+        // A new object every render, as a template's inline object would be.
+        options: { ...options },
         onReady: () => { window.app.events.push('ready'); document.documentElement.dataset.checkout = 'ready'; },
         onResult: (r) => window.app.events.push('result:' + r.status),
         onChallenge: (c) => window.app.events.push('challenge:' + c.phase),
