@@ -6,6 +6,11 @@
 //   both runs emit the same .wasm ─► wasm-opt -Oz ─► card_capture_bg.wasm (one file, both entry points)
 //   import names shortened in the .wasm and both glue files (scripts/lib/imports.mjs)
 //
+//   src/locales/<tag>.json ─► pkg/locales/<tag>.js (+ .json): the languages loaded on demand,
+//   with their loader pkg/locales/index.js (src/js/locales.js), `card-capture/locales`
+//   src/js/react.js, vue.js, lifecycle.js ─► pkg/react/, pkg/vue/, pkg/lifecycle.js: the
+//   components `card-capture/react` and `card-capture/vue` (React and Vue are peer dependencies)
+//
 //   the `card-validate-wasm` crate, the same way ─► pkg/validate/: card_validate.js (its glue
 //   plus crates/card-validate-wasm/js/validate.js) + card_validate_bg.wasm, the validation-only
 //   entry point `card-capture/validate`, typed with the full module's own declarations
@@ -27,6 +32,8 @@ const LIB = 'card_capture';
 const VALIDATE_CRATE = 'card-validate-wasm';
 const VALIDATE_LIB = 'card_validate';
 const VALIDATE_DIR = path.join(ROOT, 'crates', VALIDATE_CRATE);
+const LOCALES_DIR = path.join(ROOT, 'src', 'locales');
+const JS_DIR = path.join(ROOT, 'src', 'js');
 const WASM_OPT = path.join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 // --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (1.3 KB): it
 // assumes addresses below 1024 are never accessed, true of Rust's wasm32 layout, where the
@@ -157,7 +164,7 @@ declare global {
 `;
 }
 
-function packageJson(meta, files) {
+function packageJson(meta, files, localeTags) {
   const json = {
     name: CRATE,
     version: meta.version,
@@ -175,6 +182,12 @@ function packageJson(meta, files) {
       [`./${FILES.integrity}`]: `./${FILES.integrity}`,
       [`./${FILES.css}`]: `./${FILES.css}`,
       './validate': { types: `./${FILES.validateTypes}`, import: `./${FILES.validateEsm}` },
+      './locales': { types: './locales/index.d.ts', import: './locales/index.js' },
+      // Each language's texts as JSON, for pages without a bundler (registerLocale() takes
+      // their values).
+      ...Object.fromEntries(localeTags.map((tag) => [`./locales/${tag}.json`, `./locales/${tag}.json`])),
+      './react': { types: './react/index.d.ts', import: './react/index.js' },
+      './vue': { types: './vue/index.d.ts', import: './vue/index.js' },
       [`./${FILES.validateWasm}`]: `./${FILES.validateWasm}`,
       [`./${FILES.fieldsHtml}`]: `./${FILES.fieldsHtml}`,
       [`./${FILES.fieldsJs}`]: `./${FILES.fieldsJs}`,
@@ -185,6 +198,9 @@ function packageJson(meta, files) {
     unpkg: `./${FILES.global}`,
     jsdelivr: `./${FILES.global}`,
     files,
+    // The components use the page's own React or Vue; a page using neither installs neither.
+    peerDependencies: { react: '>=18', vue: '>=3.5' },
+    peerDependenciesMeta: { react: { optional: true }, vue: { optional: true } },
     // Only the script-tag file runs code on load (it defines window.CardCapture); the ES module
     // has no top-level effects, so bundlers may drop it when unused.
     sideEffects: [`./${FILES.global}`],
@@ -341,6 +357,40 @@ function buildFields(integrity) {
   return { 'frame.html': html, 'frame.js': js, 'fields.css': css };
 }
 
+/**
+ * The languages loaded on demand: pkg/locales/<tag>.js, an ES module whose default export is
+ * the texts in message-id order (what registerLocale() takes), <tag>.json as written (for
+ * pages without a bundler), and the loader. Every catalogue must list the same ids in the same
+ * order (the i18n tests hold them to the module's ids); the loader must import each.
+ */
+function buildLocales() {
+  const loader = fs.readFileSync(path.join(JS_DIR, 'locales.js'), 'utf8');
+  const files = { 'index.js': loader, 'index.d.ts': fs.readFileSync(path.join(JS_DIR, 'locales.d.ts')) };
+  let ids = null;
+  for (const name of fs.readdirSync(LOCALES_DIR).filter((n) => n.endsWith('.json')).sort()) {
+    const tag = path.basename(name, '.json');
+    const source = fs.readFileSync(path.join(LOCALES_DIR, name), 'utf8');
+    const messages = JSON.parse(source);
+    const keys = Object.keys(messages);
+    ids ??= keys;
+    if (keys.join() !== ids.join()) throw new Error(`src/locales/${name}: its ids differ from the other catalogues'`);
+    if (!loader.includes(`import('./${tag}.js')`)) throw new Error(`src/js/locales.js does not load ${tag}`);
+    files[`${tag}.js`] = `export default ${JSON.stringify(Object.values(messages))};\n`;
+    files[`${tag}.json`] = source;
+  }
+  return files;
+}
+
+/** The framework components and what they share, as written (plain ES modules, no JSX). */
+function buildFrameworks() {
+  const read = (name) => fs.readFileSync(path.join(JS_DIR, name));
+  return {
+    'lifecycle.js': read('lifecycle.js'),
+    react: { 'index.js': read('react.js'), 'index.d.ts': read('react.d.ts') },
+    vue: { 'index.js': read('vue.js'), 'index.d.ts': read('vue.d.ts') },
+  };
+}
+
 function main() {
   const started = Date.now();
   const wasmIn = cargoBuild();
@@ -386,12 +436,18 @@ function main() {
   };
   const validateFiles = [FILES.validateEsm, FILES.validateTypes, FILES.validateWasm];
   const fieldsFiles = [FILES.fieldsHtml, FILES.fieldsJs, FILES.fieldsCss];
+  const locales = buildLocales();
+  const localeTags = Object.keys(locales).filter((n) => n.endsWith('.json')).map((n) => path.basename(n, '.json'));
+  const frameworks = buildFrameworks();
   const changed = syncDir(PKG_DIR, {
     ...shipped,
+    ...frameworks,
+    locales,
     [path.dirname(FILES.validateEsm)]: validate.files,
     [path.dirname(FILES.fieldsHtml)]: fields,
     'README.md': readme(meta, integrity),
-    'package.json': packageJson(meta, [...Object.keys(shipped), ...validateFiles, ...fieldsFiles]),
+    'package.json': packageJson(meta, [...Object.keys(shipped), ...validateFiles, ...fieldsFiles,
+      'lifecycle.js', 'locales/', 'react/', 'vue/'], localeTags),
   });
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);

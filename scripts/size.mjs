@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run size: bytes a browser downloads from pkg/, raw, gzip -9 and brotli quality 11 (node's
 // zlib, the same settings as `gzip -9` and `brotli -q 11`), per file and per entry point.
-// `--json` prints the same figures as JSON.
+// Then the languages loaded on demand (pkg/locales/<tag>.js, fetched only by a page showing that
+// language) one by one, all six together, and their loader. `--json` prints the same figures
+// as JSON.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENTRY_POINTS, FILES, PKG_DIR, brotliSize, gzipSize } from './lib/files.mjs';
@@ -28,8 +30,20 @@ const totals = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([entry, name
   }), { raw: 0, gzip: 0, brotli: 0 }),
 ]));
 
+const localeTags = fs.readdirSync(path.join(PKG_DIR, 'locales'))
+  .filter((n) => n.endsWith('.js') && n !== 'index.js').map((n) => path.basename(n, '.js')).sort();
+const locales = Object.fromEntries(localeTags.map((tag) => [tag, measure(`locales/${tag}.js`)]));
+const sum = (list) => list.reduce((a, b) => ({
+  raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli,
+}), { raw: 0, gzip: 0, brotli: 0 });
+const allLocales = sum(Object.values(locales));
+// The six in one file: about what they would add to the .wasm if they were built in.
+const oneFile = Buffer.concat(localeTags.map((tag) => fs.readFileSync(path.join(PKG_DIR, 'locales', `${tag}.js`))));
+const allInOne = { raw: oneFile.length, gzip: gzipSize(oneFile), brotli: brotliSize(oneFile) };
+const localeLoader = measure('locales/index.js');
+
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ files, totals }, null, 2));
+  console.log(JSON.stringify({ files, totals, locales, allLocales, allInOne, localeLoader }, null, 2));
 } else {
   const num = (n) => n.toLocaleString('en-US').padStart(9);
   const row = (label, s) => `${label.padEnd(60)}${num(s.raw)}${num(s.gzip)}${num(s.brotli)}`;
@@ -39,4 +53,9 @@ if (process.argv.includes('--json')) {
   for (const [entry, s] of Object.entries(totals)) {
     console.log(row(`  ${entry}: ${ENTRY_POINTS[entry].join(' + ')}`, s));
   }
+  console.log('languages loaded on demand (en and fr are in the .wasm):');
+  for (const [tag, s] of Object.entries(locales)) console.log(row(`  locales/${tag}.js`, s));
+  console.log(row(`  all ${localeTags.length}, each in its file`, allLocales));
+  console.log(row(`  all ${localeTags.length} in one file (about their cost built in)`, allInOne));
+  console.log(row('  their loader, locales/index.js', localeLoader));
 }

@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use crate::controller::Controller;
 use crate::events;
 use crate::form::Field;
+use crate::i18n::Locale;
 use crate::isolated::Isolated;
 use crate::js;
 use crate::options::MountOptions;
@@ -603,13 +604,20 @@ export interface SubmitOptions {
 /** A CSS selector or the element itself. */
 export type ElementRef = string | Element;
 
+/** Languages of the buyer-facing texts: en and fr built in, the others loaded on demand. */
+export type LocaleTag = "en" | "fr" | "de" | "es" | "it" | "nl" | "pt" | "pl";
+
 export interface MountOptions {
   /** The merchant's own inputs. */
   fields: { number: ElementRef; expiry: ElementRef; cvv: ElementRef; holder: ElementRef };
   /** Checkout session; without one the form validates but submit() answers an error. */
   session?: CheckoutSession;
-  /** Messages language; default: <html lang>, then the browser's. */
-  locale?: "fr" | "en";
+  /**
+   * Messages language, a BCP 47 tag (a regional one gets its language: de-AT is German, pt-BR
+   * Portuguese); default: <html lang>, then the browser's, then English. Languages other than
+   * en and fr must be loaded first: loadLocale() of card-capture/locales.
+   */
+  locale?: LocaleTag | `${LocaleTag}-${string}`;
   /** 3-D Secure challenge in a dialog (default) or a full-page redirect + resume(). */
   threeDS?: { mode: "iframe"; challengeTimeout?: number } | { mode: "redirect"; returnUrl: string; challengeTimeout?: number };
   /** Payline brand preselected for co-badged cards ("CB", "VISA", ...). */
@@ -924,6 +932,42 @@ pub fn mount(
     Ok(CheckoutHandle { mode })
 }
 
+/// The language `mount()` uses for this `locale` option: the option, `<html lang>`, the
+/// browser's, English, as in [`MountOptions::from_js`]. `loadLocale()` of `card-capture/locales`
+/// asks it, so the page loads the catalogue the form is about to show and no other.
+#[wasm_bindgen(js_name = negotiateLocale, unchecked_return_type = "LocaleTag")]
+pub fn negotiate_locale(
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] option: JsValue,
+) -> JsValue {
+    let locale = match option.as_string().and_then(|l| Locale::from_tag(&l)) {
+        Some(l) => l,
+        None => crate::dom::document().map_or(Locale::En, |d| crate::options::page_locale(&d)),
+    };
+    JsValue::from_str(locale.tag())
+}
+
+/// Hands the module a language loaded on demand: `texts`, every message in the order of
+/// `pkg/locales/<tag>.json` (its `Object.values`; `loadLocale()` of `card-capture/locales`
+/// does this). Throws, storing nothing, when one is missing or empty, so a page never mixes
+/// languages unnoticed; a language already loaded is left as it is.
+#[wasm_bindgen(js_name = registerLocale)]
+pub fn register_locale(
+    #[wasm_bindgen(unchecked_param_type = "LocaleTag")] tag: &str,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] texts: js_sys::Array,
+) {
+    let outcome = match Locale::from_tag(tag) {
+        Some(locale) => crate::i18n::register(locale, |i| {
+            (i < texts.length() as usize)
+                .then(|| texts.get(i as u32).as_string())
+                .flatten()
+        }),
+        None => Err("no such locale"),
+    };
+    if let Err(m) = outcome {
+        wasm_bindgen::throw_str(&js::cat(&["card-capture registerLocale: ", m]));
+    }
+}
+
 /// Runs the isolated fields' frame document (`/fields/<version>/frame.html` calls it); not
 /// part of the API a shop page uses.
 #[wasm_bindgen(js_name = fieldsFrame, skip_typescript)]
@@ -936,7 +980,8 @@ pub fn fields_frame() {
 #[wasm_bindgen(unchecked_return_type = "Promise<CheckoutResult>")]
 pub fn resume(
     #[wasm_bindgen(unchecked_param_type = "CheckoutSession")] session: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "\"fr\" | \"en\"")] locale: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "LocaleTag | `${LocaleTag}-${string}`")]
+    locale: Option<String>,
 ) -> js_sys::Promise {
     js::promise(Box::pin(crate::flow::resume(session, locale)))
 }

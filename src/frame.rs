@@ -179,6 +179,14 @@ fn mount(
     let locale = js::string(options, "locale")
         .and_then(|l| Locale::from_tag(&l))
         .unwrap_or(Locale::En);
+    // The texts of a language the page loaded on demand (shown with textContent, never parsed
+    // as markup). Refused whole when incomplete; the frame then shows English and says so.
+    if let Some(texts) = js::get(options, "messages").dyn_ref::<js_sys::Array>() {
+        let n = texts.length() as usize;
+        let _ = i18n::register(locale, |i| {
+            (i < n).then(|| texts.get(i as u32).as_string()).flatten()
+        });
+    }
     let root = doc
         .document_element()
         .ok_or(("no_document", String::new()))?;

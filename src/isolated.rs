@@ -125,6 +125,15 @@ impl Isolated {
         }
         let init = channel::forwarded(o);
         js::set(&init, "locale", locale.tag());
+        // A language loaded on demand lives in this page's instance of the module only: its
+        // texts go to the frame, whose own instance starts with English and French alone.
+        if let Some(texts) = i18n::loaded(locale).filter(|_| !locale.built_in()) {
+            let array = js_sys::Array::new();
+            for t in texts {
+                array.push(&JsValue::from_str(t));
+            }
+            js::set(&init, "messages", array);
+        }
         let style_arg = js::get(o, "style");
         if !style_arg.is_undefined() {
             js::set(&init, "style", style_arg);

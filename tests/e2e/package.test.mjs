@@ -86,6 +86,42 @@ export async function validateOnlyUse(): Promise<string> {
   return [n.brands[0]?.paylineType, f.value, Validate.validateCvv('123').valid].join();
 }
 
+// The languages loaded on demand and the framework components.
+import { LOCALES, loadLocale } from 'card-capture/locales';
+import type { LocaleTag, MountOptions } from 'card-capture';
+import { createElement, createRef } from 'react';
+import { CardCheckout as ReactCheckout } from 'card-capture/react';
+import type { CardCheckoutRef } from 'card-capture/react';
+import { h } from 'vue';
+import { CardCheckout as VueCheckout } from 'card-capture/vue';
+
+export async function localeUse(): Promise<LocaleTag> {
+  const all: readonly LocaleTag[] = LOCALES;
+  const regional: MountOptions['locale'] = 'de-AT';
+  // @ts-expect-error: not a language of the module
+  const unknown: MountOptions['locale'] = 'sv';
+  return (await loadLocale(regional)) ?? all[0] ?? unknown;
+}
+
+export function reactUse(): unknown {
+  const ref = createRef<CardCheckoutRef>();
+  const el = createElement(ReactCheckout, {
+    ref,
+    locale: 'pt-BR',
+    options: { threeDS: { mode: 'iframe' }, isolated: false },
+    onResult: (r) => { const s: 'authorized' | 'refused' | 'invalid' | 'pending' | 'error' = r.status; return s; },
+    onBrand: (b) => b.coBadged,
+  });
+  // @ts-expect-error: an event prop gets the event's detail
+  createElement(ReactCheckout, { onChange: (d: { nope: number }) => d.nope });
+  void ref.current?.submit().then((r) => r.status);
+  return el;
+}
+
+export function vueUse(): unknown {
+  return h(VueCheckout, { locale: 'nl-BE', onResult: (r: { status: string }) => r.status });
+}
+
 export async function scriptTagUse(): Promise<boolean> {
   const cc: CardCaptureGlobal = await CardCapture.ready;
   const caret: number = window.CardCapture.formatExpiry('1', 1).caret;
@@ -105,8 +141,12 @@ describe('npm package', () => {
     for (const file of Object.values(FILES)) assert.ok(packed.files.includes(file), file);
     assert.ok(packed.files.includes('package.json'));
     assert.ok(packed.files.includes('README.md'));
+    // The languages loaded on demand and the framework components.
+    const locales = ['de', 'es', 'it', 'nl', 'pl', 'pt'].flatMap((t) => [`locales/${t}.js`, `locales/${t}.json`]);
+    const extras = [...locales, 'locales/index.js', 'locales/index.d.ts', 'lifecycle.js',
+      'react/index.js', 'react/index.d.ts', 'vue/index.js', 'vue/index.d.ts'];
     // Nothing else slips in (build leftovers, temporary files).
-    assert.deepEqual(packed.files, [...Object.values(FILES), 'package.json', 'README.md'].sort());
+    assert.deepEqual(packed.files, [...Object.values(FILES), ...extras, 'package.json', 'README.md'].sort());
   });
 
   it('has a manifest whose entry points all exist', () => {
@@ -118,6 +158,13 @@ describe('npm package', () => {
     assert.deepEqual(manifest.exports['.'], { types: `./${FILES.types}`, import: `./${FILES.esm}` });
     assert.deepEqual(manifest.exports['./validate'], { types: `./${FILES.validateTypes}`, import: `./${FILES.validateEsm}` });
     assert.deepEqual(manifest.sideEffects, [`./${FILES.global}`]);
+    assert.deepEqual(manifest.exports['./react'], { types: './react/index.d.ts', import: './react/index.js' });
+    assert.deepEqual(manifest.exports['./vue'], { types: './vue/index.d.ts', import: './vue/index.js' });
+    assert.deepEqual(manifest.exports['./locales'], { types: './locales/index.d.ts', import: './locales/index.js' });
+    // React and Vue come from the page; neither is installed for a page that uses neither.
+    assert.deepEqual(manifest.peerDependencies, { react: '>=18', vue: '>=3.5' });
+    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true }, vue: { optional: true } });
+    assert.equal(manifest.dependencies, undefined);
     // Every subpath and target in `exports` names a file of the package.
     const paths = JSON.stringify(manifest.exports).match(/"\.\/[^"]+"/g).map((s) => JSON.parse(s));
     assert.ok(paths.length >= 8);
@@ -125,7 +172,8 @@ describe('npm package', () => {
   });
 
   it('declares precise types: no `any` in any .d.ts', () => {
-    for (const file of [FILES.types, FILES.wasmTypes, FILES.globalTypes, FILES.validateTypes]) {
+    for (const file of [FILES.types, FILES.wasmTypes, FILES.globalTypes, FILES.validateTypes,
+      'locales/index.d.ts', 'react/index.d.ts', 'vue/index.d.ts']) {
       const source = fs.readFileSync(path.join(PKG_DIR, file), 'utf8');
       assert.deepEqual(anyTypes(source), [], file);
     }
@@ -165,6 +213,11 @@ describe('npm package', () => {
     try {
       fs.mkdirSync(path.join(dir, 'node_modules'));
       fs.symlinkSync(PKG_DIR, path.join(dir, 'node_modules', 'card-capture'), 'dir');
+      // The consumer's own React (with its types) and Vue, the components' peer dependencies.
+      fs.mkdirSync(path.join(dir, 'node_modules', '@types'));
+      for (const dep of ['react', 'vue', '@types/react', '@vue']) {
+        fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(dir, 'node_modules', dep), 'dir');
+      }
       fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
         compilerOptions: {
           strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', module: 'ESNext',
