@@ -8,7 +8,10 @@
 //     DOM update, timed over batches (performance.now is coarsened to 100 µs in pages that are
 //     not cross-origin isolated, so single events cannot be timed);
 //   - end-to-end checkout latency for the frictionless 3-D Secure card, from submit() to the
-//     result: tokenizer + pay (verifyEnrollment + doAuthorization in the sandbox) on loopback.
+//     result: tokenizer + pay (verifyEnrollment + doAuthorization in the sandbox) on loopback;
+//   - isolated fields next to in-page fields, same run: mount() to an interactive card field
+//     (the `ready` event: for isolated fields the iframe is loaded from the payment server's
+//     origin, its module initialised and the handshake done), and the bytes the frame adds.
 //
 // Run `npm run build` first. RUNS=<n> changes the number of checkouts (default 30).
 import fs from 'node:fs';
@@ -27,6 +30,46 @@ function median(xs) {
 function p95(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)];
+}
+
+/** What the isolated fields' frame downloads besides the page's own module (gzip -9). */
+function frameBytes() {
+  const files = ['fields/frame.html', 'fields/frame.js', 'fields/fields.css', 'card-capture.css', 'card-capture.js', 'card_capture_bg.wasm'];
+  const bytes = files.map((f) => fs.readFileSync(path.join(PKG_DIR, f)));
+  const gz = bytes.map(gzipSize);
+  const total = gz.reduce((a, b) => a + b, 0);
+  const withoutWasm = total - gz[gz.length - 1];
+  return { total, withoutWasm };
+}
+
+/** mount() → `ready`, `runs` times on fresh sessions, in-page then isolated, on one page. */
+async function mountTimes(page, runs) {
+  return page.evaluate(async (n) => {
+    const out = { inPage: [], isolated: [] };
+    const session = async () => (await fetch('/api/demo/checkout-sessions', { method: 'POST' })).json();
+    window.checkout.destroy();
+    // Inputs for the in-page mode, beside the isolated frame's container.
+    const form = document.getElementById('pay-form');
+    for (const id of ['b-number', 'b-exp', 'b-csc', 'b-name']) {
+      const input = document.createElement('input');
+      input.id = id;
+      form.appendChild(input);
+    }
+    for (let i = 0; i < n; i += 1) {
+      for (const mode of ['inPage', 'isolated']) {
+        const s = await session();
+        const options = mode === 'isolated'
+          ? { session: s, isolated: true, container: '#card-frame' }
+          : { session: s, fields: { number: '#b-number', expiry: '#b-exp', cvv: '#b-csc', holder: '#b-name' } };
+        const t0 = performance.now();
+        const h = window.cardCapture.mount(options);
+        await new Promise((ok) => h.on('ready', ok));
+        out[mode].push(performance.now() - t0);
+        h.destroy();
+      }
+    }
+    return out;
+  }, runs);
 }
 
 function sizes() {
@@ -83,6 +126,21 @@ async function main() {
     });
     console.log(`keystroke (format + validate + DOM update): median ${median(perKey).toFixed(1)} µs`);
     await page.close();
+
+    // Isolated fields next to in-page, same page and run. The page is opened under the
+    // server's other loopback name, so the frame is cross-origin as in production.
+    const iso = await browser.context.newPage();
+    await iso.goto(`${server.url.replace('://127.0.0.1:', '://localhost:')}/isolated.html`);
+    await iso.waitForFunction(() => document.documentElement.dataset.checkout === 'ready');
+    const mounts = await mountTimes(iso, 15);
+    await iso.close();
+    const fb = frameBytes();
+    const inPageMs = median(mounts.inPage);
+    const isolatedMs = median(mounts.isolated);
+    console.log(`mount() → interactive field: in-page median ${inPageMs.toFixed(2)} ms, isolated median ${isolatedMs.toFixed(1)} ms `
+      + `(×${(isolatedMs / inPageMs).toFixed(0)}; 15 mounts each, frame files revalidated from the HTTP cache; `
+      + `first isolated mount, cold cache: ${mounts.isolated[0].toFixed(1)} ms)`);
+    console.log(`isolated fields' frame adds ${fb.total} B gzip (document, script, styles ${fb.withoutWasm} B; the module again for the frame's origin)`);
 
     // Frictionless checkout, submit() to result.
     const times = [];
