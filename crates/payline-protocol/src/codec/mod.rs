@@ -26,7 +26,7 @@ use quick_xml::reader::Reader;
 
 use crate::enums::Operation;
 use crate::error::{DecodeError, EncodeError, Fault};
-use crate::messages::{AnyRequest, AnyResponse, Request, Response};
+use crate::messages::{AnyRequest, AnyResponse, Request, Response, ResponseVisitor};
 use crate::wire;
 
 /// SOAP 1.1 envelope namespace.
@@ -58,8 +58,14 @@ pub fn encode_response<T: Response>(response: &T) -> Result<String, EncodeError>
 
 /// Encodes any response as a SOAP envelope.
 pub fn encode_any_response(response: &AnyResponse) -> Result<String, EncodeError> {
-    let body = response.serialize_body().map_err(se_error)?;
-    wrap(&body)
+    struct Encode;
+    impl ResponseVisitor for Encode {
+        type Output = Result<String, EncodeError>;
+        fn visit<T: Response>(self, response: &T) -> Self::Output {
+            encode_response(response)
+        }
+    }
+    response.visit(Encode)
 }
 
 /// Encodes a SOAP 1.1 Fault envelope. Its children are unqualified, as SOAP 1.1 §4.4 defines.
@@ -122,7 +128,8 @@ pub fn decode_any_request(xml: &str) -> Result<AnyRequest, DecodeError> {
         .strip_suffix("Request")
         .and_then(Operation::from_name)
         .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?;
-    AnyRequest::decode_body(operation, &body.normalized)
+    let mut de = quick_xml::de::Deserializer::from_str(&body.normalized);
+    AnyRequest::decode_body(operation, &mut de)
         .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?
         .map_err(decode::de_error)
 }
@@ -272,6 +279,11 @@ fn wrap(body: &str) -> Result<String, EncodeError> {
     into_string(w.into_inner())
 }
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod differential;
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;
