@@ -285,3 +285,67 @@ proptest! {
         same(&doc, Operation::DoAuthorization);
     }
 }
+
+/// Any text, control characters and markup included.
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,12}",
+        "[<>&\"' \t\r\n\u{0}-\u{1f}\u{fffe}\u{ffff}a-z]{0,8}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("DIFFERENTIAL_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+    ))]
+
+    /// Values written into the operation element, its children, a structure of the objects
+    /// namespace, a list, an attribute and an inline impl type encode to the same bytes or the
+    /// same error.
+    #[test]
+    fn any_text_encodes_alike(
+        a in any_text(),
+        b in any_text(),
+        c in any_text(),
+        d in any_text(),
+        ids in prop::collection::vec(prop::option::of(any_text()), 0..3),
+    ) {
+        let mut capture = DoCaptureRequest::new(crate::objects::Payment::new(
+            crate::values::Currency::EUR,
+            crate::values::Action::CAPTURE,
+            crate::values::Mode::CPT,
+        ));
+        capture.transaction_id = a.clone();
+        capture.sequence_number = Some(b.clone());
+        capture.payment.contract_number = Some(c.clone());
+        capture.private_data_list = Some(crate::objects::PrivateDataList {
+            private_data: vec![
+                crate::objects::PrivateData { key: a.clone(), value: d.clone() },
+                crate::objects::PrivateData::default(),
+            ],
+        });
+        prop_assert_eq!(encode_request(&capture), reference::encode_request(&capture));
+
+        let mut settings = GetMerchantSettingsResponse::new(crate::objects::PaylineResult::new(
+            crate::values::ReturnCode::APPROVED,
+        ));
+        let function = crate::objects::VirtualTerminalFunction {
+            label: d,
+            function_parameter: ids
+                .into_iter()
+                .map(|id| crate::objects::FunctionParameter { id })
+                .collect(),
+            ..Default::default()
+        };
+        let mut terminal = crate::objects::VirtualTerminal::default();
+        terminal.functions.function = vec![function];
+        let pos = crate::objects::PointOfSell {
+            label: Some(b),
+            comments: Some(c),
+            virtual_terminal: Some(terminal),
+            ..Default::default()
+        };
+        settings.list_point_of_sell.point_of_sell = vec![pos.clone(), pos];
+        prop_assert_eq!(encode_response(&settings), reference::encode_response(&settings));
+    }
+}

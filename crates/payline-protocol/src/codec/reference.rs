@@ -29,6 +29,7 @@ pub(super) fn encode_body<T: Serialize>(
     let mut root = String::new();
     root.push_str(operation.name());
     root.push_str(suffix);
+    // Formerly `wire::to_body`.
     let body = quick_xml::se::to_string_with_root(&root, value).map_err(se_error)?;
     wrap(&body)
 }
