@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!   encode:  message ──serde (encode.rs: prefixed names, escaped text)──▶ envelope
-//!   decode:  envelope ──tolerant reader──▶ normalized body (local names, no nil/empty) ──serde──▶ message
+//!   decode:  envelope ──tolerant reader (decode.rs)──▶ body tree (local names, no nil/empty) ──serde──▶ message
 //! ```
 //!
 //! **Encoding is strict.** Element order is the order of the struct fields, which is the
@@ -120,14 +120,13 @@ pub fn decode_request<R: Request>(xml: &str) -> Result<R, DecodeError> {
 /// every operation on a few URLs; Payline web services, services and operations).
 pub fn decode_any_request(xml: &str) -> Result<AnyRequest, DecodeError> {
     let body = decode::read_body(xml)?;
-    let operation = body
-        .name
+    let name = body.name();
+    let operation = name
         .strip_suffix("Request")
         .and_then(Operation::from_name)
-        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?;
-    let mut de = quick_xml::de::Deserializer::from_str(&body.normalized);
-    AnyRequest::decode_body(operation, &mut de)
-        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(name)))?;
+    AnyRequest::decode_body(operation, body.deserializer())
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(name)))?
         .map_err(decode::de_error)
 }
 
@@ -143,10 +142,10 @@ pub fn decode_response<R: Request>(xml: &str) -> Result<R::Response, DecodeError
 /// message (for routing or logging).
 pub fn request_operation(xml: &str) -> Result<Operation, DecodeError> {
     let body = decode::read_body(xml)?;
-    body.name
-        .strip_suffix("Request")
+    let name = body.name();
+    name.strip_suffix("Request")
         .and_then(Operation::from_name)
-        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(name)))
 }
 
 /// The `result.code` of a response envelope, whatever the operation, without decoding the
@@ -163,7 +162,7 @@ pub fn response_result_code(xml: &str) -> Option<String> {
         result: Code,
     }
     let body = decode::read_body(xml).ok()?;
-    if !body.name.ends_with("Response") {
+    if !body.name().ends_with("Response") {
         return None;
     }
     body.deserialize::<WithResult>()
