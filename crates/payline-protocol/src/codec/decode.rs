@@ -24,6 +24,8 @@ use super::{MAX_DEPTH, MAX_MESSAGE_BYTES};
 use crate::enums::Operation;
 use crate::error::{DecodeError, Fault};
 
+mod fast;
+
 /// No node (end of a list of children).
 const NONE: u32 = u32::MAX;
 
@@ -185,6 +187,18 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    fn new(input: &'a str) -> Self {
+        Builder {
+            input,
+            // About one element per 40 bytes of a typical message.
+            nodes: Vec::with_capacity(input.len() / 40 + 4),
+            stack: [NONE; MAX_DEPTH],
+            open: 0,
+            payload: None,
+            fault: false,
+        }
+    }
+
     fn top(&self) -> Option<u32> {
         self.open
             .checked_sub(1)
@@ -224,15 +238,23 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether text given to the open element `node` is kept.
+    fn keeps_text(&self, node: u32) -> bool {
+        self.fault
+            || self
+                .nodes
+                .get(node as usize)
+                .is_some_and(|n| n.first == NONE)
+    }
+
     /// Appends text to the open element `node`.
     fn text(&mut self, node: u32, piece: Cow<'a, str>) {
-        let fault = self.fault;
+        if !self.keeps_text(node) {
+            return;
+        }
         let Some(n) = self.nodes.get_mut(node as usize) else {
             return;
         };
-        if n.first != NONE && !fault {
-            return;
-        }
         // Only the trimmed text is ever read, and blank text before it trims away.
         if n.text.trim().is_empty() {
             n.text = piece;
@@ -241,14 +263,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Opens a payload element: its node, with its `id` attribute as a child.
+    /// Opens a payload element, its attributes read by quick-xml.
     fn open(&mut self, reader: &Reader<&[u8]>, e: &BytesStart<'_>) -> Result<u32, DecodeError> {
         let qname = e.name();
         let name = utf8(reader, local(qname.as_ref()))?;
-        let mut node = Node::new(borrowed(self.input, name));
-        if self.payload.is_none() && self.open == 0 {
-            self.fault = name == "Fault";
-        }
+        let name = borrowed(self.input, name);
+        let mut nil = false;
         let mut id = None;
         for attr in e.attributes() {
             let attr = attr.map_err(|_| malformed(reader, "invalid attribute"))?;
@@ -260,26 +280,36 @@ impl<'a> Builder<'a> {
                 let v = attr
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|e| xml_error(reader, &e))?;
-                node.nil = matches!(v.trim(), "true" | "1");
+                nil = matches!(v.trim(), "true" | "1");
             } else if key == b"id" {
                 // The reader rejects a repeated attribute, so there is one `id` at most.
                 let v = attr
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|e| xml_error(reader, &e))?;
-                let mut attribute = Node::new(Cow::Borrowed("id"));
-                attribute.text = match v {
+                id = Some(match v {
                     Cow::Borrowed(v) => borrowed(self.input, v),
                     Cow::Owned(v) => Cow::Owned(v),
-                };
-                id = Some(attribute);
+                });
             }
         }
+        Ok(self.element(name, nil, id))
+    }
+
+    /// Opens a payload element: its node, with its `id` attribute as a child.
+    fn element(&mut self, name: Cow<'a, str>, nil: bool, id: Option<Cow<'a, str>>) -> u32 {
+        if self.payload.is_none() && self.open == 0 {
+            self.fault = name == "Fault";
+        }
+        let mut node = Node::new(name);
+        node.nil = nil;
         let i = self.push_node(node);
-        if let Some(attribute) = id {
+        if let Some(id) = id {
+            let mut attribute = Node::new(Cow::Borrowed("id"));
+            attribute.text = id;
             let a = self.push_node(attribute);
             self.close(Some(i), a);
         }
-        Ok(i)
+        i
     }
 }
 
@@ -291,21 +321,26 @@ pub(super) fn read_body(xml: &str) -> Result<Body<'_>, DecodeError> {
             limit: MAX_MESSAGE_BYTES,
         });
     }
+    let body = match fast::read(xml) {
+        Some(body) => body,
+        None => read_with_quick_xml(xml)?,
+    };
+    if body.name() == "Fault" {
+        return Err(DecodeError::Fault(fault(&body)));
+    }
+    Ok(body)
+}
+
+/// The reader for every input: quick-xml's, whose errors (kind and position) the codec
+/// reports.
+fn read_with_quick_xml(xml: &str) -> Result<Body<'_>, DecodeError> {
     let mut reader = Reader::from_str(xml);
     // Element path from the root: [Envelope, Body, payload, …]. The builder's stack holds
     // the open payload elements (depth ≥ 2).
     let mut path_len = 0usize;
     let mut in_body = false;
     let mut seen_root = false;
-    let mut b = Builder {
-        input: xml,
-        // About one element per 40 bytes of a typical message.
-        nodes: Vec::with_capacity(xml.len() / 40 + 4),
-        stack: [NONE; MAX_DEPTH],
-        open: 0,
-        payload: None,
-        fault: false,
-    };
+    let mut b = Builder::new(xml);
 
     loop {
         let event = reader.read_event().map_err(|e| xml_error(&reader, &e))?;
@@ -408,14 +443,10 @@ pub(super) fn read_body(xml: &str) -> Result<Body<'_>, DecodeError> {
     let payload = b
         .payload
         .ok_or(DecodeError::NotSoap("the Body holds no element"))?;
-    let body = Body {
+    Ok(Body {
         nodes: b.nodes,
         payload,
-    };
-    if body.name() == "Fault" {
-        return Err(DecodeError::Fault(fault(&body)));
-    }
-    Ok(body)
+    })
 }
 
 fn fault(body: &Body<'_>) -> Fault {
@@ -786,5 +817,85 @@ impl<'t, 'a> de::SeqAccess<'a> for Items<'t, 'a> {
                 .map(Some);
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// The tree below `node`, as text.
+    fn dump(body: &Body<'_>, node: u32, out: &mut String) {
+        let n = body.node(node).unwrap();
+        out.push_str(&format!(
+            "<{} nil={} text={:?}>",
+            n.name,
+            n.nil,
+            n.text.trim()
+        ));
+        for (i, _) in body.children(node) {
+            dump(body, i, out);
+        }
+        out.push_str("</>");
+    }
+
+    fn tree(body: &Body<'_>) -> String {
+        let mut out = String::new();
+        dump(body, body.payload, &mut out);
+        out
+    }
+
+    /// The fast reader takes every fixture, and builds the tree quick-xml's reader builds.
+    #[test]
+    fn fast_reader_builds_the_same_tree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut count = 0;
+        for dir in std::fs::read_dir(&root).unwrap() {
+            let dir = dir.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&dir).unwrap() {
+                let file = file.unwrap().path();
+                let xml = std::fs::read_to_string(&file).unwrap();
+                let fast = fast::read(&xml)
+                    .unwrap_or_else(|| panic!("{}: not read by the fast reader", file.display()));
+                let slow = read_with_quick_xml(&xml).unwrap();
+                assert_eq!(tree(&fast), tree(&slow), "{}", file.display());
+                count += 1;
+            }
+        }
+        assert!(count > 80);
+    }
+
+    /// What the fast reader leaves to quick-xml's reader.
+    #[test]
+    fn fast_reader_gives_up_outside_its_subset() {
+        let body = "<S:Body><a>1</a></S:Body>";
+        let ok = format!("<S:Envelope xmlns:S='x'>{body}</S:Envelope>");
+        assert!(fast::read(&ok).is_some());
+        for xml in [
+            format!("<!DOCTYPE x><S:Envelope>{body}</S:Envelope>"),
+            format!(" <?xml version='1.0'?><S:Envelope>{body}</S:Envelope>"),
+            format!("<S:Envelope>{body}</S:Envelope >"),
+            format!("<S:Envelope a='1'b='2'>{body}</S:Envelope>"),
+            format!("<S:Envelope a='1' a='2'>{body}</S:Envelope>"),
+            format!("<S:Envelope a='&amp;'>{body}</S:Envelope>"),
+            format!("<S:Envelope a = '1'>{body}</S:Envelope>"),
+            format!("<S:Envelope><!-- a -- b -->{body}</S:Envelope>"),
+            format!("<S:Envelope><!-->{body}-->{body}</S:Envelope>"),
+            format!("<S:Envelope>&bogus;{body}</S:Envelope>"),
+            format!("<S:Envelope>&#X41;{body}</S:Envelope>"),
+            format!("<S:Envelope>&#0;{body}</S:Envelope>"),
+            format!("<S:Envelope>{body}</S:Envelope>x"),
+            format!("<S:Envelope>{body}</S:Envelope><S:Envelope/>"),
+            format!("<S:Envelope>{body}"),
+            format!("<S:Envelope><é/>{body}</S:Envelope>"),
+            "<S:Envelope><S:Body/></S:Envelope>".to_owned(),
+            "<Other><S:Body><a>1</a></S:Body></Other>".to_owned(),
+        ] {
+            assert!(fast::read(&xml).is_none(), "{xml}");
+        }
     }
 }
