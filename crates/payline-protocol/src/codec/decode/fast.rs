@@ -40,7 +40,7 @@ pub(super) fn read(xml: &str) -> Option<Body<'_>> {
         // Text up to the next markup, with its references.
         let mut from = i;
         loop {
-            let rel = s.get(i..)?.iter().position(|&c| c == b'<' || c == b'&');
+            let rel = memchr::memchr2(b'<', b'&', s.get(i..)?);
             let end = rel.map_or(s.len(), |r| i + r);
             if end > from {
                 text(&mut b, xml, from, end, path_len)?;
@@ -221,6 +221,9 @@ fn text<'a>(
 ) -> Option<()> {
     let piece = xml.get(from..to)?;
     if let Some(top) = b.top() {
+        if !b.keeps_text(top) {
+            return Some(());
+        }
         let piece = if piece.as_bytes().contains(&b'\r') {
             Cow::Owned(normalize_eols(piece))
         } else {
@@ -255,16 +258,31 @@ fn reference(name: &[u8]) -> Option<char> {
     char::from_u32(code)
 }
 
+/// Bytes of a name: 1 may start it (`[A-Za-z_:]`), 2 only follow (`[0-9.-]`).
+const NAME: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
+            t[c] = 1;
+        } else if b.is_ascii_digit() || b == b'.' || b == b'-' {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// Length of the ASCII name at the start of `s` (`[A-Za-z_:][A-Za-z0-9_.:-]*`), `None` if
 /// there is none.
 fn name_len(s: &[u8]) -> Option<usize> {
-    let first = *s.first()?;
-    if !(first.is_ascii_alphabetic() || first == b'_' || first == b':') {
+    if NAME[usize::from(*s.first()?)] != 1 {
         return None;
     }
     Some(
         s.iter()
-            .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')))
+            .position(|&c| NAME[usize::from(c)] == 0)
             .unwrap_or(s.len()),
     )
 }
