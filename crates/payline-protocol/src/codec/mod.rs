@@ -5,6 +5,10 @@
 //!   decode:  envelope ──tolerant reader (decode.rs)──▶ body tree (local names, no nil/empty) ──serde──▶ message
 //! ```
 //!
+//! One pass each way. The tolerant reader first tries its own reader of plain, well-formed
+//! envelopes (`decode/fast.rs`) and falls back to quick-xml's reader for anything else, whose
+//! errors are the ones reported.
+//!
 //! **Encoding is strict.** Element order is the order of the struct fields, which is the
 //! WSDL sequence. The operation element and its direct children are written in the `impl`
 //! namespace, everything below them in the `obj` namespace (the types of those elements live in
