@@ -14,7 +14,7 @@
 //!   error      DecodeError, EncodeError, Fault
 //!   messages   impl namespace, one file per operation; AnyRequest / AnyResponse
 //!   objects    obj namespace
-//!   wire       serde helpers and the body element (XML without envelope)
+//!   wire       serde helpers (nil elements, secrets)
 //!   values     Amount, Currency, ReturnCode, dates…
 //!   web2token  Web2Token crypto (uses secret only)
 //!   secret     card numbers, CVV, keys: redacted Debug, zeroized

@@ -1,24 +1,9 @@
-//! Serde helpers shared by the objects and messages, and the XML form of a message body
-//! (the body element without envelope or namespaces). They sit below the messages so that the
-//! messages can (de)serialize their bodies without depending on the codec above them.
+//! Serde helpers shared by the objects and messages. They sit below the messages so that the
+//! messages can describe their XML form without depending on the codec above them.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::enums::Operation;
 use crate::secret::Secret;
-
-/// A message as its body element, `<{operation}{suffix}>` with unqualified children; the codec
-/// qualifies the names and puts the body in an envelope.
-pub(crate) fn to_body<T: Serialize>(
-    operation: Operation,
-    value: &T,
-    suffix: &str,
-) -> Result<String, quick_xml::SeError> {
-    let mut root = String::with_capacity(operation.name().len() + suffix.len());
-    root.push_str(operation.name());
-    root.push_str(suffix);
-    quick_xml::se::to_string_with_root(&root, value)
-}
 
 /// Elements the WSDL declares mandatory but nillable (`minOccurs` 1, `nillable="true"`):
 /// `None` is written `<x xsi:nil="true"/>`, as Payline's PHP and Java SDK clients do, so the

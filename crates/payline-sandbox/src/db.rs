@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_deferred_capture",
         include_str!("../migrations/0005_deferred_capture.sql"),
     ),
+    (
+        "0006_expiry_index",
+        include_str!("../migrations/0006_expiry_index.sql"),
+    ),
 ];
 
 /// Where the ledger lives.

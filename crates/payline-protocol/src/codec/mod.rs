@@ -1,15 +1,19 @@
 //! SOAP 1.1 codec: typed messages to and from envelopes (Payline web services: SOAP binding and envelopes).
 //!
 //! ```text
-//!   encode:  message ──serde──▶ body XML (local names) ──prefix pass──▶ envelope
-//!   decode:  envelope ──tolerant reader──▶ normalized body (local names, no nil/empty) ──serde──▶ message
+//!   encode:  message ──serde (encode.rs: prefixed names, escaped text)──▶ envelope
+//!   decode:  envelope ──tolerant reader (decode.rs)──▶ body tree (local names, no nil/empty) ──serde──▶ message
 //! ```
+//!
+//! One pass each way. The tolerant reader first tries its own reader of plain, well-formed
+//! envelopes (`decode/fast.rs`) and falls back to quick-xml's reader for anything else, whose
+//! errors are the ones reported.
 //!
 //! **Encoding is strict.** Element order is the order of the struct fields, which is the
 //! WSDL sequence. The operation element and its direct children are written in the `impl`
 //! namespace, everything below them in the `obj` namespace (the types of those elements live in
 //! the objects schema, `elementFormDefault="qualified"`). Nillable mandatory elements that have
-//! no value are written `xsi:nil="true"`. quick-xml escapes every value.
+//! no value are written `xsi:nil="true"`. Every value is escaped.
 //!
 //! **Decoding is tolerant**, as Payline's clients and servers differ (Payline SOAP envelopes): any
 //! namespace prefix or a default namespace, children without namespace, `xsi:type` and other
@@ -19,15 +23,14 @@
 //! [`MAX_DEPTH`]; no input makes the codec panic.
 
 mod decode;
+mod encode;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::reader::Reader;
 
 use crate::enums::Operation;
 use crate::error::{DecodeError, EncodeError, Fault};
-use crate::messages::{AnyRequest, AnyResponse, Request, Response};
-use crate::wire;
+use crate::messages::{AnyRequest, AnyResponse, Request, Response, ResponseVisitor};
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -46,20 +49,24 @@ pub const MAX_DEPTH: usize = 48;
 
 /// Encodes a request as a SOAP envelope, ready to POST with `SOAPAction: R::OPERATION`.
 pub fn encode_request<R: Request>(request: &R) -> Result<String, EncodeError> {
-    let body = wire::to_body(R::OPERATION, request, "Request").map_err(se_error)?;
-    wrap(&body)
+    encode::envelope(R::OPERATION.name(), "Request", request)
 }
 
 /// Encodes a response as a SOAP envelope (the server side: the sandbox).
 pub fn encode_response<T: Response>(response: &T) -> Result<String, EncodeError> {
-    let body = wire::to_body(T::OPERATION, response, "Response").map_err(se_error)?;
-    wrap(&body)
+    encode::envelope(T::OPERATION.name(), "Response", response)
 }
 
 /// Encodes any response as a SOAP envelope.
 pub fn encode_any_response(response: &AnyResponse) -> Result<String, EncodeError> {
-    let body = response.serialize_body().map_err(se_error)?;
-    wrap(&body)
+    struct Encode;
+    impl ResponseVisitor for Encode {
+        type Output = Result<String, EncodeError>;
+        fn visit<T: Response>(self, response: &T) -> Self::Output {
+            encode_response(response)
+        }
+    }
+    response.visit(Encode)
 }
 
 /// Encodes a SOAP 1.1 Fault envelope. Its children are unqualified, as SOAP 1.1 §4.4 defines.
@@ -117,13 +124,13 @@ pub fn decode_request<R: Request>(xml: &str) -> Result<R, DecodeError> {
 /// every operation on a few URLs; Payline web services, services and operations).
 pub fn decode_any_request(xml: &str) -> Result<AnyRequest, DecodeError> {
     let body = decode::read_body(xml)?;
-    let operation = body
-        .name
+    let name = body.name();
+    let operation = name
         .strip_suffix("Request")
         .and_then(Operation::from_name)
-        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?;
-    AnyRequest::decode_body(operation, &body.normalized)
-        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))?
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(name)))?;
+    AnyRequest::decode_body(operation, body.deserializer())
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(name)))?
         .map_err(decode::de_error)
 }
 
@@ -139,10 +146,10 @@ pub fn decode_response<R: Request>(xml: &str) -> Result<R::Response, DecodeError
 /// message (for routing or logging).
 pub fn request_operation(xml: &str) -> Result<Operation, DecodeError> {
     let body = decode::read_body(xml)?;
-    body.name
-        .strip_suffix("Request")
+    let name = body.name();
+    name.strip_suffix("Request")
         .and_then(Operation::from_name)
-        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(&body.name)))
+        .ok_or_else(|| DecodeError::UnsupportedOperation(decode::truncate(name)))
 }
 
 /// The `result.code` of a response envelope, whatever the operation, without decoding the
@@ -159,7 +166,7 @@ pub fn response_result_code(xml: &str) -> Option<String> {
         result: Code,
     }
     let body = decode::read_body(xml).ok()?;
-    if !body.name.ends_with("Response") {
+    if !body.name().ends_with("Response") {
         return None;
     }
     body.deserialize::<WithResult>()
@@ -171,10 +178,6 @@ pub fn response_result_code(xml: &str) -> Option<String> {
 /// itself rather than an error page from something in front of it.
 pub fn is_soap_envelope(xml: &str) -> bool {
     matches!(decode::read_body(xml), Ok(_) | Err(DecodeError::Fault(_)))
-}
-
-fn se_error(e: quick_xml::SeError) -> EncodeError {
-    EncodeError::Serializer(e.to_string())
 }
 
 fn into_string(bytes: Vec<u8>) -> Result<String, EncodeError> {
@@ -189,89 +192,11 @@ fn check_chars(s: &str) -> Result<(), EncodeError> {
     }
 }
 
-/// Children of the operation element whose type is declared inline in the impl schema rather
-/// than in the objects schema, so that their own children are `impl` elements as well
-/// (WSDL `getMerchantSettingsResponse/listPointOfSell`, `getBalanceResponse/balance`).
-const IMPL_ANONYMOUS: [&[u8]; 2] = [b"listPointOfSell", b"balance"];
-
-/// Puts the serialized body in an envelope and qualifies its elements: depth 0 (operation
-/// element) and 1 (its children) in `impl`, deeper in `obj`, except the children of the
-/// elements of [`IMPL_ANONYMOUS`].
-fn wrap(body: &str) -> Result<String, EncodeError> {
-    check_chars(body)?;
-    let io = |e: std::io::Error| EncodeError::Serializer(e.to_string());
-    let xml = |e: quick_xml::Error| EncodeError::Serializer(e.to_string());
-    let mut w = Writer::new(Vec::with_capacity(body.len() + body.len() / 2 + 400));
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .map_err(io)?;
-    w.write_event(Event::Start(
-        BytesStart::new("soapenv:Envelope").with_attributes([
-            ("xmlns:soapenv", SOAP_ENV_NS),
-            ("xmlns:impl", IMPL_NS),
-            ("xmlns:obj", OBJ_NS),
-            ("xmlns:xsi", XSI_NS),
-        ]),
-    ))
-    .map_err(io)?;
-    w.write_event(Event::Start(BytesStart::new("soapenv:Body")))
-        .map_err(io)?;
-
-    let mut reader = Reader::from_str(body);
-    let mut depth = 0usize;
-    let mut name = String::with_capacity(64);
-    // The child of the operation element being written: the children of an anonymous type
-    // declared in the impl schema are `impl` too.
-    let mut parent = Vec::with_capacity(32);
-    let mut qualify = |depth: usize, local: &[u8], parent: &[u8]| -> Result<String, EncodeError> {
-        name.clear();
-        let in_impl = depth < 2 || (depth == 2 && IMPL_ANONYMOUS.contains(&parent));
-        name.push_str(if in_impl { "impl:" } else { "obj:" });
-        name.push_str(
-            core::str::from_utf8(local).map_err(|e| EncodeError::Serializer(e.to_string()))?,
-        );
-        Ok(name.clone())
-    };
-    loop {
-        match reader.read_event().map_err(xml)? {
-            Event::Start(e) => {
-                if depth == 1 {
-                    parent.clear();
-                    parent.extend_from_slice(e.name().as_ref());
-                }
-                let q = qualify(depth, e.name().as_ref(), &parent)?;
-                w.write_event(Event::Start(
-                    BytesStart::new(q).with_attributes(e.attributes().flatten()),
-                ))
-                .map_err(io)?;
-                depth += 1;
-            }
-            Event::Empty(e) => {
-                let q = qualify(depth, e.name().as_ref(), &parent)?;
-                w.write_event(Event::Empty(
-                    BytesStart::new(q).with_attributes(e.attributes().flatten()),
-                ))
-                .map_err(io)?;
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                let q = qualify(depth, e.name().as_ref(), &parent)?;
-                w.write_event(Event::End(BytesEnd::new(q))).map_err(io)?;
-            }
-            // Already escaped by the serializer: copied as is.
-            ev @ (Event::Text(_) | Event::GeneralRef(_) | Event::CData(_)) => {
-                w.write_event(ev).map_err(io)?
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    w.write_event(Event::End(BytesEnd::new("soapenv:Body")))
-        .map_err(io)?;
-    w.write_event(Event::End(BytesEnd::new("soapenv:Envelope")))
-        .map_err(io)?;
-    into_string(w.into_inner())
-}
-
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod differential;
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;

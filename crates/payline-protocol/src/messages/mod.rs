@@ -43,6 +43,15 @@ pub trait Response: Serialize + DeserializeOwned + Debug {
     const OPERATION: Operation;
 }
 
+/// What the codec does with a response whose type is known only at run time
+/// ([`AnyResponse::visit`]): one generic call instead of one codec entry point per operation.
+pub(crate) trait ResponseVisitor {
+    /// What the visit gives.
+    type Output;
+    /// Called with the concrete response.
+    fn visit<T: Response>(self, response: &T) -> Self::Output;
+}
+
 /// `VERSION` as the type of a message's `version` element (`String`, or `Option<String>` where
 /// the element is optional).
 fn version<T: From<String>>() -> T {
@@ -158,15 +167,16 @@ macro_rules! messages {
             /// Operations with typed messages.
             pub const SUPPORTED: &'static [Operation] = &[$(Operation::$variant),*];
 
-            pub(crate) fn decode_body(
+            /// The request of `operation`, read from the codec's deserializer of a body.
+            pub(crate) fn decode_body<'de, D: serde::Deserializer<'de>>(
                 operation: Operation,
-                body: &str,
-            ) -> Option<Result<AnyRequest, quick_xml::DeError>> {
+                body: D,
+            ) -> Option<Result<AnyRequest, D::Error>> {
                 // Every operation of the WSDL is typed today; the arm stays for `Operation`
                 // variants a later WSDL adds before their messages are written.
                 #[allow(unreachable_patterns)]
                 match operation {
-                    $(Operation::$variant => Some(quick_xml::de::from_str(body).map(AnyRequest::$variant)),)*
+                    $(Operation::$variant => Some(<$request as serde::Deserialize>::deserialize(body).map(AnyRequest::$variant)),)*
                     _ => None,
                 }
             }
@@ -180,9 +190,10 @@ macro_rules! messages {
                 }
             }
 
-            pub(crate) fn serialize_body(&self) -> Result<String, quick_xml::SeError> {
+            /// Hands the response, as its concrete type, to the codec.
+            pub(crate) fn visit<V: ResponseVisitor>(&self, visitor: V) -> V::Output {
                 match self {
-                    $(AnyResponse::$variant(r) => crate::wire::to_body::<$response>(Operation::$variant, r, "Response"),)*
+                    $(AnyResponse::$variant(r) => visitor.visit(r),)*
                 }
             }
         }
