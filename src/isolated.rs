@@ -281,7 +281,14 @@ impl Isolated {
             "event" => self.on_event(data),
             "result" => {
                 let id = js::get(data, "id").as_f64().unwrap_or(f64::NAN);
-                self.settle(Some(id), &js::get(data, "result"));
+                let r = js::get(data, "result");
+                // The frame has focused the first field in error in its own document; focusing
+                // the iframe brings the page's focus there too (a click on the page's Pay
+                // button left it outside the frame).
+                if js::string(&r, "status").as_deref() == Some("invalid") && !self.destroyed.get() {
+                    let _ = self.frame.unchecked_ref::<HtmlElement>().focus();
+                }
+                self.settle(Some(id), &r);
             }
             "resize" => {
                 if let Some(h) = js::get(data, "height")

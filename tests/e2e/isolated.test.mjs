@@ -289,6 +289,7 @@ describe('isolated fields: 3-D Secure and refusals', () => {
       assert.equal(await message.getAttribute('aria-live'), 'polite');
     }
     assert.equal(await fieldsFrame(page).evaluate(() => document.activeElement.id), 'cc-number', 'focus goes to the first error');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'cc-fields-frame', 'the page\'s focus is in the frame');
     assert.deepEqual(sent, []);
     const state = await page.evaluate(() => window.checkout.state());
     assert.equal(state.fields.expiry.error, 'expired');
