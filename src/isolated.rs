@@ -282,11 +282,18 @@ impl Isolated {
             "result" => {
                 let id = js::get(data, "id").as_f64().unwrap_or(f64::NAN);
                 let r = js::get(data, "result");
-                // The frame has focused the first field in error in its own document; focusing
-                // the iframe brings the page's focus there too (a click on the page's Pay
-                // button left it outside the frame).
+                // Focus to the first field in error, as in-page: the page's focus is on its own
+                // Pay button, and a cross-origin frame may not take it by itself (browsers
+                // block focus() from a frame without user activation), so the page focuses the
+                // iframe and then has the frame focus the field.
                 if js::string(&r, "status").as_deref() == Some("invalid") && !self.destroyed.get() {
-                    let _ = self.frame.unchecked_ref::<HtmlElement>().focus();
+                    let fields = js::get(&r, "fields");
+                    let first = ["number", "expiry", "cvv", "holder"]
+                        .into_iter()
+                        .find(|f| !js::get(&fields, f).is_undefined());
+                    if let Some(field) = first {
+                        self.focus(field);
+                    }
                 }
                 self.settle(Some(id), &r);
             }

@@ -288,7 +288,8 @@ describe('isolated fields: 3-D Secure and refusals', () => {
       assert.equal(await message.textContent(), text, label);
       assert.equal(await message.getAttribute('aria-live'), 'polite');
     }
-    assert.equal(await fieldsFrame(page).evaluate(() => document.activeElement.id), 'cc-number', 'focus goes to the first error');
+    // Focus goes to the first field in error (the page hands it to the frame).
+    await fieldsFrame(page).waitForFunction(() => document.activeElement.id === 'cc-number' && document.hasFocus());
     assert.equal(await page.evaluate(() => document.activeElement.className), 'cc-fields-frame', 'the page\'s focus is in the frame');
     assert.deepEqual(sent, []);
     const state = await page.evaluate(() => window.checkout.state());
