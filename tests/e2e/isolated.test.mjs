@@ -637,3 +637,25 @@ describe('isolated fields: accessibility, keyboard, styling, options', () => {
     await page.close();
   });
 });
+
+describe('isolated fields: the script-tag build', () => {
+  it('CardCapture.mount({isolated: true}) from the classic script pays as the ES module does', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${shopUrl}/script-tag.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.checkout === 'ready');
+    await page.evaluate(async () => {
+      const s = await (await fetch('/api/demo/checkout-sessions', { method: 'POST' })).json();
+      window.checkout.destroy();
+      const box = document.createElement('div');
+      box.id = 'iso-box';
+      document.getElementById('pay-form').prepend(box);
+      window.testHandle = window.CardCapture.mount({ session: s, isolated: true, container: '#iso-box' });
+      await new Promise((ok) => window.testHandle.on('ready', ok));
+    });
+    await fillCard(page, { number: '4970107111111119' });
+    const r = await page.evaluate(() => window.testHandle.submit());
+    assert.equal(r.status, 'authorized', JSON.stringify(r));
+    assert.deepEqual(await allViolations(page), []);
+    await page.close();
+  });
+});
