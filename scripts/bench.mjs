@@ -14,11 +14,12 @@
 //
 // Everything is built in release: pkg/ by scripts/build.mjs (profile wasm-release), when it is
 // missing or older than the sources; the Rust benches and the payment server with --release.
-// Short by default so that the whole run takes a few minutes on a 2-core machine; longer runs
-// give steadier figures: CODEC_SECONDS (criterion measurement time per bench, default 3),
-// SANDBOX_CALLS (default 2000), SERVER_SECONDS (per load run, default 5), VALIDATE_SECONDS and
-// VALIDATE_RUNS (default 0.5 and 5), RUNS (browser checkouts, default 20), INITS and MOUNTS
-// (default 15). A measurement, not a test: it asserts nothing about the figures.
+// The defaults are the sub-benches' own, except criterion's shorter measurement time: the whole
+// run takes about two minutes on a 2-core machine once built. Longer runs give steadier figures:
+// CODEC_SECONDS (criterion measurement time per bench, default 3), SANDBOX_CALLS (default
+// 2000), SERVER_SECONDS (per load run, default 10), VALIDATE_SECONDS and VALIDATE_RUNS (default 1
+// and 5), RUNS (browser checkouts, default 30), INITS and MOUNTS (default 15).
+// A measurement, not a test: it asserts nothing about the figures.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -126,7 +127,7 @@ function sandbox() {
 
 function server(exe) {
   log('payment-server-bench (SQLite)');
-  const out = capture(exe, ['--seconds', env('SERVER_SECONDS', 5), '--no-postgres']);
+  const out = capture(exe, ['--seconds', env('SERVER_SECONDS', 10), '--no-postgres']);
   process.stderr.write(out);
   const row = (label) => {
     const m = new RegExp(`^${label}\\s+([\\d.]+)/s\\s+p50\\s+([\\d.]+) ms\\s+p99\\s+([\\d.]+) ms\\s+failed (\\d+)`, 'm').exec(out);
@@ -147,7 +148,7 @@ function validate() {
   log('node scripts/bench-validate.mjs');
   return jsonLine(capture('node', ['scripts/bench-validate.mjs'], {
     BENCH_JSON: '1',
-    BENCH_SECONDS: env('VALIDATE_SECONDS', 0.5),
+    BENCH_SECONDS: env('VALIDATE_SECONDS', 1),
     BENCH_RUNS: env('VALIDATE_RUNS', 5),
   }));
 }
@@ -157,7 +158,7 @@ function browser(exe) {
   return jsonLine(capture('node', ['scripts/bench-browser.mjs'], {
     BENCH_JSON: '1',
     PAYMENT_SERVER_BIN: exe,
-    RUNS: env('RUNS', 20),
+    RUNS: env('RUNS', 30),
     INITS: env('INITS', 15),
     MOUNTS: env('MOUNTS', 15),
   }));
@@ -174,7 +175,8 @@ function cpuModel() {
 function chromiumVersion(fromPage) {
   try {
     const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-    return execFileSync(exe, ['--version'], { encoding: 'utf8' }).trim();
+    // Debian's wrapper script complains on stderr about its environment; the version is on stdout.
+    return execFileSync(exe, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return fromPage ? `Chromium ${fromPage}` : 'Chromium (version unknown)';
   }
