@@ -20,7 +20,7 @@
 // 2000), SERVER_SECONDS (per load run, default 10), VALIDATE_SECONDS and VALIDATE_RUNS (default 1
 // and 5), RUNS (browser checkouts, default 30), INITS and MOUNTS (default 15).
 // A measurement, not a test: it asserts nothing about the figures.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,7 +66,9 @@ function ensurePkg() {
     ? fs.statSync(wasm).mtimeMs : 0;
   if (built === 0 || sources.some((d) => newestMtime(d) > built)) {
     log('pkg/ is missing or older than the sources: node scripts/build.mjs');
-    run('node', ['scripts/build.mjs'], { cwd: ROOT });
+    // Its report goes to stderr with the other progress, so that stdout is the table alone.
+    const res = spawnSync('node', ['scripts/build.mjs'], { cwd: ROOT, env: toolEnv(), stdio: ['ignore', 2, 2] });
+    if (res.status !== 0) throw new Error(`scripts/build.mjs exited with ${res.status ?? res.signal}`);
   }
 }
 
