@@ -13,7 +13,10 @@
 //     (the `ready` event: for isolated fields the iframe is loaded from the payment server's
 //     origin, its module initialised and the handshake done), and the bytes the frame adds.
 //
-// Run `npm run build` first. RUNS=<n> changes the number of checkouts (default 30).
+// Run `npm run build` first. RUNS=<n> changes the number of checkouts (default 30), INITS=<n>
+// the fresh pages timed for init (default 15), MOUNTS=<n> the mounts of each kind (default 15).
+// BENCH_JSON=1 prints the figures as one JSON line on stdout (the lines above go to stderr), for
+// `npm run bench`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENTRY_POINTS, PKG_DIR, brotliSize, gzipSize } from './lib/files.mjs';
@@ -21,6 +24,12 @@ import { launchBrowser } from '../tests/e2e/helpers.mjs';
 import { startPaymentServer } from '../tests/e2e/payment-server.mjs';
 
 const RUNS = Number(process.env.RUNS || 30);
+const INITS = Number(process.env.INITS || 15);
+const MOUNTS = Number(process.env.MOUNTS || 15);
+const JSON_OUT = process.env.BENCH_JSON === '1';
+// In JSON mode stdout carries the one JSON line only; the readable lines still show, on stderr.
+const say = JSON_OUT ? console.error : console.log;
+const figures = {};
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -76,7 +85,7 @@ function sizes() {
   for (const [entry, files] of Object.entries(ENTRY_POINTS)) {
     const bytes = files.map((f) => fs.readFileSync(path.join(PKG_DIR, f)));
     const sum = (fn) => bytes.reduce((n, b) => n + fn(b), 0);
-    console.log(`size ${entry.padEnd(10)} raw ${sum((b) => b.length)} B, gzip ${sum(gzipSize)} B, brotli ${sum(brotliSize)} B`);
+    say(`size ${entry.padEnd(10)} raw ${sum((b) => b.length)} B, gzip ${sum(gzipSize)} B, brotli ${sum(brotliSize)} B`);
   }
 }
 
@@ -94,7 +103,7 @@ async function main() {
   try {
     // Module init, fresh page (and module instance) each time; the HTTP cache revalidates.
     const inits = [];
-    for (let i = 0; i < 15; i += 1) {
+    for (let i = 0; i < INITS; i += 1) {
       const page = await browser.context.newPage();
       await page.goto(`${server.url}/pkg/package.json`);
       inits.push(await page.evaluate(async () => {
@@ -105,7 +114,9 @@ async function main() {
       }));
       await page.close();
     }
-    console.log(`init: median ${median(inits).toFixed(1)} ms (${inits.length} fresh pages)`);
+    figures.initMs = median(inits);
+    figures.inits = inits.length;
+    say(`init: median ${median(inits).toFixed(1)} ms (${inits.length} fresh pages)`);
 
     // One keystroke: batches of input events on the mounted number field.
     const page = await openShop(browser.context, server.url);
@@ -124,7 +135,8 @@ async function main() {
       }
       return batches;
     });
-    console.log(`keystroke (format + validate + DOM update): median ${median(perKey).toFixed(1)} µs`);
+    figures.keystrokeUs = median(perKey);
+    say(`keystroke (format + validate + DOM update): median ${median(perKey).toFixed(1)} µs`);
     await page.close();
 
     // Isolated fields next to in-page, same page and run. The page is opened under the
@@ -132,15 +144,19 @@ async function main() {
     const iso = await browser.context.newPage();
     await iso.goto(`${server.url.replace('://127.0.0.1:', '://localhost:')}/isolated.html`);
     await iso.waitForFunction(() => document.documentElement.dataset.checkout === 'ready');
-    const mounts = await mountTimes(iso, 15);
+    const mounts = await mountTimes(iso, MOUNTS);
     await iso.close();
     const fb = frameBytes();
     const inPageMs = median(mounts.inPage);
     const isolatedMs = median(mounts.isolated);
-    console.log(`mount() → interactive field: in-page median ${inPageMs.toFixed(2)} ms, isolated median ${isolatedMs.toFixed(1)} ms `
-      + `(×${(isolatedMs / inPageMs).toFixed(0)}; 15 mounts each, frame files revalidated from the HTTP cache; `
+    Object.assign(figures, {
+      mountInPageMs: inPageMs, mountIsolatedMs: isolatedMs, mounts: MOUNTS,
+      mountIsolatedColdMs: mounts.isolated[0], frameGzip: fb.total,
+    });
+    say(`mount() → interactive field: in-page median ${inPageMs.toFixed(2)} ms, isolated median ${isolatedMs.toFixed(1)} ms `
+      + `(×${(isolatedMs / inPageMs).toFixed(0)}; ${MOUNTS} mounts each, frame files revalidated from the HTTP cache; `
       + `first isolated mount, cold cache: ${mounts.isolated[0].toFixed(1)} ms)`);
-    console.log(`isolated fields' frame adds ${fb.total} B gzip (document, script, styles ${fb.withoutWasm} B; the module again for the frame's origin)`);
+    say(`isolated fields' frame adds ${fb.total} B gzip (document, script, styles ${fb.withoutWasm} B; the module again for the frame's origin)`);
 
     // Frictionless checkout, submit() to result.
     const times = [];
@@ -159,7 +175,13 @@ async function main() {
       times.push(ms);
       await tab.close();
     }
-    console.log(`frictionless checkout (submit → authorized, loopback): median ${median(times).toFixed(0)} ms, p95 ${p95(times).toFixed(0)} ms (${RUNS} runs)`);
+    Object.assign(figures, { checkoutP50Ms: median(times), checkoutP95Ms: p95(times), checkouts: RUNS });
+    say(`frictionless checkout (submit → authorized, loopback): median ${median(times).toFixed(0)} ms, p95 ${p95(times).toFixed(0)} ms (${RUNS} runs)`);
+    if (JSON_OUT) {
+      const ua = await (await browser.context.newPage()).evaluate(() => navigator.userAgent);
+      figures.browser = /(?:Headless)?Chrome\/([\d.]+)/.exec(ua)?.[1] ?? ua;
+      console.log(JSON.stringify({ bench: 'browser', ...figures }));
+    }
   } finally {
     await browser.close();
     await server.close();

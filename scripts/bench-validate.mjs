@@ -8,7 +8,8 @@
 //
 // Method: the inputs below are called round-robin; each run lasts BENCH_SECONDS (default 1) after
 // a warm-up; the figure is the median of BENCH_RUNS (default 5) runs. Results are folded into a
-// checksum so that no call can be optimised away.
+// checksum so that no call can be optimised away. BENCH_JSON=1 prints the figures as one JSON
+// line on stdout (the lines below go to stderr), for `npm run bench`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,9 @@ import { FILES, PKG_DIR, ROOT, gzipSize } from './lib/files.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 1);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
+const JSON_OUT = process.env.BENCH_JSON === '1';
+// In JSON mode stdout carries the one JSON line only; the readable lines still show, on stderr.
+const say = JSON_OUT ? console.error : console.log;
 
 // What a checkout sees: complete numbers of several brands, typed with and without spaces,
 // numbers being typed, typos, and junk.
@@ -80,21 +84,21 @@ const cases = [
 ];
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`node ${process.version}, ${cpu}, ${os.availableParallelism()} cores`);
-console.log(`${INPUTS.length} inputs round-robin, ${RUNS} runs of ${SECONDS} s, median (min–max)\n`);
+say(`node ${process.version}, ${cpu}, ${os.availableParallelism()} cores`);
+say(`${INPUTS.length} inputs round-robin, ${RUNS} runs of ${SECONDS} s, median (min–max)\n`);
 const results = {};
 for (const [name, fn] of cases) {
   const r = measure(fn);
   results[name] = r;
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
-  console.log(`${name.padEnd(30)} ${fmt(r.median).padStart(11)} ops/s  ${(1e9 / r.median).toFixed(0).padStart(6)} ns/op  `
+  say(`${name.padEnd(30)} ${fmt(r.median).padStart(11)} ops/s  ${(1e9 / r.median).toFixed(0).padStart(6)} ns/op  `
     + `(${fmt(r.min)}–${fmt(r.max)})`);
 }
 const anchor = results['card-validator number()'].median;
 const ratio = results['card-capture validateNumber'].median / anchor;
-console.log(`\nvalidateNumber / card-validator number(): ${ratio.toFixed(1)}× the calls per second`);
+say(`\nvalidateNumber / card-validator number(): ${ratio.toFixed(1)}× the calls per second`);
 const validateRatio = results['/validate validateNumber'].median / anchor;
-console.log(`card-capture/validate validateNumber / card-validator number(): ${validateRatio.toFixed(1)}× the calls per second`);
+say(`card-capture/validate validateNumber / card-validator number(): ${validateRatio.toFixed(1)}× the calls per second`);
 
 // Download size: the validate entry (its ES module + .wasm) against card-validator with its one
 // dependency (credit-card-type) bundled as one minified script, both gzip -9.
@@ -112,11 +116,22 @@ const bundled = await build({
 });
 const anchorGzip = gzipSize(Buffer.from((Array.isArray(bundled) ? bundled[0] : bundled).output[0].code));
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
-console.log(`size, gzip -9: card-capture/validate ${kb(validateGzip)} (.js + .wasm), card-validator bundle `
+say(`size, gzip -9: card-capture/validate ${kb(validateGzip)} (.js + .wasm), card-validator bundle `
   + `${kb(anchorGzip)}: ${(validateGzip / anchorGzip).toFixed(1)}× its size`);
 
 // Same inputs, different rules: list where the two disagree so the comparison is read fairly.
 const differ = INPUTS.filter((s) => cc.validateNumber(s).valid !== cardValidator.number(s).isValid);
 if (differ.length > 0) {
-  console.log(`valid flag differs on: ${differ.map((s) => JSON.stringify(s)).join(', ')}`);
+  say(`valid flag differs on: ${differ.map((s) => JSON.stringify(s)).join(', ')}`);
+}
+
+if (JSON_OUT) {
+  console.log(JSON.stringify({
+    bench: 'validate',
+    opsPerSec: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.median])),
+    validateNumberRatio: ratio,
+    validateEntryRatio: validateRatio,
+    validateEntryGzip: validateGzip,
+    cardValidatorGzip: anchorGzip,
+  }));
 }
