@@ -326,16 +326,23 @@ describe('isolated fields: 3-D Secure and refusals', () => {
 /**
  * A hostile script on the shop page (what a skimmer injected into a dependency does): it runs
  * before the page's own scripts, listens to every `message` event, wraps fetch and
- * XMLHttpRequest, reads document.forms, walks the DOM on every mutation and reads every
+ * XMLHttpRequest, reads document.forms, walks the DOM on every mutation and input, and reads every
  * handle event, and keeps all it saw in window.__stolen.
  */
 function skimmer() {
   window.__stolen = [];
+  // Each distinct thing seen is kept once (a DOM walk per mutation sees the same page often).
+  const seen = new Set();
   const keep = (what, value) => {
+    let text;
     try {
-      window.__stolen.push(`${what}:${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      text = `${what}:${typeof value === 'string' ? value : JSON.stringify(value)}`;
     } catch {
-      window.__stolen.push(`${what}:${String(value)}`);
+      text = `${what}:${String(value)}`;
+    }
+    if (!seen.has(text)) {
+      seen.add(text);
+      window.__stolen.push(text);
     }
   };
   window.addEventListener('message', (e) => keep('message', e.data), true);
@@ -371,10 +378,11 @@ function skimmer() {
       }
     }
   };
+  // Read whenever anything in the page changes, and on every input event (what a skimmer of
+  // in-page fields relies on).
   new MutationObserver(walk).observe(document, { subtree: true, childList: true, attributes: true });
   document.addEventListener('input', walk, true);
   document.addEventListener('keydown', (e) => keep('key', e.key), true);
-  setInterval(walk, 50);
 }
 
 describe('isolated fields: what the shop page can see', () => {
