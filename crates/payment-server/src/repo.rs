@@ -24,16 +24,53 @@ use crate::model::{AttemptStatus, OperationStatus, OrphanStatus, PaymentStatus, 
 use crate::state::AppState;
 use crate::store::{Backend, int, opt_int, opt_text, text};
 
-/// An open transaction.
-pub type Tx = Transaction<'static, Any>;
+/// An open write transaction, holding this process's turn to write on SQLite until it ends
+/// (see [`crate::store::Store::writer_turn`]).
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = <Transaction<'static, Any> as std::ops::Deref>::Target;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Commits, then gives the turn to write to the next writer.
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    /// Rolls back (dropping a `Tx` does too).
+    pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
 
 /// Starts a write transaction (see the module docs for `BEGIN IMMEDIATE`).
 pub async fn begin(state: &AppState) -> Result<Tx> {
     let store = state.store();
-    Ok(match store.backend() {
+    let turn = store.writer_turn().await?;
+    let inner = match store.backend() {
         Backend::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await?,
         Backend::Postgres => store.pool().begin().await?,
-    })
+    };
+    Ok(Tx { inner, _turn: turn })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,11 +29,40 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time; its write transactions queue here, in the process,
+    /// rather than in SQLite's busy handler, which sleeps in steps of up to 100 ms between
+    /// tries (sqlite3 `sqliteDefaultBusyCallback`) and so leaves the database idle while
+    /// writers wait. One instance per SQLite file (see `Backend::Sqlite`), so this lock is the
+    /// only one that matters.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
+
+/// SQLite's busy timeout (`PRAGMA busy_timeout`), milliseconds; also the longest wait for the
+/// in-process writer turn.
+const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
+    /// Waits for this process's turn to write (SQLite only; `None` on PostgreSQL, whose row
+    /// locks let writers work side by side). Waiting longer than SQLite's own busy timeout is
+    /// the same failure a locked database gives, a 503 (`storage_unavailable`), so a writer
+    /// that never finishes cannot hold the others forever.
+    pub async fn writer_turn(
+        &self,
+    ) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => tokio::time::timeout(
+                std::time::Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS),
+                self.writer.clone().lock_owned(),
+            )
+            .await
+            .map(Some)
+            .map_err(|_| sqlx::Error::PoolTimedOut),
+            Backend::Postgres => Ok(None),
+        }
+    }
+
     /// Connects (creating a SQLite file and its directory when needed) and runs the
     /// migrations. Several instances may start at once on PostgreSQL: the migrator takes an
     /// advisory lock.
@@ -92,7 +121,11 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            writer: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     /// The pool, for the feature modules' queries.
