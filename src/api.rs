@@ -844,22 +844,13 @@ impl CheckoutHandle {
     /// (Typed by the declaration in `CHECKOUT_TYPES`.)
     #[wasm_bindgen(skip_typescript)]
     pub fn submit(&self, options: JsValue) -> js_sys::Promise {
-        let ctrl = match &self.mode {
-            Mode::InPage(c) => c,
-            Mode::Isolated(i) => return i.submit(&options),
-        };
-        if let Some(p) = ctrl.running.borrow().as_ref() {
-            return p.clone();
+        match &self.mode {
+            Mode::InPage(c) => crate::controller::submit_once(
+                c,
+                js::string(&options, "savedCard").filter(|c| !c.is_empty()),
+            ),
+            Mode::Isolated(i) => i.submit(&options),
         }
-        let ctrl = ctrl.clone();
-        let saved_card = js::string(&options, "savedCard").filter(|c| !c.is_empty());
-        // The submit clears `running` itself just before it reports the result.
-        let promise = js::promise(Box::pin(crate::controller::submit(
-            ctrl.clone(),
-            saved_card,
-        )));
-        *ctrl.running.borrow_mut() = Some(promise.clone());
-        promise
     }
 
     /// Validity of each field, the brands and whether a submit runs (isolated fields: `null`

@@ -93,20 +93,7 @@ pub fn check(data: &JsValue, nonce: &str, allowed: &[&str]) -> Option<String> {
 
 /// 128 random bits in hex: the mount's nonce.
 pub fn nonce() -> String {
-    let mut bytes = [0u8; 16];
-    if let Some(c) = crate::dom::window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
-    }
-    hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-    }
-    out
+    js::random_hex::<16>()
 }
 
 /// Whether `nonce` looks like one of ours (32 lowercase hex digits): the frame refuses to run
@@ -192,8 +179,7 @@ pub fn parse_fragment(hash: &str) -> Option<(String, String)> {
 mod tests {
     #[test]
     fn nonces_are_hex_of_128_bits() {
-        assert_eq!(super::hex(&[0, 1, 0xab, 0xff]), "0001abff");
-        assert!(super::well_formed_nonce(&super::hex(&[0x5a; 16])));
+        assert!(super::well_formed_nonce(&crate::js::hex(&[0x5a; 16])));
         assert!(!super::well_formed_nonce("0123"));
         assert!(!super::well_formed_nonce(&"A".repeat(32)));
         assert!(!super::well_formed_nonce(&"g".repeat(32)));

@@ -124,17 +124,10 @@ impl Controller {
                 i18n::text(opts.locale, Text::BrandChoice),
             )
         });
-        // The "save this card" box is shown only when the session offers saving
-        // (customers-and-saved-cards contract), and unticked otherwise: a hidden box never
-        // saves a card.
-        if let Some((el, input)) = &opts.save_card {
-            if opts.session.as_ref().is_some_and(|s| s.offers_save) {
-                let _ = el.remove_attribute("hidden");
-            } else {
-                let _ = el.set_attribute("hidden", "");
-                input.set_checked(false);
-            }
-        }
+        crate::options::show_save_box(
+            opts.save_card.as_ref(),
+            opts.session.as_ref().is_some_and(|s| s.offers_save),
+        );
         let ctrl = Rc::new(Controller {
             shared: Shared::default(),
             inner: RefCell::new(Inner {
@@ -591,6 +584,18 @@ fn prepare_saved(ctrl: &Controller) -> Result<flow::Job, JsValue> {
         ));
     };
     Ok(job_of(&inner, session))
+}
+
+/// `handle.submit()` of a mounted form: the running submit's promise when there is one (one
+/// payment, however many clicks), else a new submit. The submit clears `running` itself just
+/// before it reports the result.
+pub fn submit_once(ctrl: &Rc<Controller>, saved_card: Option<String>) -> js_sys::Promise {
+    if let Some(p) = ctrl.running.borrow().as_ref() {
+        return p.clone();
+    }
+    let promise = js::promise(Box::pin(submit(ctrl.clone(), saved_card)));
+    *ctrl.running.borrow_mut() = Some(promise.clone());
+    promise
 }
 
 /// `handle.submit()`: the whole checkout (the flow does the part after the form). Resolves

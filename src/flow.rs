@@ -775,14 +775,8 @@ fn three_ds_json(mode: &ThreeDsMode) -> Object {
 }
 
 fn window_size(shared: &Shared) -> &'static str {
-    if let Some((width, height)) = shared.viewport.get() {
-        return crate::browser::challenge_window_size(width, height);
-    }
-    let Some(w) = crate::dom::window() else {
-        return "05";
-    };
-    let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    crate::browser::challenge_window_size(num(w.inner_width()), num(w.inner_height()))
+    let (width, height) = shared.viewport.get().unwrap_or_else(crate::dom::viewport);
+    crate::browser::challenge_window_size(width, height)
 }
 
 /// What JavaScript can tell about the browser for 3-D Secure 2 (EMV 3DS browser fields); the
@@ -816,15 +810,5 @@ fn browser_info(shared: &Shared) -> Object {
 
 /// 128 random bits, hex: one key per submit, so a retried request is recognised.
 fn idempotency_key() -> String {
-    let mut bytes = [0u8; 16];
-    if let Some(c) = crate::dom::window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
-    }
-    let mut key = String::with_capacity(35);
-    key.push_str("cc_");
-    for b in bytes {
-        key.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        key.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-    }
-    key
+    js::cat(&["cc_", &js::random_hex::<16>()])
 }

@@ -377,9 +377,8 @@ fn submit(ctrl: &Rc<Controller>, data: &JsValue) {
     let Some(id) = js::get(data, "id").as_f64().filter(|n| n.is_finite()) else {
         return;
     };
-    if ctrl.running.borrow().is_some() {
-        return;
-    }
+    // The page sends one submit at a time (it answers a second click with its running
+    // promise); one arriving anyway joins the running submit and is answered with it.
     let viewport = js::get(data, "viewport");
     let (w, h) = (
         js::get(&viewport, "width").as_f64(),
@@ -395,11 +394,10 @@ fn submit(ctrl: &Rc<Controller>, data: &JsValue) {
     }
     ctrl.save_choice.set(js::get(data, "saveCard").as_bool());
     let saved_card = js::string(data, "savedCard").filter(|c| !c.is_empty());
-    let c = ctrl.clone();
-    let promise = js::promise(Box::pin(async move {
-        let r = crate::controller::submit(c, saved_card).await;
-        post("result", &[("id", id.into()), ("result", r.clone())]);
-        r
-    }));
-    *ctrl.running.borrow_mut() = Some(promise);
+    let answer = Closure::<dyn FnMut(JsValue)>::new(move |r: JsValue| {
+        post("result", &[("id", id.into()), ("result", r)]);
+    });
+    let _ = crate::controller::submit_once(ctrl, saved_card).then(&answer);
+    // Runs once, when the submit settles; left to the page (one small closure per payment).
+    answer.forget();
 }

@@ -115,14 +115,7 @@ impl Isolated {
             .and_then(|l| Locale::from_tag(&l))
             .unwrap_or_else(|| options::page_locale(doc));
         let save_card = options::save_card_arg(doc, o)?;
-        if let Some((el, input)) = &save_card {
-            if session.offers_save {
-                let _ = el.remove_attribute("hidden");
-            } else {
-                let _ = el.set_attribute("hidden", "");
-                input.set_checked(false);
-            }
-        }
+        options::show_save_box(save_card.as_ref(), session.offers_save);
         let init = channel::forwarded(o);
         js::set(&init, "locale", locale.tag());
         // A language loaded on demand lives in this page's instance of the module only: its
@@ -534,13 +527,8 @@ impl Isolated {
         if let Some(f) = resolver {
             self.submits.borrow_mut().push((id, f));
         }
-        let viewport = crate::dom::window().map_or_else(Object::new, |w| {
-            let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-            js::object(&[
-                ("width", num(w.inner_width()).into()),
-                ("height", num(w.inner_height()).into()),
-            ])
-        });
+        let (width, height) = crate::dom::viewport();
+        let viewport = js::object(&[("width", width.into()), ("height", height.into())]);
         let mut fields = vec![("id", JsValue::from(id)), ("viewport", viewport.into())];
         if let Some(card) = js::string(options, "savedCard").filter(|c| !c.is_empty()) {
             fields.push(("savedCard", card.into()));

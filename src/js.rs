@@ -86,6 +86,26 @@ pub fn cat(parts: &[&str]) -> String {
     out
 }
 
+/// `n` random bytes from the browser's CSPRNG (`crypto.getRandomValues`), in lowercase hex:
+/// the idempotency key of a pay and the nonce of an isolated-fields mount.
+pub fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
+    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = c.get_random_values_with_u8_array(&mut bytes);
+    }
+    hex(&bytes)
+}
+
+/// `bytes` in lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    out
+}
+
 /// A Promise resolved with what `future` gives. Not generic: `future_to_promise` and the task
 /// it spawns are instantiated once for every future the module runs (`submit`, `resume`, the
 /// `ready` event), rather than once per future type.
@@ -109,6 +129,11 @@ mod tests {
                 assert_eq!(super::clip(text, max), taken, "{text} {max}");
             }
         }
+    }
+
+    #[test]
+    fn hex_is_lowercase_two_digits_a_byte() {
+        assert_eq!(super::hex(&[0, 1, 0xab, 0xff]), "0001abff");
     }
 
     #[test]

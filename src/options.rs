@@ -292,6 +292,20 @@ pub fn save_card_arg(
     }
 }
 
+/// The merchant's "save this card" box is shown only when the session offers saving
+/// (customers-and-saved-cards contract), and unticked otherwise: a hidden box never saves a
+/// card. Both modes keep the box in the shop page.
+pub fn show_save_box(save_card: Option<&(Element, HtmlInputElement)>, offered: bool) {
+    if let Some((el, input)) = save_card {
+        if offered {
+            let _ = el.remove_attribute("hidden");
+        } else {
+            let _ = el.set_attribute("hidden", "");
+            input.set_checked(false);
+        }
+    }
+}
+
 /// The page's language (`<html lang>`), then the browser's; English otherwise.
 pub fn page_locale(doc: &Document) -> Locale {
     doc.document_element()

@@ -124,7 +124,7 @@ pub struct Style {
 pub fn add(style: &mut Style, state: &str, property: &str, value: &str) -> Result<(), StyleError> {
     let state = STATES.iter().find(|s| **s == state).ok_or_else(|| {
         StyleError::new(
-            &[clip(state)],
+            &[crate::js::clip(state, 32)],
             "is not a state (base, focus, invalid, complete)",
         )
     })?;
@@ -136,7 +136,10 @@ pub fn add(style: &mut Style, state: &str, property: &str, value: &str) -> Resul
             .iter()
             .find(|(name, ..)| *name == property)
             .ok_or_else(|| {
-            StyleError::new(&[state, clip(property)], "is not an allowed property")
+            StyleError::new(
+                &[state, crate::js::clip(property, 32)],
+                "is not an allowed property",
+            )
         })?;
         if *base_only && !base {
             return Err(StyleError::new(
@@ -179,13 +182,6 @@ pub fn layout(name: &str) -> Result<&'static str, StyleError> {
         .find(|l| **l == name)
         .copied()
         .ok_or_else(|| StyleError::new(&["layout"], "must be stacked, two-rows or one-row"))
-}
-
-fn clip(s: &str) -> &str {
-    match s.char_indices().nth(32) {
-        Some((end, _)) => s.get(..end).unwrap_or(s),
-        None => s,
-    }
 }
 
 /// `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()`/`rgba()`/`hsl()`/`hsla()` of numbers and

@@ -20,6 +20,18 @@ pub fn window() -> Option<Window> {
     web_sys::window()
 }
 
+/// The window's inner width and height in CSS px; `(0, 0)` outside a browser, which
+/// sizes a 3-D Secure challenge window as full-screen.
+pub fn viewport() -> (f64, f64) {
+    let Some(w) = window() else {
+        return (0.0, 0.0);
+    };
+    let num = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+    };
+    (num(w.inner_width()), num(w.inner_height()))
+}
+
 /// The page's document.
 pub fn document() -> Option<Document> {
     window()?.document()

@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cspViolations, launchBrowser, ROOT } from './helpers.mjs';
+import { ROOT, authorization, cspViolations, fillCard, launchBrowser, outcome, pay, sessionStatus } from './helpers.mjs';
 import { ledger, startPaymentServer } from './payment-server.mjs';
 
 const SHOTS = path.join(ROOT, 'test-results', 'checkout');
-const FUTURE = '12 / 34';
 
 let server;
 let browser;
@@ -36,30 +35,8 @@ async function shop(query = '', page = '') {
   return { page: tab, problems };
 }
 
-async function fillCard(page, { number, expiry = FUTURE, cvv = '123', holder = 'Jeanne Martin' }) {
-  await page.getByLabel('Card number').fill(number);
-  await page.getByLabel('Expiry date').fill(expiry);
-  await page.getByLabel('Security code').fill(cvv);
-  await page.getByLabel('Cardholder name').fill(holder);
-}
-
-async function pay(page) {
-  await page.getByRole('button', { name: /^Pay/ }).click();
-}
-
-async function outcome(page, pattern) {
-  const status = page.getByRole('status').filter({ hasText: pattern });
-  await status.waitFor({ timeout: 20_000 });
-  return page.locator('#outcome').textContent();
-}
-
 async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** What a sandbox ledger entry says about an authorization: type, action, accepted, state. */
-function authorization(e) {
-  return [e.type, e.action, e.accepted, e.state];
 }
 
 /**
@@ -257,13 +234,6 @@ async function remount(page, extra) {
     });
     return session;
   }, extra);
-}
-
-/** The payment server's status answer for a session (status contract). */
-async function sessionStatus(session) {
-  const res = await fetch(session.statusUrl, { headers: { Authorization: `Bearer ${session.clientSecret}` } });
-  assert.equal(res.status, 200);
-  return res.json();
 }
 
 /** What the module left in the page: dialogs, iframes, inert elements. */

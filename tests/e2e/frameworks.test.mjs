@@ -11,10 +11,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
-import { PKG_DIR, ROOT, launchBrowser } from './helpers.mjs';
+import { FUTURE, PKG_DIR, ROOT, fillCard, launchBrowser, sessionStatus } from './helpers.mjs';
 import { ledger, startPaymentServer } from './payment-server.mjs';
 
-const FUTURE = '12 / 34';
 const FRICTIONLESS = '4970107111111119';
 const CHALLENGE = '4970105181818183';
 
@@ -189,13 +188,6 @@ async function open(app, query = '') {
   return { page, problems, requested };
 }
 
-async function fillCard(page, number) {
-  await page.getByLabel('Card number').fill(number);
-  await page.getByLabel('Expiry date').fill(FUTURE);
-  await page.getByLabel('Security code').fill('123');
-  await page.getByLabel('Cardholder name').fill('Jeanne Martin');
-}
-
 /** What the module left in the page: its message spans, dialogs, iframes, inert elements. */
 function leftovers(page) {
   return page.evaluate(() => ({
@@ -206,12 +198,6 @@ function leftovers(page) {
   }));
 }
 
-async function sessionStatus(session) {
-  const res = await fetch(session.statusUrl, { headers: { Authorization: `Bearer ${session.clientSecret}` } });
-  assert.equal(res.status, 200);
-  return res.json();
-}
-
 for (const app of ['react', 'vue']) {
   describe(`card-capture/${app} in a Vite-built app`, () => {
     it('mounts once (React: under StrictMode), formats as typed, pays to authorized', async () => {
@@ -219,7 +205,7 @@ for (const app of ['react', 'vue']) {
       // StrictMode runs the mount effect, its cleanup, then the effect again: one form only.
       assert.deepEqual(await page.evaluate(() => window.app.events), ['ready']);
       assert.deepEqual(await leftovers(page), { messages: 4, dialogs: 0, iframes: 0, inert: 0 });
-      await fillCard(page, FRICTIONLESS);
+      await fillCard(page, { number: FRICTIONLESS });
       assert.equal(await page.getByLabel('Card number').inputValue(), '4970 1071 1111 1119');
       assert.equal(await page.getByLabel('Card number').getAttribute('autocomplete'), 'cc-number');
       await page.getByRole('button', { name: 'Pay' }).click();
@@ -242,7 +228,7 @@ for (const app of ['react', 'vue']) {
       const second = await page.evaluate(() => window.app.session.id);
       assert.notEqual(second, first);
       assert.deepEqual(await leftovers(page), { messages: 4, dialogs: 0, iframes: 0, inert: 0 });
-      await fillCard(page, FRICTIONLESS);
+      await fillCard(page, { number: FRICTIONLESS });
       assert.equal(await page.getByLabel('Card number').inputValue(), '4970 1071 1111 1119', 'formatted once, not twice');
       const result = await page.evaluate(() => window.app.pay());
       assert.equal(result.status, 'authorized', JSON.stringify(result));
@@ -253,7 +239,7 @@ for (const app of ['react', 'vue']) {
 
     it('unmounted while the bank\'s page is open: destroyed, nothing left, the attempt abandoned', async () => {
       const { page, problems } = await open(app);
-      await fillCard(page, CHALLENGE);
+      await fillCard(page, { number: CHALLENGE });
       await page.evaluate(() => { window.app.pay(); });
       await page.frameLocator('.cc-challenge-frame').getByLabel('Verification code').waitFor();
       const session = await page.evaluate(() => window.app.session);
@@ -287,7 +273,7 @@ for (const app of ['react', 'vue']) {
       assert.equal(invalid.status, 'invalid');
       assert.equal(invalid.fields.number, 'Geben Sie die Kartennummer ein.');
       assert.equal(await page.locator('.cc-error').first().textContent(), 'Geben Sie die Kartennummer ein.');
-      await fillCard(page, CHALLENGE);
+      await fillCard(page, { number: CHALLENGE });
       await page.evaluate(() => { window.app.pay(); });
       const dialog = page.getByRole('dialog', { name: 'Kartenprüfung durch Ihre Bank' });
       await dialog.waitFor();

@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: headless Debian Chromium through playwright-core, and the demo
 // server from scripts/serve.mjs started in-process on a free port.
+import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,4 +65,41 @@ export async function copyPkg(pkgDir) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'card-capture-pkg-'));
   await fs.cp(pkgDir, dir, { recursive: true });
   return dir;
+}
+
+// The demo shop's checkout, as the end-to-end tests drive it. `scope` is the page, or the
+// isolated fields' frame (a FrameLocator): both find the inputs by their labels.
+
+/** An expiry date in the future for every test card. */
+export const FUTURE = '12 / 34';
+
+/** Types a card into the four labelled inputs of `scope`. */
+export async function fillCard(scope, { number, expiry = FUTURE, cvv = '123', holder = 'Jeanne Martin' }) {
+  await scope.getByLabel('Card number').fill(number);
+  await scope.getByLabel('Expiry date').fill(expiry);
+  await scope.getByLabel('Security code').fill(cvv);
+  await scope.getByLabel('Cardholder name').fill(holder);
+}
+
+/** Clicks the demo shop's Pay button. */
+export async function pay(page) {
+  await page.getByRole('button', { name: /^Pay/ }).click();
+}
+
+/** Waits for the demo shop's status line to say `pattern`; resolves to its text. */
+export async function outcome(page, pattern) {
+  await page.getByRole('status').filter({ hasText: pattern }).waitFor({ timeout: 20_000 });
+  return page.locator('#outcome').textContent();
+}
+
+/** What a sandbox ledger entry says about an authorization: type, action, accepted, state. */
+export function authorization(e) {
+  return [e.type, e.action, e.accepted, e.state];
+}
+
+/** The payment server's status answer for a session (status contract). */
+export async function sessionStatus(session) {
+  const res = await fetch(session.statusUrl, { headers: { Authorization: `Bearer ${session.clientSecret}` } });
+  assert.equal(res.status, 200);
+  return res.json();
 }

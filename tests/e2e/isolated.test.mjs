@@ -10,12 +10,11 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cspViolations, launchBrowser, ROOT } from './helpers.mjs';
+import { ROOT, authorization, cspViolations, fillCard as fillInputs, launchBrowser, outcome, pay, sessionStatus } from './helpers.mjs';
 import { ledger, startPaymentServer } from './payment-server.mjs';
 
 const SHOTS = path.join(ROOT, 'test-results', 'isolated');
 const AXE = await fs.readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const FUTURE = '12 / 34';
 const TAG = 'card-capture/fields@1';
 const { version: VERSION } = JSON.parse(await fs.readFile(path.join(ROOT, 'pkg', 'package.json'), 'utf8'));
 
@@ -59,21 +58,9 @@ function fieldsFrame(page) {
   return page.frames().find((f) => f.url().includes('/fields/'));
 }
 
-async function fillCard(page, { number, expiry = FUTURE, cvv = '123', holder = 'Jeanne Martin' }) {
-  const f = fields(page);
-  await f.getByLabel('Card number').fill(number);
-  await f.getByLabel('Expiry date').fill(expiry);
-  await f.getByLabel('Security code').fill(cvv);
-  await f.getByLabel('Cardholder name').fill(holder);
-}
-
-async function pay(page) {
-  await page.getByRole('button', { name: /^Pay/ }).click();
-}
-
-async function outcome(page, pattern) {
-  await page.getByRole('status').filter({ hasText: pattern }).waitFor({ timeout: 20_000 });
-  return page.locator('#outcome').textContent();
+/** Types a card into the fields frame of `page`. */
+function fillCard(page, card) {
+  return fillInputs(fields(page), card);
 }
 
 /** The bank's page inside the challenge dialog, inside the fields frame. */
@@ -84,10 +71,6 @@ function acs(page) {
 // The viewport only: a full-page capture resizes the viewport, which a covering frame follows.
 async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
-
-function authorization(e) {
-  return [e.type, e.action, e.accepted, e.state];
 }
 
 /** CSP violations recorded in the page and in the fields frame. */
@@ -153,13 +136,6 @@ async function remount(page, extra) {
     return s;
   }, extra);
   return session;
-}
-
-/** The payment server's status answer for a session (status contract). */
-async function sessionStatus(session) {
-  const res = await fetch(session.statusUrl, { headers: { Authorization: `Bearer ${session.clientSecret}` } });
-  assert.equal(res.status, 200);
-  return res.json();
 }
 
 describe('isolated fields: 3-D Secure and refusals', () => {
@@ -595,13 +571,14 @@ describe('isolated fields: accessibility, keyboard, styling, options', () => {
     await fields(page).getByLabel('Card number').fill('4970 1011 2233 4456');
     await fields(page).getByLabel('Card number').blur();
     assert.equal(await fields(page).getByLabel('Card number').evaluate((i) => getComputedStyle(i).borderTopColor), 'rgb(255, 0, 0)');
-    const errors = await page.evaluate(() => {
-      const s = { id: 'x' };
+    // With a valid session, so that the style alone is what mount() refuses.
+    const errors = await page.evaluate(async () => {
+      const s = await (await fetch('/api/demo/checkout-sessions', { method: 'POST' })).json();
       const out = [];
       for (const style of [{ base: { backgroundColor: 'url(https://evil.example/x)' } }, { base: { color: 'red;background:url(x)' } },
         { hover: { color: 'red' } }, { base: { fontFamily: 'Comic Sans MS' } }, { layout: 'grid' }]) {
         try {
-          window.cardCapture.mount({ isolated: true, container: '#card-frame', session: window.__lastSession || s, style });
+          window.cardCapture.mount({ isolated: true, container: '#card-frame', session: s, style });
           out.push('mounted');
         } catch (e) {
           out.push(e.message);
@@ -610,7 +587,12 @@ describe('isolated fields: accessibility, keyboard, styling, options', () => {
       return out;
     });
     assert.equal(errors.length, 5);
-    for (const e of errors) assert.match(e, /^card-capture mount: /);
+    assert.deepEqual(errors.map((e) => e.replace(/:.*/s, '')), Array(5).fill('card-capture mount'));
+    assert.match(errors[0], /style\.base\.backgroundColor: must be a colour/);
+    assert.match(errors[1], /style\.base\.color: must be a colour/);
+    assert.match(errors[2], /style\.hover: is not layout or a state/);
+    assert.match(errors[3], /style\.base\.fontFamily: must be a list of allowed font families/);
+    assert.match(errors[4], /style\.layout: must be stacked, two-rows or one-row/);
     assert.equal(await page.locator('iframe.cc-fields-frame').count(), 1, 'no frame was added');
     await page.close();
   });

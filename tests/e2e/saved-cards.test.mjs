@@ -3,10 +3,9 @@
 // from the saved-card list (3-D Secure included), the shop's card list at the payment server.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cspViolations, launchBrowser } from './helpers.mjs';
+import { cspViolations, fillCard, launchBrowser, outcome } from './helpers.mjs';
 import { ledger, startPaymentServer } from './payment-server.mjs';
 
-const FUTURE = '12 / 34';
 // The shop backend's token, for the card list and deletion.
 const ADMIN = 'e2e-saved-cards-admin-token-0123456789';
 
@@ -32,18 +31,6 @@ async function shop(query = '') {
   await page.waitForFunction(() => document.documentElement.dataset.checkout !== undefined);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.checkout), 'ready');
   return { page, problems };
-}
-
-async function fillCard(page, number) {
-  await page.getByLabel('Card number').fill(number);
-  await page.getByLabel('Expiry date').fill(FUTURE);
-  await page.getByLabel('Security code').fill('123');
-  await page.getByLabel('Cardholder name').fill('Jeanne Martin');
-}
-
-async function outcome(page, pattern) {
-  await page.getByRole('status').filter({ hasText: pattern }).waitFor({ timeout: 20_000 });
-  return page.locator('#outcome').textContent();
 }
 
 async function passChallenge(page) {
@@ -79,7 +66,7 @@ describe('saved cards on the demo shop', () => {
     const box = page.getByLabel('Save this card for my next orders');
     assert.equal(await box.isVisible(), true, 'offered by the session');
     assert.equal(await page.locator('#saved-cards').isHidden(), true, 'no card saved yet');
-    await fillCard(page, '4970101122334455');
+    await fillCard(page, { number: '4970101122334455' });
     await box.check();
     await page.locator('#pay').click();
     assert.match(await outcome(page, /Payment authorized/), /card ending 4455 saved/);
@@ -114,7 +101,7 @@ describe('saved cards on the demo shop', () => {
   it('a saved card that asks for 3-D Secure goes through the challenge dialog', async () => {
     const customer = customerId();
     let { page, problems } = await shop(`?customer=${customer}`);
-    await fillCard(page, '4970105181818183');
+    await fillCard(page, { number: '4970105181818183' });
     await page.getByLabel('Save this card for my next orders').check();
     await page.locator('#pay').click();
     await passChallenge(page);
@@ -133,14 +120,14 @@ describe('saved cards on the demo shop', () => {
   it('an unticked box saves nothing; a deleted card is refused with a clear message', async () => {
     const customer = customerId();
     let { page } = await shop(`?customer=${customer}`);
-    await fillCard(page, '4970101122334455');
+    await fillCard(page, { number: '4970101122334455' });
     await page.locator('#pay').click();
     assert.match(await outcome(page, /Payment authorized/), /Payment authorized$/);
     await page.close();
     assert.deepEqual((await cards(customer)).body, []);
 
     ({ page } = await shop(`?customer=${customer}`));
-    await fillCard(page, '5130000000000010');
+    await fillCard(page, { number: '5130000000000010' });
     await page.getByLabel('Save this card for my next orders').check();
     await page.locator('#pay').click();
     await outcome(page, /Payment authorized/);
