@@ -352,7 +352,7 @@ fn command(ctrl: &Rc<Controller>, data: &JsValue) {
         "focus" => {
             let name = js::string(data, "field").unwrap_or_default();
             let field = Field::ALL.into_iter().find(|f| f.name() == name);
-            ctrl.focus(field.unwrap_or(Field::Number));
+            focus_when_focused(ctrl, field.unwrap_or(Field::Number));
         }
         "blur" => ctrl.blur(),
         "destroy" => {
@@ -371,6 +371,38 @@ fn command(ctrl: &Rc<Controller>, data: &JsValue) {
         }
         _ => {}
     }
+}
+
+thread_local! {
+    /// A field to focus once the page's focus reaches this frame (see [`focus_when_focused`]).
+    static PENDING_FOCUS: RefCell<Option<EventListener>> = const { RefCell::new(None) };
+}
+
+/// Focuses `field`. The page has just focused the iframe, but with the frame in another
+/// process that news may come after this command, and until then the browser refuses focus()
+/// from a cross-origin frame without user activation: the field is then focused again when the
+/// frame's window gets the focus (once).
+fn focus_when_focused(ctrl: &Rc<Controller>, field: Field) {
+    ctrl.focus(field);
+    let Some(w) = crate::dom::window() else {
+        return;
+    };
+    let focused = w
+        .document()
+        .and_then(|d| d.has_focus().ok())
+        .unwrap_or(true);
+    let c = Rc::downgrade(ctrl);
+    let pending = (!focused).then(|| {
+        EventListener::new(w.unchecked_ref(), "focus", move |_| {
+            if let Some(c) = c.upgrade() {
+                c.focus(field);
+            }
+            // Once: the listener is dropped after this call (wasm-bindgen defers freeing a
+            // closure until it returns).
+            PENDING_FOCUS.with(|p| p.borrow_mut().take());
+        })
+    });
+    PENDING_FOCUS.with(|p| *p.borrow_mut() = pending);
 }
 
 fn submit(ctrl: &Rc<Controller>, data: &JsValue) {
